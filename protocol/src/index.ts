@@ -1,0 +1,13 @@
+export { type AgentAcl, aclFor, canPublish, canSubscribe } from './acl.js';
+export * from './codec.js';
+export { agentIdProblem, isValidAgentId } from './ids.js';
+export { LIMITS } from './limits.js';
+export * from './messages/ack.js';
+export * from './messages/batch.js';
+export * from './messages/command.js';
+export * from './messages/common.js';
+export * from './messages/config.js';
+export * from './messages/result.js';
+export * from './messages/snapshot.js';
+export * from './messages/status.js';
+export * from './topics.js';

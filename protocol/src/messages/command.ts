@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { EntityId, Text, Timestamp, Version } from './common.js';
+
+/** Command and job ids: short opaque strings safe in logs and URLs. */
+export const CommandId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'command id may hold only letters, digits, "-" and "_"');
+
+/** Arguments of each command type this version knows. */
+export const COMMAND_ARGS = {
+  'poll-now': z.object({ device_id: EntityId }),
+  'camera-test': z.object({ camera_id: EntityId }),
+  snapshot: z.object({ camera_id: EntityId }),
+  walk: z.object({
+    device_id: EntityId,
+    oid: z.string().regex(/^\.?\d+(\.\d+)*$/, 'must be a numeric OID such as 1.3.6.1.2.1.2'),
+    max_rows: z.int().min(1).max(100_000).default(10_000),
+  }),
+  discover: z.object({
+    cidr: z.union([z.cidrv4(), z.cidrv6()], { error: 'must be a CIDR range such as 192.0.2.0/24' }),
+    community: Text(255).optional(),
+  }),
+  'live-start': z.object({
+    camera_id: EntityId,
+    session_id: CommandId,
+    format: z.enum(['fmp4', 'mjpeg']).default('fmp4'),
+    /** Where the agent pushes the stream (a hub WebSocket URL with a one-time token). */
+    push_url: z
+      .string()
+      .max(2048)
+      .regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'),
+  }),
+  'live-stop': z.object({ camera_id: EntityId, session_id: CommandId }),
+  /** Stop a running command. */
+  cancel: z.object({ command_id: CommandId }),
+} as const;
+
+export type CommandType = keyof typeof COMMAND_ARGS;
+export const COMMAND_TYPES = Object.keys(COMMAND_ARGS) as CommandType[];
+
+/**
+ * `down/cmd`: a job for the agent. `type` stays a string so that an agent meets a newer type with a
+ * clear "unsupported" result (it still has the id to answer with) instead of a decode error.
+ */
+export const CommandSchema = z.object({
+  v: Version,
+  id: CommandId,
+  type: z.string().min(1).max(64),
+  args: z.record(z.string(), z.unknown()).default({}),
+  issued_at: Timestamp,
+  /** Seconds the agent may spend before it reports `timed_out`. */
+  timeout_s: z.int().min(1).max(86_400).default(60),
+});
+export type CommandMessage = z.infer<typeof CommandSchema>;
+
+export type CommandArgs<T extends CommandType> = z.infer<(typeof COMMAND_ARGS)[T]>;
+
+export type ParsedArgs =
+  | { ok: true; type: CommandType; args: CommandArgs<CommandType> }
+  | { ok: false; reason: string };
+
+/** Validates a command's args for its type. Unknown types yield `ok: false` with a reason. */
+export function parseCommandArgs(command: Pick<CommandMessage, 'type' | 'args'>): ParsedArgs {
+  if (!Object.hasOwn(COMMAND_ARGS, command.type)) {
+    return { ok: false, reason: `unsupported command type "${command.type}"` };
+  }
+  const type = command.type as CommandType;
+  const parsed = COMMAND_ARGS[type].safeParse(command.args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, reason: `args.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}` };
+  }
+  return { ok: true, type, args: parsed.data };
+}
