@@ -21,7 +21,10 @@ describe('protocol/README.md examples', () => {
       assert.ok((MESSAGE_KINDS as string[]).includes(kind), `unknown kind ${kind}`);
       let bytes: Uint8Array;
       if (kind === 'snapshot') {
-        const encoded = encode('snapshot', { ...JSON.parse(text), image: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]) });
+        const encoded = encode('snapshot', {
+          ...JSON.parse(text),
+          image: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]),
+        });
         assert.ok(encoded.ok, !encoded.ok ? encoded.error.message : '');
         bytes = encoded.bytes;
       } else {
