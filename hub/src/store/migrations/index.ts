@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { m001Core } from './001_core.js';
 
 /** One forward-only schema step. `up` runs inside a transaction and must never drop data. */
 export interface Migration {
@@ -8,7 +9,7 @@ export interface Migration {
 }
 
 /** Every migration in order: one file each, one line here. Versions are 1, 2, 3, ... without gaps. */
-export const MIGRATIONS: readonly Migration[] = checkOrder([]);
+export const MIGRATIONS: readonly Migration[] = checkOrder([m001Core]);
 
 function checkOrder(list: Migration[]): Migration[] {
   list.forEach((m, i) => {
