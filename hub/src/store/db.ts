@@ -19,25 +19,34 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
 }
 
 /**
- * Applies every migration newer than the database's `user_version`, each in its own transaction.
- * Migrations are numbered, forward-only and never drop data; a database newer than this code is refused.
+ * Applies every migration not yet recorded in `schema_migrations`, in version order, each in its own
+ * transaction. Migrations are forward-only and never drop data; a database that has migrations this code
+ * does not know (a newer hub wrote it) is refused rather than guessed at.
  */
 export function migrate(db: Db, migrations: readonly Migration[]): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = migrations.at(-1)?.version ?? 0;
-  if (current > latest) {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  const applied = new Map(
+    (
+      db.prepare('SELECT version, name FROM schema_migrations').all() as { version: number; name: string }[]
+    ).map((r) => [r.version, r.name]),
+  );
+  const known = new Set(migrations.map((m) => m.version));
+  const unknown = [...applied.keys()].filter((v) => !known.has(v));
+  if (unknown.length > 0) {
     throw new Error(
-      `database schema version ${current} is newer than this hub knows (${latest}); upgrade the hub or restore a backup`,
+      `the database has schema migrations this hub does not know (${unknown.join(', ')}); upgrade the hub or restore a backup`,
     );
   }
-  let applied = 0;
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  let count = 0;
   for (const m of migrations) {
-    if (m.version <= current) continue;
+    if (applied.has(m.version)) continue;
     db.transaction(() => {
       m.up(db);
-      db.pragma(`user_version = ${m.version}`);
+      record.run(m.version, m.name, Date.now());
     })();
-    applied++;
+    count++;
   }
-  return applied;
+  return count;
 }
