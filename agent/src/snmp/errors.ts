@@ -1,0 +1,54 @@
+/** Why an SNMP request failed, as the poller needs to tell it apart. */
+export type SnmpErrorCode =
+  | 'timeout'
+  | 'auth_failed'
+  | 'too_big'
+  | 'no_such_name'
+  | 'request_failed'
+  | 'invalid_response'
+  | 'closed'
+  | 'aborted'
+  | 'network';
+
+/** An SNMP failure with a code and, via `cause`, the library's original error. */
+export class SnmpError extends Error {
+  override name = 'SnmpError';
+  constructor(
+    readonly code: SnmpErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+// net-snmp ResponseInvalidCode values that mean "credentials are wrong" (RFC 3414 USM reports, decryption).
+const RESPONSE_AUTH_CODES = new Set([
+  4 /* ECouldNotDecrypt */, 5 /* EAuthFailure */, 10 /* ECommunityNoMatch */,
+]);
+const STATUS_TOO_BIG = 1;
+const STATUS_NO_SUCH_NAME = 2;
+const STATUS_AUTHORIZATION_ERROR = 16;
+
+/** Maps an error from net-snmp (or dgram) to an `SnmpError` with a stable code and a short message. */
+export function toSnmpError(err: unknown): SnmpError {
+  if (err instanceof SnmpError) return err;
+  const e = err as { name?: string; message?: string; code?: unknown; status?: unknown } | null;
+  const message = e?.message ?? String(err);
+  switch (e?.name) {
+    case 'RequestTimedOutError':
+      return new SnmpError('timeout', 'timeout', { cause: err });
+    case 'ResponseInvalidError':
+      if (typeof e.code === 'number' && RESPONSE_AUTH_CODES.has(e.code))
+        return new SnmpError('auth_failed', `authentication failed: ${message}`, { cause: err });
+      return new SnmpError('invalid_response', `invalid response: ${message}`, { cause: err });
+    case 'RequestFailedError':
+      if (e.status === STATUS_TOO_BIG) return new SnmpError('too_big', 'response too big', { cause: err });
+      if (e.status === STATUS_NO_SUCH_NAME) return new SnmpError('no_such_name', message, { cause: err });
+      if (e.status === STATUS_AUTHORIZATION_ERROR)
+        return new SnmpError('auth_failed', `authorization error: ${message}`, { cause: err });
+      return new SnmpError('request_failed', `error status ${message}`, { cause: err });
+  }
+  if (message === 'Socket forcibly closed') return new SnmpError('closed', 'session closed', { cause: err });
+  return new SnmpError('network', message, { cause: err });
+}
