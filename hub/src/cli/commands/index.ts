@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { serveCommand } from './serve.js';
 
 /** Every `outpost-hub` subcommand: one file each, one line here. */
-export const COMMANDS: (() => Command)[] = [];
+export const COMMANDS: (() => Command)[] = [serveCommand];

@@ -1,0 +1,162 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createRoute, type RouteConfig } from '@hono/zod-openapi';
+import type { Context, Handler, MiddlewareHandler } from 'hono';
+import { getUser } from '../store/users.js';
+import { forbidden, unauthorized } from './errors.js';
+import type { Access, ApiApp, AuthUser, HubEnv, Role } from './types.js';
+
+/** Every JSON API route lives under this prefix. */
+export const API_PREFIX = '/api/v1';
+
+export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
+export const ACCESS_RANK: Record<Access, number> = { public: 0, viewer: 1, operator: 2, admin: 3 };
+
+/** Whether `role` (or an anonymous caller) satisfies `access`. */
+export function allows(access: Access, role: Role | undefined): boolean {
+  if (access === 'public') return true;
+  return role !== undefined && ACCESS_RANK[role] >= ACCESS_RANK[access];
+}
+
+/** Constant-time comparison of two secrets of any length. */
+export function sameSecret(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb) && a.length === b.length;
+}
+
+/** The token from `Authorization: Bearer ...` (or, when allowed, `?access_token=` for EventSource/WebSocket). */
+export function bearerToken(c: Context, allowQuery = false): string | undefined {
+  const header = c.req.header('authorization');
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    return m?.[1];
+  }
+  return allowQuery ? c.req.query('access_token') : undefined;
+}
+
+/**
+ * Checks an access token and loads its user: refuses unknown, disabled or deleted users and tokens issued
+ * before the user's last password change. Exported for non-hono handlers (WebSocket upgrades) via `ctx`.
+ */
+export async function authenticate(c: Context<HubEnv>, token: string | undefined): Promise<AuthUser> {
+  if (!token) throw unauthorized();
+  let claims: Awaited<ReturnType<HubEnv['Variables']['tokens']['verifyAccess']>>;
+  try {
+    claims = await c.var.tokens.verifyAccess(token);
+  } catch (err) {
+    throw unauthorized((err as Error).message);
+  }
+  const row = getUser(c.var.hub.db, claims.userId);
+  if (!row || row.disabled) throw unauthorized('user no longer active');
+  if (claims.issuedAt < Math.floor(row.password_changed_at / 1000))
+    throw unauthorized('token predates a password change');
+  return { id: row.id, username: row.username, email: row.email, role: row.role };
+}
+
+/** Per-route middleware: records the route for audit/metrics, then enforces its access rule. */
+export function authorize(
+  access: Access,
+  method: string,
+  path: string,
+  opts: { allowQueryToken?: boolean; staticToken?: () => string | undefined } = {},
+): MiddlewareHandler<HubEnv> {
+  return async function authorizeRoute(c, next) {
+    c.set('route', { method, path, access, params: c.req.param() as Record<string, string> });
+    const staticToken = opts.staticToken?.();
+    if (staticToken && sameSecret(bearerToken(c) ?? '', staticToken)) return next();
+    if (access !== 'public') {
+      const user = await authenticate(c, bearerToken(c, opts.allowQueryToken));
+      c.set('user', user);
+      if (!allows(access, user.role)) throw forbidden(`this needs the ${access} role; you are ${user.role}`);
+    } else {
+      const token = bearerToken(c);
+      if (token) {
+        // A public route still knows its caller when a valid token is sent (e.g. logout, audit).
+        c.set('user', await authenticate(c, token).catch(() => undefined));
+      }
+    }
+    await next();
+  };
+}
+
+type RouteInput = Omit<RouteConfig, 'path' | 'middleware' | 'security'> & { path: string; access: Access };
+
+/**
+ * A JSON API route: `createRoute` plus its access rule. The path is relative to /api/v1. The rule is enforced
+ * by middleware that runs before validation and is published in the OpenAPI document as `x-access`.
+ */
+export function defineRoute<const R extends RouteInput>(input: R) {
+  const { access, path: relative, ...rest } = input;
+  const path = `${API_PREFIX}${relative}` as `${typeof API_PREFIX}${R['path']}`;
+  const role = access === 'public' ? 'no authentication' : `role ${access} or higher`;
+  return createRoute({
+    ...rest,
+    path,
+    description: `${rest.description ? `${rest.description}\n\n` : ''}Access: ${role}.`,
+    security: access === 'public' ? [] : [{ bearerAuth: [] }],
+    'x-access': access,
+    middleware: [authorize(access, rest.method.toUpperCase(), path) as unknown as MiddlewareHandler],
+  });
+}
+
+export interface RawRouteDef {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Full path, OpenAPI style (`/api/v1/cameras/{id}/snapshot.jpg`). */
+  path: string;
+  access: Access;
+  summary: string;
+  tags?: string[];
+  /** Content types and descriptions of the responses, for the OpenAPI document. */
+  responses?: RouteConfig['responses'];
+  /** Accept `?access_token=` (EventSource and browsers cannot set headers). */
+  allowQueryToken?: boolean;
+  /** Leave out of the OpenAPI document (static assets). */
+  hide?: boolean;
+  /** A static bearer token that also grants access (e.g. config metricsToken for Prometheus scrapers). */
+  staticToken?: () => string | undefined;
+}
+
+const hiddenRoutes = new WeakMap<ApiApp, { method: string; path: string; access: Access }[]>();
+
+/**
+ * A non-JSON route (SSE, JPEG, HTML, metrics text) with the same access rule and audit/metrics handling.
+ * The handler gets plain hono context; `c.var.user` is set when access is not public.
+ */
+export function registerRaw(app: ApiApp, def: RawRouteDef, ...handlers: Handler<HubEnv>[]): void {
+  const method = def.method.toUpperCase();
+  if (def.hide) {
+    const list = hiddenRoutes.get(app) ?? [];
+    list.push({ method, path: def.path, access: def.access });
+    hiddenRoutes.set(app, list);
+  } else {
+    app.openAPIRegistry.registerPath({
+      method: def.method,
+      path: def.path,
+      summary: def.summary,
+      tags: def.tags,
+      security: def.access === 'public' ? [] : [{ bearerAuth: [] }],
+      'x-access': def.access,
+      responses: def.responses ?? { 200: { description: def.summary } },
+    });
+  }
+  const honoPath = def.path.replaceAll(/\{([^}]+)\}/g, ':$1');
+  app.on(method, honoPath, authorize(def.access, method, def.path, def), ...handlers);
+}
+
+export interface RegisteredRoute {
+  method: string;
+  path: string;
+  access: Access | undefined;
+}
+
+/** Every route registered through defineRoute/registerRaw, with its access rule (for tests and docs). */
+export function listRoutes(app: ApiApp): RegisteredRoute[] {
+  const out: RegisteredRoute[] = [];
+  for (const def of app.openAPIRegistry.definitions) {
+    if (def.type !== 'route') continue;
+    const r = def.route as { method: string; path: string; 'x-access'?: Access };
+    out.push({ method: r.method.toUpperCase(), path: r.path, access: r['x-access'] });
+  }
+  for (const r of hiddenRoutes.get(app) ?? []) out.push({ ...r });
+  return out;
+}

@@ -1,0 +1,68 @@
+import { z } from '@hono/zod-openapi';
+import { HUB_VERSION } from '../../version.js';
+import { defineRoute } from '../access.js';
+import { json } from '../schemas.js';
+import type { RouteModule } from './index.js';
+
+const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    version: z.string(),
+    uptime_s: z.number(),
+    db: z.object({ ok: z.boolean(), error: z.string().optional() }),
+    /** Filled by services that register a health check (e.g. the broker). */
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+  })
+  .openapi('Health');
+
+/** Health checks contributed by services: `name -> () => {ok, detail?}`. */
+export type HealthCheck = () => { ok: boolean; detail?: string };
+const checks = new WeakMap<object, Map<string, HealthCheck>>();
+
+/** Lets a service (broker, ingest) add its line to /api/v1/health. Keyed by the HubContext. */
+export function addHealthCheck(hub: object, name: string, check: HealthCheck): () => void {
+  const map = checks.get(hub) ?? new Map<string, HealthCheck>();
+  checks.set(hub, map);
+  map.set(name, check);
+  return () => map.delete(name);
+}
+
+const route = defineRoute({
+  method: 'get',
+  path: '/health',
+  access: 'public',
+  tags: ['operations'],
+  summary: 'Liveness and readiness: database, services, version, uptime',
+  responses: { 200: json(HealthSchema, 'Healthy'), 503: json(HealthSchema, 'A dependency is failing') },
+});
+
+export const healthRoutes: RouteModule = {
+  name: 'health',
+  register(app, hub) {
+    app.openapi(route, (c) => {
+      let db: { ok: boolean; error?: string } = { ok: true };
+      try {
+        hub.db.prepare('SELECT 1').get();
+      } catch (err) {
+        db = { ok: false, error: (err as Error).message };
+      }
+      const results: Record<string, { ok: boolean; detail?: string }> = {};
+      for (const [name, check] of checks.get(hub) ?? []) {
+        try {
+          results[name] = check();
+        } catch (err) {
+          results[name] = { ok: false, detail: (err as Error).message };
+        }
+      }
+      const ok = db.ok && Object.values(results).every((r) => r.ok);
+      const body = {
+        status: ok ? ('ok' as const) : ('degraded' as const),
+        version: HUB_VERSION,
+        uptime_s: Math.round((hub.clock() - hub.startedAt) / 1000),
+        db,
+        checks: results,
+      };
+      return ok ? c.json(body, 200) : c.json(body, 503);
+    });
+  },
+};

@@ -1,0 +1,42 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { TokenService } from '../auth/tokens.js';
+import type { HubContext } from '../context.js';
+
+export type Role = 'admin' | 'operator' | 'viewer';
+/** Who may call a route: anyone, or a logged-in user with at least this role. */
+export type Access = 'public' | Role;
+
+/** The authenticated caller, loaded from the database on every request. */
+export interface AuthUser {
+  id: number;
+  username: string;
+  email: string | null;
+  role: Role;
+}
+
+/** What the per-route access middleware records about the matched route (for audit, metrics, logs). */
+export interface RouteInfo {
+  method: string;
+  /** OpenAPI-style path, e.g. /api/v1/devices/{id}. */
+  path: string;
+  access: Access;
+  params: Record<string, string>;
+}
+
+export interface HubEnv {
+  Variables: {
+    requestId: string;
+    hub: HubContext;
+    tokens: TokenService;
+    user?: AuthUser;
+    route?: RouteInfo;
+    /** Set by handlers to name what a mutating request touched (default: the path's resource and {id}). */
+    auditTarget?: { type: string; id?: string | number };
+    /** Set by login-like handlers: who the request acted as when there is no token. */
+    auditActor?: { id?: number; username: string };
+    /** Extra, non-secret audit details. */
+    auditDetails?: Record<string, unknown>;
+  };
+}
+
+export type ApiApp = OpenAPIHono<HubEnv>;

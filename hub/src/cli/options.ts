@@ -1,0 +1,53 @@
+import { type Command, Option } from 'commander';
+import { ConfigError, type ConfigKey, envName, type HubConfig, loadConfig } from '../config.js';
+
+/** A command-line flag that sets a config key. Add a line here to expose a key as a flag. */
+export interface ConfigFlag {
+  flags: string;
+  key: ConfigKey;
+  description: string;
+}
+
+/** Every config flag, in one place: flags > env OUTPOST_* > config file > defaults. */
+export const CONFIG_FLAGS: readonly ConfigFlag[] = [
+  { flags: '--data <dir>', key: 'dataDir', description: 'data directory (default ./data)' },
+  {
+    flags: '--http-port <port>',
+    key: 'httpPort',
+    description: 'HTTP port (default 8080; 0 picks a free one)',
+  },
+  { flags: '--host <host>', key: 'host', description: 'address to listen on (default 0.0.0.0)' },
+  { flags: '--log-level <level>', key: 'logLevel', description: 'fatal|error|warn|info|debug|trace|silent' },
+];
+
+/** The flags every command that opens the data directory takes. */
+export const STORE_KEYS: readonly ConfigKey[] = ['dataDir', 'logLevel'];
+
+/**
+ * Adds `--config FILE` and the flags for `keys` (default: all) to a command. Each help line names its env var.
+ */
+export function addConfigOptions(cmd: Command, keys?: readonly ConfigKey[]): Command {
+  cmd.option('--config <file>', 'JSON config file (env OUTPOST_CONFIG)');
+  for (const f of CONFIG_FLAGS) {
+    if (keys && !keys.includes(f.key)) continue;
+    cmd.addOption(new Option(f.flags, `${f.description} (env ${envName(f.key)})`));
+  }
+  return cmd;
+}
+
+/** Turns parsed commander options into the hub config (flags > env > file > defaults). */
+export function configFromOptions(opts: Record<string, unknown>, env = process.env): HubConfig {
+  const flags: Record<string, unknown> = {};
+  for (const f of CONFIG_FLAGS) {
+    const attr = new Option(f.flags).attributeName();
+    if (opts[attr] !== undefined) flags[f.key] = opts[attr];
+  }
+  return loadConfig({ configFile: opts.config as string | undefined, flags }, env);
+}
+
+/** Prints one line for an expected failure (bad config, port taken) and exits; rethrows anything else. */
+export function exitOnError(err: unknown, code = 1): never {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`outpost-hub: ${message}\n`);
+  process.exit(err instanceof ConfigError ? 2 : code);
+}

@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+// Field helpers: every value may arrive as a string (env, CLI flag), so numbers, booleans and lists coerce.
+const int = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),
+    z.number().int().min(min).max(max),
+  );
+const port = () => int(0, 65535);
+const bool = () =>
+  z.preprocess((v) => {
+    if (v === 'true' || v === '1' || v === 'yes') return true;
+    if (v === 'false' || v === '0' || v === 'no') return false;
+    return v;
+  }, z.boolean());
+const list = () =>
+  z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    z.array(z.string().min(1)),
+  );
+
+/**
+ * Every hub setting, in one flat object. A key `fooBar` is set by the config file's `fooBar`, by the env var
+ * `OUTPOST_FOO_BAR` and, when a command exposes it, by a flag (see cli/options.ts). Add a key here with its
+ * default; mark secrets in SECRET_KEYS so they print as `<secret>`.
+ */
+export const ConfigSchema = z
+  .object({
+    /** Directory holding hub.db, secret.key, initial-admin-password. */
+    dataDir: z.string().min(1).default('./data'),
+    httpPort: port().default(8080),
+    host: z.string().min(1).default('0.0.0.0'),
+    /** Public base URL of the hub (links in notifications, agent enrollment). */
+    publicUrl: z.url().optional(),
+    /** Origins allowed by CORS; empty means same-origin only. */
+    corsOrigins: list().default([]),
+    /** Largest accepted request body in bytes. */
+    bodyLimitBytes: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
+    /** Use X-Forwarded-For for the client address (only behind a trusted reverse proxy). */
+    trustProxy: bool().default(false),
+    /** A static bearer token for Prometheus to scrape /metrics (otherwise a viewer login is needed). */
+    metricsToken: z.string().min(16).optional(),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    // Authentication
+    accessTokenTtlS: int(30, 24 * 3600).default(15 * 60),
+    refreshTokenTtlS: int(60, 365 * 24 * 3600).default(30 * 24 * 3600),
+    jwtIssuer: z.string().min(1).default('outpost-hub'),
+    jwtAudience: z.string().min(1).default('outpost-api'),
+    passwordMinLength: int(8, 1024).default(12),
+    /** scrypt cost as log2(N): 16 means 64 MiB and ~0.1 s per hash. Lower only for tests. */
+    passwordHashCost: int(10, 20).default(16),
+    /** Login attempts allowed per client address and per username in one minute. */
+    loginRateLimitPerMinute: int(1, 10_000).default(5),
+    /** Password for the first admin; otherwise a random one is generated and printed once. */
+    adminPassword: z.string().min(1).optional(),
+    /** 32-byte key (base64 or hex) for secrets at rest; otherwise <dataDir>/secret.key is used/created. */
+    secretKey: z.string().min(1).optional(),
+
+    // Broker
+    mqttPort: port().default(1883),
+    mqttsPort: port().optional(),
+    mqttsCert: z.string().min(1).optional(),
+    mqttsKey: z.string().min(1).optional(),
+
+    // Retention
+    retentionRawDays: int(1, 3650).default(7),
+    retentionRollupDays: int(1, 36500).default(90),
+  })
+  .strict();
+
+export type HubConfig = z.infer<typeof ConfigSchema>;
+export type ConfigKey = keyof HubConfig;
+
+/** Keys whose values are never printed or logged. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set<ConfigKey>([
+  'adminPassword',
+  'secretKey',
+  'metricsToken',
+]);
+
+/** Thrown for an invalid config; the message names each bad key and where it came from. */
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+}
+
+/** `httpPort` -> `OUTPOST_HTTP_PORT`. */
+export function envName(key: string): string {
+  return `OUTPOST_${key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+export const CONFIG_KEYS = Object.keys(ConfigSchema.shape) as ConfigKey[];
+
+export interface RawConfig {
+  /** Parsed config file contents (an object), if any. */
+  file?: unknown;
+  /** Values from command-line flags, keyed by config key; undefined entries are ignored. */
+  flags?: Partial<Record<string, unknown>>;
+}
+
+/**
+ * Pure: merges defaults < file < env (OUTPOST_*) < flags and validates. Throws ConfigError naming every bad key
+ * with its source. Unknown keys in the file or flags are rejected.
+ */
+export function parseConfig(raw: RawConfig, env: Record<string, string | undefined>): HubConfig {
+  const source = new Map<string, string>();
+  const merged: Record<string, unknown> = {};
+  if (raw.file !== undefined) {
+    if (typeof raw.file !== 'object' || raw.file === null || Array.isArray(raw.file)) {
+      throw new ConfigError('config file: must hold a JSON object');
+    }
+    for (const [k, v] of Object.entries(raw.file)) {
+      merged[k] = v;
+      source.set(k, 'config file');
+    }
+  }
+  for (const key of CONFIG_KEYS) {
+    const value = env[envName(key)];
+    if (value !== undefined && value !== '') {
+      merged[key] = value;
+      source.set(key, `env ${envName(key)}`);
+    }
+  }
+  for (const [k, v] of Object.entries(raw.flags ?? {})) {
+    if (v === undefined) continue;
+    merged[k] = v;
+    source.set(k, 'flag');
+  }
+  const result = ConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      if (issue.code === 'unrecognized_keys') {
+        return issue.keys.map((k) => `${k}: unknown key (${source.get(k) ?? 'input'})`).join('; ');
+      }
+      const key = String(issue.path[0] ?? '');
+      return `${issue.path.join('.') || '(root)'}: ${issue.message} (${source.get(key) ?? 'default'})`;
+    });
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  return result.data;
+}
+
+/** Reads the JSON config file (if given) and the environment, then parses. */
+export function loadConfig(
+  opts: { configFile?: string; flags?: Partial<Record<string, unknown>> },
+  env: Record<string, string | undefined> = process.env,
+): HubConfig {
+  const file = opts.configFile ?? env.OUTPOST_CONFIG;
+  let parsed: unknown;
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`config file ${file}: ${(err as Error).message}`);
+    }
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError(`config file ${file}: not valid JSON: ${(err as Error).message}`);
+    }
+  }
+  return parseConfig({ file: parsed, flags: opts.flags }, env);
+}
+
+/** The config with secrets replaced by `<secret>`, for logs and `--print-config`. */
+export function redactConfig(config: HubConfig): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [k, SECRET_KEYS.has(k) && v !== undefined ? '<secret>' : v]),
+  );
+}

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { HubConfig } from './config.js';
+import { loadSecretKey, SecretBox } from './crypto/secrets.js';
+import { HubEvents } from './events.js';
+import { createLogger, type Logger } from './logger.js';
+import { type Db, openDatabase } from './store/db.js';
+
+/** Everything a route module or a service needs, passed explicitly (no globals). */
+export interface HubContext {
+  config: HubConfig;
+  db: Db;
+  logger: Logger;
+  events: HubEvents;
+  /** Encrypts device/camera/agent secrets at rest. */
+  secrets: SecretBox;
+  /** Milliseconds since the epoch; injected so tests control time. */
+  clock: () => number;
+  /** Prometheus registry served at /metrics; services register their own metrics here. */
+  metrics: Registry;
+  /** When the hub started (ms). */
+  startedAt: number;
+}
+
+export interface ContextOptions {
+  clock?: () => number;
+  /** Where log lines go (default stdout); tests capture them here. */
+  logDestination?: DestinationStream;
+  logger?: Logger;
+  /** Use this database instead of `<dataDir>/hub.db` (e.g. ':memory:' in tests). */
+  dbFile?: string;
+  /** Collect process metrics (CPU, memory, event loop). Default true. */
+  processMetrics?: boolean;
+}
+
+/** Opens the data directory: database (migrated), secret key, logger, event bus and metrics registry. */
+export function createContext(config: HubConfig, opts: ContextOptions = {}): HubContext {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const logger = opts.logger ?? createLogger(config.logLevel, opts.logDestination);
+  const { key, created } = loadSecretKey(config.dataDir, config.secretKey);
+  if (created) logger.info({ file: join(config.dataDir, 'secret.key') }, 'created a new secret key');
+  const db = openDatabase(opts.dbFile ?? join(config.dataDir, 'hub.db'));
+  const events = new HubEvents((name, err) => logger.error({ err, event: name }, 'event listener failed'));
+  const metrics = new Registry();
+  if (opts.processMetrics !== false) collectDefaultMetrics({ register: metrics, prefix: 'outpost_hub_' });
+  const clock = opts.clock ?? Date.now;
+  return { config, db, logger, events, secrets: new SecretBox(key), clock, metrics, startedAt: clock() };
+}

@@ -1,0 +1,106 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { createApp } from './api/app.js';
+import type { ApiApp } from './api/types.js';
+import { ensureInitialAdmin } from './auth/first-run.js';
+import type { HubConfig } from './config.js';
+import { type ContextOptions, createContext, type HubContext } from './context.js';
+import { SERVICES, type Service, startServices } from './services/index.js';
+
+/** The port is taken: the message is one line naming the port and how to change it. */
+export class PortInUseError extends Error {
+  readonly code = 'port_in_use';
+}
+
+export interface RunningHub {
+  ctx: HubContext;
+  app: ApiApp;
+  httpServer: Server;
+  /** `http://host:port` actually bound (port 0 resolved). */
+  url: string;
+  /** Stops services (reverse order), the HTTP server, then closes the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions extends ContextOptions {
+  services?: readonly Service[];
+  /** Called once with the generated first admin password (the CLI prints it). */
+  onInitialPassword?: (password: string, file: string) => void;
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (err.code === 'EADDRINUSE') {
+        reject(
+          new PortInUseError(
+            `HTTP port ${port} on ${host} is already in use; choose another with --http-port or OUTPOST_HTTP_PORT`,
+          ),
+        );
+      } else if (err.code === 'EACCES') {
+        reject(
+          new PortInUseError(
+            `not allowed to listen on HTTP port ${port}; choose another with --http-port or OUTPOST_HTTP_PORT`,
+          ),
+        );
+      } else {
+        reject(new Error(`cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
+      }
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+/** Opens the data directory, creates the first admin if needed, serves HTTP and starts every service. */
+export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
+  const ctx = createContext(config, opts);
+  try {
+    const admin = await ensureInitialAdmin(ctx);
+    if (admin.created && admin.password && admin.file) opts.onInitialPassword?.(admin.password, admin.file);
+  } catch (err) {
+    ctx.db.close();
+    throw err;
+  }
+  const app = createApp(ctx);
+  const httpServer = createAdaptorServer({ fetch: app.fetch }) as Server;
+  try {
+    await listen(httpServer, config.httpPort, config.host);
+  } catch (err) {
+    ctx.db.close();
+    throw err;
+  }
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  let stopServices: () => Promise<void>;
+  try {
+    stopServices = await startServices(ctx, { server: httpServer }, opts.services ?? SERVICES);
+  } catch (err) {
+    httpServer.close();
+    ctx.db.close();
+    throw err;
+  }
+  ctx.logger.info({ url, dataDir: config.dataDir }, 'hub listening');
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await stopServices();
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      ctx.db.close();
+      ctx.logger.info('hub stopped');
+    })();
+    return closing;
+  };
+  return { ctx, app, httpServer, url, close };
+}

@@ -1,0 +1,63 @@
+import type { Server } from 'node:http';
+import type { HubContext } from '../context.js';
+
+/** The HTTP side a service may hook into (e.g. `server.on('upgrade')` for MQTT over WebSocket at /mqtt). */
+export interface ServiceHttp {
+  server: Server;
+}
+
+export interface RunningService {
+  stop(): Promise<void>;
+}
+
+/** A background part of the hub (broker, ingest, alert engine, retention). */
+export interface Service {
+  name: string;
+  start(ctx: HubContext, http: ServiceHttp): Promise<RunningService>;
+}
+
+/** Every service, one file each, one line here, in start order (stopped in reverse). */
+export const SERVICES: readonly Service[] = checkNames([]);
+
+function checkNames(list: Service[]): Service[] {
+  const seen = new Set<string>();
+  for (const s of list) {
+    if (seen.has(s.name)) throw new Error(`service ${s.name} is registered twice`);
+    seen.add(s.name);
+  }
+  return list;
+}
+
+/**
+ * Starts services in order. If one fails to start, those already started are stopped (in reverse) and the
+ * error is rethrown with the service's name. Returns a function that stops them all in reverse order.
+ */
+export async function startServices(
+  ctx: HubContext,
+  http: ServiceHttp,
+  services: readonly Service[] = SERVICES,
+): Promise<() => Promise<void>> {
+  const running: { name: string; handle: RunningService }[] = [];
+  const stopAll = async () => {
+    for (const { name, handle } of running.reverse()) {
+      try {
+        await handle.stop();
+        ctx.logger.info({ service: name }, 'service stopped');
+      } catch (err) {
+        ctx.logger.error({ err, service: name }, 'service failed to stop');
+      }
+    }
+    running.length = 0;
+  };
+  for (const service of services) {
+    try {
+      const handle = await service.start(ctx, http);
+      running.push({ name: service.name, handle });
+      ctx.logger.info({ service: service.name }, 'service started');
+    } catch (err) {
+      await stopAll();
+      throw new Error(`service ${service.name} failed to start: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  return stopAll;
+}
