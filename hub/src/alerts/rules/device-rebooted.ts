@@ -11,7 +11,7 @@ const Params = z
       .max(7 * 86_400)
       .default(3600),
     /** Samples of this metric (seconds since boot) are also checked for going backwards. */
-    uptime_metric: z.string().min(1).max(128).default('uptime_s'),
+    uptime_metric: z.string().min(1).max(128).default('sys_uptime'),
   })
   .strict();
 

@@ -60,9 +60,9 @@ const cases: {
     name: 'device-rebooted fires on the ingest event and on uptime going backwards, once per reboot',
     kind: deviceRebooted,
     inputs: [
-      sample(0, 'uptime_s', 1000),
-      sample(60, 'uptime_s', 1060),
-      sample(120, 'uptime_s', 30),
+      sample(0, 'sys_uptime', 1000),
+      sample(60, 'sys_uptime', 1060),
+      sample(120, 'sys_uptime', 30),
       {
         kind: 'device.rebooted',
         device_id: 7,
@@ -71,7 +71,7 @@ const cases: {
         previous_uptime_s: 1060,
         ts: T0 + 121_000,
       },
-      sample(180, 'uptime_s', 90),
+      sample(180, 'sys_uptime', 90),
       tick(3000),
       tick(3720),
     ],
@@ -80,13 +80,13 @@ const cases: {
   {
     name: 'device-rebooted counts a reboot during an outage (uptime grew less than the time elapsed)',
     kind: deviceRebooted,
-    inputs: [sample(0, 'uptime_s', 1000), sample(3600, 'uptime_s', 2000)],
+    inputs: [sample(0, 'sys_uptime', 1000), sample(3600, 'sys_uptime', 2000)],
     trace: [`fire device:7@${at(3600)}`],
   },
   {
     name: 'device-rebooted ignores the 497-day TimeTicks wrap',
     kind: deviceRebooted,
-    inputs: [sample(0, 'uptime_s', UPTIME_WRAP_S - 30), sample(60, 'uptime_s', 30)],
+    inputs: [sample(0, 'sys_uptime', UPTIME_WRAP_S - 30), sample(60, 'sys_uptime', 30)],
     trace: [],
   },
   {

@@ -1,0 +1,50 @@
+/** What the engine knows about the topology, kept current from hub events. */
+export interface DependencyFacts {
+  /** Agents by id: their site, whether online, and since when (ms). */
+  agents: ReadonlyMap<string, { site_id: number; online: boolean; since: number }>;
+  /** A device's uplink (devices.parent_id). */
+  deviceParent: ReadonlyMap<number, number | null>;
+  /** Devices currently reported unreachable. */
+  deviceDown: ReadonlySet<number>;
+}
+
+export interface DependencyTarget {
+  device_id?: number | null;
+  camera_id?: number | null;
+  site_id?: number | null;
+  agent_id?: string | null;
+}
+
+/**
+ * Why an alert about `target` should be recorded but not notified, or null. A device or camera alert is
+ * suppressed while its site's agent is offline (the agent's own alert says it all) and for `graceMs` after
+ * the agent reconnects (its buffered and first fresh polls arrive then); a device alert is suppressed while
+ * one of its parent devices (uplinks) is unreachable.
+ */
+export function suppressionFor(
+  target: DependencyTarget,
+  facts: DependencyFacts,
+  now: number,
+  graceMs: number,
+) {
+  if (target.device_id == null && target.camera_id == null) return null;
+  if (target.site_id != null) {
+    const agents = [...facts.agents.entries()].filter(([, a]) => a.site_id === target.site_id);
+    const healthy = agents.some(([, a]) => a.online && now - a.since >= graceMs);
+    if (agents.length > 0 && !healthy) {
+      const offline = agents.find(([, a]) => !a.online);
+      if (offline) return `agent ${offline[0]} offline`;
+      return `agent ${agents[0]![0]} reconnected less than ${Math.round(graceMs / 1000)} s ago`;
+    }
+  }
+  if (target.device_id != null) {
+    const seen = new Set<number>([target.device_id]);
+    let parent = facts.deviceParent.get(target.device_id) ?? null;
+    while (parent != null && !seen.has(parent)) {
+      if (facts.deviceDown.has(parent)) return `parent device ${parent} unreachable`;
+      seen.add(parent);
+      parent = facts.deviceParent.get(parent) ?? null;
+    }
+  }
+  return null;
+}
