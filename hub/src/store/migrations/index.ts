@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { m001Core } from './001_core.js';
+import { m002Link } from './002_link.js';
 
 /** One forward-only schema step. `up` runs inside a transaction and must never drop data. */
 export interface Migration {
@@ -9,7 +10,7 @@ export interface Migration {
 }
 
 /** Every migration, one file each, one line here, in increasing version order. */
-export const MIGRATIONS: readonly Migration[] = checkOrder([m001Core]);
+export const MIGRATIONS: readonly Migration[] = checkOrder([m001Core, m002Link]);
 
 function checkOrder(list: Migration[]): Migration[] {
   list.forEach((m, i) => {

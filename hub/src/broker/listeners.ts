@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, Server } from 'node:http';
+import { createServer as createTcpServer, type Server as NetServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createServer as createTlsServer } from 'node:tls';
+import type { Aedes } from 'aedes';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+
+/** The path of MQTT over WebSocket on the hub's HTTP port. */
+export const MQTT_WS_PATH = '/mqtt';
+
+export interface ListenerOptions {
+  host: string;
+  /** TCP port for plain MQTT; 0 picks a free port. */
+  mqttPort: number;
+  /** TLS port, with the PEM certificate chain and key files. */
+  mqtts?: { port: number; certFile: string; keyFile: string };
+  /** The HTTP server that also carries MQTT over WebSocket at /mqtt. */
+  http?: Server;
+}
+
+export interface Listeners {
+  /** Bound ports (useful when 0 was asked). */
+  mqttPort: number;
+  mqttsPort?: number;
+  close(): Promise<void>;
+}
+
+function listen(server: NetServer, port: number, host: string, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(new Error(`${what}: cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+function closeServer(server: NetServer, sockets: Set<Socket>): Promise<void> {
+  return new Promise((resolve) => {
+    for (const s of sockets) s.destroy();
+    server.close(() => resolve());
+  });
+}
+
+/** Opens the broker's sockets: TCP, optional TLS, and the WebSocket upgrade at /mqtt on the HTTP server. */
+export async function openListeners(broker: Aedes, opts: ListenerOptions): Promise<Listeners> {
+  const closers: (() => Promise<void>)[] = [];
+  const track = (server: NetServer) => {
+    const sockets = new Set<Socket>();
+    server.on('connection', (s: Socket) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    closers.push(() => closeServer(server, sockets));
+  };
+  try {
+    const tcp = createTcpServer((socket) => broker.handle(socket));
+    track(tcp);
+    const mqttPort = await listen(tcp, opts.mqttPort, opts.host, 'mqtt');
+    let mqttsPort: number | undefined;
+    if (opts.mqtts) {
+      let cert: Buffer;
+      let key: Buffer;
+      try {
+        cert = readFileSync(opts.mqtts.certFile);
+        key = readFileSync(opts.mqtts.keyFile);
+      } catch (err) {
+        throw new Error(`mqtts: cannot read certificate or key: ${(err as Error).message}`, { cause: err });
+      }
+      const tls = createTlsServer({ cert, key, minVersion: 'TLSv1.2' }, (socket) => broker.handle(socket));
+      track(tls);
+      mqttsPort = await listen(tls, opts.mqtts.port, opts.host, 'mqtts');
+    }
+    if (opts.http) {
+      const http = opts.http;
+      const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
+      const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const path = (req.url ?? '').split('?')[0];
+        if (path !== MQTT_WS_PATH) return; // other upgrade paths belong to other parts of the hub
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const stream = createWebSocketStream(ws);
+          stream.on('error', () => stream.destroy());
+          broker.handle(stream, req);
+        });
+      };
+      http.on('upgrade', onUpgrade);
+      closers.push(async () => {
+        http.off('upgrade', onUpgrade);
+        for (const c of wss.clients) c.terminate();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      });
+    }
+    return {
+      mqttPort,
+      ...(mqttsPort !== undefined ? { mqttsPort } : {}),
+      async close() {
+        await Promise.all(closers.map((c) => c()));
+      },
+    };
+  } catch (err) {
+    await Promise.all(closers.map((c) => c()));
+    throw err;
+  }
+}
