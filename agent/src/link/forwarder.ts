@@ -1,0 +1,104 @@
+import type { Logger } from '../logger.js';
+import type { BatchLimits, Outbox, OutboxBatch } from '../outbox/types.js';
+
+export interface ForwarderOptions {
+  outbox: Outbox;
+  limits: BatchLimits;
+  /** Batches sent and not yet acknowledged. */
+  maxInFlight: number;
+  /** Re-send what is in flight when no ack came for this long. */
+  ackTimeoutMs: number;
+  /** Publishes one batch (QoS 1); resolves on the broker's PUBACK, which is never a reason to delete. */
+  send(batch: OutboxBatch): Promise<void>;
+  now(): number;
+  log: Logger;
+}
+
+/**
+ * The agent half of the delivery contract: numbers batches from the outbox, keeps a bounded window in flight,
+ * deletes rows only on the hub's `ack`, and re-sends every unacknowledged batch after a reconnect or a timeout.
+ * The caller drives it: `connected`/`disconnected` from the link, `ack` from `down/ack`, `tick` from a timer.
+ */
+export class Forwarder {
+  private connected = false;
+  /** seq -> when it was last sent. */
+  private readonly inFlight = new Map<number, number>();
+  private lastAckAt = 0;
+  /** Counters for status and tests. */
+  readonly counters = { sent: 0, resent: 0, acks: 0 };
+
+  constructor(private readonly o: ForwarderOptions) {}
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** The link is up: re-send every unacknowledged batch in seq order, then fill the window. */
+  onConnected(): void {
+    this.connected = true;
+    this.inFlight.clear();
+    this.lastAckAt = this.o.now();
+    this.resendUnacked();
+    this.pump();
+  }
+
+  onDisconnected(): void {
+    this.connected = false;
+    this.inFlight.clear();
+  }
+
+  /** `down/ack {upTo}`: the hub committed every batch up to `upTo`. */
+  onAck(upTo: number): void {
+    this.counters.acks++;
+    this.lastAckAt = this.o.now();
+    const deleted = this.o.outbox.ack(upTo);
+    for (const seq of this.inFlight.keys()) if (seq <= upTo) this.inFlight.delete(seq);
+    this.o.log.debug({ upTo, deleted }, 'ack');
+    this.pump();
+  }
+
+  /** Periodic work: re-send on ack timeout, then send what waits (at least every batch_max_delay_ms). */
+  tick(): void {
+    if (!this.connected) return;
+    const now = this.o.now();
+    if (this.inFlight.size > 0 && now - this.lastAckAt >= this.o.ackTimeoutMs) {
+      const oldest = Math.min(...this.inFlight.values());
+      if (now - oldest >= this.o.ackTimeoutMs) {
+        this.o.log.warn(
+          { inFlight: this.inFlight.size, waitedMs: now - oldest },
+          'no ack from the hub; re-sending',
+        );
+        this.lastAckAt = now;
+        this.resendUnacked();
+      }
+    }
+    this.pump();
+  }
+
+  /** Numbers and sends new batches while the window has room. */
+  pump(): void {
+    while (this.connected && this.inFlight.size < this.o.maxInFlight) {
+      const batch = this.o.outbox.claimBatch(this.o.limits, this.o.now());
+      if (!batch) return;
+      this.send(batch, false);
+    }
+  }
+
+  private resendUnacked(): void {
+    for (const batch of this.o.outbox.unacked()) this.send(batch, true);
+  }
+
+  private send(batch: OutboxBatch, resend: boolean): void {
+    this.inFlight.set(batch.seq, this.o.now());
+    if (resend) this.counters.resent++;
+    else this.counters.sent++;
+    this.o.send(batch).catch((err: unknown) => {
+      // The batch stays in the outbox; the next reconnect or ack timeout sends it again.
+      this.o.log.warn({ seq: batch.seq, err }, 'publishing a batch failed');
+    });
+  }
+}

@@ -1,0 +1,9 @@
+export {
+  type Clock,
+  nextDue,
+  phaseOf,
+  type ScheduledTarget,
+  Scheduler,
+  type SchedulerOptions,
+  systemClock,
+} from './scheduler.js';
