@@ -1,1 +1,2 @@
+export * from './snmp/index.js';
 export { AGENT_VERSION } from './version.js';

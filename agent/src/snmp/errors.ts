@@ -8,7 +8,8 @@ export type SnmpErrorCode =
   | 'invalid_response'
   | 'closed'
   | 'aborted'
-  | 'network';
+  | 'network'
+  | 'unsupported';
 
 /** An SNMP failure with a code and, via `cause`, the library's original error. */
 export class SnmpError extends Error {
@@ -49,6 +50,13 @@ export function toSnmpError(err: unknown): SnmpError {
         return new SnmpError('auth_failed', `authorization error: ${message}`, { cause: err });
       return new SnmpError('request_failed', `error status ${message}`, { cause: err });
   }
+  // OpenSSL 3 moved DES to its legacy provider, which Node does not load by default.
+  if (message.includes('digital envelope routines::unsupported'))
+    return new SnmpError(
+      'unsupported',
+      'this Node.js cannot use DES privacy (OpenSSL legacy provider not loaded): use AES, or run node with --openssl-legacy-provider',
+      { cause: err },
+    );
   if (message === 'Socket forcibly closed') return new SnmpError('closed', 'session closed', { cause: err });
   return new SnmpError('network', message, { cause: err });
 }
