@@ -90,3 +90,121 @@ export class SeriesStore {
     for (let i = 0; i < params.length; i += 3) this.#insertOne.run(params[i], params[i + 1], params[i + 2]);
   }
 }
+
+// Read side (API): series of a target, points raw or averaged. Timestamps are epoch ms.
+
+export interface SeriesInfo {
+  id: number;
+  metric: string;
+  unit: string | null;
+  labels: Record<string, string>;
+}
+
+export interface Point {
+  /** Epoch milliseconds (start of the step when averaged). */
+  t: number;
+  v: number;
+}
+
+interface SeriesRow {
+  id: number;
+  metric: string;
+  unit: string | null;
+  labels: string;
+}
+
+const toInfo = (r: SeriesRow): SeriesInfo => ({
+  id: r.id,
+  metric: r.metric,
+  unit: r.unit,
+  labels: JSON.parse(r.labels) as Record<string, string>,
+});
+
+/** Every series of a target, sorted by metric then labels. */
+export function listSeries(
+  db: Db,
+  kind: TargetKind,
+  targetId: number | string,
+  metric?: string,
+): SeriesInfo[] {
+  const rows = db
+    .prepare(
+      `SELECT id, metric, unit, labels FROM series WHERE target_kind = ? AND target_id = ?
+       ${metric === undefined ? '' : 'AND metric = ?'} ORDER BY metric, labels`,
+    )
+    .all(kind, String(targetId), ...(metric === undefined ? [] : [metric])) as SeriesRow[];
+  return rows.map(toInfo);
+}
+
+/** True when every key/value of `want` is in `labels`. */
+export function labelsMatch(labels: Record<string, string>, want: Record<string, string>): boolean {
+  return Object.entries(want).every(([k, v]) => labels[k] === v);
+}
+
+/**
+ * Points of one series in [from, to]: raw samples where they exist, hourly/whatever rollups before the oldest
+ * raw sample (raw data is pruned sooner). With `stepMs`, points are averaged into steps (weighted by count).
+ */
+export function readPoints(db: Db, seriesId: number, from: number, to: number, stepMs?: number): Point[] {
+  const oldestRaw = (
+    db.prepare('SELECT MIN(ts) AS t FROM samples WHERE series_id = ?').get(seriesId) as { t: number | null }
+  ).t;
+  const rollupEnd = Math.min(to, oldestRaw === null ? to : oldestRaw - 1);
+  const parts: { t: number; sum: number; count: number }[] = [];
+  if (from <= rollupEnd) {
+    const rows = db
+      .prepare(
+        'SELECT bucket_ts AS t, sum, count FROM rollups WHERE series_id = ? AND bucket_ts >= ? AND bucket_ts <= ? ORDER BY bucket_ts',
+      )
+      .all(seriesId, from, rollupEnd) as { t: number; sum: number; count: number }[];
+    parts.push(...rows);
+  }
+  const raw = db
+    .prepare(
+      'SELECT ts AS t, value AS sum, 1 AS count FROM samples WHERE series_id = ? AND ts >= ? AND ts <= ? ORDER BY ts',
+    )
+    .all(seriesId, Math.max(from, oldestRaw ?? from), to) as { t: number; sum: number; count: number }[];
+  parts.push(...raw);
+  return average(parts, stepMs);
+}
+
+/** Pure: averages (t, sum, count) rows into steps of `stepMs`; without a step, each row's own average. */
+export function average(
+  rows: readonly { t: number; sum: number; count: number }[],
+  stepMs?: number,
+): Point[] {
+  if (!stepMs) return rows.filter((r) => r.count > 0).map((r) => ({ t: r.t, v: r.sum / r.count }));
+  const buckets = new Map<number, { sum: number; count: number }>();
+  for (const r of rows) {
+    const b = Math.floor(r.t / stepMs) * stepMs;
+    const acc = buckets.get(b) ?? { sum: 0, count: 0 };
+    acc.sum += r.sum;
+    acc.count += r.count;
+    buckets.set(b, acc);
+  }
+  return [...buckets.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .filter(([, a]) => a.count > 0)
+    .map(([t, a]) => ({ t, v: a.sum / a.count }));
+}
+
+/** Deletes every series, sample and rollup of a target (when the device or camera is deleted). */
+export function deleteSeriesOf(db: Db, kind: TargetKind, targetId: number | string): void {
+  const ids = db
+    .prepare('SELECT id FROM series WHERE target_kind = ? AND target_id = ?')
+    .all(kind, String(targetId)) as {
+    id: number;
+  }[];
+  const samples = db.prepare('DELETE FROM samples WHERE series_id = ?');
+  const rollups = db.prepare('DELETE FROM rollups WHERE series_id = ?');
+  const hasDirty = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rollup_dirty'")
+    .get();
+  const dirty = hasDirty ? db.prepare('DELETE FROM rollup_dirty WHERE series_id = ?') : undefined;
+  for (const { id } of ids) {
+    samples.run(id);
+    rollups.run(id);
+    dirty?.run(id);
+  }
+  db.prepare('DELETE FROM series WHERE target_kind = ? AND target_id = ?').run(kind, String(targetId));
+}

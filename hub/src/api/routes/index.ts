@@ -1,8 +1,19 @@
 import type { HubContext } from '../../context.js';
 import type { ApiApp } from '../types.js';
+import { agentsRoutes } from './agents.js';
+import { alertsRoutes } from './alerts.js';
+import { auditRoutes } from './audit.js';
+import { authRoutes } from './auth.js';
+import { camerasRoutes } from './cameras.js';
+import { deviceMetricsRoutes } from './device-metrics.js';
+import { devicesRoutes } from './devices.js';
 import { docsRoutes } from './docs.js';
+import { eventsRoutes } from './events.js';
 import { healthRoutes } from './health.js';
+import { jobsRoutes } from './jobs.js';
 import { metricsRoutes } from './metrics.js';
+import { sitesRoutes } from './sites.js';
+import { usersRoutes } from './users.js';
 
 /**
  * A resource's routes: `register` adds them with `app.openapi(defineRoute({...access}), handler)` or
@@ -17,4 +28,19 @@ export interface RouteModule {
  * Every route module, one file each, one line here. Order matters only between fixed and parameterised
  * paths of one resource, which each module handles itself (e.g. /devices/status before /devices/{id}).
  */
-export const ROUTE_MODULES: readonly RouteModule[] = [healthRoutes, metricsRoutes, docsRoutes];
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  healthRoutes,
+  authRoutes,
+  usersRoutes,
+  sitesRoutes,
+  devicesRoutes,
+  deviceMetricsRoutes,
+  camerasRoutes,
+  alertsRoutes,
+  auditRoutes,
+  agentsRoutes,
+  jobsRoutes,
+  eventsRoutes,
+  metricsRoutes,
+  docsRoutes,
+];

@@ -1,0 +1,151 @@
+import { z } from '@hono/zod-openapi';
+import type { CameraRow } from '../../store/cameras.js';
+import { ApiError, type ErrorDetail } from '../errors.js';
+import { iso, name, text } from '../schemas.js';
+import { IpAddress, Meta } from './device.js';
+
+export const CAMERA_STATUSES = [
+  'online',
+  'offline',
+  'degraded',
+  'auth_failed',
+  'unreachable',
+  'unknown',
+] as const;
+
+export const RtspUrl = z
+  .string()
+  .max(2048)
+  .regex(/^rtsps?:\/\/\S+$/i, 'must be an rtsp:// or rtsps:// URL')
+  .openapi({ description: 'Credentials in the URL are moved to username/password and never stored in it' });
+
+const CameraFields = {
+  name: name(),
+  ip_address: IpAddress,
+  rtsp_url: RtspUrl,
+  username: z.string().min(1).max(255).nullable(),
+  password: z.string().min(1).max(255).nullable().openapi({ writeOnly: true }),
+  location: text(200).nullable(),
+  site_id: z.number().int().positive(),
+  meta: Meta,
+};
+
+export const CreateCamera = z
+  .object({
+    ...CameraFields,
+    ip_address: CameraFields.ip_address
+      .optional()
+      .openapi({ description: 'Default: the host of rtsp_url when it is an IP' }),
+    username: CameraFields.username.optional(),
+    password: CameraFields.password.optional(),
+    location: CameraFields.location.optional(),
+    meta: CameraFields.meta.default({}),
+  })
+  .strict()
+  .openapi('CreateCamera');
+
+export const UpdateCamera = z.object(CameraFields).partial().strict().openapi('UpdateCamera');
+
+export const StreamSchema = z
+  .object({
+    codec: z.string().nullable(),
+    width: z.number().nullable(),
+    height: z.number().nullable(),
+    fps: z.number().nullable(),
+    bitrate_kbps: z.number().nullable(),
+  })
+  .openapi('StreamFacts');
+
+export const CameraSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    ip_address: z.string(),
+    rtsp_url: z.string(),
+    username: z.string().nullable(),
+    has_password: z.boolean(),
+    location: z.string().nullable(),
+    site_id: z.number().int(),
+    meta: z.record(z.string(), z.unknown()),
+    status: z.string(),
+    status_reason: z.string().nullable(),
+    last_seen: z.string().nullable(),
+    last_snapshot_at: z.string().nullable(),
+    stream: StreamSchema.nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Camera');
+
+export function streamFacts(row: CameraRow): z.infer<typeof StreamSchema> | null {
+  if (!row.stream_json) return null;
+  const s = JSON.parse(row.stream_json) as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  return {
+    codec: typeof s.codec === 'string' ? s.codec : null,
+    width: num(s.width),
+    height: num(s.height),
+    fps: num(s.fps),
+    bitrate_kbps: num(s.bitrate_kbps),
+  };
+}
+
+export function cameraToApi(r: CameraRow): z.infer<typeof CameraSchema> {
+  return {
+    id: r.id,
+    name: r.name,
+    ip_address: r.ip_address,
+    rtsp_url: r.rtsp_url,
+    username: r.username,
+    has_password: r.password_secret !== null,
+    location: r.location,
+    site_id: r.site_id,
+    meta: JSON.parse(r.meta) as Record<string, unknown>,
+    status: r.status,
+    status_reason: r.status_reason,
+    last_seen: iso(r.last_seen),
+    last_snapshot_at: iso(r.last_snapshot_at),
+    stream: streamFacts(r),
+    created_at: iso(r.created_at) as string,
+    updated_at: iso(r.updated_at) as string,
+  };
+}
+
+function invalid(details: ErrorDetail[]): ApiError {
+  return new ApiError(
+    400,
+    'validation_failed',
+    `invalid request: ${details.map((d) => d.path).join(', ')}`,
+    details,
+  );
+}
+
+/**
+ * Pure: splits `rtsp://user:pass@host:554/path` into a URL without credentials and the credentials
+ * (percent-decoded). Throws a 400 naming body.rtsp_url when the URL cannot be parsed.
+ */
+export function splitRtspUrl(raw: string): {
+  url: string;
+  host: string;
+  username?: string;
+  password?: string;
+} {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw invalid([{ path: 'body.rtsp_url', message: 'not a valid URL' }]);
+  }
+  if (!u.hostname) throw invalid([{ path: 'body.rtsp_url', message: 'has no host' }]);
+  const username = u.username ? decodeURIComponent(u.username) : undefined;
+  const password = u.password ? decodeURIComponent(u.password) : undefined;
+  u.username = '';
+  u.password = '';
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { url: u.toString(), host, username, password };
+}
+
+/** The host when it is an IP address literal. */
+export function ipHost(host: string): string | undefined {
+  return IpAddress.safeParse(host).success ? host : undefined;
+}

@@ -1,0 +1,279 @@
+import { z } from '@hono/zod-openapi';
+import { isValidAgentId } from '@outpost/protocol';
+import { RateLimiter } from '../../auth/rate-limit.js';
+import {
+  agentEndpoints,
+  createEnrollmentToken,
+  EnrollmentError,
+  enrollAgent,
+  parseTtl,
+  siteById,
+  siteByName,
+} from '../../link/enrollment.js';
+import { linkOf } from '../../link/registry.js';
+import { type AgentRow, AgentStore } from '../../store/agents.js';
+import { defineRoute } from '../access.js';
+import { ApiError, notFound, unprocessable } from '../errors.js';
+import { clientIp } from '../middleware/observe.js';
+import { body, errors, iso, json, text } from '../schemas.js';
+import type { RouteModule } from './index.js';
+
+const AgentSchema = z
+  .object({
+    id: z.string(),
+    site_id: z.number().int(),
+    hostname: z.string().nullable(),
+    version: z.string().nullable(),
+    status: z.enum(['online', 'offline']),
+    status_reason: z.string().nullable(),
+    connected: z.boolean(),
+    last_seen: z.string().nullable(),
+    started_at: z.string().nullable(),
+    config_version_applied: z.number().int().nullable(),
+    backlog: z.number().int(),
+    dropped: z.number().int(),
+    invalid_payloads: z.number().int(),
+    refused_items: z.number().int(),
+    ack_up_to: z.number().int().nullable(),
+    revoked_at: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi('Agent');
+
+const EnrollBody = z
+  .object({
+    token: z.string().min(1).max(200),
+    hostname: text(255).pipe(z.string().min(1, 'must not be empty')),
+    version: text(64).pipe(z.string().min(1, 'must not be empty')),
+  })
+  .strict()
+  .openapi('EnrollRequest');
+
+const EnrollResponse = z
+  .object({
+    agent_id: z.string(),
+    secret: z.string().openapi({ description: 'The agent secret: shown once, store it on the agent only' }),
+    site_id: z.number().int(),
+    mqtt: z.object({ urls: z.array(z.string()) }),
+    hub_url: z.string(),
+  })
+  .openapi('EnrollResponse');
+
+const TokenBody = z
+  .object({
+    site_id: z.number().int().positive().optional(),
+    site: z.string().min(1).max(200).optional().openapi({ description: 'Site name (instead of site_id)' }),
+    ttl: z
+      .string()
+      .max(16)
+      .optional()
+      .openapi({ description: 'Lifetime such as 24h, 30m, 7d (default 24h)' }),
+  })
+  .strict()
+  .refine((b) => (b.site_id === undefined) !== (b.site === undefined), {
+    message: 'give exactly one of site_id or site',
+    path: ['site_id'],
+  })
+  .openapi('EnrollmentTokenRequest');
+
+const TokenResponse = z
+  .object({
+    token: z.string().openapi({ description: 'One-time token: shown once, stored hashed' }),
+    site_id: z.number().int(),
+    expires_at: z.string(),
+    command: z.string().openapi({ description: 'The agent command that uses it' }),
+  })
+  .openapi('EnrollmentToken');
+
+const AgentIdParam = z.object({
+  id: z
+    .string()
+    .refine(isValidAgentId, 'not a valid agent id')
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'agent-0123456789abcdef' }),
+});
+
+const ListQuery = z.object({
+  site_id: z.coerce.number().int().positive().optional(),
+  status: z.enum(['online', 'offline']).optional(),
+});
+
+const enroll = defineRoute({
+  method: 'post',
+  path: '/agents/enroll',
+  access: 'public',
+  tags: ['agents'],
+  summary: 'Enroll an agent with a one-time token (the token is the credential)',
+  request: { body: body(EnrollBody) },
+  responses: {
+    201: json(EnrollResponse, 'Enrolled: the agent id, its secret and where to connect'),
+    410: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'The token expired'),
+    ...errors(400, 401, 409, 429),
+  },
+});
+
+const createToken = defineRoute({
+  method: 'post',
+  path: '/agents/enrollment-tokens',
+  access: 'operator',
+  tags: ['agents'],
+  summary: 'Create a one-time enrollment token bound to a site',
+  request: { body: body(TokenBody) },
+  responses: { 201: json(TokenResponse, 'The token (shown once)'), ...errors(400, 401, 403, 422) },
+});
+
+const list = defineRoute({
+  method: 'get',
+  path: '/agents',
+  access: 'viewer',
+  tags: ['agents'],
+  summary: 'Agents with their presence, version, counters and config version applied',
+  request: { query: ListQuery },
+  responses: { 200: json(z.object({ items: z.array(AgentSchema) }), 'Agents'), ...errors(400, 401) },
+});
+
+const getOne = defineRoute({
+  method: 'get',
+  path: '/agents/{id}',
+  access: 'viewer',
+  tags: ['agents'],
+  summary: 'One agent',
+  request: { params: AgentIdParam },
+  responses: { 200: json(AgentSchema, 'The agent'), ...errors(400, 401, 404) },
+});
+
+const revoke = defineRoute({
+  method: 'post',
+  path: '/agents/{id}/revoke',
+  access: 'admin',
+  tags: ['agents'],
+  summary: 'Revoke an agent: its connection is closed at once and its secret refused from then on',
+  request: { params: AgentIdParam },
+  responses: { 200: json(AgentSchema, 'The revoked agent'), ...errors(400, 401, 403, 404, 409) },
+});
+
+/** The command an operator runs on the agent's machine. */
+export function enrollCommand(hubUrl: string, token: string): string {
+  return `outpost-agent enroll --hub ${hubUrl} --token ${token}`;
+}
+
+export const agentsRoutes: RouteModule = {
+  name: 'agents',
+  register(app, hub) {
+    const agents = new AgentStore(hub.db);
+    const limiter = new RateLimiter(hub.config.enrollRateLimitPerMinute, 60_000, hub.clock);
+    const view = (a: AgentRow) => {
+      const link = linkOf(hub);
+      return {
+        id: a.id,
+        site_id: a.site_id,
+        hostname: a.hostname,
+        version: a.version,
+        status: a.status,
+        status_reason: a.status_reason,
+        connected: link ? link.bus.connected().includes(a.id) : false,
+        last_seen: iso(a.last_seen),
+        started_at: iso(a.started_at),
+        config_version_applied: a.config_version_applied,
+        backlog: a.backlog,
+        dropped: a.dropped,
+        invalid_payloads: a.invalid_payloads,
+        refused_items: a.refused_items,
+        ack_up_to: link ? link.batches.upTo(a.id) : null,
+        revoked_at: iso(a.revoked_at),
+        created_at: iso(a.created_at) as string,
+      };
+    };
+    const ports = () => linkOf(hub)?.endpoints ?? { mqttPort: hub.config.mqttPort };
+
+    app.openapi(enroll, (c) => {
+      const gate = limiter.hit(clientIp(c));
+      if (!gate.allowed) {
+        throw new ApiError(429, 'rate_limited', 'too many enrollment attempts; try again later', undefined, {
+          'Retry-After': String(gate.retryAfterS),
+        });
+      }
+      const b = c.req.valid('json');
+      let enrolled: ReturnType<typeof enrollAgent>;
+      try {
+        enrolled = enrollAgent(hub.db, {
+          token: b.token,
+          hostname: b.hostname,
+          version: b.version,
+          now: hub.clock(),
+        });
+      } catch (err) {
+        if (!(err instanceof EnrollmentError)) throw err;
+        const status = err.reason === 'unknown' ? 401 : err.reason === 'used' ? 409 : 410;
+        throw new ApiError(status, `token_${err.reason}`, err.message);
+      }
+      c.set('auditActor', { username: `agent:${enrolled.agent_id}` });
+      c.set('auditTarget', { type: 'agent', id: enrolled.agent_id });
+      c.set('auditDetails', { site_id: enrolled.site_id, hostname: b.hostname });
+      hub.logger.info(
+        { agent: enrolled.agent_id, site: enrolled.site_id, hostname: b.hostname },
+        'agent enrolled',
+      );
+      return c.json({ ...enrolled, ...agentEndpoints(hub.config, c.req.url, ports()) }, 201);
+    });
+
+    app.openapi(createToken, (c) => {
+      const b = c.req.valid('json');
+      const site =
+        b.site_id !== undefined ? siteById(hub.db, b.site_id) : siteByName(hub.db, b.site as string);
+      if (!site)
+        throw unprocessable(`site ${b.site_id ?? b.site} does not exist`, [
+          { path: b.site_id !== undefined ? 'body.site_id' : 'body.site', message: 'no such site' },
+        ]);
+      let ttlMs: number;
+      try {
+        ttlMs = parseTtl(b.ttl ?? '24h');
+      } catch (err) {
+        throw new ApiError(400, 'validation_failed', (err as Error).message, [
+          { path: 'body.ttl', message: (err as Error).message },
+        ]);
+      }
+      const t = createEnrollmentToken(hub.db, {
+        site_id: site.id,
+        ttl_ms: ttlMs,
+        created_by: c.var.user?.id ?? null,
+        now: hub.clock(),
+      });
+      c.set('auditTarget', { type: 'enrollment_token', id: t.id });
+      c.set('auditDetails', { site_id: site.id });
+      const { hub_url } = agentEndpoints(hub.config, c.req.url, ports());
+      return c.json(
+        {
+          token: t.token,
+          site_id: site.id,
+          expires_at: iso(t.expires_at) as string,
+          command: enrollCommand(hub_url, t.token),
+        },
+        201,
+      );
+    });
+
+    app.openapi(list, (c) => {
+      const q = c.req.valid('query');
+      return c.json({ items: agents.list(q).map(view) }, 200);
+    });
+
+    app.openapi(getOne, (c) => {
+      const { id } = c.req.valid('param');
+      const a = agents.get(id);
+      if (!a) throw notFound('agent', id);
+      return c.json(view(a), 200);
+    });
+
+    app.openapi(revoke, async (c) => {
+      const { id } = c.req.valid('param');
+      const a = agents.get(id);
+      if (!a) throw notFound('agent', id);
+      if (a.revoked_at !== null) throw new ApiError(409, 'conflict', `agent ${id} is already revoked`);
+      const link = linkOf(hub);
+      if (link) await link.revoke(id);
+      else agents.revoke(id, hub.clock());
+      hub.logger.info({ agent: id, by: c.var.user?.username }, 'agent revoked');
+      return c.json(view(agents.get(id) as AgentRow), 200);
+    });
+  },
+};

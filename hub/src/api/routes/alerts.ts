@@ -1,0 +1,279 @@
+import { z } from '@hono/zod-openapi';
+import {
+  acknowledge,
+  alertSummary,
+  alertToApi,
+  deleteAlert,
+  getAlert,
+  insertManualAlert,
+  listAlerts,
+} from '../../store/alerts.js';
+import { getCamera } from '../../store/cameras.js';
+import { getDevice } from '../../store/devices.js';
+import { getSite } from '../../store/sites.js';
+import { defineRoute } from '../access.js';
+import { notFound, unprocessable } from '../errors.js';
+import {
+  body,
+  errors,
+  IdParam,
+  Instant,
+  json,
+  name,
+  PageQuery,
+  PaginationSchema,
+  pagination,
+  text,
+} from '../schemas.js';
+import type { RouteModule } from './index.js';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+
+const AlertSchema = z.record(z.string(), z.unknown()).openapi('Alert', {
+  description:
+    'id, rule, severity, state (open|resolved), title, message, device_id, camera_id, site_id, agent_id, created_at, ' +
+    'last_seen, count, resolved_at, acknowledged, acknowledged_by, acknowledged_by_username, acknowledged_at, ack_note, ...',
+});
+const SeverityList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()))
+  .pipe(z.array(z.enum(SEVERITIES)))
+  .openapi({ type: 'string', example: 'critical,high' });
+const Bool = z.enum(['true', 'false']).transform((v) => v === 'true');
+const Id = z.coerce.number().int().positive();
+
+const FilterFields = {
+  severity: SeverityList.optional(),
+  state: z.enum(['open', 'resolved']).optional(),
+  acknowledged: Bool.optional(),
+  device_id: Id.optional(),
+  camera_id: Id.optional(),
+  site_id: Id.optional(),
+  rule: z.string().max(100).optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
+};
+const ListQuery = z.object({ ...FilterFields, ...PageQuery }).strict();
+
+const CreateAlert = z
+  .object({
+    severity: z.enum(SEVERITIES),
+    title: name(),
+    message: text(5000).optional(),
+    device_id: z.number().int().positive().optional(),
+    camera_id: z.number().int().positive().optional(),
+    site_id: z.number().int().positive().optional(),
+  })
+  .strict()
+  .openapi('CreateAlert');
+const AckBody = z
+  .object({
+    note: text(2000).optional(),
+    expires_at: z
+      .string()
+      .pipe(Instant)
+      .optional()
+      .openapi({ description: 'Acknowledgement ends then (repeats notify again)' }),
+  })
+  .strict();
+const AckAllBody = z
+  .object({
+    severity: z.array(z.enum(SEVERITIES)).min(1).optional(),
+    state: z.enum(['open', 'resolved']).optional(),
+    device_id: z.number().int().positive().optional(),
+    camera_id: z.number().int().positive().optional(),
+    site_id: z.number().int().positive().optional(),
+    rule: z.string().max(100).optional(),
+    note: text(2000).optional(),
+  })
+  .strict()
+  .openapi('AcknowledgeAll');
+const Summary = z
+  .object({
+    total: z.number().int(),
+    unacknowledged: z.number().int(),
+    critical: z.number().int(),
+    high: z.number().int(),
+    medium: z.number().int(),
+    low: z.number().int(),
+    info: z.number().int(),
+    recent: z.number().int().openapi({ description: 'Alerts created in the last 24 hours' }),
+  })
+  .openapi('AlertSummary');
+
+const tags = ['alerts'];
+const list = defineRoute({
+  method: 'get',
+  path: '/alerts',
+  access: 'viewer',
+  tags,
+  summary: 'List alerts, newest first (filters, pagination)',
+  request: { query: ListQuery },
+  responses: {
+    200: json(z.object({ alerts: z.array(AlertSchema), pagination: PaginationSchema }), 'A page of alerts'),
+    ...errors(400, 401),
+  },
+});
+const summary = defineRoute({
+  method: 'get',
+  path: '/alerts/summary',
+  access: 'viewer',
+  tags,
+  summary: 'Counts of open alerts by severity, unacknowledged, and created in the last 24 h',
+  request: { query: z.object({ site_id: Id.optional() }).strict() },
+  responses: { 200: json(Summary, 'Summary'), ...errors(400, 401) },
+});
+const ackAll = defineRoute({
+  method: 'post',
+  path: '/alerts/acknowledge-all',
+  access: 'operator',
+  tags,
+  summary: 'Acknowledge every unacknowledged alert matching the filter (open ones unless state is given)',
+  request: { body: body(AckAllBody) },
+  responses: {
+    200: json(z.object({ acknowledged: z.number().int() }), 'How many'),
+    ...errors(400, 401, 403, 415),
+  },
+});
+const create = defineRoute({
+  method: 'post',
+  path: '/alerts',
+  access: 'operator',
+  tags,
+  summary: 'Raise a manual alert',
+  request: { body: body(CreateAlert) },
+  responses: { 201: json(AlertSchema, 'Created'), ...errors(400, 401, 403, 413, 415, 422) },
+});
+const get = defineRoute({
+  method: 'get',
+  path: '/alerts/{id}',
+  access: 'viewer',
+  tags,
+  summary: 'One alert',
+  request: { params: IdParam },
+  responses: { 200: json(AlertSchema, 'The alert'), ...errors(400, 401, 404) },
+});
+const ack = defineRoute({
+  method: 'post',
+  path: '/alerts/{id}/acknowledge',
+  access: 'operator',
+  tags,
+  summary: 'Acknowledge an alert, with an optional note',
+  request: {
+    params: IdParam,
+    body: { required: false, content: { 'application/json': { schema: AckBody } } },
+  },
+  responses: { 200: json(AlertSchema, 'Acknowledged'), ...errors(400, 401, 403, 404, 415) },
+});
+const remove = defineRoute({
+  method: 'delete',
+  path: '/alerts/{id}',
+  access: 'admin',
+  tags,
+  summary: 'Delete an alert',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404) },
+});
+
+export const alertsRoutes: RouteModule = {
+  name: 'alerts',
+  register(app, hub) {
+    const emit = (change: 'created' | 'acknowledged' | 'deleted', id: number, row = getAlert(hub.db, id)) => {
+      if (row) hub.events.emit('alert.changed', { change, alert: alertToApi(row) });
+    };
+
+    app.openapi(list, (c) => {
+      const q = c.req.valid('query');
+      const { rows, total } = listAlerts(hub.db, q, q.page, q.per_page);
+      return c.json({ alerts: rows.map(alertToApi), pagination: pagination(q.page, q.per_page, total) }, 200);
+    });
+
+    app.openapi(summary, (c) =>
+      c.json(alertSummary(hub.db, hub.clock() - 24 * 3600 * 1000, c.req.valid('query').site_id), 200),
+    );
+
+    app.openapi(ackAll, (c) => {
+      const { note, ...filter } = c.req.valid('json');
+      const ids = acknowledge(
+        hub.db,
+        { state: 'open', ...filter },
+        c.var.user!.id,
+        note ?? null,
+        null,
+        hub.clock(),
+      );
+      c.set('auditTarget', { type: 'alert' });
+      c.set('auditDetails', { count: ids.length, filter });
+      for (const id of ids) emit('acknowledged', id);
+      return c.json({ acknowledged: ids.length }, 200);
+    });
+
+    app.openapi(create, (c) => {
+      const input = c.req.valid('json');
+      let siteId = input.site_id;
+      const ref = (path: string, what: string, id: number) =>
+        unprocessable(`${what} ${id} does not exist`, [{ path: `body.${path}`, message: `no such ${what}` }]);
+      if (input.device_id !== undefined) {
+        const d = getDevice(hub.db, input.device_id);
+        if (!d) throw ref('device_id', 'device', input.device_id);
+        siteId ??= d.site_id;
+      }
+      if (input.camera_id !== undefined) {
+        const cam = getCamera(hub.db, input.camera_id);
+        if (!cam) throw ref('camera_id', 'camera', input.camera_id);
+        siteId ??= cam.site_id;
+      }
+      if (siteId !== undefined && !getSite(hub.db, siteId)) throw ref('site_id', 'site', siteId);
+      const row = insertManualAlert(
+        hub.db,
+        {
+          severity: input.severity,
+          title: input.title,
+          message: input.message ?? null,
+          device_id: input.device_id ?? null,
+          camera_id: input.camera_id ?? null,
+          site_id: siteId ?? null,
+          created_by: c.var.user!.id,
+        },
+        hub.clock(),
+      );
+      c.set('auditTarget', { type: 'alert', id: row.id });
+      emit('created', row.id, row);
+      return c.json(alertToApi(row), 201);
+    });
+
+    app.openapi(get, (c) => {
+      const { id } = c.req.valid('param');
+      const row = getAlert(hub.db, id);
+      if (!row) throw notFound('alert', id);
+      return c.json(alertToApi(row), 200);
+    });
+
+    app.openapi(ack, (c) => {
+      const { id } = c.req.valid('param');
+      const input = c.req.valid('json') as z.infer<typeof AckBody>;
+      if (!getAlert(hub.db, id)) throw notFound('alert', id);
+      const ids = acknowledge(
+        hub.db,
+        { ids: [id] },
+        c.var.user!.id,
+        input.note ?? null,
+        input.expires_at ?? null,
+        hub.clock(),
+      );
+      const row = getAlert(hub.db, id);
+      if (!row) throw notFound('alert', id);
+      if (ids.length) emit('acknowledged', id, row);
+      return c.json(alertToApi(row), 200);
+    });
+
+    app.openapi(remove, (c) => {
+      const { id } = c.req.valid('param');
+      const row = getAlert(hub.db, id);
+      if (!row) throw notFound('alert', id);
+      deleteAlert(hub.db, id);
+      hub.events.emit('alert.changed', { change: 'deleted', alert: alertToApi(row) });
+      return c.body(null, 204);
+    });
+  },
+};

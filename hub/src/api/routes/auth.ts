@@ -1,0 +1,202 @@
+import { z } from '@hono/zod-openapi';
+import { hashCost } from '../../auth/first-run.js';
+import { checkPassword, hashPassword, verifyPassword } from '../../auth/passwords.js';
+import { RateLimiter } from '../../auth/rate-limit.js';
+import { issueSession, refreshSession } from '../../auth/sessions.js';
+import { hashToken } from '../../auth/tokens.js';
+import { findRefreshToken, revokeFamily, revokeUserTokens } from '../../store/refresh-tokens.js';
+import { getUser, getUserByName, setPasswordHash, touchLogin } from '../../store/users.js';
+import { defineRoute } from '../access.js';
+import { ApiError, unauthorized } from '../errors.js';
+import { clientIp } from '../middleware/observe.js';
+import { body, errors, json, OkSchema } from '../schemas.js';
+import type { RouteModule } from './index.js';
+
+const UserRef = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    email: z.string().nullable(),
+    role: z.enum(['admin', 'operator', 'viewer']),
+  })
+  .openapi('UserRef');
+
+const SessionSchema = z
+  .object({
+    access_token: z.string(),
+    refresh_token: z.string(),
+    token_type: z.literal('Bearer'),
+    expires_in: z.number().int().openapi({ description: 'Access token lifetime in seconds' }),
+    user: UserRef,
+  })
+  .openapi('Session');
+
+const Credentials = z
+  .object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1024) })
+  .strict()
+  .openapi('Credentials');
+const RefreshBody = z
+  .object({ refresh_token: z.string().min(1).max(200) })
+  .strict()
+  .openapi('RefreshRequest');
+const LogoutBody = z
+  .object({
+    refresh_token: z.string().min(1).max(200).optional(),
+    all: z.boolean().optional().openapi({ description: 'End every session of this user' }),
+  })
+  .strict();
+const ChangePassword = z
+  .object({ current_password: z.string().min(1).max(1024), new_password: z.string().min(1).max(1024) })
+  .strict()
+  .openapi('ChangePassword');
+
+const login = defineRoute({
+  method: 'post',
+  path: '/auth/login',
+  access: 'public',
+  tags: ['auth'],
+  summary: 'Log in: an access token (JWT) and a rotating refresh token',
+  request: { body: body(Credentials) },
+  responses: { 200: json(SessionSchema, 'Logged in'), ...errors(400, 401, 413, 415, 429) },
+});
+const refresh = defineRoute({
+  method: 'post',
+  path: '/auth/refresh',
+  access: 'public',
+  tags: ['auth'],
+  summary: 'Trade a refresh token for new tokens (the old one is spent; reusing it revokes the session)',
+  request: { body: body(RefreshBody) },
+  responses: { 200: json(SessionSchema, 'New tokens'), ...errors(400, 401, 415) },
+});
+const logout = defineRoute({
+  method: 'post',
+  path: '/auth/logout',
+  access: 'viewer',
+  tags: ['auth'],
+  summary: 'End a session (the refresh token family), or all of them with {all: true}',
+  request: { body: { required: false, content: { 'application/json': { schema: LogoutBody } } } },
+  responses: { 200: json(OkSchema, 'Logged out'), ...errors(400, 401, 415) },
+});
+const me = defineRoute({
+  method: 'get',
+  path: '/auth/me',
+  access: 'viewer',
+  tags: ['auth'],
+  summary: 'The logged-in user',
+  responses: { 200: json(UserRef, 'You'), ...errors(401) },
+});
+const changePassword = defineRoute({
+  method: 'post',
+  path: '/auth/change-password',
+  access: 'viewer',
+  tags: ['auth'],
+  summary: 'Change your password; every other session ends, new tokens are returned',
+  request: { body: body(ChangePassword) },
+  responses: { 200: json(SessionSchema, 'Changed'), ...errors(400, 401, 415, 422) },
+});
+
+export const authRoutes: RouteModule = {
+  name: 'auth',
+  register(app, hub) {
+    const perMinute = hub.config.loginRateLimitPerMinute;
+    const byClient = new RateLimiter(perMinute, 60_000, hub.clock);
+    const byUser = new RateLimiter(perMinute, 60_000, hub.clock);
+
+    app.openapi(login, async (c) => {
+      const { username, password } = c.req.valid('json');
+      c.set('auditActor', { username });
+      c.set('auditTarget', { type: 'session' });
+      for (const check of [byClient.hit(`ip:${clientIp(c)}`), byUser.hit(`user:${username.toLowerCase()}`)]) {
+        if (!check.allowed) {
+          throw new ApiError(
+            429,
+            'rate_limited',
+            `too many login attempts; retry in ${check.retryAfterS} s`,
+            undefined,
+            {
+              'Retry-After': String(check.retryAfterS),
+            },
+          );
+        }
+      }
+      const row = getUserByName(hub.db, username);
+      const ok = await verifyPassword(password, row?.password_hash);
+      if (!row || !ok || row.disabled) {
+        hub.logger.warn({ username, ip: clientIp(c) }, 'login failed');
+        throw unauthorized('wrong username or password');
+      }
+      c.set('auditActor', { id: row.id, username: row.username });
+      byUser.reset(`user:${username.toLowerCase()}`);
+      touchLogin(hub.db, row.id, hub.clock());
+      const session = await issueSession(hub, c.var.tokens, row);
+      return c.json(session, 200);
+    });
+
+    app.openapi(refresh, async (c) => {
+      const { refresh_token } = c.req.valid('json');
+      c.set('auditTarget', { type: 'session' });
+      const outcome = await refreshSession(hub, c.var.tokens, refresh_token);
+      if (!outcome.ok) {
+        if (outcome.userId !== undefined) {
+          const u = getUser(hub.db, outcome.userId);
+          if (u) c.set('auditActor', { id: u.id, username: u.username });
+        }
+        c.set('auditDetails', { reason: outcome.reason });
+        throw unauthorized(
+          outcome.reason === 'reused'
+            ? 'refresh token already used: session revoked, log in again'
+            : 'refresh token invalid or expired',
+        );
+      }
+      c.set('auditActor', { id: outcome.session.user.id, username: outcome.session.user.username });
+      return c.json(outcome.session, 200);
+    });
+
+    app.openapi(logout, (c) => {
+      const input = c.req.valid('json') as z.infer<typeof LogoutBody>;
+      const user = c.var.user!;
+      const now = hub.clock();
+      c.set('auditTarget', { type: 'session' });
+      if (input.all) {
+        revokeUserTokens(hub.db, user.id, now);
+      } else if (input.refresh_token) {
+        const row = findRefreshToken(hub.db, hashToken(input.refresh_token));
+        if (row && row.user_id === user.id) revokeFamily(hub.db, row.family, now);
+      }
+      return c.json({ ok: true as const }, 200);
+    });
+
+    app.openapi(me, (c) => {
+      const u = c.var.user!;
+      return c.json({ id: u.id, username: u.username, email: u.email, role: u.role }, 200);
+    });
+
+    app.openapi(changePassword, async (c) => {
+      const { current_password, new_password } = c.req.valid('json');
+      const user = c.var.user!;
+      const row = getUser(hub.db, user.id);
+      if (!row || !(await verifyPassword(current_password, row.password_hash))) {
+        throw unauthorized('current password is wrong');
+      }
+      const problem = checkPassword(new_password, row.username, { minLength: hub.config.passwordMinLength });
+      if (problem) {
+        throw new ApiError(422, 'weak_password', `new_password ${problem}`, [
+          { path: 'body.new_password', message: problem },
+        ]);
+      }
+      if (await verifyPassword(new_password, row.password_hash)) {
+        throw new ApiError(422, 'weak_password', 'new_password must differ from the current one', [
+          { path: 'body.new_password', message: 'same as current' },
+        ]);
+      }
+      const hash = await hashPassword(new_password, hashCost(hub));
+      const now = hub.clock();
+      hub.db.transaction(() => {
+        setPasswordHash(hub.db, row.id, hash, now);
+        revokeUserTokens(hub.db, row.id, now);
+      })();
+      c.set('auditTarget', { type: 'user', id: row.id });
+      return c.json(await issueSession(hub, c.var.tokens, user), 200);
+    });
+  },
+};

@@ -1,0 +1,282 @@
+import { z } from '@hono/zod-openapi';
+import {
+  CAMERA_SORTS,
+  type CameraRecord,
+  cameraStatusCounts,
+  deleteCamera,
+  getCamera,
+  insertCamera,
+  listCameras,
+  updateCamera,
+} from '../../store/cameras.js';
+import { deleteSeriesOf } from '../../store/series.js';
+import { getSite } from '../../store/sites.js';
+import { API_PREFIX, defineRoute } from '../access.js';
+import { ApiError, notFound, unprocessable } from '../errors.js';
+import {
+  CAMERA_STATUSES,
+  CameraSchema,
+  CreateCamera,
+  cameraToApi,
+  ipHost,
+  StreamSchema,
+  splitRtspUrl,
+  streamFacts,
+  UpdateCamera,
+} from '../models/camera.js';
+import { body, errors, IdParam, iso, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
+import type { RouteModule } from './index.js';
+
+const StatusCounts = z
+  .object({
+    total: z.number().int(),
+    online: z.number().int(),
+    offline: z.number().int(),
+    degraded: z.number().int(),
+    unknown: z.number().int(),
+    by_status: z.record(z.string(), z.number().int()),
+  })
+  .openapi('CameraStatusCounts');
+
+const StreamInfo = z
+  .object({
+    camera_id: z.number().int(),
+    name: z.string(),
+    status: z.string(),
+    status_reason: z.string().nullable(),
+    stream: StreamSchema.nullable(),
+    last_snapshot_at: z.string().nullable(),
+    snapshot_url: z.string().openapi({ description: 'Latest JPEG (authenticated GET)' }),
+    live_url: z.string().openapi({ description: 'WebSocket live view (fMP4, or MJPEG fallback)' }),
+  })
+  .openapi('CameraStreamInfo');
+
+const ListQuery = z
+  .object({
+    status: z.enum(CAMERA_STATUSES).optional(),
+    site_id: z.coerce.number().int().positive().optional(),
+    q: z.string().max(200).optional(),
+    sort: z.enum(CAMERA_SORTS).default('name'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    ...PageQuery,
+  })
+  .strict();
+
+const tags = ['cameras'];
+const list = defineRoute({
+  method: 'get',
+  path: '/cameras',
+  access: 'viewer',
+  tags,
+  summary: 'List cameras (filters, pagination, sorting)',
+  request: { query: ListQuery },
+  responses: {
+    200: json(
+      z.object({ cameras: z.array(CameraSchema), pagination: PaginationSchema }),
+      'A page of cameras',
+    ),
+    ...errors(400, 401),
+  },
+});
+const status = defineRoute({
+  method: 'get',
+  path: '/cameras/status',
+  access: 'viewer',
+  tags,
+  summary: 'How many cameras are in each status',
+  request: { query: z.object({ site_id: z.coerce.number().int().positive().optional() }).strict() },
+  responses: { 200: json(StatusCounts, 'Counts'), ...errors(400, 401) },
+});
+const create = defineRoute({
+  method: 'post',
+  path: '/cameras',
+  access: 'operator',
+  tags,
+  summary: 'Add a camera (credentials in rtsp_url are split out and stored encrypted)',
+  request: { body: body(CreateCamera) },
+  responses: { 201: json(CameraSchema, 'Created'), ...errors(400, 401, 403, 413, 415, 422) },
+});
+const get = defineRoute({
+  method: 'get',
+  path: '/cameras/{id}',
+  access: 'viewer',
+  tags,
+  summary: 'One camera',
+  request: { params: IdParam },
+  responses: { 200: json(CameraSchema, 'The camera'), ...errors(400, 401, 404) },
+});
+const stream = defineRoute({
+  method: 'get',
+  path: '/cameras/{id}/stream',
+  access: 'viewer',
+  tags,
+  summary: 'What a client needs to show the camera: stream facts, snapshot and live view URLs',
+  request: { params: IdParam },
+  responses: { 200: json(StreamInfo, 'Stream info'), ...errors(400, 401, 404) },
+});
+const update = defineRoute({
+  method: 'put',
+  path: '/cameras/{id}',
+  access: 'operator',
+  tags,
+  summary: 'Update a camera (only the fields given; password: null removes it)',
+  request: { params: IdParam, body: body(UpdateCamera) },
+  responses: { 200: json(CameraSchema, 'Updated'), ...errors(400, 401, 403, 404, 413, 415, 422) },
+});
+const remove = defineRoute({
+  method: 'delete',
+  path: '/cameras/{id}',
+  access: 'admin',
+  tags,
+  summary: 'Delete a camera and its history',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404) },
+});
+
+export const camerasRoutes: RouteModule = {
+  name: 'cameras',
+  register(app, hub) {
+    const requireSite = (siteId: number) => {
+      if (!getSite(hub.db, siteId)) {
+        throw unprocessable(`site ${siteId} does not exist`, [
+          { path: 'body.site_id', message: 'no such site' },
+        ]);
+      }
+    };
+    const seal = (password: string | null | undefined) =>
+      password === undefined ? undefined : password === null ? null : hub.secrets.encrypt(password);
+
+    app.openapi(list, (c) => {
+      const q = c.req.valid('query');
+      const { rows, total } = listCameras(hub.db, q, q.sort, q.order, q.page, q.per_page);
+      return c.json(
+        { cameras: rows.map(cameraToApi), pagination: pagination(q.page, q.per_page, total) },
+        200,
+      );
+    });
+
+    app.openapi(status, (c) => {
+      const by = cameraStatusCounts(hub.db, c.req.valid('query').site_id);
+      const total = Object.values(by).reduce((a, b) => a + b, 0);
+      const n = (k: string) => by[k] ?? 0;
+      const known = n('online') + n('offline') + n('degraded');
+      return c.json(
+        {
+          total,
+          online: n('online'),
+          offline: n('offline'),
+          degraded: n('degraded'),
+          unknown: total - known,
+          by_status: by,
+        },
+        200,
+      );
+    });
+
+    app.openapi(create, (c) => {
+      const input = c.req.valid('json');
+      requireSite(input.site_id);
+      const split = splitRtspUrl(input.rtsp_url);
+      const ip = input.ip_address ?? ipHost(split.host);
+      if (!ip) {
+        throw new ApiError(400, 'validation_failed', 'invalid request: body.ip_address', [
+          { path: 'body.ip_address', message: 'required when the rtsp_url host is a name' },
+        ]);
+      }
+      const record: CameraRecord = {
+        name: input.name,
+        ip_address: ip,
+        rtsp_url: split.url,
+        username: input.username ?? split.username ?? null,
+        password_secret: seal(input.password ?? split.password) ?? null,
+        location: input.location ?? null,
+        site_id: input.site_id,
+        meta: JSON.stringify(input.meta),
+      };
+      const row = insertCamera(hub.db, record, hub.clock());
+      c.set('auditTarget', { type: 'camera', id: row.id });
+      hub.events.emit('inventory.changed', {
+        site_id: row.site_id,
+        kind: 'camera',
+        id: row.id,
+        change: 'created',
+      });
+      return c.json(cameraToApi(row), 201);
+    });
+
+    app.openapi(get, (c) => {
+      const { id } = c.req.valid('param');
+      const row = getCamera(hub.db, id);
+      if (!row) throw notFound('camera', id);
+      return c.json(cameraToApi(row), 200);
+    });
+
+    app.openapi(stream, (c) => {
+      const { id } = c.req.valid('param');
+      const row = getCamera(hub.db, id);
+      if (!row) throw notFound('camera', id);
+      return c.json(
+        {
+          camera_id: row.id,
+          name: row.name,
+          status: row.status,
+          status_reason: row.status_reason,
+          stream: streamFacts(row),
+          last_snapshot_at: iso(row.last_snapshot_at),
+          snapshot_url: `${API_PREFIX}/cameras/${row.id}/snapshot`,
+          live_url: `${API_PREFIX}/cameras/${row.id}/live`,
+        },
+        200,
+      );
+    });
+
+    app.openapi(update, (c) => {
+      const { id } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const before = getCamera(hub.db, id);
+      if (!before) throw notFound('camera', id);
+      if (input.site_id !== undefined) requireSite(input.site_id);
+      const patch: Partial<CameraRecord> = {
+        name: input.name,
+        ip_address: input.ip_address,
+        username: input.username,
+        password_secret: seal(input.password),
+        location: input.location,
+        site_id: input.site_id,
+        meta: input.meta === undefined ? undefined : JSON.stringify(input.meta),
+      };
+      if (input.rtsp_url !== undefined) {
+        const split = splitRtspUrl(input.rtsp_url);
+        patch.rtsp_url = split.url;
+        if (input.username === undefined && split.username !== undefined) patch.username = split.username;
+        if (input.password === undefined && split.password !== undefined)
+          patch.password_secret = seal(split.password);
+      }
+      const row = updateCamera(hub.db, id, patch, hub.clock());
+      if (!row) throw notFound('camera', id);
+      c.set('auditDetails', { fields: Object.keys(input) });
+      hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'camera', id, change: 'updated' });
+      if (row.site_id !== before.site_id) {
+        hub.events.emit('inventory.changed', {
+          site_id: before.site_id,
+          kind: 'camera',
+          id,
+          change: 'deleted',
+        });
+      }
+      return c.json(cameraToApi(row), 200);
+    });
+
+    app.openapi(remove, (c) => {
+      const { id } = c.req.valid('param');
+      const row = getCamera(hub.db, id);
+      if (!row) throw notFound('camera', id);
+      hub.db.transaction(() => {
+        deleteSeriesOf(hub.db, 'camera', id);
+        deleteCamera(hub.db, id);
+      })();
+      hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'camera', id, change: 'deleted' });
+      return c.body(null, 204);
+    });
+  },
+};

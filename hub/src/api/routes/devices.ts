@@ -1,0 +1,230 @@
+import { z } from '@hono/zod-openapi';
+import {
+  ancestors,
+  DEVICE_SORTS,
+  type DeviceRecord,
+  deleteDevice,
+  deviceStatusCounts,
+  getDevice,
+  insertDevice,
+  listDevices,
+  updateDevice,
+} from '../../store/devices.js';
+import { deleteSeriesOf } from '../../store/series.js';
+import { getSite } from '../../store/sites.js';
+import { defineRoute } from '../access.js';
+import { notFound, unprocessable } from '../errors.js';
+import {
+  CreateDevice,
+  DEVICE_STATUSES,
+  DEVICE_TYPES,
+  DeviceSchema,
+  deviceToApi,
+  encodeSnmp,
+  resolveSnmp,
+  storedSnmp,
+  UpdateDevice,
+} from '../models/device.js';
+import { body, errors, IdParam, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
+import type { RouteModule } from './index.js';
+
+const StatusCounts = z
+  .object({
+    total: z.number().int(),
+    online: z.number().int(),
+    offline: z.number().int(),
+    unknown: z.number().int(),
+  })
+  .openapi('DeviceStatusCounts');
+
+const ListQuery = z
+  .object({
+    status: z.enum(DEVICE_STATUSES).optional(),
+    site_id: z.coerce.number().int().positive().optional(),
+    device_type: z.enum(DEVICE_TYPES).optional(),
+    q: z.string().max(200).optional().openapi({ description: 'Search name, IP, sysName, vendor' }),
+    sort: z.enum(DEVICE_SORTS).default('name'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    ...PageQuery,
+  })
+  .strict();
+
+const tags = ['devices'];
+const list = defineRoute({
+  method: 'get',
+  path: '/devices',
+  access: 'viewer',
+  tags,
+  summary: 'List devices (filters, pagination, sorting)',
+  request: { query: ListQuery },
+  responses: {
+    200: json(
+      z.object({ devices: z.array(DeviceSchema), pagination: PaginationSchema }),
+      'A page of devices',
+    ),
+    ...errors(400, 401),
+  },
+});
+const status = defineRoute({
+  method: 'get',
+  path: '/devices/status',
+  access: 'viewer',
+  tags,
+  summary: 'How many devices are online, offline, unknown',
+  request: { query: z.object({ site_id: z.coerce.number().int().positive().optional() }).strict() },
+  responses: { 200: json(StatusCounts, 'Counts'), ...errors(400, 401) },
+});
+const create = defineRoute({
+  method: 'post',
+  path: '/devices',
+  access: 'operator',
+  tags,
+  summary: 'Add a device',
+  request: { body: body(CreateDevice) },
+  responses: { 201: json(DeviceSchema, 'Created'), ...errors(400, 401, 403, 413, 415, 422) },
+});
+const get = defineRoute({
+  method: 'get',
+  path: '/devices/{id}',
+  access: 'viewer',
+  tags,
+  summary: 'One device',
+  request: { params: IdParam },
+  responses: { 200: json(DeviceSchema, 'The device'), ...errors(400, 401, 404) },
+});
+const update = defineRoute({
+  method: 'put',
+  path: '/devices/{id}',
+  access: 'operator',
+  tags,
+  summary: 'Update a device (only the fields given; omitted SNMP secrets are kept)',
+  request: { params: IdParam, body: body(UpdateDevice) },
+  responses: { 200: json(DeviceSchema, 'Updated'), ...errors(400, 401, 403, 404, 413, 415, 422) },
+});
+const remove = defineRoute({
+  method: 'delete',
+  path: '/devices/{id}',
+  access: 'admin',
+  tags,
+  summary: 'Delete a device and its history',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404) },
+});
+
+export const devicesRoutes: RouteModule = {
+  name: 'devices',
+  register(app, hub) {
+    const requireSite = (siteId: number) => {
+      if (!getSite(hub.db, siteId)) {
+        throw unprocessable(`site ${siteId} does not exist`, [
+          { path: 'body.site_id', message: 'no such site' },
+        ]);
+      }
+    };
+    const requireParent = (parentId: number | null | undefined, selfId?: number) => {
+      if (parentId === null || parentId === undefined) return;
+      const detail = (message: string) =>
+        unprocessable(`parent_id ${parentId}: ${message}`, [{ path: 'body.parent_id', message }]);
+      if (parentId === selfId) throw detail('a device cannot be its own parent');
+      if (!getDevice(hub.db, parentId)) throw detail('no such device');
+      if (selfId !== undefined && ancestors(hub.db, parentId).includes(selfId))
+        throw detail('would create a cycle');
+    };
+
+    app.openapi(list, (c) => {
+      const q = c.req.valid('query');
+      const { rows, total } = listDevices(hub.db, q, q.sort, q.order, q.page, q.per_page);
+      return c.json(
+        { devices: rows.map(deviceToApi), pagination: pagination(q.page, q.per_page, total) },
+        200,
+      );
+    });
+
+    app.openapi(status, (c) => c.json(deviceStatusCounts(hub.db, c.req.valid('query').site_id), 200));
+
+    app.openapi(create, (c) => {
+      const input = c.req.valid('json');
+      requireSite(input.site_id);
+      requireParent(input.parent_id);
+      const snmp = encodeSnmp(hub.secrets, resolveSnmp(input.snmp));
+      const record: DeviceRecord = {
+        name: input.name,
+        ip_address: input.ip_address,
+        site_id: input.site_id,
+        parent_id: input.parent_id ?? null,
+        vendor: input.vendor ?? null,
+        device_type: input.device_type,
+        ...snmp,
+        poll_interval_s: input.poll_interval_s,
+        profile: input.profile ?? null,
+        meta: JSON.stringify(input.meta),
+      };
+      const row = insertDevice(hub.db, record, hub.clock());
+      c.set('auditTarget', { type: 'device', id: row.id });
+      hub.events.emit('inventory.changed', {
+        site_id: row.site_id,
+        kind: 'device',
+        id: row.id,
+        change: 'created',
+      });
+      return c.json(deviceToApi(row), 201);
+    });
+
+    app.openapi(get, (c) => {
+      const { id } = c.req.valid('param');
+      const row = getDevice(hub.db, id);
+      if (!row) throw notFound('device', id);
+      return c.json(deviceToApi(row), 200);
+    });
+
+    app.openapi(update, (c) => {
+      const { id } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const before = getDevice(hub.db, id);
+      if (!before) throw notFound('device', id);
+      if (input.site_id !== undefined) requireSite(input.site_id);
+      requireParent(input.parent_id, id);
+      const patch: Partial<DeviceRecord> = {
+        name: input.name,
+        ip_address: input.ip_address,
+        site_id: input.site_id,
+        parent_id: input.parent_id,
+        vendor: input.vendor,
+        device_type: input.device_type,
+        poll_interval_s: input.poll_interval_s,
+        profile: input.profile,
+        meta: input.meta === undefined ? undefined : JSON.stringify(input.meta),
+      };
+      if (input.snmp)
+        Object.assign(
+          patch,
+          encodeSnmp(hub.secrets, resolveSnmp(input.snmp, storedSnmp(hub.secrets, before))),
+        );
+      const row = updateDevice(hub.db, id, patch, hub.clock());
+      if (!row) throw notFound('device', id);
+      c.set('auditDetails', { fields: Object.keys(input) });
+      hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'device', id, change: 'updated' });
+      if (row.site_id !== before.site_id) {
+        hub.events.emit('inventory.changed', {
+          site_id: before.site_id,
+          kind: 'device',
+          id,
+          change: 'deleted',
+        });
+      }
+      return c.json(deviceToApi(row), 200);
+    });
+
+    app.openapi(remove, (c) => {
+      const { id } = c.req.valid('param');
+      const row = getDevice(hub.db, id);
+      if (!row) throw notFound('device', id);
+      hub.db.transaction(() => {
+        deleteSeriesOf(hub.db, 'device', id);
+        deleteDevice(hub.db, id);
+      })();
+      hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'device', id, change: 'deleted' });
+      return c.body(null, 204);
+    });
+  },
+};

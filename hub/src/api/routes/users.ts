@@ -1,0 +1,187 @@
+import { z } from '@hono/zod-openapi';
+import { hashCost } from '../../auth/first-run.js';
+import { checkPassword, hashPassword } from '../../auth/passwords.js';
+import { revokeUserTokens } from '../../store/refresh-tokens.js';
+import {
+  countAdmins,
+  deleteUser,
+  getUser,
+  getUserByName,
+  insertUser,
+  listUsers,
+  setPasswordHash,
+  updateUser,
+  userToApi,
+} from '../../store/users.js';
+import { defineRoute } from '../access.js';
+import { ApiError, conflict, notFound } from '../errors.js';
+import { body, errors, IdParam, json } from '../schemas.js';
+import type { RouteModule } from './index.js';
+
+const RoleSchema = z.enum(['admin', 'operator', 'viewer']);
+export const USERNAME = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, dot, dash and underscore; 1-64 characters');
+const Email = z.email().max(254).nullable();
+
+const UserSchema = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    email: z.string().nullable(),
+    role: RoleSchema,
+    disabled: z.boolean(),
+    created_at: z.string(),
+    updated_at: z.string(),
+    last_login_at: z.string().nullable(),
+  })
+  .openapi('User');
+
+const CreateUser = z
+  .object({
+    username: USERNAME,
+    email: Email.optional(),
+    role: RoleSchema,
+    password: z.string().min(1).max(1024),
+  })
+  .strict()
+  .openapi('CreateUser');
+const UpdateUser = z
+  .object({
+    email: Email.optional(),
+    role: RoleSchema.optional(),
+    disabled: z.boolean().optional(),
+    password: z.string().min(1).max(1024).optional(),
+  })
+  .strict()
+  .openapi('UpdateUser');
+
+const tags = ['users'];
+const list = defineRoute({
+  method: 'get',
+  path: '/users',
+  access: 'admin',
+  tags,
+  summary: 'List users',
+  responses: { 200: json(z.object({ users: z.array(UserSchema) }), 'Users'), ...errors(401, 403) },
+});
+const create = defineRoute({
+  method: 'post',
+  path: '/users',
+  access: 'admin',
+  tags,
+  summary: 'Create a user',
+  request: { body: body(CreateUser) },
+  responses: { 201: json(UserSchema, 'Created'), ...errors(400, 401, 403, 409, 413, 415, 422) },
+});
+const get = defineRoute({
+  method: 'get',
+  path: '/users/{id}',
+  access: 'admin',
+  tags,
+  summary: 'One user',
+  request: { params: IdParam },
+  responses: { 200: json(UserSchema, 'The user'), ...errors(400, 401, 403, 404) },
+});
+const update = defineRoute({
+  method: 'put',
+  path: '/users/{id}',
+  access: 'admin',
+  tags,
+  summary: 'Change role, email, disabled or password (a password or role change ends their sessions)',
+  request: { params: IdParam, body: body(UpdateUser) },
+  responses: { 200: json(UserSchema, 'Updated'), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
+});
+const remove = defineRoute({
+  method: 'delete',
+  path: '/users/{id}',
+  access: 'admin',
+  tags,
+  summary: 'Delete a user',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404, 409) },
+});
+
+function weak(problem: string): ApiError {
+  return new ApiError(422, 'weak_password', `password ${problem}`, [
+    { path: 'body.password', message: problem },
+  ]);
+}
+
+export const usersRoutes: RouteModule = {
+  name: 'users',
+  register(app, hub) {
+    const policy = () => ({ minLength: hub.config.passwordMinLength });
+
+    app.openapi(list, (c) => c.json({ users: listUsers(hub.db).map(userToApi) }, 200));
+
+    app.openapi(create, async (c) => {
+      const input = c.req.valid('json');
+      const problem = checkPassword(input.password, input.username, policy());
+      if (problem) throw weak(problem);
+      if (getUserByName(hub.db, input.username)) throw conflict(`user ${input.username} exists`);
+      const hash = await hashPassword(input.password, hashCost(hub));
+      const row = insertUser(
+        hub.db,
+        { username: input.username, email: input.email, role: input.role, password_hash: hash },
+        hub.clock(),
+      );
+      c.set('auditTarget', { type: 'user', id: row.id });
+      c.set('auditDetails', { username: row.username, role: row.role });
+      return c.json(userToApi(row), 201);
+    });
+
+    app.openapi(get, (c) => {
+      const { id } = c.req.valid('param');
+      const row = getUser(hub.db, id);
+      if (!row) throw notFound('user', id);
+      return c.json(userToApi(row), 200);
+    });
+
+    app.openapi(update, async (c) => {
+      const { id } = c.req.valid('param');
+      const input = c.req.valid('json');
+      const row = getUser(hub.db, id);
+      if (!row) throw notFound('user', id);
+      const losesAdmin =
+        row.role === 'admin' &&
+        !row.disabled &&
+        ((input.role && input.role !== 'admin') || input.disabled === true);
+      if (losesAdmin && countAdmins(hub.db) <= 1)
+        throw conflict('the last active admin cannot be demoted or disabled');
+      let hash: string | undefined;
+      if (input.password !== undefined) {
+        const problem = checkPassword(input.password, row.username, policy());
+        if (problem) throw weak(problem);
+        hash = await hashPassword(input.password, hashCost(hub));
+      }
+      const now = hub.clock();
+      const updated = hub.db.transaction(() => {
+        const u = updateUser(
+          hub.db,
+          id,
+          { email: input.email, role: input.role, disabled: input.disabled },
+          now,
+        );
+        if (hash) setPasswordHash(hub.db, id, hash, now);
+        if (hash || input.disabled || (input.role && input.role !== row.role))
+          revokeUserTokens(hub.db, id, now);
+        return u;
+      })();
+      c.set('auditDetails', { fields: Object.keys(input) });
+      return c.json(userToApi(updated ?? row), 200);
+    });
+
+    app.openapi(remove, (c) => {
+      const { id } = c.req.valid('param');
+      const row = getUser(hub.db, id);
+      if (!row) throw notFound('user', id);
+      if (row.role === 'admin' && !row.disabled && countAdmins(hub.db) <= 1) {
+        throw conflict('the last active admin cannot be deleted');
+      }
+      deleteUser(hub.db, id);
+      c.set('auditDetails', { username: row.username });
+      return c.body(null, 204);
+    });
+  },
+};
