@@ -69,6 +69,12 @@ export const ConfigSchema = z
     mqttsPort: port().optional(),
     mqttsCert: z.string().min(1).optional(),
     mqttsKey: z.string().min(1).optional(),
+    /** Seconds between agent status heartbeats (sent in their config); offline after 2.5 x this in silence. */
+    agentHeartbeatS: int(5, 3600).default(30),
+    /** Enrollment attempts allowed per client address in one minute. */
+    enrollRateLimitPerMinute: int(1, 10_000).default(10),
+    /** Seconds a job waits for its offline agent before it times out. */
+    jobQueueTimeoutS: int(1, 7 * 24 * 3600).default(900),
 
     // Retention
     retentionRawDays: int(1, 3650).default(7),

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { HubContext } from '../context.js';
+import { linkService } from '../link/service.js';
 
 /** The HTTP side a service may hook into (e.g. `server.on('upgrade')` for MQTT over WebSocket at /mqtt). */
 export interface ServiceHttp {
@@ -17,7 +18,7 @@ export interface Service {
 }
 
 /** Every service, one file each, one line here, in start order (stopped in reverse). */
-export const SERVICES: readonly Service[] = checkNames([]);
+export const SERVICES: readonly Service[] = checkNames([linkService]);
 
 function checkNames(list: Service[]): Service[] {
   const seen = new Set<string>();

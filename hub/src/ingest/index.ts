@@ -1,0 +1,70 @@
+import { decode, HUB_FILTERS, type MessageKind } from '@outpost/protocol';
+import type { Link } from '../link/link.js';
+import { batchHandler } from './batch.js';
+import { resultHandler } from './result.js';
+import { statusHandler } from './status.js';
+import type { IngestHandler } from './types.js';
+
+/**
+ * Every handler of an agent -> hub message kind, one file each, one line here. `snapshot` has its slot:
+ * a handler registered with kind 'snapshot' is subscribed like the others.
+ */
+export const HANDLERS: readonly IngestHandler[] = checkKinds([
+  statusHandler as IngestHandler,
+  batchHandler as IngestHandler,
+  resultHandler as IngestHandler,
+]);
+
+function checkKinds(list: IngestHandler[]): IngestHandler[] {
+  const seen = new Set<MessageKind>();
+  for (const h of list) {
+    if (seen.has(h.kind)) throw new Error(`ingest handler for ${h.kind} is registered twice`);
+    if (!(h.kind in HUB_FILTERS)) throw new Error(`ingest handler for ${h.kind}: not an agent -> hub kind`);
+    seen.add(h.kind);
+  }
+  return list;
+}
+
+/**
+ * Decodes and dispatches one message. An invalid payload is counted for its agent (metric and agent record)
+ * and logged with the agent id; it never affects another message.
+ */
+export async function dispatch(
+  link: Link,
+  handlers: ReadonlyMap<MessageKind, IngestHandler>,
+  topic: string,
+  payload: Uint8Array,
+): Promise<void> {
+  const r = decode(topic, payload);
+  if (!r.ok) {
+    const agentId = topic.split('/')[3] ?? '?';
+    link.metrics.invalidPayloads.inc({ agent: agentId, code: r.error.code });
+    try {
+      link.agents.addInvalidPayloads(agentId);
+    } catch (err) {
+      link.ctx.logger.error({ err, agent: agentId }, 'counting an invalid payload failed');
+    }
+    link.ctx.logger.warn({ agent: agentId, topic, code: r.error.code, err: r.error.message }, 'invalid payload refused');
+    return;
+  }
+  const handler = handlers.get(r.kind);
+  if (!handler) return;
+  try {
+    await handler.handle(link, r.agentId, r.message as never);
+  } catch (err) {
+    link.ctx.logger.error({ err, agent: r.agentId, kind: r.kind }, 'ingest handler failed');
+  }
+}
+
+/** Subscribes every registered handler on the bus; resolves to a function that unsubscribes them. */
+export async function startIngest(link: Link, handlers: readonly IngestHandler[] = HANDLERS): Promise<() => Promise<void>> {
+  const byKind = new Map(handlers.map((h) => [h.kind, h]));
+  const unsubs: (() => Promise<void>)[] = [];
+  for (const h of handlers) {
+    const filter = HUB_FILTERS[h.kind as keyof typeof HUB_FILTERS];
+    unsubs.push(await link.bus.subscribe(filter, (topic, payload) => dispatch(link, byKind, topic, payload)));
+  }
+  return async () => {
+    for (const u of unsubs) await u();
+  };
+}

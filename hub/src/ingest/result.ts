@@ -1,0 +1,10 @@
+import { defineHandler } from './types.js';
+
+/** `up/result`: a command's progress, log lines and outcome move its job. */
+export const resultHandler = defineHandler({
+  kind: 'result',
+  handle(link, agentId, message) {
+    link.presence.seen(agentId, link.ctx.clock());
+    link.jobs.onResult(agentId, message);
+  },
+});

@@ -1,0 +1,72 @@
+import type { Link } from './link.js';
+import { buildSiteConfig, configHash, configMessage } from './site-config.js';
+
+/**
+ * Publishes each site's config, retained, on `down/config` of every agent of that site (never another's).
+ * The version grows only when the content changes; the hub's database is the source of truth, so the config
+ * is published again on every agent connection rather than trusting the broker's retained copy.
+ */
+export class ConfigPush {
+  #timer: NodeJS.Timeout | undefined;
+  readonly #changedSites = new Set<number>();
+
+  constructor(private readonly link: Link) {}
+
+  /** Builds the site's current config and its version (bumped when the content changed). */
+  current(siteId: number): { message: ReturnType<typeof configMessage>; changed: boolean } {
+    const { ctx, options } = this.link;
+    const { body, skipped } = buildSiteConfig(ctx.db, siteId, (b) => ctx.secrets.decrypt(b), {
+      heartbeat_s: options.heartbeatS,
+      batch_max_delay_ms: options.batchMaxDelayMs,
+    });
+    for (const s of skipped) ctx.logger.warn({ site: siteId, [`${s.kind}_id`]: s.id, reason: s.reason }, `${s.kind} left out of the agent config`);
+    const { version, issued_at, changed } = this.link.configVersions.versionFor(siteId, configHash(body), ctx.clock());
+    return { message: configMessage(body, version, issued_at), changed };
+  }
+
+  /** Publishes the config of the agent's site to that agent. */
+  async pushTo(agentId: string): Promise<number | undefined> {
+    const siteId = this.link.siteOf(agentId);
+    if (siteId === undefined) return undefined;
+    const { message } = this.current(siteId);
+    await this.link.send('config', agentId, message);
+    this.link.ctx.logger.debug({ agent: agentId, version: message.version }, 'config published');
+    return message.version;
+  }
+
+  /** Publishes a site's config to every (non-revoked) agent of the site. */
+  async pushSite(siteId: number, force = false): Promise<void> {
+    const { message, changed } = this.current(siteId);
+    if (!changed && !force) return;
+    for (const agent of this.link.agents.list({ site_id: siteId })) {
+      if (agent.revoked_at !== null) continue;
+      await this.link.send('config', agent.id, message);
+    }
+  }
+
+  /**
+   * Reacts to an inventory change after a short delay (bulk edits become one push). Every site with agents
+   * is re-checked, since a device moved between sites changes two configs; only changed ones are published.
+   */
+  onInventoryChanged(siteId: number, delayMs = 200): void {
+    this.#changedSites.add(siteId);
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#changedSites.clear();
+      const sites = this.link.ctx.db
+        .prepare('SELECT DISTINCT site_id FROM agents WHERE revoked_at IS NULL')
+        .pluck()
+        .all() as number[];
+      (async () => {
+        for (const site of sites) await this.pushSite(site);
+      })().catch((err) => this.link.ctx.logger.error({ err }, 'config push after inventory change failed'));
+    }, delayMs);
+    this.#timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+}

@@ -1,0 +1,115 @@
+import { encode, type MessageInputs, type MessageKind, TOPIC_RULES, topicFor } from '@outpost/protocol';
+import type { MessageBus } from '../broker/bus.js';
+import type { HubContext } from '../context.js';
+import { AgentEventStore } from '../store/agent-events.js';
+import { AgentStore } from '../store/agents.js';
+import { BatchStore } from '../store/batches.js';
+import { ConfigVersionStore } from '../store/config-versions.js';
+import { InventoryStateStore } from '../store/inventory-state.js';
+import { JobStore } from '../store/jobs.js';
+import { SeriesStore } from '../store/sample-writer.js';
+import { ConfigPush } from './config-push.js';
+import { JobDispatcher } from './jobs.js';
+import { createLinkMetrics, type LinkMetrics } from './metrics.js';
+import { Presence } from './presence.js';
+
+/** Tunables of the link, from the hub config. */
+export interface LinkOptions {
+  /** How often agents republish `status` (sent in their config); offline after 2.5 x this without news. */
+  heartbeatS: number;
+  batchMaxDelayMs: number;
+  /** A seq gap open this long on a live connection is declared lost (the agent no longer has it). */
+  lostGapAfterMs: number;
+  /** Rollup bucket width. */
+  rollupBucketMs: number;
+  /** A sent command without any answer is re-sent this often while its agent is online. */
+  jobResendMs: number;
+  /** Default wait for an offline agent before a queued job times out. */
+  jobQueueTimeoutS: number;
+}
+
+export const DEFAULT_LINK_OPTIONS: LinkOptions = {
+  heartbeatS: 30,
+  batchMaxDelayMs: 1000,
+  lostGapAfterMs: 120_000,
+  rollupBucketMs: 300_000,
+  jobResendMs: 15_000,
+  jobQueueTimeoutS: 900,
+};
+
+/** The hub's side of the hub <-> agent link: stores, presence, config push and jobs over one MessageBus. */
+export class Link {
+  readonly agents: AgentStore;
+  readonly batches: BatchStore;
+  readonly series: SeriesStore;
+  readonly inventory: InventoryStateStore;
+  readonly agentEvents: AgentEventStore;
+  readonly jobStore: JobStore;
+  readonly configVersions: ConfigVersionStore;
+  readonly metrics: LinkMetrics;
+  readonly presence: Presence;
+  readonly config: ConfigPush;
+  readonly jobs: JobDispatcher;
+  /** Samples older than this fall in buckets already rolled up (set by retention). */
+  rolledUpBefore = 0;
+  /** Samples older than this are past raw retention and go straight into rollups (set by retention). */
+  rawCutoff = 0;
+  /** Where agents reach the broker (filled by the link service once listening). */
+  endpoints: { mqttPort: number; mqttsPort?: number } = { mqttPort: 0 };
+  readonly #sites = new Map<string, number>();
+
+  constructor(
+    readonly ctx: HubContext,
+    readonly bus: MessageBus,
+    readonly options: LinkOptions = DEFAULT_LINK_OPTIONS,
+    metrics?: LinkMetrics,
+  ) {
+    const db = ctx.db;
+    this.agents = new AgentStore(db);
+    this.batches = new BatchStore(db);
+    this.series = new SeriesStore(db);
+    this.inventory = new InventoryStateStore(db);
+    this.agentEvents = new AgentEventStore(db);
+    this.jobStore = new JobStore(db);
+    this.configVersions = new ConfigVersionStore(db);
+    this.metrics = metrics ?? createLinkMetrics(ctx.metrics);
+    this.presence = new Presence(this);
+    this.config = new ConfigPush(this);
+    this.jobs = new JobDispatcher(this);
+  }
+
+  /** The site of an agent (cached; agents never change site), or undefined when unknown or revoked. */
+  siteOf(agentId: string): number | undefined {
+    const cached = this.#sites.get(agentId);
+    if (cached !== undefined) return cached;
+    const row = this.agents.get(agentId);
+    if (!row || row.revoked_at !== null) return undefined;
+    this.#sites.set(agentId, row.site_id);
+    return row.site_id;
+  }
+
+  /** Forgets cached facts about an agent (revocation). */
+  forgetAgent(agentId: string): void {
+    this.#sites.delete(agentId);
+    this.batches.forget(agentId);
+  }
+
+  /** Encodes and publishes a hub -> agent message on its topic with the protocol's QoS and retained flag. */
+  async send<K extends MessageKind>(kind: K, agentId: string, message: MessageInputs[K]): Promise<void> {
+    const out = encode(kind, message);
+    if (!out.ok) throw new Error(`encode ${kind} for agent ${agentId}: ${out.error.message}`);
+    const rule = TOPIC_RULES[kind];
+    await this.bus.publish(topicFor(kind, agentId), out.bytes, { qos: rule.qos, retain: rule.retain });
+  }
+
+  /** Revokes an agent: refused from now on, its live connection closed at once, marked offline. */
+  async revoke(agentId: string): Promise<boolean> {
+    const now = this.ctx.clock();
+    const done = this.agents.revoke(agentId, now);
+    if (!done) return false;
+    this.forgetAgent(agentId);
+    await this.bus.kick(agentId);
+    this.presence.markRevoked(agentId, now);
+    return true;
+  }
+}

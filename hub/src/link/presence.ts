@@ -1,0 +1,117 @@
+import type { StatusMessage } from '@outpost/protocol';
+import type { PresenceChange } from '../broker/bus.js';
+import type { Link } from './link.js';
+
+/**
+ * Which agents are online. Online comes from the agent's `status`; offline from its will, a clean-shutdown
+ * `status`, its broker connection closing, or no status/batch for 2.5 heartbeats. On the first `status`
+ * of each connection the site's config is published and pending jobs are sent.
+ */
+export class Presence {
+  /** Broker connections: agent id -> when the current one opened. */
+  readonly #connections = new Map<string, number>();
+  readonly #lastSeen = new Map<string, number>();
+  readonly #online = new Set<string>();
+  /** The connection (its open time) for which config and jobs were last sent. */
+  readonly #servedConnection = new Map<string, number>();
+
+  constructor(private readonly link: Link) {}
+
+  /** Loads agents marked online by a previous run: they get 2.5 heartbeats to show up again. */
+  load(): void {
+    const now = this.link.ctx.clock();
+    for (const a of this.link.agents.listOnline()) {
+      this.#online.add(a.id);
+      this.#lastSeen.set(a.id, now);
+    }
+  }
+
+  isOnline(agentId: string): boolean {
+    return this.#online.has(agentId);
+  }
+
+  /** When the agent's current broker connection opened (0 when unknown). */
+  connectedAt(agentId: string): number {
+    return this.#connections.get(agentId) ?? 0;
+  }
+
+  seen(agentId: string, ts: number): void {
+    this.#lastSeen.set(agentId, ts);
+  }
+
+  onConnection(change: PresenceChange): void {
+    const now = this.link.ctx.clock();
+    if (change.connected) this.#connections.set(change.agentId, now);
+    else {
+      this.#connections.delete(change.agentId);
+      if (this.#online.has(change.agentId)) this.#setOffline(change.agentId, 'disconnected', now);
+    }
+    this.link.metrics.connected.set(this.#connections.size);
+  }
+
+  onStatus(agentId: string, msg: StatusMessage): void {
+    const now = this.link.ctx.clock();
+    const counters = {
+      version: msg.version,
+      hostname: msg.hostname,
+      started_at: msg.started_at,
+      config_version_applied: msg.config_version ?? null,
+      backlog: msg.backlog,
+      dropped: msg.dropped,
+    };
+    if (msg.state === 'offline') {
+      // A will of a connection that another one has already replaced (takeover) says nothing about now.
+      if (msg.reason === 'will' && this.#connections.has(agentId)) return;
+      this.link.agents.updateStatus(agentId, { status: 'offline', reason: msg.reason ?? 'shutdown', last_seen: now, ...counters });
+      if (this.#online.has(agentId)) this.#setOffline(agentId, msg.reason ?? 'shutdown', now, false);
+      return;
+    }
+    this.link.agents.updateStatus(agentId, { status: 'online', reason: null, last_seen: now, ...counters });
+    this.#lastSeen.set(agentId, now);
+    if (!this.#online.has(agentId)) {
+      this.#online.add(agentId);
+      this.#emit(agentId, 'online', undefined, now);
+    }
+    const connection = this.connectedAt(agentId);
+    if (this.#servedConnection.get(agentId) !== connection) {
+      this.#servedConnection.set(agentId, connection);
+      this.link.config
+        .pushTo(agentId)
+        .catch((err) => this.link.ctx.logger.error({ err, agent: agentId }, 'config push on connect failed'));
+      this.link.jobs.sendPending(agentId);
+    }
+  }
+
+  /** Marks agents silent for 2.5 heartbeats offline. */
+  sweep(now: number): void {
+    const limit = 2.5 * this.link.options.heartbeatS * 1000;
+    for (const id of this.#online) {
+      if (now - (this.#lastSeen.get(id) ?? 0) > limit) this.#setOffline(id, 'heartbeat', now);
+    }
+  }
+
+  markRevoked(agentId: string, now: number): void {
+    this.#connections.delete(agentId);
+    this.#servedConnection.delete(agentId);
+    if (this.#online.has(agentId)) this.#setOffline(agentId, 'revoked', now, false);
+  }
+
+  #setOffline(agentId: string, reason: string, now: number, write = true): void {
+    this.#online.delete(agentId);
+    this.#servedConnection.delete(agentId);
+    if (write) this.link.agents.updateStatus(agentId, { status: 'offline', reason, last_seen: this.#lastSeen.get(agentId) ?? now });
+    this.#emit(agentId, 'offline', reason, now);
+  }
+
+  #emit(agentId: string, state: 'online' | 'offline', reason: string | undefined, ts: number): void {
+    const agent = this.link.agents.get(agentId);
+    if (!agent) return;
+    this.link.ctx.events.emit('agent.status', {
+      agent_id: agentId,
+      site_id: agent.site_id,
+      state,
+      ...(reason ? { reason } : {}),
+      ts,
+    });
+  }
+}

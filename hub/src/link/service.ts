@@ -1,0 +1,121 @@
+import { AedesBus } from '../broker/aedes-bus.js';
+import { openListeners } from '../broker/listeners.js';
+import { addHealthCheck } from '../api/routes/health.js';
+import { startIngest } from '../ingest/index.js';
+import { DEFAULT_RETENTION, rolledUpBefore, runRetention } from '../ingest/retention.js';
+import type { Service } from '../services/index.js';
+import { AgentStore } from '../store/agents.js';
+import { DEFAULT_LINK_OPTIONS, Link, type LinkOptions } from './link.js';
+import { createLinkMetrics } from './metrics.js';
+import { setLink } from './registry.js';
+
+/** How often presence (heartbeats) and jobs (timeouts, re-sends) are swept. */
+const SWEEP_MS = 1000;
+/** How often retention runs. */
+const RETENTION_MS = 60_000;
+
+/**
+ * The hub <-> agent link: the embedded broker (TCP, optional TLS, WebSocket at /mqtt), ingest, presence,
+ * config push, jobs and sample retention.
+ */
+export const linkService: Service = {
+  name: 'link',
+  async start(ctx, http) {
+    const { config, logger } = ctx;
+    const metrics = createLinkMetrics(ctx.metrics);
+    const bus = await AedesBus.create({
+      agents: new AgentStore(ctx.db),
+      logger,
+      counters: {
+        authFailure: (reason) => metrics.authFailures.inc({ reason }),
+        aclDenied: (kind) => metrics.aclDenied.inc({ kind }),
+      },
+    });
+    const options: LinkOptions = {
+      ...DEFAULT_LINK_OPTIONS,
+      heartbeatS: config.agentHeartbeatS,
+      jobQueueTimeoutS: config.jobQueueTimeoutS,
+    };
+    const link = new Link(ctx, bus, options, metrics);
+    const retention = {
+      ...DEFAULT_RETENTION,
+      rawDays: config.retentionRawDays,
+      rollupDays: config.retentionRollupDays,
+      bucketMs: options.rollupBucketMs,
+    };
+    const DAY = 86_400_000;
+    link.rolledUpBefore = rolledUpBefore(ctx.db);
+    link.rawCutoff = Math.min(ctx.clock() - retention.rawDays * DAY, link.rolledUpBefore);
+    link.presence.load();
+    const offPresence = bus.onPresence((c) => link.presence.onConnection(c));
+    const stopIngest = await startIngest(link);
+    let listeners: Awaited<ReturnType<typeof openListeners>>;
+    if (config.mqttsPort !== undefined && (!config.mqttsCert || !config.mqttsKey)) {
+      await bus.close();
+      throw new Error('mqttsPort needs mqttsCert and mqttsKey (PEM files)');
+    }
+    try {
+      listeners = await openListeners(bus.broker, {
+        host: config.host,
+        mqttPort: config.mqttPort,
+        ...(config.mqttsPort !== undefined && config.mqttsCert && config.mqttsKey
+          ? { mqtts: { port: config.mqttsPort, certFile: config.mqttsCert, keyFile: config.mqttsKey } }
+          : {}),
+        http: http.server,
+      });
+    } catch (err) {
+      await stopIngest();
+      await bus.close();
+      throw err;
+    }
+    link.endpoints = { mqttPort: listeners.mqttPort, ...(listeners.mqttsPort ? { mqttsPort: listeners.mqttsPort } : {}) };
+    logger.info({ mqttPort: listeners.mqttPort, mqttsPort: listeners.mqttsPort, ws: '/mqtt' }, 'broker listening');
+    const offInventory = ctx.events.on('inventory.changed', (e) => link.config.onInventoryChanged(e.site_id));
+    const sweep = setInterval(() => {
+      const now = ctx.clock();
+      try {
+        link.presence.sweep(now);
+        link.jobs.sweep(now);
+      } catch (err) {
+        logger.error({ err }, 'link sweep failed');
+      }
+    }, SWEEP_MS);
+    sweep.unref();
+    let retaining: Promise<unknown> | undefined;
+    const retain = () => {
+      if (retaining) return;
+      retaining = runRetention(ctx.db, ctx.clock(), retention)
+        .then((r) => {
+          link.rolledUpBefore = r.rolledUpTo;
+          link.rawCutoff = Math.min(ctx.clock() - retention.rawDays * DAY, r.rolledUpTo);
+          if (r.rawDeleted || r.rollupsDeleted) logger.info(r, 'retention pass');
+        })
+        .catch((err) => logger.error({ err }, 'retention failed'))
+        .finally(() => {
+          retaining = undefined;
+        });
+    };
+    const retentionTimer = setInterval(retain, RETENTION_MS);
+    retentionTimer.unref();
+    const offHealth = addHealthCheck(ctx, 'broker', () => ({
+      ok: !bus.broker.closed,
+      detail: `${bus.connected().length} agents connected; mqtt port ${listeners.mqttPort}`,
+    }));
+    setLink(ctx, link);
+    return {
+      async stop() {
+        setLink(ctx, undefined);
+        offHealth();
+        clearInterval(sweep);
+        clearInterval(retentionTimer);
+        offInventory();
+        offPresence();
+        link.config.stop();
+        await retaining;
+        await listeners.close();
+        await stopIngest();
+        await bus.close();
+      },
+    };
+  },
+};

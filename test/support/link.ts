@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tokenService } from '../../hub/src/api/app.js';
+import { parseConfig } from '../../hub/src/config.js';
+import { createEnrollmentToken } from '../../hub/src/link/enrollment.js';
+import { linkOf } from '../../hub/src/link/registry.js';
+import type { Link } from '../../hub/src/link/link.js';
+import { type RunningHub, startHub } from '../../hub/src/server.js';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+
+/** An in-process hub on free ports with a temp data dir, an admin token and helpers for link tests. */
+export interface TestHub {
+  hub: RunningHub;
+  link: Link;
+  dir: string;
+  adminToken: string;
+  mqttUrl: string;
+  wsUrl: string;
+  api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
+  site(name: string): number;
+  device(siteId: number, name?: string, ip?: string): number;
+  camera(siteId: number, name?: string): number;
+  token(siteId: number, ttlMs?: number): string;
+  enroll(siteId: number): Promise<{ agent_id: string; secret: string; site_id: number; mqtt: { urls: string[] } }>;
+  close(): Promise<void>;
+}
+
+export async function startTestHub(extra: Record<string, unknown> = {}): Promise<TestHub> {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-link-'));
+  const config = parseConfig(
+    { flags: { dataDir: dir, httpPort: 0, mqttPort: 0, host: '127.0.0.1', logLevel: 'silent', adminPassword: 'correct-horse-battery-staple-9', ...extra } },
+    {},
+  );
+  const hub = await startHub(config, { processMetrics: false });
+  const link = linkOf(hub.ctx) as Link;
+  const admin = hub.ctx.db.prepare("SELECT id, username, role FROM users WHERE role = 'admin' LIMIT 1").get() as {
+    id: number;
+    username: string;
+    role: 'admin';
+  };
+  const adminToken = await tokenService(hub.ctx).signAccess(admin);
+  const now = () => hub.ctx.clock();
+  const t: TestHub = {
+    hub,
+    link,
+    dir,
+    adminToken,
+    mqttUrl: `mqtt://127.0.0.1:${link.endpoints.mqttPort}`,
+    wsUrl: `${hub.url.replace('http', 'ws')}/mqtt`,
+    async api(method, path, body, token = adminToken) {
+      const res = await fetch(`${hub.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    site(name) {
+      return Number(
+        hub.ctx.db.prepare('INSERT INTO sites (name, created_at, updated_at) VALUES (?, ?, ?)').run(name, now(), now()).lastInsertRowid,
+      );
+    },
+    device(siteId, name = 'sw', ip = '192.0.2.10') {
+      const secret = hub.ctx.secrets.encrypt(JSON.stringify({ community: 'test-community' }));
+      return Number(
+        hub.ctx.db
+          .prepare(
+            `INSERT INTO devices (name, ip_address, site_id, snmp_json, snmp_secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(name, ip, siteId, JSON.stringify({ version: '2c', port: 161, has_community: true }), secret, now(), now())
+          .lastInsertRowid,
+      );
+    },
+    camera(siteId, name = 'cam') {
+      return Number(
+        hub.ctx.db
+          .prepare(
+            `INSERT INTO cameras (name, ip_address, rtsp_url, username, password_secret, site_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(name, '192.0.2.20', 'rtsp://192.0.2.20:554/s', 'viewer', hub.ctx.secrets.encrypt('cam-pass'), siteId, now(), now())
+          .lastInsertRowid,
+      );
+    },
+    token(siteId, ttlMs = 3_600_000) {
+      return createEnrollmentToken(hub.ctx.db, { site_id: siteId, ttl_ms: ttlMs, created_by: null, now: now() }).token;
+    },
+    async enroll(siteId) {
+      const r = await t.api('POST', '/api/v1/agents/enroll', { token: t.token(siteId), hostname: 'test-pi', version: '0.1.0' });
+      if (r.status !== 201) throw new Error(`enroll failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    },
+    async close() {
+      await hub.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+/** Connects an mqtt.js client as an agent; resolves on CONNACK, rejects with the refusal. */
+export function connectAgent(url: string, agentId: string, secret: string, opts: IClientOptions = {}): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(url, {
+      clientId: agentId,
+      username: agentId,
+      password: secret,
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+      protocolVersion: 4,
+      ...opts,
+    });
+    client.once('connect', () => resolve(client));
+    client.once('error', (err) => {
+      client.end(true);
+      reject(err);
+    });
+  });
+}
+
+/** Polls `check` until it returns a truthy value or the deadline passes. */
+export async function until<T>(check: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
