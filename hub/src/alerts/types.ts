@@ -121,6 +121,11 @@ export interface RuleKind<P = unknown> {
   builtin: boolean;
   defaultSeverity: Severity;
   params: z.ZodType<P>;
+  /**
+   * Which samples the kind looks at, so that the engine skips the rest cheaply: metric names, 'batch' (the
+   * first sample of each batch is enough), or nothing (the default).
+   */
+  sampleMetrics?(params: P): readonly string[] | 'batch';
   evaluate(state: RuleState, input: AlertInput, now: number, rule: RuleConfig<P>): RuleResult;
 }
 

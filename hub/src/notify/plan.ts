@@ -84,7 +84,8 @@ export function planNotices(
     const matching = byChannel.get(channel);
     if (!matching || a.muted || a.acknowledged || now - a.opened_at < settleMs) continue;
     const open = now - a.opened_at;
-    if (!problemSent) {
+    // After a flapping notice the channel is told the settled state again.
+    if (!problemSent || flapNoticeSent) {
       if (matching.some((r) => open >= r.delay_s * 1000)) out.push({ channel_id: channel, kind: 'problem' });
       continue;
     }

@@ -21,6 +21,7 @@ export const agentOffline: RuleKind<z.infer<typeof Params>> = {
   builtin: true,
   defaultSeverity: 'critical',
   params: Params,
+  sampleMetrics: (p) => (p.silence_s > 0 ? 'batch' : []),
   evaluate(state, input, now, rule) {
     const forMs = rule.params.for_s * 1000;
     if (input.kind === 'tick') {

@@ -40,6 +40,7 @@ export const deviceRebooted: RuleKind<z.infer<typeof Params>> = {
   builtin: true,
   defaultSeverity: 'low',
   params: Params,
+  sampleMetrics: (p) => [p.uptime_metric],
   evaluate(state, input, now, rule) {
     if (input.kind === 'tick') {
       let next = state;

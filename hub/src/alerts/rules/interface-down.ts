@@ -25,6 +25,7 @@ export const interfaceDown: RuleKind<z.infer<typeof Params>> = {
   builtin: true,
   defaultSeverity: 'medium',
   params: Params,
+  sampleMetrics: (p) => [p.oper_metric, p.admin_metric],
   evaluate(state, input, now, rule) {
     const p = rule.params;
     const forMs = p.for_s * 1000;

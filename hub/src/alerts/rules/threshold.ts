@@ -78,6 +78,7 @@ export const threshold: RuleKind<ThresholdParams> = {
   builtin: false,
   defaultSeverity: 'medium',
   params: ThresholdParams,
+  sampleMetrics: (p) => [p.metric],
   evaluate(state, input, _now, rule) {
     if (input.kind !== 'sample') return { state, actions: [] };
     const p = rule.params;

@@ -1,0 +1,113 @@
+import { Counter } from 'prom-client';
+import type { HubContext } from '../context.js';
+import type { AnyNotifier } from '../notifiers/index.js';
+import { Dispatcher } from '../notify/dispatcher.js';
+import { NotificationScheduler } from '../notify/scheduler.js';
+import { maybeSendSummary } from '../notify/summary.js';
+import { AlertEngine } from './engine.js';
+import type { AlertSettings } from './settings.js';
+
+/** The alert engine, the notification scheduler and the delivery dispatcher, wired and driven by one timer. */
+export interface Alerting {
+  engine: AlertEngine;
+  dispatcher: Dispatcher;
+  scheduler: NotificationScheduler;
+  /** One tick by hand (tests with an injected clock). */
+  tick(): void;
+  stop(): Promise<void>;
+}
+
+function counter(ctx: HubContext, name: string, help: string, labelNames: string[]): Counter<string> {
+  const existing = ctx.metrics.getSingleMetric(name);
+  return (existing as Counter<string>) ?? new Counter({ name, help, labelNames, registers: [ctx.metrics] });
+}
+
+export function startAlerting(
+  ctx: HubContext,
+  settings: AlertSettings,
+  opts: { notifiers?: ReadonlyMap<string, AnyNotifier>; timers?: boolean } = {},
+): Alerting {
+  const log = ctx.logger.child({ component: 'alerting' });
+  const attempts = counter(ctx, 'outpost_hub_notifications_total', 'Notification delivery attempts', [
+    'type',
+    'result',
+  ]);
+  const changes = counter(ctx, 'outpost_hub_alert_changes_total', 'Alerts created, updated and resolved', [
+    'change',
+  ]);
+  const dispatcher = new Dispatcher({
+    db: ctx.db,
+    secrets: ctx.secrets,
+    logger: log,
+    clock: ctx.clock,
+    notifiers: opts.notifiers,
+    timeoutMs: settings.notifyTimeoutMs,
+    maxAttempts: settings.notifyMaxAttempts,
+    baseBackoffMs: settings.notifyBackoffMs,
+    onAttempt: (_row, type, ok) => attempts.inc({ type, result: ok ? 'delivered' : 'failed' }),
+  });
+  let settleTimer: NodeJS.Timeout | undefined;
+  const sweep = () => {
+    try {
+      scheduler.sweep();
+    } catch (err) {
+      log.error({ err }, 'notification planning failed');
+    }
+  };
+  const engine = new AlertEngine({
+    db: ctx.db,
+    events: ctx.events,
+    logger: log,
+    clock: ctx.clock,
+    settings,
+    // Plan notices once the batch that opened the alert has been applied in full (dependencies settle).
+    onAlertChange: () => {
+      if (settleTimer || opts.timers === false) return;
+      settleTimer = setTimeout(() => {
+        settleTimer = undefined;
+        sweep();
+      }, settings.settleMs);
+    },
+  });
+  const scheduler = new NotificationScheduler({
+    db: ctx.db,
+    engine,
+    dispatcher,
+    events: ctx.events,
+    settings,
+    clock: ctx.clock,
+  });
+  const offChanges = ctx.events.on('alert.changed', (e) => changes.inc({ change: e.change }));
+  const tick = () => {
+    engine.tick();
+    sweep();
+    maybeSendSummary(ctx.db, ctx.clock(), settings.summaryAt, settings.summaryTimezone, (id, m) =>
+      dispatcher.enqueue(id, null, m),
+    );
+  };
+  engine.start();
+  let timer: NodeJS.Timeout | undefined;
+  if (opts.timers !== false) {
+    dispatcher.start();
+    timer = setInterval(() => {
+      try {
+        tick();
+      } catch (err) {
+        log.error({ err }, 'alerting tick failed');
+      }
+    }, settings.tickMs);
+  }
+  return {
+    engine,
+    dispatcher,
+    scheduler,
+    tick,
+    async stop() {
+      if (timer) clearInterval(timer);
+      if (settleTimer) clearTimeout(settleTimer);
+      offChanges();
+      engine.stop();
+      await dispatcher.stop();
+    },
+  };
+}

@@ -1,0 +1,321 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { HubContext } from '../context.js';
+import { saveChannel } from '../notify/channels-store.js';
+import { type Alerting, startAlerting } from './alerting.js';
+import { insertMaintenance } from './maintenance-store.js';
+import { DEFAULT_ALERT_SETTINGS } from './settings.js';
+import { bumpConfigVersion } from './state.js';
+import type { AlertRow } from './store.js';
+import { seedSite, testContext } from './testing.js';
+
+let ctx: HubContext;
+let clock: { now: number };
+let cleanup: () => void;
+let alerting: Alerting;
+
+const settings = { ...DEFAULT_ALERT_SETTINGS, summaryAt: '', repeatIntervalS: 600 };
+
+function start() {
+  alerting = startAlerting(ctx, settings, { timers: false });
+}
+
+beforeEach(() => {
+  ({ ctx, clock, cleanup } = testContext());
+  saveChannel(
+    ctx.db,
+    null,
+    {
+      name: 'ops',
+      type: 'webhook',
+      enabled: true,
+      min_severity: 'info',
+      daily_summary: false,
+      config: { url: 'http://127.0.0.1:9/hook' },
+      secret: null,
+      routes: [],
+    },
+    clock.now,
+  );
+});
+afterEach(async () => {
+  await alerting?.stop();
+  cleanup();
+});
+
+/** Advances the clock and runs one tick (rules, flap settling, notice planning). */
+function advance(ms: number) {
+  clock.now += ms;
+  alerting.tick();
+}
+
+const notices = () =>
+  ctx.db
+    .prepare(`SELECT alert_id, kind FROM notification_outbox WHERE kind != 'summary' ORDER BY id`)
+    .all() as { alert_id: number; kind: string }[];
+const alerts = () => ctx.db.prepare('SELECT * FROM alerts ORDER BY id').all() as AlertRow[];
+
+function deviceDown(deviceId: number, siteId: number, status = 'unreachable') {
+  ctx.events.emit('device.status', {
+    device_id: deviceId,
+    site_id: siteId,
+    status,
+    previous: 'online',
+    ts: clock.now,
+  });
+}
+
+describe('alert engine', () => {
+  it('an offline agent with 20 unreachable devices yields one notified alert, not 21', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'shop', devices: 20, agentId: 'shop-pi' });
+    start();
+    ctx.events.emit('agent.status', {
+      agent_id: 'shop-pi',
+      site_id: siteId,
+      state: 'offline',
+      reason: 'will',
+      ts: clock.now,
+    });
+    for (const id of deviceIds) deviceDown(id, siteId);
+    advance(1000);
+    advance(1000);
+    assert.equal(alerts().length, 21, 'every problem is recorded');
+    assert.equal(alerts().filter((a) => a.suppressed === 1).length, 20);
+    assert.match(alerts()[1]!.suppressed_by!, /agent shop-pi offline/);
+    assert.deepEqual(notices(), [{ alert_id: alerts()[0]!.id, kind: 'problem' }]);
+  });
+
+  it('devices reported down in the same batch before their agent goes offline are still suppressed', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'shop', devices: 20, agentId: 'shop-pi' });
+    start();
+    for (const id of deviceIds) deviceDown(id, siteId);
+    ctx.events.emit('agent.status', {
+      agent_id: 'shop-pi',
+      site_id: siteId,
+      state: 'offline',
+      reason: 'will',
+      ts: clock.now,
+    });
+    advance(1000);
+    assert.equal(notices().length, 1);
+    assert.equal(alerts().find((a) => a.id === notices()[0]!.alert_id)!.rule, 'agent-offline');
+  });
+
+  it("a parent device's outage suppresses its children", () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, {
+      name: 'school',
+      devices: 5,
+      agentId: 'school-pi',
+      parentOfAll: true,
+    });
+    start();
+    for (const id of [...deviceIds].reverse()) deviceDown(id, siteId); // children reported first
+    advance(1000);
+    assert.equal(notices().length, 1);
+    const notified = alerts().find((a) => a.id === notices()[0]!.alert_id)!;
+    assert.equal(notified.device_id, deviceIds[0]);
+    assert.equal(
+      alerts().filter((a) => a.suppressed_by === `parent device ${deviceIds[0]} unreachable`).length,
+      4,
+    );
+  });
+
+  it('a suppressed alert is notified once its cause is gone but it is still open', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'clinic', devices: 1, agentId: 'clinic-pi' });
+    start();
+    ctx.events.emit('agent.status', {
+      agent_id: 'clinic-pi',
+      site_id: siteId,
+      state: 'offline',
+      ts: clock.now,
+    });
+    deviceDown(deviceIds[0]!, siteId);
+    advance(1000);
+    ctx.events.emit('agent.status', {
+      agent_id: 'clinic-pi',
+      site_id: siteId,
+      state: 'online',
+      ts: clock.now,
+    });
+    advance(1000);
+    assert.equal(notices().filter((n) => n.kind === 'problem').length, 1, 'agent alert only');
+    advance(settings.dependencyGraceMs);
+    const device = alerts().find((a) => a.device_id === deviceIds[0])!;
+    assert.equal(device.suppressed, 0);
+    assert.deepEqual(
+      notices().filter((n) => n.alert_id === device.id),
+      [{ alert_id: device.id, kind: 'problem' }],
+    );
+  });
+
+  it('repeats update the open alert; clearing resolves it and records when; recovery is notified', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'office', devices: 1, agentId: 'office-pi' });
+    start();
+    const id = deviceIds[0]!;
+    ctx.events.emit('agent.event', {
+      agent_id: 'office-pi',
+      site_id: siteId,
+      event: { type: 'error', code: 'snmp_auth', message: 'wrong digest', device_id: id, ts: clock.now },
+    });
+    advance(1000);
+    deviceDown(id, siteId, 'auth_failed');
+    ctx.events.emit('agent.event', {
+      agent_id: 'office-pi',
+      site_id: siteId,
+      event: { type: 'buffer_drop', dropped: 5, total_dropped: 5, ts: clock.now },
+    });
+    ctx.events.emit('agent.event', {
+      agent_id: 'office-pi',
+      site_id: siteId,
+      event: { type: 'buffer_drop', dropped: 7, total_dropped: 12, ts: clock.now },
+    });
+    const drop = alerts().find((a) => a.rule === 'buffer-drop')!;
+    assert.equal(drop.count, 2);
+    assert.match(drop.message!, /7 rows dropped, 12 in total/);
+    advance(1000);
+    const resolvedAt = clock.now + 5000;
+    clock.now = resolvedAt;
+    deviceDown(id, siteId, 'online');
+    advance(1000);
+    const auth = alerts().find((a) => a.rule === 'snmp-auth-failure')!;
+    assert.equal(auth.state, 'resolved');
+    assert.equal(auth.resolved_at, resolvedAt);
+    assert.deepEqual(
+      notices()
+        .filter((n) => n.alert_id === auth.id)
+        .map((n) => n.kind),
+      ['problem', 'recovery'],
+    );
+  });
+
+  it('maintenance: recorded, not notified, and no recovery notice for a problem that began inside', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'branch', devices: 1, agentId: 'branch-pi' });
+    insertMaintenance(
+      ctx.db,
+      {
+        name: 'switch upgrade',
+        scope: { type: 'site', id: siteId },
+        schedule: { type: 'once', starts_at: clock.now - 1000, ends_at: clock.now + 3_600_000 },
+        enabled: true,
+        notes: null,
+      },
+      null,
+      clock.now,
+    );
+    bumpConfigVersion(ctx.db);
+    start();
+    deviceDown(deviceIds[0]!, siteId);
+    advance(60_000);
+    const a = alerts()[0]!;
+    assert.equal(a.state, 'open');
+    assert.ok(a.maintenance_id !== null);
+    deviceDown(deviceIds[0]!, siteId, 'online');
+    advance(60_000);
+    assert.equal(alerts()[0]!.state, 'resolved');
+    assert.deepEqual(notices(), []);
+  });
+
+  it('a problem that outlives its maintenance window is notified when the window ends', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'branch', devices: 1, agentId: 'branch-pi' });
+    insertMaintenance(
+      ctx.db,
+      {
+        name: 'reboot',
+        scope: { type: 'device', id: deviceIds[0]! },
+        schedule: { type: 'once', starts_at: clock.now - 1000, ends_at: clock.now + 120_000 },
+        enabled: true,
+        notes: null,
+      },
+      null,
+      clock.now,
+    );
+    start();
+    deviceDown(deviceIds[0]!, siteId);
+    advance(60_000);
+    assert.equal(notices().length, 0);
+    advance(61_000);
+    assert.deepEqual(
+      notices().map((n) => n.kind),
+      ['problem'],
+    );
+  });
+
+  it('acknowledgement stops repeat notifications until it expires', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'depot', devices: 1, agentId: 'depot-pi' });
+    start();
+    deviceDown(deviceIds[0]!, siteId);
+    advance(1000);
+    advance(600_000);
+    assert.deepEqual(
+      notices().map((n) => n.kind),
+      ['problem', 'repeat'],
+    );
+    ctx.db
+      .prepare('UPDATE alerts SET acknowledged = 1, ack_note = ?, ack_expires_at = ?')
+      .run('on it', clock.now + 1_800_000);
+    advance(600_000);
+    advance(600_000);
+    assert.equal(notices().length, 2, 'no repeats while acknowledged');
+    advance(700_000);
+    assert.deepEqual(
+      notices().map((n) => n.kind),
+      ['problem', 'repeat', 'repeat'],
+      'repeats resume after expiry',
+    );
+  });
+
+  it('flapping is damped: one flapping notice, then the settled state', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'kiosk', devices: 1, agentId: 'kiosk-pi' });
+    start();
+    const id = deviceIds[0]!;
+    for (let i = 0; i < 5; i++) {
+      deviceDown(id, siteId);
+      advance(30_000);
+      deviceDown(id, siteId, 'online');
+      advance(30_000);
+    }
+    assert.equal(alerts().length, 1, 'the same alert reopens instead of new ones');
+    const a = alerts()[0]!;
+    assert.equal(a.flapping, 1);
+    assert.equal(a.count, 5);
+    const kinds = notices().map((n) => n.kind);
+    assert.deepEqual(kinds.slice(-1), ['flapping']);
+    assert.ok(kinds.length <= 6, `few notices while flapping: ${kinds.join(',')}`);
+    deviceDown(id, siteId);
+    advance(settings.flapWindowMs + 1000);
+    advance(1000);
+    assert.equal(alerts()[0]!.flapping, 0);
+    assert.deepEqual(
+      notices()
+        .map((n) => n.kind)
+        .slice(-2),
+      ['flapping', 'problem'],
+    );
+  });
+
+  it('restores rule state from open alerts after a restart so the alert still resolves', async () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'farm', devices: 1, agentId: 'farm-pi' });
+    start();
+    deviceDown(deviceIds[0]!, siteId);
+    advance(1000);
+    await alerting.stop();
+    start();
+    deviceDown(deviceIds[0]!, siteId, 'online');
+    assert.equal(alerts()[0]!.state, 'resolved');
+  });
+
+  it('disabling a rule resolves its open alerts quietly', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'mill', devices: 1, agentId: 'mill-pi' });
+    start();
+    deviceDown(deviceIds[0]!, siteId);
+    advance(1000);
+    ctx.db.prepare(`UPDATE alert_rules SET enabled = 0 WHERE kind = 'device-unreachable'`).run();
+    bumpConfigVersion(ctx.db);
+    advance(1000);
+    assert.equal(alerts()[0]!.state, 'resolved');
+    assert.deepEqual(
+      notices().map((n) => n.kind),
+      ['problem'],
+    );
+  });
+});

@@ -1,0 +1,69 @@
+import type { Db } from '../store/db.js';
+import type { DependencyFacts } from './dependencies.js';
+
+/**
+ * The engine's view of sites, agents and devices for dependencies and threshold scopes: loaded from the
+ * database at start and kept current from hub events.
+ */
+export class Topology implements DependencyFacts {
+  readonly agents = new Map<string, { site_id: number; online: boolean; since: number }>();
+  readonly deviceParent = new Map<number, number | null>();
+  readonly deviceDown = new Set<number>();
+  readonly deviceType = new Map<number, string>();
+
+  constructor(private readonly db: Db) {}
+
+  load(): void {
+    const devices = this.db.prepare('SELECT id, parent_id, status, device_type FROM devices').all() as {
+      id: number;
+      parent_id: number | null;
+      status: string;
+      device_type: string;
+    }[];
+    for (const d of devices) this.setDevice(d);
+    const hasAgents = this.db
+      .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'agents'`)
+      .get();
+    if (hasAgents) {
+      const agents = this.db
+        .prepare('SELECT id, site_id, status FROM agents WHERE revoked_at IS NULL')
+        .all() as {
+        id: string;
+        site_id: number;
+        status: string;
+      }[];
+      // Known before this start: not "just reconnected".
+      for (const a of agents)
+        this.agents.set(a.id, { site_id: a.site_id, online: a.status === 'online', since: 0 });
+    }
+  }
+
+  reloadDevice(id: number): void {
+    const d = this.db
+      .prepare('SELECT id, parent_id, status, device_type FROM devices WHERE id = ?')
+      .get(id) as { id: number; parent_id: number | null; status: string; device_type: string } | undefined;
+    if (d) this.setDevice(d);
+    else {
+      this.deviceParent.delete(id);
+      this.deviceDown.delete(id);
+      this.deviceType.delete(id);
+    }
+  }
+
+  deviceStatus(id: number, status: string): void {
+    if (status === 'unreachable') this.deviceDown.add(id);
+    else this.deviceDown.delete(id);
+  }
+
+  agentStatus(id: string, siteId: number, online: boolean, ts: number): void {
+    const cur = this.agents.get(id);
+    if (cur && cur.online === online && cur.site_id === siteId) return;
+    this.agents.set(id, { site_id: siteId, online, since: ts });
+  }
+
+  private setDevice(d: { id: number; parent_id: number | null; status: string; device_type: string }): void {
+    this.deviceParent.set(d.id, d.parent_id);
+    this.deviceType.set(d.id, d.device_type);
+    this.deviceStatus(d.id, d.status);
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import type { Severity } from '../alerts/types.js';
+import { postJson } from './http.js';
+import type { Notifier } from './types.js';
+
+const Config = z
+  .object({
+    /** Overrides the webhook's display name (only honoured by legacy webhooks). */
+    username: z.string().min(1).max(80).optional(),
+  })
+  .strict();
+
+// The incoming-webhook URL is the credential: whoever has it can post to the channel.
+const Secret = z
+  .object({ webhook_url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }) })
+  .strict();
+
+const COLORS: Record<Severity, string> = {
+  critical: '#b71c1c',
+  high: '#e65100',
+  medium: '#f9a825',
+  low: '#1565c0',
+  info: '#607d8b',
+};
+
+/** Slack incoming webhook: the title in bold, the text, a colour per severity (green for recoveries). */
+export const slackNotifier: Notifier<z.infer<typeof Config>, z.infer<typeof Secret>> = {
+  type: 'slack',
+  description: 'Slack incoming webhook',
+  config: Config,
+  secret: Secret,
+  async send(m, { config, secret }, opts) {
+    const color = m.kind === 'recovery' ? '#2e7d32' : m.severity ? COLORS[m.severity] : '#607d8b';
+    const link = m.url ? `\n<${m.url}|Open in Outpost>` : '';
+    const body = JSON.stringify({
+      text: m.title,
+      ...(config.username ? { username: config.username } : {}),
+      attachments: [{ color, text: `${m.text}${link}`, ts: Math.floor(m.ts / 1000) }],
+    });
+    return postJson(secret.webhook_url, body, {}, opts.signal);
+  },
+};
