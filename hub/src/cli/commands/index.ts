@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
+import { backupCommand } from './backup.js';
 import { serveCommand } from './serve.js';
 import { tokenCommand } from './token.js';
+import { userCommand } from './user.js';
 
 /** Every `outpost-hub` subcommand: one file each, one line here. */
-export const COMMANDS: (() => Command)[] = [serveCommand, tokenCommand];
+export const COMMANDS: (() => Command)[] = [serveCommand, tokenCommand, userCommand, backupCommand];
