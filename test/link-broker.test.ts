@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { encode, topics } from '@outpost/protocol';
+import { EXAMPLES } from '@outpost/protocol/testing';
+import type { MqttClient } from 'mqtt';
+import { connectAgent, startTestHub, type TestHub, until } from './support/link.js';
+
+const now = () => Date.now();
+
+function statusBytes(state: 'online' | 'offline' = 'online'): Buffer {
+  const r = encode('status', { ...EXAMPLES.status, state, started_at: now(), ts: now() });
+  assert.ok(r.ok);
+  return Buffer.from(r.bytes);
+}
+
+function batchBytes(seq: number, samples: Parameters<typeof encode<'batch'>>[1]['samples'] = []): Buffer {
+  const r = encode('batch', { v: 1, seq, sent_at: now(), samples, events: [] });
+  assert.ok(r.ok, r.ok ? '' : r.error.message);
+  return Buffer.from(r.bytes);
+}
+
+/** Collects the messages an agent receives, by topic suffix. */
+function inbox(client: MqttClient) {
+  const acks: number[] = [];
+  const configs: { version: number }[] = [];
+  client.on('message', (topic, payload) => {
+    const m = JSON.parse(payload.toString());
+    if (topic.endsWith('/down/ack')) acks.push(m.upTo);
+    if (topic.endsWith('/down/config')) configs.push(m);
+  });
+  return { acks, configs };
+}
+
+describe('hub <-> agent link: broker, enrollment and access', () => {
+  let t: TestHub;
+  let site: number;
+  before(async () => {
+    t = await startTestHub();
+    site = t.site('shop-1');
+    t.device(site);
+  });
+  after(async () => {
+    await t?.close();
+  });
+
+  for (const transport of ['tcp', 'websocket'] as const) {
+    it(`enrolls, connects over ${transport}, publishes a batch and gets the ack`, async () => {
+      const e = await t.enroll(site);
+      assert.match(e.agent_id, /^agent-[0-9a-f]{16}$/);
+      assert.equal(e.site_id, site);
+      assert.ok(e.mqtt.urls.some((u) => u.startsWith('mqtt://')) && e.mqtt.urls.some((u) => u.endsWith('/mqtt')));
+      const url = transport === 'tcp' ? t.mqttUrl : t.wsUrl;
+      const client = await connectAgent(url, e.agent_id, e.secret);
+      try {
+        const box = inbox(client);
+        await client.subscribeAsync(topics.downFilter(e.agent_id), { qos: 1 });
+        await client.publishAsync(topics.status(e.agent_id), statusBytes(), { qos: 1, retain: true });
+        await client.publishAsync(topics.batch(e.agent_id), batchBytes(1, [{ metric: 'agent_cpu', value: 5, ts: now() }]), { qos: 1 });
+        await until(() => box.acks.includes(1), 5000, 'ack 1');
+        await until(() => box.configs.length > 0, 5000, 'config');
+        const agent = await t.api('GET', `/api/v1/agents/${e.agent_id}`);
+        assert.equal(agent.body.status, 'online');
+        assert.equal(agent.body.ack_up_to, 1);
+        assert.equal(agent.body.connected, true);
+      } finally {
+        client.end(true);
+      }
+    });
+  }
+
+  it('refuses a wrong secret (4), an unknown agent (4) and a revoked agent (5)', async () => {
+    const e = await t.enroll(site);
+    await assert.rejects(connectAgent(t.mqttUrl, e.agent_id, 'not-the-secret'), (err: { code?: number }) => err.code === 4);
+    await assert.rejects(connectAgent(t.mqttUrl, 'agent-ffffffffffffffff', e.secret), (err: { code?: number }) => err.code === 4);
+    const live = await connectAgent(t.mqttUrl, e.agent_id, e.secret);
+    const closed = new Promise<void>((resolve) => live.once('close', () => resolve()));
+    const r = await t.api('POST', `/api/v1/agents/${e.agent_id}/revoke`);
+    assert.equal(r.status, 200);
+    assert.ok(r.body.revoked_at);
+    await closed; // disconnected at once
+    live.end(true);
+    await assert.rejects(connectAgent(t.mqttUrl, e.agent_id, e.secret), (err: { code?: number }) => err.code === 5);
+    assert.equal((await t.api('POST', `/api/v1/agents/${e.agent_id}/revoke`)).status, 409);
+  });
+
+  it("refuses publishing to another agent's topics and subscribing outside its own, and keeps serving others", async () => {
+    const a = await t.enroll(site);
+    const b = await t.enroll(site);
+    const ca = await connectAgent(t.mqttUrl, a.agent_id, a.secret);
+    const cb = await connectAgent(t.mqttUrl, b.agent_id, b.secret);
+    try {
+      const boxB = inbox(cb);
+      await cb.subscribeAsync(topics.downFilter(b.agent_id), { qos: 1 });
+      // Subscriptions outside its own down/#: refused with 0x80, connection kept.
+      for (const filter of ['#', topics.downFilter(b.agent_id), '$SYS/#', 'outpost/v1/agents/+/status']) {
+        // mqtt.js 5 rejects a SUBACK of 0x80 with the packet attached.
+        await assert.rejects(ca.subscribeAsync(filter, { qos: 1 }), (err: { packet?: { granted?: number[] } }) => {
+          assert.deepEqual(err.packet?.granted, [128], `subscribe ${filter}`);
+          return true;
+        });
+      }
+      assert.equal(ca.connected, true);
+      // Publishing as another agent: the broker closes the offender's connection.
+      const closed = new Promise<void>((resolve) => ca.once('close', () => resolve()));
+      ca.publish(topics.batch(b.agent_id), batchBytes(1), { qos: 1 });
+      await closed;
+      // The other agent is still served.
+      await cb.publishAsync(topics.batch(b.agent_id), batchBytes(1), { qos: 1 });
+      await until(() => boxB.acks.includes(1), 5000, 'ack for b');
+      assert.equal(t.link.batches.upTo(a.agent_id), 0, 'nothing stored for a');
+    } finally {
+      ca.end(true);
+      cb.end(true);
+    }
+  });
+
+  it('enrollment: a reused or expired token gets a clear 4xx and creates nothing', async () => {
+    const token = t.token(site);
+    const first = await t.api('POST', '/api/v1/agents/enroll', { token, hostname: 'pi', version: '1' });
+    assert.equal(first.status, 201);
+    const before = (await t.api('GET', '/api/v1/agents')).body.items.length;
+    const again = await t.api('POST', '/api/v1/agents/enroll', { token, hostname: 'pi', version: '1' });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.error.code, 'token_used');
+    const expired = t.token(site, -1);
+    const late = await t.api('POST', '/api/v1/agents/enroll', { token: expired, hostname: 'pi', version: '1' });
+    assert.equal(late.status, 410);
+    const unknown = await t.api('POST', '/api/v1/agents/enroll', { token: 'opt_nope', hostname: 'pi', version: '1' });
+    assert.equal(unknown.status, 401);
+    assert.equal((await t.api('GET', '/api/v1/agents')).body.items.length, before);
+    assert.doesNotMatch(JSON.stringify((await t.api('GET', '/api/v1/agents')).body), /secret/);
+  });
+
+  it('creates enrollment tokens through the API (operator) with the agent command', async () => {
+    const r = await t.api('POST', '/api/v1/agents/enrollment-tokens', { site: 'shop-1', ttl: '2h' });
+    assert.equal(r.status, 201);
+    assert.match(r.body.command, /^outpost-agent enroll --hub http:\/\/\S+ --token opt_/);
+    const bad = await t.api('POST', '/api/v1/agents/enrollment-tokens', { site: 'nowhere' });
+    assert.equal(bad.status, 422);
+    const anon = await t.api('POST', '/api/v1/agents/enrollment-tokens', { site: 'shop-1' }, 'x');
+    assert.equal(anon.status, 401);
+  });
+});
