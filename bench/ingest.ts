@@ -1,0 +1,263 @@
+/**
+ * Ingest benchmark: N simulated agents (real MQTT connections) publish batches to a hub running as a child
+ * process, as fast as the acks allow, then the same rows are inserted straight into SQLite for comparison.
+ *
+ *   npm run bench:ingest                       60 s, 8 agents, 1000 samples per batch, 4 batches in flight
+ *   npm run bench:ingest -- --seconds 15 --agents 4 --samples 500 --window 8
+ *   OUTPOST_BENCH_SECONDS=15 npm run bench:ingest
+ *
+ * Prints figures; asserts nothing.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { encode, topics } from '@outpost/protocol';
+import mqtt, { type MqttClient } from 'mqtt';
+import { AgentStore } from '../hub/src/store/agents.js';
+import { openDatabase } from '../hub/src/store/db.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: 'string' },
+    agents: { type: 'string' },
+    samples: { type: 'string' },
+    window: { type: 'string' },
+    devices: { type: 'string' },
+  },
+});
+const num = (flag: string | undefined, env: string, def: number) => Number(flag ?? process.env[env] ?? def);
+const SECONDS = num(flags.seconds, 'OUTPOST_BENCH_SECONDS', 60);
+const AGENTS = num(flags.agents, 'OUTPOST_BENCH_AGENTS', 8);
+const SAMPLES = num(flags.samples, 'OUTPOST_BENCH_SAMPLES', 1000);
+const WINDOW = num(flags.window, 'OUTPOST_BENCH_WINDOW', 4);
+const DEVICES = num(flags.devices, 'OUTPOST_BENCH_DEVICES', 20);
+
+const BIN = join(import.meta.dirname, '..', 'hub', 'bin', 'outpost-hub.js');
+const TICKS = 100; // USER_HZ on Linux
+
+function procStats(pid: number): { cpuS: number; rssMb: number; hwmMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuS = (Number(fields[11]) + Number(fields[12])) / TICKS;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { cpuS, rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+function pct(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+interface Setup {
+  agents: { id: string; secret: string; devices: number[] }[];
+}
+
+/** Creates sites, devices and agents (with known secrets) directly in the hub database. */
+function prepare(dir: string): Setup {
+  const db = openDatabase(join(dir, 'hub.db'));
+  const store = new AgentStore(db);
+  const now = Date.now();
+  const agents: Setup['agents'] = [];
+  db.transaction(() => {
+    for (let a = 0; a < AGENTS; a++) {
+      const site = Number(db.prepare('INSERT INTO sites (name, created_at, updated_at) VALUES (?, ?, ?)').run(`bench-${a}`, now, now).lastInsertRowid);
+      const devices: number[] = [];
+      for (let d = 0; d < DEVICES; d++) {
+        devices.push(
+          Number(
+            db
+              .prepare(`INSERT INTO devices (name, ip_address, site_id, snmp_json, created_at, updated_at) VALUES (?, ?, ?, '{"version":"2c","port":161}', ?, ?)`)
+              .run(`d${a}-${d}`, `10.${a}.${d >> 8}.${d & 255}`, site, now, now).lastInsertRowid,
+          ),
+        );
+      }
+      const id = `bench-agent-${a}`;
+      const secret = `bench-secret-${a}-${now}`;
+      store.create({ id, site_id: site, hostname: id, version: 'bench', secret, created_at: now });
+      agents.push({ id, secret, devices });
+    }
+  })();
+  db.close();
+  return { agents };
+}
+
+/** The samples of one batch: `SAMPLES` values spread over the agent's devices, interfaces and metrics. */
+function batchSamples(devices: number[], seq: number, t0: number) {
+  const ts = t0 + seq * 1000;
+  const out = [];
+  const metrics = ['if_in_bps', 'if_out_bps', 'if_in_errors', 'if_out_errors'];
+  for (let i = 0; i < SAMPLES; i++) {
+    const device = devices[i % devices.length] as number;
+    const n = Math.floor(i / devices.length);
+    out.push({
+      device_id: device,
+      metric: metrics[n % metrics.length] as string,
+      value: (seq * 7 + i) % 1000,
+      unit: 'bps',
+      ts,
+      labels: { if_index: String(Math.floor(n / metrics.length)) },
+    });
+  }
+  return out;
+}
+
+function spawnHub(dir: string): Promise<{ proc: ChildProcess; mqttPort: number }> {
+  const proc = spawn(
+    process.execPath,
+    [BIN, 'serve', '--data', dir, '--http-port', '0', '--mqtt-port', '0', '--host', '127.0.0.1', '--log-level', 'info'],
+    { env: { ...process.env, OUTPOST_ADMIN_PASSWORD: 'bench-password-0123456789' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return new Promise((resolve, reject) => {
+    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      try {
+        const m = JSON.parse(line) as { msg?: string; mqttPort?: number };
+        if (m.msg === 'broker listening' && m.mqttPort) resolve({ proc, mqttPort: m.mqttPort });
+      } catch {
+        // banner lines
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`hub exited with ${code}`)));
+  });
+}
+
+interface AgentRun {
+  batches: number;
+  latencies: number[];
+}
+
+/** One simulated agent: publishes batch after batch, never more than WINDOW unacknowledged. */
+async function runAgent(port: number, a: Setup['agents'][number], t0: number, deadline: number): Promise<AgentRun> {
+  const client: MqttClient = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+    clientId: a.id,
+    username: a.id,
+    password: a.secret,
+    reconnectPeriod: 0,
+    protocolVersion: 4,
+  });
+  const sentAt = new Map<number, number>();
+  const run: AgentRun = { batches: 0, latencies: [] };
+  let upTo = 0;
+  let wake: (() => void) | undefined;
+  client.on('message', (_t, payload) => {
+    const ack = (JSON.parse(payload.toString()) as { upTo: number }).upTo;
+    const now = performance.now();
+    for (let s = upTo + 1; s <= ack; s++) {
+      const at = sentAt.get(s);
+      if (at !== undefined) {
+        run.latencies.push(now - at);
+        sentAt.delete(s);
+        run.batches++;
+      }
+    }
+    upTo = Math.max(upTo, ack);
+    wake?.();
+  });
+  await client.subscribeAsync(topics.downFilter(a.id), { qos: 1 });
+  // Payloads are encoded ahead of the clock, as an agent's outbox would already hold them.
+  const encoded: Buffer[] = [];
+  const pool = 16;
+  for (let i = 0; i < pool; i++) {
+    const r = encode('batch', { v: 1, seq: 1, sent_at: t0, samples: batchSamples(a.devices, i, t0), events: [] });
+    if (!r.ok) throw new Error(r.error.message);
+    encoded.push(Buffer.from(r.bytes));
+  }
+  let seq = 0;
+  while (performance.now() < deadline) {
+    if (seq - upTo >= WINDOW) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 50);
+      });
+      wake = undefined;
+      continue;
+    }
+    seq++;
+    // Rewrite the seq and timestamps in a pooled payload (same size and shape, unique rows).
+    const text = (encoded[seq % pool] as Buffer)
+      .toString()
+      .replace(/^\{"v":1,"seq":\d+/, `{"v":1,"seq":${seq}`)
+      .replaceAll(`"ts":${t0 + (seq % pool) * 1000}`, `"ts":${t0 + seq * 1000}`);
+    sentAt.set(seq, performance.now());
+    client.publish(topics.batch(a.id), text, { qos: 1 });
+  }
+  const drainBy = performance.now() + 5000;
+  while (upTo < seq && performance.now() < drainBy) await new Promise((r) => setTimeout(r, 10));
+  await client.endAsync(true);
+  return run;
+}
+
+/** The same rows inserted straight into SQLite: one transaction per batch, a prepared single-row insert. */
+function rawInsertRate(dir: string, totalRows: number, seriesCount: number): number {
+  const db = openDatabase(join(dir, 'raw.db'));
+  const seriesIds: number[] = [];
+  const mk = db.prepare("INSERT INTO series (target_kind, target_id, metric, labels) VALUES ('device', ?, 'm', '{}')");
+  db.transaction(() => {
+    for (let i = 0; i < seriesCount; i++) seriesIds.push(Number(mk.run(String(i)).lastInsertRowid));
+  })();
+  const insert = db.prepare('INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?)');
+  const batch = db.transaction((seq: number) => {
+    for (let i = 0; i < SAMPLES; i++) insert.run(seriesIds[i % seriesIds.length], 1_700_000_000_000 + seq * 1000, i);
+  });
+  const rows = Math.max(totalRows, SAMPLES * 200);
+  const start = performance.now();
+  let done = 0;
+  for (let seq = 0; done < rows; seq++) {
+    batch(seq);
+    done += SAMPLES;
+  }
+  const s = (performance.now() - start) / 1000;
+  db.close();
+  return done / s;
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-'));
+  const setup = prepare(dir);
+  const { proc, mqttPort } = await spawnHub(dir);
+  const pid = proc.pid as number;
+  try {
+    const t0 = Date.UTC(2026, 0, 1);
+    const before = procStats(pid);
+    const start = performance.now();
+    const deadline = start + SECONDS * 1000;
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, procStats(pid).rssMb);
+    }, 500);
+    const runs = await Promise.all(setup.agents.map((a) => runAgent(mqttPort, a, t0, deadline)));
+    clearInterval(sampler);
+    const elapsed = (performance.now() - start) / 1000;
+    const afterStats = procStats(pid);
+    const batches = runs.reduce((n, r) => n + r.batches, 0);
+    const samples = batches * SAMPLES;
+    const latencies = runs.flatMap((r) => r.latencies).sort((x, y) => x - y);
+    const hubRate = samples / elapsed;
+    const raw = rawInsertRate(dir, samples, setup.agents.length * SAMPLES);
+    const cpu = ((afterStats.cpuS - before.cpuS) / elapsed) * 100;
+    const lines = [
+      `machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`,
+      `run: ${setup.agents.length} agents, ${SAMPLES} samples/batch, ${WINDOW} batches in flight per agent, ${elapsed.toFixed(1)} s`,
+      `stored (acknowledged): ${samples.toLocaleString('en-US')} samples in ${batches.toLocaleString('en-US')} batches`,
+      `samples/s: ${Math.round(hubRate).toLocaleString('en-US')}`,
+      `batches/s: ${(batches / elapsed).toFixed(1)}`,
+      `ack latency: p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms`,
+      `hub process: CPU ${cpu.toFixed(0)}% of one core, RSS ${afterStats.rssMb.toFixed(0)} MiB (peak sampled ${peakRss.toFixed(0)} MiB, high-water ${afterStats.hwmMb.toFixed(0)} MiB)`,
+      `raw SQLite inserts (same rows, one transaction per batch, this machine): ${Math.round(raw).toLocaleString('en-US')} rows/s`,
+      `ratio hub/raw: ${(hubRate / raw).toFixed(2)}`,
+    ];
+    console.log(lines.join('\n'));
+  } finally {
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
