@@ -79,6 +79,16 @@ export const ConfigSchema = z
     // Retention
     retentionRawDays: int(1, 3650).default(7),
     retentionRollupDays: int(1, 36500).default(90),
+
+    // Cameras
+    /** Snapshots kept per camera (older ones are deleted as new ones arrive). */
+    cameraSnapshotsKeep: int(1, 10_000).default(20),
+    /** Viewers of one camera's live view at once. */
+    liveMaxViewers: int(1, 100).default(5),
+    /** Bandwidth cap of one camera's live stream (kbit/s); a faster stream is stopped. */
+    liveMaxKbps: int(100, 1_000_000).default(8_000),
+    /** Longest a live view runs before the viewer must reconnect (seconds). */
+    liveMaxSessionS: int(10, 24 * 3600).default(1800),
   })
   .strict();
 

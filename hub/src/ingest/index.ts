@@ -1,5 +1,6 @@
 import { decode, HUB_FILTERS, type MessageKind } from '@outpost/protocol';
 import type { Link } from '../link/link.js';
+import { snapshotHandler } from '../camera/ingest-snapshot.js';
 import { batchHandler } from './batch.js';
 import { resultHandler } from './result.js';
 import { statusHandler } from './status.js';
@@ -13,6 +14,7 @@ export const HANDLERS: readonly IngestHandler[] = checkKinds([
   statusHandler as IngestHandler,
   batchHandler as IngestHandler,
   resultHandler as IngestHandler,
+  snapshotHandler as IngestHandler,
 ]);
 
 function checkKinds(list: IngestHandler[]): IngestHandler[] {

@@ -4,6 +4,7 @@ import { agentsRoutes } from './agents.js';
 import { alertsRoutes } from './alerts.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { cameraSnapshotsRoutes } from './camera-snapshots.js';
 import { camerasRoutes } from './cameras.js';
 import { deviceMetricsRoutes } from './device-metrics.js';
 import { devicesRoutes } from './devices.js';
@@ -36,6 +37,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   devicesRoutes,
   deviceMetricsRoutes,
   camerasRoutes,
+  cameraSnapshotsRoutes,
   alertsRoutes,
   auditRoutes,
   agentsRoutes,

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { m001Core } from './001_core.js';
 import { m002Link } from './002_link.js';
 import { m003Alerting } from './003_alerting.js';
+import { m004Cameras } from './004_cameras.js';
 
 /** One forward-only schema step. `up` runs inside a transaction and must never drop data. */
 export interface Migration {
@@ -11,7 +12,7 @@ export interface Migration {
 }
 
 /** Every migration, one file each, one line here, in increasing version order. */
-export const MIGRATIONS: readonly Migration[] = checkOrder([m001Core, m002Link, m003Alerting]);
+export const MIGRATIONS: readonly Migration[] = checkOrder([m001Core, m002Link, m003Alerting, m004Cameras]);
 
 function checkOrder(list: Migration[]): Migration[] {
   list.forEach((m, i) => {
