@@ -1,5 +1,6 @@
 import type { HubEvents } from '../events.js';
 import type { Logger } from '../logger.js';
+import { alertToApi } from '../store/alerts.js';
 import type { Db } from '../store/db.js';
 import { suppressionFor } from './dependencies.js';
 import { NOT_FLAPPING, recordTransition, settleFlap } from './flapping.js';
@@ -9,7 +10,7 @@ import { RULE_KINDS } from './rules/index.js';
 import { ensureBuiltinRules, type LoadedRule, loadEnabledRules } from './rules-store.js';
 import type { AlertSettings } from './settings.js';
 import { configVersion } from './state.js';
-import { type AlertRow, AlertStore, alertView } from './store.js';
+import { type AlertRow, AlertStore } from './store.js';
 import { Topology } from './topology.js';
 import type { AlertInput, RuleAction, RuleState } from './types.js';
 
@@ -230,7 +231,7 @@ export class AlertEngine {
   }
 
   private changed(change: 'created' | 'updated' | 'resolved', row: AlertRow): void {
-    this.o.events.emit('alert.changed', { change, alert: alertView(row) });
+    this.o.events.emit('alert.changed', { change, alert: alertToApi(row) });
     if (change !== 'updated' || row.state === 'open') this.o.onAlertChange?.();
   }
 
@@ -278,7 +279,7 @@ export class AlertEngine {
       const rule = active.get(a.rule);
       if (!rule) {
         // The rule was disabled or deleted: its alerts can no longer clear by themselves.
-        if (a.rule_id !== null)
+        if (a.rule_id !== null || RULE_KINDS.has(a.rule.split(':')[0]!))
           this.changed('resolved', this.store.resolve(a.id, now, JSON.parse(a.transitions), false, true));
         continue;
       }

@@ -32,3 +32,28 @@ export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
   notifyMaxAttempts: 8,
   notifyBackoffMs: 5_000,
 };
+
+/** The settings from the hub config (keys `alert*`, `notify*`); unset keys keep their defaults. */
+export function alertSettings(
+  config: { publicUrl?: string } & Partial<Record<string, unknown>>,
+): AlertSettings {
+  const num = (key: string, fallback: number, scale = 1) =>
+    typeof config[key] === 'number' ? (config[key] as number) * scale : fallback;
+  const str = (key: string, fallback: string) =>
+    typeof config[key] === 'string' ? (config[key] as string) : fallback;
+  const d = DEFAULT_ALERT_SETTINGS;
+  return {
+    tickMs: d.tickMs,
+    settleMs: num('alertSettleMs', d.settleMs),
+    flapWindowMs: num('alertFlapWindowS', d.flapWindowMs, 1000),
+    flapThreshold: num('alertFlapThreshold', d.flapThreshold),
+    dependencyGraceMs: num('alertDependencyGraceS', d.dependencyGraceMs, 1000),
+    repeatIntervalS: num('alertRepeatIntervalS', d.repeatIntervalS),
+    summaryAt: str('alertSummaryAt', d.summaryAt),
+    summaryTimezone: str('alertSummaryTimezone', d.summaryTimezone),
+    notifyTimeoutMs: num('notifyTimeoutMs', d.notifyTimeoutMs),
+    notifyMaxAttempts: num('notifyMaxAttempts', d.notifyMaxAttempts),
+    notifyBackoffMs: d.notifyBackoffMs,
+    publicUrl: config.publicUrl,
+  };
+}

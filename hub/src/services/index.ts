@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { HubContext } from '../context.js';
 import { linkService } from '../link/service.js';
+import { alertingService } from './alerting.js';
 
 /** The HTTP side a service may hook into (e.g. `server.on('upgrade')` for MQTT over WebSocket at /mqtt). */
 export interface ServiceHttp {
@@ -18,7 +19,7 @@ export interface Service {
 }
 
 /** Every service, one file each, one line here, in start order (stopped in reverse). */
-export const SERVICES: readonly Service[] = checkNames([linkService]);
+export const SERVICES: readonly Service[] = checkNames([linkService, alertingService]);
 
 function checkNames(list: Service[]): Service[] {
   const seen = new Set<string>();

@@ -1,0 +1,28 @@
+import { startAlerting } from '../alerts/alerting.js';
+import { alertSettings } from '../alerts/settings.js';
+import { addHealthCheck } from '../api/routes/health.js';
+import type { Service } from './index.js';
+
+/** The alert engine, notification planning and delivery (see docs/alerting.md). */
+export const alertingService: Service = {
+  name: 'alerting',
+  async start(ctx) {
+    const alerting = startAlerting(ctx, alertSettings(ctx.config));
+    const removeCheck = addHealthCheck(ctx, 'notifications', () => {
+      const r = ctx.db
+        .prepare(
+          `SELECT count(*) AS pending, min(created_at) AS oldest FROM notification_outbox WHERE status = 'pending'`,
+        )
+        .get() as { pending: number; oldest: number | null };
+      // A notice waiting for more than an hour means a channel keeps failing.
+      const stuck = r.oldest !== null && ctx.clock() - r.oldest > 3_600_000;
+      return { ok: !stuck, detail: `${r.pending} pending${stuck ? ', oldest over 1 h' : ''}` };
+    });
+    return {
+      async stop() {
+        removeCheck();
+        await alerting.stop();
+      },
+    };
+  },
+};
