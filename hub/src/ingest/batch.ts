@@ -1,148 +1,12 @@
-import type { AgentEvent, BatchMessage, KnownEvent, Sample } from '@outpost/protocol';
-import type { HubEventMap } from '../events.js';
 import type { Link } from '../link/link.js';
-import type { SeqOutcome } from '../store/batches.js';
-import type { SampleRow } from '../store/sample-writer.js';
+import { GroupCommit } from './group-commit.js';
 import { defineHandler } from './types.js';
 
-type Emit = { [K in keyof HubEventMap]: [K, HubEventMap[K]] }[keyof HubEventMap];
-
-interface Stored {
-  outcome: SeqOutcome;
-  emits: Emit[];
-  accepted: Sample[];
-  refused: number;
-}
+const writers = new WeakMap<Link, GroupCommit>();
 
 /**
- * Stores one batch in one transaction: its seq (idempotent on agent + seq), samples, device and camera state,
- * events. Items about a device or camera that is not of the agent's site are refused and counted.
- */
-export function storeBatch(link: Link, agentId: string, siteId: number, batch: BatchMessage, now: number): Stored {
-  const { inventory, series } = link;
-  const emits: Emit[] = [];
-  const accepted: Sample[] = [];
-  let refused = 0;
-  const deviceSite = new Map<number, number | undefined>();
-  const cameraSite = new Map<number, number | undefined>();
-  const ownDevice = (id: number) => {
-    if (!deviceSite.has(id)) deviceSite.set(id, inventory.deviceSite(id));
-    return deviceSite.get(id) === siteId;
-  };
-  const ownCamera = (id: number) => {
-    if (!cameraSite.has(id)) cameraSite.set(id, inventory.cameraSite(id));
-    return cameraSite.get(id) === siteId;
-  };
-
-  const outcome = link.batches.record(
-    agentId,
-    batch.seq,
-    { samples: batch.samples.length, events: batch.events.length },
-    { now, connectedAt: link.presence.connectedAt(agentId), lostAfterMs: link.options.lostGapAfterMs },
-  );
-  if (outcome.duplicate) return { outcome, emits, accepted, refused };
-
-  const rows: SampleRow[] = [];
-  for (const s of batch.samples) {
-    let kind: SampleRow['target_kind'];
-    let target: string;
-    if (s.device_id !== undefined) {
-      if (!ownDevice(s.device_id)) {
-        refused++;
-        continue;
-      }
-      kind = 'device';
-      target = String(s.device_id);
-    } else if (s.camera_id !== undefined) {
-      if (!ownCamera(s.camera_id)) {
-        refused++;
-        continue;
-      }
-      kind = 'camera';
-      target = String(s.camera_id);
-    } else {
-      kind = 'agent';
-      target = agentId;
-    }
-    rows.push({ target_kind: kind, target_id: target, metric: s.metric, unit: s.unit, labels: s.labels, ts: s.ts, value: s.value });
-    accepted.push(s);
-  }
-  series.insertSamples(rows, link.rolledUpBefore, link.options.rollupBucketMs, link.rawCutoff);
-
-  const record = (e: AgentEvent, device_id: number | null, camera_id: number | null) => {
-    const { type, ts, ...data } = e as AgentEvent & Record<string, unknown>;
-    link.agentEvents.insert({ agent_id: agentId, site_id: siteId, ts, type, device_id, camera_id, data, received_at: now });
-  };
-  for (const ev of batch.events) {
-    const e = ev as KnownEvent;
-    if (e.type === 'device_state') {
-      if (!ownDevice(e.device_id)) {
-        refused++;
-        continue;
-      }
-      const before = inventory.device(e.device_id);
-      if (!before) continue;
-      const sys = e.sys;
-      inventory.setDeviceState({ id: e.device_id, status: e.status, error: e.error ?? null, ts: e.ts, sys });
-      if (before.status !== e.status) {
-        record(e, e.device_id, null);
-        emits.push(['device.status', {
-          device_id: e.device_id,
-          site_id: siteId,
-          status: e.status,
-          previous: before.status,
-          ...(e.error ? { error: e.error } : {}),
-          ts: e.ts,
-        }]);
-      }
-      const uptime = sys?.uptime_s;
-      if (uptime !== undefined && before.uptime_s !== null && uptime < before.uptime_s) {
-        emits.push(['device.rebooted', {
-          device_id: e.device_id,
-          site_id: siteId,
-          uptime_s: uptime,
-          previous_uptime_s: before.uptime_s,
-          ts: e.ts,
-        }]);
-      }
-    } else if (e.type === 'camera_state') {
-      if (!ownCamera(e.camera_id)) {
-        refused++;
-        continue;
-      }
-      const before = inventory.camera(e.camera_id);
-      if (!before) continue;
-      const stream = e.stream;
-      const reason = e.reason ?? null;
-      inventory.setCameraState({ id: e.camera_id, status: e.status, reason, ts: e.ts, stream });
-      if (before.status !== e.status) {
-        record(e, null, e.camera_id);
-        emits.push(['camera.status', {
-          camera_id: e.camera_id,
-          site_id: siteId,
-          status: e.status,
-          previous: before.status,
-          ...(reason ? { reason } : {}),
-          ts: e.ts,
-        }]);
-      }
-    } else {
-      const o = ev as AgentEvent & { device_id?: number; camera_id?: number };
-      if ((o.device_id !== undefined && !ownDevice(o.device_id)) || (o.camera_id !== undefined && !ownCamera(o.camera_id))) {
-        refused++;
-        continue;
-      }
-      record(ev, o.device_id ?? null, o.camera_id ?? null);
-      emits.push(['agent.event', { agent_id: agentId, site_id: siteId, event: ev }]);
-    }
-  }
-  link.agents.touch(agentId, now);
-  link.agents.addRefusedItems(agentId, refused);
-  return { outcome, emits, accepted, refused };
-}
-
-/**
- * `up/batch`: stored in one transaction, then acknowledged with the highest contiguous seq, then the events
+ * `up/batch`: stored in one transaction (grouped with the batches
+ * that arrived alongside, see group-commit.ts), then acknowledged with the highest contiguous seq, then the events
  * of what changed are emitted (after the commit, never before).
  */
 export const batchHandler = defineHandler({
@@ -154,22 +18,14 @@ export const batchHandler = defineHandler({
       ctx.logger.warn({ agent: agentId, seq: batch.seq }, 'batch from an unknown or revoked agent ignored');
       return;
     }
-    const now = ctx.clock();
-    const end = metrics.ingestSeconds.startTimer();
-    let stored: Stored;
-    try {
-      stored = ctx.db.transaction(() => storeBatch(link, agentId, siteId, batch, now))();
-    } catch (err) {
-      // Nothing was committed: drop cached state that may have run ahead, and do not acknowledge.
-      link.batches.forget(agentId);
-      link.series.clearCache();
-      metrics.batches.inc({ outcome: 'failed' });
-      ctx.logger.error({ err, agent: agentId, seq: batch.seq }, 'storing a batch failed');
-      return;
-    } finally {
-      end();
+    let writer = writers.get(link);
+    if (!writer) {
+      writer = new GroupCommit(link);
+      writers.set(link, writer);
     }
-    link.presence.seen(agentId, now);
+    const stored = await writer.submit(agentId, siteId, batch);
+    if (!stored) return; // not committed: no ack; the agent re-sends
+    link.presence.seen(agentId, ctx.clock());
     const { outcome } = stored;
     metrics.batches.inc({ outcome: outcome.duplicate ? 'duplicate' : 'stored' });
     if (!outcome.duplicate) metrics.samples.inc(stored.accepted.length);

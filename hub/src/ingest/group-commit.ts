@@ -1,0 +1,77 @@
+import type { BatchMessage } from '@outpost/protocol';
+import type { Link } from '../link/link.js';
+import { type Stored, storeBatch } from './batch-store.js';
+
+interface Pending {
+  agentId: string;
+  siteId: number;
+  batch: BatchMessage;
+  resolve(stored: Stored | undefined): void;
+}
+
+/** Most batches committed together; bounds the time one commit holds the event loop. */
+const MAX_GROUP = 64;
+
+/**
+ * Group commit: batches that arrive in the same turn of the event loop are stored in one transaction, each
+ * in its own savepoint. Consecutive batches touch the same index pages (same series, later timestamps), so
+ * one commit writes those pages once instead of once per batch. A batch whose savepoint fails is rolled
+ * back alone; acks are sent only after the commit that holds the batch.
+ */
+export class GroupCommit {
+  #queue: Pending[] = [];
+  #scheduled = false;
+
+  constructor(private readonly link: Link) {}
+
+  /** Resolves with what was stored once the transaction holding the batch has committed (undefined: failed). */
+  submit(agentId: string, siteId: number, batch: BatchMessage): Promise<Stored | undefined> {
+    return new Promise((resolve) => {
+      this.#queue.push({ agentId, siteId, batch, resolve });
+      if (this.#queue.length >= MAX_GROUP) this.#flush();
+      else if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    const group = this.#queue;
+    this.#queue = [];
+    if (group.length === 0) return;
+    const { ctx, metrics } = this.link;
+    const db = ctx.db;
+    const results: (Stored | undefined)[] = [];
+    const end = metrics.ingestSeconds.startTimer();
+    try {
+      db.transaction(() => {
+        for (const p of group) {
+          try {
+            results.push(db.transaction(() => storeBatch(this.link, p.agentId, p.siteId, p.batch, ctx.clock()))());
+          } catch (err) {
+            this.#failed(p, err);
+            results.push(undefined);
+          }
+        }
+      })();
+    } catch (err) {
+      // The commit itself failed: nothing of the group is stored.
+      for (const p of group) this.#failed(p, err);
+      for (const p of group) p.resolve(undefined);
+      return;
+    } finally {
+      end();
+    }
+    group.forEach((p, i) => p.resolve(results[i]));
+  }
+
+  #failed(p: Pending, err: unknown): void {
+    // Cached delivery state and series ids may have run ahead of what is committed.
+    this.link.batches.forget(p.agentId);
+    this.link.series.clearCache();
+    this.link.metrics.batches.inc({ outcome: 'failed' });
+    this.link.ctx.logger.error({ err, agent: p.agentId, seq: p.batch.seq }, 'storing a batch failed');
+  }
+}
