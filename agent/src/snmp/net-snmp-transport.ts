@@ -10,10 +10,18 @@ export interface NetSnmpTransportOptions {
   maxInFlight: number;
   /** Requests in flight towards one device (small devices drop bursts). */
   perDeviceInFlight?: number;
-  /** Starting GETBULK max-repetitions; halved on `tooBig`, per device. */
+  /** Starting GETBULK max-repetitions (default 50); halved on `tooBig`, per device. */
   maxRepetitions?: number;
   onSessionError?: (id: string, err: unknown) => void;
 }
+
+/**
+ * GETBULK max-repetitions to start with: 50 rows of a column fit a 1,500-byte Ethernet frame or two, and halve
+ * the requests (and the CPU, which goes mostly per request) compared with 25. Halved per device on tooBig.
+ */
+export const DEFAULT_MAX_REPETITIONS = 50;
+/** A GETBULK this small that times out is not retried smaller: the device is just not answering. */
+const SMALL_REQUEST = 10;
 
 interface DeviceSession {
   fingerprint: string;
@@ -79,7 +87,7 @@ function openSession(t: SnmpTarget): snmp.Session {
 export function createNetSnmpTransport(options: NetSnmpTransportOptions): SnmpTransport {
   const global = createLimiter(options.maxInFlight);
   const perDevice = options.perDeviceInFlight ?? 4;
-  const startRepetitions = options.maxRepetitions ?? 25;
+  const startRepetitions = options.maxRepetitions ?? DEFAULT_MAX_REPETITIONS;
   const sessions = new Map<string, DeviceSession>();
 
   function sessionFor(t: SnmpTarget): DeviceSession {
@@ -158,6 +166,7 @@ export function createNetSnmpTransport(options: NetSnmpTransportOptions): SnmpTr
     const maxRows = opts.maxRows ?? Number.POSITIVE_INFINITY;
     const stats: WalkStats = { varbinds: 0, requests: 0, truncated: false };
     let current = root;
+    let shrunkOnTimeout = false;
     for (;;) {
       if (opts.signal?.aborted) throw new SnmpError('aborted', 'walk aborted');
       let batch: SnmpVarbind[];
@@ -170,9 +179,11 @@ export function createNetSnmpTransport(options: NetSnmpTransportOptions): SnmpTr
           throw err;
         }
       } else {
-        // Ask for what is left of the expected rows (+1 to see the end), within the device's limit.
-        const left = opts.expectedRows !== undefined ? opts.expectedRows - stats.varbinds + 1 : Infinity;
-        const reps = Math.max(1, Math.min(ds.maxRepetitions, left, maxRows - stats.varbinds + 1));
+        // A walk of unknown size asks for maxRepetitions rows; one whose size the previous poll told us asks for
+        // just what is left (+1 to see the end), up to twice that, so a column usually takes one request.
+        const remaining = opts.expectedRows !== undefined ? opts.expectedRows - stats.varbinds : -1;
+        const want = remaining >= 0 ? Math.min(remaining + 1, ds.maxRepetitions * 2) : ds.maxRepetitions;
+        const reps = Math.max(1, Math.min(want, maxRows - stats.varbinds + 1));
         try {
           stats.requests++;
           const res = await request<(SnmpVarbind | SnmpVarbind[])[]>(ds, (cb) =>
@@ -180,7 +191,14 @@ export function createNetSnmpTransport(options: NetSnmpTransportOptions): SnmpTr
           );
           batch = (res[0] as SnmpVarbind[] | undefined) ?? [];
         } catch (err) {
-          if (err instanceof SnmpError && err.code === 'too_big' && ds.maxRepetitions > 1) {
+          const code = err instanceof SnmpError ? err.code : undefined;
+          // tooBig: the agent says the answer does not fit. A timeout of a large request may be the same
+          // problem on agents that drop what they cannot send: retry it once, smaller.
+          const shrink =
+            (code === 'too_big' && reps > 1) ||
+            (code === 'timeout' && reps > SMALL_REQUEST && !shrunkOnTimeout);
+          if (shrink) {
+            if (code === 'timeout') shrunkOnTimeout = true;
             ds.maxRepetitions = Math.max(1, Math.floor(Math.min(ds.maxRepetitions, reps) / 2));
             continue;
           }
