@@ -64,13 +64,19 @@ function prepare(dir: string): Setup {
   const agents: Setup['agents'] = [];
   db.transaction(() => {
     for (let a = 0; a < AGENTS; a++) {
-      const site = Number(db.prepare('INSERT INTO sites (name, created_at, updated_at) VALUES (?, ?, ?)').run(`bench-${a}`, now, now).lastInsertRowid);
+      const site = Number(
+        db
+          .prepare('INSERT INTO sites (name, created_at, updated_at) VALUES (?, ?, ?)')
+          .run(`bench-${a}`, now, now).lastInsertRowid,
+      );
       const devices: number[] = [];
       for (let d = 0; d < DEVICES; d++) {
         devices.push(
           Number(
             db
-              .prepare(`INSERT INTO devices (name, ip_address, site_id, snmp_json, created_at, updated_at) VALUES (?, ?, ?, '{"version":"2c","port":161}', ?, ?)`)
+              .prepare(
+                `INSERT INTO devices (name, ip_address, site_id, snmp_json, created_at, updated_at) VALUES (?, ?, ?, '{"version":"2c","port":161}', ?, ?)`,
+              )
               .run(`d${a}-${d}`, `10.${a}.${d >> 8}.${d & 255}`, site, now, now).lastInsertRowid,
           ),
         );
@@ -108,8 +114,24 @@ function batchSamples(devices: number[], seq: number, t0: number) {
 function spawnHub(dir: string): Promise<{ proc: ChildProcess; mqttPort: number }> {
   const proc = spawn(
     process.execPath,
-    [BIN, 'serve', '--data', dir, '--http-port', '0', '--mqtt-port', '0', '--host', '127.0.0.1', '--log-level', 'info'],
-    { env: { ...process.env, OUTPOST_ADMIN_PASSWORD: 'bench-password-0123456789' }, stdio: ['ignore', 'pipe', 'inherit'] },
+    [
+      BIN,
+      'serve',
+      '--data',
+      dir,
+      '--http-port',
+      '0',
+      '--mqtt-port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--log-level',
+      'info',
+    ],
+    {
+      env: { ...process.env, OUTPOST_ADMIN_PASSWORD: 'bench-password-0123456789' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
   );
   return new Promise((resolve, reject) => {
     createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
@@ -130,7 +152,12 @@ interface AgentRun {
 }
 
 /** One simulated agent: publishes batch after batch, never more than WINDOW unacknowledged. */
-async function runAgent(port: number, a: Setup['agents'][number], t0: number, deadline: number): Promise<AgentRun> {
+async function runAgent(
+  port: number,
+  a: Setup['agents'][number],
+  t0: number,
+  deadline: number,
+): Promise<AgentRun> {
   const client: MqttClient = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
     clientId: a.id,
     username: a.id,
@@ -161,7 +188,13 @@ async function runAgent(port: number, a: Setup['agents'][number], t0: number, de
   const encoded: Buffer[] = [];
   const pool = 16;
   for (let i = 0; i < pool; i++) {
-    const r = encode('batch', { v: 1, seq: 1, sent_at: t0, samples: batchSamples(a.devices, i, t0), events: [] });
+    const r = encode('batch', {
+      v: 1,
+      seq: 1,
+      sent_at: t0,
+      samples: batchSamples(a.devices, i, t0),
+      events: [],
+    });
     if (!r.ok) throw new Error(r.error.message);
     encoded.push(Buffer.from(r.bytes));
   }
@@ -194,13 +227,16 @@ async function runAgent(port: number, a: Setup['agents'][number], t0: number, de
 function rawInsertRate(dir: string, totalRows: number, seriesCount: number): number {
   const db = openDatabase(join(dir, 'raw.db'));
   const seriesIds: number[] = [];
-  const mk = db.prepare("INSERT INTO series (target_kind, target_id, metric, labels) VALUES ('device', ?, 'm', '{}')");
+  const mk = db.prepare(
+    "INSERT INTO series (target_kind, target_id, metric, labels) VALUES ('device', ?, 'm', '{}')",
+  );
   db.transaction(() => {
     for (let i = 0; i < seriesCount; i++) seriesIds.push(Number(mk.run(String(i)).lastInsertRowid));
   })();
   const insert = db.prepare('INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?)');
   const batch = db.transaction((seq: number) => {
-    for (let i = 0; i < SAMPLES; i++) insert.run(seriesIds[i % seriesIds.length], 1_700_000_000_000 + seq * 1000, i);
+    for (let i = 0; i < SAMPLES; i++)
+      insert.run(seriesIds[i % seriesIds.length], 1_700_000_000_000 + seq * 1000, i);
   });
   const rows = Math.max(totalRows, SAMPLES * 200);
   const start = performance.now();
@@ -239,7 +275,9 @@ async function main() {
     const raw = rawInsertRate(dir, samples, setup.agents.length * SAMPLES);
     const cpu = ((afterStats.cpuS - before.cpuS) / elapsed) * 100;
     const lines = [
-      `machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`,
+      `machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}, node ${process.version}`,
       `run: ${setup.agents.length} agents, ${SAMPLES} samples/batch, ${WINDOW} batches in flight per agent, ${elapsed.toFixed(1)} s`,
       `stored (acknowledged): ${samples.toLocaleString('en-US')} samples in ${batches.toLocaleString('en-US')} batches`,
       `samples/s: ${Math.round(hubRate).toLocaleString('en-US')}`,

@@ -48,14 +48,20 @@ describe('hub <-> agent link: broker, enrollment and access', () => {
       const e = await t.enroll(site);
       assert.match(e.agent_id, /^agent-[0-9a-f]{16}$/);
       assert.equal(e.site_id, site);
-      assert.ok(e.mqtt.urls.some((u) => u.startsWith('mqtt://')) && e.mqtt.urls.some((u) => u.endsWith('/mqtt')));
+      assert.ok(
+        e.mqtt.urls.some((u) => u.startsWith('mqtt://')) && e.mqtt.urls.some((u) => u.endsWith('/mqtt')),
+      );
       const url = transport === 'tcp' ? t.mqttUrl : t.wsUrl;
       const client = await connectAgent(url, e.agent_id, e.secret);
       try {
         const box = inbox(client);
         await client.subscribeAsync(topics.downFilter(e.agent_id), { qos: 1 });
         await client.publishAsync(topics.status(e.agent_id), statusBytes(), { qos: 1, retain: true });
-        await client.publishAsync(topics.batch(e.agent_id), batchBytes(1, [{ metric: 'agent_cpu', value: 5, ts: now() }]), { qos: 1 });
+        await client.publishAsync(
+          topics.batch(e.agent_id),
+          batchBytes(1, [{ metric: 'agent_cpu', value: 5, ts: now() }]),
+          { qos: 1 },
+        );
         await until(() => box.acks.includes(1), 5000, 'ack 1');
         await until(() => box.configs.length > 0, 5000, 'config');
         const agent = await t.api('GET', `/api/v1/agents/${e.agent_id}`);
@@ -70,8 +76,14 @@ describe('hub <-> agent link: broker, enrollment and access', () => {
 
   it('refuses a wrong secret (4), an unknown agent (4) and a revoked agent (5)', async () => {
     const e = await t.enroll(site);
-    await assert.rejects(connectAgent(t.mqttUrl, e.agent_id, 'not-the-secret'), (err: { code?: number }) => err.code === 4);
-    await assert.rejects(connectAgent(t.mqttUrl, 'agent-ffffffffffffffff', e.secret), (err: { code?: number }) => err.code === 4);
+    await assert.rejects(
+      connectAgent(t.mqttUrl, e.agent_id, 'not-the-secret'),
+      (err: { code?: number }) => err.code === 4,
+    );
+    await assert.rejects(
+      connectAgent(t.mqttUrl, 'agent-ffffffffffffffff', e.secret),
+      (err: { code?: number }) => err.code === 4,
+    );
     const live = await connectAgent(t.mqttUrl, e.agent_id, e.secret);
     const closed = new Promise<void>((resolve) => live.once('close', () => resolve()));
     const r = await t.api('POST', `/api/v1/agents/${e.agent_id}/revoke`);
@@ -79,7 +91,10 @@ describe('hub <-> agent link: broker, enrollment and access', () => {
     assert.ok(r.body.revoked_at);
     await closed; // disconnected at once
     live.end(true);
-    await assert.rejects(connectAgent(t.mqttUrl, e.agent_id, e.secret), (err: { code?: number }) => err.code === 5);
+    await assert.rejects(
+      connectAgent(t.mqttUrl, e.agent_id, e.secret),
+      (err: { code?: number }) => err.code === 5,
+    );
     assert.equal((await t.api('POST', `/api/v1/agents/${e.agent_id}/revoke`)).status, 409);
   });
 
@@ -94,10 +109,13 @@ describe('hub <-> agent link: broker, enrollment and access', () => {
       // Subscriptions outside its own down/#: refused with 0x80, connection kept.
       for (const filter of ['#', topics.downFilter(b.agent_id), '$SYS/#', 'outpost/v1/agents/+/status']) {
         // mqtt.js 5 rejects a SUBACK of 0x80 with the packet attached.
-        await assert.rejects(ca.subscribeAsync(filter, { qos: 1 }), (err: { packet?: { granted?: number[] } }) => {
-          assert.deepEqual(err.packet?.granted, [128], `subscribe ${filter}`);
-          return true;
-        });
+        await assert.rejects(
+          ca.subscribeAsync(filter, { qos: 1 }),
+          (err: { packet?: { granted?: number[] } }) => {
+            assert.deepEqual(err.packet?.granted, [128], `subscribe ${filter}`);
+            return true;
+          },
+        );
       }
       assert.equal(ca.connected, true);
       // Publishing as another agent: the broker closes the offender's connection.
@@ -123,9 +141,17 @@ describe('hub <-> agent link: broker, enrollment and access', () => {
     assert.equal(again.status, 409);
     assert.equal(again.body.error.code, 'token_used');
     const expired = t.token(site, -1);
-    const late = await t.api('POST', '/api/v1/agents/enroll', { token: expired, hostname: 'pi', version: '1' });
+    const late = await t.api('POST', '/api/v1/agents/enroll', {
+      token: expired,
+      hostname: 'pi',
+      version: '1',
+    });
     assert.equal(late.status, 410);
-    const unknown = await t.api('POST', '/api/v1/agents/enroll', { token: 'opt_nope', hostname: 'pi', version: '1' });
+    const unknown = await t.api('POST', '/api/v1/agents/enroll', {
+      token: 'opt_nope',
+      hostname: 'pi',
+      version: '1',
+    });
     assert.equal(unknown.status, 401);
     assert.equal((await t.api('GET', '/api/v1/agents')).body.items.length, before);
     assert.doesNotMatch(JSON.stringify((await t.api('GET', '/api/v1/agents')).body), /secret/);

@@ -27,8 +27,24 @@ interface Child {
 function spawnHub(dir: string): Promise<Child> {
   const proc = spawn(
     process.execPath,
-    [BIN, 'serve', '--data', dir, '--http-port', '0', '--mqtt-port', '0', '--host', '127.0.0.1', '--log-level', 'info'],
-    { env: { ...process.env, OUTPOST_ADMIN_PASSWORD: 'correct-horse-battery-staple-9' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      BIN,
+      'serve',
+      '--data',
+      dir,
+      '--http-port',
+      '0',
+      '--mqtt-port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--log-level',
+      'info',
+    ],
+    {
+      env: { ...process.env, OUTPOST_ADMIN_PASSWORD: 'correct-horse-battery-staple-9' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let stderr = '';
   proc.stderr?.on('data', (d) => {
@@ -66,8 +82,16 @@ describe('hub <-> agent link: crash safety', () => {
   it('stores every seq exactly once when the hub is killed -9 mid-stream and the agent re-sends', async () => {
     const db = openDatabase(join(dir, 'hub.db'));
     const now = Date.now();
-    const siteId = Number(db.prepare("INSERT INTO sites (name, created_at, updated_at) VALUES ('crash', ?, ?)").run(now, now).lastInsertRowid);
-    const { token } = createEnrollmentToken(db, { site_id: siteId, ttl_ms: 3_600_000, created_by: null, now });
+    const siteId = Number(
+      db.prepare("INSERT INTO sites (name, created_at, updated_at) VALUES ('crash', ?, ?)").run(now, now)
+        .lastInsertRowid,
+    );
+    const { token } = createEnrollmentToken(db, {
+      site_id: siteId,
+      ttl_ms: 3_600_000,
+      created_by: null,
+      now,
+    });
     db.close();
 
     let hub = await spawnHub(dir);
@@ -83,7 +107,11 @@ describe('hub <-> agent link: crash safety', () => {
     // The simulated agent's outbox: batches 1..TOTAL, each with PER_BATCH samples at distinct timestamps.
     const payloads = new Map<number, Buffer>();
     for (let seq = 1; seq <= TOTAL; seq++) {
-      const samples = Array.from({ length: PER_BATCH }, (_, i) => ({ metric: 'crash_test', value: seq, ts: now + seq * PER_BATCH + i }));
+      const samples = Array.from({ length: PER_BATCH }, (_, i) => ({
+        metric: 'crash_test',
+        value: seq,
+        ts: now + seq * PER_BATCH + i,
+      }));
       const r = encode('batch', { v: 1, seq, sent_at: now, samples, events: [] });
       assert.ok(r.ok);
       payloads.set(seq, Buffer.from(r.bytes));
@@ -130,13 +158,22 @@ describe('hub <-> agent link: crash safety', () => {
 
     const check = new Database(join(dir, 'hub.db'), { readonly: true });
     try {
-      const batches = check.prepare('SELECT count(*) AS n, count(DISTINCT seq) AS d, min(seq) AS lo, max(seq) AS hi FROM agent_batches WHERE agent_id = ?').get(agentId);
+      const batches = check
+        .prepare(
+          'SELECT count(*) AS n, count(DISTINCT seq) AS d, min(seq) AS lo, max(seq) AS hi FROM agent_batches WHERE agent_id = ?',
+        )
+        .get(agentId);
       assert.deepEqual(batches, { n: TOTAL, d: TOTAL, lo: 1, hi: TOTAL });
       const samples = check
-        .prepare("SELECT count(*) AS n, count(DISTINCT s.value) AS seqs FROM samples s JOIN series r ON r.id = s.series_id WHERE r.metric = 'crash_test'")
+        .prepare(
+          "SELECT count(*) AS n, count(DISTINCT s.value) AS seqs FROM samples s JOIN series r ON r.id = s.series_id WHERE r.metric = 'crash_test'",
+        )
         .get();
       assert.deepEqual(samples, { n: TOTAL * PER_BATCH, seqs: TOTAL });
-      assert.equal(check.prepare('SELECT up_to FROM agent_acks WHERE agent_id = ?').pluck().get(agentId), TOTAL);
+      assert.equal(
+        check.prepare('SELECT up_to FROM agent_acks WHERE agent_id = ?').pluck().get(agentId),
+        TOTAL,
+      );
     } finally {
       check.close();
     }

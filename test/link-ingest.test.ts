@@ -35,14 +35,24 @@ async function agentOf(t: TestHub, e: { agent_id: string; secret: string }): Pro
     configs: [],
     cmds: [],
     async batch(seq, body = {}) {
-      await client.publishAsync(topics.batch(e.agent_id), bytes('batch', { v: 1, seq, sent_at: Date.now(), samples: [], events: [], ...body }), { qos: 1 });
+      await client.publishAsync(
+        topics.batch(e.agent_id),
+        bytes('batch', { v: 1, seq, sent_at: Date.now(), samples: [], events: [], ...body }),
+        { qos: 1 },
+      );
     },
     async online() {
       const ts = Date.now();
-      await client.publishAsync(topics.status(e.agent_id), bytes('status', { v: 1, state: 'online', version: '0.1.0', started_at: ts, ts, config_version: 0 }), { qos: 1, retain: true });
+      await client.publishAsync(
+        topics.status(e.agent_id),
+        bytes('status', { v: 1, state: 'online', version: '0.1.0', started_at: ts, ts, config_version: 0 }),
+        { qos: 1, retain: true },
+      );
     },
     async result(m) {
-      await client.publishAsync(topics.result(e.agent_id), bytes('result', { v: 1, ts: Date.now(), ...m }), { qos: 1 });
+      await client.publishAsync(topics.result(e.agent_id), bytes('result', { v: 1, ts: Date.now(), ...m }), {
+        qos: 1,
+      });
     },
   };
   client.on('message', (topic, payload) => {
@@ -74,7 +84,11 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
     await t?.close();
   });
 
-  const count = (sql: string, ...p: unknown[]) => t.hub.ctx.db.prepare(sql).pluck().get(...p) as number;
+  const count = (sql: string, ...p: unknown[]) =>
+    t.hub.ctx.db
+      .prepare(sql)
+      .pluck()
+      .get(...p) as number;
 
   it('stores a batch re-sent with the same seq once and acknowledges it again', async () => {
     const a = await agentOf(t, await t.enroll(site));
@@ -86,7 +100,12 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
       await until(() => a.acks.length === 2);
       assert.deepEqual(a.acks, [1, 1]);
       assert.equal(count('SELECT count(*) FROM agent_batches WHERE agent_id = ?', a.id), 1);
-      assert.equal(count("SELECT count(*) FROM samples s JOIN series r ON r.id = s.series_id WHERE r.metric = 'cpu_load'"), 1);
+      assert.equal(
+        count(
+          "SELECT count(*) FROM samples s JOIN series r ON r.id = s.series_id WHERE r.metric = 'cpu_load'",
+        ),
+        1,
+      );
     } finally {
       a.client.end(true);
     }
@@ -101,7 +120,9 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
       await a.batch(5);
       await until(() => a.acks.length === 4);
       assert.deepEqual(a.acks, [1, 2, 2, 2]);
-      const gap = t.hub.ctx.db.prepare('SELECT from_seq, to_seq, filled_at FROM agent_gaps WHERE agent_id = ?').get(a.id) as {
+      const gap = t.hub.ctx.db
+        .prepare('SELECT from_seq, to_seq, filled_at FROM agent_gaps WHERE agent_id = ?')
+        .get(a.id) as {
         from_seq: number;
         to_seq: number;
         filled_at: number | null;
@@ -117,32 +138,61 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
     }
   });
 
-  it('stores device and camera state, emits changes after commit and refuses another site\'s device', async () => {
+  it("stores device and camera state, emits changes after commit and refuses another site's device", async () => {
     const a = await agentOf(t, await t.enroll(site));
     const seen: { name: string; payload: unknown }[] = [];
-    const offs = (['device.status', 'device.rebooted', 'camera.status', 'samples', 'agent.event'] as const).map((n) =>
-      t.hub.ctx.events.on(n, (p: HubEventMap[typeof n]) => seen.push({ name: n, payload: p })),
-    );
+    const offs = (
+      ['device.status', 'device.rebooted', 'camera.status', 'samples', 'agent.event'] as const
+    ).map((n) => t.hub.ctx.events.on(n, (p: HubEventMap[typeof n]) => seen.push({ name: n, payload: p })));
     try {
       await a.batch(1, {
         samples: [
-          { device_id: dev, metric: 'if_in_bps', value: 1, ts: T0, labels: { if_name: 'Gi0/1', if_index: '1' } },
+          {
+            device_id: dev,
+            metric: 'if_in_bps',
+            value: 1,
+            ts: T0,
+            labels: { if_name: 'Gi0/1', if_index: '1' },
+          },
           { device_id: foreignDev, metric: 'if_in_bps', value: 1, ts: T0 },
         ],
         events: [
-          { type: 'device_state', ts: T0, device_id: dev, status: 'online', sys: { name: 'core', uptime_s: 1000 } },
+          {
+            type: 'device_state',
+            ts: T0,
+            device_id: dev,
+            status: 'online',
+            sys: { name: 'core', uptime_s: 1000 },
+          },
           { type: 'device_state', ts: T0, device_id: foreignDev, status: 'unreachable' },
-          { type: 'camera_state', ts: T0, camera_id: cam, status: 'degraded', reason: '8 fps', stream: { codec: 'H264', fps: 8 } },
+          {
+            type: 'camera_state',
+            ts: T0,
+            camera_id: cam,
+            status: 'degraded',
+            reason: '8 fps',
+            stream: { codec: 'H264', fps: 8 },
+          },
           { type: 'buffer_drop', ts: T0, dropped: 5, total_dropped: 5 },
         ],
       });
       await until(() => a.acks.includes(1));
-      await a.batch(2, { events: [{ type: 'device_state', ts: T0 + 1000, device_id: dev, status: 'online', sys: { uptime_s: 3 } }] });
+      await a.batch(2, {
+        events: [
+          { type: 'device_state', ts: T0 + 1000, device_id: dev, status: 'online', sys: { uptime_s: 3 } },
+        ],
+      });
       await until(() => a.acks.includes(2));
       const d = t.hub.ctx.db.prepare('SELECT status, sys_name, uptime_s FROM devices WHERE id = ?').get(dev);
       assert.deepEqual(d, { status: 'online', sys_name: 'core', uptime_s: 3 });
-      assert.equal(count('SELECT count(*) FROM devices WHERE id = ? AND status = ?', foreignDev, 'unknown'), 1);
-      const c = t.hub.ctx.db.prepare('SELECT status, stream_json FROM cameras WHERE id = ?').get(cam) as { status: string; stream_json: string };
+      assert.equal(
+        count('SELECT count(*) FROM devices WHERE id = ? AND status = ?', foreignDev, 'unknown'),
+        1,
+      );
+      const c = t.hub.ctx.db.prepare('SELECT status, stream_json FROM cameras WHERE id = ?').get(cam) as {
+        status: string;
+        stream_json: string;
+      };
       assert.equal(c.status, 'degraded');
       assert.equal(JSON.parse(c.stream_json).fps, 8);
       const names = seen.map((s) => s.name);
@@ -166,8 +216,13 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
       await a.batch(1);
       await until(() => a.acks.includes(1));
       assert.equal((await t.api('GET', `/api/v1/agents/${a.id}`)).body.invalid_payloads, 1);
-      const metrics = await (await fetch(`${t.hub.url}/metrics`, { headers: { authorization: `Bearer ${t.adminToken}` } })).text();
-      assert.match(metrics, new RegExp(`outpost_hub_invalid_payloads_total\\{agent="${a.id}",code="schema"\\} 1`));
+      const metrics = await (
+        await fetch(`${t.hub.url}/metrics`, { headers: { authorization: `Bearer ${t.adminToken}` } })
+      ).text();
+      assert.match(
+        metrics,
+        new RegExp(`outpost_hub_invalid_payloads_total\\{agent="${a.id}",code="schema"\\} 1`),
+      );
     } finally {
       a.client.end(true);
     }
@@ -181,7 +236,10 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
       await a.online();
       await until(() => a.configs.length === 1, 5000, 'config on connect');
       const first = a.configs[0] as Agent['configs'][number];
-      assert.deepEqual(first.devices.map((x) => x.id), [d]);
+      assert.deepEqual(
+        first.devices.map((x) => x.id),
+        [d],
+      );
       assert.equal(first.devices[0]?.snmp.community, 'test-community');
       t.device(s, 'edge-2', '192.0.2.31');
       t.hub.ctx.events.emit('inventory.changed', { site_id: s, kind: 'device', id: d, change: 'created' });
@@ -189,8 +247,22 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
       assert.equal(a.configs[1]?.version, first.version + 1);
       assert.equal(a.configs[1]?.devices.length, 2);
       const ts = Date.now();
-      await a.client.publishAsync(topics.status(a.id), bytes('status', { v: 1, state: 'online', version: '0.1.0', started_at: ts, ts, config_version: first.version + 1 }), { qos: 1 });
-      await until(async () => (await t.api('GET', `/api/v1/agents/${a.id}`)).body.config_version_applied === first.version + 1);
+      await a.client.publishAsync(
+        topics.status(a.id),
+        bytes('status', {
+          v: 1,
+          state: 'online',
+          version: '0.1.0',
+          started_at: ts,
+          ts,
+          config_version: first.version + 1,
+        }),
+        { qos: 1 },
+      );
+      await until(
+        async () =>
+          (await t.api('GET', `/api/v1/agents/${a.id}`)).body.config_version_applied === first.version + 1,
+      );
       // Another site's agent never receives this site's config.
       assert.ok(a.configs.every((c) => (c as unknown as { site_id: number }).site_id === s));
     } finally {
@@ -212,16 +284,28 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
       assert.equal(cmd.type, 'poll-now');
       assert.deepEqual(cmd.args, { device_id: d });
       assert.equal((await t.api('GET', `/api/v1/jobs/${jobId}`)).body.state, 'sent');
-      await a.result({ id: jobId, state: 'running', logs: [{ ts: Date.now(), level: 'info', line: 'walking system' }] });
+      await a.result({
+        id: jobId,
+        state: 'running',
+        logs: [{ ts: Date.now(), level: 'info', line: 'walking system' }],
+      });
       await until(async () => (await t.api('GET', `/api/v1/jobs/${jobId}`)).body.state === 'running');
-      await a.result({ id: jobId, state: 'succeeded', logs: [{ ts: Date.now(), line: 'done' }], result: { ok: 1 } });
+      await a.result({
+        id: jobId,
+        state: 'succeeded',
+        logs: [{ ts: Date.now(), line: 'done' }],
+        result: { ok: 1 },
+      });
       const job = await until(async () => {
         const j = (await t.api('GET', `/api/v1/jobs/${jobId}`)).body;
         return j.state === 'succeeded' ? j : undefined;
       });
       assert.deepEqual(job.result, { ok: 1 });
       const logs = (await t.api('GET', `/api/v1/jobs/${jobId}/logs`)).body.items;
-      assert.deepEqual(logs.map((l: { line: string }) => l.line), ['walking system', 'done']);
+      assert.deepEqual(
+        logs.map((l: { line: string }) => l.line),
+        ['walking system', 'done'],
+      );
       assert.equal((await t.api('POST', `/api/v1/jobs/${jobId}/cancel`)).status, 409);
     } finally {
       a.client.end(true);
@@ -243,7 +327,11 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
     const a = await agentOf(t, e);
     try {
       await a.online();
-      const cmd = await until(() => a.cmds.find((x) => x.id === queued.body.job_id), 5000, 'queued command on reconnect');
+      const cmd = await until(
+        () => a.cmds.find((x) => x.id === queued.body.job_id),
+        5000,
+        'queued command on reconnect',
+      );
       assert.equal(cmd.type, 'camera-test');
       assert.ok(!a.cmds.some((x) => x.id === toCancel.body.job_id), 'a cancelled job is never sent');
       await a.result({ id: queued.body.job_id, state: 'accepted' });
@@ -253,7 +341,9 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
       const cancel = await until(() => a.cmds.find((x) => x.type === 'cancel'), 5000, 'cancel command');
       assert.deepEqual(cancel.args, { command_id: queued.body.job_id });
       await a.result({ id: queued.body.job_id, state: 'cancelled' });
-      await until(async () => (await t.api('GET', `/api/v1/jobs/${queued.body.job_id}`)).body.state === 'cancelled');
+      await until(
+        async () => (await t.api('GET', `/api/v1/jobs/${queued.body.job_id}`)).body.state === 'cancelled',
+      );
       const list = (await t.api('GET', `/api/v1/jobs?site_id=${s}`)).body;
       assert.equal(list.pagination.total, 2);
     } finally {
@@ -269,13 +359,22 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     let text = '';
     const read = async (pattern: RegExp) =>
-      until(async () => {
-        const { value } = await reader.read();
-        text += new TextDecoder().decode(value);
-        return pattern.test(text);
-      }, 5000, `SSE ${pattern}`);
+      until(
+        async () => {
+          const { value } = await reader.read();
+          text += new TextDecoder().decode(value);
+          return pattern.test(text);
+        },
+        5000,
+        `SSE ${pattern}`,
+      );
     await read(/event: ready/);
-    t.hub.ctx.events.emit('agent.status', { agent_id: 'agent-x', site_id: site, state: 'online', ts: Date.now() });
+    t.hub.ctx.events.emit('agent.status', {
+      agent_id: 'agent-x',
+      site_id: site,
+      state: 'online',
+      ts: Date.now(),
+    });
     await read(/event: agent\.status\ndata: .*"agent-x"/);
     ac.abort();
     const unauth = await fetch(`${t.hub.url}/api/v1/events`);

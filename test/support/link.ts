@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { tokenService } from '../../hub/src/api/app.js';
 import { parseConfig } from '../../hub/src/config.js';
 import { createEnrollmentToken } from '../../hub/src/link/enrollment.js';
-import { linkOf } from '../../hub/src/link/registry.js';
 import type { Link } from '../../hub/src/link/link.js';
+import { linkOf } from '../../hub/src/link/registry.js';
 import { type RunningHub, startHub } from '../../hub/src/server.js';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 
 /** An in-process hub on free ports with a temp data dir, an admin token and helpers for link tests. */
 export interface TestHub {
@@ -22,19 +22,33 @@ export interface TestHub {
   device(siteId: number, name?: string, ip?: string): number;
   camera(siteId: number, name?: string): number;
   token(siteId: number, ttlMs?: number): string;
-  enroll(siteId: number): Promise<{ agent_id: string; secret: string; site_id: number; mqtt: { urls: string[] } }>;
+  enroll(
+    siteId: number,
+  ): Promise<{ agent_id: string; secret: string; site_id: number; mqtt: { urls: string[] } }>;
   close(): Promise<void>;
 }
 
 export async function startTestHub(extra: Record<string, unknown> = {}): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-link-'));
   const config = parseConfig(
-    { flags: { dataDir: dir, httpPort: 0, mqttPort: 0, host: '127.0.0.1', logLevel: 'silent', adminPassword: 'correct-horse-battery-staple-9', ...extra } },
+    {
+      flags: {
+        dataDir: dir,
+        httpPort: 0,
+        mqttPort: 0,
+        host: '127.0.0.1',
+        logLevel: 'silent',
+        adminPassword: 'correct-horse-battery-staple-9',
+        ...extra,
+      },
+    },
     {},
   );
   const hub = await startHub(config, { processMetrics: false });
   const link = linkOf(hub.ctx) as Link;
-  const admin = hub.ctx.db.prepare("SELECT id, username, role FROM users WHERE role = 'admin' LIMIT 1").get() as {
+  const admin = hub.ctx.db
+    .prepare("SELECT id, username, role FROM users WHERE role = 'admin' LIMIT 1")
+    .get() as {
     id: number;
     username: string;
     role: 'admin';
@@ -51,7 +65,10 @@ export async function startTestHub(extra: Record<string, unknown> = {}): Promise
     async api(method, path, body, token = adminToken) {
       const res = await fetch(`${hub.url}${path}`, {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
       const text = await res.text();
@@ -59,7 +76,9 @@ export async function startTestHub(extra: Record<string, unknown> = {}): Promise
     },
     site(name) {
       return Number(
-        hub.ctx.db.prepare('INSERT INTO sites (name, created_at, updated_at) VALUES (?, ?, ?)').run(name, now(), now()).lastInsertRowid,
+        hub.ctx.db
+          .prepare('INSERT INTO sites (name, created_at, updated_at) VALUES (?, ?, ?)')
+          .run(name, now(), now()).lastInsertRowid,
       );
     },
     device(siteId, name = 'sw', ip = '192.0.2.10') {
@@ -69,8 +88,15 @@ export async function startTestHub(extra: Record<string, unknown> = {}): Promise
           .prepare(
             `INSERT INTO devices (name, ip_address, site_id, snmp_json, snmp_secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(name, ip, siteId, JSON.stringify({ version: '2c', port: 161, has_community: true }), secret, now(), now())
-          .lastInsertRowid,
+          .run(
+            name,
+            ip,
+            siteId,
+            JSON.stringify({ version: '2c', port: 161, has_community: true }),
+            secret,
+            now(),
+            now(),
+          ).lastInsertRowid,
       );
     },
     camera(siteId, name = 'cam') {
@@ -79,15 +105,32 @@ export async function startTestHub(extra: Record<string, unknown> = {}): Promise
           .prepare(
             `INSERT INTO cameras (name, ip_address, rtsp_url, username, password_secret, site_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(name, '192.0.2.20', 'rtsp://192.0.2.20:554/s', 'viewer', hub.ctx.secrets.encrypt('cam-pass'), siteId, now(), now())
-          .lastInsertRowid,
+          .run(
+            name,
+            '192.0.2.20',
+            'rtsp://192.0.2.20:554/s',
+            'viewer',
+            hub.ctx.secrets.encrypt('cam-pass'),
+            siteId,
+            now(),
+            now(),
+          ).lastInsertRowid,
       );
     },
     token(siteId, ttlMs = 3_600_000) {
-      return createEnrollmentToken(hub.ctx.db, { site_id: siteId, ttl_ms: ttlMs, created_by: null, now: now() }).token;
+      return createEnrollmentToken(hub.ctx.db, {
+        site_id: siteId,
+        ttl_ms: ttlMs,
+        created_by: null,
+        now: now(),
+      }).token;
     },
     async enroll(siteId) {
-      const r = await t.api('POST', '/api/v1/agents/enroll', { token: t.token(siteId), hostname: 'test-pi', version: '0.1.0' });
+      const r = await t.api('POST', '/api/v1/agents/enroll', {
+        token: t.token(siteId),
+        hostname: 'test-pi',
+        version: '0.1.0',
+      });
       if (r.status !== 201) throw new Error(`enroll failed: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body;
     },
@@ -100,7 +143,12 @@ export async function startTestHub(extra: Record<string, unknown> = {}): Promise
 }
 
 /** Connects an mqtt.js client as an agent; resolves on CONNACK, rejects with the refusal. */
-export function connectAgent(url: string, agentId: string, secret: string, opts: IClientOptions = {}): Promise<MqttClient> {
+export function connectAgent(
+  url: string,
+  agentId: string,
+  secret: string,
+  opts: IClientOptions = {},
+): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(url, {
       clientId: agentId,
@@ -120,7 +168,11 @@ export function connectAgent(url: string, agentId: string, secret: string, opts:
 }
 
 /** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function until<T>(check: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
+export async function until<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -24,7 +24,9 @@ export class AedesBus implements MessageBus {
     broker.on('clientReady', (client: Client) => this.#emit({ agentId: client.id, connected: true }));
     broker.on('clientDisconnect', (client: Client) => {
       // A takeover (same id reconnecting) closes the old client after the new one is registered.
-      const current = (broker as unknown as { clients: Record<string, Client | undefined> }).clients[client.id];
+      const current = (broker as unknown as { clients: Record<string, Client | undefined> }).clients[
+        client.id
+      ];
       if (current && current !== client) return;
       this.#emit({ agentId: client.id, connected: false });
     });
@@ -37,7 +39,11 @@ export class AedesBus implements MessageBus {
   }
 
   /** Creates the aedes broker (not yet listening on any socket; see listeners.ts). */
-  static async create(opts: { agents: AgentStore; logger: Logger; counters?: BrokerCounters }): Promise<AedesBus> {
+  static async create(opts: {
+    agents: AgentStore;
+    logger: Logger;
+    counters?: BrokerCounters;
+  }): Promise<AedesBus> {
     const { agents, logger, counters } = opts;
     const broker = await Aedes.createBroker({
       id: 'outpost-hub',
@@ -106,7 +112,8 @@ export class AedesBus implements MessageBus {
           retain: opts.retain,
           dup: false,
         },
-        (err?: Error) => (err ? reject(new Error(`publish ${topic}: ${err.message}`, { cause: err })) : resolve()),
+        (err?: Error) =>
+          err ? reject(new Error(`publish ${topic}: ${err.message}`, { cause: err })) : resolve(),
       );
     });
   }
@@ -122,12 +129,16 @@ export class AedesBus implements MessageBus {
         return cb();
       }
       if (out instanceof Promise) {
-        out.catch((err) => this.logger.error({ err, topic: packet.topic }, 'message handler failed')).finally(cb);
+        out
+          .catch((err) => this.logger.error({ err, topic: packet.topic }, 'message handler failed'))
+          .finally(cb);
       } else cb();
     };
     return new Promise((resolve) => {
       this.broker.subscribe(filter, deliver as never, () =>
-        resolve(() => new Promise<void>((done) => this.broker.unsubscribe(filter, deliver as never, () => done()))),
+        resolve(
+          () => new Promise<void>((done) => this.broker.unsubscribe(filter, deliver as never, () => done())),
+        ),
       );
     });
   }
@@ -138,7 +149,9 @@ export class AedesBus implements MessageBus {
   }
 
   async kick(agentId: string): Promise<boolean> {
-    const client = (this.broker as unknown as { clients: Record<string, Client | undefined> }).clients[agentId];
+    const client = (this.broker as unknown as { clients: Record<string, Client | undefined> }).clients[
+      agentId
+    ];
     if (!client) return false;
     await new Promise<void>((resolve) => client.close(() => resolve()));
     return true;

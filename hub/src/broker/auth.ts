@@ -29,8 +29,13 @@ export function authenticateAgent(
   }
   const check = agents.checkCredentials(clientId, password);
   if (check.ok) return { ok: true, siteId: check.agent.site_id };
-  if (check.reason === 'revoked') return { ok: false, returnCode: CONNACK.notAuthorized, reason: 'agent revoked' };
-  return { ok: false, returnCode: CONNACK.badUsernameOrPassword, reason: check.reason === 'unknown' ? 'unknown agent' : 'wrong secret' };
+  if (check.reason === 'revoked')
+    return { ok: false, returnCode: CONNACK.notAuthorized, reason: 'agent revoked' };
+  return {
+    ok: false,
+    returnCode: CONNACK.badUsernameOrPassword,
+    reason: check.reason === 'unknown' ? 'unknown agent' : 'wrong secret',
+  };
 }
 
 /** Publishing is exactly the protocol's ACL for the connected agent (nothing under $SYS, nothing of others). */

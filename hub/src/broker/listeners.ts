@@ -28,7 +28,8 @@ export interface Listeners {
 
 function listen(server: NetServer, port: number, host: string, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (err: Error) => reject(new Error(`${what}: cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
+    const onError = (err: Error) =>
+      reject(new Error(`${what}: cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);

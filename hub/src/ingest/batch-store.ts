@@ -17,7 +17,13 @@ export interface Stored {
  * Stores one batch in one transaction: its seq (idempotent on agent + seq), samples, device and camera state,
  * events. Items about a device or camera that is not of the agent's site are refused and counted.
  */
-export function storeBatch(link: Link, agentId: string, siteId: number, batch: BatchMessage, now: number): Stored {
+export function storeBatch(
+  link: Link,
+  agentId: string,
+  siteId: number,
+  batch: BatchMessage,
+  now: number,
+): Stored {
   const { inventory, series } = link;
   const emits: Emit[] = [];
   const accepted: Sample[] = [];
@@ -63,14 +69,31 @@ export function storeBatch(link: Link, agentId: string, siteId: number, batch: B
       kind = 'agent';
       target = agentId;
     }
-    rows.push({ target_kind: kind, target_id: target, metric: s.metric, unit: s.unit, labels: s.labels, ts: s.ts, value: s.value });
+    rows.push({
+      target_kind: kind,
+      target_id: target,
+      metric: s.metric,
+      unit: s.unit,
+      labels: s.labels,
+      ts: s.ts,
+      value: s.value,
+    });
     accepted.push(s);
   }
   series.insertSamples(rows, link.rolledUpBefore, link.options.rollupBucketMs, link.rawCutoff);
 
   const record = (e: AgentEvent, device_id: number | null, camera_id: number | null) => {
     const { type, ts, ...data } = e as AgentEvent & Record<string, unknown>;
-    link.agentEvents.insert({ agent_id: agentId, site_id: siteId, ts, type, device_id, camera_id, data, received_at: now });
+    link.agentEvents.insert({
+      agent_id: agentId,
+      site_id: siteId,
+      ts,
+      type,
+      device_id,
+      camera_id,
+      data,
+      received_at: now,
+    });
   };
   for (const ev of batch.events) {
     const e = ev as KnownEvent;
@@ -85,24 +108,30 @@ export function storeBatch(link: Link, agentId: string, siteId: number, batch: B
       inventory.setDeviceState({ id: e.device_id, status: e.status, error: e.error ?? null, ts: e.ts, sys });
       if (before.status !== e.status) {
         record(e, e.device_id, null);
-        emits.push(['device.status', {
-          device_id: e.device_id,
-          site_id: siteId,
-          status: e.status,
-          previous: before.status,
-          ...(e.error ? { error: e.error } : {}),
-          ts: e.ts,
-        }]);
+        emits.push([
+          'device.status',
+          {
+            device_id: e.device_id,
+            site_id: siteId,
+            status: e.status,
+            previous: before.status,
+            ...(e.error ? { error: e.error } : {}),
+            ts: e.ts,
+          },
+        ]);
       }
       const uptime = sys?.uptime_s;
       if (uptime !== undefined && before.uptime_s !== null && uptime < before.uptime_s) {
-        emits.push(['device.rebooted', {
-          device_id: e.device_id,
-          site_id: siteId,
-          uptime_s: uptime,
-          previous_uptime_s: before.uptime_s,
-          ts: e.ts,
-        }]);
+        emits.push([
+          'device.rebooted',
+          {
+            device_id: e.device_id,
+            site_id: siteId,
+            uptime_s: uptime,
+            previous_uptime_s: before.uptime_s,
+            ts: e.ts,
+          },
+        ]);
       }
     } else if (e.type === 'camera_state') {
       if (!ownCamera(e.camera_id)) {
@@ -116,18 +145,24 @@ export function storeBatch(link: Link, agentId: string, siteId: number, batch: B
       inventory.setCameraState({ id: e.camera_id, status: e.status, reason, ts: e.ts, stream });
       if (before.status !== e.status) {
         record(e, null, e.camera_id);
-        emits.push(['camera.status', {
-          camera_id: e.camera_id,
-          site_id: siteId,
-          status: e.status,
-          previous: before.status,
-          ...(reason ? { reason } : {}),
-          ts: e.ts,
-        }]);
+        emits.push([
+          'camera.status',
+          {
+            camera_id: e.camera_id,
+            site_id: siteId,
+            status: e.status,
+            previous: before.status,
+            ...(reason ? { reason } : {}),
+            ts: e.ts,
+          },
+        ]);
       }
     } else {
       const o = ev as AgentEvent & { device_id?: number; camera_id?: number };
-      if ((o.device_id !== undefined && !ownDevice(o.device_id)) || (o.camera_id !== undefined && !ownCamera(o.camera_id))) {
+      if (
+        (o.device_id !== undefined && !ownDevice(o.device_id)) ||
+        (o.camera_id !== undefined && !ownCamera(o.camera_id))
+      ) {
         refused++;
         continue;
       }

@@ -31,7 +31,10 @@ export const batchHandler = defineHandler({
     if (!outcome.duplicate) metrics.samples.inc(stored.accepted.length);
     if (stored.refused > 0) {
       metrics.refusedItems.inc({ agent: agentId }, stored.refused);
-      ctx.logger.warn({ agent: agentId, seq: batch.seq, refused: stored.refused }, 'items for devices or cameras of another site refused');
+      ctx.logger.warn(
+        { agent: agentId, seq: batch.seq, refused: stored.refused },
+        'items for devices or cameras of another site refused',
+      );
     }
     if (outcome.gap) {
       metrics.gaps.inc({ event: 'detected' });
@@ -41,11 +44,12 @@ export const batchHandler = defineHandler({
       metrics.gaps.inc({ event: 'lost' });
       ctx.logger.warn({ agent: agentId, ...lost }, 'seq gap declared lost: the agent did not re-send it');
     }
-    await link.send('ack', agentId, { v: 1, upTo: outcome.upTo }).catch((err) =>
-      ctx.logger.error({ err, agent: agentId }, 'publishing ack failed'),
-    );
+    await link
+      .send('ack', agentId, { v: 1, upTo: outcome.upTo })
+      .catch((err) => ctx.logger.error({ err, agent: agentId }, 'publishing ack failed'));
     if (outcome.duplicate) return;
     for (const [name, payload] of stored.emits) ctx.events.emit(name, payload as never);
-    if (stored.accepted.length > 0) ctx.events.emit('samples', { agent_id: agentId, site_id: siteId, samples: stored.accepted });
+    if (stored.accepted.length > 0)
+      ctx.events.emit('samples', { agent_id: agentId, site_id: siteId, samples: stored.accepted });
   },
 });

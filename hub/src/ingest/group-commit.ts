@@ -49,7 +49,9 @@ export class GroupCommit {
       db.transaction(() => {
         for (const p of group) {
           try {
-            results.push(db.transaction(() => storeBatch(this.link, p.agentId, p.siteId, p.batch, ctx.clock()))());
+            results.push(
+              db.transaction(() => storeBatch(this.link, p.agentId, p.siteId, p.batch, ctx.clock()))(),
+            );
           } catch (err) {
             this.#failed(p, err);
             results.push(undefined);
@@ -64,7 +66,7 @@ export class GroupCommit {
     } finally {
       end();
     }
-    group.forEach((p, i) => p.resolve(results[i]));
+    for (const [i, p] of group.entries()) p.resolve(results[i]);
   }
 
   #failed(p: Pending, err: unknown): void {

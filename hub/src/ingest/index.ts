@@ -1,6 +1,6 @@
 import { decode, HUB_FILTERS, type MessageKind } from '@outpost/protocol';
-import type { Link } from '../link/link.js';
 import { snapshotHandler } from '../camera/ingest-snapshot.js';
+import type { Link } from '../link/link.js';
 import { batchHandler } from './batch.js';
 import { resultHandler } from './result.js';
 import { statusHandler } from './status.js';
@@ -46,7 +46,10 @@ export async function dispatch(
     } catch (err) {
       link.ctx.logger.error({ err, agent: agentId }, 'counting an invalid payload failed');
     }
-    link.ctx.logger.warn({ agent: agentId, topic, code: r.error.code, err: r.error.message }, 'invalid payload refused');
+    link.ctx.logger.warn(
+      { agent: agentId, topic, code: r.error.code, err: r.error.message },
+      'invalid payload refused',
+    );
     return;
   }
   const handler = handlers.get(r.kind);
@@ -59,7 +62,10 @@ export async function dispatch(
 }
 
 /** Subscribes every registered handler on the bus; resolves to a function that unsubscribes them. */
-export async function startIngest(link: Link, handlers: readonly IngestHandler[] = HANDLERS): Promise<() => Promise<void>> {
+export async function startIngest(
+  link: Link,
+  handlers: readonly IngestHandler[] = HANDLERS,
+): Promise<() => Promise<void>> {
   const byKind = new Map(handlers.map((h) => [h.kind, h]));
   const unsubs: (() => Promise<void>)[] = [];
   for (const h of handlers) {

@@ -25,7 +25,9 @@ const yieldToIngest = () => new Promise<void>((resolve) => setImmediate(resolve)
 
 /** The rollup watermark: buckets before it are rolled up. */
 export function rolledUpBefore(db: Db): number {
-  const v = db.prepare('SELECT value FROM hub_state WHERE key = ?').pluck().get(WATERMARK) as string | undefined;
+  const v = db.prepare('SELECT value FROM hub_state WHERE key = ?').pluck().get(WATERMARK) as
+    | string
+    | undefined;
   return v === undefined ? 0 : Number(v);
 }
 
@@ -44,7 +46,11 @@ export interface RetentionRun {
  * 4. delete rollups older than `rollupDays`.
  * Every query walks the samples' primary key (series_id, ts): no scan of the whole table.
  */
-export async function runRetention(db: Db, now: number, o: RetentionOptions = DEFAULT_RETENTION): Promise<RetentionRun> {
+export async function runRetention(
+  db: Db,
+  now: number,
+  o: RetentionOptions = DEFAULT_RETENTION,
+): Promise<RetentionRun> {
   const B = o.bucketMs;
   const seriesIds = db.prepare('SELECT id FROM series ORDER BY id').pluck().all() as number[];
   const chunks: number[][] = [];

@@ -19,8 +19,16 @@ export class ConfigPush {
       heartbeat_s: options.heartbeatS,
       batch_max_delay_ms: options.batchMaxDelayMs,
     });
-    for (const s of skipped) ctx.logger.warn({ site: siteId, [`${s.kind}_id`]: s.id, reason: s.reason }, `${s.kind} left out of the agent config`);
-    const { version, issued_at, changed } = this.link.configVersions.versionFor(siteId, configHash(body), ctx.clock());
+    for (const s of skipped)
+      ctx.logger.warn(
+        { site: siteId, [`${s.kind}_id`]: s.id, reason: s.reason },
+        `${s.kind} left out of the agent config`,
+      );
+    const { version, issued_at, changed } = this.link.configVersions.versionFor(
+      siteId,
+      configHash(body),
+      ctx.clock(),
+    );
     return { message: configMessage(body, version, issued_at), changed };
   }
 

@@ -1,8 +1,8 @@
+import { MQTT_WS_PATH } from '../broker/listeners.js';
 import type { HubConfig } from '../config.js';
 import { AgentStore, newAgentId, newAgentSecret } from '../store/agents.js';
 import type { Db } from '../store/db.js';
 import { EnrollmentTokenStore, type TokenRefusal } from '../store/enrollment-tokens.js';
-import { MQTT_WS_PATH } from '../broker/listeners.js';
 
 /** Why enrollment was refused: the HTTP status and a message for the operator running the agent. */
 export class EnrollmentError extends Error {
@@ -22,18 +22,23 @@ export function parseTtl(text: string): number {
   const n = Number(m[1]);
   const unit = (m[2] ?? 's').toLowerCase();
   const ms = n * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit as 's' | 'm' | 'h' | 'd'];
-  if (ms < 60_000 || ms > 30 * 86_400_000) throw new Error(`duration "${text}" must be between 1 minute and 30 days`);
+  if (ms < 60_000 || ms > 30 * 86_400_000)
+    throw new Error(`duration "${text}" must be between 1 minute and 30 days`);
   return ms;
 }
 
 /** A site by id, or undefined. */
 export function siteById(db: Db, id: number): { id: number; name: string } | undefined {
-  return db.prepare('SELECT id, name FROM sites WHERE id = ?').get(id) as { id: number; name: string } | undefined;
+  return db.prepare('SELECT id, name FROM sites WHERE id = ?').get(id) as
+    | { id: number; name: string }
+    | undefined;
 }
 
 /** A site by name (case-insensitive), or undefined. */
 export function siteByName(db: Db, name: string): { id: number; name: string } | undefined {
-  return db.prepare('SELECT id, name FROM sites WHERE name = ?').get(name) as { id: number; name: string } | undefined;
+  return db.prepare('SELECT id, name FROM sites WHERE name = ?').get(name) as
+    | { id: number; name: string }
+    | undefined;
 }
 
 /** Creates a one-time token for a site; the token exists in clear only in the return value. */
@@ -90,7 +95,8 @@ export function agentEndpoints(
 ): { hub_url: string; mqtt: { urls: string[] } } {
   const base = new URL(config.publicUrl ?? requestUrl);
   const hubUrl = `${base.protocol}//${base.host}${config.publicUrl ? base.pathname.replace(/\/$/, '') : ''}`;
-  const host = base.hostname.includes(':') && !base.hostname.startsWith('[') ? `[${base.hostname}]` : base.hostname;
+  const host =
+    base.hostname.includes(':') && !base.hostname.startsWith('[') ? `[${base.hostname}]` : base.hostname;
   const urls = [`mqtt://${host}:${ports.mqttPort}`];
   if (ports.mqttsPort) urls.push(`mqtts://${host}:${ports.mqttsPort}`);
   urls.push(`${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}${MQTT_WS_PATH}`);

@@ -108,7 +108,12 @@ export class JobDispatcher {
     const now = this.link.ctx.clock();
     this.link.jobStore.update(
       job.id,
-      { state: job.state === 'queued' ? 'sent' : job.state, sent_at: now, send_count: job.send_count + 1, updated_at: now },
+      {
+        state: job.state === 'queued' ? 'sent' : job.state,
+        sent_at: now,
+        send_count: job.send_count + 1,
+        updated_at: now,
+      },
       ['queued', 'sent'],
     );
     const agentId = job.agent_id;
@@ -121,7 +126,9 @@ export class JobDispatcher {
         issued_at: job.created_at,
         timeout_s: job.timeout_s,
       })
-      .catch((err) => this.link.ctx.logger.error({ err, job: job.id, agent: agentId }, 'sending a command failed'));
+      .catch((err) =>
+        this.link.ctx.logger.error({ err, job: job.id, agent: agentId }, 'sending a command failed'),
+      );
     if (job.state === 'queued') this.#changed(this.link.jobStore.get(job.id));
   }
 
@@ -142,7 +149,10 @@ export class JobDispatcher {
     }
     if (FINAL_JOB_STATES.includes(job.state)) return;
     const now = this.link.ctx.clock();
-    const patch: Parameters<typeof store.update>[1] = { updated_at: now, accepted_at: job.accepted_at ?? now };
+    const patch: Parameters<typeof store.update>[1] = {
+      updated_at: now,
+      accepted_at: job.accepted_at ?? now,
+    };
     if (msg.progress !== undefined) patch.progress = msg.progress;
     if (msg.state === 'running') {
       patch.state = 'running';
@@ -160,7 +170,8 @@ export class JobDispatcher {
       store.addLogs(job.id, logs);
     })();
     const after = store.get(job.id);
-    if (after && FINAL_JOB_STATES.includes(after.state)) this.link.metrics.jobs.inc({ type: after.type, state: after.state });
+    if (after && FINAL_JOB_STATES.includes(after.state))
+      this.link.metrics.jobs.inc({ type: after.type, state: after.state });
     this.#changed(after, logs);
   }
 
@@ -169,10 +180,18 @@ export class JobDispatcher {
     const store = this.link.jobStore;
     const job = store.get(jobId);
     if (!job) throw new JobError('not_found', `job ${jobId} not found`);
-    if (FINAL_JOB_STATES.includes(job.state)) throw new JobError('final', `job ${jobId} is already ${job.state}`);
+    if (FINAL_JOB_STATES.includes(job.state))
+      throw new JobError('final', `job ${jobId} is already ${job.state}`);
     const now = this.link.ctx.clock();
-    if (job.state === 'queued' || (job.state === 'sent' && !this.link.presence.isOnline(job.agent_id ?? ''))) {
-      store.update(jobId, { state: 'cancelled', finished_at: now, cancel_requested_at: now, updated_at: now }, ['queued', 'sent']);
+    if (
+      job.state === 'queued' ||
+      (job.state === 'sent' && !this.link.presence.isOnline(job.agent_id ?? ''))
+    ) {
+      store.update(
+        jobId,
+        { state: 'cancelled', finished_at: now, cancel_requested_at: now, updated_at: now },
+        ['queued', 'sent'],
+      );
     } else {
       store.update(jobId, { cancel_requested_at: now, updated_at: now }, ACTIVE);
       if (job.agent_id) {
@@ -200,12 +219,26 @@ export class JobDispatcher {
     for (const job of store.active()) {
       if (job.state === 'queued' && now > job.created_at + job.queue_timeout_s * 1000) {
         this.#finish(job, 'timed_out', 'the agent did not come online before the job timed out', now);
-      } else if (job.sent_at !== null && job.state !== 'queued' && now > job.sent_at + (job.timeout_s + GRACE_S) * 1000 && job.accepted_at !== null) {
-        this.#finish(job, job.cancel_requested_at ? 'cancelled' : 'timed_out', 'the agent did not report an outcome in time', now);
+      } else if (
+        job.sent_at !== null &&
+        job.state !== 'queued' &&
+        now > job.sent_at + (job.timeout_s + GRACE_S) * 1000 &&
+        job.accepted_at !== null
+      ) {
+        this.#finish(
+          job,
+          job.cancel_requested_at ? 'cancelled' : 'timed_out',
+          'the agent did not report an outcome in time',
+          now,
+        );
       } else if (job.state === 'sent' && job.accepted_at === null) {
         if (now > job.created_at + (job.queue_timeout_s + job.timeout_s) * 1000) {
           this.#finish(job, 'timed_out', 'the agent never acknowledged the command', now);
-        } else if (job.agent_id && this.link.presence.isOnline(job.agent_id) && now - (job.sent_at ?? 0) >= this.link.options.jobResendMs) {
+        } else if (
+          job.agent_id &&
+          this.link.presence.isOnline(job.agent_id) &&
+          now - (job.sent_at ?? 0) >= this.link.options.jobResendMs
+        ) {
           this.#send(job);
         }
       }

@@ -47,7 +47,11 @@ export function createLinkMetrics(registry: Registry) {
       labelNames: ['kind'] as const,
       registers,
     }),
-    connected: new Gauge({ name: 'outpost_hub_agents_connected', help: 'Agents connected to the broker', registers }),
+    connected: new Gauge({
+      name: 'outpost_hub_agents_connected',
+      help: 'Agents connected to the broker',
+      registers,
+    }),
     jobs: new Counter({
       name: 'outpost_hub_jobs_total',
       help: 'Jobs reaching a final state, by type and state',

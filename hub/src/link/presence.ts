@@ -62,7 +62,12 @@ export class Presence {
     if (msg.state === 'offline') {
       // A will of a connection that another one has already replaced (takeover) says nothing about now.
       if (msg.reason === 'will' && this.#connections.has(agentId)) return;
-      this.link.agents.updateStatus(agentId, { status: 'offline', reason: msg.reason ?? 'shutdown', last_seen: now, ...counters });
+      this.link.agents.updateStatus(agentId, {
+        status: 'offline',
+        reason: msg.reason ?? 'shutdown',
+        last_seen: now,
+        ...counters,
+      });
       if (this.#online.has(agentId)) this.#setOffline(agentId, msg.reason ?? 'shutdown', now, false);
       return;
     }
@@ -99,7 +104,12 @@ export class Presence {
   #setOffline(agentId: string, reason: string, now: number, write = true): void {
     this.#online.delete(agentId);
     this.#servedConnection.delete(agentId);
-    if (write) this.link.agents.updateStatus(agentId, { status: 'offline', reason, last_seen: this.#lastSeen.get(agentId) ?? now });
+    if (write)
+      this.link.agents.updateStatus(agentId, {
+        status: 'offline',
+        reason,
+        last_seen: this.#lastSeen.get(agentId) ?? now,
+      });
     this.#emit(agentId, 'offline', reason, now);
   }
 

@@ -1,6 +1,6 @@
+import { addHealthCheck } from '../api/routes/health.js';
 import { AedesBus } from '../broker/aedes-bus.js';
 import { openListeners } from '../broker/listeners.js';
-import { addHealthCheck } from '../api/routes/health.js';
 import { startIngest } from '../ingest/index.js';
 import { DEFAULT_RETENTION, rolledUpBefore, runRetention } from '../ingest/retention.js';
 import type { Service } from '../services/index.js';
@@ -68,8 +68,14 @@ export const linkService: Service = {
       await bus.close();
       throw err;
     }
-    link.endpoints = { mqttPort: listeners.mqttPort, ...(listeners.mqttsPort ? { mqttsPort: listeners.mqttsPort } : {}) };
-    logger.info({ mqttPort: listeners.mqttPort, mqttsPort: listeners.mqttsPort, ws: '/mqtt' }, 'broker listening');
+    link.endpoints = {
+      mqttPort: listeners.mqttPort,
+      ...(listeners.mqttsPort ? { mqttsPort: listeners.mqttsPort } : {}),
+    };
+    logger.info(
+      { mqttPort: listeners.mqttPort, mqttsPort: listeners.mqttsPort, ws: '/mqtt' },
+      'broker listening',
+    );
     const offInventory = ctx.events.on('inventory.changed', (e) => link.config.onInventoryChanged(e.site_id));
     const sweep = setInterval(() => {
       const now = ctx.clock();

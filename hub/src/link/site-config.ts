@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
-  CameraConfigSchema,
   type CameraConfig,
+  CameraConfigSchema,
   type ConfigInput,
-  DeviceConfigSchema,
   type DeviceConfig,
+  DeviceConfigSchema,
 } from '@outpost/protocol';
 import type { Db } from '../store/db.js';
 
@@ -62,7 +62,10 @@ function snmpSecrets(blob: string | null, decrypt: Decrypt): Record<string, unkn
 }
 
 /** The agent's view of one device: SNMP settings with decrypted secrets, validated by the protocol schema. */
-export function deviceConfig(row: DeviceRow, decrypt: Decrypt): { ok: true; value: DeviceConfig } | { ok: false; reason: string } {
+export function deviceConfig(
+  row: DeviceRow,
+  decrypt: Decrypt,
+): { ok: true; value: DeviceConfig } | { ok: false; reason: string } {
   let secrets: Record<string, unknown>;
   try {
     secrets = snmpSecrets(row.snmp_secret, decrypt);
@@ -79,7 +82,10 @@ export function deviceConfig(row: DeviceRow, decrypt: Decrypt): { ok: true; valu
   const version = String(credentials.version ?? '2c');
   const creds = Object.fromEntries(
     Object.entries({ ...credentials, version }).filter(
-      ([k, v]) => v !== null && v !== undefined && (version === '3' ? k !== 'community' : ['version', 'community'].includes(k)),
+      ([k, v]) =>
+        v !== null &&
+        v !== undefined &&
+        (version === '3' ? k !== 'community' : ['version', 'community'].includes(k)),
     ),
   );
   const parsed = DeviceConfigSchema.safeParse({
@@ -91,7 +97,14 @@ export function deviceConfig(row: DeviceRow, decrypt: Decrypt): { ok: true; valu
     poll_interval_s: row.poll_interval_s,
     ...(timeout_ms !== undefined ? { timeout_ms } : {}),
     ...(retries !== undefined ? { retries } : {}),
-    profiles: profiles ?? (row.profile ? row.profile.split(',').map((p) => p.trim()).filter(Boolean) : []),
+    profiles:
+      profiles ??
+      (row.profile
+        ? row.profile
+            .split(',')
+            .map((p) => p.trim())
+            .filter(Boolean)
+        : []),
   });
   if (!parsed.success) {
     const i = parsed.error.issues[0];
@@ -105,7 +118,10 @@ function stripCredentials(url: string): string {
   return url.replace(/^(rtsps?:\/\/)[^/@\s]*@/i, '$1');
 }
 
-export function cameraConfig(row: CameraRow, decrypt: Decrypt): { ok: true; value: CameraConfig } | { ok: false; reason: string } {
+export function cameraConfig(
+  row: CameraRow,
+  decrypt: Decrypt,
+): { ok: true; value: CameraConfig } | { ok: false; reason: string } {
   let password: string | undefined;
   try {
     password = row.password_secret ? decrypt(row.password_secret) : undefined;
@@ -120,7 +136,9 @@ export function cameraConfig(row: CameraRow, decrypt: Decrypt): { ok: true; valu
     ...(row.username ? { username: row.username } : {}),
     ...(password ? { password } : {}),
     ...(typeof meta.probe_interval_s === 'number' ? { probe_interval_s: meta.probe_interval_s } : {}),
-    ...(typeof meta.snapshot_interval_s === 'number' ? { snapshot_interval_s: meta.snapshot_interval_s } : {}),
+    ...(typeof meta.snapshot_interval_s === 'number'
+      ? { snapshot_interval_s: meta.snapshot_interval_s }
+      : {}),
     ...(typeof meta.nominal_fps === 'number' ? { nominal_fps: meta.nominal_fps } : {}),
   });
   if (!parsed.success) {
@@ -140,7 +158,9 @@ export function buildSiteConfig(
   const skipped: Skipped[] = [];
   const devices: DeviceConfig[] = [];
   for (const row of db
-    .prepare('SELECT id, name, ip_address, snmp_json, snmp_secret, poll_interval_s, profile FROM devices WHERE site_id = ? ORDER BY id')
+    .prepare(
+      'SELECT id, name, ip_address, snmp_json, snmp_secret, poll_interval_s, profile FROM devices WHERE site_id = ? ORDER BY id',
+    )
     .all(siteId) as DeviceRow[]) {
     const r = deviceConfig(row, decrypt);
     if (r.ok) devices.push(r.value);
@@ -148,7 +168,9 @@ export function buildSiteConfig(
   }
   const cameras: CameraConfig[] = [];
   for (const row of db
-    .prepare('SELECT id, name, rtsp_url, username, password_secret, meta FROM cameras WHERE site_id = ? ORDER BY id')
+    .prepare(
+      'SELECT id, name, rtsp_url, username, password_secret, meta FROM cameras WHERE site_id = ? ORDER BY id',
+    )
     .all(siteId) as CameraRow[]) {
     const r = cameraConfig(row, decrypt);
     if (r.ok) cameras.push(r.value);

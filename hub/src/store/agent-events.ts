@@ -24,14 +24,27 @@ export class AgentEventStore {
   }
 
   insert(e: Omit<AgentEventRow, 'id'>): void {
-    this.#insert.run(e.agent_id, e.site_id, e.ts, e.type, e.device_id, e.camera_id, JSON.stringify(e.data), e.received_at);
+    this.#insert.run(
+      e.agent_id,
+      e.site_id,
+      e.ts,
+      e.type,
+      e.device_id,
+      e.camera_id,
+      JSON.stringify(e.data),
+      e.received_at,
+    );
   }
 
   list(filter: { agent_id?: string; limit?: number } = {}): AgentEventRow[] {
     const rows = (
       filter.agent_id
-        ? this.db.prepare('SELECT * FROM agent_events WHERE agent_id = ? ORDER BY ts DESC, id DESC LIMIT ?').all(filter.agent_id, filter.limit ?? 100)
-        : this.db.prepare('SELECT * FROM agent_events ORDER BY ts DESC, id DESC LIMIT ?').all(filter.limit ?? 100)
+        ? this.db
+            .prepare('SELECT * FROM agent_events WHERE agent_id = ? ORDER BY ts DESC, id DESC LIMIT ?')
+            .all(filter.agent_id, filter.limit ?? 100)
+        : this.db
+            .prepare('SELECT * FROM agent_events ORDER BY ts DESC, id DESC LIMIT ?')
+            .all(filter.limit ?? 100)
     ) as (Omit<AgentEventRow, 'data'> & { data: string })[];
     return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
   }

@@ -38,7 +38,9 @@ export function newAgentSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export type CredentialCheck = { ok: true; agent: AgentRow } | { ok: false; reason: 'unknown' | 'revoked' | 'wrong_secret' };
+export type CredentialCheck =
+  | { ok: true; agent: AgentRow }
+  | { ok: false; reason: 'unknown' | 'revoked' | 'wrong_secret' };
 
 /** Presence and counters reported by the agent's `status`. */
 export interface AgentStatusUpdate {

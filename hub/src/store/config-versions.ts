@@ -5,7 +5,11 @@ export class ConfigVersionStore {
   constructor(private readonly db: Db) {}
 
   /** The version for a config whose content hashes to `hash`: the current one, or the next when it changed. */
-  versionFor(siteId: number, hash: string, now: number): { version: number; issued_at: number; changed: boolean } {
+  versionFor(
+    siteId: number,
+    hash: string,
+    now: number,
+  ): { version: number; issued_at: number; changed: boolean } {
     return this.db.transaction(() => {
       const row = this.db
         .prepare('SELECT version, hash, issued_at FROM site_config_versions WHERE site_id = ?')
@@ -23,8 +27,9 @@ export class ConfigVersionStore {
   }
 
   current(siteId: number): number | undefined {
-    return this.db.prepare('SELECT version FROM site_config_versions WHERE site_id = ?').pluck().get(siteId) as
-      | number
-      | undefined;
+    return this.db
+      .prepare('SELECT version FROM site_config_versions WHERE site_id = ?')
+      .pluck()
+      .get(siteId) as number | undefined;
   }
 }

@@ -39,7 +39,9 @@ export class EnrollmentTokenStore {
       )
       .run(hashEnrollmentToken(token), a.site_id, a.now + a.ttl_ms, a.created_by, a.now);
     const row = this.db
-      .prepare('SELECT id, site_id, expires_at, used_at, used_by, created_by, created_at FROM enrollment_tokens WHERE id = ?')
+      .prepare(
+        'SELECT id, site_id, expires_at, used_at, used_by, created_by, created_at FROM enrollment_tokens WHERE id = ?',
+      )
       .get(info.lastInsertRowid) as EnrollmentTokenRow;
     return { token, row };
   }
@@ -48,7 +50,11 @@ export class EnrollmentTokenStore {
    * Consumes a token for `agentId` if it is known, unexpired and unused. Call inside the transaction that
    * creates the agent so that a failure leaves the token usable.
    */
-  consume(token: string, agentId: string, now: number): { ok: true; row: EnrollmentTokenRow } | { ok: false; reason: TokenRefusal } {
+  consume(
+    token: string,
+    agentId: string,
+    now: number,
+  ): { ok: true; row: EnrollmentTokenRow } | { ok: false; reason: TokenRefusal } {
     const row = this.db
       .prepare(
         'SELECT id, site_id, expires_at, used_at, used_by, created_by, created_at FROM enrollment_tokens WHERE token_hash = ?',

@@ -40,7 +40,9 @@ export class InventoryStateStore {
          stream_json = coalesce(@stream_json, stream_json)
        WHERE id = @id`,
     );
-    this.#snapshotAt = db.prepare('UPDATE cameras SET last_snapshot_at = max(coalesce(last_snapshot_at, 0), ?) WHERE id = ?');
+    this.#snapshotAt = db.prepare(
+      'UPDATE cameras SET last_snapshot_at = max(coalesce(last_snapshot_at, 0), ?) WHERE id = ?',
+    );
   }
 
   device(id: number): DeviceState | undefined {
@@ -78,7 +80,13 @@ export class InventoryStateStore {
     });
   }
 
-  setCameraState(u: { id: number; status: string; reason: string | null; ts: number; stream?: object }): void {
+  setCameraState(u: {
+    id: number;
+    status: string;
+    reason: string | null;
+    ts: number;
+    stream?: object;
+  }): void {
     this.#updateCamera.run({
       id: u.id,
       status: u.status,

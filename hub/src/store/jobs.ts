@@ -1,6 +1,14 @@
 import type { Db } from './db.js';
 
-export const JOB_STATES = ['queued', 'sent', 'running', 'succeeded', 'failed', 'timed_out', 'cancelled'] as const;
+export const JOB_STATES = [
+  'queued',
+  'sent',
+  'running',
+  'succeeded',
+  'failed',
+  'timed_out',
+  'cancelled',
+] as const;
 export type JobState = (typeof JOB_STATES)[number];
 export const FINAL_JOB_STATES: readonly JobState[] = ['succeeded', 'failed', 'timed_out', 'cancelled'];
 
@@ -39,7 +47,11 @@ export interface JobLogRow {
 type RawJob = Omit<JobRow, 'args' | 'result'> & { args: string; result: string | null };
 
 function fromRaw(r: RawJob): JobRow {
-  return { ...r, args: JSON.parse(r.args) as Record<string, unknown>, result: r.result === null ? null : JSON.parse(r.result) };
+  return {
+    ...r,
+    args: JSON.parse(r.args) as Record<string, unknown>,
+    result: r.result === null ? null : JSON.parse(r.result),
+  };
 }
 
 /** Jobs (commands sent to agents) and their log lines. */
@@ -65,8 +77,20 @@ export class JobStore {
            created_by, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
       )
-      .run(j.id, j.type, JSON.stringify(j.args), j.target_kind, j.target_id, j.site_id, j.agent_id, j.timeout_s,
-        j.queue_timeout_s, j.created_by, j.now, j.now);
+      .run(
+        j.id,
+        j.type,
+        JSON.stringify(j.args),
+        j.target_kind,
+        j.target_id,
+        j.site_id,
+        j.agent_id,
+        j.timeout_s,
+        j.queue_timeout_s,
+        j.created_by,
+        j.now,
+        j.now,
+      );
     return this.get(j.id) as JobRow;
   }
 
@@ -75,7 +99,14 @@ export class JobStore {
     return r ? fromRaw(r) : undefined;
   }
 
-  list(f: { state?: string; agent_id?: string; site_id?: number; type?: string; limit: number; offset: number }): {
+  list(f: {
+    state?: string;
+    agent_id?: string;
+    site_id?: number;
+    type?: string;
+    limit: number;
+    offset: number;
+  }): {
     items: JobRow[];
     total: number;
   } {
@@ -93,7 +124,10 @@ export class JobStore {
       }
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = this.db.prepare(`SELECT count(*) FROM jobs ${w}`).pluck().get(...params) as number;
+    const total = this.db
+      .prepare(`SELECT count(*) FROM jobs ${w}`)
+      .pluck()
+      .get(...params) as number;
     const rows = this.db
       .prepare(`SELECT * FROM jobs ${w} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`)
       .all(...params, f.limit, f.offset) as RawJob[];
@@ -112,20 +146,29 @@ export class JobStore {
   /** Every job not in a final state (for the timeout and re-send sweep). */
   active(): JobRow[] {
     return (
-      this.db.prepare(`SELECT * FROM jobs WHERE state IN ('queued', 'sent', 'running') ORDER BY created_at`).all() as RawJob[]
+      this.db
+        .prepare(`SELECT * FROM jobs WHERE state IN ('queued', 'sent', 'running') ORDER BY created_at`)
+        .all() as RawJob[]
     ).map(fromRaw);
   }
 
   /** Applies a partial update; `onlyFrom` guards against overwriting a final state. */
-  update(id: string, patch: Partial<Omit<JobRow, 'id'>>, onlyFrom: readonly JobState[] = JOB_STATES): boolean {
+  update(
+    id: string,
+    patch: Partial<Omit<JobRow, 'id'>>,
+    onlyFrom: readonly JobState[] = JOB_STATES,
+  ): boolean {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return false;
     const sets = entries.map(([k]) => `${k} = ?`).join(', ');
-    const values = entries.map(([k, v]) => (k === 'args' || k === 'result' ? (v === null ? null : JSON.stringify(v)) : v));
+    const values = entries.map(([k, v]) =>
+      k === 'args' || k === 'result' ? (v === null ? null : JSON.stringify(v)) : v,
+    );
     const states = onlyFrom.map(() => '?').join(', ');
     return (
-      this.db.prepare(`UPDATE jobs SET ${sets} WHERE id = ? AND state IN (${states})`).run(...values, id, ...onlyFrom)
-        .changes > 0
+      this.db
+        .prepare(`UPDATE jobs SET ${sets} WHERE id = ? AND state IN (${states})`)
+        .run(...values, id, ...onlyFrom).changes > 0
     );
   }
 

@@ -31,11 +31,15 @@ export function tokenCommand(): Command {
           process.stderr.write(`created site "${site}" (id ${id})\n`);
         }
         const t = createEnrollmentToken(ctx.db, { site_id: found.id, ttl_ms: ttlMs, created_by: null, now });
-        const hubUrl = agentEndpoints(config, `http://127.0.0.1:${config.httpPort}`, { mqttPort: config.mqttPort }).hub_url;
+        const hubUrl = agentEndpoints(config, `http://127.0.0.1:${config.httpPort}`, {
+          mqttPort: config.mqttPort,
+        }).hub_url;
         process.stdout.write(
           `${t.token}\n\nSite "${found.name}", expires ${new Date(t.expires_at).toISOString()}. On the agent's machine run:\n\n` +
             `    outpost-agent enroll --hub ${hubUrl} --token ${t.token}\n\n` +
-            (config.publicUrl ? '' : 'Replace the hub URL with the address agents reach (or set publicUrl).\n'),
+            (config.publicUrl
+              ? ''
+              : 'Replace the hub URL with the address agents reach (or set publicUrl).\n'),
         );
       } finally {
         ctx.db.close();
