@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cameraConfig, deviceConfig } from './site-config.js';
+
+const decrypt = (b: string) => b.replace(/^enc:/, '');
+const device = (snmp: object, secret: object | null) => ({
+  id: 7,
+  name: 'sw',
+  ip_address: '192.0.2.10',
+  snmp_json: JSON.stringify(snmp),
+  snmp_secret: secret ? `enc:${JSON.stringify(secret)}` : null,
+  poll_interval_s: 60,
+  profile: null,
+});
+
+describe('agent config from the inventory', () => {
+  it('builds a v2c device with its community and port', () => {
+    const r = deviceConfig(
+      device({ version: '2c', port: 1161, has_community: true }, { community: 'pub' }),
+      decrypt,
+    );
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.snmp, { version: '2c', community: 'pub' });
+    assert.equal(r.value.port, 1161);
+  });
+
+  it('builds a v3 device with its keys and without flags the agent does not need', () => {
+    const r = deviceConfig(
+      device(
+        {
+          version: '3',
+          port: 161,
+          username: 'mon',
+          security_level: 'authPriv',
+          auth_protocol: 'sha256',
+          priv_protocol: 'aes',
+          has_auth_key: true,
+        },
+        { auth_key: 'authkey123', priv_key: 'privkey123' },
+      ),
+      decrypt,
+    );
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.snmp, {
+      version: '3',
+      username: 'mon',
+      security_level: 'authPriv',
+      auth_protocol: 'sha256',
+      auth_key: 'authkey123',
+      priv_protocol: 'aes',
+      priv_key: 'privkey123',
+    });
+  });
+
+  it('leaves out a device whose settings the protocol refuses, saying why', () => {
+    const r = deviceConfig(device({ version: '3', security_level: 'authPriv' }, null), decrypt);
+    assert.equal(r.ok, false);
+    assert.match(r.ok ? '' : r.reason, /snmp\.username/);
+  });
+
+  it('sends camera credentials beside a URL without them', () => {
+    const r = cameraConfig(
+      {
+        id: 3,
+        name: 'cam',
+        rtsp_url: 'rtsp://u:p@192.0.2.20/s',
+        username: 'viewer',
+        password_secret: 'enc:pw',
+        meta: '{"nominal_fps":25}',
+      },
+      decrypt,
+    );
+    assert.ok(r.ok);
+    assert.equal(r.value.rtsp_url, 'rtsp://192.0.2.20/s');
+    assert.equal(r.value.password, 'pw');
+    assert.equal(r.value.nominal_fps, 25);
+  });
+});
