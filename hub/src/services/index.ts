@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { HubContext } from '../context.js';
+import { cameraLiveService } from '../camera/live-service.js';
 import { linkService } from '../link/service.js';
 import { alertingService } from './alerting.js';
 
@@ -19,7 +20,7 @@ export interface Service {
 }
 
 /** Every service, one file each, one line here, in start order (stopped in reverse). */
-export const SERVICES: readonly Service[] = checkNames([linkService, alertingService]);
+export const SERVICES: readonly Service[] = checkNames([linkService, alertingService, cameraLiveService]);
 
 function checkNames(list: Service[]): Service[] {
   const seen = new Set<string>();

@@ -118,6 +118,28 @@ export const cameraSnapshotsRoutes: RouteModule = {
       },
     );
 
+    // The live view is a WebSocket upgrade handled by the camera-live service; a plain GET gets 426.
+    registerRaw(
+      app,
+      {
+        method: 'get',
+        path: `${API_PREFIX}/cameras/{id}/live`,
+        access: 'viewer',
+        tags: ['cameras'],
+        summary:
+          'Live view (WebSocket upgrade, token in Authorization or ?access_token=, optional ?format=fmp4|mjpeg): a JSON ' +
+          'text message {type:"live", format}, then binary fMP4 boxes (ftyp, moov, then moof/mdat pairs) or one JPEG per message',
+        allowQueryToken: true,
+        responses: {
+          101: { description: 'Switching protocols' },
+          426: { description: 'Not a WebSocket request' },
+        },
+      },
+      () => {
+        throw new ApiError(426, 'upgrade_required', 'connect with a WebSocket to watch the live view');
+      },
+    );
+
     app.openapi(listSnapshots, (c) => {
       const { id } = c.req.valid('param');
       if (!cameraExists(hub.db, id)) throw notFound('camera', id);

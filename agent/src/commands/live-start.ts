@@ -1,0 +1,30 @@
+import { liveSessions } from '../camera/live/sessions.js';
+import { CommandError, defineCommand } from './types.js';
+
+/**
+ * `live-start {camera_id, session_id, format, push_url}`: opens the camera with ffmpeg (`-c copy` to fragmented
+ * MP4, or MJPEG) and pushes it outbound over a WebSocket to the hub. The job succeeds once the stream is
+ * flowing; the session then runs until `live-stop`, the hub closing the push socket, or the camera ending.
+ */
+export const liveStart = defineCommand({
+  type: 'live-start',
+  async run(job, ctx) {
+    const camera = ctx.camera(job.args.camera_id);
+    if (!camera)
+      throw new CommandError('not_found', `camera ${job.args.camera_id} is not in this agent's config`);
+    try {
+      return await liveSessions.start({
+        camera,
+        sessionId: job.args.session_id,
+        format: job.args.format,
+        pushUrl: job.args.push_url,
+        log: (level, line) => {
+          job.log(line, level);
+          ctx.log[level]({ camera_id: camera.id, session: job.args.session_id }, line);
+        },
+      });
+    } catch (err) {
+      throw new CommandError('live_failed', (err as Error).message);
+    }
+  },
+});

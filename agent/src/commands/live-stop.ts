@@ -1,0 +1,16 @@
+import { liveSessions } from '../camera/live/sessions.js';
+import { defineCommand } from './types.js';
+
+/** `live-stop {camera_id, session_id}`: stops a live session and waits until its ffmpeg is gone. */
+export const liveStop = defineCommand({
+  type: 'live-stop',
+  async run(job) {
+    const stopped = await liveSessions.stop(job.args.session_id, 'stopped by the hub (no viewer left)');
+    job.log(
+      stopped
+        ? `live session ${job.args.session_id} stopped`
+        : `live session ${job.args.session_id} was not running`,
+    );
+    return { session_id: job.args.session_id, stopped };
+  },
+});

@@ -1,0 +1,202 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { tokenService } from '../api/app.js';
+import type { HubContext } from '../context.js';
+import { linkOf } from '../link/registry.js';
+import type { Service } from '../services/index.js';
+import { getUser } from '../store/users.js';
+import { type LiveFormat, LiveRelay, type SessionStart } from './live-relay.js';
+
+const VIEW_PATH = /^\/api\/v1\/cameras\/(\d+)\/live\/?$/;
+const PUSH_PATH = /^\/api\/v1\/cameras\/live\/push\/([A-Za-z0-9_-]{1,64})\/?$/;
+
+/** The push URL the agent gets in `live-start` (its token is single-use: one push socket per session). */
+export function pushUrl(s: SessionStart): string {
+  return `${s.pushBase}/api/v1/cameras/live/push/${s.sessionId}?token=${encodeURIComponent(s.token)}`;
+}
+
+function refuse(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  const reason =
+    {
+      400: 'Bad Request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not Found',
+      429: 'Too Many Requests',
+      503: 'Service Unavailable',
+    }[status] ?? 'Error';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** The viewer's user from `Authorization: Bearer` or `?access_token=` (browsers cannot set WebSocket headers). */
+async function viewerUser(ctx: HubContext, req: IncomingMessage, url: URL): Promise<{ id: number } | string> {
+  const header = req.headers.authorization;
+  const token =
+    (header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined) ??
+    url.searchParams.get('access_token') ??
+    undefined;
+  if (!token) return 'authentication required';
+  let claims: Awaited<ReturnType<ReturnType<typeof tokenService>['verifyAccess']>>;
+  try {
+    claims = await tokenService(ctx).verifyAccess(token);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const row = getUser(ctx.db, claims.userId);
+  if (!row || row.disabled) return 'user no longer active';
+  if (claims.issuedAt < Math.floor(row.password_changed_at / 1000)) return 'token predates a password change';
+  // Every role (viewer, operator, admin) may watch.
+  return { id: row.id };
+}
+
+/** Format for a camera: fMP4 for H.264 (browsers play it), MJPEG otherwise; `?format=` overrides. */
+function chooseFormat(streamJson: string | null, asked: string | null): LiveFormat | undefined {
+  if (asked === 'fmp4' || asked === 'mjpeg') return asked;
+  if (asked !== null) return undefined;
+  let codec: unknown;
+  try {
+    codec = streamJson ? (JSON.parse(streamJson) as { codec?: unknown }).codec : undefined;
+  } catch {
+    codec = undefined;
+  }
+  return codec === undefined || codec === 'H264' ? 'fmp4' : 'mjpeg';
+}
+
+/**
+ * Live view: `GET /api/v1/cameras/{id}/live` upgrades a viewer to a WebSocket; the agent pushes the stream to
+ * `/api/v1/cameras/live/push/{session}` with its one-time token. Fan-out, limits and start/stop live in LiveRelay.
+ */
+export const cameraLiveService: Service = {
+  name: 'camera-live',
+  async start(ctx, http) {
+    const { config, logger } = ctx;
+    const log = logger.child({ part: 'live' });
+    const relay = new LiveRelay(
+      {
+        async start(s) {
+          const link = linkOf(ctx);
+          if (!link) throw new Error('the agent link is not running');
+          link.jobs.create({
+            type: 'live-start',
+            args: { camera_id: s.cameraId, session_id: s.sessionId, format: s.format, push_url: pushUrl(s) },
+            site_id: s.siteId,
+            target_kind: 'camera',
+            target_id: s.cameraId,
+            timeout_s: 30,
+            queue_timeout_s: 20,
+            created_by: s.userId,
+          });
+        },
+        async stop(s) {
+          const link = linkOf(ctx);
+          if (!link) return;
+          link.jobs.create({
+            type: 'live-stop',
+            args: { camera_id: s.cameraId, session_id: s.sessionId },
+            site_id: s.siteId,
+            target_kind: 'camera',
+            target_id: s.cameraId,
+            timeout_s: 15,
+            queue_timeout_s: 15,
+            created_by: s.userId,
+          });
+        },
+      },
+      {
+        maxViewers: config.liveMaxViewers,
+        maxKbps: config.liveMaxKbps,
+        maxSessionMs: config.liveMaxSessionS * 1000,
+        pushConnectMs: 30_000,
+        maxViewerBufferedBytes: 8 * 1024 * 1024,
+      },
+      () => Date.now(),
+      log,
+    );
+    const wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: 16 * 1024 * 1024,
+      perMessageDeflate: false,
+    });
+
+    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(req.url ?? '/', 'http://hub.invalid');
+      const view = VIEW_PATH.exec(url.pathname);
+      const push = view ? null : PUSH_PATH.exec(url.pathname);
+      if (!view && !push) return; // other upgrade paths belong to other parts of the hub
+      handle(req, socket, head, url, view, push).catch((err: unknown) => {
+        log.error({ err }, 'live upgrade failed');
+        refuse(socket, 503, 'internal_error', 'live view failed');
+      });
+    };
+
+    async function handle(
+      req: IncomingMessage,
+      socket: Duplex,
+      head: Buffer,
+      url: URL,
+      view: RegExpExecArray | null,
+      push: RegExpExecArray | null,
+    ) {
+      socket.on('error', () => socket.destroy());
+      if (push) {
+        const sessionId = push[1] as string;
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          if (!relay.attachPush(sessionId, url.searchParams.get('token') ?? '', ws)) {
+            log.warn({ session: sessionId }, 'live push refused: unknown session or bad token');
+            ws.close(1008, 'unknown live session or bad token');
+          }
+        });
+        return;
+      }
+      const cameraId = Number(view?.[1]);
+      const user = await viewerUser(ctx, req, url);
+      if (typeof user === 'string') return refuse(socket, 401, 'unauthorized', user);
+      const camera = ctx.db.prepare('SELECT site_id, stream_json FROM cameras WHERE id = ?').get(cameraId) as
+        | { site_id: number; stream_json: string | null }
+        | undefined;
+      if (!camera) return refuse(socket, 404, 'not_found', `camera ${cameraId} not found`);
+      const format = chooseFormat(camera.stream_json, url.searchParams.get('format'));
+      if (!format) return refuse(socket, 400, 'validation_failed', 'query.format: must be fmp4 or mjpeg');
+      if (!linkOf(ctx)) return refuse(socket, 503, 'unavailable', 'the agent link is not running');
+      const can = relay.canJoin(cameraId);
+      if (!can.ok)
+        return refuse(
+          socket,
+          (can as { status: number }).status,
+          'too_many_viewers',
+          (can as { message: string }).message,
+        );
+      const pushBase = config.publicUrl
+        ? config.publicUrl.replace(/^http/i, 'ws').replace(/\/+$/, '')
+        : `ws://${req.headers.host ?? `127.0.0.1:${config.httpPort}`}`;
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const r = relay.join(ws, { cameraId, siteId: camera.site_id, format, userId: user.id, pushBase });
+        if (!r.ok) ws.close(1013, r.message.slice(0, 120));
+        else log.info({ camera_id: cameraId, user: user.id, session: r.sessionId }, 'live viewer joined');
+      });
+    }
+
+    http.server.on('upgrade', onUpgrade);
+    liveRelays.set(ctx, relay);
+    return {
+      async stop() {
+        http.server.off('upgrade', onUpgrade);
+        liveRelays.delete(ctx);
+        await relay.closeAll();
+        for (const c of wss.clients) c.terminate();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+      },
+    };
+  },
+};
+
+const liveRelays = new WeakMap<HubContext, LiveRelay>();
+
+/** The running live relay of a hub (health, tests). */
+export function liveRelayOf(ctx: HubContext): LiveRelay | undefined {
+  return liveRelays.get(ctx);
+}
