@@ -5,6 +5,7 @@ import { isCompleteJpeg, jpegSize, snapshotArgs } from './ffmpeg/jpeg.js';
 import { ffprobeArgs, parseFfprobeCompact, type StreamSample } from './ffmpeg/sample.js';
 import { runProcess, ToolMissingError } from './ffmpeg/spawn.js';
 import { resolveTools } from './ffmpeg/tools.js';
+import { liveSessions } from './live/sessions.js';
 import { type DescribeResult, describe } from './rtsp/client.js';
 import { RtspError } from './rtsp/errors.js';
 import { redact, withCredentials } from './rtsp/redact.js';
@@ -72,6 +73,10 @@ export interface CameraProber {
   probe(camera: CameraConfig, opts?: ProbeCallOptions): Promise<ProbeResult>;
   /** One JPEG frame of the stream (needs ffmpeg). Throws `SnapshotError`. */
   snapshot(camera: CameraConfig, opts?: ProbeCallOptions): Promise<CameraSnapshot>;
+  /** Stops a camera's live view when its config changes or it is removed. */
+  forget(cameraId: number): void;
+  /** Stops every live view (agent shutdown); their ffmpeg processes are gone when it resolves. */
+  close(): Promise<void>;
 }
 
 type CameraStateEvent = Extract<KnownEvent, { type: 'camera_state' }>;
@@ -290,7 +295,12 @@ export function createCameraProber(options: CameraProberOptions = {}): CameraPro
     return { image, ...size };
   }
 
-  return { probe, snapshot };
+  return {
+    probe,
+    snapshot,
+    forget: (cameraId) => liveSessions.stopCamera(cameraId),
+    close: () => liveSessions.stopAll(),
+  };
 }
 
 function metric(cameraId: number, name: string, value: number, unit: string, ts: number): Sample {

@@ -193,6 +193,11 @@ export class LiveSessions {
     return true;
   }
 
+  /** Stops the sessions of one camera (its config changed or it was removed). */
+  stopCamera(cameraId: number): void {
+    for (const s of this.sessions.values()) if (s.cameraId === cameraId) s.stop('the camera config changed');
+  }
+
   /** Stops every session (agent shutdown). */
   async stopAll(): Promise<void> {
     const all = [...this.sessions.values()];
