@@ -1,6 +1,10 @@
 import type { HubContext } from '../../context.js';
+import { webAuthRoutes } from '../../web/routes/web-auth.js';
+import { webStaticRoutes } from '../../web/routes/web-static.js';
 import type { ApiApp } from '../types.js';
 import { agentsRoutes } from './agents.js';
+import { alertNotificationsRoutes } from './alert-notifications.js';
+import { alertRulesRoutes } from './alert-rules.js';
 import { alertsRoutes } from './alerts.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
@@ -12,7 +16,9 @@ import { docsRoutes } from './docs.js';
 import { eventsRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { jobsRoutes } from './jobs.js';
+import { maintenanceRoutes } from './maintenance.js';
 import { metricsRoutes } from './metrics.js';
+import { notificationChannelsRoutes } from './notification-channels.js';
 import { sitesRoutes } from './sites.js';
 import { usersRoutes } from './users.js';
 
@@ -39,10 +45,16 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   camerasRoutes,
   cameraSnapshotsRoutes,
   alertsRoutes,
+  alertNotificationsRoutes,
+  alertRulesRoutes,
+  maintenanceRoutes,
+  notificationChannelsRoutes,
   auditRoutes,
   agentsRoutes,
   jobsRoutes,
   eventsRoutes,
   metricsRoutes,
   docsRoutes,
+  webAuthRoutes,
+  webStaticRoutes,
 ];

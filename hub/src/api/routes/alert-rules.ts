@@ -1,0 +1,244 @@
+import { z } from '@hono/zod-openapi';
+import { RULE_KINDS, ruleKind } from '../../alerts/rules/index.js';
+import {
+  deleteRule,
+  getRule,
+  insertRule,
+  listRules,
+  ruleByName,
+  ruleView,
+  updateRule,
+} from '../../alerts/rules-store.js';
+import { bumpConfigVersion } from '../../alerts/state.js';
+import { SEVERITIES } from '../../alerts/types.js';
+import type { Db } from '../../store/db.js';
+import { defineRoute } from '../access.js';
+import { ApiError, conflict, issueDetails, notFound } from '../errors.js';
+import { body, errors, IdParam, json, name, text } from '../schemas.js';
+import type { RouteModule } from './index.js';
+
+const RuleSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    key: z.string().openapi({ description: 'What alerts of this rule carry in `rule`' }),
+    kind: z.string(),
+    builtin: z.boolean(),
+    enabled: z.boolean(),
+    severity: z.enum(SEVERITIES),
+    params: z.record(z.string(), z.unknown()),
+    description: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('AlertRule');
+
+const KindSchema = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    builtin: z.boolean(),
+    default_severity: z.enum(SEVERITIES),
+    default_params: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi('AlertRuleKind');
+
+const CreateRule = z
+  .object({
+    name: name(),
+    kind: z
+      .literal('threshold')
+      .default('threshold')
+      .openapi({ description: 'User rules are threshold rules' }),
+    enabled: z.boolean().default(true),
+    severity: z.enum(SEVERITIES).default('medium'),
+    params: z.record(z.string(), z.unknown()).openapi({
+      example: {
+        metric: 'cpu_load',
+        scope: { type: 'all' },
+        comparison: '>',
+        threshold: 90,
+        for_s: 300,
+        recovery_threshold: 80,
+      },
+    }),
+    description: text(2000).optional(),
+  })
+  .strict()
+  .openapi('CreateAlertRule');
+
+const UpdateRule = z
+  .object({
+    name: name().optional(),
+    enabled: z.boolean().optional(),
+    severity: z.enum(SEVERITIES).optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
+    description: text(2000).nullable().optional(),
+  })
+  .strict()
+  .openapi('UpdateAlertRule');
+
+const toApi = (r: Parameters<typeof ruleView>[0]) => {
+  const v = ruleView(r);
+  return {
+    ...v,
+    created_at: new Date(v.created_at).toISOString(),
+    updated_at: new Date(v.updated_at).toISOString(),
+  };
+};
+
+/** Validates params with the kind's own schema; a failure is a 400 naming `body.params.<field>`. */
+function parseParams(kindName: string, params: unknown): unknown {
+  const kind = ruleKind(kindName);
+  if (!kind) throw new ApiError(400, 'validation_failed', `unknown rule kind "${kindName}"`);
+  const parsed = kind.params.safeParse(params);
+  if (!parsed.success) {
+    const details = issueDetails('json', parsed.error.issues).map((d) => ({
+      ...d,
+      path: d.path.replace(/^body/, 'body.params'),
+    }));
+    throw new ApiError(
+      400,
+      'validation_failed',
+      `invalid rule parameters: ${details.map((d) => d.path).join(', ')}`,
+      details,
+    );
+  }
+  return parsed.data;
+}
+
+function uniqueName(db: Db, n: string, self?: number) {
+  const other = ruleByName(db, n);
+  if (other && other.id !== self) throw conflict(`an alert rule named "${n}" already exists`);
+}
+
+const kinds = defineRoute({
+  method: 'get',
+  path: '/alert-rules/kinds',
+  access: 'viewer',
+  tags: ['alerting'],
+  summary: 'Rule kinds with their defaults',
+  responses: { 200: json(z.object({ kinds: z.array(KindSchema) }), 'Every kind'), ...errors(401) },
+});
+const list = defineRoute({
+  method: 'get',
+  path: '/alert-rules',
+  access: 'viewer',
+  tags: ['alerting'],
+  summary: 'Alert rules (built-in and user threshold rules)',
+  responses: { 200: json(z.object({ rules: z.array(RuleSchema) }), 'Every rule'), ...errors(401) },
+});
+const getOne = defineRoute({
+  method: 'get',
+  path: '/alert-rules/{id}',
+  access: 'viewer',
+  tags: ['alerting'],
+  summary: 'One alert rule',
+  request: { params: IdParam },
+  responses: { 200: json(RuleSchema, 'The rule'), ...errors(401, 404) },
+});
+const create = defineRoute({
+  method: 'post',
+  path: '/alert-rules',
+  access: 'operator',
+  tags: ['alerting'],
+  summary: 'Create a threshold rule',
+  request: { body: body(CreateRule) },
+  responses: { 201: json(RuleSchema, 'Created'), ...errors(400, 401, 403, 409, 415) },
+});
+const update = defineRoute({
+  method: 'patch',
+  path: '/alert-rules/{id}',
+  access: 'operator',
+  tags: ['alerting'],
+  summary: 'Change a rule (built-in rules: enabled, severity, params)',
+  request: { params: IdParam, body: body(UpdateRule) },
+  responses: { 200: json(RuleSchema, 'Updated'), ...errors(400, 401, 403, 404, 409, 415) },
+});
+const remove = defineRoute({
+  method: 'delete',
+  path: '/alert-rules/{id}',
+  access: 'admin',
+  tags: ['alerting'],
+  summary: 'Delete a user rule (built-in rules can only be disabled); its open alerts resolve',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404, 409) },
+});
+
+export const alertRulesRoutes: RouteModule = {
+  name: 'alert-rules',
+  register(app, hub) {
+    app.openapi(kinds, (c) =>
+      c.json(
+        {
+          kinds: [...RULE_KINDS.values()].map((k) => {
+            const defaults = k.params.safeParse({});
+            return {
+              name: k.name,
+              description: k.description,
+              builtin: k.builtin,
+              default_severity: k.defaultSeverity,
+              default_params: defaults.success ? (defaults.data as Record<string, unknown>) : null,
+            };
+          }),
+        },
+        200,
+      ),
+    );
+
+    app.openapi(list, (c) => c.json({ rules: listRules(hub.db).map(toApi) }, 200));
+
+    app.openapi(getOne, (c) => {
+      const row = getRule(hub.db, c.req.valid('param').id);
+      if (!row) throw notFound('alert rule', c.req.valid('param').id);
+      return c.json(toApi(row), 200);
+    });
+
+    app.openapi(create, (c) => {
+      const b = c.req.valid('json');
+      const params = parseParams(b.kind, b.params);
+      uniqueName(hub.db, b.name);
+      const row = insertRule(hub.db, { ...b, params }, c.var.user!.id, hub.clock());
+      bumpConfigVersion(hub.db);
+      c.set('auditTarget', { type: 'alert_rule', id: row.id });
+      return c.json(toApi(row), 201);
+    });
+
+    app.openapi(update, (c) => {
+      const { id } = c.req.valid('param');
+      const b = c.req.valid('json');
+      const row = getRule(hub.db, id);
+      if (!row) throw notFound('alert rule', id);
+      if (row.builtin === 1 && b.name !== undefined && b.name !== row.name) {
+        throw conflict('built-in rules keep their name');
+      }
+      if (b.name !== undefined) uniqueName(hub.db, b.name, id);
+      const params = b.params !== undefined ? parseParams(row.kind, b.params) : JSON.parse(row.params);
+      const next = updateRule(
+        hub.db,
+        id,
+        {
+          name: b.name ?? row.name,
+          enabled: b.enabled ?? row.enabled === 1,
+          severity: b.severity ?? row.severity,
+          params,
+          description: b.description === undefined ? row.description : b.description,
+        },
+        hub.clock(),
+      );
+      bumpConfigVersion(hub.db);
+      return c.json(toApi(next), 200);
+    });
+
+    app.openapi(remove, (c) => {
+      const { id } = c.req.valid('param');
+      const row = getRule(hub.db, id);
+      if (!row) throw notFound('alert rule', id);
+      if (row.builtin === 1)
+        throw conflict(`"${row.name}" is built in: disable it instead (PATCH enabled=false)`);
+      deleteRule(hub.db, id);
+      bumpConfigVersion(hub.db);
+      return c.body(null, 204);
+    });
+  },
+};

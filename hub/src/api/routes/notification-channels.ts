@@ -1,0 +1,342 @@
+import { z } from '@hono/zod-openapi';
+import { MaintenanceScope } from '../../alerts/maintenance.js';
+import { listRules, ruleKey } from '../../alerts/rules-store.js';
+import { bumpConfigVersion } from '../../alerts/state.js';
+import { SEVERITIES } from '../../alerts/types.js';
+import type { HubContext } from '../../context.js';
+import { NOTIFIERS } from '../../notifiers/index.js';
+import {
+  type ChannelRow,
+  channelByName,
+  channelView,
+  deleteChannel,
+  getChannel,
+  listChannels,
+  type RouteInput,
+  routesOf,
+  routeView,
+  saveChannel,
+} from '../../notify/channels-store.js';
+import { deliver } from '../../notify/deliver.js';
+import { testMessage } from '../../notify/format.js';
+import { Outbox } from '../../notify/outbox.js';
+import { defineRoute } from '../access.js';
+import { ApiError, conflict, type ErrorDetail, issueDetails, notFound, unprocessable } from '../errors.js';
+import { body, errors, IdParam, json, name } from '../schemas.js';
+import type { RouteModule } from './index.js';
+
+const TYPES = [...NOTIFIERS.keys()] as [string, ...string[]];
+const WEEK_S = 7 * 86_400;
+
+const RouteIn = z
+  .object({
+    scope: MaintenanceScope.default({ type: 'all' }),
+    severities: z.array(z.enum(SEVERITIES)).min(1).nullable().default(null),
+    rules: z.array(z.string().min(1).max(100)).min(1).nullable().default(null),
+    delay_s: z.number().int().min(0).max(WEEK_S).default(0).openapi({ description: 'Escalation delay' }),
+    repeat_interval_s: z.number().int().min(0).max(WEEK_S).nullable().default(null).openapi({
+      description: 'Repeat while open and unacknowledged; null = hub default, 0 = never',
+    }),
+  })
+  .strict()
+  .openapi('NotificationRoute');
+
+const Fields = {
+  enabled: z.boolean(),
+  min_severity: z.enum(SEVERITIES),
+  daily_summary: z.boolean(),
+  config: z.record(z.string(), z.unknown()),
+  secrets: z
+    .record(z.string(), z.string().nullable())
+    .openapi({ description: 'Write-only; a null value removes that secret' }),
+  routes: z.array(RouteIn).max(50),
+};
+
+const CreateChannel = z
+  .object({
+    name: name(),
+    type: z.enum(TYPES),
+    enabled: Fields.enabled.default(true),
+    min_severity: Fields.min_severity.default('info'),
+    daily_summary: Fields.daily_summary.default(true),
+    config: Fields.config,
+    secrets: Fields.secrets.default({}),
+    routes: Fields.routes.default([]),
+  })
+  .strict()
+  .openapi('CreateNotificationChannel', {
+    example: {
+      name: 'noc-webhook',
+      type: 'webhook',
+      config: { url: 'https://noc.example.com/outpost' },
+      secrets: { hmac_secret: 'a-long-random-shared-secret' },
+      min_severity: 'high',
+    },
+  });
+
+const UpdateChannel = z
+  .object({
+    name: name().optional(),
+    enabled: Fields.enabled.optional(),
+    min_severity: Fields.min_severity.optional(),
+    daily_summary: Fields.daily_summary.optional(),
+    config: Fields.config.optional(),
+    secrets: Fields.secrets.optional(),
+    routes: Fields.routes.optional(),
+  })
+  .strict()
+  .openapi('UpdateNotificationChannel');
+
+const ChannelOut = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    type: z.string(),
+    enabled: z.boolean(),
+    min_severity: z.enum(SEVERITIES),
+    daily_summary: z.boolean(),
+    config: z.record(z.string(), z.unknown()),
+    secrets_set: z
+      .array(z.string())
+      .openapi({ description: 'Names of the secrets that are set (never their values)' }),
+    routes: z.array(z.record(z.string(), z.unknown())),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('NotificationChannel');
+
+const TestResult = z
+  .object({
+    ok: z.boolean(),
+    status_code: z.number().int().nullable(),
+    error: z.string().nullable(),
+    duration_ms: z.number().int(),
+  })
+  .openapi('NotificationTestResult');
+
+function decryptSecrets(hub: HubContext, c: ChannelRow): Record<string, string> {
+  return c.secret ? (JSON.parse(hub.secrets.decrypt(c.secret)) as Record<string, string>) : {};
+}
+
+function toApi(hub: HubContext, c: ChannelRow) {
+  let keys: string[] = [];
+  try {
+    keys = Object.keys(decryptSecrets(hub, c)).sort();
+  } catch {
+    keys = ['<undecryptable>'];
+  }
+  const v = channelView(c, routesOf(hub.db, c.id), keys);
+  return {
+    ...v,
+    created_at: new Date(v.created_at).toISOString(),
+    updated_at: new Date(v.updated_at).toISOString(),
+  };
+}
+
+/** Validates settings and secrets with the channel type's schemas; failures name `body.config.*` / `body.secrets.*`. */
+function validate(type: string, config: unknown, secrets: Record<string, string>) {
+  const notifier = NOTIFIERS.get(type)!;
+  const c = notifier.config.safeParse(config);
+  const s = notifier.secret.safeParse(secrets);
+  const details: ErrorDetail[] = [
+    ...issueDetails('json', c.error?.issues ?? []).map((d) => ({
+      ...d,
+      path: d.path.replace(/^body/, 'body.config'),
+    })),
+    ...issueDetails('json', s.error?.issues ?? []).map((d) => ({
+      ...d,
+      path: d.path.replace(/^body/, 'body.secrets'),
+    })),
+  ];
+  if (details.length > 0) {
+    throw new ApiError(
+      400,
+      'validation_failed',
+      `invalid ${type} channel: ${details.map((d) => d.path).join(', ')}`,
+      details,
+    );
+  }
+  return { config: c.data, secrets: s.data as Record<string, string> };
+}
+
+function checkRoutes(hub: HubContext, routes: RouteInput[]) {
+  const known = new Set(listRules(hub.db).map(ruleKey));
+  const details = routes.flatMap((r, i) =>
+    (r.rules ?? [])
+      .filter((k) => !known.has(k))
+      .map((k) => ({ path: `body.routes.${i}.rules`, message: `no rule "${k}"` })),
+  );
+  if (details.length > 0) throw unprocessable('routes name rules that do not exist', details);
+}
+
+function mergeSecrets(current: Record<string, string>, patch: Record<string, string | null>) {
+  const next = { ...current };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete next[k];
+    else next[k] = v;
+  }
+  return next;
+}
+
+const tags = ['alerting'];
+const list = defineRoute({
+  method: 'get',
+  path: '/notification-channels',
+  access: 'admin',
+  tags,
+  summary: 'Notification channels (secrets are never returned)',
+  responses: { 200: json(z.object({ channels: z.array(ChannelOut) }), 'Every channel'), ...errors(401, 403) },
+});
+const getOne = defineRoute({
+  method: 'get',
+  path: '/notification-channels/{id}',
+  access: 'admin',
+  tags,
+  summary: 'One notification channel',
+  request: { params: IdParam },
+  responses: { 200: json(ChannelOut, 'The channel'), ...errors(401, 403, 404) },
+});
+const create = defineRoute({
+  method: 'post',
+  path: '/notification-channels',
+  access: 'admin',
+  tags,
+  summary:
+    'Create a channel (email, slack, webhook); without routes it gets every alert at or above min_severity',
+  request: { body: body(CreateChannel) },
+  responses: { 201: json(ChannelOut, 'Created'), ...errors(400, 401, 403, 409, 415, 422) },
+});
+const update = defineRoute({
+  method: 'patch',
+  path: '/notification-channels/{id}',
+  access: 'admin',
+  tags,
+  summary: 'Change a channel; secrets given are replaced, others kept',
+  request: { params: IdParam, body: body(UpdateChannel) },
+  responses: { 200: json(ChannelOut, 'Updated'), ...errors(400, 401, 403, 404, 409, 415, 422) },
+});
+const remove = defineRoute({
+  method: 'delete',
+  path: '/notification-channels/{id}',
+  access: 'admin',
+  tags,
+  summary: 'Delete a channel and its queued messages',
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...errors(401, 403, 404) },
+});
+const test = defineRoute({
+  method: 'post',
+  path: '/notification-channels/{id}/test',
+  access: 'admin',
+  tags,
+  summary: 'Send a test message now and report the result',
+  request: { params: IdParam },
+  responses: {
+    200: json(TestResult, 'The delivery result (ok false with the error when it failed)'),
+    ...errors(401, 403, 404),
+  },
+});
+
+export const notificationChannelsRoutes: RouteModule = {
+  name: 'notification-channels',
+  register(app, hub) {
+    app.openapi(list, (c) => c.json({ channels: listChannelsApi(hub) }, 200));
+
+    app.openapi(getOne, (c) => {
+      const row = getChannel(hub.db, c.req.valid('param').id);
+      if (!row) throw notFound('notification channel', c.req.valid('param').id);
+      return c.json(toApi(hub, row), 200);
+    });
+
+    app.openapi(create, (c) => {
+      const b = c.req.valid('json');
+      if (channelByName(hub.db, b.name)) throw conflict(`a channel named "${b.name}" already exists`);
+      const v = validate(b.type, b.config, mergeSecrets({}, b.secrets));
+      checkRoutes(hub, b.routes);
+      const id = saveChannel(
+        hub.db,
+        null,
+        { ...b, config: v.config, secret: hub.secrets.encrypt(JSON.stringify(v.secrets)) },
+        hub.clock(),
+      );
+      bumpConfigVersion(hub.db);
+      c.set('auditTarget', { type: 'notification_channel', id });
+      c.set('auditDetails', { type: b.type, secrets_set: Object.keys(v.secrets) });
+      return c.json(toApi(hub, getChannel(hub.db, id)!), 201);
+    });
+
+    app.openapi(update, (c) => {
+      const { id } = c.req.valid('param');
+      const b = c.req.valid('json');
+      const row = getChannel(hub.db, id);
+      if (!row) throw notFound('notification channel', id);
+      const other = b.name !== undefined ? channelByName(hub.db, b.name) : undefined;
+      if (other && other.id !== id) throw conflict(`a channel named "${b.name}" already exists`);
+      let current: Record<string, string>;
+      try {
+        current = decryptSecrets(hub, row);
+      } catch {
+        current = {};
+      }
+      const v = validate(
+        row.type,
+        b.config ?? JSON.parse(row.config),
+        mergeSecrets(current, b.secrets ?? {}),
+      );
+      const routes = b.routes ?? routesOf(hub.db, id).map(routeView);
+      checkRoutes(hub, routes);
+      saveChannel(
+        hub.db,
+        id,
+        {
+          name: b.name ?? row.name,
+          type: row.type,
+          enabled: b.enabled ?? row.enabled === 1,
+          min_severity: b.min_severity ?? row.min_severity,
+          daily_summary: b.daily_summary ?? row.daily_summary === 1,
+          config: v.config,
+          secret: hub.secrets.encrypt(JSON.stringify(v.secrets)),
+          routes,
+        },
+        hub.clock(),
+      );
+      bumpConfigVersion(hub.db);
+      return c.json(toApi(hub, getChannel(hub.db, id)!), 200);
+    });
+
+    app.openapi(remove, (c) => {
+      const { id } = c.req.valid('param');
+      if (!getChannel(hub.db, id)) throw notFound('notification channel', id);
+      deleteChannel(hub.db, id);
+      bumpConfigVersion(hub.db);
+      return c.body(null, 204);
+    });
+
+    app.openapi(test, async (c) => {
+      const { id } = c.req.valid('param');
+      const row = getChannel(hub.db, id);
+      if (!row) throw notFound('notification channel', id);
+      const outbox = new Outbox(hub.db);
+      const message = testMessage(row.name, hub.clock());
+      const outboxId = outbox.enqueue(id, null, message, hub.clock());
+      const r = await deliver(row, message, `outbox-${outboxId}`, {
+        secrets: hub.secrets,
+        timeoutMs: 15_000,
+      });
+      outbox.recordAttempt(
+        outboxId,
+        { ts: hub.clock(), ok: r.ok, statusCode: r.statusCode, error: r.error, durationMs: r.durationMs },
+        { status: r.ok ? 'delivered' : 'failed' },
+      );
+      c.set('auditDetails', { ok: r.ok });
+      return c.json(
+        { ok: r.ok, status_code: r.statusCode ?? null, error: r.error ?? null, duration_ms: r.durationMs },
+        200,
+      );
+    });
+  },
+};
+
+function listChannelsApi(hub: HubContext) {
+  return listChannels(hub.db).map((c) => toApi(hub, c));
+}
