@@ -6,4 +6,10 @@ import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
 
 /** Every `outpost-agent` subcommand: one file each, one line here. */
-export const COMMANDS: (() => Command)[] = [enrollCommand, runCommand, statusCommand, doctorCommand, pollCommand];
+export const COMMANDS: (() => Command)[] = [
+  enrollCommand,
+  runCommand,
+  statusCommand,
+  doctorCommand,
+  pollCommand,
+];

@@ -1,0 +1,341 @@
+import path from 'node:path';
+import type { CameraConfig, ConfigMessage, DeviceConfig, KnownEvent } from '@outpost/protocol';
+import { snapshotTargets, takeScheduledSnapshot } from '../camera/scheduled-snapshot.js';
+import { COMMANDS, CommandDispatcher } from '../commands/index.js';
+import type { AgentSettings } from '../config.js';
+import {
+  DATA_FILES,
+  type Identity,
+  readPersistedConfig,
+  requireIdentity,
+  writePersistedConfig,
+} from '../identity.js';
+import { Forwarder } from '../link/forwarder.js';
+import { HubLink } from '../link/mqtt-link.js';
+import type { Logger } from '../logger.js';
+import { PROTOCOL_BATCH_LIMITS } from '../outbox/index.js';
+import { SqliteOutbox } from '../outbox/sqlite.js';
+import type { BatchLimits } from '../outbox/types.js';
+import { type Clock, Scheduler, systemClock } from '../scheduler/scheduler.js';
+import { type AgentStateFile, StateTracker, writeStateFile } from '../state/state.js';
+import { AGENT_VERSION } from '../version.js';
+import { checkOutcome } from './record.js';
+import type { Outcome, Poller, ProbeCallOptions, Prober } from './types.js';
+
+export interface AgentOptions {
+  settings: AgentSettings;
+  log: Logger;
+  /** The SNMP poller; tests pass a fake. */
+  poller: Poller | null;
+  prober: Prober | null;
+  clock?: Clock;
+  identity?: Identity;
+  /** Overrides the protocol batch limits (tests use small batches). */
+  batchLimits?: BatchLimits;
+}
+
+export interface RunningAgent {
+  readonly identity: Identity;
+  /** Stops cleanly: finishes the polls in flight, flushes to the hub, closes the outbox. */
+  stop(reason?: string): Promise<void>;
+  state(): AgentStateFile;
+  /** Resolves when every unacknowledged row has been acknowledged (or the timeout passes). */
+  drained(timeoutMs: number): Promise<boolean>;
+}
+
+const FLUSH_ON_STOP_MS = 3_000;
+
+/** Starts the agent service: outbox, hub link, config, scheduler and commands. */
+export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
+  const { settings, log } = o;
+  const clock = o.clock ?? systemClock;
+  const dir = settings.dataDir;
+  const identity = o.identity ?? requireIdentity(dir);
+  const startedAt = clock.now();
+  const outbox = new SqliteOutbox({
+    file: path.join(dir, DATA_FILES.outbox),
+    maxBytes: settings.outboxMaxBytes,
+  });
+  const tracker = new StateTracker();
+  const limits = o.batchLimits ?? PROTOCOL_BATCH_LIMITS;
+  let config: ConfigMessage | null = null;
+  let stopping = false;
+  const devices = new Map<number, DeviceConfig>();
+  const cameras = new Map<number, CameraConfig>();
+  const inFlight = new Map<string, Promise<Outcome>>();
+
+  const record = (outcome: Outcome, source: string): void => {
+    const checked = checkOutcome(outcome, clock.now(), source);
+    const r = outbox.append(checked.samples, checked.events, clock.now());
+    if (r.evicted > 0)
+      log.warn(
+        { evicted: r.evicted, totalDropped: outbox.stats().totalDropped },
+        'outbox full: oldest rows evicted',
+      );
+    if (outbox.stats().unbatchedRows >= limits.maxSamples) forwarder.pump();
+  };
+  const lifecycle = (phase: 'started' | 'stopping' | 'config_applied' | 'reconnected', detail?: string) => {
+    const event: KnownEvent = {
+      type: 'lifecycle',
+      ts: clock.now(),
+      phase,
+      ...(config ? { config_version: (config as ConfigMessage).version } : {}),
+      ...(detail ? { detail } : {}),
+    };
+    record({ samples: [], events: [event] }, 'agent');
+  };
+
+  /** One poll per target at a time: poll-now joins a scheduled poll in flight instead of starting another. */
+  const exclusive = (key: string, work: () => Promise<Outcome>): Promise<Outcome> => {
+    const running = inFlight.get(key);
+    if (running) return running;
+    const p = work().finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+    return p;
+  };
+  const pollDevice = (device: DeviceConfig): Promise<Outcome> =>
+    exclusive(`d:${device.id}`, async () => {
+      if (!o.poller) throw new Error('SNMP polling is not available on this agent');
+      const outcome = await o.poller.poll(device);
+      record(outcome, `device ${device.id}`);
+      tracker.record('device', device.id, outcome, clock.now());
+      return outcome;
+    });
+  const probeCamera = (camera: CameraConfig, opts?: ProbeCallOptions): Promise<Outcome> =>
+    exclusive(`c:${camera.id}`, async () => {
+      if (!o.prober) throw new Error('camera probing is not available on this agent');
+      const outcome = await o.prober.probe(camera, opts);
+      record(outcome, `camera ${camera.id}`);
+      tracker.record('camera', camera.id, outcome, clock.now());
+      return outcome;
+    });
+
+  const scheduler = new Scheduler({
+    clock,
+    log,
+    async run(key) {
+      const id = Number(key.slice(2));
+      if (key.startsWith('d:')) {
+        const device = devices.get(id);
+        if (device) await pollDevice(device);
+      } else if (key.startsWith('s:')) {
+        const camera = cameras.get(id);
+        if (camera && o.prober)
+          await takeScheduledSnapshot(
+            o.prober,
+            camera,
+            (m) => link.publish('snapshot', m),
+            () => clock.now(),
+            log,
+          );
+      } else {
+        const camera = cameras.get(id);
+        if (camera) await probeCamera(camera);
+      }
+    },
+  });
+
+  const apply = (next: ConfigMessage, source: 'disk' | 'hub'): void => {
+    for (const [id, old] of devices) {
+      const now = next.devices.find((d) => d.id === id);
+      // A changed or removed device loses its session and counter state (new credentials, new address).
+      if (!now || JSON.stringify(now) !== JSON.stringify(old)) o.poller?.forget(id);
+    }
+    for (const [id, old] of cameras) {
+      const now = next.cameras.find((c) => c.id === id);
+      if (!now || JSON.stringify(now) !== JSON.stringify(old)) o.prober?.forget?.(id);
+    }
+    config = next;
+    devices.clear();
+    for (const d of next.devices) devices.set(d.id, d);
+    cameras.clear();
+    for (const c of next.cameras) cameras.set(c.id, c);
+    tracker.setTargets(next);
+    const targets = [
+      ...(o.poller
+        ? next.devices.map((d) => ({ key: `d:${d.id}`, intervalMs: d.poll_interval_s * 1000 }))
+        : []),
+      ...(o.prober
+        ? next.cameras.map((c) => ({ key: `c:${c.id}`, intervalMs: c.probe_interval_s * 1000 }))
+        : []),
+      ...(o.prober?.snapshot ? snapshotTargets(next.cameras) : []),
+    ];
+    scheduler.set(targets);
+    link.setHeartbeat(next.intervals.heartbeat_s);
+    restartTicker(next.intervals.batch_max_delay_ms);
+    log.info(
+      { source, config_version: next.version, devices: next.devices.length, cameras: next.cameras.length },
+      source === 'disk' ? 'polling with the persisted config' : 'config applied',
+    );
+    if (!o.prober && next.cameras.length > 0)
+      log.warn({ cameras: next.cameras.length }, 'cameras configured but no camera prober is available');
+  };
+
+  const forwarder = new Forwarder({
+    outbox,
+    limits,
+    maxInFlight: settings.linkMaxInFlight,
+    ackTimeoutMs: settings.ackTimeoutMs,
+    now: () => clock.now(),
+    log,
+    send: (batch) =>
+      link.publish('batch', {
+        v: 1,
+        seq: batch.seq,
+        sent_at: batch.sentAt,
+        samples: batch.samples,
+        events: batch.events,
+      }),
+  });
+
+  let everConnected = false;
+  const link = new HubLink({
+    identity,
+    agentVersion: AGENT_VERSION,
+    startedAt,
+    reconnectMinMs: settings.reconnectMinMs,
+    reconnectMaxMs: settings.reconnectMaxMs,
+    now: () => clock.now(),
+    log,
+    handlers: {
+      connected() {
+        if (everConnected) lifecycle('reconnected');
+        everConnected = true;
+        forwarder.onConnected();
+      },
+      disconnected: () => forwarder.onDisconnected(),
+      ack: (upTo) => forwarder.onAck(upTo),
+      config(next) {
+        if (stopping) return;
+        if (config && next.version <= config.version) {
+          log.debug(
+            { version: next.version, applied: config.version },
+            'config not newer than the applied one; ignored',
+          );
+          return;
+        }
+        writePersistedConfig(dir, next);
+        apply(next, 'hub');
+        lifecycle('config_applied');
+        link.publishOnline().catch((err: unknown) => log.warn({ err }, 'publishing status failed'));
+      },
+      command: (cmd) => {
+        if (!stopping) dispatcher.handle(cmd);
+      },
+      statusFields: () => {
+        const s = outbox.stats();
+        return { config_version: config?.version ?? null, backlog: s.rows, dropped: s.totalDropped };
+      },
+    },
+  });
+
+  const dispatcher = new CommandDispatcher({
+    handlers: COMMANDS,
+    now: () => clock.now(),
+    log,
+    publish: (result) => link.publish('result', result),
+    context: {
+      config: () => config,
+      device: (id) => devices.get(id),
+      camera: (id) => cameras.get(id),
+      poller: o.poller,
+      prober: o.prober,
+      pollDevice,
+      probeCamera,
+      publishSnapshot: (snapshot) => link.publish('snapshot', snapshot),
+      log,
+    },
+  });
+
+  let ticker: NodeJS.Timeout | null = null;
+  let tickMs = 0;
+  function restartTicker(ms: number): void {
+    if (ms === tickMs && ticker) return;
+    if (ticker) clearInterval(ticker);
+    tickMs = ms;
+    ticker = setInterval(() => {
+      try {
+        forwarder.tick();
+      } catch (err) {
+        log.error({ err }, 'forwarding failed');
+      }
+    }, ms);
+  }
+
+  const state = (): AgentStateFile => ({
+    v: 1,
+    pid: process.pid,
+    version: AGENT_VERSION,
+    agent_id: identity.agent_id,
+    started_at: startedAt,
+    updated_at: clock.now(),
+    link: link.status,
+    config_version: config?.version ?? null,
+    ...tracker.lists(),
+    outbox: outbox.stats(),
+    forwarder: { in_flight: forwarder.inFlightCount, ...forwarder.counters },
+    polls: { skipped: scheduler.skipped },
+  });
+  const saveState = (extra: Partial<AgentStateFile> = {}) => {
+    try {
+      writeStateFile(dir, { ...state(), ...extra });
+    } catch (err) {
+      log.warn({ err }, 'writing state.json failed');
+    }
+  };
+
+  // Edge autonomy: poll with the last config from disk until the hub sends a newer one.
+  try {
+    const persisted = readPersistedConfig(dir);
+    if (persisted) apply(persisted, 'disk');
+    else log.info({}, 'no config yet; waiting for the hub');
+  } catch (err) {
+    log.error({ err }, 'the persisted config is unreadable; waiting for the hub');
+  }
+  restartTicker(config ? (config as ConfigMessage).intervals.batch_max_delay_ms : 1_000);
+  lifecycle('started', `version ${AGENT_VERSION}`);
+  link.start();
+  log.info({ agent_id: identity.agent_id, hub: link.status.url, data: dir }, 'agent started');
+  saveState();
+  const stateTimer = setInterval(saveState, settings.stateIntervalMs);
+
+  const drained = async (timeoutMs: number): Promise<boolean> => {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (outbox.stats().rows === 0) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return outbox.stats().rows === 0;
+  };
+
+  let stopped: Promise<void> | null = null;
+  const stop = (reason = 'stop'): Promise<void> => {
+    stopped ??= (async () => {
+      stopping = true;
+      log.info({ reason }, 'stopping: finishing polls in flight');
+      await scheduler.stop();
+      await Promise.allSettled([...inFlight.values()]);
+      await dispatcher.stop();
+      lifecycle('stopping', reason);
+      if (link.connected) {
+        forwarder.pump();
+        const ok = await drained(FLUSH_ON_STOP_MS);
+        log.info(
+          { flushed: ok, backlog: outbox.stats().rows },
+          ok ? 'outbox flushed' : 'outbox kept for the next start',
+        );
+      }
+      if (ticker) clearInterval(ticker);
+      clearInterval(stateTimer);
+      await link.stop();
+      saveState({ stopped_at: clock.now() });
+      outbox.close();
+      o.poller?.close();
+      await o.prober?.close?.();
+      log.info({}, 'stopped');
+    })();
+    return stopped;
+  };
+
+  return { identity, stop, state, drained };
+}
