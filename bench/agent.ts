@@ -208,8 +208,22 @@ async function main() {
       `agent CPU: ${agentCpuMs.toFixed(0)} ms (user ${(cpu.user / 1000).toFixed(0)}, system ${(cpu.system / 1000).toFixed(0)}) -> ${perK.toFixed(2)} ms per 1,000 varbinds, ${cpuPerPollMs.toFixed(2)} ms per device poll`,
     );
     console.log(
-      `RSS: peak ${(rssPeak / 2 ** 20).toFixed(1)} MiB, heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(1)} MiB`,
+      `RSS: peak ${(rssPeak / 2 ** 20).toFixed(1)} MiB while ${devices.length} devices were polled at once`,
     );
+    // What stays: sessions and per-device counter state, measured as the heap freed by forgetting every device.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc) {
+      gc();
+      const withState = process.memoryUsage();
+      for (const d of devices) poller.forget(d.id);
+      gc();
+      const without = process.memoryUsage();
+      const perDeviceKiB = (withState.heapUsed - without.heapUsed) / devices.length / 1024;
+      console.log(
+        `after GC: RSS ${(withState.rss / 2 ** 20).toFixed(1)} MiB, heap ${(withState.heapUsed / 2 ** 20).toFixed(1)} MiB; ` +
+          `state and session per device ${perDeviceKiB.toFixed(1)} KiB -> ${TARGET_DEVICES} devices ${((perDeviceKiB * TARGET_DEVICES) / 1024).toFixed(1)} MiB of heap`,
+      );
+    }
 
     const refDevices = Math.min(REF_DEVICES, devices.length);
     const ref = await referenceCost(sim, refDevices);
