@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import tls from 'node:tls';
+import { needPeers } from '../../../../test/support/peers.js';
 import { parseChallenges } from './auth.js';
 import { describe as rtspDescribe } from './client.js';
 import type { RtspError } from './errors.js';
@@ -177,6 +183,58 @@ describe('RTSP client', () => {
       rtspDescribe({ url: `rtsp://127.0.0.1:${port}/x`, signal: ac.signal }),
       (e: RtspError) => e.code === 'aborted',
     );
+  });
+
+  it('speaks rtsps (TLS), not verifying a self-signed certificate unless asked', {
+    skip: needPeers('openssl'),
+  }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtsps-'));
+    try {
+      const key = path.join(dir, 'key.pem');
+      const cert = path.join(dir, 'cert.pem');
+      const r = spawnSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+          '-days',
+          '1',
+          '-subj',
+          '/CN=camera.test',
+        ],
+        { stdio: 'ignore' },
+      );
+      assert.equal(r.status, 0);
+      const server = tls.createServer({ key: fs.readFileSync(key), cert: fs.readFileSync(cert) }, (sock) => {
+        sock.on('error', () => {});
+        sock.on('data', (d) => {
+          const cseq = /CSeq: (\d+)/.exec(d.toString())?.[1];
+          const method = d.toString().split(' ')[0];
+          sock.write((method === 'OPTIONS' ? ok() : sdp()).replace('CSeq: ?', `CSeq: ${cseq}`));
+        });
+      });
+      await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+      const port = (server.address() as net.AddressInfo).port;
+      try {
+        const got = await rtspDescribe({ url: `rtsps://127.0.0.1:${port}/live` });
+        assert.equal(got.sdp, SDP);
+        await assert.rejects(
+          rtspDescribe({ url: `rtsps://127.0.0.1:${port}/live`, tlsVerify: true }),
+          (e: RtspError) => e.code === 'tls',
+        );
+      } finally {
+        server.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a URL that is not rtsp', async () => {
