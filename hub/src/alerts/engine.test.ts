@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { AgentEvent } from '@outpost/protocol';
 import type { HubContext } from '../context.js';
 import { saveChannel } from '../notify/channels-store.js';
 import { type Alerting, startAlerting } from './alerting.js';
@@ -155,19 +156,25 @@ describe('alert engine', () => {
     ctx.events.emit('agent.event', {
       agent_id: 'office-pi',
       site_id: siteId,
-      event: { type: 'error', code: 'snmp_auth', message: 'wrong digest', device_id: id, ts: clock.now },
+      event: {
+        type: 'error',
+        code: 'snmp_auth',
+        message: 'wrong digest',
+        device_id: id,
+        ts: clock.now,
+      } as AgentEvent,
     });
     advance(1000);
     deviceDown(id, siteId, 'auth_failed');
     ctx.events.emit('agent.event', {
       agent_id: 'office-pi',
       site_id: siteId,
-      event: { type: 'buffer_drop', dropped: 5, total_dropped: 5, ts: clock.now },
+      event: { type: 'buffer_drop', dropped: 5, total_dropped: 5, ts: clock.now } as AgentEvent,
     });
     ctx.events.emit('agent.event', {
       agent_id: 'office-pi',
       site_id: siteId,
-      event: { type: 'buffer_drop', dropped: 7, total_dropped: 12, ts: clock.now },
+      event: { type: 'buffer_drop', dropped: 7, total_dropped: 12, ts: clock.now } as AgentEvent,
     });
     const drop = alerts().find((a) => a.rule === 'buffer-drop')!;
     assert.equal(drop.count, 2);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AlertInput } from '../types.js';
+import type { AlertInput, RuleState } from '../types.js';
 import { agentOffline } from './agent-offline.js';
 import { bufferDrop } from './buffer-drop.js';
 import { cameraAuthFailed } from './camera-auth-failed.js';
@@ -139,7 +139,7 @@ const cases: {
 describe('status rule kinds', () => {
   for (const c of cases) {
     it(c.name, () => {
-      const initial = c.name.includes('restored')
+      const initial: RuleState = c.name.includes('restored')
         ? { 'device:5': { firing: true, target: { key: 'device:5', device_id: 5 } } }
         : {};
       assert.deepEqual(runRule(c.kind, c.params ?? {}, c.inputs, initial).trace, c.trace);
