@@ -80,6 +80,34 @@ export const ConfigSchema = z
     retentionRawDays: int(1, 3650).default(7),
     retentionRollupDays: int(1, 36500).default(90),
 
+    // Alerting (docs/alerting.md)
+    /** Notices wait this long after an alert opens, so that dependencies reported with it apply. */
+    alertSettleMs: int(0, 60_000).default(500),
+    /** Repeat interval (s) for unacknowledged alerts on channels without routes; 0 never. */
+    alertRepeatIntervalS: int(0, 7 * 24 * 3600).default(4 * 3600),
+    /** An alert with alertFlapThreshold open/resolve transitions within this window (s) is flapping. */
+    alertFlapWindowS: int(60, 24 * 3600).default(900),
+    alertFlapThreshold: int(2, 100).default(6),
+    /** After an agent reconnects, its site's device/camera alerts stay suppressed this long (s). */
+    alertDependencyGraceS: int(0, 3600).default(120),
+    /** Local time (HH:MM) of the daily summary; empty for none. */
+    alertSummaryAt: z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d)?$/, 'must be HH:MM or empty').default('08:00'),
+    alertSummaryTimezone: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Europe/Paris')
+      .default('UTC'),
+    /** Hard limit (ms) of one notification delivery attempt. */
+    notifyTimeoutMs: int(1000, 120_000).default(10_000),
+    /** Delivery attempts before a notification is given up. */
+    notifyMaxAttempts: int(1, 50).default(8),
+
     // Cameras
     /** Snapshots kept per camera (older ones are deleted as new ones arrive). */
     cameraSnapshotsKeep: int(1, 10_000).default(20),
