@@ -13,6 +13,24 @@ export interface NetSnmpTransportOptions {
   /** Starting GETBULK max-repetitions (default 50); halved on `tooBig`, per device. */
   maxRepetitions?: number;
   onSessionError?: (id: string, err: unknown) => void;
+  /** Opens the session of a device; tests pass a scripted one (the default opens a net-snmp UDP session). */
+  openSession?: (target: SnmpTarget) => SessionLike;
+}
+
+type Callback<T> = (err: Error | null, result?: T) => void;
+
+/** The part of a net-snmp Session the transport uses. */
+export interface SessionLike {
+  get(oids: string[], cb: Callback<SnmpVarbind[]>): unknown;
+  getNext(oids: string[], cb: Callback<SnmpVarbind[]>): unknown;
+  getBulk(
+    oids: string[],
+    nonRepeaters: number,
+    maxRepetitions: number,
+    cb: Callback<(SnmpVarbind | SnmpVarbind[])[]>,
+  ): unknown;
+  close(): unknown;
+  on(event: 'error', listener: (err: Error) => void): unknown;
 }
 
 /**
@@ -25,7 +43,7 @@ const SMALL_REQUEST = 10;
 
 interface DeviceSession {
   fingerprint: string;
-  session: snmp.Session;
+  session: SessionLike;
   version: '1' | '2c' | '3';
   maxRepetitions: number;
   limiter: Limiter;
@@ -51,7 +69,7 @@ function fingerprintOf(t: SnmpTarget): string {
   return JSON.stringify([t.host, t.port, t.timeoutMs, t.retries, t.credentials]);
 }
 
-function openSession(t: SnmpTarget): snmp.Session {
+function openNetSnmpSession(t: SnmpTarget): SessionLike {
   const common = {
     port: t.port,
     timeout: t.timeoutMs,
@@ -80,7 +98,7 @@ function openSession(t: SnmpTarget): snmp.Session {
   return snmp.createSession(t.host, c.community, {
     ...common,
     version: c.version === '1' ? snmp.Version1 : snmp.Version2c,
-  });
+  }) as unknown as SessionLike;
 }
 
 /** The real transport over net-snmp: one UDP session per device, reused until forgotten or changed. */
@@ -95,7 +113,7 @@ export function createNetSnmpTransport(options: NetSnmpTransportOptions): SnmpTr
     const existing = sessions.get(t.id);
     if (existing && existing.fingerprint === fingerprint) return existing;
     if (existing) closeSession(t.id, existing);
-    const session = openSession(t);
+    const session = (options.openSession ?? openNetSnmpSession)(t);
     // net-snmp emits 'error' for undecodable datagrams; without a listener that would crash the process.
     session.on('error', (err) => options.onSessionError?.(t.id, err));
     const ds: DeviceSession = {
