@@ -98,4 +98,30 @@ describe('outpost-agent poll against a real snmpd', { skip: needPeers('snmpd') }
     assert.equal(r.code, 2);
     assert.match(r.err + r.out, /--timeout: /);
   });
+
+  it('polls a v3 MD5/DES device when node runs with the OpenSSL legacy provider', async () => {
+    const u = snmpd.v3Users.find((x) => x.privProtocol === 'des')!;
+    const r = await run(
+      [
+        'poll',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(snmpd.port),
+        '--v3-user',
+        u.user,
+        '--auth-protocol',
+        'md5',
+        '--priv-protocol',
+        'des',
+      ],
+      {
+        OUTPOST_SNMP_AUTH_KEY: u.authKey,
+        OUTPOST_SNMP_PRIV_KEY: u.privKey,
+        NODE_OPTIONS: '--openssl-legacy-provider',
+      },
+    );
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /online\n {2}name {7}cli-snmpd/);
+  });
 });

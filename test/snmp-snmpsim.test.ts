@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSnmpPoller, type SnmpPoller } from '@outpost/agent';
-import type { DeviceConfig, KnownEvent, Sample } from '@outpost/protocol';
+import { type DeviceConfig, encode, type KnownEvent, type Sample } from '@outpost/protocol';
 import { needPeers } from './support/peers.js';
 import { snmpCli, v2cArgs } from './support/snmpd.js';
 import { type RunningSnmpsim, startSnmpsim } from './support/snmpsim.js';
@@ -141,6 +141,16 @@ describe('SNMP polling against snmpsim (Cisco 3750 recording)', {
     const cli = await snmpCli('snmpbulkwalk', [...v2cArgs(sim.port, sim.communities[0]!), `${IFX}.6`]);
     assert.equal(rows.size, cli.size);
     for (const [oid, v] of cli) assert.equal(rows.get(oid), `Counter64 ${v}`);
-    assert.ok([...cli.values()].some((v) => BigInt(v) > 2n ** 32n), 'a value beyond 32 bits is covered');
+    assert.ok(
+      [...cli.values()].some((v) => BigInt(v) > 2n ** 32n),
+      'a value beyond 32 bits is covered',
+    );
+  });
+
+  it('produces samples and events the protocol accepts in a batch', async () => {
+    const { samples, events } = await poller.poll(device(2));
+    assert.ok(samples.length > 500);
+    const out = encode('batch', { v: 1, seq: 1, sent_at: Date.now(), samples, events });
+    assert.ok(out.ok, out.ok ? '' : out.error.message);
   });
 });
