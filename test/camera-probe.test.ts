@@ -147,6 +147,17 @@ describe('camera probe against real RTSP streams', { skip, concurrency: 3 }, () 
       }
     });
   }
+});
+
+describe('camera probe failure modes', { skip }, () => {
+  let digest: RtspServer;
+  const prober = createCameraProber({ sampleSeconds: 2, connectTimeoutMs: 3_000, responseTimeoutMs: 4_000 });
+  before(async () => {
+    digest = await startRtspServer({ auth: 'digest', user: USER, password: PASSWORD });
+  });
+  after(async () => {
+    await digest?.stop();
+  });
 
   it('a snapshot is a valid JPEG of the stream size', async () => {
     const snap = await prober.snapshot(camera(digest.url('/h264'), { username: USER, password: PASSWORD }));
@@ -171,7 +182,7 @@ describe('camera probe against real RTSP streams', { skip, concurrency: 3 }, () 
   it('cancelling a probe mid-sample leaves no ffprobe behind', async () => {
     const ac = new AbortController();
     const started = Date.now();
-    const p = prober.probe(camera(open.url('/h264')), {
+    const p = prober.probe(camera(digest.url('/h264'), { username: USER, password: PASSWORD }), {
       signal: ac.signal,
       log: (_l, line) => {
         if (line.startsWith('sampling')) setTimeout(() => ac.abort(), 300);
@@ -181,9 +192,6 @@ describe('camera probe against real RTSP streams', { skip, concurrency: 3 }, () 
     assert.ok(Date.now() - started < 5_000);
     assert.ok(await waitFor(() => childTools().length === 0, 2_000), childTools().join(', '));
   });
-});
-
-describe('camera probe failure modes', { skip }, () => {
   it('a port that accepts TCP but never answers: unreachable within the response timeout', async () => {
     const sockets: net.Socket[] = [];
     const silent = net.createServer((s) => sockets.push(s));
