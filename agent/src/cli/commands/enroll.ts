@@ -59,7 +59,9 @@ export async function enroll(hub: string, token: string, timeoutMs = 15_000): Pr
       const hint =
         res.status === 404 && !e
           ? ' (is this the hub URL?)'
-          : '. Ask an administrator for a new token (outpost-hub token create).';
+          : /token create/.test(e?.message ?? '')
+            ? ''
+            : '. Ask an administrator for a new token (outpost-hub token create).';
       throw new EnrollError(
         `the hub refused the enrollment: ${e?.message ?? `HTTP ${res.status}`}${e?.code ? ` (${e.code})` : ''}${hint}`,
       );
