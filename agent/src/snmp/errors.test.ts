@@ -11,15 +11,36 @@ describe('toSnmpError', () => {
       message: /^timeout$/,
     },
     {
-      name: 'a USM wrong-digest report',
-      err: { name: 'ResponseInvalidError', code: 5, message: 'Wrong Digest' },
+      name: 'a USM unknown-user report',
+      err: { name: 'ResponseInvalidError', code: 5, message: 'Unknown User Name' },
       code: 'auth_failed',
-      message: /^authentication failed: Wrong Digest$/,
+      message: /^authentication failed: Unknown User Name$/,
+    },
+    {
+      name: 'a local digest mismatch, without the digests',
+      err: {
+        name: 'ResponseInvalidError',
+        code: 5,
+        message: 'Authentication digest ab12 received does not match cd34',
+      },
+      code: 'auth_failed',
+      message: /^authentication failed: wrong digest \(auth key\?\)$/,
     },
     {
       name: 'a decryption failure',
-      err: { name: 'ResponseInvalidError', code: 4, message: 'x' },
+      err: { name: 'ResponseInvalidError', code: 4, message: 'Failed to decrypt PDU: x' },
       code: 'auth_failed',
+      message: /could not decrypt/,
+    },
+    {
+      name: 'a community mismatch, without the communities',
+      err: {
+        name: 'ResponseInvalidError',
+        code: 10,
+        message: "Community 's3cret' in request does not match 'x'",
+      },
+      code: 'auth_failed',
+      message: /^authentication failed: the response has another community$/,
     },
     {
       name: 'an out-of-order response',

@@ -23,9 +23,14 @@ export class SnmpError extends Error {
   }
 }
 
-// net-snmp ResponseInvalidCode values that mean "credentials are wrong" (RFC 3414 USM reports, decryption).
-const RESPONSE_AUTH_CODES = new Set([
-  4 /* ECouldNotDecrypt */, 5 /* EAuthFailure */, 10 /* ECommunityNoMatch */,
+// net-snmp ResponseInvalidCode: 4 ECouldNotDecrypt, 5 EAuthFailure (USM reports, RFC 3414 3.2), 10 ECommunityNoMatch.
+const USM_REPORTS = new Set([
+  'Unsupported Security Level',
+  'Not In Time Window',
+  'Unknown User Name',
+  'Unknown Engine ID',
+  'Wrong Digest (incorrect password, community or key)',
+  'Decryption Error',
 ]);
 const STATUS_TOO_BIG = 1;
 const STATUS_NO_SUCH_NAME = 2;
@@ -40,8 +45,25 @@ export function toSnmpError(err: unknown): SnmpError {
     case 'RequestTimedOutError':
       return new SnmpError('timeout', 'timeout', { cause: err });
     case 'ResponseInvalidError':
-      if (typeof e.code === 'number' && RESPONSE_AUTH_CODES.has(e.code))
-        return new SnmpError('auth_failed', `authentication failed: ${message}`, { cause: err });
+      // Fixed texts: net-snmp's own messages can quote the community or digests, which must not travel.
+      if (e.code === 4)
+        return new SnmpError(
+          'auth_failed',
+          'authentication failed: could not decrypt the response (privacy key?)',
+          {
+            cause: err,
+          },
+        );
+      if (e.code === 10)
+        return new SnmpError('auth_failed', 'authentication failed: the response has another community', {
+          cause: err,
+        });
+      if (e.code === 5)
+        return new SnmpError(
+          'auth_failed',
+          `authentication failed: ${USM_REPORTS.has(message) ? message : 'wrong digest (auth key?)'}`,
+          { cause: err },
+        );
       return new SnmpError('invalid_response', `invalid response: ${message}`, { cause: err });
     case 'RequestFailedError':
       if (e.status === STATUS_TOO_BIG) return new SnmpError('too_big', 'response too big', { cause: err });
