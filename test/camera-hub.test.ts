@@ -35,6 +35,7 @@ describe('cameras through the hub: status, snapshots, live view', { skip, timeou
   let hub: TestHub;
   let agent: RunningAgent;
   let cameraId: number;
+  let scheduledId: number;
   let dataDir: string;
   const agentLogs: string[] = [];
 
@@ -54,6 +55,17 @@ describe('cameras through the hub: status, snapshots, live view', { skip, timeou
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     cameraId = created.body.id;
+    const scheduled = await hub.api('POST', '/api/v1/cameras', {
+      name: 'yard',
+      rtsp_url: rtsp.url('/mjpeg'),
+      ip_address: '127.0.0.1',
+      username: USER,
+      password: PASSWORD,
+      site_id: site,
+      meta: { probe_interval_s: 600, snapshot_interval_s: 5 },
+    });
+    assert.equal(scheduled.status, 201, JSON.stringify(scheduled.body));
+    scheduledId = scheduled.body.id;
     const enrolled = await hub.enroll(site);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-camera-agent-'));
     const settings = loadSettings(
@@ -158,7 +170,26 @@ describe('cameras through the hub: status, snapshots, live view', { skip, timeou
     assert.equal(list.body.items[0].job_id, r.body.job_id);
     const cam = await hub.api('GET', `/api/v1/cameras/${cameraId}`);
     assert.ok(cam.body.last_snapshot_at);
-    assert.equal(ffmpegFor(rtsp.port).filter((l) => l.includes('image2pipe')).length, 0);
+    assert.equal(
+      ffmpegFor(rtsp.port).filter((l) => l.includes('/h264') && l.includes('image2pipe')).length,
+      0,
+    );
+  });
+
+  it('scheduled snapshots arrive on their own, per camera interval', async () => {
+    const items = await until(
+      async () => {
+        const r = await hub.api('GET', `/api/v1/cameras/${scheduledId}/snapshots`);
+        return r.body?.items?.length
+          ? (r.body.items as { job_id: string | null; width: number; height: number }[])
+          : undefined;
+      },
+      20_000,
+      'a scheduled snapshot',
+    );
+    assert.equal(items[0]?.job_id, null);
+    assert.equal(items[0]?.width, 320);
+    assert.equal(items[0]?.height, 240);
   });
 
   it('live view: fMP4 relayed through the hub, and the agent ffmpeg gone after the viewer leaves', async () => {

@@ -80,7 +80,7 @@ describe('camera probe against real RTSP streams', { skip, concurrency: 3 }, () 
     assert.equal(ev.stream?.width, 640);
     assert.equal(ev.stream?.height, 360);
     assert.ok(ev.stream?.profile);
-    assert.ok(Math.abs((ev.stream?.fps ?? 0) - 15) < 2, `fps ${ev.stream?.fps}`);
+    assert.ok((ev.stream?.fps ?? 0) > 11 && (ev.stream?.fps ?? 0) < 17, `fps ${ev.stream?.fps}`);
     assert.ok((ev.stream?.bitrate_kbps ?? 0) > 20, `bitrate ${ev.stream?.bitrate_kbps}`);
     assert.equal(ev.stream?.keyframe_interval, 15);
     assert.deepEqual(r.samples.map((s) => s.metric).sort(), [

@@ -142,3 +142,21 @@ describe('live relay', () => {
     assert.equal(stopped.length, 1);
   });
 });
+
+describe('live format choice', () => {
+  const table: [string | null, string | null, string | undefined][] = [
+    ['{"codec":"H264"}', null, 'fmp4'],
+    ['{"codec":"H265"}', null, 'mjpeg'],
+    ['{"codec":"MJPEG"}', null, 'mjpeg'],
+    [null, null, 'fmp4'],
+    ['not json', null, 'fmp4'],
+    ['{"codec":"H265"}', 'fmp4', 'fmp4'],
+    ['{"codec":"H264"}', 'mjpeg', 'mjpeg'],
+    ['{"codec":"H264"}', 'webm', undefined],
+  ];
+  for (const [stream, asked, want] of table) {
+    it(`${stream} with ?format=${asked} -> ${want}`, () => {
+      assert.equal(chooseFormat(stream, asked), want);
+    });
+  }
+});

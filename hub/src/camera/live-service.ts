@@ -54,7 +54,7 @@ async function viewerUser(ctx: HubContext, req: IncomingMessage, url: URL): Prom
 }
 
 /** Format for a camera: fMP4 for H.264 (browsers play it), MJPEG otherwise; `?format=` overrides. */
-function chooseFormat(streamJson: string | null, asked: string | null): LiveFormat | undefined {
+export function chooseFormat(streamJson: string | null, asked: string | null): LiveFormat | undefined {
   if (asked === 'fmp4' || asked === 'mjpeg') return asked;
   if (asked !== null) return undefined;
   let codec: unknown;
