@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import type WebSocket from 'ws';
 import { type LiveLimits, LiveRelay, type SessionStart } from './live-relay.js';
+import { chooseFormat } from './live-service.js';
 
 /** A recording stand-in for a ws socket. */
 class FakeSocket extends EventEmitter {
