@@ -61,7 +61,12 @@ describe('SNMP polling against a real snmpd', { skip: needPeers('snmpd', 'snmpge
   let v2c: DeviceConfig;
 
   before(async () => {
-    snmpd = await startSnmpd({ sysName: 'lab-snmpd', sysLocation: 'Rack 7', sysContact: 'ops@example.net' });
+    snmpd = await startSnmpd({
+      sysName: 'lab-snmpd',
+      sysLocation: 'Rack 7',
+      sysContact: 'ops@example.net',
+      ipv6: true,
+    });
     poller = createSnmpPoller({ maxInFlight: 8 });
     v2c = {
       id: 1,
@@ -240,5 +245,12 @@ describe('SNMP polling against a real snmpd', { skip: needPeers('snmpd', 'snmpge
     );
     const limited = await poller.walk(v2c, SYS, () => {}, { maxRows: 2 });
     assert.deepEqual(limited, { rows: 2, truncated: true });
+  });
+
+  it('polls a device by its IPv6 address', async () => {
+    const { events, samples } = await poller.poll({ ...v2c, id: 50, ip_address: '::1' });
+    assert.equal(stateOf(events).status, 'online', stateOf(events).error);
+    assert.equal(stateOf(events).sys?.name, 'lab-snmpd');
+    assert.ok(samples.some((s) => s.metric === 'if_oper_status'));
   });
 });

@@ -22,6 +22,8 @@ export interface SnmpdOptions {
   sysContact?: string;
   /** Seconds to wait for the agent to answer. */
   readyTimeoutS?: number;
+  /** Also listen on udp6 [::1] (same port number) with the same community. */
+  ipv6?: boolean;
 }
 
 export interface RunningSnmpd {
@@ -157,6 +159,7 @@ export async function startSnmpd(opts: SnmpdOptions = {}): Promise<RunningSnmpd>
   ];
   const lines = [
     `rocommunity ${community} 127.0.0.1`,
+    ...(opts.ipv6 ? [`rocommunity6 ${community} ::1`] : []),
     `sysName ${sysName}`,
     `sysLocation ${opts.sysLocation ?? 'Test lab, rack 1'}`,
     `sysContact ${opts.sysContact ?? 'noc@example.net'}`,
@@ -185,7 +188,16 @@ export async function startSnmpd(opts: SnmpdOptions = {}): Promise<RunningSnmpd>
     const port = await freeUdpPort();
     const child = spawn(
       'snmpd',
-      ['-f', '-Lo', '-C', '-c', conf, '-p', path.join(dir, 'snmpd.pid'), `udp:127.0.0.1:${port}`],
+      [
+        '-f',
+        '-Lo',
+        '-C',
+        '-c',
+        conf,
+        '-p',
+        path.join(dir, 'snmpd.pid'),
+        opts.ipv6 ? `udp:127.0.0.1:${port},udp6:[::1]:${port}` : `udp:127.0.0.1:${port}`,
+      ],
       {
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
