@@ -211,6 +211,21 @@ describe('SNMP poller', () => {
     assert.equal(err?.type === 'error' && err.message, 'device 12 (10.0.0.5): unknown SNMP profile "nope"');
   });
 
+  it("polls only the system group with profiles ['system'], in one GET", async () => {
+    const fake = createFakeTransport({ '10.0.0.5': { varbinds: cisco() } });
+    const poller = createSnmpPoller({ maxInFlight: 4, transport: fake, clock: clock() });
+    const { samples, events } = await poller.poll(device({ profiles: ['system'] }));
+    assert.deepEqual(
+      fake.calls.map((c) => c.op),
+      ['get'],
+    );
+    assert.deepEqual(
+      samples.map((s) => s.metric),
+      ['sys_uptime', 'sys_rebooted'],
+    );
+    assert.equal(events.length, 1);
+  });
+
   it('never throws, even when a profile has a bug', async () => {
     const broken = {
       name: 'broken',
