@@ -88,6 +88,7 @@ describe('agent end to end through the CLIs, as a new user would', {
   let hubUrl = '';
   let hubEnv: Record<string, string> = {};
   let token = '';
+  let deviceId = 0;
   const hubDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-hub-'));
   const agentDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-agent-')), 'data');
   const agentEnv = {
@@ -119,6 +120,11 @@ describe('agent end to end through the CLIs, as a new user would', {
       OUTPOST_ADMIN_PASSWORD: ADMIN_PASSWORD,
       OUTPOST_LOG_LEVEL: 'warn',
     };
+    await startHub();
+    await login();
+  });
+
+  const startHub = async () => {
     hub = start(HUB_BIN, ['serve'], hubEnv);
     await until(
       'the hub to answer',
@@ -128,14 +134,17 @@ describe('agent end to end through the CLIs, as a new user would', {
       },
       30_000,
     );
-    const login = await fetch(`${hubUrl}/api/v1/auth/login`, {
+  };
+
+  async function login(): Promise<void> {
+    const res = await fetch(`${hubUrl}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
     });
-    assert.equal(login.status, 200);
-    token = ((await login.json()) as { access_token: string }).access_token;
-  });
+    assert.equal(res.status, 200);
+    token = ((await res.json()) as { access_token: string }).access_token;
+  }
 
   after(async () => {
     for (const c of procs) c.kill('SIGKILL');
@@ -196,6 +205,7 @@ describe('agent end to end through the CLIs, as a new user would', {
     });
     assert.equal(device.status, 201, JSON.stringify(device.body));
     const id = device.body.id as number;
+    deviceId = id;
 
     const online = await until(
       'the device online at the hub',
@@ -241,5 +251,81 @@ describe('agent end to end through the CLIs, as a new user would', {
     assert.ok(!agent.output().includes(snmpd.community), 'the community never reaches the log');
     const stopped = await exec(AGENT_BIN, ['status', '--data', agentDir], {});
     assert.match(stopped.out, /Service\s+not running \(stopped/);
+  });
+
+  it('keeps polling while the hub is away and delivers the backlog once it is back', async () => {
+    assert.ok(deviceId > 0, 'needs the device of the previous test');
+    const status = async () => {
+      const r = await exec(AGENT_BIN, ['status', '--data', agentDir, '--json'], {});
+      return JSON.parse(r.out) as {
+        link: { state: string } | null;
+        outbox: { rows: number; lastSeq: number };
+        service: { running: boolean };
+      };
+    };
+    agent = start(AGENT_BIN, ['run', '--data', agentDir], agentEnv);
+    await until(
+      'the agent online',
+      async () => ((await status()).link?.state === 'online' ? true : undefined),
+      20_000,
+    );
+
+    assert.equal(await stop(hub), 0, 'the hub stops cleanly');
+    const down = Date.now();
+    await until(
+      'a backlog while the hub is away',
+      async () => ((await status()).outbox.rows > 0 ? true : undefined),
+      20_000,
+    );
+    await new Promise((r) => setTimeout(r, 2 * POLL_S * 1000));
+    const during = await status();
+    assert.notEqual(during.link?.state, 'online');
+    assert.ok(during.service.running);
+    const up = Date.now();
+    await startHub();
+    await login();
+
+    await until(
+      'the backlog to drain',
+      async () => ((await status()).outbox.rows === 0 ? true : undefined),
+      30_000,
+    );
+    const after = await status();
+    assert.equal(after.link?.state, 'online');
+    const agents = await api('GET', '/api/v1/agents');
+    const me = agents.body.items[0];
+    assert.ok(
+      me.ack_up_to >= during.outbox.lastSeq,
+      `hub acked ${me.ack_up_to}, agent had numbered ${during.outbox.lastSeq}`,
+    );
+    assert.equal(me.dropped, 0);
+    // Samples polled while the hub was down are at the hub now.
+    const from = new Date(down).toISOString();
+    const to = new Date(up).toISOString();
+    const points = await api(
+      'GET',
+      `/api/v1/devices/${deviceId}/metrics?name=if_in_bps&from=${from}&to=${to}`,
+    );
+    assert.equal(points.status, 200, JSON.stringify(points.body));
+    const inOutage = points.body.series
+      .flatMap((s: { points: { t: number }[] }) => s.points)
+      .filter((p: { t: number }) => p.t >= down && p.t <= up);
+    assert.ok(inOutage.length > 0, 'no sample from the outage reached the hub');
+    // Live data continues after the backlog.
+    const since = Date.now();
+    await until(
+      'live samples after the outage',
+      async () => {
+        const r = await api(
+          'GET',
+          `/api/v1/devices/${deviceId}/metrics?name=if_in_bps&from=${new Date(since).toISOString()}`,
+        );
+        return r.status === 200 && r.body.series.some((s: { points: unknown[] }) => s.points.length > 0)
+          ? true
+          : undefined;
+      },
+      (2 * POLL_S + 10) * 1000,
+    );
+    assert.equal(await stop(agent), 0);
   });
 });
