@@ -1,0 +1,45 @@
+// JSON calls to /api/v1 with the in-memory access token; one transparent refresh on 401.
+import { refresh, token } from './session.js';
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.error?.message ?? `HTTP ${status}`);
+    this.status = status;
+    this.code = body?.error?.code;
+    this.details = body?.error?.details;
+  }
+}
+
+async function once(method, path, body) {
+  return fetch(`/api/v1${path}`, {
+    method,
+    headers: {
+      ...(token() ? { authorization: `Bearer ${token()}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+}
+
+export async function api(method, path, body) {
+  let res = await once(method, path, body);
+  if (res.status === 401 && (await refresh())) res = await once(method, path, body);
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+export const get = (path) => api('GET', path);
+
+/** `{a: 1, b: undefined}` -> `?a=1` */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** A URL an <img> can load: the snapshot route accepts ?access_token=. */
+export const authedUrl = (path, extra = {}) => `/api/v1${path}${query({ ...extra, access_token: token() })}`;

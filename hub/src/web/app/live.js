@@ -1,0 +1,73 @@
+// The SSE stream (/api/v1/events): one EventSource for the page, reopened with a fresh token when it drops.
+import { useEffect, useRef } from './html.js';
+import { refresh, token } from './session.js';
+
+const NAMES = ['device.status', 'camera.status', 'agent.status', 'alert.changed', 'job.changed'];
+const handlers = new Map();
+const stateListeners = new Set();
+let source = null;
+let retry = null;
+let connected = false;
+
+function setConnected(v) {
+  connected = v;
+  for (const fn of stateListeners) fn(v);
+}
+
+function open() {
+  if (!token()) return;
+  source = new EventSource(`/api/v1/events?access_token=${encodeURIComponent(token())}`);
+  source.addEventListener('ready', () => setConnected(true));
+  for (const name of NAMES) {
+    source.addEventListener(name, (e) => {
+      let data;
+      try {
+        data = JSON.parse(e.data);
+      } catch {
+        return;
+      }
+      for (const fn of handlers.get(name) ?? []) fn(data);
+      for (const fn of handlers.get('*') ?? []) fn(name, data);
+    });
+  }
+  source.onerror = () => {
+    setConnected(false);
+    source?.close();
+    source = null;
+    clearTimeout(retry);
+    // The access token may have expired: refresh before reconnecting.
+    retry = setTimeout(() => refresh().then((u) => u && open()), 3000);
+  };
+}
+
+export function startLive() {
+  stopLive();
+  open();
+}
+
+export function stopLive() {
+  clearTimeout(retry);
+  source?.close();
+  source = null;
+  setConnected(false);
+}
+
+export const isLive = () => connected;
+
+export function onLiveState(fn) {
+  stateListeners.add(fn);
+  return () => stateListeners.delete(fn);
+}
+
+/** Calls `fn(data)` for each event named `name` (or `fn(name, data)` for '*') while mounted; always the latest `fn`. */
+export function useLive(name, fn) {
+  const latest = useRef(fn);
+  latest.current = fn;
+  useEffect(() => {
+    const set = handlers.get(name) ?? new Set();
+    handlers.set(name, set);
+    const call = (...args) => latest.current(...args);
+    set.add(call);
+    return () => set.delete(call);
+  }, [name]);
+}

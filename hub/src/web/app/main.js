@@ -1,0 +1,103 @@
+// The dashboard shell: session gate, navigation, live indicator, page routing.
+import { html, render, useEffect, useState } from './html.js';
+import { onLiveState, startLive, stopLive } from './live.js';
+import { AccountPage } from './pages/account.js';
+import { AdminPage } from './pages/admin.js';
+import { AgentsPage } from './pages/agents.js';
+import { AlertsPage } from './pages/alerts.js';
+import { CameraPage } from './pages/camera.js';
+import { CamerasPage } from './pages/cameras.js';
+import { DevicePage } from './pages/device.js';
+import { DevicesPage } from './pages/devices.js';
+import { LoginPage } from './pages/login.js';
+import { OverviewPage } from './pages/overview.js';
+import { useRoute } from './router.js';
+import { can, currentUser, logout, onSession, refresh } from './session.js';
+
+const NAV = [
+  ['/', 'Overview'],
+  ['/devices', 'Devices'],
+  ['/cameras', 'Cameras'],
+  ['/alerts', 'Alerts'],
+  ['/agents', 'Agents & sites'],
+];
+
+function page(route) {
+  const [first, second] = route.parts;
+  switch (first) {
+    case undefined:
+      return html`<${OverviewPage} />`;
+    case 'devices':
+      return second
+        ? html`<${DevicePage} id=${Number(second)} />`
+        : html`<${DevicesPage} params=${route.params} />`;
+    case 'cameras':
+      return second
+        ? html`<${CameraPage} id=${Number(second)} />`
+        : html`<${CamerasPage} params=${route.params} />`;
+    case 'alerts':
+      return html`<${AlertsPage} params=${route.params} />`;
+    case 'agents':
+      return html`<${AgentsPage} />`;
+    case 'admin':
+      return can('admin')
+        ? html`<${AdminPage} tab=${second ?? 'users'} />`
+        : html`<p>Administrators only.</p>`;
+    case 'account':
+      return html`<${AccountPage} />`;
+    default:
+      return html`<p>No page here. <a href="#/">Overview</a></p>`;
+  }
+}
+
+function LiveBadge() {
+  const [live, setLive] = useState(false);
+  useEffect(() => onLiveState(setLive), []);
+  return html`<span class=${`live ${live ? 'on' : 'off'}`} data-testid="live" title=${live ? 'Live updates on' : 'Reconnecting…'}>
+    <span aria-hidden="true">${live ? '●' : '○'}</span> ${live ? 'Live' : 'Offline'}</span>`;
+}
+
+function Shell({ user }) {
+  const route = useRoute();
+  const [menu, setMenu] = useState(false);
+  const here = `/${route.parts[0] ?? ''}`;
+  useEffect(() => setMenu(false), [route.path]);
+  const links = can('admin') ? [...NAV, ['/admin', 'Admin']] : NAV;
+  return html`<div class="shell">
+    <a class="skip" href="#main" onClick=${(e) => {
+      e.preventDefault();
+      document.getElementById('main')?.focus();
+    }}>Skip to content</a>
+    <header class="top">
+      <a class="brand" href="#/">Outpost</a>
+      <button type="button" class="menu-toggle" aria-expanded=${menu} aria-controls="nav" onClick=${() => setMenu(!menu)}>☰ Menu</button>
+      <nav id="nav" class=${menu ? 'open' : ''} aria-label="Main">
+        ${links.map(([href, label]) => html`<a href=${`#${href}`} aria-current=${here === href ? 'page' : undefined}>${label}</a>`)}
+      </nav>
+      <div class="who">
+        <${LiveBadge} />
+        <a href="#/account" title="Account">${user.username} <small>(${user.role})</small></a>
+        <button type="button" onClick=${() => logout().then(() => (location.hash = '#/'))}>Log out</button>
+      </div>
+    </header>
+    <main id="main" tabindex="-1">${page(route)}</main>
+  </div>`;
+}
+
+function App() {
+  const [user, setUser] = useState(currentUser());
+  const [checked, setChecked] = useState(false);
+  useEffect(() => {
+    const off = onSession((u) => setUser(u));
+    refresh().finally(() => setChecked(true));
+    return off;
+  }, []);
+  useEffect(() => {
+    if (user) startLive();
+    else stopLive();
+  }, [user?.id]);
+  if (!checked) return html`<p class="boot">Loading Outpost…</p>`;
+  return user ? html`<${Shell} user=${user} />` : html`<${LoginPage} />`;
+}
+
+render(html`<${App} />`, document.getElementById('app'));

@@ -1,0 +1,200 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { defineRoute } from '../../api/access.js';
+import { ApiError, unauthorized } from '../../api/errors.js';
+import { clientIp } from '../../api/middleware/observe.js';
+import type { RouteModule } from '../../api/routes/index.js';
+import { body, errors, json, OkSchema } from '../../api/schemas.js';
+import type { HubEnv } from '../../api/types.js';
+import { hashCost } from '../../auth/first-run.js';
+import { checkPassword, hashPassword, verifyPassword } from '../../auth/passwords.js';
+import { RateLimiter } from '../../auth/rate-limit.js';
+import { issueSession, refreshSession, type Session } from '../../auth/sessions.js';
+import { hashToken } from '../../auth/tokens.js';
+import type { HubContext } from '../../context.js';
+import { findRefreshToken, revokeFamily, revokeUserTokens } from '../../store/refresh-tokens.js';
+import { getUser, getUserByName, setPasswordHash, touchLogin } from '../../store/users.js';
+
+/** The dashboard's refresh token cookie: httpOnly, SameSite=Strict, only sent to these routes. */
+export const REFRESH_COOKIE = 'outpost_refresh';
+const COOKIE_PATH = '/api/v1/auth/web';
+
+const WebUser = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  email: z.string().nullable(),
+  role: z.enum(['admin', 'operator', 'viewer']),
+});
+const WebSession = z
+  .object({
+    access_token: z.string(),
+    token_type: z.literal('Bearer'),
+    expires_in: z.number().int(),
+    user: WebUser,
+  })
+  .openapi('WebSession', {
+    description: 'The refresh token is not in the body: it is set as an httpOnly, SameSite=Strict cookie',
+  });
+const Credentials = z
+  .object({ username: z.string().min(1).max(200), password: z.string().min(1).max(1024) })
+  .strict();
+const ChangePassword = z
+  .object({ current_password: z.string().min(1).max(1024), new_password: z.string().min(1).max(1024) })
+  .strict();
+
+const tags = ['auth'];
+const login = defineRoute({
+  method: 'post',
+  path: '/auth/web/login',
+  access: 'public',
+  tags,
+  summary: 'Dashboard log in: access token in the body, refresh token in an httpOnly cookie',
+  request: { body: body(Credentials) },
+  responses: { 200: json(WebSession, 'Logged in'), ...errors(400, 401, 413, 415, 429) },
+});
+const refresh = defineRoute({
+  method: 'post',
+  path: '/auth/web/refresh',
+  access: 'public',
+  tags,
+  summary: 'Dashboard: trade the refresh cookie for a new access token (the cookie rotates)',
+  responses: { 200: json(WebSession, 'New access token'), ...errors(401) },
+});
+const logout = defineRoute({
+  method: 'post',
+  path: '/auth/web/logout',
+  access: 'public',
+  tags,
+  summary: "Dashboard log out: revokes the cookie's session and clears the cookie",
+  responses: { 200: json(OkSchema, 'Logged out') },
+});
+const changePassword = defineRoute({
+  method: 'post',
+  path: '/auth/web/change-password',
+  access: 'viewer',
+  tags,
+  summary: 'Dashboard: change your password; other sessions end, a new cookie is set',
+  request: { body: body(ChangePassword) },
+  responses: { 200: json(WebSession, 'Changed'), ...errors(400, 401, 415, 422) },
+});
+
+function secureRequest(c: Context<HubEnv>): boolean {
+  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+}
+
+/** Moves the refresh token of a session into the cookie and returns what the page may hold. */
+function toWeb(c: Context<HubEnv>, hub: HubContext, session: Session): z.infer<typeof WebSession> {
+  setCookie(c, REFRESH_COOKIE, session.refresh_token, {
+    path: COOKIE_PATH,
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: secureRequest(c),
+    maxAge: hub.config.refreshTokenTtlS,
+  });
+  const { refresh_token: _kept, ...rest } = session;
+  return rest;
+}
+
+function clear(c: Context<HubEnv>): void {
+  deleteCookie(c, REFRESH_COOKIE, { path: COOKIE_PATH, secure: secureRequest(c) });
+}
+
+/** The dashboard's session routes under /api/v1/auth/web: no token ever reaches page storage. */
+export const webAuthRoutes: RouteModule = {
+  name: 'web-auth',
+  register(app, hub) {
+    const perMinute = hub.config.loginRateLimitPerMinute;
+    const byClient = new RateLimiter(perMinute, 60_000, hub.clock);
+    const byUser = new RateLimiter(perMinute, 60_000, hub.clock);
+
+    app.openapi(login, async (c) => {
+      const { username, password } = c.req.valid('json');
+      c.set('auditActor', { username });
+      c.set('auditTarget', { type: 'session' });
+      for (const check of [byClient.hit(`ip:${clientIp(c)}`), byUser.hit(`user:${username.toLowerCase()}`)]) {
+        if (!check.allowed) {
+          throw new ApiError(
+            429,
+            'rate_limited',
+            `too many login attempts; retry in ${check.retryAfterS} s`,
+            undefined,
+            {
+              'Retry-After': String(check.retryAfterS),
+            },
+          );
+        }
+      }
+      const row = getUserByName(hub.db, username);
+      const ok = await verifyPassword(password, row?.password_hash);
+      if (!row || !ok || row.disabled) {
+        hub.logger.warn({ username, ip: clientIp(c) }, 'dashboard login failed');
+        throw unauthorized('wrong username or password');
+      }
+      c.set('auditActor', { id: row.id, username: row.username });
+      byUser.reset(`user:${username.toLowerCase()}`);
+      touchLogin(hub.db, row.id, hub.clock());
+      return c.json(toWeb(c, hub, await issueSession(hub, c.var.tokens, row)), 200);
+    });
+
+    app.openapi(refresh, async (c) => {
+      const presented = getCookie(c, REFRESH_COOKIE);
+      if (!presented) throw unauthorized('not logged in');
+      const outcome = await refreshSession(hub, c.var.tokens, presented);
+      if (!outcome.ok) {
+        clear(c);
+        c.set('auditTarget', { type: 'session' });
+        c.set('auditDetails', { reason: outcome.reason });
+        throw unauthorized(
+          outcome.reason === 'reused' ? 'session revoked, log in again' : 'session expired, log in again',
+        );
+      }
+      return c.json(toWeb(c, hub, outcome.session), 200);
+    });
+
+    app.openapi(logout, (c) => {
+      const presented = getCookie(c, REFRESH_COOKIE);
+      c.set('auditTarget', { type: 'session' });
+      if (presented) {
+        const row = findRefreshToken(hub.db, hashToken(presented));
+        if (row) {
+          revokeFamily(hub.db, row.family, hub.clock());
+          const u = getUser(hub.db, row.user_id);
+          if (u) c.set('auditActor', { id: u.id, username: u.username });
+        }
+      }
+      clear(c);
+      return c.json({ ok: true as const }, 200);
+    });
+
+    app.openapi(changePassword, async (c) => {
+      const { current_password, new_password } = c.req.valid('json');
+      const user = c.var.user!;
+      const row = getUser(hub.db, user.id);
+      if (!row || !(await verifyPassword(current_password, row.password_hash))) {
+        throw new ApiError(422, 'wrong_password', 'current_password is wrong', [
+          { path: 'body.current_password', message: 'wrong password' },
+        ]);
+      }
+      const problem = checkPassword(new_password, row.username, { minLength: hub.config.passwordMinLength });
+      if (problem) {
+        throw new ApiError(422, 'weak_password', `new_password ${problem}`, [
+          { path: 'body.new_password', message: problem },
+        ]);
+      }
+      if (await verifyPassword(new_password, row.password_hash)) {
+        throw new ApiError(422, 'weak_password', 'new_password must differ from the current one', [
+          { path: 'body.new_password', message: 'same as current' },
+        ]);
+      }
+      const hash = await hashPassword(new_password, hashCost(hub));
+      const now = hub.clock();
+      hub.db.transaction(() => {
+        setPasswordHash(hub.db, row.id, hash, now);
+        revokeUserTokens(hub.db, row.id, now);
+      })();
+      c.set('auditTarget', { type: 'user', id: row.id });
+      return c.json(toWeb(c, hub, await issueSession(hub, c.var.tokens, user)), 200);
+    });
+  },
+};
