@@ -219,14 +219,17 @@ async function main() {
       .map((l) => l.toFixed(2))
       .join(' ')}, node ${process.version}`,
   );
-  console.log(`poll interval ${POLL_S} s, SNMP timeout ${TIMEOUT_MS} ms, retries 0, notice settle 500 ms (default)`);
+  console.log(
+    `poll interval ${POLL_S} s, SNMP timeout ${TIMEOUT_MS} ms, retries 0, notice settle 500 ms (default)`,
+  );
   console.log(`device stops answering -> alert stored:        ${stats(toAlert)}`);
   console.log(`device stops answering -> webhook received:    ${stats(toNotice)}`);
   console.log(`alert stored -> webhook received:              ${stats(noticeAfterStore)}`);
   console.log(`device answers again -> alert resolved:        ${stats(toResolve)}`);
   console.log(`device answers again -> recovery received:     ${stats(toRecovery)}`);
   console.log(
-    `target: alert within poll + timeout = ${POLL_S * 1000 + TIMEOUT_MS} ms; notice < 2000 ms after`,
+    `target: alert within poll + timeout = ${POLL_S * 1000 + TIMEOUT_MS} ms, plus the agent's batch delay ` +
+      `(batch_max_delay_ms, 1000 ms by default) = ${POLL_S * 1000 + TIMEOUT_MS + 1000} ms; notice < 2000 ms after`,
   );
   if (offline) {
     console.log(
