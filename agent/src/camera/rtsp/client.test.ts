@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import tls from 'node:tls';
 import { needPeers } from '../../../../test/support/peers.js';
+import { ALL_CAMERAS } from '../fixtures/cameras.js';
 import { parseChallenges } from './auth.js';
 import { describe as rtspDescribe } from './client.js';
 import type { RtspError } from './errors.js';
@@ -236,6 +237,35 @@ describe('RTSP client', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  for (const cam of ALL_CAMERAS.filter((c) => c.unauthorized)) {
+    it(`replays ${cam.make}: answers its challenge with ${cam.expect.challenge} and reads its SDP`, async () => {
+      const withCseq = (text: string, cseq: string | undefined) => text.replace(/CSeq: \d+/, `CSeq: ${cseq}`);
+      const { port } = await fakeServer((req) => {
+        if (req.method === 'OPTIONS') return ok('Public: OPTIONS, DESCRIBE, SETUP, PLAY, TEARDOWN\r\n');
+        const a = req.headers.authorization ?? '';
+        const scheme = a.startsWith('Basic ')
+          ? 'basic'
+          : /algorithm=SHA-256/.test(a)
+            ? 'digest-sha256'
+            : a.startsWith('Digest ')
+              ? 'digest-md5'
+              : 'none';
+        return withCseq(
+          scheme === cam.expect.challenge ? cam.describe : (cam.unauthorized as string),
+          req.headers.cseq,
+        );
+      });
+      const r = await rtspDescribe({
+        url: `rtsp://127.0.0.1:${port}/stream`,
+        username: 'admin',
+        password: 'pw',
+      });
+      assert.equal(r.auth, cam.expect.challenge);
+      assert.match(r.sdp, /^v=0/);
+      assert.match(r.sdp, /m=video/);
+    });
+  }
 
   it('refuses a URL that is not rtsp', async () => {
     await assert.rejects(rtspDescribe({ url: 'http://127.0.0.1/x' }), (e: RtspError) => e.code === 'bad_url');
