@@ -5,6 +5,7 @@ import type { HubContext } from '../context.js';
 import { saveChannel } from '../notify/channels-store.js';
 import { type Alerting, startAlerting } from './alerting.js';
 import { insertMaintenance } from './maintenance-store.js';
+import { insertRule } from './rules-store.js';
 import { DEFAULT_ALERT_SETTINGS } from './settings.js';
 import { bumpConfigVersion } from './state.js';
 import type { AlertRow } from './store.js';
@@ -324,5 +325,78 @@ describe('alert engine', () => {
       notices().map((n) => n.kind),
       ['problem'],
     );
+  });
+
+  it('a threshold rule added while running applies to its device type, with hysteresis', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'dc', devices: 2, agentId: 'dc-pi' });
+    ctx.db.prepare(`UPDATE devices SET device_type = 'ups' WHERE id = ?`).run(deviceIds[0]);
+    start();
+    const rule = insertRule(
+      ctx.db,
+      {
+        name: 'UPS battery low',
+        kind: 'threshold',
+        enabled: true,
+        severity: 'critical',
+        params: {
+          metric: 'battery_percent',
+          scope: { type: 'device_type', value: 'ups' },
+          comparison: '<',
+          threshold: 20,
+          recovery_threshold: 30,
+        },
+      },
+      null,
+      clock.now,
+    );
+    bumpConfigVersion(ctx.db);
+    advance(1000);
+    const batch = (value: number) =>
+      ctx.events.emit('samples', {
+        agent_id: 'dc-pi',
+        site_id: siteId,
+        samples: deviceIds.map((id) => ({ device_id: id, metric: 'battery_percent', value, ts: clock.now })),
+      });
+    batch(15);
+    advance(1000);
+    const open = alerts();
+    assert.equal(open.length, 1, 'only the UPS');
+    assert.equal(open[0]!.rule, `threshold:${rule.id}`);
+    assert.equal(open[0]!.severity, 'critical');
+    batch(25);
+    advance(1000);
+    assert.equal(alerts()[0]!.state, 'open', 'inside the hysteresis band');
+    batch(31);
+    advance(1000);
+    assert.equal(alerts()[0]!.state, 'resolved');
+    assert.deepEqual(
+      notices().map((n) => n.kind),
+      ['problem', 'recovery'],
+    );
+  });
+
+  it('interface-down from interface samples of an up port', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'shop2', devices: 1, agentId: 'shop2-pi' });
+    start();
+    const ifs = (oper: number) =>
+      ctx.events.emit('samples', {
+        agent_id: 'shop2-pi',
+        site_id: siteId,
+        samples: ['if_admin_status', 'if_oper_status'].map((metric) => ({
+          device_id: deviceIds[0]!,
+          metric,
+          value: metric === 'if_admin_status' ? 1 : oper,
+          ts: clock.now,
+          labels: { if_index: '3', if_name: 'Gi0/3' },
+        })),
+      });
+    ifs(1);
+    advance(60_000);
+    ifs(2);
+    advance(1000);
+    const a = alerts()[0]!;
+    assert.equal(a.rule, 'interface-down');
+    assert.equal(a.target_key, `device:${deviceIds[0]}:if:3`);
+    assert.match(a.title, /Gi0\/3/);
   });
 });

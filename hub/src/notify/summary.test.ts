@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { AlertStore } from '../alerts/store.js';
+import { seedSite, testContext } from '../alerts/testing.js';
+import type { HubContext } from '../context.js';
+import type { NotificationMessage } from '../notifiers/types.js';
+import { saveChannel } from './channels-store.js';
+import { buildSummary, localDate, maybeSendSummary, summaryDue } from './summary.js';
+
+const utc = (iso: string) => Date.parse(`${iso}Z`);
+
+describe('daily summary schedule', () => {
+  const table: { name: string; now: string; at: string; tz: string; last?: string; due: boolean }[] = [
+    { name: 'before the time', now: '2026-11-22T07:59:00', at: '08:00', tz: 'UTC', due: false },
+    { name: 'at the time', now: '2026-11-22T08:00:00', at: '08:00', tz: 'UTC', due: true },
+    {
+      name: 'later the same day, not yet sent (hub was down at 08:00)',
+      now: '2026-11-22T15:00:00',
+      at: '08:00',
+      tz: 'UTC',
+      due: true,
+    },
+    {
+      name: 'already sent today',
+      now: '2026-11-22T15:00:00',
+      at: '08:00',
+      tz: 'UTC',
+      last: '2026-11-22',
+      due: false,
+    },
+    {
+      name: 'sent yesterday',
+      now: '2026-11-22T08:01:00',
+      at: '08:00',
+      tz: 'UTC',
+      last: '2026-11-21',
+      due: true,
+    },
+    {
+      name: 'in the configured zone (Tokyo is UTC+9)',
+      now: '2026-11-21T23:30:00',
+      at: '08:00',
+      tz: 'Asia/Tokyo',
+      due: true,
+    },
+    { name: 'disabled', now: '2026-11-22T08:00:00', at: '', tz: 'UTC', due: false },
+  ];
+  for (const c of table) {
+    it(c.name, () => assert.equal(summaryDue(utc(c.now), c.at, c.tz, c.last), c.due));
+  }
+  it('dates days in the configured zone', () => {
+    assert.equal(localDate(utc('2026-11-21T23:30:00'), 'Asia/Tokyo'), '2026-11-22');
+  });
+});
+
+describe('daily summary content and sending', () => {
+  let ctx: HubContext;
+  let cleanup: () => void;
+  beforeEach(() => {
+    ({ ctx, cleanup } = testContext(utc('2026-11-22T09:00:00')));
+  });
+  afterEach(() => cleanup());
+
+  it('counts open alerts by severity, the last day, devices by status; sends once per day to opted-in channels', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 's', devices: 3 });
+    ctx.db.prepare(`UPDATE devices SET status = 'unreachable' WHERE id = ?`).run(deviceIds[0]);
+    const store = new AlertStore(ctx.db);
+    const now = ctx.clock();
+    const base = {
+      rule_id: null,
+      message: null,
+      ts: now - 3600_000,
+      opened_at: now - 3600_000,
+      suppressed_by: null,
+      maintenance_id: null,
+      transitions: [],
+      flapping: false,
+    };
+    store.insert({
+      ...base,
+      rule: 'device-unreachable',
+      target: { key: `device:${deviceIds[0]}`, device_id: deviceIds[0], site_id: siteId },
+      severity: 'high',
+      title: 'Device down',
+    });
+    const gone = store.insert({
+      ...base,
+      rule: 'device-unreachable',
+      target: { key: `device:${deviceIds[1]}`, device_id: deviceIds[1], site_id: siteId },
+      severity: 'high',
+      title: 'Device flaky',
+    });
+    store.resolve(gone.id, now - 60_000, [], false, false);
+    const m = buildSummary(ctx.db, now);
+    assert.equal(m.title, '[Outpost] Daily summary: 1 open alert');
+    assert.match(m.text, /Open alerts: 1 \(high 1\), 1 not acknowledged/);
+    assert.match(m.text, /Last 24 h: 2 opened, 1 resolved/);
+    assert.match(m.text, /Devices: online 2, unreachable 1/);
+
+    const channel = (name: string, daily: boolean) =>
+      saveChannel(
+        ctx.db,
+        null,
+        {
+          name,
+          type: 'webhook',
+          enabled: true,
+          min_severity: 'info',
+          daily_summary: daily,
+          config: {},
+          secret: null,
+          routes: [],
+        },
+        now,
+      );
+    const wants = channel('wants', true);
+    channel('opted-out', false);
+    const sent: [number, NotificationMessage][] = [];
+    assert.equal(
+      maybeSendSummary(ctx.db, now, '08:00', 'UTC', (id, msg) => sent.push([id, msg])),
+      1,
+    );
+    assert.equal(
+      maybeSendSummary(ctx.db, now + 3600_000, '08:00', 'UTC', (id, msg) => sent.push([id, msg])),
+      0,
+    );
+    assert.deepEqual(
+      sent.map(([id, msg]) => [id, msg.kind]),
+      [[wants, 'summary']],
+    );
+    assert.equal(
+      maybeSendSummary(ctx.db, now + 86_400_000, '08:00', 'UTC', (id, msg) => sent.push([id, msg])),
+      1,
+      'next day',
+    );
+  });
+});
