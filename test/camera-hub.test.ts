@@ -217,6 +217,11 @@ describe('cameras through the hub: status, snapshots, live view', { skip, timeou
       'live ffmpeg gone',
     );
     assert.ok(Date.now() - gone < 10_000);
+    // The one-time push token is for the agent only.
+    const jobs = await hub.api('GET', '/api/v1/jobs?per_page=100');
+    const liveJobs = (jobs.body.items as { type: string; args: { push_url?: string } }[]).filter((j) => j.type === 'live-start');
+    assert.ok(liveJobs.length >= 1);
+    for (const j of liveJobs) assert.equal(j.args.push_url, '<secret>');
   });
 
   it('live view refuses a missing token and an unknown camera', async () => {

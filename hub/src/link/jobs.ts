@@ -36,7 +36,8 @@ export function jobView(j: JobRow) {
   return {
     id: j.id,
     type: j.type,
-    args: j.args,
+    // A live view's push URL holds a one-time token for the agent only: never shown through the API.
+    args: j.type === 'live-start' && 'push_url' in j.args ? { ...j.args, push_url: '<secret>' } : j.args,
     target_kind: j.target_kind,
     target_id: j.target_id,
     site_id: j.site_id,
