@@ -50,6 +50,7 @@ export async function runRetention(
   db: Db,
   now: number,
   o: RetentionOptions = DEFAULT_RETENTION,
+  stopped: () => boolean = () => false,
 ): Promise<RetentionRun> {
   const B = o.bucketMs;
   const seriesIds = db.prepare('SELECT id FROM series ORDER BY id').pluck().all() as number[];
@@ -78,6 +79,8 @@ export async function runRetention(
         for (const id of chunk) roll.run(id, done, target);
       })();
       await yieldToIngest();
+      // Stopping mid-way leaves the watermark where it was: the next pass redoes these buckets (REPLACE).
+      if (stopped()) return { rolledUpTo: done, dirtyRecomputed: 0, rawDeleted: 0, rollupsDeleted: 0 };
     }
     done = target;
   }
@@ -97,6 +100,7 @@ export async function runRetention(
     })();
     dirtyRecomputed += rows.length;
     await yieldToIngest();
+    if (stopped()) break;
   }
 
   const rawCutoff = Math.min(now - o.rawDays * DAY, done);
@@ -113,6 +117,7 @@ export async function runRetention(
       }
     })();
     await yieldToIngest();
+    if (stopped()) break;
   }
   return { rolledUpTo: done, dirtyRecomputed, rawDeleted, rollupsDeleted };
 }

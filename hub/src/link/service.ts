@@ -88,9 +88,10 @@ export const linkService: Service = {
     }, SWEEP_MS);
     sweep.unref();
     let retaining: Promise<unknown> | undefined;
+    let stopping = false;
     const retain = () => {
       if (retaining) return;
-      retaining = runRetention(ctx.db, ctx.clock(), retention)
+      retaining = runRetention(ctx.db, ctx.clock(), retention, () => stopping)
         .then((r) => {
           link.rolledUpBefore = r.rolledUpTo;
           link.rawCutoff = Math.min(ctx.clock() - retention.rawDays * DAY, r.rolledUpTo);
@@ -110,6 +111,7 @@ export const linkService: Service = {
     setLink(ctx, link);
     return {
       async stop() {
+        stopping = true;
         setLink(ctx, undefined);
         offHealth();
         clearInterval(sweep);
