@@ -27,7 +27,8 @@ export interface AllInOne {
   agentId: string;
   /** Calls the hub's API as the first admin (a fresh short-lived token per call). */
   api<T = unknown>(method: string, apiPath: string, body?: unknown): Promise<T>;
-  close(): Promise<void>;
+  /** Stops the agent, then the hub. `signalled`: the process group got a signal (see LocalAgent.stop). */
+  close(opts?: { signalled?: boolean }): Promise<void>;
 }
 
 /** A refusal or failure at start, printed as is (one line per problem) without a stack trace. */
@@ -160,9 +161,9 @@ export async function startAllInOne(opts: AllInOneOptions = {}): Promise<AllInOn
       siteId,
       agentId,
       api,
-      close() {
+      close(closeOpts = {}) {
         closing ??= (async () => {
-          await agent.stop();
+          await agent.stop({ signalled: closeOpts.signalled });
           await hub.close();
         })();
         return closing;

@@ -1,7 +1,7 @@
 import { StartError } from './all-in-one.js';
 
 /** Stops everything once on SIGINT/SIGTERM (a second signal exits at once), then exits. */
-export function stopOnSignal(stop: () => Promise<void>): void {
+export function stopOnSignal(stop: (signal: NodeJS.Signals) => Promise<void>): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -10,7 +10,7 @@ export function stopOnSignal(stop: () => Promise<void>): void {
     }
     stopping = true;
     process.stdout.write(`\n${signal}: stopping…\n`);
-    stop()
+    stop(signal)
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         process.stderr.write(`stopping failed: ${(err as Error).message}\n`);

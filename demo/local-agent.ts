@@ -55,8 +55,12 @@ export function enrollAgent(opts: {
 
 export interface LocalAgent {
   child: ChildProcess;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
-  stop(graceMs?: number): Promise<void>;
+  /**
+   * Stops the agent and resolves when it has exited. With `signalled` (Ctrl+C reaches the whole process group,
+   * so the agent is already stopping) it first waits a little before sending SIGTERM itself, because a second
+   * signal makes the agent exit at once instead of flushing. SIGKILL after `graceMs`.
+   */
+  stop(opts?: { signalled?: boolean; graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -98,13 +102,15 @@ export function runAgent(opts: {
     get child() {
       return child;
     },
-    async stop(graceMs = 10_000) {
+    async stop({ signalled = false, graceMs = 10_000 } = {}) {
       stopping = true;
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const gone = () => child.exitCode !== null || child.signalCode !== null;
+      if (gone()) return;
+      const timers: NodeJS.Timeout[] = [];
+      timers.push(setTimeout(() => gone() || child.kill('SIGTERM'), signalled ? 3_000 : 0));
+      timers.push(setTimeout(() => gone() || child.kill('SIGKILL'), graceMs));
       await exited;
-      clearTimeout(timer);
+      for (const t of timers) clearTimeout(t);
     },
   };
 }

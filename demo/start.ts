@@ -4,7 +4,7 @@ import { exitOnStartError, stopOnSignal } from './lifecycle.js';
 
 try {
   const running = await startAllInOne();
-  stopOnSignal(() => running.close());
+  stopOnSignal(() => running.close({ signalled: true }));
 } catch (err) {
   exitOnStartError(err, 'npm start');
 }

@@ -1,0 +1,54 @@
+// `npm run demo`: the all-in-one mode plus a simulated site (switch, router, access point, UPS, and a camera when
+// GStreamer's RTSP server is installed); the access point goes down and comes back every few minutes.
+import { StartError, startAllInOne } from './all-in-one.js';
+import { startDemoCamera } from './demo-camera.js';
+import { registerCamera, registerDevices } from './demo-site.js';
+import { startFlapper } from './flapper.js';
+import { exitOnStartError, stopOnSignal } from './lifecycle.js';
+import { type SimulatedDevice, startSimulatedSite } from './sim/index.js';
+
+function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min)
+    throw new StartError(`${name}: "${raw}" must be a whole number of seconds, at least ${min}`);
+  return n;
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+let devices: SimulatedDevice[] = [];
+try {
+  const env = process.env;
+  const flapS = seconds(env, 'OUTPOST_DEMO_FLAP_S', 180, 10);
+  const downS = seconds(env, 'OUTPOST_DEMO_DOWN_S', Math.min(75, Math.floor(flapS / 2)), 5);
+  const pollS = seconds(env, 'OUTPOST_DEMO_POLL_S', 15, 5);
+  // The simulated devices first: their ports and communities are registered through the API.
+  devices = await startSimulatedSite();
+  const running = await startAllInOne({ say });
+  const ids = await registerDevices(running.api, running.siteId, devices, pollS);
+  say(
+    `demo: ${devices.length} simulated devices in site ${running.siteId}: ${devices.map((d) => `${d.name} (udp/${d.port})`).join(', ')}`,
+  );
+  const camera = await startDemoCamera();
+  if ('url' in camera) {
+    const id = await registerCamera(running.api, running.siteId, 'demo-entrance-cam', camera.url);
+    say(`demo: simulated camera ${id} at ${camera.url}`);
+  } else {
+    say(`demo: no simulated camera: ${camera.reason}`);
+  }
+  const victim = devices.find((d) => d.kind === 'access_point') ?? devices[0]!;
+  const flapper = startFlapper(victim, { everyS: flapS, downS, say });
+  say(
+    `demo: ${victim.name} (device ${ids[devices.indexOf(victim)]}) goes down every ${flapS} s for ${downS} s (OUTPOST_DEMO_FLAP_S, OUTPOST_DEMO_DOWN_S).`,
+  );
+  stopOnSignal(async () => {
+    await flapper.stop();
+    await running.close({ signalled: true });
+    if ('server' in camera) await camera.server.stop();
+    await Promise.all(devices.map((d) => d.stop()));
+  });
+} catch (err) {
+  await Promise.all(devices.map((d) => d.stop().catch(() => {})));
+  exitOnStartError(err, 'npm run demo');
+}
