@@ -217,9 +217,17 @@ describe('cameras through the hub: status, snapshots, live view', { skip, timeou
       'live ffmpeg gone',
     );
     assert.ok(Date.now() - gone < 10_000);
+    const audit = hub.hub.ctx.db
+      .prepare(
+        "SELECT username, target_id, outcome FROM audit_log WHERE action = 'GET /api/v1/cameras/{id}/live'",
+      )
+      .all();
+    assert.deepEqual(audit, [{ username: 'admin', target_id: String(cameraId), outcome: 'success' }]);
     // The one-time push token is for the agent only.
     const jobs = await hub.api('GET', '/api/v1/jobs?per_page=100');
-    const liveJobs = (jobs.body.items as { type: string; args: { push_url?: string } }[]).filter((j) => j.type === 'live-start');
+    const liveJobs = (jobs.body.items as { type: string; args: { push_url?: string } }[]).filter(
+      (j) => j.type === 'live-start',
+    );
     assert.ok(liveJobs.length >= 1);
     for (const j of liveJobs) assert.equal(j.args.push_url, '<secret>');
   });

@@ -5,6 +5,7 @@ import { tokenService } from '../api/app.js';
 import type { HubContext } from '../context.js';
 import { linkOf } from '../link/registry.js';
 import type { Service } from '../services/index.js';
+import { recordAudit } from '../store/audit.js';
 import { getUser } from '../store/users.js';
 import { type LiveFormat, LiveRelay, type SessionStart } from './live-relay.js';
 
@@ -33,7 +34,11 @@ function refuse(socket: Duplex, status: number, code: string, message: string): 
 }
 
 /** The viewer's user from `Authorization: Bearer` or `?access_token=` (browsers cannot set WebSocket headers). */
-async function viewerUser(ctx: HubContext, req: IncomingMessage, url: URL): Promise<{ id: number } | string> {
+async function viewerUser(
+  ctx: HubContext,
+  req: IncomingMessage,
+  url: URL,
+): Promise<{ id: number; username: string } | string> {
   const header = req.headers.authorization;
   const token =
     (header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined) ??
@@ -50,7 +55,7 @@ async function viewerUser(ctx: HubContext, req: IncomingMessage, url: URL): Prom
   if (!row || row.disabled) return 'user no longer active';
   if (claims.issuedAt < Math.floor(row.password_changed_at / 1000)) return 'token predates a password change';
   // Every role (viewer, operator, admin) may watch.
-  return { id: row.id };
+  return { id: row.id, username: row.username };
 }
 
 /** Format for a camera: fMP4 for H.264 (browsers play it), MJPEG otherwise; `?format=` overrides. */
@@ -177,6 +182,19 @@ export const cameraLiveService: Service = {
         const r = relay.join(ws, { cameraId, siteId: camera.site_id, format, userId: user.id, pushBase });
         if (!r.ok) ws.close(1013, r.message.slice(0, 120));
         else log.info({ camera_id: cameraId, user: user.id, session: r.sessionId }, 'live viewer joined');
+        // Who watched which camera, like any other action in the audit log.
+        recordAudit(ctx.db, {
+          ts: ctx.clock(),
+          user_id: user.id,
+          username: user.username,
+          action: 'GET /api/v1/cameras/{id}/live',
+          target_type: 'camera',
+          target_id: String(cameraId),
+          client_ip: req.socket.remoteAddress ?? null,
+          outcome: r.ok ? 'success' : 'failure',
+          status: r.ok ? 101 : 429,
+          details: { format, ...(r.ok ? { session_id: r.sessionId } : {}) },
+        });
       });
     }
 
