@@ -10,6 +10,7 @@ import {
   decode,
   encode,
   HUB_FILTERS,
+  type ResultMessage,
   type StatusMessage,
   topics,
 } from '@outpost/protocol';
@@ -24,6 +25,7 @@ const RUNNER = path.join(ROOT, 'test/support/agent-runner.ts');
 class TestHub {
   readonly batches = new Map<number, BatchMessage>();
   readonly statuses: StatusMessage[] = [];
+  readonly results: ResultMessage[] = [];
   duplicates = 0;
   conflicts = 0;
   private client: MqttClient | null = null;
@@ -39,11 +41,14 @@ class TestHub {
       reconnectPeriod: 200,
     });
     this.client = client;
-    client.on('connect', () => client.subscribe([HUB_FILTERS.batch, HUB_FILTERS.status], { qos: 1 }));
+    client.on('connect', () =>
+      client.subscribe([HUB_FILTERS.batch, HUB_FILTERS.status, HUB_FILTERS.result], { qos: 1 }),
+    );
     client.on('message', (topic, payload) => {
       const r = decode(topic, payload);
       if (!r.ok) throw new Error(`hub got an invalid message: ${r.error.message}`);
       if (r.kind === 'status') this.statuses.push(r.message);
+      if (r.kind === 'result') this.results.push(r.message);
       if (r.kind !== 'batch') return;
       const prev = this.batches.get(r.message.seq);
       if (prev) {
@@ -61,6 +66,12 @@ class TestHub {
     let n = 0;
     while (this.batches.has(n + 1)) n++;
     return n;
+  }
+
+  command(id: string, type: string, args: Record<string, unknown>): void {
+    const out = encode('command', { v: 1, id, type, args, issued_at: Date.now(), timeout_s: 30 });
+    if (!out.ok) throw new Error(out.error.message);
+    this.client?.publish(topics.command(this.agentId), Buffer.from(out.bytes), { qos: 1 });
   }
 
   publishConfig(config: ConfigInput): void {
@@ -347,6 +358,93 @@ describe('agent store-and-forward against a real broker', { skip: needPeers('mos
     } finally {
       await stopRunner(runner, 'SIGKILL');
       await hub.stop();
+    }
+  });
+
+  it('polls with the persisted config while the broker is down, then applies newer configs only, and runs commands', async () => {
+    const { dir, agentId } = makeDataDir(broker.url, 2);
+    dirs.push(dir);
+    await broker.stop(true);
+    const runner = startRunner(dir, 'cfg', { RUNNER_SAMPLES: '5' });
+    const hub = new TestHub(broker.url, agentId);
+    const configVersion = () =>
+      JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).version as number;
+    const config = (version: number, devices: number): ConfigInput => ({
+      v: 1,
+      version,
+      issued_at: Date.now(),
+      site_id: 1,
+      devices: Array.from({ length: devices }, (_, i) => ({
+        id: i + 1,
+        name: `sim-${i + 1}`,
+        ip_address: '192.0.2.1',
+        snmp: { version: '2c' as const, community: 'public' },
+        poll_interval_s: 5,
+      })),
+      intervals: { heartbeat_s: 5, batch_max_delay_ms: 200 },
+    });
+    try {
+      // Edge autonomy: no broker, yet both devices of the persisted config are polled into the outbox.
+      await waitFor('polls without a hub', () => {
+        const st = readState(dir) as { devices: { last?: unknown }[]; outbox: { rows: number } } | null;
+        return !!st && st.devices.length === 2 && st.devices.every((d) => d.last) && st.outbox.rows > 0;
+      });
+      await broker.start();
+      await hub.start();
+      hub.publishConfig(config(2, 3));
+      await waitFor('config 2 applied and persisted', () => configVersion() === 2);
+      await waitFor('samples of the new device', () =>
+        [...hub.samples().keys()].some((k) => k.startsWith('cfg/3/')),
+      );
+      hub.publishConfig(config(1, 1));
+      hub.publishConfig(config(3, 3));
+      await waitFor('config 3 applied', () => configVersion() === 3);
+      const applied = hub
+        .events('lifecycle')
+        .filter((e) => (e as { phase?: string }).phase === 'config_applied');
+      await waitFor(
+        'config_applied events',
+        () =>
+          hub.events('lifecycle').filter((e) => (e as { phase?: string }).phase === 'config_applied')
+            .length >= 2,
+      );
+      const versions = hub
+        .events('lifecycle')
+        .filter((e) => (e as { phase?: string }).phase === 'config_applied')
+        .map((e) => (e as { config_version?: number }).config_version);
+      assert.deepEqual(
+        versions,
+        [2, 3],
+        `an older config must be ignored (applied before: ${applied.length})`,
+      );
+      await waitFor('a heartbeat with config_version 3', () =>
+        hub.statuses.some((s) => s.config_version === 3),
+      );
+
+      hub.command('job-poll', 'poll-now', { device_id: 2 });
+      hub.command('job-bad', 'format-disk', {});
+      hub.command('job-missing', 'poll-now', { device_id: 99 });
+      const final = (id: string) =>
+        hub.results.find((r) => r.id === id && !['accepted', 'running'].includes(r.state));
+      await waitFor(
+        'command results',
+        () => !!(final('job-poll') && final('job-bad') && final('job-missing')),
+      );
+      assert.equal(final('job-poll')?.state, 'succeeded');
+      assert.equal((final('job-poll')?.result as { status?: string } | undefined)?.status, 'online');
+      assert.equal(final('job-bad')?.state, 'failed');
+      assert.match(final('job-bad')?.error ?? '', /unsupported command type "format-disk"/);
+      assert.equal(final('job-missing')?.state, 'failed');
+      assert.equal(hub.results.filter((r) => r.id === 'job-poll')[0]?.state, 'accepted');
+      assert.equal(await stopRunner(runner), 0);
+      assert.ok(
+        hub.statuses.some((s) => s.state === 'offline' && s.reason === 'shutdown'),
+        'a clean stop says so',
+      );
+    } finally {
+      await stopRunner(runner, 'SIGKILL');
+      await hub.stop();
+      await broker.start().catch(() => {});
     }
   });
 });
