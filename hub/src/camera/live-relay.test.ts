@@ -122,6 +122,17 @@ describe('live relay', () => {
     assert.equal(stopped.length, 1);
   });
 
+  it('tells viewers why the agent ended the stream', () => {
+    const { relay, started, stopped } = setup();
+    const v = new FakeSocket();
+    relay.join(ws(v), VIEW);
+    const push = new FakeSocket();
+    relay.attachPush(started[0]!.sessionId, started[0]!.token, ws(push));
+    push.emit('close', 1000, Buffer.from('ffmpeg exit 1: 404 Not Found'));
+    assert.equal(v.closed?.reason, 'ffmpeg exit 1: 404 Not Found');
+    assert.equal(stopped.length, 1);
+  });
+
   it('passes MJPEG frames through as they come', () => {
     const { relay, started } = setup();
     const v = new FakeSocket();

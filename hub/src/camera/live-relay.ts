@@ -193,7 +193,10 @@ export class LiveRelay {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary) this.onData(s, data);
     });
-    ws.on('close', () => this.end(s, CLOSE.normal, 'the camera stream ended'));
+    // The agent says why it stopped (camera gone, ffmpeg failed): viewers get that reason.
+    ws.on('close', (_code: number, reason: Buffer) =>
+      this.end(s, CLOSE.normal, reason.toString() || 'the camera stream ended'),
+    );
     ws.on('error', () => this.end(s, CLOSE.error, 'the camera stream failed'));
     return true;
   }
