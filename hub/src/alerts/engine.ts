@@ -51,7 +51,12 @@ interface RunningRule extends LoadedRule {
   fingerprint: string;
   metrics: ReadonlySet<string> | 'batch';
   partitions: Map<string, RuleState>;
+  /** Partitions whose state has something a clock tick can change (pending, firing, watched for silence). */
+  tickable: Set<string>;
 }
+
+const needsTick = (state: RuleState) =>
+  Object.values(state).some((t) => t.firing || t.since !== undefined || t.data?.seen_at !== undefined);
 
 export interface EngineOptions {
   db: Db;
@@ -154,7 +159,7 @@ export class AlertEngine {
     const now = this.o.clock();
     this.reloadIfChanged(false);
     for (const rule of this.rules) {
-      for (const partition of [...rule.partitions.keys()])
+      for (const partition of [...rule.tickable])
         this.evaluate(rule, partition, { kind: 'tick', ts: now }, now);
     }
     const cfg = { windowMs: this.o.settings.flapWindowMs, threshold: this.o.settings.flapThreshold };
@@ -169,9 +174,9 @@ export class AlertEngine {
     const kind = RULE_KINDS.get(rule.kind)!;
     let actions: RuleAction[];
     try {
-      const r = kind.evaluate(rule.partitions.get(partition) ?? {}, input, now, rule);
-      if (Object.keys(r.state).length === 0) rule.partitions.delete(partition);
-      else rule.partitions.set(partition, r.state);
+      const before = rule.partitions.get(partition);
+      const r = kind.evaluate(before ?? {}, input, now, rule);
+      if (r.state !== before) this.setPartition(rule, partition, r.state);
       actions = r.actions;
     } catch (err) {
       this.o.logger.error({ err, rule: rule.key, input: input.kind }, 'alert rule failed');
@@ -184,6 +189,13 @@ export class AlertEngine {
         this.o.logger.error({ err, rule: rule.key, action: action.type }, 'alert action failed');
       }
     }
+  }
+
+  private setPartition(rule: RunningRule, partition: string, state: RuleState): void {
+    if (Object.keys(state).length === 0) rule.partitions.delete(partition);
+    else rule.partitions.set(partition, state);
+    if (needsTick(state)) rule.tickable.add(partition);
+    else rule.tickable.delete(partition);
   }
 
   private apply(rule: RunningRule, a: RuleAction, now: number): void {
@@ -246,7 +258,10 @@ export class AlertEngine {
         this.changed('resolved', this.store.resolve(a.id, now, JSON.parse(a.transitions), false, true));
       }
     }
-    for (const r of this.rules) r.partitions.delete(partition);
+    for (const r of this.rules) {
+      r.partitions.delete(partition);
+      r.tickable.delete(partition);
+    }
   }
 
   /** Reloads rules and windows when the API changed them; keeps the state of rules that did not change. */
@@ -271,6 +286,7 @@ export class AlertEngine {
         fingerprint,
         metrics: metrics === 'batch' ? 'batch' : new Set(metrics),
         partitions: kept && kept.fingerprint === fingerprint ? kept.partitions : new Map(),
+        tickable: kept && kept.fingerprint === fingerprint ? kept.tickable : new Set<string>(),
       };
     });
     const active = new Map(this.rules.map((r) => [r.key, r]));
@@ -293,9 +309,9 @@ export class AlertEngine {
         site_id: a.site_id ?? undefined,
         agent_id: a.agent_id ?? undefined,
       };
-      rule.partitions.set(partition, {
+      this.setPartition(rule, partition, {
         ...state,
-        [a.target_key!]: { ...state[a.target_key!], firing: true, target, title: a.title },
+        [a.target_key!]: { ...state[a.target_key!], firing: true, target, title: a.title, last: a.last_seen },
       });
     }
   }

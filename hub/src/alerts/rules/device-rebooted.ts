@@ -46,7 +46,8 @@ export const deviceRebooted: RuleKind<z.infer<typeof Params>> = {
       let next = state;
       const actions: RuleAction[] = [];
       for (const [key, t] of Object.entries(state)) {
-        const at = Number(t.data?.reboot_at ?? Number.NaN);
+        // After a restart the restored alert only knows when it was last seen.
+        const at = Number(t.data?.reboot_at ?? t.last ?? Number.NaN);
         if (t.firing && now - at >= rule.params.resolve_after_s * 1000) {
           next = setTarget(next, key, { ...t, firing: false });
           actions.push({ type: 'clear', key, ts: now, quiet: true });

@@ -53,7 +53,10 @@ export const interfaceDown: RuleKind<z.infer<typeof Params>> = {
       target: { key, device_id: s.device_id, site_id: input.site_id, agent_id: input.agent_id },
       data: {},
     };
-    const data = { ...cur.data, [s.metric === p.oper_metric ? 'oper' : 'admin']: s.value };
+    const field = s.metric === p.oper_metric ? 'oper' : 'admin';
+    // The common case, a steady interface reported again: nothing changes, no copy.
+    if (state[key] && cur.since === undefined && cur.data?.[field] === s.value) return { state, actions: [] };
+    const data = { ...cur.data, [field]: s.value };
     const name = s.labels?.if_name ?? `ifIndex ${ifIndex}`;
     const admin = data.admin === undefined ? UP : Number(data.admin); // unknown admin status: assume up
     const oper = data.oper === undefined ? undefined : Number(data.oper);
