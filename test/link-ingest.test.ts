@@ -351,6 +351,35 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
     }
   });
 
+  it('marks an agent offline after 2.5 heartbeats without status or batch', async () => {
+    const a = await agentOf(t, await t.enroll(site));
+    const changes: HubEventMap['agent.status'][] = [];
+    const off = t.hub.ctx.events.on('agent.status', (e) => {
+      if (e.agent_id === a.id) changes.push(e);
+    });
+    try {
+      await a.online();
+      await until(() => t.link.presence.isOnline(a.id));
+      t.link.presence.sweep(Date.now() + 2 * 30_000); // within 2.5 heartbeats: still online
+      assert.equal(t.link.presence.isOnline(a.id), true);
+      t.link.presence.sweep(Date.now() + 3 * 30_000);
+      assert.equal(t.link.presence.isOnline(a.id), false);
+      assert.deepEqual(
+        changes.map((c) => [c.state, c.reason]),
+        [
+          ['online', undefined],
+          ['offline', 'heartbeat'],
+        ],
+      );
+      const row = (await t.api('GET', `/api/v1/agents/${a.id}`)).body;
+      assert.equal(row.status, 'offline');
+      assert.equal(row.status_reason, 'heartbeat');
+    } finally {
+      off();
+      a.client.end(true);
+    }
+  });
+
   it('streams status and job changes as server-sent events, with ?access_token=', async () => {
     const ac = new AbortController();
     const res = await fetch(`${t.hub.url}/api/v1/events?access_token=${t.adminToken}`, { signal: ac.signal });
