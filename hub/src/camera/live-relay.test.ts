@@ -16,7 +16,7 @@ class FakeSocket extends EventEmitter {
   close(code: number, reason: string) {
     if (this.closed) return;
     this.closed = { code, reason };
-    this.emit('close');
+    this.emit('close', code, Buffer.from(reason));
   }
   boxes(): string[] {
     return this.sent.filter((d): d is Buffer => Buffer.isBuffer(d)).map((b) => b.toString('latin1', 4, 8));
