@@ -1,7 +1,8 @@
 // `npm run bench:agent`: the agent's SNMP poller against many devices simulated by snmpsim (Debian's Cisco 3750
 // recording, one community per device), compared with Net-SNMP's snmpbulkwalk on the same data.
 // Prints figures; asserts nothing. Knobs: BENCH_DEVICES, BENCH_PROCESSES, BENCH_ROUNDS, BENCH_IN_FLIGHT,
-// BENCH_WARMUP, BENCH_REPETITIONS, BENCH_REF_DEVICES.
+// BENCH_WARMUP, BENCH_REPETITIONS, BENCH_REF_DEVICES, BENCH_SPREAD_S (e.g. BENCH_DEVICES=1000
+// BENCH_SPREAD_S=60 BENCH_WARMUP=1 BENCH_ROUNDS=1 measures 1,000 devices at a 60 s interval for real).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,8 @@ const WARMUP = env('BENCH_WARMUP', 4);
 const IN_FLIGHT = env('BENCH_IN_FLIGHT', 32);
 const REPETITIONS = env('BENCH_REPETITIONS', 50);
 const REF_DEVICES = env('BENCH_REF_DEVICES', 4);
+/** Spread each round's polls over this many seconds, as the agent's scheduler does (0: all at once). */
+const SPREAD_S = env('BENCH_SPREAD_S', 0);
 const TARGET_DEVICES = 1000;
 const TARGET_INTERVAL_S = 60;
 
@@ -127,7 +130,7 @@ async function main() {
   );
   console.log(
     `setup: ${DEVICES} simulated devices (Cisco 3750 recording) on ${PROCESSES} snmpsimd processes, ` +
-      `${WARMUP} warm-up + ${ROUNDS} measured rounds, ${IN_FLIGHT} requests in flight, max-repetitions ${REPETITIONS}`,
+      `${WARMUP} warm-up + ${ROUNDS} measured rounds${SPREAD_S ? ` spread over ${SPREAD_S} s each` : ''}, ${IN_FLIGHT} requests in flight, max-repetitions ${REPETITIONS}`,
   );
   const sim = await startSnmpsim({ devices: DEVICES, processes: PROCESSES });
   try {
@@ -147,7 +150,12 @@ async function main() {
       profiles: [],
     }));
     const round = async () => {
-      const results = await Promise.all(devices.map((d) => poller.poll(d)));
+      const step = (SPREAD_S * 1000) / devices.length;
+      const results = await Promise.all(
+        devices.map((d, i) =>
+          step > 0 ? new Promise((r) => setTimeout(r, i * step)).then(() => poller.poll(d)) : poller.poll(d),
+        ),
+      );
       let samples = 0;
       let online = 0;
       let errors = 0;

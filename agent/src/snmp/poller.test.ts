@@ -226,6 +226,38 @@ describe('SNMP poller', () => {
     assert.equal(events.length, 1);
   });
 
+  it('runs at most maxConcurrentPolls device polls at once; the others wait before sending anything', async () => {
+    const fake = createFakeTransport({ '10.0.0.5': { varbinds: cisco() } });
+    let running = 0;
+    let peak = 0;
+    const slow = {
+      ...fake,
+      async get(t: Parameters<typeof fake.get>[0], oids: string[]) {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        return fake.get(t, oids);
+      },
+    };
+    const poller = createSnmpPoller({
+      maxInFlight: 8,
+      maxConcurrentPolls: 2,
+      transport: slow,
+      clock: clock(),
+    });
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((id) => poller.poll(device({ id, profiles: ['system'] }))),
+    );
+    assert.equal(results.length, 5);
+    for (const r of results)
+      assert.equal(
+        state(r.events)?.type === 'device_state' && (state(r.events) as { status: string }).status,
+        'online',
+      );
+    assert.equal(peak, 2);
+  });
+
   it('never throws, even when a profile has a bug', async () => {
     const broken = {
       name: 'broken',

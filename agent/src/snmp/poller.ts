@@ -1,6 +1,7 @@
 import type { DeviceConfig, KnownEvent, Sample } from '@outpost/protocol';
 import { SnmpError, toSnmpError } from './errors.js';
 import { formatValue } from './format.js';
+import { createLimiter } from './limiter.js';
 import { createNetSnmpTransport } from './net-snmp-transport.js';
 import { PROFILES, type Profile, type ProfileInput, selectProfiles, system } from './profiles/index.js';
 import type { SnmpTarget, SnmpTransport, SnmpVarbind } from './types.js';
@@ -20,6 +21,11 @@ export interface SnmpPollerOptions {
   profiles?: ReadonlyMap<string, Profile>;
   /** Starting GETBULK max-repetitions per device (halved on tooBig). */
   maxRepetitions?: number;
+  /**
+   * Device polls running at once (default: maxInFlight). Polls beyond it wait before sending anything, so a
+   * backlog (slow or dead devices) costs a queued call, not a poll's worth of buffered varbinds.
+   */
+  maxConcurrentPolls?: number;
 }
 
 export interface PollResult {
@@ -87,6 +93,7 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
         log.warn({ device_id: Number(id), err: String(err) }, 'snmp session error'),
     });
   const states = new Map<number, DeviceState>();
+  const polls = createLimiter(options.maxConcurrentPolls ?? options.maxInFlight);
 
   function stateOf(device: DeviceConfig): DeviceState {
     const fingerprint = JSON.stringify([device.ip_address, device.port, device.snmp]);
@@ -145,7 +152,7 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
     return { scalars, walks };
   }
 
-  async function poll(device: DeviceConfig): Promise<PollResult> {
+  async function pollNow(device: DeviceConfig): Promise<PollResult> {
     const samples: Sample[] = [];
     const events: KnownEvent[] = [];
     const label = deviceLabel(device);
@@ -226,7 +233,7 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
   }
 
   return {
-    poll,
+    poll: (device) => polls.run(() => pollNow(device)),
     async walk(device, oid, onRow, opts = {}) {
       const target = targetOf(device);
       let rows = 0;
