@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encode, topics } from '@outpost/protocol';
 import { EXAMPLES } from '@outpost/protocol/testing';
@@ -155,6 +157,27 @@ describe('hub <-> agent link: broker, enrollment and access', () => {
     assert.equal(unknown.status, 401);
     assert.equal((await t.api('GET', '/api/v1/agents')).body.items.length, before);
     assert.doesNotMatch(JSON.stringify((await t.api('GET', '/api/v1/agents')).body), /secret/);
+  });
+
+  it('creates a token with `outpost-hub token create` that enrolls an agent once', async () => {
+    const bin = join(import.meta.dirname, '..', 'hub', 'bin', 'outpost-hub.js');
+    // Asynchronous: the hub under test runs in this process and must keep serving meanwhile.
+    const run = (args: string[]) =>
+      new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [bin, ...args], (err, stdout, stderr) =>
+          resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const r = await run(['token', 'create', '--site', 'cli-site', '--ttl', '1h', '--data', t.dir]);
+    assert.equal(r.status, 0, r.stderr);
+    const token = r.stdout.split('\n')[0] as string;
+    assert.match(r.stdout, new RegExp(`outpost-agent enroll --hub \\S+ --token ${token}`));
+    assert.match(r.stderr, /created site "cli-site"/);
+    const e = await t.api('POST', '/api/v1/agents/enroll', { token, hostname: 'cli-pi', version: '1' });
+    assert.equal(e.status, 201);
+    const bad = await run(['token', 'create', '--site', 'x', '--ttl', 'soon', '--data', t.dir]);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /invalid duration "soon"/);
   });
 
   it('creates enrollment tokens through the API (operator) with the agent command', async () => {
