@@ -194,8 +194,8 @@ export class LiveRelay {
       if (isBinary) this.onData(s, data);
     });
     // The agent says why it stopped (camera gone, ffmpeg failed): viewers get that reason.
-    ws.on('close', (_code: number, reason: Buffer) =>
-      this.end(s, CLOSE.normal, reason.toString() || 'the camera stream ended'),
+    ws.on('close', (_code: number, reason?: Buffer) =>
+      this.end(s, CLOSE.normal, reason?.toString() || 'the camera stream ended'),
     );
     ws.on('error', () => this.end(s, CLOSE.error, 'the camera stream failed'));
     return true;
