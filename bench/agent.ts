@@ -133,6 +133,11 @@ async function main() {
       `${WARMUP} warm-up + ${ROUNDS} measured rounds${SPREAD_S ? ` spread over ${SPREAD_S} s each` : ''}, ${IN_FLIGHT} requests in flight, max-repetitions ${REPETITIONS}`,
   );
   const sim = await startSnmpsim({ devices: DEVICES, processes: PROCESSES });
+  // Interrupted: stop the simulators too (a signal skips `finally`).
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      sim.stop().finally(() => process.exit(130));
+    });
   try {
     const transport = counting(
       createNetSnmpTransport({ maxInFlight: IN_FLIGHT, maxRepetitions: REPETITIONS }),
