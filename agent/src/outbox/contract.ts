@@ -151,6 +151,31 @@ export function runOutboxContract(name: string, factory: OutboxFactory): void {
       box.close();
     });
 
+    it('keeps its counters exact through appends, evictions, claims and acks', () => {
+      const one = Buffer.byteLength(JSON.stringify(sample(100)));
+      const box = factory.create(one * 30);
+      let stored = 0;
+      for (let n = 100; n < 160; n++) {
+        box.append([sample(n)], [event(n)], T0 + n);
+        if (n % 7 === 0) box.claimBatch({ ...WIDE, maxSamples: 3 }, T0);
+        if (n % 11 === 0) box.ack(box.stats().lastSeq - 1);
+      }
+      const s = box.stats();
+      for (const b of box.unacked()) stored += b.samples.length + b.events.length;
+      let rest = 0;
+      for (;;) {
+        const b = box.claimBatch(WIDE, T0);
+        if (!b) break;
+        rest += b.samples.length + b.events.length;
+      }
+      assert.equal(stored + rest, s.rows);
+      assert.equal(s.unbatchedRows, rest);
+      assert.equal(box.stats().unbatchedRows, 0);
+      box.ack(box.stats().lastSeq);
+      assert.deepEqual([box.stats().rows, box.stats().bytes, box.stats().unackedBatches], [0, 0, 0]);
+      box.close();
+    });
+
     if (factory.reopen) {
       const reopen = factory.reopen;
       it('keeps rows, numbered batches, seq and drop count across a restart', () => {

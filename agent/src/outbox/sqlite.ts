@@ -43,7 +43,11 @@ const EVICT_CHUNK = 512;
 export class SqliteOutbox implements Outbox {
   private readonly db: Database.Database;
   private readonly maxBytes: number;
-  private bytes: number;
+  // Counters kept in memory (the outbox has one owner) so that stats() costs nothing on a large backlog.
+  private bytes = 0;
+  private rows = 0;
+  private unbatched = 0;
+  private batches = 0;
   private readonly q;
 
   constructor(options: SqliteOutboxOptions) {
@@ -99,7 +103,26 @@ export class SqliteOutbox implements Outbox {
       ),
       batchCount: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM batches'),
     };
-    this.bytes = this.q.counts.get()?.bytes ?? 0;
+    this.recount();
+  }
+
+  /** Reads the counters from the database (at open, and after a failed transaction rolled back). */
+  private recount(): void {
+    const c = this.q.counts.get();
+    this.rows = c?.rows ?? 0;
+    this.unbatched = c?.unbatched ?? 0;
+    this.bytes = c?.bytes ?? 0;
+    this.batches = this.q.batchCount.get()?.n ?? 0;
+  }
+
+  /** Runs `fn` in a transaction; if it fails, the database rolled back, so the counters are read again. */
+  private tx<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn)();
+    } catch (err) {
+      this.recount();
+      throw err;
+    }
   }
 
   private getMeta(key: string): number {
@@ -108,13 +131,12 @@ export class SqliteOutbox implements Outbox {
 
   append(samples: readonly Sample[], events: readonly AgentEvent[], now: number): AppendResult {
     if (samples.length === 0 && events.length === 0) return { appended: 0, evicted: 0 };
-    const run = this.db.transaction(() => {
+    return this.tx(() => {
       for (const s of samples) this.insert('s', s.ts, s);
       for (const e of events) this.insert('e', e.ts, e);
       const evicted = this.bytes > this.maxBytes ? this.evict(now) : 0;
       return { appended: samples.length + events.length, evicted };
     });
-    return run();
   }
 
   private insert(kind: Kind, ts: number, value: unknown): void {
@@ -122,6 +144,8 @@ export class SqliteOutbox implements Outbox {
     const bytes = Buffer.byteLength(body);
     this.q.insert.run(kind, ts, bytes, body);
     this.bytes += bytes;
+    this.rows++;
+    this.unbatched++;
   }
 
   /** Deletes the oldest unbatched rows until under the bound; records them in one pending buffer_drop event. */
@@ -147,6 +171,8 @@ export class SqliteOutbox implements Outbox {
     if (count === 0) return 0;
     this.q.evictUpTo.run(lastId);
     this.bytes -= freed;
+    this.rows -= count;
+    this.unbatched -= count;
     const total = this.getMeta('total_dropped') + count;
     this.q.setMeta.run(total, 'total_dropped');
     const pending = this.q.pendingDrop.get();
@@ -179,7 +205,7 @@ export class SqliteOutbox implements Outbox {
   }
 
   claimBatch(limits: BatchLimits, now: number): OutboxBatch | null {
-    const run = this.db.transaction((): OutboxBatch | null => {
+    return this.tx((): OutboxBatch | null => {
       const rows = this.q.unbatched.all(limits.maxSamples + limits.maxEvents);
       let samples = 0;
       let events = 0;
@@ -196,12 +222,12 @@ export class SqliteOutbox implements Outbox {
       }
       if (lastId < 0) return null;
       const seq = this.getMeta('last_seq') + 1;
-      this.q.number.run(seq, lastId);
+      this.unbatched -= this.q.number.run(seq, lastId).changes;
       this.q.insertBatch.run(seq, now);
+      this.batches++;
       this.q.setMeta.run(seq, 'last_seq');
       return this.readBatch(seq, now);
     });
-    return run();
   }
 
   private readBatch(seq: number, sentAt: number): OutboxBatch {
@@ -220,25 +246,24 @@ export class SqliteOutbox implements Outbox {
 
   ack(upTo: number): number {
     if (!Number.isSafeInteger(upTo) || upTo < 1) return 0;
-    const run = this.db.transaction(() => {
+    return this.tx(() => {
       const bound = Math.min(upTo, this.getMeta('last_seq'));
       const { n, b } = this.q.ackRows.get(bound) ?? { n: 0, b: 0 };
       this.q.deleteRows.run(bound);
-      this.q.deleteBatches.run(bound);
+      this.batches -= this.q.deleteBatches.run(bound).changes;
       this.bytes -= b ?? 0;
+      this.rows -= n;
       if (bound > this.getMeta('acked_up_to')) this.q.setMeta.run(bound, 'acked_up_to');
       return n;
     });
-    return run();
   }
 
   stats(): OutboxStats {
-    const c = this.q.counts.get();
     return {
-      rows: c?.rows ?? 0,
-      bytes: c?.bytes ?? 0,
-      unbatchedRows: c?.unbatched ?? 0,
-      unackedBatches: this.q.batchCount.get()?.n ?? 0,
+      rows: this.rows,
+      bytes: this.bytes,
+      unbatchedRows: this.unbatched,
+      unackedBatches: this.batches,
       lastSeq: this.getMeta('last_seq'),
       ackedUpTo: this.getMeta('acked_up_to'),
       totalDropped: this.getMeta('total_dropped'),

@@ -214,8 +214,13 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
           );
           return;
         }
-        writePersistedConfig(dir, next);
         apply(next, 'hub');
+        try {
+          writePersistedConfig(dir, next);
+        } catch (err) {
+          // Polling goes on with the new config; only a restart without the hub would fall back to the old one.
+          log.error({ err, config_version: next.version }, 'persisting the config failed');
+        }
         lifecycle('config_applied');
         link.publishOnline().catch((err: unknown) => log.warn({ err }, 'publishing status failed'));
       },
