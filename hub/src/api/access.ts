@@ -147,6 +147,8 @@ export interface RegisteredRoute {
   method: string;
   path: string;
   access: Access | undefined;
+  /** Left out of the OpenAPI document (static assets). */
+  hidden?: boolean;
 }
 
 /** Every route registered through defineRoute/registerRaw, with its access rule (for tests and docs). */
@@ -157,6 +159,45 @@ export function listRoutes(app: ApiApp): RegisteredRoute[] {
     const r = def.route as { method: string; path: string; 'x-access'?: Access };
     out.push({ method: r.method.toUpperCase(), path: r.path, access: r['x-access'] });
   }
-  for (const r of hiddenRoutes.get(app) ?? []) out.push({ ...r });
+  for (const r of hiddenRoutes.get(app) ?? []) out.push({ ...r, hidden: true });
   return out;
+}
+
+/**
+ * The only routes anonymous callers may use. A new public route must be added here on purpose (and is then
+ * checked by the access test); anything else public fails the suite.
+ */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/refresh',
+  'GET /api/v1/health',
+  'GET /api/openapi.json',
+  'GET /api/docs',
+  'GET /api/docs/init.js',
+  'GET /api/docs/{asset}',
+  // Authenticated by the single-use enrollment token in the body.
+  'POST /api/v1/agents/enroll',
+  // The dashboard's cookie-based login, refresh and logout.
+  'POST /api/v1/auth/web/login',
+  'POST /api/v1/auth/web/refresh',
+  'POST /api/v1/auth/web/logout',
+]);
+
+/** Whether a public route is acceptable: listed above, or a dashboard page/asset outside the API. */
+export function mayBePublic(method: string, path: string): boolean {
+  if (PUBLIC_ROUTES.has(`${method} ${path}`)) return true;
+  return method === 'GET' && !path.startsWith('/api/') && path !== '/metrics';
+}
+
+/** Routes hono knows that were not declared with an access rule (registered with plain app.get() etc.). */
+export function routesWithoutAccess(app: ApiApp): string[] {
+  const declared = new Set(
+    listRoutes(app)
+      .filter((r) => r.access !== undefined && r.access in ACCESS_RANK)
+      .map((r) => `${r.method} ${r.path.replaceAll(/\{([^}]+)\}/g, ':$1')}`),
+  );
+  return app.routes
+    .filter((r) => r.method !== 'ALL')
+    .map((r) => `${r.method} ${r.path}`)
+    .filter((key, i, all) => all.indexOf(key) === i && !declared.has(key));
 }

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ACCESS_RANK, allows, listRoutes, mayBePublic, routesWithoutAccess } from './access.js';
+import { createApp } from './app.js';
+import { ROUTE_MODULES } from './routes/index.js';
+import { createTestHub, type TestHub } from './testing.js';
+import type { Role } from './types.js';
+
+const ROLES: Role[] = ['viewer', 'operator', 'admin'];
+
+/** A concrete URL for a route: every path parameter becomes an id that does not exist. */
+function concrete(path: string): string {
+  return path.replaceAll(/\{([^}]+)\}/g, (_m, name: string) =>
+    name === 'asset' ? 'swagger-ui.css' : '999999',
+  );
+}
+
+describe('route access rules', () => {
+  let hub: TestHub;
+  before(async () => {
+    hub = await createTestHub();
+  });
+  after(() => hub.close());
+
+  it('declares an access rule for every route hono serves', () => {
+    assert.deepEqual(routesWithoutAccess(hub.app), []);
+    assert.ok(listRoutes(hub.app).length >= 40, `only ${listRoutes(hub.app).length} routes registered`);
+  });
+
+  it('notices a route registered without an access rule', () => {
+    const app = createApp(hub.ctx, [
+      ...ROUTE_MODULES,
+      { name: 'naked', register: (a) => void a.get('/api/v1/naked', (c) => c.text('oops')) },
+    ]);
+    assert.deepEqual(routesWithoutAccess(app), ['GET /api/v1/naked']);
+  });
+
+  it('lets anonymous callers reach only login, refresh, health and the docs', () => {
+    const open = listRoutes(hub.app).filter((r) => r.access === 'public');
+    for (const r of open)
+      assert.ok(mayBePublic(r.method, r.path), `${r.method} ${r.path} is public but not in PUBLIC_ROUTES`);
+    const keys = open.map((r) => `${r.method} ${r.path}`);
+    assert.ok(keys.includes('POST /api/v1/auth/login') && keys.includes('GET /api/v1/health'));
+    assert.ok(!keys.includes('GET /metrics') && !keys.some((k) => k.includes('/devices')));
+  });
+
+  it('enforces each route rule against anonymous and every role', async () => {
+    const routes = listRoutes(hub.app);
+    // Deletes last so that nothing a later request needs is gone (ids do not exist anyway).
+    routes.sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+    let checked = 0;
+    for (const route of routes) {
+      const access = route.access;
+      assert.ok(access && access in ACCESS_RANK, `${route.method} ${route.path} has no access rule`);
+      const url = concrete(route.path);
+      const body = ['POST', 'PUT', 'PATCH'].includes(route.method) ? {} : undefined;
+      if (process.env.DEBUG_ACCESS) console.log(route.method, url);
+      const anon = await hub.req(route.method, url, { body });
+      if (access === 'public') {
+        // A public handler may still answer 401 itself (no refresh cookie), never the rule's 'authentication required'.
+        const refused = anon.status === 401 && /authentication required/.test(await anon.text());
+        await anon.body?.cancel().catch(() => {});
+        assert.ok(!refused && anon.status !== 403, `anonymous ${route.method} ${url}: ${anon.status}`);
+      } else {
+        assert.equal(anon.status, 401, `anonymous ${route.method} ${url}`);
+        assert.equal(((await anon.json()) as { error: { code: string } }).error.code, 'unauthorized');
+      }
+      for (const role of ROLES) {
+        const res = await hub.req(route.method, url, { token: hub.tokens[role], body });
+        // Streams (SSE) stay open: only the status (and an error body) matters here.
+        const text = res.status >= 400 ? await res.text() : (await res.body?.cancel().catch(() => {}), '');
+        const byRule = res.status === 403 && text.includes('this needs the');
+        if (allows(access, role)) {
+          assert.ok(
+            !byRule && (access === 'public' || res.status !== 401),
+            `${role} ${route.method} ${url}: ${res.status} ${text}`,
+          );
+        } else {
+          assert.ok(byRule, `${role} ${route.method} ${url} should be refused by the rule: ${res.status}`);
+        }
+        checked++;
+      }
+    }
+    assert.ok(checked >= 120);
+  });
+
+  it('publishes every rule in the OpenAPI document as x-access', async () => {
+    const res = await hub.req('GET', '/api/openapi.json');
+    assert.equal(res.status, 200);
+    const doc = (await res.json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { 'x-access'?: string }>>;
+    };
+    assert.match(doc.openapi, /^3\.1/);
+    for (const r of listRoutes(hub.app)) {
+      if (r.hidden) continue;
+      const op = doc.paths[r.path]?.[r.method.toLowerCase()];
+      assert.ok(op, `${r.method} ${r.path} missing from the OpenAPI document`);
+      assert.equal(op['x-access'], r.access);
+    }
+  });
+});
