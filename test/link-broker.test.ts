@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { encode, topics } from '@outpost/protocol';
 import { EXAMPLES } from '@outpost/protocol/testing';
 import type { MqttClient } from 'mqtt';
 import { connectAgent, startTestHub, type TestHub, until } from './support/link.js';
+import { needPeers } from './support/peers.js';
 
 const now = () => Date.now();
 
@@ -32,6 +35,63 @@ function inbox(client: MqttClient) {
   });
   return { acks, configs };
 }
+
+describe('hub <-> agent link: MQTT over TLS', () => {
+  let t: TestHub | undefined;
+  let dir: string | undefined;
+  after(async () => {
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves MQTT over TLS with the configured certificate', { skip: needPeers('openssl') }, async () => {
+    dir = mkdtempSync(join(tmpdir(), 'outpost-tls-'));
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+      ],
+      { stdio: 'ignore' },
+    );
+    assert.equal(made.status, 0);
+    t = await startTestHub({ mqttsPort: 0, mqttsCert: cert, mqttsKey: key });
+    const port = t.link.endpoints.mqttsPort;
+    assert.ok(port);
+    const site = t.site('tls');
+    const e = await t.enroll(site);
+    assert.ok(e.mqtt.urls.includes(`mqtts://127.0.0.1:${port}`));
+    const client = await connectAgent(`mqtts://127.0.0.1:${port}`, e.agent_id, e.secret, {
+      ca: readFileSync(cert),
+    });
+    try {
+      let acked = 0;
+      client.on('message', (_topic, payload) => {
+        acked = JSON.parse(payload.toString()).upTo;
+      });
+      await client.subscribeAsync(topics.downFilter(e.agent_id), { qos: 1 });
+      await client.publishAsync(topics.batch(e.agent_id), batchBytes(1), { qos: 1 });
+      await until(() => acked === 1, 5000, 'ack over TLS');
+    } finally {
+      client.end(true);
+    }
+  });
+});
 
 describe('hub <-> agent link: broker, enrollment and access', () => {
   let t: TestHub;

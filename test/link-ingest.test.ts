@@ -318,6 +318,12 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
     const d = t.device(s, 'sw5', '192.0.2.50');
     const c = t.camera(s, 'cam5');
     const e = await t.enroll(s);
+    // The agent was online once, then went away.
+    const before = await agentOf(t, e);
+    await before.online();
+    await until(() => t.link.presence.isOnline(e.agent_id));
+    before.client.end(true);
+    await until(() => !t.link.presence.isOnline(e.agent_id), 5000, 'offline');
     const queued = await t.api('POST', `/api/v1/cameras/${c}/test`);
     assert.equal(queued.status, 202);
     const toCancel = await t.api('POST', `/api/v1/devices/${d}/poll`);
