@@ -357,6 +357,38 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
     }
   });
 
+  it('marks an agent offline from its will when the connection is lost', async () => {
+    const e = await t.enroll(site);
+    const ts = Date.now();
+    const will = bytes('status', {
+      v: 1,
+      state: 'offline',
+      reason: 'will',
+      version: '0.1.0',
+      started_at: ts,
+      ts,
+    });
+    const client = await connectAgent(t.mqttUrl, e.agent_id, e.secret, {
+      will: { topic: topics.status(e.agent_id), payload: will, qos: 1, retain: true },
+    });
+    const changes: HubEventMap['agent.status'][] = [];
+    const off = t.hub.ctx.events.on('agent.status', (c) => {
+      if (c.agent_id === e.agent_id) changes.push(c);
+    });
+    try {
+      const online = bytes('status', { v: 1, state: 'online', version: '0.1.0', started_at: ts, ts });
+      await client.publishAsync(topics.status(e.agent_id), online, { qos: 1, retain: true });
+      await until(() => t.link.presence.isOnline(e.agent_id));
+      client.stream.destroy(); // connection lost without DISCONNECT: the broker publishes the will
+      await until(() => changes.some((c) => c.state === 'offline'), 5000, 'offline');
+      assert.equal(changes.find((c) => c.state === 'offline')?.reason, 'will');
+      assert.equal((await t.api('GET', `/api/v1/agents/${e.agent_id}`)).body.status_reason, 'will');
+    } finally {
+      off();
+      client.end(true);
+    }
+  });
+
   it('marks an agent offline after 2.5 heartbeats without status or batch', async () => {
     const a = await agentOf(t, await t.enroll(site));
     const changes: HubEventMap['agent.status'][] = [];

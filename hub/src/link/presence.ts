@@ -2,6 +2,9 @@ import type { StatusMessage } from '@outpost/protocol';
 import type { PresenceChange } from '../broker/bus.js';
 import type { Link } from './link.js';
 
+/** How long after a connection closes the hub waits for the will before marking the agent offline itself. */
+const WILL_GRACE_MS = 1000;
+
 /**
  * Which agents are online. Online comes from the agent's `status`; offline from its will, a clean-shutdown
  * `status`, its broker connection closing, or no status/batch for 2.5 heartbeats. On the first `status`
@@ -14,6 +17,8 @@ export class Presence {
   readonly #online = new Set<string>();
   /** The connection (its open time) for which config and jobs were last sent. */
   readonly #servedConnection = new Map<string, number>();
+  /** Offline checks waiting for the will after a connection closed. */
+  readonly #pending = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly link: Link) {}
 
@@ -41,12 +46,32 @@ export class Presence {
 
   onConnection(change: PresenceChange): void {
     const now = this.link.ctx.clock();
-    if (change.connected) this.#connections.set(change.agentId, now);
+    const id = change.agentId;
+    if (change.connected) this.#connections.set(id, now);
     else {
-      this.#connections.delete(change.agentId);
-      if (this.#online.has(change.agentId)) this.#setOffline(change.agentId, 'disconnected', now);
+      this.#connections.delete(id);
+      // The will (or a shutdown status) follows the close and says why; without one, the close itself decides.
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        if (!this.#connections.has(id) && this.#online.has(id)) {
+          try {
+            this.#setOffline(id, 'disconnected', this.link.ctx.clock());
+          } catch (err) {
+            this.link.ctx.logger.error({ err, agent: id }, 'marking an agent offline failed');
+          }
+        }
+      }, WILL_GRACE_MS);
+      timer.unref();
+      clearTimeout(this.#pending.get(id));
+      this.#pending.set(id, timer);
     }
     this.link.metrics.connected.set(this.#connections.size);
+  }
+
+  /** Cancels pending checks (the link is stopping). */
+  stop(): void {
+    for (const t of this.#pending.values()) clearTimeout(t);
+    this.#pending.clear();
   }
 
   onStatus(agentId: string, msg: StatusMessage): void {

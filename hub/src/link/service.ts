@@ -119,6 +119,7 @@ export const linkService: Service = {
         offInventory();
         offPresence();
         link.config.stop();
+        link.presence.stop();
         await retaining;
         await listeners.close();
         await stopIngest();
