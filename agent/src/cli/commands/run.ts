@@ -35,9 +35,17 @@ export function runCommand(): Command {
       }
       const log = createLogger(settings.logLevel, { name: 'outpost-agent' });
       process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
-      const poller = loadPoller(settings.snmpMaxInFlight, log);
-      const prober = await loadProber(log);
-      const agent = await startAgent({ settings, log, poller, prober });
+      let agent: Awaited<ReturnType<typeof startAgent>>;
+      try {
+        const poller = loadPoller(settings.snmpMaxInFlight, log);
+        const prober = await loadProber(log);
+        agent = await startAgent({ settings, log, poller, prober });
+      } catch (err) {
+        log.error({ err }, 'cannot start');
+        process.stderr.write(`outpost-agent run: cannot start: ${(err as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       let signals = 0;
       const onSignal = (signal: NodeJS.Signals) => {
         if (++signals > 1) {
