@@ -35,11 +35,18 @@ export async function hashPassword(password: string, cost: ScryptCost = DEFAULT_
 
 const DUMMY_SALT = randomBytes(16);
 
-/** Constant-time check. With no stored hash (unknown user) it still spends the time, so timing tells nothing. */
-export async function verifyPassword(password: string, stored: string | undefined): Promise<boolean> {
+/**
+ * Constant-time check. With no stored hash (unknown user) it still spends the time of a hash at `dummyCost`
+ * (pass the configured cost), so timing does not tell whether a user exists.
+ */
+export async function verifyPassword(
+  password: string,
+  stored: string | undefined,
+  dummyCost: ScryptCost = DEFAULT_COST,
+): Promise<boolean> {
   const parts = stored?.split('$') ?? [];
   if (parts.length !== 6 || parts[0] !== 'scrypt') {
-    await derive(password, DUMMY_SALT, DEFAULT_COST);
+    await derive(password, DUMMY_SALT, dummyCost);
     return false;
   }
   const [, n, r, p, salt, hash] = parts as [string, string, string, string, string, string];

@@ -120,7 +120,7 @@ export const authRoutes: RouteModule = {
         }
       }
       const row = getUserByName(hub.db, username);
-      const ok = await verifyPassword(password, row?.password_hash);
+      const ok = await verifyPassword(password, row?.password_hash, hashCost(hub));
       if (!row || !ok || row.disabled) {
         hub.logger.warn({ username, ip: clientIp(c) }, 'login failed');
         throw unauthorized('wrong username or password');
