@@ -399,4 +399,18 @@ describe('alert engine', () => {
     assert.equal(a.target_key, `device:${deviceIds[0]}:if:3`);
     assert.match(a.title, /Gi0\/3/);
   });
+
+  it('notifies manual alerts created through the API like any other', () => {
+    start();
+    ctx.db
+      .prepare(
+        `INSERT INTO alerts (rule, severity, title, created_at, last_seen) VALUES ('manual', 'medium', 'Door open', ?, ?)`,
+      )
+      .run(clock.now, clock.now);
+    advance(1000);
+    assert.deepEqual(
+      notices().map((n) => n.kind),
+      ['problem'],
+    );
+  });
 });

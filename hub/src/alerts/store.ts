@@ -81,12 +81,11 @@ export class AlertStore {
       .get(rule, key, since) as AlertRow | undefined;
   }
 
-  /** Open and resolved-but-not-yet-handled alerts: the ones notifications may still be due for. */
+  /** Open and resolved-but-not-yet-handled alerts (rule-made and manual): notices may still be due for them. */
   notifiable(): AlertRow[] {
     return this.db
       .prepare(
-        `SELECT * FROM alerts WHERE target_key IS NOT NULL
-           AND (state = 'open' OR (state = 'resolved' AND recovery_handled_at IS NULL))`,
+        `SELECT * FROM alerts WHERE state = 'open' OR (state = 'resolved' AND recovery_handled_at IS NULL)`,
       )
       .all() as AlertRow[];
   }
