@@ -5,7 +5,7 @@ import { html, useEffect, useRef } from './html.js';
 const COLOURS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00']; // Okabe-Ito: colour-blind safe
 
 /** `series`: [{label, points: [{t, v}]}] on one time axis; `format` formats y values. */
-export function Chart({ title, series, format = (v) => String(v), height = 200 }) {
+export function Chart({ title, series, format = (v) => String(v), height = 200, spanS }) {
   const box = useRef(null);
   useEffect(() => {
     const el = box.current;
@@ -33,7 +33,13 @@ export function Chart({ title, series, format = (v) => String(v), height = 200 }
           })),
         ],
         axes: [{}, { values: (_u, ticks) => ticks.map(format), size: 80 }],
-        scales: { x: { time: true } },
+        scales: {
+          x: {
+            time: true,
+            // Show the whole chosen range, not only the part that has points.
+            range: spanS ? () => [Date.now() / 1000 - spanS, Date.now() / 1000] : undefined,
+          },
+        },
       },
       data,
       el,
@@ -44,7 +50,7 @@ export function Chart({ title, series, format = (v) => String(v), height = 200 }
       resize.disconnect();
       plot.destroy();
     };
-  }, [series, height]);
+  }, [series, height, spanS]);
   const empty = !series?.length || series.every((s) => s.points.length === 0);
   return html`<figure class="chart">
     <figcaption>${title}</figcaption>

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
@@ -28,11 +27,19 @@ const VENDOR: Record<string, { pkg: string; file: string }> = {
   'uplot.css': { pkg: 'uplot', file: 'dist/uPlot.min.css' },
 };
 
+/** The installed package's folder, found like Node does (up the node_modules chain from the hub). */
+function packageDir(pkg: string): string | undefined {
+  for (let dir = APP_DIR; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', pkg);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
 function vendorFile(name: string): string | undefined {
   const v = VENDOR[name];
-  if (!v) return undefined;
-  const require = createRequire(join(APP_DIR, '..', '..', '..', 'package.json'));
-  const root = dirname(require.resolve(`${v.pkg}/package.json`));
+  const root = v && packageDir(v.pkg);
+  if (!v || !root) return undefined;
   return readFileSync(join(root, v.file), 'utf8')
     .replaceAll(/from\s*["']preact["']/g, 'from"/ui/lib/preact.js"')
     .replace(/\/\/# sourceMappingURL=.*$/m, '');

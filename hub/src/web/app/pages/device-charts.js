@@ -69,9 +69,9 @@ export function DeviceCharts({ deviceId, interfaces, stamp }) {
       }
     </div>
     <div class="charts">
-      <${Chart} title=${`Traffic${ifName ? ` on ${ifName}` : ''}`} series=${data?.traffic} format=${bps} />
-      ${data?.cpu ? html`<${Chart} title="CPU" series=${data.cpu} format=${pct} />` : null}
-      ${data?.mem ? html`<${Chart} title="Memory" series=${data.mem} format=${pct} />` : null}
+      <${Chart} title=${`Traffic${ifName ? ` on ${ifName}` : ''}`} series=${data?.traffic} format=${bps} spanS=${RANGES[range][0]} />
+      ${data?.cpu ? html`<${Chart} title="CPU" series=${data.cpu} format=${pct} spanS=${RANGES[range][0]} />` : null}
+      ${data?.mem ? html`<${Chart} title="Memory" series=${data.mem} format=${pct} spanS=${RANGES[range][0]} />` : null}
     </div>
   </section>`;
 }

@@ -7,7 +7,7 @@ import { ErrorNote, SEVERITIES, Severity, Status, useFetch, useThrottle } from '
 
 function Counts({ title, data, href }) {
   if (!data) return html`<div class="card stat"><h2>${title}</h2><p>…</p></div>`;
-  const keys = Object.keys(data).filter((k) => k !== 'total');
+  const keys = Object.keys(data).filter((k) => k !== 'total' && typeof data[k] === 'number');
   return html`<div class="card stat" data-testid=${`count-${title.toLowerCase()}`}>
     <h2><a href=${href}>${title}</a></h2>
     <p class="big">${data.total}</p>
