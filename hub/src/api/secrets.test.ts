@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { cameraCredentials, getCamera } from '../store/cameras.js';
+import { deviceSnmpCredentials, getDevice } from '../store/devices.js';
+import { listRoutes } from './access.js';
+import { createTestHub, type TestHub } from './testing.js';
+
+const SECRETS = {
+  community: 'Comm-S3cret-XYZ',
+  community2: 'Comm-Upd4ted-QRS',
+  authKey: 'AuthKey-S3cret-123',
+  privKey: 'PrivKey-S3cret-456',
+  urlPassword: 'UrlPass-S3cret-789',
+  camPassword: 'CamPass-S3cret-000',
+};
+
+describe('secrets are write-only', () => {
+  let hub: TestHub;
+  const responses: string[] = [];
+  const send = async (method: string, path: string, body?: unknown) => {
+    const res = await hub.req(method, path, { token: hub.tokens.admin, body });
+    const text = await res.text();
+    responses.push(`${method} ${path} ${res.status} ${text}`);
+    return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+
+  before(async () => {
+    hub = await createTestHub();
+    assert.equal((await send('POST', '/api/v1/sites', { name: 'HQ' })).status, 201);
+    const v2 = await send('POST', '/api/v1/devices', {
+      name: 'core',
+      ip_address: '192.0.2.1',
+      site_id: 1,
+      snmp: { version: '2c', community: SECRETS.community },
+    });
+    assert.equal(v2.status, 201);
+    const v3 = await send('POST', '/api/v1/devices', {
+      name: 'edge',
+      ip_address: '2001:db8::1',
+      site_id: 1,
+      snmp: {
+        version: '3',
+        username: 'monitor',
+        auth_protocol: 'sha256',
+        auth_key: SECRETS.authKey,
+        priv_protocol: 'aes',
+        priv_key: SECRETS.privKey,
+      },
+    });
+    assert.equal(v3.status, 201);
+    assert.deepEqual(v3.json.snmp, {
+      version: '3',
+      port: 161,
+      username: 'monitor',
+      security_level: 'authPriv',
+      auth_protocol: 'sha256',
+      priv_protocol: 'aes',
+      has_community: false,
+      has_auth_key: true,
+      has_priv_key: true,
+    });
+    const cam = await send('POST', '/api/v1/cameras', {
+      name: 'door',
+      rtsp_url: `rtsp://viewer:${SECRETS.urlPassword}@192.0.2.50:554/stream1`,
+      site_id: 1,
+    });
+    assert.equal(cam.status, 201);
+    assert.equal(cam.json.rtsp_url, 'rtsp://192.0.2.50:554/stream1');
+    assert.equal(cam.json.username, 'viewer');
+    assert.equal(cam.json.has_password, true);
+    const cam2 = await send('POST', '/api/v1/cameras', {
+      name: 'yard',
+      rtsp_url: 'rtsp://192.0.2.51/h264',
+      username: 'admin',
+      password: SECRETS.camPassword,
+      site_id: 1,
+    });
+    assert.equal(cam2.status, 201);
+    // Updates that keep and replace secrets; a refused one carrying a secret.
+    assert.equal(
+      (await send('PUT', '/api/v1/devices/1', { name: 'core-1', snmp: { port: 1161 } })).status,
+      200,
+    );
+    assert.equal(
+      (await send('PUT', '/api/v1/devices/1', { snmp: { community: SECRETS.community2 } })).status,
+      200,
+    );
+    assert.equal(
+      (
+        await send('POST', '/api/v1/devices', {
+          name: 'x',
+          ip_address: 'bad',
+          site_id: 1,
+          snmp: { version: '2c', community: SECRETS.community },
+        })
+      ).status,
+      400,
+    );
+    // Every GET route an admin can call, with the ids that exist.
+    for (const r of listRoutes(hub.app)) {
+      if (r.method !== 'GET' || r.hidden || r.path.includes('events') || r.path.includes('live')) continue;
+      for (const id of ['1', '2']) {
+        const res = await hub.req('GET', r.path.replaceAll(/\{[^}]+\}/g, id), { token: hub.tokens.admin });
+        const type = res.headers.get('content-type') ?? '';
+        responses.push(type.includes('json') || type.includes('text') ? await res.text() : '');
+      }
+    }
+  });
+  after(() => hub.close());
+
+  it('stores them (the agent config can get them back)', () => {
+    const d1 = deviceSnmpCredentials(hub.ctx.secrets, getDevice(hub.ctx.db, 1)!);
+    assert.deepEqual(d1, {
+      port: 1161,
+      timeout_ms: undefined,
+      retries: undefined,
+      snmp: { version: '2c', community: SECRETS.community2 },
+    });
+    const d2 = deviceSnmpCredentials(hub.ctx.secrets, getDevice(hub.ctx.db, 2)!);
+    assert.equal(d2.snmp.version === '3' && d2.snmp.auth_key, SECRETS.authKey);
+    assert.deepEqual(cameraCredentials(hub.ctx.secrets, getCamera(hub.ctx.db, 1)!), {
+      username: 'viewer',
+      password: SECRETS.urlPassword,
+    });
+    assert.deepEqual(cameraCredentials(hub.ctx.secrets, getCamera(hub.ctx.db, 2)!), {
+      username: 'admin',
+      password: SECRETS.camPassword,
+    });
+  });
+
+  it('never returns them in any response', () => {
+    assert.ok(responses.length > 30, `only ${responses.length} responses checked`);
+    const all = responses.join('\n');
+    for (const [name, value] of Object.entries(SECRETS))
+      assert.ok(!all.includes(value), `${name} in a response`);
+  });
+
+  it('never writes them to a log line', () => {
+    assert.ok(hub.logs.length > 30, 'the requests were logged');
+    const all = hub.logs.join('\n');
+    for (const [name, value] of Object.entries(SECRETS))
+      assert.ok(!all.includes(value), `${name} in the logs`);
+  });
+
+  it('keeps them out of the database file in clear', () => {
+    hub.ctx.db.pragma('wal_checkpoint(FULL)');
+    for (const file of ['hub.db', 'hub.db-wal']) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(join(hub.dir, file));
+      } catch {
+        continue;
+      }
+      for (const [name, value] of Object.entries(SECRETS)) {
+        assert.equal(bytes.indexOf(value), -1, `${name} in ${file}`);
+        assert.equal(bytes.indexOf(Buffer.from(value, 'utf16le')), -1, `${name} in ${file} (utf16)`);
+      }
+    }
+    const row = hub.ctx.db.prepare('SELECT snmp_secret FROM devices WHERE id = 1').pluck().get() as string;
+    assert.match(row, /^v1:/);
+  });
+});
