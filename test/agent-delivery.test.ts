@@ -32,6 +32,7 @@ class TestHub {
   constructor(
     private readonly url: string,
     private readonly agentId: string,
+    private readonly credentials: { username?: string; password?: string } = {},
   ) {}
 
   async start(): Promise<void> {
@@ -39,6 +40,7 @@ class TestHub {
       clientId: `hub-${process.pid}-${Date.now()}`,
       clean: true,
       reconnectPeriod: 200,
+      ...this.credentials,
     });
     this.client = client;
     client.on('connect', () =>
@@ -445,6 +447,42 @@ describe('agent store-and-forward against a real broker', { skip: needPeers('mos
       await stopRunner(runner, 'SIGKILL');
       await hub.stop();
       await broker.start().catch(() => {});
+    }
+  });
+});
+
+describe('agent link against a broker that refuses it', {
+  skip: needPeers('mosquitto', 'mosquitto_passwd'),
+}, () => {
+  let broker: Mosquitto;
+  const dirs: string[] = [];
+  after(async () => {
+    for (const c of children) c.kill('SIGKILL');
+    await broker?.close();
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('says its credentials were refused, keeps retrying, and connects once they are accepted', async () => {
+    broker = await startMosquitto({ auth: { hub: 'hub-password-1' } });
+    const { dir, agentId } = makeDataDir(broker.url, 1);
+    dirs.push(dir);
+    const runner = startRunner(dir, 'auth', { RUNNER_SAMPLES: '3' });
+    const state = () =>
+      readState(dir) as { link: { state: string; lastError?: string; connects: number } } | null;
+    await waitFor('the refusal in state.json', () =>
+      /refused this agent's credentials/.test(state()?.link.lastError ?? ''),
+    );
+    assert.notEqual(state()?.link.state, 'online');
+    broker.setUsers({ hub: 'hub-password-1', [agentId]: 's3cret-value' });
+    const hub = new TestHub(broker.url, agentId, { username: 'hub', password: 'hub-password-1' });
+    await hub.start();
+    try {
+      await waitFor('the agent online', () => state()?.link.state === 'online', 20_000);
+      await waitFor('samples at the hub', () => hub.samples().size > 0, 20_000);
+      assert.equal(await stopRunner(runner), 0);
+    } finally {
+      await stopRunner(runner, 'SIGKILL');
+      await hub.stop();
     }
   });
 });

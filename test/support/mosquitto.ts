@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -45,18 +45,37 @@ export interface Mosquitto {
   close(): Promise<void>;
   /** What it wrote to stderr (for failure messages). */
   log(): string;
+  /** With `auth`: replaces the accepted users and makes the running broker reload them (SIGHUP). */
+  setUsers(users: Record<string, string>): void;
 }
 
-/** Starts `mosquitto -c <temp config>` on a free port: anonymous allowed, no persistence, localhost only. */
-export async function startMosquitto(): Promise<Mosquitto> {
+export interface MosquittoOptions {
+  /** Refuse anonymous clients and accept only these username/password pairs. */
+  auth?: Record<string, string>;
+}
+
+function writePasswords(file: string, users: Record<string, string>): void {
+  fs.writeFileSync(file, '', { mode: 0o600 });
+  for (const [user, password] of Object.entries(users)) {
+    const r = spawnSync('mosquitto_passwd', ['-b', file, user, password], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`mosquitto_passwd failed: ${r.stderr}`);
+  }
+}
+
+/** Starts `mosquitto -c <temp config>` on a free port: anonymous allowed (unless `auth`), no persistence, localhost only. */
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mosquitto> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mosquitto-'));
   const port = await freePort();
   const conf = path.join(dir, 'mosquitto.conf');
+  const passwords = path.join(dir, 'passwords');
+  if (options.auth) writePasswords(passwords, options.auth);
   fs.writeFileSync(
     conf,
     [
       `listener ${port} 127.0.0.1`,
-      'allow_anonymous true',
+      ...(options.auth ? ['allow_anonymous false', `password_file ${passwords}`] : ['allow_anonymous true']),
+      // As root, mosquitto would switch to its own user, which cannot read this temp directory.
+      ...(process.getuid?.() === 0 ? ['user root'] : []),
       'persistence false',
       'log_dest stderr',
       'log_type error',
@@ -96,5 +115,10 @@ export async function startMosquitto(): Promise<Mosquitto> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
     log: () => output,
+    setUsers(users) {
+      if (!options.auth) throw new Error('this broker was started without auth');
+      writePasswords(passwords, users);
+      child?.kill('SIGHUP');
+    },
   };
 }

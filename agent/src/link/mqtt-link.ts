@@ -119,6 +119,8 @@ export class HubLink {
       reconnectPeriod: this.o.reconnectMinMs,
       connectTimeout: this.o.connectTimeoutMs ?? 10_000,
       resubscribe: false,
+      // A refused CONNECT (hub restarting, agent briefly unknown) must not end the retries; the backoff paces them.
+      reconnectOnConnackError: true,
       will: this.will(),
     });
     this.client = client;
