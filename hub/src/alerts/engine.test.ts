@@ -84,6 +84,7 @@ describe('alert engine', () => {
     assert.equal(alerts().length, 21, 'every problem is recorded');
     assert.equal(alerts().filter((a) => a.suppressed === 1).length, 20);
     assert.match(alerts()[1]!.suppressed_by!, /agent shop-pi offline/);
+    assert.equal(alerts()[1]!.title, 'Device shop-dev0 (10.0.0.1) unreachable', 'titles carry names');
     assert.deepEqual(notices(), [{ alert_id: alerts()[0]!.id, kind: 'problem' }]);
   });
 

@@ -6,6 +6,7 @@ import { suppressionFor } from './dependencies.js';
 import { NOT_FLAPPING, recordTransition, settleFlap } from './flapping.js';
 import { activeWindow, type MaintenanceWindow } from './maintenance.js';
 import { loadWindows } from './maintenance-store.js';
+import { renderRefs } from './names.js';
 import { RULE_KINDS } from './rules/index.js';
 import { ensureBuiltinRules, type LoadedRule, loadEnabledRules } from './rules-store.js';
 import type { AlertSettings } from './settings.js';
@@ -211,15 +212,16 @@ export class AlertEngine {
       return;
     }
     const severity = a.severity ?? rule.severity;
+    const message = a.message === undefined ? null : renderRefs(this.o.db, a.message);
     const open = this.store.findOpen(rule.key, a.target.key);
     if (open) {
-      this.changed('updated', this.store.repeat(open.id, Math.min(a.ts, now), a.message ?? null, severity));
+      this.changed('updated', this.store.repeat(open.id, Math.min(a.ts, now), message, severity));
       return;
     }
     const facts = {
       ts: Math.min(a.ts, now),
       opened_at: now,
-      message: a.message ?? null,
+      message,
       suppressed_by: suppressionFor(a.target, this.topology, now, this.o.settings.dependencyGraceMs),
       maintenance_id: activeWindow(this.windows, a.target, now)?.id ?? null,
     };
@@ -234,7 +236,7 @@ export class AlertEngine {
       rule_id: rule.id,
       target: a.target,
       severity,
-      title: a.title,
+      title: renderRefs(this.o.db, a.title),
       ...facts,
       transitions: [now],
       flapping: false,

@@ -140,3 +140,9 @@ export function setTarget(state: RuleState, key: string, next: TargetState | und
 export const deviceKey = (id: number) => `device:${id}`;
 export const cameraKey = (id: number) => `camera:${id}`;
 export const agentKey = (id: string) => `agent:${id}`;
+
+/**
+ * A reference to an entity inside an alert title or message, rendered with its current name when the alert is
+ * stored (`{{device:7}}` -> `core-sw (10.0.0.5)`), so that rules stay pure and titles stay readable.
+ */
+export const ref = (kind: 'device' | 'camera' | 'agent' | 'site', id: number | string) => `{{${kind}:${id}}}`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { agentKey, type RuleKind, setTarget } from '../types.js';
+import { agentKey, type RuleKind, ref, setTarget } from '../types.js';
 import { observe, tickPending } from './condition.js';
 
 const Params = z
@@ -40,7 +40,7 @@ export const agentOffline: RuleKind<z.infer<typeof Params>> = {
             holds: true,
             ts: now,
             target: t.target,
-            title: `Agent ${t.target.agent_id} offline`,
+            title: `Agent ${ref('agent', t.target.agent_id!)} offline`,
             message: `no data for ${rule.params.silence_s} s`,
           },
           forMs,
@@ -59,7 +59,7 @@ export const agentOffline: RuleKind<z.infer<typeof Params>> = {
           holds: input.state === 'offline',
           ts: input.ts,
           target: { key, agent_id: input.agent_id, site_id: input.site_id },
-          title: `Agent ${input.agent_id} offline`,
+          title: `Agent ${ref('agent', input.agent_id)} offline`,
           message: input.reason ? `reason: ${input.reason}` : undefined,
         },
         forMs,

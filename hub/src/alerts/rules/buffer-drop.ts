@@ -1,6 +1,6 @@
 import type { KnownEvent } from '@outpost/protocol';
 import { z } from 'zod';
-import { agentKey, type RuleAction, type RuleKind, setTarget } from '../types.js';
+import { agentKey, type RuleAction, type RuleKind, ref, setTarget } from '../types.js';
 
 const Params = z
   .object({
@@ -48,7 +48,13 @@ export const bufferDrop: RuleKind<z.infer<typeof Params>> = {
     return {
       state: setTarget(state, key, { firing: true, target, last: e.ts }),
       actions: [
-        { type: 'fire', target, title: `Agent ${input.agent_id} dropped buffered data`, message, ts: e.ts },
+        {
+          type: 'fire',
+          target,
+          title: `Agent ${ref('agent', input.agent_id)} dropped buffered data`,
+          message,
+          ts: e.ts,
+        },
       ],
     };
   },

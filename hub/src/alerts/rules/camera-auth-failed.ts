@@ -1,3 +1,4 @@
+import { ref } from '../types.js';
 import { cameraStatusRule } from './camera-status.js';
 
 /** A camera refuses the configured RTSP credentials. */
@@ -7,5 +8,5 @@ export const cameraAuthFailed = cameraStatusRule({
   description: 'A camera refuses the configured RTSP credentials.',
   severity: 'high',
   forS: 0,
-  title: (id) => `Camera ${id} refuses its credentials`,
+  title: (id) => `Camera ${ref('camera', id)} refuses its credentials`,
 });

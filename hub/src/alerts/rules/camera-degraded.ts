@@ -1,3 +1,4 @@
+import { ref } from '../types.js';
 import { cameraStatusRule } from './camera-status.js';
 
 /**
@@ -10,5 +11,5 @@ export const cameraDegraded = cameraStatusRule({
   description: 'A camera streams below a fraction of its nominal frame rate.',
   severity: 'medium',
   forS: 120,
-  title: (id) => `Camera ${id} stream degraded`,
+  title: (id) => `Camera ${ref('camera', id)} stream degraded`,
 });

@@ -1,3 +1,4 @@
+import { ref } from '../types.js';
 import { cameraStatusRule } from './camera-status.js';
 
 /** A camera's stream cannot be reached (no answer, RTSP error, no frames). */
@@ -7,5 +8,5 @@ export const cameraDown = cameraStatusRule({
   description: "A camera's RTSP stream cannot be opened or delivers no frames.",
   severity: 'high',
   forS: 0,
-  title: (id) => `Camera ${id} stream down`,
+  title: (id) => `Camera ${ref('camera', id)} stream down`,
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deviceKey, type RuleAction, type RuleKind, type RuleState, setTarget } from '../types.js';
+import { deviceKey, type RuleAction, type RuleKind, type RuleState, ref, setTarget } from '../types.js';
 
 const Params = z
   .object({
@@ -104,6 +104,8 @@ function reboot(
       target,
       data: { ...cur?.data, reboot_at: ts },
     }),
-    actions: [{ type: 'fire' as const, target, title: `Device ${deviceId} rebooted`, message, ts }],
+    actions: [
+      { type: 'fire' as const, target, title: `Device ${ref('device', deviceId)} rebooted`, message, ts },
+    ],
   };
 }

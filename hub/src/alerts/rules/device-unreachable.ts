@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deviceKey, type RuleKind } from '../types.js';
+import { deviceKey, type RuleKind, ref } from '../types.js';
 import { observe, tickPending } from './condition.js';
 
 const Params = z
@@ -28,7 +28,7 @@ export const deviceUnreachable: RuleKind<z.infer<typeof Params>> = {
         holds: input.status === 'unreachable',
         ts: input.ts,
         target: { key, device_id: input.device_id, site_id: input.site_id },
-        title: `Device ${input.device_id} unreachable`,
+        title: `Device ${ref('device', input.device_id)} unreachable`,
         message: input.error,
       },
       forMs,

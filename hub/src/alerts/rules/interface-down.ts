@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { type RuleAction, type RuleKind, type RuleState, setTarget, type TargetState } from '../types.js';
+import {
+  type RuleAction,
+  type RuleKind,
+  type RuleState,
+  ref,
+  setTarget,
+  type TargetState,
+} from '../types.js';
 
 const Params = z
   .object({
@@ -66,7 +73,7 @@ export const interfaceDown: RuleKind<z.infer<typeof Params>> = {
     const base: TargetState = {
       ...cur,
       data,
-      title: `Interface ${name} down on device ${s.device_id}`,
+      title: `Interface ${name} down on ${ref('device', s.device_id)}`,
       message: `ifOperStatus ${oper}, ifAdminStatus ${admin}`,
     };
     return step(state, key, base, down, s.ts, forMs);

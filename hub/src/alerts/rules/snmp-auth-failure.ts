@@ -1,6 +1,6 @@
 import type { KnownEvent } from '@outpost/protocol';
 import { z } from 'zod';
-import { deviceKey, type RuleKind } from '../types.js';
+import { deviceKey, type RuleKind, ref } from '../types.js';
 import { observe, tickPending } from './condition.js';
 
 const Params = z
@@ -33,7 +33,7 @@ export const snmpAuthFailure: RuleKind<z.infer<typeof Params>> = {
           holds: input.status === 'auth_failed',
           ts: input.ts,
           target: { key, device_id: input.device_id, site_id: input.site_id },
-          title: `SNMP authentication failed on device ${input.device_id}`,
+          title: `SNMP authentication failed on ${ref('device', input.device_id)}`,
           message: input.error,
         },
         forMs,
@@ -56,7 +56,7 @@ export const snmpAuthFailure: RuleKind<z.infer<typeof Params>> = {
           holds: true,
           ts: e.ts,
           target: { key, device_id: e.device_id, site_id: input.site_id, agent_id: input.agent_id },
-          title: `SNMP authentication failed on device ${e.device_id}`,
+          title: `SNMP authentication failed on ${ref('device', e.device_id)}`,
           message: e.message,
         },
         forMs,

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { type AlertTarget, type RuleAction, type RuleKind, setTarget, type TargetState } from '../types.js';
+import {
+  type AlertTarget,
+  type RuleAction,
+  type RuleKind,
+  ref,
+  setTarget,
+  type TargetState,
+} from '../types.js';
 
 export const COMPARISONS = ['>', '>=', '<', '<=', '==', '!='] as const;
 export type Comparison = (typeof COMPARISONS)[number];
@@ -151,10 +158,10 @@ function targetOf(
 
 function describe(t: AlertTarget, labels?: Record<string, string>): string {
   const what = t.device_id
-    ? `device ${t.device_id}`
+    ? ref('device', t.device_id)
     : t.camera_id
-      ? `camera ${t.camera_id}`
-      : `agent ${t.agent_id}`;
+      ? ref('camera', t.camera_id)
+      : ref('agent', t.agent_id!);
   const part = labels?.if_name ?? labels?.sensor ?? labels?.storage;
   return part ? `${what} (${part})` : what;
 }
