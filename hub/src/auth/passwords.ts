@@ -59,6 +59,15 @@ export async function verifyPassword(
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+const SEQUENCES = [
+  '012345678901234567890',
+  '987654321098765432109',
+  'abcdefghijklmnopqrstuvwxyz',
+  'zyxwvutsrqponmlkjihgfedcba',
+  'qwertyuiopasdfghjklzxcvbnm',
+  '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p',
+];
+
 export interface PasswordPolicy {
   minLength: number;
 }
@@ -75,6 +84,7 @@ export function checkPassword(
   if (username && lower.includes(username.toLowerCase())) return 'must not contain the username';
   if (COMMON_PASSWORDS.has(lower)) return 'is one of the most common passwords';
   if (/^(.)\1*$/.test(password)) return 'must not be one repeated character';
+  if (SEQUENCES.some((seq) => seq.includes(lower))) return 'must not be a keyboard or alphabet sequence';
   // A common password padded with digits or repeated ("password1234", "qwertyqwerty") is still common.
   const core = lower.replace(/[\d!@#$%^&*._-]+$/, '');
   if (COMMON_PASSWORDS.has(core)) return 'is a common password with a suffix';
