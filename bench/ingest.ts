@@ -115,6 +115,8 @@ function spawnHub(dir: string): Promise<{ proc: ChildProcess; mqttPort: number }
   const proc = spawn(
     process.execPath,
     [
+      // OUTPOST_BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the hub (written at exit).
+      ...(process.env.OUTPOST_BENCH_HUB_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       BIN,
       'serve',
       '--data',
