@@ -56,7 +56,8 @@ export const agentOffline: RuleKind<z.infer<typeof Params>> = {
         state,
         {
           key,
-          holds: input.state === 'offline',
+          // A revoked agent is gone on purpose: nothing to watch, its alert resolves.
+          holds: input.state === 'offline' && input.reason !== 'revoked',
           ts: input.ts,
           target: { key, agent_id: input.agent_id, site_id: input.site_id },
           title: `Agent ${ref('agent', input.agent_id)} offline`,

@@ -76,6 +76,16 @@ const cases: {
     trace: [`fire agent:a1@${at(121)}`, `clear agent:a1@${at(210)}`],
   },
   {
+    name: 'agent-offline resolves when the agent is revoked (gone on purpose)',
+    kind: agentOffline,
+    inputs: [
+      agent('a1', 'offline', 0, 'heartbeat'),
+      agent('a1', 'offline', 60, 'revoked'),
+      agent('a2', 'offline', 61, 'revoked'),
+    ],
+    trace: [`fire agent:a1@${at(0)}`, `clear agent:a1@${at(60)}`],
+  },
+  {
     name: 'agent-offline silence is off by default',
     kind: agentOffline,
     inputs: [sample(0, 'cpu_load', 1), tick(10_000)],
