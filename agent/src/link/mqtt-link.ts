@@ -182,11 +182,16 @@ export class HubLink {
     kind: K,
     message: MessageInputs[K],
   ): Promise<void> {
-    const client = this.client;
-    if (!client) throw new Error('hub link not started');
     const out = encode(kind, message);
     if (!out.ok) throw new Error(out.error.message);
-    await client.publishAsync(topics[kind](this.o.identity.agent_id), Buffer.from(out.bytes), {
+    await this.publishEncoded(kind, out.bytes);
+  }
+
+  /** Publishes a payload already encoded (and validated) for `kind`. */
+  async publishEncoded(kind: 'status' | 'batch' | 'result' | 'snapshot', bytes: Uint8Array): Promise<void> {
+    const client = this.client;
+    if (!client) throw new Error('hub link not started');
+    await client.publishAsync(topics[kind](this.o.identity.agent_id), Buffer.from(bytes), {
       qos: 1,
       retain: TOPIC_RULES[kind].retain,
     });

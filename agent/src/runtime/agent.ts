@@ -10,6 +10,7 @@ import {
   requireIdentity,
   writePersistedConfig,
 } from '../identity.js';
+import { encodeBatch } from '../link/batch.js';
 import { Forwarder } from '../link/forwarder.js';
 import { HubLink } from '../link/mqtt-link.js';
 import type { Logger } from '../logger.js';
@@ -66,6 +67,12 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
 
   const record = (outcome: Outcome, source: string): void => {
     const checked = checkOutcome(outcome, clock.now(), source);
+    if (checked.dropped > 0) {
+      log.warn(
+        { source, dropped: checked.dropped, problem: checked.problem },
+        'invalid results dropped before the outbox',
+      );
+    }
     const r = outbox.append(checked.samples, checked.events, clock.now());
     if (r.evicted > 0)
       log.warn(
@@ -178,14 +185,16 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     ackTimeoutMs: settings.ackTimeoutMs,
     now: () => clock.now(),
     log,
-    send: (batch) =>
-      link.publish('batch', {
-        v: 1,
-        seq: batch.seq,
-        sent_at: batch.sentAt,
-        samples: batch.samples,
-        events: batch.events,
-      }),
+    send: (batch) => {
+      const encoded = encodeBatch(batch, clock.now());
+      if (encoded.error) {
+        log.error(
+          { seq: batch.seq, removed: encoded.removed, err: encoded.error },
+          'batch refused by the protocol; sent without the refused items',
+        );
+      }
+      return link.publishEncoded('batch', encoded.bytes);
+    },
   });
 
   let everConnected = false;

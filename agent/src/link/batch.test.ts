@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decode, type Sample, topics } from '@outpost/protocol';
+import { encodeBatch } from './batch.js';
+
+const T = Date.UTC(2026, 0, 1);
+const good: Sample = { metric: 'cpu_load', value: 1, ts: T };
+const bad = { metric: 'cpu_load', value: 2, ts: 12 } as Sample;
+const read = (bytes: Uint8Array) => {
+  const r = decode(topics.batch('agent-1'), bytes);
+  if (!r.ok || r.kind !== 'batch') throw new Error('not a batch');
+  return r.message;
+};
+
+describe('encodeBatch', () => {
+  it('encodes a valid batch as stored, keeping its sent_at', () => {
+    const r = encodeBatch({ seq: 4, sentAt: T, samples: [good], events: [] }, T + 999);
+    assert.equal(r.removed, 0);
+    assert.deepEqual(read(r.bytes), { v: 1, seq: 4, sent_at: T, samples: [good], events: [] });
+  });
+
+  it('sends a refused batch without the refused items, the same way every time', () => {
+    const batch = { seq: 5, sentAt: T, samples: [good, bad], events: [] };
+    const a = encodeBatch(batch, T);
+    const b = encodeBatch(batch, T + 10_000);
+    assert.equal(a.removed, 1);
+    assert.match(a.error ?? '', /samples\.1\.ts/);
+    assert.deepEqual(read(a.bytes).samples, [good]);
+    assert.deepEqual(a.bytes, b.bytes);
+  });
+
+  it('repairs a sent_at taken while the clock was not set', () => {
+    const r = encodeBatch({ seq: 6, sentAt: 1_000, samples: [good], events: [] }, T);
+    assert.equal(read(r.bytes).sent_at, T);
+  });
+});
