@@ -170,6 +170,7 @@ export function effectiveRoutes(db: Db, defaultRepeatS: number): EffectiveRoute[
         rules: null,
         delay_s: 0,
         repeat_interval_s: defaultRepeatS,
+        since: c.created_at,
       });
       continue;
     }
@@ -182,6 +183,7 @@ export function effectiveRoutes(db: Db, defaultRepeatS: number): EffectiveRoute[
         rules: r.rules,
         delay_s: r.delay_s,
         repeat_interval_s: r.repeat_interval_s ?? defaultRepeatS,
+        since: c.created_at,
       });
     }
   }

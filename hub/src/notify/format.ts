@@ -1,6 +1,6 @@
 import type { AlertRow } from '../alerts/store.js';
-import { alertView } from '../alerts/store.js';
 import type { MessageKind, NotificationMessage } from '../notifiers/types.js';
+import { alertToApi } from '../store/alerts.js';
 
 const LABEL: Record<string, string> = {
   problem: 'PROBLEM',
@@ -49,7 +49,7 @@ export function alertMessage(
     title,
     text: lines.join('\n'),
     severity: a.severity,
-    alert: alertView(a),
+    alert: alertToApi(a),
     url: publicUrl ? `${publicUrl.replace(/\/$/, '')}/alerts/${a.id}` : undefined,
     ts: now,
   };

@@ -14,6 +14,8 @@ export interface EffectiveRoute {
   delay_s: number;
   /** Re-notify an open, unacknowledged alert this often; 0 never. */
   repeat_interval_s: number;
+  /** When the channel was created: alerts opened before are not announced to it (no flood on creation). */
+  since?: number;
 }
 
 /** The alert facts the planner needs. */
@@ -86,7 +88,8 @@ export function planNotices(
     const open = now - a.opened_at;
     // After a flapping notice the channel is told the settled state again.
     if (!problemSent || flapNoticeSent) {
-      if (matching.some((r) => open >= r.delay_s * 1000)) out.push({ channel_id: channel, kind: 'problem' });
+      const fresh = matching.filter((r) => r.since === undefined || a.opened_at >= r.since);
+      if (fresh.some((r) => open >= r.delay_s * 1000)) out.push({ channel_id: channel, kind: 'problem' });
       continue;
     }
     const lastAt = lastState!.at;

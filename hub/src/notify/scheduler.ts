@@ -2,8 +2,9 @@ import { suppressionFor } from '../alerts/dependencies.js';
 import type { AlertEngine } from '../alerts/engine.js';
 import { activeWindow } from '../alerts/maintenance.js';
 import type { AlertSettings } from '../alerts/settings.js';
-import { type AlertRow, alertView, isAcknowledged } from '../alerts/store.js';
+import { type AlertRow, isAcknowledged } from '../alerts/store.js';
 import type { HubEvents } from '../events.js';
+import { alertToApi } from '../store/alerts.js';
 import type { Db } from '../store/db.js';
 import { effectiveRoutes } from './channels-store.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -68,7 +69,7 @@ export class NotificationScheduler {
     const by = suppressionFor(a, this.o.engine.topology, now, this.o.settings.dependencyGraceMs);
     if (by === a.suppressed_by) return a;
     const row = this.o.engine.store.setSuppressed(a.id, by);
-    this.o.events.emit('alert.changed', { change: 'updated', alert: alertView(row) });
+    this.o.events.emit('alert.changed', { change: 'updated', alert: alertToApi(row) });
     return row;
   }
 }
