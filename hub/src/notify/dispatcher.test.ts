@@ -270,6 +270,17 @@ describe('notification delivery to real receivers', () => {
     assert.equal(status(id).attempts, 1);
   });
 
+  it('messages queued before a restart are delivered by the next dispatcher', async () => {
+    const ch = channel('hook', 'webhook', { url: `${httpBase}/after-restart` }, { hmac_secret: HMAC_SECRET });
+    const before = new Dispatcher({ db: ctx.db, secrets: ctx.secrets, logger: ctx.logger, clock: Date.now });
+    const id = before.enqueue(ch, null, alertMessage('problem', ALERT, Date.now())); // never started: a crash
+    await before.stop();
+    assert.equal(status(id).status, 'pending');
+    startDispatcher();
+    await until('delivered after restart', () => status(id).status === 'delivered');
+    assert.equal(received.filter((r) => r.path === '/after-restart').length, 1);
+  });
+
   it('backoff doubles per attempt up to its cap', () => {
     const table: [number, number][] = [
       [1, 100],
