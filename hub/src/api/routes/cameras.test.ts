@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { cameraCredentials, getCamera } from '../../store/cameras.js';
+import { splitRtspUrl } from '../models/camera.js';
+import { createTestHub, type TestHub } from '../testing.js';
+
+type Json = Record<string, any>;
+
+describe('splitRtspUrl', () => {
+  const cases: [string, { url: string; host: string; username?: string; password?: string }][] = [
+    [
+      'rtsp://10.0.0.5/live',
+      { url: 'rtsp://10.0.0.5/live', host: '10.0.0.5', username: undefined, password: undefined },
+    ],
+    [
+      'rtsp://admin:p%40ss@10.0.0.5:554/a?b=1',
+      { url: 'rtsp://10.0.0.5:554/a?b=1', host: '10.0.0.5', username: 'admin', password: 'p@ss' },
+    ],
+    [
+      'rtsps://u@[2001:db8::5]/s',
+      { url: 'rtsps://[2001:db8::5]/s', host: '2001:db8::5', username: 'u', password: undefined },
+    ],
+  ];
+  for (const [input, expected] of cases)
+    it(`splits ${input}`, () => assert.deepEqual(splitRtspUrl(input), expected));
+});
+
+describe('cameras API', () => {
+  let hub: TestHub;
+  const op = async (method: string, path: string, body?: unknown) => {
+    const res = await hub.req(method, path, { token: hub.tokens.operator, body });
+    return { status: res.status, json: (res.status === 204 ? {} : await res.json()) as Json };
+  };
+  beforeEach(async () => {
+    hub = await createTestHub();
+    await op('POST', '/api/v1/sites', { name: 'A' });
+  });
+  afterEach(() => hub.close());
+
+  it('derives ip_address from the URL host and keeps the password on unrelated updates', async () => {
+    const c = await op('POST', '/api/v1/cameras', {
+      name: 'door',
+      rtsp_url: 'rtsp://u:pw-123@10.1.1.1/ch1',
+      site_id: 1,
+      location: 'entrance',
+    });
+    assert.equal(c.status, 201);
+    assert.equal(c.json.ip_address, '10.1.1.1');
+    assert.equal(c.json.stream, null);
+    const u = await op('PUT', `/api/v1/cameras/${c.json.id}`, {
+      rtsp_url: 'rtsp://10.1.1.1/ch2',
+      location: 'back door',
+    });
+    assert.equal(u.json.rtsp_url, 'rtsp://10.1.1.1/ch2');
+    assert.equal(u.json.has_password, true);
+    assert.deepEqual(cameraCredentials(hub.ctx.secrets, getCamera(hub.ctx.db, c.json.id)!), {
+      username: 'u',
+      password: 'pw-123',
+    });
+    const cleared = await op('PUT', `/api/v1/cameras/${c.json.id}`, { password: null });
+    assert.equal(cleared.json.has_password, false);
+  });
+
+  it('reports status counts, stream facts and what a client needs to show the camera', async () => {
+    const { json: c } = await op('POST', '/api/v1/cameras', {
+      name: 'yard',
+      rtsp_url: 'rtsp://10.1.1.2/h264',
+      site_id: 1,
+    });
+    await op('POST', '/api/v1/cameras', { name: 'gate', rtsp_url: 'rtsp://10.1.1.3/h264', site_id: 1 });
+    hub.ctx.db
+      .prepare("UPDATE cameras SET status = 'online', stream_json = ?, last_snapshot_at = ? WHERE id = ?")
+      .run(
+        JSON.stringify({ codec: 'h264', width: 1920, height: 1080, fps: 25, bitrate_kbps: 4000 }),
+        Date.UTC(2026, 0, 1),
+        c.id,
+      );
+    assert.deepEqual((await op('GET', '/api/v1/cameras/status')).json, {
+      total: 2,
+      online: 1,
+      offline: 0,
+      degraded: 0,
+      unknown: 1,
+      by_status: { online: 1, unknown: 1 },
+    });
+    const s = await op('GET', `/api/v1/cameras/${c.id}/stream`);
+    assert.deepEqual(s.json, {
+      camera_id: c.id,
+      name: 'yard',
+      status: 'online',
+      status_reason: null,
+      stream: { codec: 'h264', width: 1920, height: 1080, fps: 25, bitrate_kbps: 4000 },
+      last_snapshot_at: '2026-01-01T00:00:00.000Z',
+      snapshot_url: `/api/v1/cameras/${c.id}/snapshot`,
+      live_url: `/api/v1/cameras/${c.id}/live`,
+    });
+    const list = await op('GET', '/api/v1/cameras?status=online');
+    assert.deepEqual(
+      (list.json.cameras as Json[]).map((x) => x.name),
+      ['yard'],
+    );
+    assert.equal(list.json.pagination.total, 1);
+  });
+
+  it('deletes (admin only) with an inventory event', async () => {
+    const { json: c } = await op('POST', '/api/v1/cameras', {
+      name: 'x',
+      rtsp_url: 'rtsp://10.1.1.9/',
+      site_id: 1,
+    });
+    const seen: string[] = [];
+    hub.ctx.events.on('inventory.changed', (e) => seen.push(`${e.kind} ${e.id} ${e.change}`));
+    assert.equal((await op('DELETE', `/api/v1/cameras/${c.id}`)).status, 403);
+    assert.equal(
+      (await hub.req('DELETE', `/api/v1/cameras/${c.id}`, { token: hub.tokens.admin })).status,
+      204,
+    );
+    assert.deepEqual(seen, [`camera ${c.id} deleted`]);
+  });
+});
