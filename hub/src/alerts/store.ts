@@ -85,7 +85,7 @@ export class AlertStore {
   notifiable(): AlertRow[] {
     return this.db
       .prepare(
-        `SELECT * FROM alerts WHERE state = 'open' OR (state = 'resolved' AND recovery_handled_at IS NULL)`,
+        `SELECT * FROM alerts WHERE state = 'open' OR recovery_handled_at IS NULL`,
       )
       .all() as AlertRow[];
   }

@@ -113,6 +113,9 @@ export const m003Alerting: Migration = {
       ALTER TABLE alerts ADD COLUMN recovery_handled_at INTEGER;
       ALTER TABLE alerts ADD COLUMN opened_at INTEGER;
       CREATE INDEX alerts_rule_target ON alerts(rule, target_key, resolved_at);
+      -- The alerts notices may still be due for, read every second: a small partial index, not a scan of history.
+      CREATE INDEX alerts_notify_pending ON alerts(id) WHERE state = 'open' OR recovery_handled_at IS NULL;
+      CREATE INDEX alerts_flapping ON alerts(id) WHERE flapping = 1;
     `);
   },
 };
