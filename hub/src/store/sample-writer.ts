@@ -84,9 +84,12 @@ export class SeriesStore {
    * retention recomputes it from the raw samples.
    */
   insertSamples(rows: readonly SampleRow[], rolledUpBefore: number, bucketMs: number, rawCutoff = 0): void {
-    const params: number[] = [];
-    for (const r of rows) {
+    const ids: number[] = [];
+    const order: number[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i] as SampleRow;
       const id = this.seriesId(r.target_kind, r.target_id, r.metric, canonicalLabels(r.labels), r.unit);
+      ids.push(id);
       if (r.ts < rolledUpBefore) {
         const bucket = Math.floor(r.ts / bucketMs) * bucketMs;
         if (r.ts < rawCutoff) {
@@ -95,7 +98,17 @@ export class SeriesStore {
         }
         this.#dirty.run(id, bucket);
       }
-      params.push(id, r.ts, r.value);
+      order.push(i);
+    }
+    // In primary-key order: each B-tree leaf is visited once per batch instead of at random.
+    order.sort(
+      (a, b) =>
+        (ids[a] as number) - (ids[b] as number) || (rows[a] as SampleRow).ts - (rows[b] as SampleRow).ts,
+    );
+    const params: number[] = [];
+    for (const i of order) {
+      const r = rows[i] as SampleRow;
+      params.push(ids[i] as number, r.ts, r.value);
       if (params.length === CHUNK * 3) {
         this.#insertChunk.run(params);
         params.length = 0;
