@@ -109,6 +109,13 @@ describe('outpost-hub serve', () => {
     assert.equal(dev.status, 201);
     assert.equal((await api(first, 'GET', '/api/v1/devices', undefined)).status, 401);
     assert.equal(await stop(first), 0);
+    // Once the admin picks a password (here with the CLI), the initial password file goes away.
+    const passwd = spawn(process.execPath, [BIN, 'user', 'passwd', 'admin', '--data', data], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    passwd.stdin.end('Chosen-harbour-phrase-7\n');
+    assert.equal(await new Promise((resolve) => passwd.on('exit', resolve)), 0);
+    assert.equal(existsSync(file), false);
 
     const second = await serve(['--data', data, '--http-port', '0']);
     assert.doesNotMatch(second.stdout(), /created user "admin"/);

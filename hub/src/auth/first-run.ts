@@ -1,4 +1,4 @@
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HubContext } from '../context.js';
 import { countUsers, insertUser } from '../store/users.js';
@@ -39,4 +39,9 @@ export async function ensureInitialAdmin(
   writeFileSync(file, `${password}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
   return { created: true, generated: true, password, file };
+}
+
+/** Removes `<data>/initial-admin-password` once the first admin has chosen their own password. */
+export function forgetInitialPassword(dataDir: string, username: string): void {
+  if (username.toLowerCase() === 'admin') rmSync(join(dataDir, INITIAL_ADMIN_FILE), { force: true });
 }

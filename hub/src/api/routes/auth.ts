@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { hashCost } from '../../auth/first-run.js';
+import { forgetInitialPassword, hashCost } from '../../auth/first-run.js';
 import { checkPassword, hashPassword, verifyPassword } from '../../auth/passwords.js';
 import { RateLimiter } from '../../auth/rate-limit.js';
 import { issueSession, refreshSession } from '../../auth/sessions.js';
@@ -195,6 +195,7 @@ export const authRoutes: RouteModule = {
         setPasswordHash(hub.db, row.id, hash, now);
         revokeUserTokens(hub.db, row.id, now);
       })();
+      forgetInitialPassword(hub.config.dataDir, row.username);
       c.set('auditTarget', { type: 'user', id: row.id });
       return c.json(await issueSession(hub, c.var.tokens, user), 200);
     });

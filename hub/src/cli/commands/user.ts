@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { hashCost } from '../../auth/first-run.js';
+import { forgetInitialPassword, hashCost } from '../../auth/first-run.js';
 import { checkPassword, hashPassword } from '../../auth/passwords.js';
 import type { HubConfig } from '../../config.js';
 import { revokeUserTokens } from '../../store/refresh-tokens.js';
@@ -109,6 +109,7 @@ export function userCommand(): Command {
           setPasswordHash(db, row.id, hash, now);
           revokeUserTokens(db, row.id, now);
         })();
+        forgetInitialPassword(config.dataDir, row.username);
         process.stdout.write(`password of ${row.username} changed; their sessions ended\n`);
       } finally {
         db.close();
