@@ -4,6 +4,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { AgentEvent, CameraConfig, KnownEvent } from '@outpost/protocol';
 import { jpegSize } from '../agent/src/camera/ffmpeg/jpeg.js';
+import { GSTREAMER_H264 } from '../agent/src/camera/fixtures/cameras.js';
 import { createCameraProber } from '../agent/src/camera/index.js';
 import { needPeers } from './support/peers.js';
 import { type RtspServer, startRtspServer } from './support/rtsp-server.js';
@@ -208,6 +209,47 @@ describe('camera probe failure modes', { skip }, () => {
     } finally {
       for (const s of sockets) s.destroy();
       silent.close();
+    }
+  });
+
+  it('a camera that answers DESCRIBE but never streams: degraded, bounded time, no ffprobe left', async () => {
+    const sdp = GSTREAMER_H264.describe.slice(GSTREAMER_H264.describe.indexOf('v=0'));
+    const sockets: net.Socket[] = [];
+    const mute = net.createServer((sock) => {
+      sockets.push(sock);
+      sock.on('error', () => {});
+      sock.on('data', (d) => {
+        const text = d.toString();
+        const cseq = /CSeq: (\d+)/i.exec(text)?.[1];
+        if (text.startsWith('OPTIONS'))
+          sock.write(`RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY\r\n\r\n`);
+        else if (text.startsWith('DESCRIBE')) {
+          sock.write(
+            `RTSP/1.0 200 OK\r\nCSeq: ${cseq}\r\nContent-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(sdp)}\r\n\r\n${sdp}`,
+          );
+        }
+        // SETUP and PLAY get no answer: the stream never starts.
+      });
+    });
+    await new Promise<void>((r) => mute.listen(0, '127.0.0.1', r));
+    const port = (mute.address() as net.AddressInfo).port;
+    try {
+      const prober = createCameraProber({
+        sampleSeconds: 2,
+        connectTimeoutMs: 1_000,
+        responseTimeoutMs: 1_500,
+      });
+      const started = Date.now();
+      const ev = stateOf(await prober.probe(camera(`rtsp://127.0.0.1:${port}/live`)));
+      const took = Date.now() - started;
+      assert.equal(ev.status, 'degraded', ev.reason);
+      assert.match(ev.reason ?? '', /video stopped|no video frames/);
+      assert.equal(ev.stream?.codec, 'H264');
+      assert.ok(took < 10_000, `took ${took} ms`);
+      assert.ok(await waitFor(() => childTools().length === 0, 2_000), childTools().join(', '));
+    } finally {
+      for (const s of sockets) s.destroy();
+      mute.close();
     }
   });
 
