@@ -17,6 +17,7 @@ export interface TestHub {
   adminToken: string;
   mqttUrl: string;
   wsUrl: string;
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies of many shapes, asserted field by field
   api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
   site(name: string): number;
   device(siteId: number, name?: string, ip?: string): number;

@@ -255,6 +255,6 @@ export class JobDispatcher {
 
   #changed(job: JobRow | undefined, logs?: { ts: number; level: string; line: string }[]): void {
     if (!job) return;
-    this.link.ctx.events.emit('job.changed', { job: jobView(job), ...(logs && logs.length ? { logs } : {}) });
+    this.link.ctx.events.emit('job.changed', { job: jobView(job), ...(logs?.length ? { logs } : {}) });
   }
 }

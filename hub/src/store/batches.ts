@@ -41,7 +41,7 @@ export class BatchStore {
   readonly #fillGaps;
   readonly #loseGap;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.#insert = db.prepare(
       'INSERT OR IGNORE INTO agent_batches (agent_id, seq, received_at, samples, events) VALUES (?, ?, ?, ?, ?)',
     );

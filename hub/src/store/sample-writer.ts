@@ -40,7 +40,7 @@ export class SeriesStore {
   readonly #dirty;
   readonly #merge;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.#find = db
       .prepare('SELECT id FROM series WHERE target_kind = ? AND target_id = ? AND metric = ? AND labels = ?')
       .pluck();
