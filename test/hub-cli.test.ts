@@ -121,7 +121,7 @@ describe('outpost-hub serve', () => {
     assert.doesNotMatch(second.stdout(), /created user "admin"/);
     const again = await api(second, 'POST', '/api/v1/auth/login', undefined, {
       username: 'admin',
-      password: printed,
+      password: 'Chosen-harbour-phrase-7',
     });
     assert.equal(again.status, 200);
     const list = await api(second, 'GET', '/api/v1/devices', again.json.access_token);
