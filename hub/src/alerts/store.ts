@@ -84,9 +84,7 @@ export class AlertStore {
   /** Open and resolved-but-not-yet-handled alerts (rule-made and manual): notices may still be due for them. */
   notifiable(): AlertRow[] {
     return this.db
-      .prepare(
-        `SELECT * FROM alerts WHERE state = 'open' OR recovery_handled_at IS NULL`,
-      )
+      .prepare(`SELECT * FROM alerts WHERE state = 'open' OR recovery_handled_at IS NULL`)
       .all() as AlertRow[];
   }
 
