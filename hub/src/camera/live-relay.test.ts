@@ -133,6 +133,19 @@ describe('live relay', () => {
     assert.equal(stopped.length, 1);
   });
 
+  it('averages over the previous window so one large keyframe is no spike', () => {
+    let t = 0;
+    const { relay, started, stopped } = setup({ maxKbps: 100 }, () => t);
+    relay.join(ws(new FakeSocket()), VIEW);
+    const push = new FakeSocket();
+    relay.attachPush(started[0]!.sessionId, started[0]!.token, ws(push));
+    for (; t < 6_000; t += 500) push.emit('message', box('mdat', 2_500), true); // 40 kbit/s
+    push.emit('message', box('mdat', 12_000), true); // a keyframe: 96 kbit at once
+    assert.equal(stopped.length, 0);
+    for (; t < 12_000; t += 100) push.emit('message', box('mdat', 2_500), true); // 200 kbit/s
+    assert.equal(stopped.length, 1);
+  });
+
   it('passes MJPEG frames through as they come', () => {
     const { relay, started } = setup();
     const v = new FakeSocket();

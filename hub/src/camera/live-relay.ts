@@ -47,6 +47,9 @@ interface Session {
   initComplete: boolean;
   windowStart: number;
   windowBytes: number;
+  /** Bytes and length of the previous full window: the rate spans both, so one keyframe is no spike. */
+  previousBytes: number;
+  previousMs: number;
   bytes: number;
   timers: NodeJS.Timeout[];
   closed: boolean;
@@ -133,6 +136,8 @@ export class LiveRelay {
         initComplete: false,
         windowStart: this.now(),
         windowBytes: 0,
+        previousBytes: 0,
+        previousMs: 0,
         bytes: 0,
         timers: [],
         closed: false,
@@ -213,12 +218,14 @@ export class LiveRelay {
     s.bytes += data.length;
     // Bandwidth over a sliding 5 s window.
     if (now - s.windowStart >= 5_000) {
+      s.previousBytes = s.windowBytes;
+      s.previousMs = now - s.windowStart;
       s.windowStart = now;
       s.windowBytes = 0;
     }
     s.windowBytes += data.length;
-    const elapsed = Math.max(1_000, now - s.windowStart);
-    if ((s.windowBytes * 8) / elapsed > this.limits.maxKbps) {
+    const elapsed = s.previousMs + Math.max(s.previousMs ? 0 : 1_000, now - s.windowStart);
+    if (((s.previousBytes + s.windowBytes) * 8) / elapsed > this.limits.maxKbps) {
       void this.end(s, CLOSE.policy, `the stream exceeds the ${this.limits.maxKbps} kbit/s live limit`);
       return;
     }
