@@ -36,6 +36,27 @@ function inbox(client: MqttClient) {
   return { acks, configs };
 }
 
+describe('hub <-> agent link: enrollment rate limit', () => {
+  let t: TestHub | undefined;
+  after(async () => {
+    await t?.close();
+  });
+
+  it('answers 429 with Retry-After once a client address exceeds the enrollment rate', async () => {
+    t = await startTestHub({ enrollRateLimitPerMinute: 2 });
+    const body = { token: 'opt_wrong', hostname: 'pi', version: '1' };
+    assert.equal((await t.api('POST', '/api/v1/agents/enroll', body)).status, 401);
+    assert.equal((await t.api('POST', '/api/v1/agents/enroll', body)).status, 401);
+    const res = await fetch(`${t.hub.url}/api/v1/agents/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, token: t.token(t.site('rl')) }),
+    });
+    assert.equal(res.status, 429);
+    assert.ok(Number(res.headers.get('retry-after')) > 0);
+  });
+});
+
 describe('hub <-> agent link: MQTT over TLS', () => {
   let t: TestHub | undefined;
   let dir: string | undefined;

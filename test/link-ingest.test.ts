@@ -284,6 +284,10 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
       assert.equal(cmd.type, 'poll-now');
       assert.deepEqual(cmd.args, { device_id: d });
       assert.equal((await t.api('GET', `/api/v1/jobs/${jobId}`)).body.state, 'sent');
+      // No answer yet: the command is sent again (same id) until the agent answers.
+      t.link.jobs.sweep(Date.now() + 16_000);
+      await until(() => a.cmds.filter((c) => c.id === jobId).length === 2, 5000, 'command re-sent');
+      assert.equal((await t.api('GET', `/api/v1/jobs/${jobId}`)).body.send_count, 2);
       await a.result({
         id: jobId,
         state: 'running',
