@@ -26,10 +26,18 @@ export interface Listeners {
   close(): Promise<void>;
 }
 
-function listen(server: NetServer, port: number, host: string, what: string): Promise<number> {
+function listen(server: NetServer, port: number, host: string, what: 'mqtt' | 'mqtts'): Promise<number> {
   return new Promise((resolve, reject) => {
-    const onError = (err: Error) =>
-      reject(new Error(`${what}: cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
+    const onError = (err: NodeJS.ErrnoException) => {
+      const hint = `choose another with --${what}-port or OUTPOST_${what.toUpperCase()}_PORT`;
+      const message =
+        err.code === 'EADDRINUSE'
+          ? `${what.toUpperCase()} port ${port} on ${host} is already in use; ${hint}`
+          : err.code === 'EACCES'
+            ? `not allowed to listen on ${what.toUpperCase()} port ${port}; ${hint}`
+            : `${what}: cannot listen on ${host}:${port}: ${err.message}`;
+      reject(new Error(message, { cause: err }));
+    };
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);
