@@ -18,6 +18,10 @@ export function canonicalLabels(labels: Record<string, string> | undefined): str
   if (!labels) return '{}';
   const keys = Object.keys(labels);
   if (keys.length === 0) return '{}';
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = (keys[i - 1] as string) < (keys[i] as string);
+  // Label keys are plain identifiers (no integer-like keys), so insertion order is the JSON order.
+  if (sorted) return JSON.stringify(labels);
   keys.sort();
   const out: Record<string, string> = {};
   for (const k of keys) out[k] = labels[k] as string;
