@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,10 +11,10 @@ import { freeUdpPort } from './support/snmpd.js';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const AGENT_BIN = path.join(ROOT, 'agent/bin/outpost-agent.js');
 
-function cli(args: string[]): Promise<{ code: number | null; out: string }> {
+function cli(args: string[], bin = AGENT_BIN): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OUTPOST_')));
-    const child = spawn(process.execPath, [AGENT_BIN, ...args], {
+    const child = spawn(process.execPath, [bin, ...args], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -120,6 +120,33 @@ describe('outpost-agent status and doctor on a stopped agent', { skip: needPeers
       const r = await cli([cmd, '--help']);
       assert.equal(r.code, 0, `${cmd} --help`);
       assert.match(r.out, new RegExp(`Usage: outpost-agent ${cmd}`));
+    }
+  });
+
+  it('runs the same from the bundle that deploy/build.mjs makes for installs', async () => {
+    const bundle = path.join(ROOT, 'agent/dist', `outpost-agent.test-${process.pid}.mjs`);
+    try {
+      const built = spawnSync(
+        process.execPath,
+        [path.join(ROOT, 'agent/deploy/build.mjs'), '--outfile', bundle],
+        {
+          encoding: 'utf8',
+        },
+      );
+      assert.equal(built.status, 0, built.stderr);
+      const version = await cli(['--version'], bundle);
+      assert.equal(
+        version.out.trim(),
+        JSON.parse(fs.readFileSync(path.join(ROOT, 'agent/package.json'), 'utf8')).version,
+      );
+      const status = await cli(['status', '--data', dir, '--json'], bundle);
+      assert.equal(JSON.parse(status.out).config_version, 9);
+      const doctor = await cli(['doctor', '--data', dir, '--timeout', '1000'], bundle);
+      assert.equal(doctor.code, 1);
+      assert.match(doctor.out, /FAIL\s+snmp\s+device 5 silent-sw .* does not answer/);
+      assert.match(doctor.out, /ok\s+broker/);
+    } finally {
+      fs.rmSync(bundle, { force: true });
     }
   });
 });
