@@ -9,8 +9,9 @@ interface Pending {
   resolve(stored: Stored | undefined): void;
 }
 
-/** Most batches committed together; bounds the time one commit holds the event loop. */
+/** Most batches, and most samples, committed together: bounds the time one commit holds the event loop. */
 const MAX_GROUP = 64;
+const MAX_GROUP_SAMPLES = 20_000;
 
 /**
  * Group commit: batches that arrive in the same turn of the event loop are stored in one transaction, each
@@ -20,6 +21,7 @@ const MAX_GROUP = 64;
  */
 export class GroupCommit {
   #queue: Pending[] = [];
+  #queuedSamples = 0;
   #scheduled = false;
 
   constructor(private readonly link: Link) {}
@@ -28,7 +30,8 @@ export class GroupCommit {
   submit(agentId: string, siteId: number, batch: BatchMessage): Promise<Stored | undefined> {
     return new Promise((resolve) => {
       this.#queue.push({ agentId, siteId, batch, resolve });
-      if (this.#queue.length >= MAX_GROUP) this.#flush();
+      this.#queuedSamples += batch.samples.length;
+      if (this.#queue.length >= MAX_GROUP || this.#queuedSamples >= MAX_GROUP_SAMPLES) this.#flush();
       else if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => this.#flush());
@@ -40,6 +43,7 @@ export class GroupCommit {
     this.#scheduled = false;
     const group = this.#queue;
     this.#queue = [];
+    this.#queuedSamples = 0;
     if (group.length === 0) return;
     const { ctx, metrics } = this.link;
     const db = ctx.db;
