@@ -203,6 +203,8 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
       const samples = seen.find((s) => s.name === 'samples')?.payload as { samples: unknown[] };
       assert.equal(samples.samples.length, 1);
       assert.equal((await t.api('GET', `/api/v1/agents/${a.id}`)).body.refused_items, 2);
+      const events = (await t.api('GET', `/api/v1/agents/${a.id}/events`)).body.items as { type: string }[];
+      assert.deepEqual(events.map((e) => e.type).sort(), ['buffer_drop', 'camera_state', 'device_state']);
     } finally {
       for (const off of offs) off();
       a.client.end(true);

@@ -11,6 +11,7 @@ import {
   siteByName,
 } from '../../link/enrollment.js';
 import { linkOf } from '../../link/registry.js';
+import { AgentEventStore } from '../../store/agent-events.js';
 import { type AgentRow, AgentStore } from '../../store/agents.js';
 import { defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
@@ -141,6 +142,33 @@ const getOne = defineRoute({
   responses: { 200: json(AgentSchema, 'The agent'), ...errors(400, 401, 404) },
 });
 
+const AgentEventSchema = z
+  .object({
+    id: z.number().int(),
+    ts: z.string(),
+    type: z.string(),
+    device_id: z.number().int().nullable(),
+    camera_id: z.number().int().nullable(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .openapi('AgentEvent');
+
+const events = defineRoute({
+  method: 'get',
+  path: '/agents/{id}/events',
+  access: 'viewer',
+  tags: ['agents'],
+  summary: "An agent's reported events (errors, buffer drops, lifecycle, state changes), newest first",
+  request: {
+    params: AgentIdParam,
+    query: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+  },
+  responses: {
+    200: json(z.object({ items: z.array(AgentEventSchema) }), 'Events'),
+    ...errors(400, 401, 404),
+  },
+});
+
 const revoke = defineRoute({
   method: 'post',
   path: '/agents/{id}/revoke',
@@ -262,6 +290,21 @@ export const agentsRoutes: RouteModule = {
       const a = agents.get(id);
       if (!a) throw notFound('agent', id);
       return c.json(view(a), 200);
+    });
+
+    app.openapi(events, (c) => {
+      const { id } = c.req.valid('param');
+      const { limit } = c.req.valid('query');
+      if (!agents.get(id)) throw notFound('agent', id);
+      const items = new AgentEventStore(hub.db).list({ agent_id: id, limit }).map((e) => ({
+        id: e.id,
+        ts: iso(e.ts) as string,
+        type: e.type,
+        device_id: e.device_id,
+        camera_id: e.camera_id,
+        data: e.data,
+      }));
+      return c.json({ items }, 200);
     });
 
     app.openapi(revoke, async (c) => {
