@@ -97,6 +97,7 @@ describe('agent end to end through the CLIs, as a new user would', {
     OUTPOST_STATE_INTERVAL_MS: '500',
   };
 
+  // biome-ignore lint/suspicious/noExplicitAny: API bodies of many shapes, checked by the assertions
   const api = async (method: string, url: string, body?: unknown): Promise<{ status: number; body: any }> => {
     const res = await fetch(`${hubUrl}${url}`, {
       method,
