@@ -92,6 +92,7 @@ describe('outpost-hub serve', () => {
     assert.equal(readFileSync(file, 'utf8').trim(), printed);
     assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.equal(statSync(join(data, 'secret.key')).mode & 0o777, 0o600);
+    assert.equal(statSync(join(data, 'hub.db')).mode & 0o777, 0o600);
 
     const login = await api(first, 'POST', '/api/v1/auth/login', undefined, {
       username: 'admin',

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -41,7 +41,10 @@ export function createContext(config: HubConfig, opts: ContextOptions = {}): Hub
   const logger = opts.logger ?? createLogger(config.logLevel, opts.logDestination);
   const { key, created } = loadSecretKey(config.dataDir, config.secretKey);
   if (created) logger.info({ file: join(config.dataDir, 'secret.key') }, 'created a new secret key');
-  const db = openDatabase(opts.dbFile ?? join(config.dataDir, 'hub.db'));
+  const dbFile = opts.dbFile ?? join(config.dataDir, 'hub.db');
+  const db = openDatabase(dbFile);
+  // Password hashes and encrypted secrets: readable by the hub's user only (SQLite gives -wal/-shm the same mode).
+  if (dbFile !== ':memory:') chmodSync(dbFile, 0o600);
   const events = new HubEvents((name, err) => logger.error({ err, event: name }, 'event listener failed'));
   const metrics = new Registry();
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: metrics, prefix: 'outpost_hub_' });
