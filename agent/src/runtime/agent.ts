@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { CameraConfig, ConfigMessage, DeviceConfig, KnownEvent } from '@outpost/protocol';
 import { snapshotTargets, takeScheduledSnapshot } from '../camera/scheduled-snapshot.js';
 import { COMMANDS, CommandDispatcher } from '../commands/index.js';
-import type { AgentSettings } from '../config.js';
+import { type AgentSettings, describeSettings } from '../config.js';
 import {
   DATA_FILES,
   type Identity,
@@ -309,7 +309,10 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   restartTicker(config ? (config as ConfigMessage).intervals.batch_max_delay_ms : 1_000);
   lifecycle('started', `version ${AGENT_VERSION}`);
   link.start();
-  log.info({ agent_id: identity.agent_id, hub: link.status.url, data: dir }, 'agent started');
+  log.info(
+    { agent_id: identity.agent_id, hub: link.status.url, data: dir, settings: describeSettings(settings) },
+    'agent started',
+  );
   saveState();
   const stateTimer = setInterval(saveState, settings.stateIntervalMs);
 

@@ -79,6 +79,8 @@ export function gatherStatus(settings: AgentSettings): StatusReport {
   };
 }
 
+const STALE_MS = 5 * 60_000;
+
 function ago(ts: number | undefined, now: number): string {
   if (!ts) return 'never';
   const s = Math.max(0, Math.round((now - ts) / 1000));
@@ -101,11 +103,16 @@ export function formatStatus(r: StatusReport, now = Date.now()): string {
     `Agent     ${r.agent_id} (site ${r.site_id}), enrolled ${new Date(r.enrolled_at).toISOString()}`,
     `Hub       ${r.hub_url}  broker ${r.mqtt_urls.join(', ')}`,
   ];
-  if (r.service.running)
+  if (r.service.running) {
     lines.push(
       `Service   running (pid ${r.service.pid}, started ${ago(r.service.started_at, now)}, state updated ${ago(r.service.updated_at, now)})`,
     );
-  else if (r.service.stopped_at)
+    // state.json is refreshed every few seconds; an old one means a stuck process (or a reused pid).
+    if (now - (r.service.updated_at ?? 0) > STALE_MS)
+      lines.push(
+        '          but its state has not been updated for a while: the process may be stuck; check the log',
+      );
+  } else if (r.service.stopped_at)
     lines.push(`Service   not running (stopped ${ago(r.service.stopped_at, now)})`);
   else if (r.service.pid)
     lines.push(
