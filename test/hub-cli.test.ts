@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 
 const BIN = fileURLToPath(new URL('../hub/bin/outpost-hub.js', import.meta.url));
 const COMMUNITY = 'Cli-Community-S3cret';
@@ -81,6 +82,65 @@ async function api(hub: Hub, method: string, path: string, token?: string, body?
   });
   return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, any> };
 }
+
+/** Runs a short CLI command with `input` on stdin; resolves with its exit code and output. */
+function run(args: string[], input = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdin.end(input);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      children.delete(child);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
+describe('outpost-hub user and backup', () => {
+  it('adds, lists and re-passwords users, refuses weak passwords, and backs the store up', async () => {
+    const data = tempDir();
+    const add = await run(
+      ['user', 'add', 'dana', '--role', 'operator', '--email', 'dana@example.org', '--data', data],
+      'Night-shift-operator-5\n',
+    );
+    assert.equal(add.code, 0, add.stderr);
+    assert.match(add.stdout, /added user dana \(id 1, role operator\)/);
+    const weak = await run(['user', 'add', 'eve', '--role', 'viewer', '--data', data], 'password\n');
+    assert.equal(weak.code, 1);
+    assert.match(weak.stderr, /password must be at least 12 characters/);
+    const badRole = await run(
+      ['user', 'add', 'eve', '--role', 'root', '--data', data],
+      'Long-enough-phrase-1\n',
+    );
+    assert.notEqual(badRole.code, 0);
+    const list = await run(['user', 'list', '--json', '--data', data]);
+    assert.deepEqual(JSON.parse(list.stdout), [
+      { id: 1, username: 'dana', email: 'dana@example.org', role: 'operator', disabled: false },
+    ]);
+    assert.equal((await run(['user', 'passwd', 'dana', '--data', data], 'Another-long-phrase-6\n')).code, 0);
+    assert.equal(
+      (await run(['user', 'passwd', 'nobody', '--data', data], 'Another-long-phrase-6\n')).code,
+      1,
+    );
+    const file = join(data, 'copy.db');
+    const backup = await run(['backup', file, '--data', data]);
+    assert.equal(backup.code, 0, backup.stderr);
+    const copy = new Database(file, { readonly: true });
+    assert.deepEqual(copy.prepare('SELECT username, role FROM users').all(), [
+      { username: 'dana', role: 'operator' },
+    ]);
+    copy.close();
+    assert.equal(
+      (await run(['backup', file, '--data', data])).code,
+      1,
+      'an existing file is not overwritten',
+    );
+  });
+});
 
 describe('outpost-hub serve', () => {
   it('creates the first admin once, keeps everything across a restart, and stops cleanly on SIGTERM', async () => {

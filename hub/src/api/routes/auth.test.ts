@@ -78,6 +78,12 @@ describe('auth routes', () => {
     assert.equal((await login(hub, 'viewer', TEST_PASSWORDS.viewer)).status, 200);
   });
 
+  it('rate-limits login per client address across usernames', async () => {
+    for (const name of ['u1', 'u2', 'u3', 'u4', 'u5'])
+      assert.equal((await login(hub, name, 'nope-nope-nope')).status, 401);
+    assert.equal((await login(hub, 'admin', TEST_PASSWORDS.admin)).status, 429);
+  });
+
   it('rotates refresh tokens and revokes the family when a spent one is reused', async () => {
     const first = await session(hub);
     const r1 = await hub.req('POST', REFRESH, { body: { refresh_token: first.refresh_token } });
