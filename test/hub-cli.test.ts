@@ -80,6 +80,7 @@ async function api(hub: Hub, method: string, path: string, token?: string, body?
     },
     body: body ? JSON.stringify(body) : undefined,
   });
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are walked freely in assertions
   return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, any> };
 }
 

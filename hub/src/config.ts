@@ -91,7 +91,10 @@ export const ConfigSchema = z
     /** After an agent reconnects, its site's device/camera alerts stay suppressed this long (s). */
     alertDependencyGraceS: int(0, 3600).default(120),
     /** Local time (HH:MM) of the daily summary; empty for none. */
-    alertSummaryAt: z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d)?$/, 'must be HH:MM or empty').default('08:00'),
+    alertSummaryAt: z
+      .string()
+      .regex(/^(([01]\d|2[0-3]):[0-5]\d)?$/, 'must be HH:MM or empty')
+      .default('08:00'),
     alertSummaryTimezone: z
       .string()
       .refine((tz) => {

@@ -18,8 +18,16 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   },
   { flags: '--host <host>', key: 'host', description: 'address to listen on (default 0.0.0.0)' },
   { flags: '--log-level <level>', key: 'logLevel', description: 'fatal|error|warn|info|debug|trace|silent' },
-  { flags: '--mqtt-port <port>', key: 'mqttPort', description: 'MQTT TCP port (default 1883; 0 picks a free one)' },
-  { flags: '--mqtts-port <port>', key: 'mqttsPort', description: 'MQTT over TLS port (needs --mqtts-cert and --mqtts-key)' },
+  {
+    flags: '--mqtt-port <port>',
+    key: 'mqttPort',
+    description: 'MQTT TCP port (default 1883; 0 picks a free one)',
+  },
+  {
+    flags: '--mqtts-port <port>',
+    key: 'mqttsPort',
+    description: 'MQTT over TLS port (needs --mqtts-cert and --mqtts-key)',
+  },
   { flags: '--mqtts-cert <file>', key: 'mqttsCert', description: 'PEM certificate chain for MQTT over TLS' },
   { flags: '--mqtts-key <file>', key: 'mqttsKey', description: 'PEM private key for MQTT over TLS' },
 ];

@@ -4,6 +4,7 @@ import { cameraCredentials, getCamera } from '../../store/cameras.js';
 import { splitRtspUrl } from '../models/camera.js';
 import { createTestHub, type TestHub } from '../testing.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are walked freely in assertions
 type Json = Record<string, any>;
 
 describe('splitRtspUrl', () => {

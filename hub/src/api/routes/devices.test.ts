@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { HubEventMap } from '../../events.js';
 import { createTestHub, type TestHub } from '../testing.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are walked freely in assertions
 type Json = Record<string, any>;
 
 describe('devices API', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createTestHub, type TestHub } from '../testing.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are walked freely in assertions
 type Json = Record<string, any>;
 
 describe('users, sites, audit and operations routes', () => {
