@@ -231,8 +231,12 @@ async function main() {
       `agent CPU: ${agentCpuMs.toFixed(0)} ms (user ${(cpu.user / 1000).toFixed(0)}, system ${(cpu.system / 1000).toFixed(0)}) -> ${perK.toFixed(2)} ms per 1,000 varbinds, ${cpuPerPollMs.toFixed(2)} ms per device poll`,
     );
     console.log(
-      `RSS: peak ${(rssPeak / 2 ** 20).toFixed(1)} MiB while ${devices.length} devices were polled at once`,
+      `RSS: peak ${(rssPeak / 2 ** 20).toFixed(1)} MiB while ${devices.length} devices were polled ${SPREAD_S ? `over ${SPREAD_S} s per round` : 'at once'}`,
     );
+    if (SPREAD_S)
+      console.log(
+        `measured: agent CPU ${((agentCpuMs / (wallS * 1000)) * 100).toFixed(1)}% of one core over the ${wallS.toFixed(1)} s the round took`,
+      );
     // What stays: sessions and per-device counter state, measured as the heap freed by forgetting every device.
     const gc = (globalThis as { gc?: () => void }).gc;
     if (gc) {
@@ -241,6 +245,11 @@ async function main() {
       for (const d of devices) poller.forget(d.id);
       gc();
       const without = process.memoryUsage();
+      const mib = (n: number) => (n / 2 ** 20).toFixed(1);
+      console.log(
+        `memory after GC: heap used ${mib(withState.heapUsed)} of ${mib(withState.heapTotal)} MiB committed, ` +
+          `external ${mib(withState.external)} MiB (array buffers ${mib(withState.arrayBuffers)}), RSS ${mib(withState.rss)} MiB`,
+      );
       const perDeviceKiB = (withState.heapUsed - without.heapUsed) / devices.length / 1024;
       console.log(
         `after GC: RSS ${(withState.rss / 2 ** 20).toFixed(1)} MiB, heap ${(withState.heapUsed / 2 ** 20).toFixed(1)} MiB; ` +
