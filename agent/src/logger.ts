@@ -29,11 +29,22 @@ export function redact(value: unknown, depth = 0): unknown {
   return value;
 }
 
+let stdoutGuarded = false;
+
+/** Writes to stdout; a closed stdout (EPIPE: the journal or a pipe went away) must not stop the agent. */
+function writeStdout(line: string): void {
+  if (!stdoutGuarded) {
+    stdoutGuarded = true;
+    process.stdout.on('error', () => {});
+  }
+  if (!process.stdout.destroyed) process.stdout.write(line);
+}
+
 /** A JSON-lines logger on `write` (stdout by default), dropping lines below `level`. */
 export function createLogger(
   level: LogLevel = 'info',
   base: Record<string, unknown> = {},
-  write: (line: string) => void = (line) => process.stdout.write(line),
+  write: (line: string) => void = writeStdout,
 ): Logger {
   const min = ORDER[level];
   const emit = (lvl: LogLevel) => (fields: Record<string, unknown>, msg: string) => {
