@@ -91,7 +91,13 @@ export function Dialog({ title, onClose, children }) {
   useEffect(() => {
     const d = ref.current;
     d?.showModal?.();
-    return () => d?.close?.();
+    // Escape closes it even when focus has left the dialog (e.g. the focused button was replaced).
+    const onKey = (e) => e.key === 'Escape' && onClose();
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      d?.close?.();
+    };
   }, []);
   return html`<dialog ref=${ref} class="dialog" aria-label=${title} onClose=${onClose} onCancel=${onClose}>
     <header><h2>${title}</h2><button type="button" class="icon" aria-label="Close" onClick=${onClose}>✕</button></header>

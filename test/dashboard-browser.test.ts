@@ -1,0 +1,314 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type AllInOne, startAllInOne } from '../demo/all-in-one.js';
+import { startDemoCamera } from '../demo/demo-camera.js';
+import { registerCamera, registerDevices } from '../demo/demo-site.js';
+import { type SimulatedDevice, startSimulatedSite } from '../demo/sim/index.js';
+import { needPeers } from './support/peers.js';
+import type { RtspServer } from './support/rtsp-server.js';
+
+/** Polls `check` until it returns a truthy value, or fails naming `what` after `timeoutMs`. */
+async function until<T>(
+  check: () => T | Promise<T>,
+  timeoutMs: number,
+  what: string,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const skip = needPeers('chromium');
+const cameraSkip = skip || needPeers('ffmpeg', 'gst-inspect-1.0', '/usr/bin/python3');
+const ADMIN_PASSWORD = 'correct-horse-battery-staple-9';
+const VIEWER_PASSWORD = 'orange-kettle-window-river-4';
+const SHOTS = path.resolve(import.meta.dirname, '..', 'test-artifacts', 'screenshots');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function logIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+}
+
+/** Navigates inside the single-page app (no reload: live updates keep flowing). */
+async function open(page: Page, hash: string): Promise<void> {
+  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+}
+
+describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
+  let dir: string;
+  let devices: SimulatedDevice[] = [];
+  let hub: AllInOne;
+  let browser: Browser;
+  let admin: BrowserContext;
+  let page: Page;
+  let camera: RtspServer | undefined;
+  const errors: string[] = [];
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-dashboard-'));
+    devices = await startSimulatedSite();
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OUTPOST_')) env[k] = v;
+    hub = await startAllInOne({
+      env: {
+        ...env,
+        OUTPOST_DATA_DIR: dir,
+        OUTPOST_HTTP_PORT: '0',
+        OUTPOST_MQTT_PORT: '0',
+        OUTPOST_HOST: '127.0.0.1',
+        OUTPOST_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        OUTPOST_LOG_LEVEL: 'silent',
+        OUTPOST_SITE_NAME: 'Test branch',
+      },
+      say: () => {},
+    });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await admin.newPage();
+    page.on('pageerror', (err) => errors.push(err.message));
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await hub?.close().catch(() => {});
+    await camera?.stop().catch(() => {});
+    await Promise.all(devices.map((d) => d.stop()));
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('logs in with the refresh token in an httpOnly SameSite=Strict cookie and no token in page storage', async () => {
+    await logIn(page, hub.url, 'admin', ADMIN_PASSWORD);
+    const cookie = (await admin.cookies()).find((c) => c.name === 'outpost_refresh');
+    assert.ok(cookie, 'refresh cookie set');
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, 'Strict');
+    assert.equal(cookie.path, '/api/v1/auth/web');
+    const stored = await page.evaluate(
+      'JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie])',
+    );
+    assert.equal(stored, '[{},{},""]');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.getByTestId('live').filter({ hasText: 'Live' }).waitFor();
+    assert.deepEqual(errors, []);
+  });
+
+  it('shows devices coming online without a reload, with interfaces and a poll now job', async () => {
+    await open(page, '#/devices');
+    await page.getByRole('heading', { name: 'Devices' }).waitFor();
+    await registerDevices(hub.api, hub.siteId, devices, 5);
+    const row = page.getByTestId('devices-table').locator('tr', { hasText: 'demo-core-sw' });
+    await row.getByText('online').waitFor({ timeout: 60_000 });
+    await until(
+      async () => (await page.getByTestId('devices-table').getByText('online').count()) === 4,
+      60_000,
+      'four online',
+    );
+    await shot(page, 'devices');
+    await row.getByRole('link', { name: 'demo-core-sw' }).click();
+    await page.getByRole('heading', { name: /demo-core-sw/ }).waitFor();
+    await page.getByRole('button', { name: 'Poll now' }).click();
+    await page.locator('[data-testid="job"][data-state="succeeded"]').waitFor({ timeout: 30_000 });
+    // Rates need two polls; the page reloads interfaces after the job and on status events.
+    await until(
+      async () => {
+        await page.getByRole('button', { name: '1h' }).click();
+        return (await page.getByTestId('interfaces').locator('tbody tr').count()) >= 26;
+      },
+      45_000,
+      'the interfaces table',
+    );
+    await page.getByText('Traffic').first().waitFor();
+    await shot(page, 'device');
+  });
+
+  it('shows a new alert live and acknowledges it with a note', async () => {
+    await open(page, '#/alerts');
+    await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+    const ap = devices.find((d) => d.kind === 'access_point')!;
+    const ids = await registerDevices(hub.api, hub.siteId, devices, 5);
+    const apId = ids[devices.indexOf(ap)]!;
+    await ap.down();
+    try {
+      const row = page
+        .getByTestId('alerts-table')
+        .locator('tr', { hasText: `device ${apId}` })
+        .first();
+      await row.waitFor({ timeout: 60_000 });
+      assert.match(await row.innerText(), /High/);
+      await shot(page, 'alerts');
+      await row.getByRole('button', { name: 'Acknowledge' }).click();
+      await page.getByLabel('Note (optional)').fill('on it: replacing the PoE injector');
+      await page.getByRole('dialog').getByRole('button', { name: 'Acknowledge' }).click();
+      await row.getByText('on it: replacing the PoE injector').waitFor();
+      const { alerts } = await hub.api<{ alerts: Record<string, unknown>[] }>(
+        'GET',
+        `/alerts?device_id=${apId}`,
+      );
+      assert.equal(alerts[0]?.acknowledged, true);
+      assert.equal(alerts[0]?.ack_note, 'on it: replacing the PoE injector');
+      assert.equal(alerts[0]?.acknowledged_by_username, 'admin');
+    } finally {
+      await ap.up();
+    }
+  });
+
+  it("opens a camera's snapshot", { skip: cameraSkip }, async () => {
+    const started = await startDemoCamera();
+    assert.ok('server' in started, 'reason' in started ? started.reason : '');
+    camera = started.server;
+    const id = await registerCamera(hub.api, hub.siteId, 'lobby-cam', started.url);
+    await open(page, `#/cameras/${id}`);
+    // Online (live, from camera.status) means the agent has the camera in its config and has probed it.
+    await page
+      .getByRole('heading', { name: /lobby-cam/ })
+      .getByText('online')
+      .waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Snapshot now' }).click();
+    await page
+      .locator('[data-testid="job"][data-state="succeeded"]')
+      .waitFor({ timeout: 60_000 })
+      .catch(async (err) => {
+        throw new Error(
+          `snapshot job: ${await page
+            .getByTestId('job')
+            .textContent()
+            .catch(() => 'no job shown')}`,
+          { cause: err },
+        );
+      });
+    const img = page.getByRole('img', { name: 'Snapshot of lobby-cam' });
+    await img.waitFor({ timeout: 30_000 });
+    assert.ok(
+      await img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth > 0),
+      'the JPEG decoded',
+    );
+    await page.getByTestId('snapshot-history').getByRole('button').first().waitFor();
+    await shot(page, 'camera');
+    await open(page, '#/cameras');
+    await page
+      .getByTestId('camera-grid')
+      .getByRole('img', { name: 'Latest snapshot of lobby-cam' })
+      .waitFor({ timeout: 20_000 });
+    await shot(page, 'cameras');
+  });
+
+  it('shows the enrollment command and the admin pages', async () => {
+    await open(page, '#/agents');
+    await page.getByTestId('agents-table').getByText('online').waitFor();
+    await page.getByRole('button', { name: 'Enroll an agent' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Create token' }).click();
+    const command = await page.getByRole('dialog').locator('.copy code').innerText();
+    assert.match(command, /^outpost-agent enroll --hub \S+ --token \S+/);
+    await shot(page, 'agents');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await open(page, '#/admin/users');
+    await page.getByRole('cell', { name: 'admin', exact: true }).first().waitFor();
+    await open(page, '#/admin/audit');
+    await page.getByText('POST /api/v1/devices').first().waitFor();
+    await shot(page, 'admin-audit');
+    await open(page, '#/');
+    await page.getByTestId('count-devices').getByText('4').first().waitFor();
+    await shot(page, 'overview');
+    assert.deepEqual(errors, []);
+  });
+
+  it('shows a viewer no write controls (the API refuses them anyway)', async () => {
+    await hub.api('POST', '/users', { username: 'watcher', role: 'viewer', password: VIEWER_PASSWORD });
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const v = await ctx.newPage();
+      await logIn(v, hub.url, 'watcher', VIEWER_PASSWORD);
+      assert.equal(await v.getByRole('link', { name: 'Admin' }).count(), 0);
+      await open(v, '#/devices');
+      await v.getByTestId('devices-table').getByText('demo-core-sw').waitFor();
+      assert.equal(await v.getByRole('button', { name: 'Add device' }).count(), 0);
+      await v.getByRole('link', { name: 'demo-core-sw' }).click();
+      await v.getByRole('heading', { name: /demo-core-sw/ }).waitFor();
+      assert.equal(await v.getByRole('button', { name: 'Poll now' }).count(), 0);
+      assert.equal(await v.getByRole('button', { name: 'Edit' }).count(), 0);
+      await open(v, '#/alerts?state=all');
+      await v.getByTestId('alerts-table').locator('tbody tr').first().waitFor();
+      assert.equal(await v.getByRole('button', { name: /Acknowledge/ }).count(), 0);
+      await open(v, '#/agents');
+      await v.getByTestId('agents-table').getByText('online').waitFor();
+      assert.equal(await v.getByRole('button', { name: /Enroll|Revoke|Add site/ }).count(), 0);
+      // The API is the authority: the viewer's own token is refused a write.
+      const status = await v.evaluate(`(async () => {
+        const r = await fetch('/api/v1/auth/web/refresh', { method: 'POST' });
+        const { access_token } = await r.json();
+        const poll = await fetch('/api/v1/devices/1/poll', { method: 'POST', headers: { authorization: 'Bearer ' + access_token } });
+        return poll.status;
+      })()`);
+      assert.equal(status, 403);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('works on a phone-sized screen with the keyboard', async () => {
+    const ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const m = await ctx.newPage();
+      await logIn(m, hub.url, 'admin', ADMIN_PASSWORD);
+      const alertsLink = m.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' });
+      assert.equal(await alertsLink.isVisible(), false, 'navigation folded behind the menu button');
+      await m.getByRole('button', { name: /Menu/ }).focus();
+      await m.keyboard.press('Enter');
+      await alertsLink.waitFor();
+      await alertsLink.focus();
+      await m.keyboard.press('Enter');
+      await m.getByRole('heading', { name: 'Alerts' }).waitFor();
+      const width = Number(await m.evaluate('document.documentElement.scrollWidth'));
+      assert.ok(width <= 400, `no horizontal page scroll (${width} px)`);
+      await shot(m, 'phone-alerts');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('logs out: the cookie session is revoked', async () => {
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
+    assert.equal(
+      (await admin.cookies()).find((c) => c.name === 'outpost_refresh'),
+      undefined,
+    );
+  });
+});
