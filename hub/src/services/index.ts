@@ -1,8 +1,9 @@
 import type { Server } from 'node:http';
-import type { HubContext } from '../context.js';
 import { cameraLiveService } from '../camera/live-service.js';
+import type { HubContext } from '../context.js';
 import { linkService } from '../link/service.js';
 import { alertingService } from './alerting.js';
+import { sessionsService } from './sessions.js';
 
 /** The HTTP side a service may hook into (e.g. `server.on('upgrade')` for MQTT over WebSocket at /mqtt). */
 export interface ServiceHttp {
@@ -20,7 +21,12 @@ export interface Service {
 }
 
 /** Every service, one file each, one line here, in start order (stopped in reverse). */
-export const SERVICES: readonly Service[] = checkNames([linkService, alertingService, cameraLiveService]);
+export const SERVICES: readonly Service[] = checkNames([
+  sessionsService,
+  linkService,
+  alertingService,
+  cameraLiveService,
+]);
 
 function checkNames(list: Service[]): Service[] {
   const seen = new Set<string>();
