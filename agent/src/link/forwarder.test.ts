@@ -78,6 +78,18 @@ describe('forwarder', () => {
     assert.deepEqual(seqs(sent), [1, 2]);
   });
 
+  it('sends a trickle of live rows on the tick, not on every ack', () => {
+    const { f, outbox, sent } = setup(4);
+    outbox.append([sample(1)], [], T0);
+    f.onConnected();
+    assert.deepEqual(seqs(sent), [1]);
+    outbox.append([sample(2)], [], T0);
+    f.onAck(1);
+    assert.deepEqual(seqs(sent), [1], 'one row waits for the tick');
+    f.tick();
+    assert.deepEqual(seqs(sent), [1, 2]);
+  });
+
   it('re-sends the window when no ack came within the timeout', () => {
     const { f, outbox, sent, advance } = setup(2, 1_000);
     outbox.append([1, 2, 3, 4].map(sample), [], T0);

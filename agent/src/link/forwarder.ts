@@ -58,7 +58,9 @@ export class Forwarder {
     const deleted = this.o.outbox.ack(upTo);
     for (const seq of this.inFlight.keys()) if (seq <= upTo) this.inFlight.delete(seq);
     this.o.log.debug({ upTo, deleted }, 'ack');
-    this.pump();
+    // Full batches go at once (a backlog drains at the pace of acks); a trickle of live rows waits for the
+    // next tick, so that live data makes about one batch per tick instead of one per ack.
+    this.pump(true);
   }
 
   /** Periodic work: re-send on ack timeout, then send what waits (at least every batch_max_delay_ms). */
@@ -79,9 +81,10 @@ export class Forwarder {
     this.pump();
   }
 
-  /** Numbers and sends new batches while the window has room. */
-  pump(): void {
+  /** Numbers and sends new batches while the window has room (with `fullOnly`, only full ones). */
+  pump(fullOnly = false): void {
     while (this.connected && this.inFlight.size < this.o.maxInFlight) {
+      if (fullOnly && this.o.outbox.stats().unbatchedRows < this.o.limits.maxSamples) return;
       const batch = this.o.outbox.claimBatch(this.o.limits, this.o.now());
       if (!batch) return;
       this.send(batch, false);
