@@ -1,10 +1,11 @@
 // `npm run demo`: the all-in-one mode plus a simulated site (switch, router, access point, UPS, and a camera when
 // GStreamer's RTSP server is installed); the access point goes down and comes back every few minutes.
-import { StartError, startAllInOne } from './all-in-one.js';
+import { type AllInOne, StartError, startAllInOne } from './all-in-one.js';
 import { startDemoCamera } from './demo-camera.js';
 import { registerCamera, registerDevices } from './demo-site.js';
 import { startFlapper } from './flapper.js';
 import { exitOnStartError, stopOnSignal } from './lifecycle.js';
+import { startNotifySink } from './notify-sink.js';
 import { type SimulatedDevice, startSimulatedSite } from './sim/index.js';
 
 function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
@@ -18,6 +19,7 @@ function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 let devices: SimulatedDevice[] = [];
+let running: AllInOne | undefined;
 try {
   const env = process.env;
   const flapS = seconds(env, 'OUTPOST_DEMO_FLAP_S', 180, 10);
@@ -25,18 +27,21 @@ try {
   const pollS = seconds(env, 'OUTPOST_DEMO_POLL_S', 15, 5);
   // The simulated devices first: their ports and communities are registered through the API.
   devices = await startSimulatedSite();
-  const running = await startAllInOne({ say });
-  const ids = await registerDevices(running.api, running.siteId, devices, pollS);
+  running = await startAllInOne({ say });
+  const hub = running;
+  const ids = await registerDevices(hub.api, hub.siteId, devices, pollS);
   say(
-    `demo: ${devices.length} simulated devices in site ${running.siteId}: ${devices.map((d) => `${d.name} (udp/${d.port})`).join(', ')}`,
+    `demo: ${devices.length} simulated devices in site ${hub.siteId}: ${devices.map((d) => `${d.name} (udp/${d.port})`).join(', ')}`,
   );
   const camera = await startDemoCamera();
   if ('url' in camera) {
-    const id = await registerCamera(running.api, running.siteId, 'demo-entrance-cam', camera.url);
+    const id = await registerCamera(hub.api, hub.siteId, 'demo-entrance-cam', camera.url);
     say(`demo: simulated camera ${id} at ${camera.url}`);
   } else {
     say(`demo: no simulated camera: ${camera.reason}`);
   }
+  const sink = await startNotifySink(hub.api, say);
+  say(`demo: notifications go to the "demo-console" webhook channel and are printed here (${sink.url}).`);
   const victim = devices.find((d) => d.kind === 'access_point') ?? devices[0]!;
   const flapper = startFlapper(victim, { everyS: flapS, downS, say });
   say(
@@ -44,11 +49,14 @@ try {
   );
   stopOnSignal(async () => {
     await flapper.stop();
-    await running.close({ signalled: true });
+    await hub.close({ signalled: true });
+    await sink.stop();
     if ('server' in camera) await camera.server.stop();
     await Promise.all(devices.map((d) => d.stop()));
   });
 } catch (err) {
+  // Stop what started (the agent is a child process that would outlive an exit).
+  await running?.close().catch(() => {});
   await Promise.all(devices.map((d) => d.stop().catch(() => {})));
   exitOnStartError(err, 'npm run demo');
 }
