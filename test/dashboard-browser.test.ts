@@ -214,6 +214,14 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
     );
     await page.getByTestId('snapshot-history').getByRole('button').first().waitFor();
     await shot(page, 'camera');
+    await page.getByRole('button', { name: 'Live view' }).click();
+    await page.getByRole('status').filter({ hasText: 'Live view: live' }).waitFor({ timeout: 30_000 });
+    const live = page.getByRole('img', { name: 'Live view' });
+    assert.ok(
+      await live.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth > 0),
+      'a live frame decoded',
+    );
+    await page.getByRole('button', { name: 'Stop live view' }).click();
     await open(page, '#/cameras');
     await page
       .getByTestId('camera-grid')

@@ -1,6 +1,6 @@
 // The dashboard shell: session gate, navigation, live indicator, page routing.
 import { html, render, useEffect, useState } from './html.js';
-import { onLiveState, startLive, stopLive } from './live.js';
+import { isLive, onLiveState, startLive, stopLive } from './live.js';
 import { AccountPage } from './pages/account.js';
 import { AdminPage } from './pages/admin.js';
 import { AgentsPage } from './pages/agents.js';
@@ -51,7 +51,7 @@ function page(route) {
 }
 
 function LiveBadge() {
-  const [live, setLive] = useState(false);
+  const [live, setLive] = useState(isLive());
   useEffect(() => onLiveState(setLive), []);
   return html`<span class=${`live ${live ? 'on' : 'off'}`} data-testid="live" title=${live ? 'Live updates on' : 'Reconnecting…'}>
     <span aria-hidden="true">${live ? '●' : '○'}</span> ${live ? 'Live' : 'Offline'}</span>`;
