@@ -164,7 +164,7 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
         .locator('tr', { hasText: `device ${apId}` })
         .first();
       await row.waitFor({ timeout: 60_000 });
-      assert.match(await row.innerText(), /High/);
+      assert.match((await row.textContent()) ?? '', /High/);
       await shot(page, 'alerts');
       await row.getByRole('button', { name: 'Acknowledge' }).click();
       await page.getByLabel('Note (optional)').fill('on it: replacing the PoE injector');
@@ -235,7 +235,7 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
     await page.getByTestId('agents-table').getByText('online').waitFor();
     await page.getByRole('button', { name: 'Enroll an agent' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Create token' }).click();
-    const command = await page.getByRole('dialog').locator('.copy code').innerText();
+    const command = (await page.getByRole('dialog').locator('.copy code').textContent()) ?? '';
     assert.match(command, /^outpost-agent enroll --hub \S+ --token \S+/);
     await shot(page, 'agents');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();

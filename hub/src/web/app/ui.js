@@ -1,7 +1,7 @@
 // Small shared components: badges, pager, errors, data loading, dialogs, copy box, authenticated images.
 import { api } from './api.js';
 import { html, useCallback, useEffect, useRef, useState } from './html.js';
-import { token } from './session.js';
+import { refresh, token } from './session.js';
 
 // Severity: colour plus a distinct shape and the word, so it reads without colour vision.
 const SEVERITY = {
@@ -123,7 +123,10 @@ export function AuthedImage({ path, alt, className, stamp }) {
     let url = null;
     let cancelled = false;
     setFailed(false);
-    fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${token()}` } })
+    const load = () => fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${token()}` } });
+    load()
+      // An expired access token: refresh once from the cookie, then retry.
+      .then(async (r) => (r.status === 401 && (await refresh()) ? load() : r))
       .then((r) => (r.ok ? r.blob() : Promise.reject(new Error(`HTTP ${r.status}`))))
       .then((b) => {
         if (cancelled) return;
