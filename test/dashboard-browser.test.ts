@@ -177,6 +177,8 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
       assert.equal(alerts[0]?.acknowledged, true);
       assert.equal(alerts[0]?.ack_note, 'on it: replacing the PoE injector');
       assert.equal(alerts[0]?.acknowledged_by_username, 'admin');
+      await row.getByRole('button', { name: /unreachable/ }).click();
+      await page.getByTestId('alert-details').getByText('Notifications').waitFor();
     } finally {
       await ap.up();
     }

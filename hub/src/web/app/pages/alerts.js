@@ -17,6 +17,7 @@ import {
   useFetch,
   useThrottle,
 } from '../ui.js';
+import { AlertDetails } from './alert-details.js';
 
 function AckDialog({ alert, filters, total, onClose, onDone }) {
   const [note, setNote] = useState('');
@@ -58,6 +59,7 @@ export function AlertsPage({ params }) {
   const list = useFetch(`/alerts${query({ ...filters, page, per_page: 50 })}`);
   const sites = useFetch('/sites?per_page=500');
   const [acking, setAcking] = useState(null);
+  const [open, setOpen] = useState(null);
   const reload = useThrottle(list.reload, 1000);
   useLive('alert.changed', reload);
   const set = (k) => (e) => setParams({ ...params, [k]: e.target.value, page: 1 });
@@ -95,13 +97,14 @@ export function AlertsPage({ params }) {
         ${(list.data?.alerts ?? []).map(
           (a) => html`<tr data-alert-id=${a.id}>
           <td><${Severity} value=${a.severity} /></td>
-          <td><strong>${a.title}</strong>${a.message ? html`<div class="muted small">${a.message}</div>` : null}${a.count > 1 ? html` <small>×${a.count}</small>` : null}</td>
+          <td><button type="button" class="link" aria-expanded=${open === a.id} onClick=${() => setOpen(open === a.id ? null : a.id)}>${a.title}</button>${a.message ? html`<div class="muted small">${a.message}</div>` : null}${a.count > 1 ? html` <small>×${a.count}</small>` : null}</td>
           <td>${a.device_id ? html`<a href=${`#/devices/${a.device_id}`}>device ${a.device_name ?? a.device_id}</a>` : a.camera_id ? html`<a href=${`#/cameras/${a.camera_id}`}>camera ${a.camera_name ?? a.camera_id}</a>` : a.agent_id ? html`agent ${a.agent_id}` : a.site_id ? `site ${a.site_id}` : '–'}</td>
           <td><${Status} value=${a.state} />${a.resolved_at ? html` <small class="muted">${ago(a.resolved_at)}</small>` : null}</td>
           <td title=${when(a.created_at)}>${ago(a.created_at)}</td>
           <td>${a.acknowledged ? html`✔ ${a.acknowledged_by_username ?? ''}${a.ack_note ? html`<div class="muted small">“${a.ack_note}”</div>` : null}` : html`<span class="muted">no</span>`}</td>
           ${canAck ? html`<td>${!a.acknowledged && a.state === 'open' ? html`<button type="button" onClick=${() => setAcking(a)}>Acknowledge</button>` : null}</td>` : null}
-        </tr>`,
+        </tr>
+        ${open === a.id ? html`<tr><td colspan="7"><${AlertDetails} alert=${a} /></td></tr>` : null}`,
         )}
         ${list.data && list.data.alerts.length === 0 ? html`<tr><td colspan="7" class="muted">No alerts match.</td></tr>` : null}
       </tbody>
