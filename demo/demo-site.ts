@@ -42,16 +42,20 @@ export async function registerDevices(
   return ids;
 }
 
+/** How often the demo camera is probed and snapshotted (camera meta keys read by the site config). */
+export const DEMO_CAMERA_META = { probe_interval_s: 30, snapshot_interval_s: 60 };
+
 /** Registers (or updates) a camera named `name` with `rtspUrl` in `siteId`. */
 export async function registerCamera(
   api: Api,
   siteId: number,
   name: string,
   rtspUrl: string,
+  meta: Record<string, unknown> = DEMO_CAMERA_META,
 ): Promise<number> {
   const existing = await api<{ cameras: DeviceRow[] }>('GET', `/cameras?site_id=${siteId}&per_page=500`);
   const found = existing.cameras.find((c) => c.name === name);
-  const body = { name, rtsp_url: rtspUrl, site_id: siteId, location: 'Simulated entrance' };
+  const body = { name, rtsp_url: rtspUrl, site_id: siteId, location: 'Simulated entrance', meta };
   if (found) {
     await api('PUT', `/cameras/${found.id}`, body);
     return found.id;

@@ -188,7 +188,10 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
     const started = await startDemoCamera();
     assert.ok('server' in started, 'reason' in started ? started.reason : '');
     camera = started.server;
-    const id = await registerCamera(hub.api, hub.siteId, 'lobby-cam', started.url);
+    const id = await registerCamera(hub.api, hub.siteId, 'lobby-cam', started.url, {
+      probe_interval_s: 5,
+      snapshot_interval_s: 0,
+    });
     await open(page, `#/cameras/${id}`);
     // Online (live, from camera.status) means the agent has the camera in its config and has probed it.
     await page
