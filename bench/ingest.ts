@@ -226,9 +226,15 @@ async function runAgent(
   return run;
 }
 
-/** The same rows inserted straight into SQLite: one transaction per batch, a prepared single-row insert. */
-function rawInsertRate(dir: string, totalRows: number, seriesCount: number): number {
-  const db = openDatabase(join(dir, 'raw.db'));
+const RAW_CHUNK = 200;
+
+/**
+ * The same rows inserted straight into SQLite, the best way this machine allows: 200-row multi-row inserts
+ * and `batchesPerTxn` batches per transaction (8 matches the hub's group commit of 8 agents). No MQTT, no
+ * decoding, no acks: the ceiling the hub is measured against.
+ */
+function rawInsertRate(dir: string, totalRows: number, seriesCount: number, batchesPerTxn: number): number {
+  const db = openDatabase(join(dir, `raw-${batchesPerTxn}.db`));
   const seriesIds: number[] = [];
   const mk = db.prepare(
     "INSERT INTO series (target_kind, target_id, metric, labels) VALUES ('device', ?, 'm', '{}')",
@@ -236,18 +242,35 @@ function rawInsertRate(dir: string, totalRows: number, seriesCount: number): num
   db.transaction(() => {
     for (let i = 0; i < seriesCount; i++) seriesIds.push(Number(mk.run(String(i)).lastInsertRowid));
   })();
-  const insert = db.prepare('INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?)');
-  const batch = db.transaction((seq: number) => {
-    for (let i = 0; i < SAMPLES; i++)
-      insert.run(seriesIds[i % seriesIds.length], 1_700_000_000_000 + seq * 1000, i);
+  const insert = db.prepare(
+    `INSERT INTO samples (series_id, ts, value) VALUES ${Array(RAW_CHUNK).fill('(?, ?, ?)').join(', ')}`,
+  );
+  const insertOne = db.prepare('INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?)');
+  const params: number[] = new Array(RAW_CHUNK * 3);
+  const group = db.transaction((firstSeq: number) => {
+    for (let seq = firstSeq; seq < firstSeq + batchesPerTxn; seq++) {
+      // Each simulated agent owns SAMPLES series, as in the hub run.
+      const base = (seq % (seriesIds.length / SAMPLES)) * SAMPLES;
+      const ts = 1_700_000_000_000 + seq * 1000;
+      let i = 0;
+      for (; i + RAW_CHUNK <= SAMPLES; i += RAW_CHUNK) {
+        for (let j = 0; j < RAW_CHUNK; j++) {
+          params[j * 3] = seriesIds[base + i + j] as number;
+          params[j * 3 + 1] = ts;
+          params[j * 3 + 2] = i + j;
+        }
+        insert.run(params);
+      }
+      for (; i < SAMPLES; i++) insertOne.run(seriesIds[base + i], ts, i);
+    }
   });
   // The hub's row count, but at most ~15 s of inserting (enough for a stable rate).
   const rows = Math.max(totalRows, SAMPLES * 200);
   const start = performance.now();
   let done = 0;
-  for (let seq = 0; done < rows && performance.now() - start < 15_000; seq++) {
-    batch(seq);
-    done += SAMPLES;
+  for (let seq = 0; done < rows && performance.now() - start < 15_000; seq += batchesPerTxn) {
+    group(seq);
+    done += SAMPLES * batchesPerTxn;
   }
   const s = (performance.now() - start) / 1000;
   db.close();
@@ -277,7 +300,9 @@ async function main() {
     const samples = batches * SAMPLES;
     const latencies = runs.flatMap((r) => r.latencies).sort((x, y) => x - y);
     const hubRate = samples / elapsed;
-    const raw = rawInsertRate(dir, samples, setup.agents.length * SAMPLES);
+    const rawPerBatch = rawInsertRate(dir, samples, setup.agents.length * SAMPLES, 1);
+    const rawGrouped = rawInsertRate(dir, samples, setup.agents.length * SAMPLES, setup.agents.length);
+    const raw = Math.max(rawPerBatch, rawGrouped);
     const cpu = ((afterStats.cpuS - before.cpuS) / elapsed) * 100;
     const lines = [
       `machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg()
@@ -289,8 +314,8 @@ async function main() {
       `batches/s: ${(batches / elapsed).toFixed(1)}`,
       `ack latency: p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms`,
       `hub process: CPU ${cpu.toFixed(0)}% of one core, RSS ${afterStats.rssMb.toFixed(0)} MiB (peak sampled ${peakRss.toFixed(0)} MiB, high-water ${afterStats.hwmMb.toFixed(0)} MiB)`,
-      `raw SQLite inserts (same rows, one transaction per batch, this machine): ${Math.round(raw).toLocaleString('en-US')} rows/s`,
-      `ratio hub/raw: ${(hubRate / raw).toFixed(2)}`,
+      `raw SQLite inserts (same rows, 200-row inserts, this machine): one transaction per batch ${Math.round(rawPerBatch).toLocaleString('en-US')} rows/s, ${setup.agents.length} batches per transaction ${Math.round(rawGrouped).toLocaleString('en-US')} rows/s`,
+      `ratio hub/raw (best raw): ${(hubRate / raw).toFixed(2)}`,
     ];
     console.log(lines.join('\n'));
   } finally {
