@@ -1,5 +1,6 @@
 import type { SecretBox } from '../crypto/secrets.js';
 import type { Db } from './db.js';
+import { recordTable } from './records.js';
 
 export interface CameraRow {
   id: number;
@@ -42,34 +43,12 @@ const WRITABLE = [
   'meta',
 ] as const;
 
-export function getCamera(db: Db, id: number): CameraRow | undefined {
-  return db.prepare('SELECT * FROM cameras WHERE id = ?').get(id) as CameraRow | undefined;
-}
+const table = recordTable<CameraRow, CameraRecord>('cameras', WRITABLE);
 
-export function insertCamera(db: Db, r: CameraRecord, now: number): CameraRow {
-  const cols = [...WRITABLE, 'created_at', 'updated_at'];
-  const info = db
-    .prepare(`INSERT INTO cameras (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
-    .run(...WRITABLE.map((k) => r[k]), now, now);
-  return getCamera(db, Number(info.lastInsertRowid)) as CameraRow;
-}
-
-export function updateCamera(
-  db: Db,
-  id: number,
-  patch: Partial<CameraRecord>,
-  now: number,
-): CameraRow | undefined {
-  const keys = WRITABLE.filter((k) => patch[k] !== undefined);
-  db.prepare(
-    `UPDATE cameras SET ${[...keys.map((k) => `${k} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ?`,
-  ).run(...keys.map((k) => patch[k]), now, id);
-  return getCamera(db, id);
-}
-
-export function deleteCamera(db: Db, id: number): boolean {
-  return db.prepare('DELETE FROM cameras WHERE id = ?').run(id).changes > 0;
-}
+export const getCamera = table.get;
+export const insertCamera = table.insert;
+export const updateCamera = table.update;
+export const deleteCamera = table.remove;
 
 export interface CameraFilter {
   status?: string;

@@ -1,6 +1,7 @@
 import type { SnmpCredentials } from '@outpost/protocol';
 import type { SecretBox } from '../crypto/secrets.js';
 import type { Db } from './db.js';
+import { recordTable } from './records.js';
 
 /** Non-secret SNMP settings, stored in devices.snmp_json. */
 export interface SnmpSettings {
@@ -78,34 +79,12 @@ const WRITABLE = [
   'meta',
 ] as const;
 
-export function getDevice(db: Db, id: number): DeviceRow | undefined {
-  return db.prepare('SELECT * FROM devices WHERE id = ?').get(id) as DeviceRow | undefined;
-}
+const table = recordTable<DeviceRow, DeviceRecord>('devices', WRITABLE);
 
-export function insertDevice(db: Db, d: DeviceRecord, now: number): DeviceRow {
-  const cols = [...WRITABLE, 'created_at', 'updated_at'];
-  const info = db
-    .prepare(`INSERT INTO devices (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
-    .run(...WRITABLE.map((k) => d[k]), now, now);
-  return getDevice(db, Number(info.lastInsertRowid)) as DeviceRow;
-}
-
-export function updateDevice(
-  db: Db,
-  id: number,
-  patch: Partial<DeviceRecord>,
-  now: number,
-): DeviceRow | undefined {
-  const keys = WRITABLE.filter((k) => patch[k] !== undefined);
-  db.prepare(
-    `UPDATE devices SET ${[...keys.map((k) => `${k} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ?`,
-  ).run(...keys.map((k) => patch[k]), now, id);
-  return getDevice(db, id);
-}
-
-export function deleteDevice(db: Db, id: number): boolean {
-  return db.prepare('DELETE FROM devices WHERE id = ?').run(id).changes > 0;
-}
+export const getDevice = table.get;
+export const insertDevice = table.insert;
+export const updateDevice = table.update;
+export const deleteDevice = table.remove;
 
 export interface DeviceFilter {
   status?: string;
