@@ -138,16 +138,27 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
     await page.getByRole('heading', { name: /demo-core-sw/ }).waitFor();
     await page.getByRole('button', { name: 'Poll now' }).click();
     await page.locator('[data-testid="job"][data-state="succeeded"]').waitFor({ timeout: 30_000 });
-    // Rates need two polls; the page reloads interfaces after the job and on status events.
     await until(
-      async () => {
-        await page.getByRole('button', { name: '1h' }).click();
-        return (await page.getByTestId('interfaces').locator('tbody tr').count()) >= 26;
-      },
-      45_000,
+      async () => (await page.getByTestId('interfaces').locator('tbody tr').count()) >= 26,
+      30_000,
       'the interfaces table',
     );
-    await page.getByText('Traffic').first().waitFor();
+    // Rates and chart points need two polls (5 s apart): reload until the table shows traffic.
+    await until(
+      async () => {
+        await page.reload();
+        await page.getByTestId('interfaces').locator('tbody tr').first().waitFor();
+        return (
+          (await page
+            .getByTestId('interfaces')
+            .getByText(/Mbit\/s/)
+            .count()) > 0
+        );
+      },
+      45_000,
+      'interface rates',
+    );
+    await page.getByRole('figure').filter({ hasText: 'Traffic' }).locator('canvas').waitFor();
     await shot(page, 'device');
   });
 

@@ -17,6 +17,7 @@ function setConnected(v) {
 function open() {
   if (!token()) return;
   source = new EventSource(`/api/v1/events?access_token=${encodeURIComponent(token())}`);
+  source.onopen = () => setConnected(true);
   source.addEventListener('ready', () => setConnected(true));
   for (const name of NAMES) {
     source.addEventListener(name, (e) => {

@@ -52,7 +52,11 @@ function page(route) {
 
 function LiveBadge() {
   const [live, setLive] = useState(isLive());
-  useEffect(() => onLiveState(setLive), []);
+  useEffect(() => {
+    const off = onLiveState(setLive);
+    setLive(isLive()); // the stream may have opened between the first render and this subscription
+    return off;
+  }, []);
   return html`<span class=${`live ${live ? 'on' : 'off'}`} data-testid="live" title=${live ? 'Live updates on' : 'Reconnecting…'}>
     <span aria-hidden="true">${live ? '●' : '○'}</span> ${live ? 'Live' : 'Offline'}</span>`;
 }
