@@ -284,6 +284,9 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
       await open(v, '#/alerts?state=all');
       await v.getByTestId('alerts-table').locator('tbody tr').first().waitFor();
       assert.equal(await v.getByRole('button', { name: /Acknowledge/ }).count(), 0);
+      await open(v, '#/cameras');
+      await v.getByRole('heading', { name: 'Cameras' }).waitFor();
+      assert.equal(await v.getByRole('button', { name: 'Add camera' }).count(), 0);
       await open(v, '#/agents');
       await v.getByTestId('agents-table').getByText('online').waitFor();
       assert.equal(await v.getByRole('button', { name: /Enroll|Revoke|Add site/ }).count(), 0);

@@ -7,6 +7,7 @@ import { useLive } from '../live.js';
 import { LiveView } from '../live-view.js';
 import { can } from '../session.js';
 import { AuthedImage, ErrorNote, Status, useAction, useFetch } from '../ui.js';
+import { CameraForm } from './camera-form.js';
 import { streamText } from './cameras.js';
 
 export function CameraPage({ id }) {
@@ -15,6 +16,8 @@ export function CameraPage({ id }) {
   const [selected, setSelected] = useState(null);
   const [job, setJob] = useState(null);
   const [live, setLive] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const sites = useFetch('/sites?per_page=500');
   useLive('camera.status', (e) => e.camera_id === id && camera.reload());
   const test = useAction(async () => setJob((await api('POST', `/cameras/${id}/test`)).job_id));
   const snap = useAction(async () => setJob((await api('POST', `/cameras/${id}/snapshot`)).job_id));
@@ -33,7 +36,8 @@ export function CameraPage({ id }) {
         ${
           can('operator')
             ? html`<button type="button" onClick=${() => test.run()} disabled=${test.busy}>Test</button>
-          <button type="button" onClick=${() => snap.run()} disabled=${snap.busy}>Snapshot now</button>`
+          <button type="button" onClick=${() => snap.run()} disabled=${snap.busy}>Snapshot now</button>
+          <button type="button" onClick=${() => setEditing(true)}>Edit</button>`
             : null
         }
       </div>
@@ -78,5 +82,13 @@ export function CameraPage({ id }) {
           : html`<p class="muted">No snapshots stored.</p>`
       }
     </section>
+    ${
+      editing
+        ? html`<${CameraForm} camera=${c} sites=${sites.data?.sites ?? []} onClose=${() => setEditing(false)} onSaved=${() => {
+            setEditing(false);
+            camera.reload();
+          }} />`
+        : null
+    }
   </section>`;
 }

@@ -1,10 +1,12 @@
 // Cameras: a grid of latest snapshots with status and stream facts.
 import { query } from '../api.js';
 import { ago } from '../format.js';
-import { html } from '../html.js';
+import { html, useState } from '../html.js';
 import { useLive } from '../live.js';
 import { setParams } from '../router.js';
+import { can } from '../session.js';
 import { AuthedImage, ErrorNote, Pager, Status, useFetch, useThrottle } from '../ui.js';
+import { CameraForm } from './camera-form.js';
 
 export function streamText(s) {
   if (!s) return 'stream not probed yet';
@@ -25,8 +27,9 @@ export function CamerasPage({ params }) {
   const reload = useThrottle(list.reload, 2000);
   useLive('camera.status', reload);
   const set = (k) => (e) => setParams({ ...params, [k]: e.target.value, page: 1 });
+  const [adding, setAdding] = useState(false);
   return html`<section>
-    <h1>Cameras</h1>
+    <div class="title-row"><h1>Cameras</h1>${can('operator') ? html`<button type="button" class="primary" onClick=${() => setAdding(true)}>Add camera</button>` : null}</div>
     <form class="filters" role="search" onSubmit=${(e) => e.preventDefault()}>
       <input type="search" aria-label="Search cameras" placeholder="Search" value=${q} onChange=${set('q')} />
       <select aria-label="Status" value=${status} onChange=${set('status')}>
@@ -37,7 +40,7 @@ export function CamerasPage({ params }) {
       </select>
     </form>
     <${ErrorNote} error=${list.error} />
-    ${list.data && list.data.cameras.length === 0 ? html`<p class="muted">No cameras. Add one through the API (POST /api/v1/cameras) or run <code>npm run demo</code>.</p>` : null}
+    ${list.data && list.data.cameras.length === 0 ? html`<p class="muted">No cameras. Add one with “Add camera”, or run <code>npm run demo</code>.</p>` : null}
     <ul class="camera-grid" data-testid="camera-grid">
       ${(list.data?.cameras ?? []).map(
         (c) => html`<li class="card camera">
@@ -53,5 +56,13 @@ export function CamerasPage({ params }) {
       )}
     </ul>
     <${Pager} pagination=${list.data?.pagination} onPage=${(p) => setParams({ ...params, page: p })} />
+    ${
+      adding
+        ? html`<${CameraForm} sites=${sites.data?.sites ?? []} onClose=${() => setAdding(false)} onSaved=${() => {
+            setAdding(false);
+            list.reload();
+          }} />`
+        : null
+    }
   </section>`;
 }
