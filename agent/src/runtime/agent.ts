@@ -105,7 +105,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       if (!o.poller) throw new Error('SNMP polling is not available on this agent');
       const outcome = await o.poller.poll(device);
       record(outcome, `device ${device.id}`);
-      tracker.record('device', device.id, outcome, clock.now());
+      // A device that went down (or came back) is sent now, not at the next batch tick: alert latency.
+      if (tracker.record('device', device.id, outcome, clock.now())) forwarder.pump();
       return outcome;
     });
   const probeCamera = (camera: CameraConfig, opts?: ProbeCallOptions): Promise<Outcome> =>
@@ -113,7 +114,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       if (!o.prober) throw new Error('camera probing is not available on this agent');
       const outcome = await o.prober.probe(camera, opts);
       record(outcome, `camera ${camera.id}`);
-      tracker.record('camera', camera.id, outcome, clock.now());
+      if (tracker.record('camera', camera.id, outcome, clock.now())) forwarder.pump();
       return outcome;
     });
 

@@ -76,9 +76,14 @@ export class StateTracker {
     this.cameras = cameras;
   }
 
-  record(kind: 'device' | 'camera', id: number, outcome: Outcome, now: number): void {
+  /**
+   * Keeps the outcome as the target's last result. True when the status differs from the previous result's:
+   * such a change is worth sending at once rather than with the next batch tick.
+   */
+  record(kind: 'device' | 'camera', id: number, outcome: Outcome, now: number): boolean {
     const target = (kind === 'device' ? this.devices : this.cameras).get(id);
-    if (!target) return;
+    if (!target) return false;
+    const previous = target.last?.status;
     const state = outcome.events.find(
       (e) => e.type === (kind === 'device' ? 'device_state' : 'camera_state'),
     );
@@ -104,6 +109,7 @@ export class StateTracker {
       samples: outcome.samples.length,
       ...(detail ? { detail } : {}),
     };
+    return previous !== undefined && previous !== target.last.status;
   }
 
   lists(): { devices: TargetState[]; cameras: TargetState[] } {
