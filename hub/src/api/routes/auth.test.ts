@@ -84,6 +84,15 @@ describe('auth routes', () => {
     assert.equal((await login(hub, 'admin', TEST_PASSWORDS.admin)).status, 429);
   });
 
+  it('shares the login limits with the dashboard login, so a second route gives no extra attempts', async () => {
+    for (let i = 0; i < 3; i++) assert.equal((await login(hub, 'viewer', 'nope-nope-nope')).status, 401);
+    const web = (password: string) =>
+      hub.req('POST', '/api/v1/auth/web/login', { body: { username: 'viewer', password } });
+    for (let i = 0; i < 2; i++) assert.equal((await web('nope-nope-nope')).status, 401);
+    assert.equal((await web(TEST_PASSWORDS.viewer)).status, 429);
+    assert.equal((await login(hub, 'viewer', TEST_PASSWORDS.viewer)).status, 429);
+  });
+
   it('rotates refresh tokens and revokes the family when a spent one is reused', async () => {
     const first = await session(hub);
     const r1 = await hub.req('POST', REFRESH, { body: { refresh_token: first.refresh_token } });

@@ -1,14 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { forgetInitialPassword, hashCost } from '../../auth/first-run.js';
-import { checkPassword, hashPassword, verifyPassword } from '../../auth/passwords.js';
-import { RateLimiter } from '../../auth/rate-limit.js';
 import { issueSession, refreshSession } from '../../auth/sessions.js';
 import { hashToken } from '../../auth/tokens.js';
 import { findRefreshToken, revokeFamily, revokeUserTokens } from '../../store/refresh-tokens.js';
-import { getUser, getUserByName, setPasswordHash, touchLogin } from '../../store/users.js';
+import { getUser } from '../../store/users.js';
 import { defineRoute } from '../access.js';
-import { ApiError, unauthorized } from '../errors.js';
-import { clientIp } from '../middleware/observe.js';
+import { changeOwnPassword, checkLogin } from '../credentials.js';
+import { unauthorized } from '../errors.js';
 import { body, errors, json, OkSchema } from '../schemas.js';
 import type { RouteModule } from './index.js';
 
@@ -98,36 +95,9 @@ const changePassword = defineRoute({
 export const authRoutes: RouteModule = {
   name: 'auth',
   register(app, hub) {
-    const perMinute = hub.config.loginRateLimitPerMinute;
-    const byClient = new RateLimiter(perMinute, 60_000, hub.clock);
-    const byUser = new RateLimiter(perMinute, 60_000, hub.clock);
-
     app.openapi(login, async (c) => {
       const { username, password } = c.req.valid('json');
-      c.set('auditActor', { username });
-      c.set('auditTarget', { type: 'session' });
-      for (const check of [byClient.hit(`ip:${clientIp(c)}`), byUser.hit(`user:${username.toLowerCase()}`)]) {
-        if (!check.allowed) {
-          throw new ApiError(
-            429,
-            'rate_limited',
-            `too many login attempts; retry in ${check.retryAfterS} s`,
-            undefined,
-            {
-              'Retry-After': String(check.retryAfterS),
-            },
-          );
-        }
-      }
-      const row = getUserByName(hub.db, username);
-      const ok = await verifyPassword(password, row?.password_hash, hashCost(hub));
-      if (!row || !ok || row.disabled) {
-        hub.logger.warn({ username, ip: clientIp(c) }, 'login failed');
-        throw unauthorized('wrong username or password');
-      }
-      c.set('auditActor', { id: row.id, username: row.username });
-      byUser.reset(`user:${username.toLowerCase()}`);
-      touchLogin(hub.db, row.id, hub.clock());
+      const row = await checkLogin(hub, c, username, password);
       const session = await issueSession(hub, c.var.tokens, row);
       return c.json(session, 200);
     });
@@ -173,31 +143,8 @@ export const authRoutes: RouteModule = {
 
     app.openapi(changePassword, async (c) => {
       const { current_password, new_password } = c.req.valid('json');
-      const user = c.var.user!;
-      const row = getUser(hub.db, user.id);
-      if (!row || !(await verifyPassword(current_password, row.password_hash))) {
-        throw unauthorized('current password is wrong');
-      }
-      const problem = checkPassword(new_password, row.username, { minLength: hub.config.passwordMinLength });
-      if (problem) {
-        throw new ApiError(422, 'weak_password', `new_password ${problem}`, [
-          { path: 'body.new_password', message: problem },
-        ]);
-      }
-      if (await verifyPassword(new_password, row.password_hash)) {
-        throw new ApiError(422, 'weak_password', 'new_password must differ from the current one', [
-          { path: 'body.new_password', message: 'same as current' },
-        ]);
-      }
-      const hash = await hashPassword(new_password, hashCost(hub));
-      const now = hub.clock();
-      hub.db.transaction(() => {
-        setPasswordHash(hub.db, row.id, hash, now);
-        revokeUserTokens(hub.db, row.id, now);
-      })();
-      forgetInitialPassword(hub.config.dataDir, row.username);
-      c.set('auditTarget', { type: 'user', id: row.id });
-      return c.json(await issueSession(hub, c.var.tokens, user), 200);
+      await changeOwnPassword(hub, c, current_password, new_password);
+      return c.json(await issueSession(hub, c.var.tokens, c.var.user!), 200);
     });
   },
 };

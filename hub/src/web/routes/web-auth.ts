@@ -2,19 +2,16 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { defineRoute } from '../../api/access.js';
-import { ApiError, unauthorized } from '../../api/errors.js';
-import { clientIp } from '../../api/middleware/observe.js';
+import { changeOwnPassword, checkLogin } from '../../api/credentials.js';
+import { unauthorized } from '../../api/errors.js';
 import type { RouteModule } from '../../api/routes/index.js';
 import { body, errors, json, OkSchema } from '../../api/schemas.js';
 import type { HubEnv } from '../../api/types.js';
-import { hashCost } from '../../auth/first-run.js';
-import { checkPassword, hashPassword, verifyPassword } from '../../auth/passwords.js';
-import { RateLimiter } from '../../auth/rate-limit.js';
 import { issueSession, refreshSession, type Session } from '../../auth/sessions.js';
 import { hashToken } from '../../auth/tokens.js';
 import type { HubContext } from '../../context.js';
-import { findRefreshToken, revokeFamily, revokeUserTokens } from '../../store/refresh-tokens.js';
-import { getUser, getUserByName, setPasswordHash, touchLogin } from '../../store/users.js';
+import { findRefreshToken, revokeFamily } from '../../store/refresh-tokens.js';
+import { getUser } from '../../store/users.js';
 
 /** The dashboard's refresh token cookie: httpOnly, SameSite=Strict, only sent to these routes. */
 export const REFRESH_COOKIE = 'outpost_refresh';
@@ -104,36 +101,9 @@ function clear(c: Context<HubEnv>): void {
 export const webAuthRoutes: RouteModule = {
   name: 'web-auth',
   register(app, hub) {
-    const perMinute = hub.config.loginRateLimitPerMinute;
-    const byClient = new RateLimiter(perMinute, 60_000, hub.clock);
-    const byUser = new RateLimiter(perMinute, 60_000, hub.clock);
-
     app.openapi(login, async (c) => {
       const { username, password } = c.req.valid('json');
-      c.set('auditActor', { username });
-      c.set('auditTarget', { type: 'session' });
-      for (const check of [byClient.hit(`ip:${clientIp(c)}`), byUser.hit(`user:${username.toLowerCase()}`)]) {
-        if (!check.allowed) {
-          throw new ApiError(
-            429,
-            'rate_limited',
-            `too many login attempts; retry in ${check.retryAfterS} s`,
-            undefined,
-            {
-              'Retry-After': String(check.retryAfterS),
-            },
-          );
-        }
-      }
-      const row = getUserByName(hub.db, username);
-      const ok = await verifyPassword(password, row?.password_hash);
-      if (!row || !ok || row.disabled) {
-        hub.logger.warn({ username, ip: clientIp(c) }, 'dashboard login failed');
-        throw unauthorized('wrong username or password');
-      }
-      c.set('auditActor', { id: row.id, username: row.username });
-      byUser.reset(`user:${username.toLowerCase()}`);
-      touchLogin(hub.db, row.id, hub.clock());
+      const row = await checkLogin(hub, c, username, password);
       return c.json(toWeb(c, hub, await issueSession(hub, c.var.tokens, row)), 200);
     });
 
@@ -169,32 +139,8 @@ export const webAuthRoutes: RouteModule = {
 
     app.openapi(changePassword, async (c) => {
       const { current_password, new_password } = c.req.valid('json');
-      const user = c.var.user!;
-      const row = getUser(hub.db, user.id);
-      if (!row || !(await verifyPassword(current_password, row.password_hash))) {
-        throw new ApiError(422, 'wrong_password', 'current_password is wrong', [
-          { path: 'body.current_password', message: 'wrong password' },
-        ]);
-      }
-      const problem = checkPassword(new_password, row.username, { minLength: hub.config.passwordMinLength });
-      if (problem) {
-        throw new ApiError(422, 'weak_password', `new_password ${problem}`, [
-          { path: 'body.new_password', message: problem },
-        ]);
-      }
-      if (await verifyPassword(new_password, row.password_hash)) {
-        throw new ApiError(422, 'weak_password', 'new_password must differ from the current one', [
-          { path: 'body.new_password', message: 'same as current' },
-        ]);
-      }
-      const hash = await hashPassword(new_password, hashCost(hub));
-      const now = hub.clock();
-      hub.db.transaction(() => {
-        setPasswordHash(hub.db, row.id, hash, now);
-        revokeUserTokens(hub.db, row.id, now);
-      })();
-      c.set('auditTarget', { type: 'user', id: row.id });
-      return c.json(toWeb(c, hub, await issueSession(hub, c.var.tokens, user)), 200);
+      await changeOwnPassword(hub, c, current_password, new_password);
+      return c.json(toWeb(c, hub, await issueSession(hub, c.var.tokens, c.var.user!)), 200);
     });
   },
 };
