@@ -1,23 +1,12 @@
-/**
- * Ingest benchmark: N simulated agents (real MQTT connections) publish batches to a hub running as a child
- * process, as fast as the acks allow, then the same rows are inserted straight into SQLite for comparison.
- *
- *   npm run bench:ingest                       60 s, 8 agents, 1000 samples per batch, 4 batches in flight
- *   npm run bench:ingest -- --seconds 15 --agents 4 --samples 500 --window 8
- *   OUTPOST_BENCH_SECONDS=15 npm run bench:ingest
- *
- * Prints figures; asserts nothing.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { encode, topics } from '@outpost/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { AgentStore } from '../hub/src/store/agents.js';
 import { openDatabase } from '../hub/src/store/db.js';
+import { spawnHubProcess } from '../test/support/hub-process.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -35,7 +24,6 @@ const SAMPLES = num(flags.samples, 'OUTPOST_BENCH_SAMPLES', 1000);
 const WINDOW = num(flags.window, 'OUTPOST_BENCH_WINDOW', 4);
 const DEVICES = num(flags.devices, 'OUTPOST_BENCH_DEVICES', 20);
 
-const BIN = join(import.meta.dirname, '..', 'hub', 'bin', 'outpost-hub.js');
 const TICKS = 100; // USER_HZ on Linux
 
 function procStats(pid: number): { cpuS: number; rssMb: number; hwmMb: number } {
@@ -111,40 +99,11 @@ function batchSamples(devices: number[], seq: number, t0: number) {
   return out;
 }
 
-function spawnHub(dir: string): Promise<{ proc: ChildProcess; mqttPort: number }> {
-  const proc = spawn(
-    process.execPath,
-    [
-      // OUTPOST_BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the hub (written at exit).
-      ...(process.env.OUTPOST_BENCH_HUB_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      BIN,
-      'serve',
-      '--data',
-      dir,
-      '--http-port',
-      '0',
-      '--mqtt-port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--log-level',
-      'info',
-    ],
-    {
-      env: { ...process.env, OUTPOST_ADMIN_PASSWORD: 'bench-password-0123456789' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      try {
-        const m = JSON.parse(line) as { msg?: string; mqttPort?: number };
-        if (m.msg === 'broker listening' && m.mqttPort) resolve({ proc, mqttPort: m.mqttPort });
-      } catch {
-        // banner lines
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`hub exited with ${code}`)));
+function spawnHub(dir: string) {
+  return spawnHubProcess(dir, {
+    adminPassword: 'bench-password-0123456789',
+    // OUTPOST_BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the hub (written at exit).
+    nodeArgs: process.env.OUTPOST_BENCH_HUB_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
   });
 }
 

@@ -1,75 +1,22 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, describe, it } from 'node:test';
 import { encode, topics } from '@outpost/protocol';
 import Database from 'better-sqlite3';
 import type { MqttClient } from 'mqtt';
 import { createEnrollmentToken } from '../hub/src/link/enrollment.js';
 import { openDatabase } from '../hub/src/store/db.js';
+import { spawnHubProcess } from './support/hub-process.js';
 import { connectAgent, until } from './support/link.js';
 
-const BIN = join(import.meta.dirname, '..', 'hub', 'bin', 'outpost-hub.js');
 const TOTAL = 400;
 const PER_BATCH = 25;
 const WINDOW = 20;
 
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  mqttPort: number;
-}
-
-/** Starts `outpost-hub serve` on free ports; resolves once the HTTP server and the broker listen. */
-function spawnHub(dir: string): Promise<Child> {
-  const proc = spawn(
-    process.execPath,
-    [
-      BIN,
-      'serve',
-      '--data',
-      dir,
-      '--http-port',
-      '0',
-      '--mqtt-port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--log-level',
-      'info',
-    ],
-    {
-      env: { ...process.env, OUTPOST_ADMIN_PASSWORD: 'correct-horse-battery-staple-9' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stderr = '';
-  proc.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve, reject) => {
-    let url: string | undefined;
-    let mqttPort: number | undefined;
-    const timer = setTimeout(() => reject(new Error(`hub did not start: ${stderr}`)), 20_000);
-    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      try {
-        const m = JSON.parse(line) as { msg?: string; url?: string; mqttPort?: number };
-        if (m.msg === 'broker listening') mqttPort = m.mqttPort;
-        if (m.msg === 'hub listening') url = m.url;
-      } catch {
-        // not a log line
-      }
-      if (url && mqttPort) {
-        clearTimeout(timer);
-        resolve({ proc, url, mqttPort });
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`hub exited with ${code}: ${stderr}`)));
-  });
-}
+const spawnHub = (dir: string) => spawnHubProcess(dir, { adminPassword: 'correct-horse-battery-staple-9' });
 
 describe('hub <-> agent link: crash safety', () => {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-crash-'));
