@@ -2,7 +2,7 @@
 // (agent/dist/outpost-agent.mjs) under the systemd unit's node flags, enrolled into a real hub. Every device
 // points at one real snmpd (a C agent that keeps up with the polls), so the agent holds N sessions, N
 // schedules and N devices' counter state, as with N real devices.
-//   npm run bench:agent-memory      (env: DEVICES=1000, POLL_S=60, WARMUP_S=90, MEASURE_S=120)
+//   npm run bench:agent-memory      (env: DEVICES=1000, POLL_S=60, WARMUP_S=90, MEASURE_S=120, AGENT_NODE_FLAGS)
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -17,8 +17,8 @@ const MEASURE_S = Number(process.env.MEASURE_S ?? 120);
 const ADMIN_PASSWORD = 'bench-memory-password-0123';
 const ROOT = join(import.meta.dirname, '..');
 const BUNDLE = join(ROOT, 'agent', 'dist', 'outpost-agent.mjs');
-// The systemd unit's flags (agent/deploy/outpost-agent.service).
-const NODE_FLAGS = ['--max-semi-space-size=2'];
+// The systemd unit's flags (agent/deploy/outpost-agent.service); AGENT_NODE_FLAGS tries others.
+const NODE_FLAGS = (process.env.AGENT_NODE_FLAGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean);
 const TICK_S = 100; // USER_HZ on Linux
 
 function procStat(pid: number): { rssMiB: number; cpuS: number } {
