@@ -1,25 +1,6 @@
 import type { SecretBox } from '../crypto/secrets.js';
 import type { Db } from './db.js';
-import { recordTable } from './records.js';
-
-export interface CameraRow {
-  id: number;
-  name: string;
-  ip_address: string;
-  rtsp_url: string;
-  username: string | null;
-  password_secret: string | null;
-  location: string | null;
-  site_id: number;
-  meta: string;
-  status: string;
-  status_reason: string | null;
-  last_seen: number | null;
-  last_snapshot_at: number | null;
-  stream_json: string | null;
-  created_at: number;
-  updated_at: number;
-}
+import { countByStatus, listRecords, recordTable } from './records.js';
 
 export interface CameraRecord {
   name: string;
@@ -30,6 +11,17 @@ export interface CameraRecord {
   location: string | null;
   site_id: number;
   meta: string;
+}
+
+export interface CameraRow extends CameraRecord {
+  id: number;
+  status: string;
+  status_reason: string | null;
+  last_seen: number | null;
+  last_snapshot_at: number | null;
+  stream_json: string | null;
+  created_at: number;
+  updated_at: number;
 }
 
 const WRITABLE = [
@@ -74,38 +66,16 @@ export function listCameras(
   page: number,
   perPage: number,
 ): { rows: CameraRow[]; total: number } {
-  const parts: string[] = [];
-  const args: unknown[] = [];
-  if (f.status) {
-    parts.push('status = ?');
-    args.push(f.status);
-  }
-  if (f.site_id !== undefined) {
-    parts.push('site_id = ?');
-    args.push(f.site_id);
-  }
-  if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    parts.push("(name LIKE ? ESCAPE '\\' OR ip_address LIKE ? ESCAPE '\\' OR location LIKE ? ESCAPE '\\')");
-    args.push(like, like, like);
-  }
-  const clause = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM cameras ${clause}`).get(...args) as { n: number }).n;
-  const rows = db
-    .prepare(
-      `SELECT * FROM cameras ${clause} ORDER BY ${sort} ${order === 'desc' ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`,
-    )
-    .all(...args, perPage, (page - 1) * perPage) as CameraRow[];
-  return { rows, total };
+  const query = {
+    equals: { status: f.status, site_id: f.site_id },
+    q: f.q,
+    searchColumns: ['name', 'ip_address', 'location'],
+  };
+  return listRecords<CameraRow>(db, 'cameras', query, sort, order, page, perPage);
 }
 
 export function cameraStatusCounts(db: Db, siteId?: number): Record<string, number> {
-  const rows = db
-    .prepare(
-      `SELECT status, COUNT(*) AS n FROM cameras ${siteId === undefined ? '' : 'WHERE site_id = ?'} GROUP BY status`,
-    )
-    .all(...(siteId === undefined ? [] : [siteId])) as { status: string; n: number }[];
-  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  return countByStatus(db, 'cameras', siteId);
 }
 
 /** The camera's credentials in clear, for the agent config only (never an API response or a log line). */

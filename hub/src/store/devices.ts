@@ -1,7 +1,7 @@
 import type { SnmpCredentials } from '@outpost/protocol';
 import type { SecretBox } from '../crypto/secrets.js';
 import type { Db } from './db.js';
-import { recordTable } from './records.js';
+import { countByStatus, listRecords, recordTable } from './records.js';
 
 /** Non-secret SNMP settings, stored in devices.snmp_json. */
 export interface SnmpSettings {
@@ -26,30 +26,6 @@ export interface SnmpSecrets {
   priv_key?: string;
 }
 
-export interface DeviceRow {
-  id: number;
-  name: string;
-  ip_address: string;
-  site_id: number;
-  parent_id: number | null;
-  vendor: string | null;
-  device_type: string;
-  snmp_json: string;
-  snmp_secret: string | null;
-  poll_interval_s: number;
-  profile: string | null;
-  meta: string;
-  status: string;
-  status_error: string | null;
-  last_seen: number | null;
-  sys_name: string | null;
-  sys_descr: string | null;
-  sys_object_id: string | null;
-  uptime_s: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
 /** What the API writes (secrets already encrypted). */
 export interface DeviceRecord {
   name: string;
@@ -63,6 +39,19 @@ export interface DeviceRecord {
   poll_interval_s: number;
   profile: string | null;
   meta: string;
+}
+
+export interface DeviceRow extends DeviceRecord {
+  id: number;
+  status: string;
+  status_error: string | null;
+  last_seen: number | null;
+  sys_name: string | null;
+  sys_descr: string | null;
+  sys_object_id: string | null;
+  uptime_s: number | null;
+  created_at: number;
+  updated_at: number;
 }
 
 const WRITABLE = [
@@ -104,32 +93,6 @@ export const DEVICE_SORTS = [
   'created_at',
 ] as const;
 
-function where(f: DeviceFilter): { clause: string; args: unknown[] } {
-  const parts: string[] = [];
-  const args: unknown[] = [];
-  if (f.status) {
-    parts.push('status = ?');
-    args.push(f.status);
-  }
-  if (f.site_id !== undefined) {
-    parts.push('site_id = ?');
-    args.push(f.site_id);
-  }
-  if (f.device_type) {
-    parts.push('device_type = ?');
-    args.push(f.device_type);
-  }
-  if (f.q) {
-    // LIKE with an escape so %, _ in the search are literal.
-    const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    parts.push(
-      "(name LIKE ? ESCAPE '\\' OR ip_address LIKE ? ESCAPE '\\' OR sys_name LIKE ? ESCAPE '\\' OR vendor LIKE ? ESCAPE '\\')",
-    );
-    args.push(like, like, like, like);
-  }
-  return { clause: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
-}
-
 export function listDevices(
   db: Db,
   f: DeviceFilter,
@@ -138,31 +101,23 @@ export function listDevices(
   page: number,
   perPage: number,
 ): { rows: DeviceRow[]; total: number } {
-  const { clause, args } = where(f);
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM devices ${clause}`).get(...args) as { n: number }).n;
-  // sort comes from a fixed list, never from raw input.
-  const rows = db
-    .prepare(
-      `SELECT * FROM devices ${clause} ORDER BY ${sort} ${order === 'desc' ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`,
-    )
-    .all(...args, perPage, (page - 1) * perPage) as DeviceRow[];
-  return { rows, total };
+  const query = {
+    equals: { status: f.status, site_id: f.site_id, device_type: f.device_type },
+    q: f.q,
+    searchColumns: ['name', 'ip_address', 'sys_name', 'vendor'],
+  };
+  return listRecords<DeviceRow>(db, 'devices', query, sort, order, page, perPage);
 }
 
 export function deviceStatusCounts(
   db: Db,
   siteId?: number,
 ): { total: number; online: number; offline: number; unknown: number } {
-  const rows = db
-    .prepare(
-      `SELECT status, COUNT(*) AS n FROM devices ${siteId === undefined ? '' : 'WHERE site_id = ?'} GROUP BY status`,
-    )
-    .all(...(siteId === undefined ? [] : [siteId])) as { status: string; n: number }[];
   const out = { total: 0, online: 0, offline: 0, unknown: 0 };
-  for (const r of rows) {
-    out.total += r.n;
-    if (r.status === 'online' || r.status === 'offline') out[r.status] += r.n;
-    else out.unknown += r.n;
+  for (const [status, n] of Object.entries(countByStatus(db, 'devices', siteId))) {
+    out.total += n;
+    if (status === 'online' || status === 'offline') out[status] += n;
+    else out.unknown += n;
   }
   return out;
 }

@@ -34,3 +34,56 @@ export function recordTable<Row, Rec extends object>(
     remove: (db, id) => db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(id).changes > 0,
   };
 }
+
+/** Equality filters (undefined or empty means "any") and a LIKE search over some columns. */
+export interface RecordQuery {
+  equals: Record<string, string | number | undefined>;
+  q?: string;
+  searchColumns: readonly string[];
+}
+
+/**
+ * One page of `table` matching `query`, ordered by `sort` (then id), with the total count. Column names and
+ * `sort` come from constants in the calling module, never from input; values are bound parameters.
+ */
+export function listRecords<Row>(
+  db: Db,
+  table: string,
+  query: RecordQuery,
+  sort: string,
+  order: 'asc' | 'desc',
+  page: number,
+  perPage: number,
+): { rows: Row[]; total: number } {
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  for (const [column, value] of Object.entries(query.equals)) {
+    if (value === undefined || value === '') continue;
+    parts.push(`${column} = ?`);
+    args.push(value);
+  }
+  if (query.q) {
+    // LIKE with an escape so that %, _ in the search are literal.
+    const like = `%${query.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    parts.push(`(${query.searchColumns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+    for (const _ of query.searchColumns) args.push(like);
+  }
+  const clause = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+  const total = (db.prepare(`SELECT COUNT(*) AS n FROM ${table} ${clause}`).get(...args) as { n: number }).n;
+  const rows = db
+    .prepare(
+      `SELECT * FROM ${table} ${clause} ORDER BY ${sort} ${order === 'desc' ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`,
+    )
+    .all(...args, perPage, (page - 1) * perPage) as Row[];
+  return { rows, total };
+}
+
+/** How many rows of `table` have each status, optionally within one site. */
+export function countByStatus(db: Db, table: string, siteId?: number): Record<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT status, COUNT(*) AS n FROM ${table} ${siteId === undefined ? '' : 'WHERE site_id = ?'} GROUP BY status`,
+    )
+    .all(...(siteId === undefined ? [] : [siteId])) as { status: string; n: number }[];
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
