@@ -8,6 +8,7 @@ import { jpegSize } from '../agent/src/camera/ffmpeg/jpeg.js';
 import { LiveSessions } from '../agent/src/camera/live/sessions.js';
 import { needPeers } from './support/peers.js';
 import { type RtspServer, startRtspServer } from './support/rtsp-server.js';
+import { until as waitUntil } from './support/wait.js';
 
 const skip = needPeers('ffmpeg', 'gst-inspect-1.0', '/usr/bin/python3');
 
@@ -18,13 +19,7 @@ function liveFfmpeg(port: number): string[] {
     .filter((l) => l.includes('ffmpeg') && l.includes(`127.0.0.1:${port}/`) && l.includes('pipe:1'));
 }
 
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const until = (cond: () => boolean, ms: number, what: string) => waitUntil(cond, ms, what, 50);
 
 describe('agent live sessions against a real RTSP stream', { skip, timeout: 60_000 }, () => {
   let rtsp: RtspServer;

@@ -4,21 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { until as waitUntil } from './support/wait.js';
 
-/** Polls `check` until it returns a truthy value, or fails naming `what` after `timeoutMs`. */
-async function until<T>(
-  check: () => T | Promise<T>,
-  timeoutMs: number,
-  what: string,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+// Browser and process checks are slower than in-process ones: poll every 100 ms.
+const until = <T>(check: () => T | Promise<T>, timeoutMs: number, what: string) =>
+  waitUntil(check, timeoutMs, what, 100);
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
