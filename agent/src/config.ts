@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The agent's own settings (what to poll comes from the hub's `down/config`, not from here). */
 export interface AgentSettings {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type ConfigMessage, isValidAgentId, validate } from '@outpost/protocol';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Files in the data directory. */
 export const DATA_FILES = {

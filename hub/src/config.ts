@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Field helpers: every value may arrive as a string (env, CLI flag), so numbers, booleans and lists coerce.
 const int = (min: number, max: number) =>

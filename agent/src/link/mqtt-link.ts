@@ -122,6 +122,9 @@ export class HubLink {
       // A refused CONNECT (hub restarting, agent briefly unknown) must not end the retries; the backoff paces them.
       reconnectOnConnackError: true,
       will: this.will(),
+      // mqtt-packet otherwise pre-builds 65,536 two-byte Buffers for packet ids on the first write: about 7 MB
+      // of heap kept for the life of the process, for a client that has at most a few packets in flight.
+      writeCache: false,
     });
     this.client = client;
     client.on('connect', (connack) => {

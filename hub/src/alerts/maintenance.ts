@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** What a maintenance window covers. */
 export const MaintenanceScope = z.discriminatedUnion('type', [

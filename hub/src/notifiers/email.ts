@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DeliveryError, type Notifier } from './types.js';
 
 const Address = z.email({ error: 'must be an e-mail address' });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Severity } from '../alerts/types.js';
 import { postJson } from './http.js';
 import type { Notifier } from './types.js';

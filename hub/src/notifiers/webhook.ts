@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { postJson } from './http.js';
 import type { Notifier } from './types.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Version } from './common.js';
 
 /** `down/ack`: every batch with `seq <= upTo` is committed at the hub; the agent may delete those rows. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EntityId, Text, Timestamp, Version } from './common.js';
 
 /** Command and job ids: short opaque strings safe in logs and URLs. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The protocol version every payload carries as `v`. */
 export const PROTOCOL_VERSION = 1;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CommandId } from './command.js';
 import { EntityId, Timestamp, Version } from './common.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Count, Text, Timestamp, Version } from './common.js';
 
 /**

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadSettings } from '../../config.js';
 import { DATA_FILES, type Identity, IdentitySchema, readIdentity, writeIdentity } from '../../identity.js';
 import { safeUrl } from '../../link/mqtt-link.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { agentKey, type RuleKind, ref, setTarget } from '../types.js';
 import { observe, tickPending } from './condition.js';
 

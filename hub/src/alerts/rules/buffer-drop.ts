@@ -1,5 +1,5 @@
 import type { KnownEvent } from '@outpost/protocol';
-import { z } from 'zod';
+import * as z from 'zod';
 import { agentKey, type RuleAction, type RuleKind, ref, setTarget } from '../types.js';
 
 const Params = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cameraKey, type RuleKind, type Severity } from '../types.js';
 import { observe, tickPending } from './condition.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deviceKey, type RuleAction, type RuleKind, type RuleState, ref, setTarget } from '../types.js';
 
 const Params = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { deviceKey, type RuleKind, ref } from '../types.js';
 import { observe, tickPending } from './condition.js';
 

@@ -1,5 +1,5 @@
 import type { KnownEvent } from '@outpost/protocol';
-import { z } from 'zod';
+import * as z from 'zod';
 import { deviceKey, type RuleKind, ref } from '../types.js';
 import { observe, tickPending } from './condition.js';
 
