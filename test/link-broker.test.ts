@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +12,7 @@ import { connectAgent, startTestHub, type TestHub, until } from './support/link.
 import { needPeers } from './support/peers.js';
 
 const now = () => Date.now();
+const ROOT = join(import.meta.dirname, '..');
 
 function statusBytes(state: 'online' | 'offline' = 'online'): Buffer {
   const r = encode('status', { ...EXAMPLES.status, state, started_at: now(), ts: now() });
@@ -60,12 +62,9 @@ describe('hub <-> agent link: enrollment rate limit', () => {
 describe('hub <-> agent link: MQTT over TLS', () => {
   let t: TestHub | undefined;
   let dir: string | undefined;
-  after(async () => {
-    await t?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('serves MQTT over TLS with the configured certificate', { skip: needPeers('openssl') }, async () => {
+  const skip = needPeers('openssl');
+  before(async () => {
+    if (skip) return;
     dir = mkdtempSync(join(tmpdir(), 'outpost-tls-'));
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
@@ -92,6 +91,15 @@ describe('hub <-> agent link: MQTT over TLS', () => {
     );
     assert.equal(made.status, 0);
     t = await startTestHub({ mqttsPort: 0, mqttsCert: cert, mqttsKey: key });
+  });
+  after(async () => {
+    await t?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves MQTT over TLS with the configured certificate', { skip }, async () => {
+    assert.ok(t && dir);
+    const cert = join(dir, 'cert.pem');
     const port = t.link.endpoints.mqttsPort;
     assert.ok(port);
     const site = t.site('tls');
@@ -110,6 +118,81 @@ describe('hub <-> agent link: MQTT over TLS', () => {
       await until(() => acked === 1, 5000, 'ack over TLS');
     } finally {
       client.end(true);
+    }
+  });
+
+  it('the agent connects over mqtts only when it trusts the hub certificate', { skip }, async () => {
+    assert.ok(t && dir);
+    const hub = t;
+    const port = hub.link.endpoints.mqttsPort;
+    const e = await hub.enroll(hub.site('tls-agent'));
+    const data = join(dir, 'agent');
+    mkdirSync(data, { mode: 0o700 });
+    writeFileSync(
+      join(data, 'identity.json'),
+      JSON.stringify({
+        agent_id: e.agent_id,
+        secret: e.secret,
+        site_id: e.site_id,
+        hub_url: 'http://127.0.0.1:1',
+        mqtt_urls: [`mqtts://127.0.0.1:${port}`],
+        hostname: 'tls-agent',
+        enrolled_at: Date.now(),
+      }),
+      { mode: 0o600 },
+    );
+    const connected = async () => {
+      const r = await hub.api('GET', `/api/v1/agents?site_id=${e.site_id}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body.items.some((a: { id: string; connected: boolean }) => a.id === e.agent_id && a.connected);
+    };
+    const run = (env: Record<string, string>) => {
+      const child = spawn(
+        process.execPath,
+        [join(ROOT, 'agent/bin/outpost-agent.js'), 'run', '--data', data],
+        {
+          env: { ...process.env, OUTPOST_LOG_LEVEL: 'warn', ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (b) => {
+        out += b;
+      });
+      const stop = async () => {
+        if (child.exitCode === null) {
+          child.kill('SIGKILL');
+          await once(child, 'exit');
+        }
+      };
+      return { out: () => out, stop };
+    };
+    // Not trusted: the certificate is refused and the agent never reaches the broker.
+    const untrusted = run({});
+    try {
+      await until(
+        () => /hub link error.*self-signed certificate/.test(untrusted.out()),
+        15_000,
+        'TLS error logged',
+      );
+      assert.equal(await connected(), false);
+    } finally {
+      await untrusted.stop();
+    }
+    // Trusted through NODE_EXTRA_CA_CERTS (as agent/README.md says): connected, and the name is checked.
+    const trusted = run({ NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') });
+    try {
+      let ok = false;
+      await until(
+        async () => {
+          ok = ok || (await connected());
+          return ok;
+        },
+        15_000,
+        'agent connected over TLS',
+      );
+    } finally {
+      await trusted.stop();
     }
   });
 });

@@ -9,9 +9,10 @@ import {
   TOPIC_RULES,
   topics,
 } from '@outpost/protocol';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, MqttClient } from 'mqtt';
 import type { Identity } from '../identity.js';
 import type { Logger } from '../logger.js';
+import { brokerStream } from './stream.js';
 
 export type LinkState = 'connecting' | 'online' | 'offline' | 'stopped';
 
@@ -109,7 +110,7 @@ export class HubLink {
   start(): void {
     const { identity, log } = this.o;
     const url = identity.mqtt_urls[0] ?? '';
-    const client = mqtt.connect(url, {
+    const options: IClientOptions = {
       clientId: identity.agent_id,
       username: identity.agent_id,
       password: identity.secret,
@@ -125,7 +126,9 @@ export class HubLink {
       // mqtt-packet otherwise pre-builds 65,536 two-byte Buffers for packet ids on the first write: about 7 MB
       // of heap kept for the life of the process, for a client that has at most a few packets in flight.
       writeCache: false,
-    });
+    };
+    const stream = brokerStream(url);
+    const client = stream ? new MqttClient(stream, options) : mqtt.connect(url, options);
     this.client = client;
     client.on('connect', (connack) => {
       this.st.connects++;
