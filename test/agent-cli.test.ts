@@ -124,11 +124,13 @@ describe('outpost-agent status and doctor on a stopped agent', { skip: needPeers
   });
 
   it('runs the same from the bundle that deploy/build.mjs makes for installs', async () => {
-    const bundle = path.join(ROOT, 'agent/dist', `outpost-agent.test-${process.pid}.mjs`);
+    // Inside the checkout: the bundle loads its native and external dependencies from node_modules.
+    const out = path.join(ROOT, 'agent/dist', `test-${process.pid}`);
+    const bundle = path.join(out, 'outpost-agent.mjs');
     try {
       const built = spawnSync(
         process.execPath,
-        [path.join(ROOT, 'agent/deploy/build.mjs'), '--outfile', bundle],
+        [path.join(ROOT, 'agent/deploy/build.mjs'), '--outdir', out],
         {
           encoding: 'utf8',
         },
@@ -145,8 +147,14 @@ describe('outpost-agent status and doctor on a stopped agent', { skip: needPeers
       assert.equal(doctor.code, 1);
       assert.match(doctor.out, /FAIL\s+snmp\s+device 5 silent-sw .* does not answer/);
       assert.match(doctor.out, /ok\s+broker/);
+      // The camera code is a chunk of its own, loaded with the first camera, not by the command.
+      const chunks = fs.readdirSync(path.join(out, 'chunks'));
+      const camera = chunks.find((f) => f.startsWith('camera-'));
+      assert.ok(camera, `a camera chunk in ${chunks.join(', ')}`);
+      assert.doesNotMatch(fs.readFileSync(bundle, 'utf8'), /from "ws"|sdp-transform|ffprobe/);
+      assert.match(fs.readFileSync(path.join(out, 'chunks', camera), 'utf8'), /from "ws"/);
     } finally {
-      fs.rmSync(bundle, { force: true });
+      fs.rmSync(out, { recursive: true, force: true });
     }
   });
 });

@@ -5,7 +5,7 @@ import { isCompleteJpeg, jpegSize, snapshotArgs } from './ffmpeg/jpeg.js';
 import { ffprobeArgs, parseFfprobeCompact, type StreamSample } from './ffmpeg/sample.js';
 import { runProcess, ToolMissingError } from './ffmpeg/spawn.js';
 import { resolveTools } from './ffmpeg/tools.js';
-import { liveSessions } from './live/sessions.js';
+import { type LiveSessions, liveSessions } from './live/sessions.js';
 import { type DescribeResult, describe } from './rtsp/client.js';
 import { RtspError } from './rtsp/errors.js';
 import { redact, withCredentials } from './rtsp/redact.js';
@@ -77,6 +77,8 @@ export interface CameraProber {
   forget(cameraId: number): void;
   /** Stops every live view (agent shutdown); their ffmpeg processes are gone when it resolves. */
   close(): Promise<void>;
+  /** The live views (`live-start`, `live-stop` commands). */
+  live(): Promise<LiveSessions>;
 }
 
 type CameraStateEvent = Extract<KnownEvent, { type: 'camera_state' }>;
@@ -300,6 +302,7 @@ export function createCameraProber(options: CameraProberOptions = {}): CameraPro
     snapshot,
     forget: (cameraId) => liveSessions.stopCamera(cameraId),
     close: () => liveSessions.stopAll(),
+    live: async () => liveSessions,
   };
 }
 

@@ -1,4 +1,3 @@
-import { liveSessions } from '../camera/live/sessions.js';
 import { CommandError, defineCommand } from './types.js';
 
 /**
@@ -12,8 +11,10 @@ export const liveStart = defineCommand({
     const camera = ctx.camera(job.args.camera_id);
     if (!camera)
       throw new CommandError('not_found', `camera ${job.args.camera_id} is not in this agent's config`);
+    const live = await ctx.prober?.live?.();
+    if (!live) throw new CommandError('unsupported', 'live view is not available on this agent');
     try {
-      return await liveSessions.start({
+      return await live.start({
         camera,
         sessionId: job.args.session_id,
         format: job.args.format,

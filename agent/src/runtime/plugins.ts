@@ -1,6 +1,6 @@
-import { createCameraProber } from '../camera/index.js';
 import type { Logger } from '../logger.js';
 import { createSnmpPoller } from '../snmp/index.js';
+import { lazyProber } from './lazy-prober.js';
 import type { Poller, Prober } from './types.js';
 
 /** The SNMP poller of this agent. */
@@ -8,7 +8,13 @@ export function loadPoller(maxInFlight: number, log: Logger): Poller {
   return createSnmpPoller({ maxInFlight, logger: log.child({ part: 'snmp' }) });
 }
 
-/** The camera prober of this agent (RTSP, ffprobe, ffmpeg snapshots). */
+/**
+ * The camera prober of this agent (RTSP, ffprobe, ffmpeg snapshots, live views). Its code loads with the first
+ * camera: the bundle keeps it in a chunk of its own.
+ */
 export async function loadProber(log: Logger): Promise<Prober | null> {
-  return createCameraProber({ logger: log.child({ part: 'camera' }) });
+  return lazyProber(async () => {
+    const { createCameraProber } = await import('../camera/index.js');
+    return createCameraProber({ logger: log.child({ part: 'camera' }) });
+  });
 }

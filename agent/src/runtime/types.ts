@@ -1,4 +1,5 @@
 import type { AgentEvent, CameraConfig, DeviceConfig, MessageInputs, Sample } from '@outpost/protocol';
+import type { LiveSessions } from '../camera/live/sessions.js';
 
 /** What one poll or probe produced. */
 export interface Outcome {
@@ -39,6 +40,8 @@ export interface Prober {
   snapshot?(camera: CameraConfig, opts?: ProbeCallOptions): Promise<unknown>;
   forget?(cameraId: number): void;
   close?(): void | Promise<void>;
+  /** The cameras' live sessions (`live-start`, `live-stop`), when the prober can stream. */
+  live?(): Promise<Pick<LiveSessions, 'start' | 'stop'>>;
 }
 
 /** A snapshot message for `up/snapshot`. */
