@@ -17,8 +17,13 @@ const MEASURE_S = Number(process.env.MEASURE_S ?? 120);
 const ADMIN_PASSWORD = 'bench-memory-password-0123';
 const ROOT = join(import.meta.dirname, '..');
 const BUNDLE = join(ROOT, 'agent', 'dist', 'outpost-agent.mjs');
-// The systemd unit's flags (agent/deploy/outpost-agent.service); AGENT_NODE_FLAGS tries others.
-const NODE_FLAGS = (process.env.AGENT_NODE_FLAGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean);
+// The systemd unit's node flags, read from agent/deploy/outpost-agent.service; AGENT_NODE_FLAGS tries others.
+const UNIT_FLAGS = /^ExecStart=\S*node((?: --\S+)*) /m.exec(
+  readFileSync(join(ROOT, 'agent', 'deploy', 'outpost-agent.service'), 'utf8'),
+)?.[1];
+if (UNIT_FLAGS === undefined)
+  throw new Error('no node flags found in the ExecStart of outpost-agent.service');
+const NODE_FLAGS = (process.env.AGENT_NODE_FLAGS ?? UNIT_FLAGS).split(' ').filter(Boolean);
 const TICK_S = 100; // USER_HZ on Linux
 
 function procStat(pid: number): { rssMiB: number; cpuS: number } {
@@ -30,6 +35,8 @@ function procStat(pid: number): { rssMiB: number; cpuS: number } {
 
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? 0;
+/** A size in MiB, with the same in MB (10^6 bytes) as the target is written. */
+const mib = (m: number) => `${m.toFixed(1)} MiB (${((m * 2 ** 20) / 1e6).toFixed(1)} MB)`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function api(url: string, token: string | null, method: string, path: string, body?: unknown) {
@@ -98,13 +105,13 @@ async function main() {
     const samples = await api(hub.url, token, 'GET', '/devices/1/metrics');
     console.log(
       [
-        '# outpost agent memory and CPU (installed bundle, systemd flags)',
+        `# outpost agent memory and CPU (installed bundle, ${process.env.AGENT_NODE_FLAGS ? 'AGENT_NODE_FLAGS' : "the systemd unit's node flags"})`,
         `machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg()
           .map((l) => l.toFixed(2))
           .join(' ')}, node ${process.version}`,
         `setup: ${DEVICES} devices every ${POLL_S} s against one real snmpd; node ${NODE_FLAGS.join(' ')} agent/dist/outpost-agent.mjs run`,
         `devices at the hub: ${status.online} online, ${status.offline} offline, ${status.unknown} unknown of ${status.total}; device 1 reports ${samples.metrics.length} metrics`,
-        `agent RSS over ${elapsed.toFixed(0)} s (after ${WARMUP_S} s warm-up): median ${pct(rss, 50).toFixed(1)} MiB, p99 ${pct(rss, 99).toFixed(1)} MiB, max ${Math.max(...rss).toFixed(1)} MiB (target < 100 MB)`,
+        `agent RSS over ${elapsed.toFixed(0)} s (after ${WARMUP_S} s warm-up): median ${mib(pct(rss, 50))}, p99 ${mib(pct(rss, 99))}, max ${mib(Math.max(...rss))} (target < 100 MB)`,
         `agent CPU: ${(((end.cpuS - start.cpuS) / elapsed) * 100).toFixed(1)}% of one core`,
       ].join('\n'),
     );

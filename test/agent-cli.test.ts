@@ -141,6 +141,16 @@ describe('outpost-agent status and doctor on a stopped agent', { skip: needPeers
         version.out.trim(),
         JSON.parse(fs.readFileSync(path.join(ROOT, 'agent/package.json'), 'utf8')).version,
       );
+      // The systemd unit's command line, flags included, runs this bundle.
+      const unit = fs.readFileSync(path.join(ROOT, 'agent/deploy/outpost-agent.service'), 'utf8');
+      const flags = /^ExecStart=\S*node((?: --\S+)*) \S+outpost-agent\.mjs run /m
+        .exec(unit)?.[1]
+        ?.trim()
+        .split(' ');
+      assert.ok(flags && flags.length > 0, 'node flags in ExecStart');
+      const asInstalled = spawnSync(process.execPath, [...flags, bundle, '--version'], { encoding: 'utf8' });
+      assert.equal(asInstalled.status, 0, asInstalled.stderr);
+      assert.equal(asInstalled.stdout.trim(), version.out.trim());
       const status = await cli(['status', '--data', dir, '--json'], bundle);
       assert.equal(JSON.parse(status.out).config_version, 9);
       const doctor = await cli(['doctor', '--data', dir, '--timeout', '1000'], bundle);
