@@ -3,17 +3,23 @@
 // points at one real snmpd (a C agent that keeps up with the polls), so the agent holds N sessions, N
 // schedules and N devices' counter state, as with N real devices.
 //   npm run bench:agent-memory      (env: DEVICES=1000, POLL_S=60, WARMUP_S=90, MEASURE_S=120, AGENT_NODE_FLAGS)
+// PEER=snmpsim points the devices at snmpsimd serving Debian's Cisco 3750 recording instead (59 interfaces,
+// the cisco profile: about 2.5 times the counter state of snmpd's few interfaces). snmpsimd is slow Python, so
+// use a longer interval with it, e.g. PEER=snmpsim POLL_S=300 WARMUP_S=330 (SIM_PROCESSES=2, SIM_DEVICES=8).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { spawnHubProcess } from '../test/support/hub-process.js';
 import { startSnmpd } from '../test/support/snmpd.js';
+import { startSnmpsim } from '../test/support/snmpsim.js';
 
 const DEVICES = Number(process.env.DEVICES ?? 1000);
 const POLL_S = Number(process.env.POLL_S ?? 60);
 const WARMUP_S = Number(process.env.WARMUP_S ?? 90);
 const MEASURE_S = Number(process.env.MEASURE_S ?? 120);
+const PEER = process.env.PEER ?? 'snmpd';
+if (PEER !== 'snmpd' && PEER !== 'snmpsim') throw new Error(`PEER must be snmpd or snmpsim, not ${PEER}`);
 const ADMIN_PASSWORD = 'bench-memory-password-0123';
 const ROOT = join(import.meta.dirname, '..');
 const BUNDLE = join(ROOT, 'agent', 'dist', 'outpost-agent.mjs');
@@ -53,7 +59,16 @@ async function api(url: string, token: string | null, method: string, path: stri
 async function main() {
   execFileSync(process.execPath, [join(ROOT, 'agent', 'deploy', 'build.mjs')], { stdio: 'ignore' });
   const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-mem-'));
-  const snmpd = await startSnmpd();
+  const peer =
+    PEER === 'snmpd'
+      ? await startSnmpd().then((d) => ({
+          targets: [{ port: d.port, community: d.community }],
+          stop: d.stop,
+        }))
+      : await startSnmpsim({
+          devices: Number(process.env.SIM_DEVICES ?? 8),
+          processes: Number(process.env.SIM_PROCESSES ?? 2),
+        }).then((sim) => ({ targets: sim.devices, stop: sim.stop }));
   const hub = await spawnHubProcess(join(dir, 'hub'), { adminPassword: ADMIN_PASSWORD });
   let agent: ChildProcess | undefined;
   try {
@@ -84,7 +99,11 @@ async function main() {
         ip_address: '127.0.0.1',
         site_id: site.id,
         device_type: 'switch',
-        snmp: { version: '2c', port: snmpd.port, community: snmpd.community },
+        snmp: {
+          version: '2c',
+          port: peer.targets[i % peer.targets.length]!.port,
+          community: peer.targets[i % peer.targets.length]!.community,
+        },
         poll_interval_s: POLL_S,
       });
     }
@@ -109,7 +128,7 @@ async function main() {
         `machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg()
           .map((l) => l.toFixed(2))
           .join(' ')}, node ${process.version}`,
-        `setup: ${DEVICES} devices every ${POLL_S} s against one real snmpd; node ${NODE_FLAGS.join(' ')} agent/dist/outpost-agent.mjs run`,
+        `setup: ${DEVICES} devices every ${POLL_S} s against ${PEER === 'snmpd' ? 'one real snmpd' : `snmpsimd (Cisco 3750 recording, ${peer.targets.length} communities)`}; node ${NODE_FLAGS.join(' ')} agent/dist/outpost-agent.mjs run`,
         `devices at the hub: ${status.online} online, ${status.offline} offline, ${status.unknown} unknown of ${status.total}; device 1 reports ${samples.metrics.length} metrics`,
         `agent RSS over ${elapsed.toFixed(0)} s (after ${WARMUP_S} s warm-up): median ${mib(pct(rss, 50))}, p99 ${mib(pct(rss, 99))}, max ${mib(Math.max(...rss))} (target < 100 MB)`,
         `agent CPU: ${(((end.cpuS - start.cpuS) / elapsed) * 100).toFixed(1)}% of one core`,
@@ -120,7 +139,7 @@ async function main() {
     if (agent && agent.exitCode === null) await new Promise((r) => agent!.once('exit', r));
     hub.proc.kill('SIGTERM');
     await new Promise((r) => hub.proc.once('exit', r));
-    await snmpd.stop();
+    await peer.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
