@@ -122,6 +122,53 @@ describe('SNMP poller', () => {
     assert.equal(find(samples, 'if_in_bps', 'Gi0/1')[0]?.ts, T0 + 60_000);
   });
 
+  it('pairs counters by ifIndex when interfaces come and go, and a new one starts without a rate', async () => {
+    const fake = createFakeTransport({ '10.0.0.5': { varbinds: cisco() } });
+    const c = clock();
+    const poller = createSnmpPoller({ maxInFlight: 4, transport: fake, clock: c });
+    await poller.poll(device());
+    c.advance(60);
+    // Interface 1 is gone (its row is now interface 2's), interface 3 is new.
+    const gone = (v: SnmpVarbind) => !/^1\.3\.6\.1\.2\.1\.(2\.2|31\.1\.1)\.1\.\d+\.1$/.test(v.oid);
+    fake.setAgent('10.0.0.5', {
+      varbinds: [
+        ...cisco({ uptime: 106_000, in2: 1000 + 6000 }).filter(gone),
+        vb.str(`${IF}.2.3`, 'GigabitEthernet0/3'),
+        vb.int(`${IF}.8.3`, 1),
+        vb.counter(`${IF}.10.3`, 123_456),
+      ],
+    });
+    const { samples } = await poller.poll(device());
+    assert.equal(find(samples, 'if_oper_status', 'Gi0/1').length, 0);
+    assert.equal(find(samples, 'if_in_bps', 'Gi0/2')[0]?.value, 800);
+    assert.equal(find(samples, 'if_oper_status', 'GigabitEthernet0/3')[0]?.value, 1);
+    assert.equal(
+      find(samples, 'if_in_bps', 'GigabitEthernet0/3').length,
+      0,
+      'first reading of a new interface',
+    );
+  });
+
+  it('reports no rate for the interval in which a counter moves between its 64- and 32-bit columns', async () => {
+    const fake = createFakeTransport({ '10.0.0.5': { varbinds: cisco() } });
+    const c = clock();
+    const poller = createSnmpPoller({ maxInFlight: 4, transport: fake, clock: c });
+    await poller.poll(device());
+    const no64 = (v: SnmpVarbind) => v.oid !== `${IFX}.6.1`;
+    c.advance(60);
+    fake.setAgent('10.0.0.5', { varbinds: cisco({ uptime: 106_000 }).filter(no64) });
+    const switched = await poller.poll(device());
+    assert.equal(find(switched.samples, 'if_in_bps', 'Gi0/1').length, 0, 'ifHCInOctets then ifInOctets');
+    c.advance(60);
+    fake.setAgent('10.0.0.5', {
+      varbinds: cisco({ uptime: 112_000 })
+        .filter(no64)
+        .map((v) => (v.oid === `${IF}.10.1` ? vb.counter(v.oid, 5 + 7500) : v)),
+    });
+    const next = await poller.poll(device());
+    assert.equal(find(next.samples, 'if_in_bps', 'Gi0/1')[0]?.value, 1000, '32-bit rate from then on');
+  });
+
   it('reports no rate for the interval in which the device rebooted or its counters were reset', async () => {
     const fake = createFakeTransport({ '10.0.0.5': { varbinds: cisco({ uptime: 500_000 }) } });
     const c = clock();

@@ -39,17 +39,43 @@ const COUNTERS = ['in', 'out', 'inErr', 'outErr', 'inDisc', 'outDisc'] as const;
 type CounterKey = (typeof COUNTERS)[number];
 
 /**
- * Kept per interface between polls, compactly (1,000 devices x 50 interfaces add up): the counter values in
- * COUNTERS order, 32-bit ones as numbers, and a bit per counter that was read from a 64-bit column.
+ * Kept per device between polls, in typed arrays (1,000 switches x 50 interfaces add up: about 3 KiB per 50
+ * interfaces here, against 19 KiB as an object per interface). Row r is the interface `ifIndex[r]`.
  */
-interface IfState {
-  disc?: number;
-  wide: number;
-  v: (bigint | number | undefined)[];
-}
 export interface IfMibState {
   ts: number;
-  ifs: Map<string, IfState>;
+  /** The ifIndex of each row (NaN for an instance that is not a number: no state is kept for it). */
+  ifIndex: Float64Array;
+  /** Counter values, COUNTERS.length per row in COUNTERS order; meaningful where `has` has the bit. */
+  values: BigUint64Array;
+  /** Per row, bit i: counter i was read. */
+  has: Uint8Array;
+  /** Per row, bit i: counter i was read from its 64-bit column. */
+  wide: Uint8Array;
+  /** ifCounterDiscontinuityTime per row, NaN when the device does not report it. */
+  disc: Float64Array;
+}
+
+function newState(ts: number, rows: number): IfMibState {
+  return {
+    ts,
+    ifIndex: new Float64Array(rows).fill(Number.NaN),
+    values: new BigUint64Array(rows * COUNTERS.length),
+    has: new Uint8Array(rows),
+    wide: new Uint8Array(rows),
+    disc: new Float64Array(rows).fill(Number.NaN),
+  };
+}
+
+/** Row of each ifIndex in a previous state. */
+function rowsOf(state: IfMibState | undefined): Map<number, number> {
+  const rows = new Map<number, number>();
+  if (state)
+    for (let r = 0; r < state.ifIndex.length; r++) {
+      const ifIndex = state.ifIndex[r]!;
+      if (!Number.isNaN(ifIndex)) rows.set(ifIndex, r);
+    }
+  return rows;
 }
 
 function counterOf(
@@ -91,8 +117,11 @@ export const ifMib: Profile<IfMibState> = {
       ...cols.ifOperStatus.keys(),
     ]);
     const samples: Sample[] = [];
-    const state: IfMibState = { ts: ctx.now, ifs: new Map() };
+    const state = newState(ctx.now, indexes.size);
+    const prevRows = rowsOf(prev);
+    let row = -1;
     for (const idx of indexes) {
+      row++;
       const name = asText(cols.ifName.get(idx)) || asText(cols.ifDescr.get(idx)) || `if${idx}`;
       const labels: Record<string, string> = { if_index: idx, if_name: labelText(name) };
       const alias = asText(cols.ifAlias.get(idx));
@@ -105,31 +134,33 @@ export const ifMib: Profile<IfMibState> = {
         sample(ctx, 'if_admin_status', admin, undefined, labels),
         sample(ctx, 'if_speed_bps', speed, 'bps', labels),
       );
-      const before = prev?.ifs.get(idx);
+      const ifIndex = /^\d+$/.test(idx) ? Number(idx) : Number.NaN;
+      state.ifIndex[row] = ifIndex;
+      const before = Number.isNaN(ifIndex) ? undefined : prevRows.get(ifIndex);
       const disc = asNumber(cols.ifCounterDiscontinuityTime.get(idx));
-      const st: IfState = { wide: 0, v: [] };
-      if (disc !== undefined) st.disc = disc;
-      state.ifs.set(idx, st);
+      if (disc !== undefined) state.disc[row] = disc;
+      const beforeDisc = before === undefined ? Number.NaN : prev!.disc[before]!;
       // RFC 2863 3.1.5: a change of ifCounterDiscontinuityTime means the counters were reset.
       const discontinuity =
-        ctx.rebooted || (disc !== undefined && before?.disc !== undefined && disc !== before.disc);
+        ctx.rebooted || (disc !== undefined && !Number.isNaN(beforeDisc) && disc !== beforeDisc);
       const maxBps = (speed ?? UNKNOWN_SPEED_BPS) * SPEED_MARGIN;
       const rate = (key: CounterKey, hc: Column | undefined, low: Column, maxPerSecond: number) => {
         const cur = counterOf(cols, idx, hc, low);
         if (!cur) return undefined;
         const i = COUNTERS.indexOf(key);
         const bit = 1 << i;
-        st.v[i] = cur.bits === 64 ? cur.value : Number(cur.value);
-        if (cur.bits === 64) st.wide |= bit;
-        const old = before?.v[i];
+        const wide = cur.bits === 64;
+        state.values[row * COUNTERS.length + i] = BigInt.asUintN(64, cur.value);
+        state.has[row]! |= bit;
+        if (wide) state.wide[row]! |= bit;
+        const had = before !== undefined && (prev!.has[before]! & bit) !== 0;
         const res = counterRate({
-          prev: old === undefined || !prev ? undefined : { value: BigInt(old), ts: prev.ts },
+          prev: had ? { value: prev!.values[before! * COUNTERS.length + i]!, ts: prev!.ts } : undefined,
           cur: { value: cur.value, ts: ctx.now },
           bits: cur.bits,
           maxPerSecond,
           // Switching between the 32- and 64-bit column compares different counters.
-          discontinuity:
-            discontinuity || (old !== undefined && ((before!.wide & bit) !== 0) !== (cur.bits === 64)),
+          discontinuity: discontinuity || (had && ((prev!.wide[before!]! & bit) !== 0) !== wide),
         });
         return res.ok ? res.perSecond : undefined;
       };
