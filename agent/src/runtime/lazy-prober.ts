@@ -2,8 +2,8 @@ import type { Prober } from './types.js';
 
 /**
  * A camera prober that loads its code on first use (a probe, a snapshot or a live view): an agent without cameras
- * never loads the RTSP, ffmpeg and WebSocket code, about 3 MB of memory. A failed load is retried on the next use,
- * and each use reports it as its own failure.
+ * never loads the RTSP, ffmpeg and WebSocket (`ws`) code. A failed load is retried on the next use, and each use
+ * reports it as its own failure.
  */
 export function lazyProber(load: () => Promise<Prober>): Prober {
   let loading: Promise<Prober> | undefined;
