@@ -10,6 +10,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { agentUnitNodeFlags } from '../test/support/agent-unit.js';
 import { spawnHubProcess } from '../test/support/hub-process.js';
 import { startSnmpd } from '../test/support/snmpd.js';
 import { startSnmpsim } from '../test/support/snmpsim.js';
@@ -23,13 +24,8 @@ if (PEER !== 'snmpd' && PEER !== 'snmpsim') throw new Error(`PEER must be snmpd 
 const ADMIN_PASSWORD = 'bench-memory-password-0123';
 const ROOT = join(import.meta.dirname, '..');
 const BUNDLE = join(ROOT, 'agent', 'dist', 'outpost-agent.mjs');
-// The systemd unit's node flags, read from agent/deploy/outpost-agent.service; AGENT_NODE_FLAGS tries others.
-const UNIT_FLAGS = /^ExecStart=\S*node((?: --\S+)*) /m.exec(
-  readFileSync(join(ROOT, 'agent', 'deploy', 'outpost-agent.service'), 'utf8'),
-)?.[1];
-if (UNIT_FLAGS === undefined)
-  throw new Error('no node flags found in the ExecStart of outpost-agent.service');
-const NODE_FLAGS = (process.env.AGENT_NODE_FLAGS ?? UNIT_FLAGS).split(' ').filter(Boolean);
+// The systemd unit's node flags (agent/deploy/outpost-agent.service); AGENT_NODE_FLAGS tries others.
+const NODE_FLAGS = process.env.AGENT_NODE_FLAGS?.split(' ').filter(Boolean) ?? agentUnitNodeFlags();
 const TICK_S = 100; // USER_HZ on Linux
 
 function procStat(pid: number): { rssMiB: number; cpuS: number } {

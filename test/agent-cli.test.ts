@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { agentUnitNodeFlags } from './support/agent-unit.js';
 import { freePort, type Mosquitto, startMosquitto } from './support/mosquitto.js';
 import { needPeers } from './support/peers.js';
 import { freeUdpPort } from './support/snmpd.js';
@@ -142,12 +143,8 @@ describe('outpost-agent status and doctor on a stopped agent', { skip: needPeers
         JSON.parse(fs.readFileSync(path.join(ROOT, 'agent/package.json'), 'utf8')).version,
       );
       // The systemd unit's command line, flags included, runs this bundle.
-      const unit = fs.readFileSync(path.join(ROOT, 'agent/deploy/outpost-agent.service'), 'utf8');
-      const flags = /^ExecStart=\S*node((?: --\S+)*) \S+outpost-agent\.mjs run /m
-        .exec(unit)?.[1]
-        ?.trim()
-        .split(' ');
-      assert.ok(flags && flags.length > 0, 'node flags in ExecStart');
+      const flags = agentUnitNodeFlags();
+      assert.ok(flags.length > 0, 'node flags in ExecStart');
       const asInstalled = spawnSync(process.execPath, [...flags, bundle, '--version'], { encoding: 'utf8' });
       assert.equal(asInstalled.status, 0, asInstalled.stderr);
       assert.equal(asInstalled.stdout.trim(), version.out.trim());
