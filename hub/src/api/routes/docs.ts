@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { HUB_VERSION } from '../../version.js';
 import { registerRaw } from '../access.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',

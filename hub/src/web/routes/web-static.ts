@@ -3,8 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
 import { registerRaw } from '../../api/access.js';
-import type { RouteModule } from '../../api/routes/index.js';
-import type { HubEnv } from '../../api/types.js';
+import type { HubEnv, RouteModule } from '../../api/types.js';
 
 const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'app');
 const TYPES: Record<string, string> = {
