@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encode, topics } from '@outpost/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
-import { AgentStore } from '../hub/src/store/agents.js';
-import { openDatabase } from '../hub/src/store/db.js';
+import { hashAgentSecret } from '../hub/src/auth/agent-credentials.js';
+import { openDatabase } from '../hub/src/store/sqlite/database.js';
+import { openSqliteStore } from '../hub/src/store/sqlite/index.js';
 import { spawnHubProcess } from '../test/support/hub-process.js';
 
 const { values: flags } = parseArgs({
@@ -44,38 +45,48 @@ interface Setup {
   agents: { id: string; secret: string; devices: number[] }[];
 }
 
-/** Creates sites, devices and agents (with known secrets) directly in the hub database. */
-function prepare(dir: string): Setup {
-  const db = openDatabase(join(dir, 'hub.db'));
-  const store = new AgentStore(db);
+/** Creates sites, devices and agents (with known secrets) directly in the hub's store. */
+async function prepare(dir: string): Promise<Setup> {
+  const store = openSqliteStore(join(dir, 'hub.db'));
   const now = Date.now();
   const agents: Setup['agents'] = [];
-  db.transaction(() => {
+  await store.unit(async (tx) => {
     for (let a = 0; a < AGENTS; a++) {
-      const site = Number(
-        db
-          .prepare('INSERT INTO sites (name, created_at, updated_at) VALUES (?, ?, ?)')
-          .run(`bench-${a}`, now, now).lastInsertRowid,
-      );
+      const site = (await tx.sites.insert({ name: `bench-${a}` }, now)).id;
       const devices: number[] = [];
       for (let d = 0; d < DEVICES; d++) {
-        devices.push(
-          Number(
-            db
-              .prepare(
-                `INSERT INTO devices (name, ip_address, site_id, snmp_json, created_at, updated_at) VALUES (?, ?, ?, '{"version":"2c","port":161}', ?, ?)`,
-              )
-              .run(`d${a}-${d}`, `10.${a}.${d >> 8}.${d & 255}`, site, now, now).lastInsertRowid,
-          ),
+        const device = await tx.devices.insert(
+          {
+            name: `d${a}-${d}`,
+            ip_address: `10.${a}.${d >> 8}.${d & 255}`,
+            site_id: site,
+            parent_id: null,
+            vendor: null,
+            device_type: 'switch',
+            snmp_json: '{"version":"2c","port":161}',
+            snmp_secret: null,
+            poll_interval_s: 60,
+            profile: null,
+            meta: '{}',
+          },
+          now,
         );
+        devices.push(device.id);
       }
       const id = `bench-agent-${a}`;
       const secret = `bench-secret-${a}-${now}`;
-      store.create({ id, site_id: site, hostname: id, version: 'bench', secret, created_at: now });
+      await tx.agents.create({
+        id,
+        site_id: site,
+        hostname: id,
+        version: 'bench',
+        secret_hash: hashAgentSecret(secret),
+        created_at: now,
+      });
       agents.push({ id, secret, devices });
     }
-  })();
-  db.close();
+  });
+  await store.close();
   return { agents };
 }
 
@@ -238,7 +249,7 @@ function rawInsertRate(dir: string, totalRows: number, seriesCount: number, batc
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-'));
-  const setup = prepare(dir);
+  const setup = await prepare(dir);
   const { proc, mqttPort } = await spawnHub(dir);
   const pid = proc.pid as number;
   try {

@@ -8,7 +8,7 @@ import { encode, topics } from '@outpost/protocol';
 import Database from 'better-sqlite3';
 import type { MqttClient } from 'mqtt';
 import { createEnrollmentToken } from '../hub/src/link/enrollment.js';
-import { openDatabase } from '../hub/src/store/db.js';
+import { openSqliteStore } from '../hub/src/store/sqlite/index.js';
 import { spawnHubProcess } from './support/hub-process.js';
 import { connectAgent, until } from './support/link.js';
 
@@ -27,19 +27,16 @@ describe('hub <-> agent link: crash safety', () => {
   });
 
   it('stores every seq exactly once when the hub is killed -9 mid-stream and the agent re-sends', async () => {
-    const db = openDatabase(join(dir, 'hub.db'));
+    const store = openSqliteStore(join(dir, 'hub.db'));
     const now = Date.now();
-    const siteId = Number(
-      db.prepare("INSERT INTO sites (name, created_at, updated_at) VALUES ('crash', ?, ?)").run(now, now)
-        .lastInsertRowid,
-    );
-    const { token } = createEnrollmentToken(db, {
+    const siteId = (await store.sites.insert({ name: 'crash' }, now)).id;
+    const { token } = await createEnrollmentToken(store, {
       site_id: siteId,
       ttl_ms: 3_600_000,
       created_by: null,
       now,
     });
-    db.close();
+    await store.close();
 
     let hub = await spawnHub(dir);
     children.push(hub.proc);

@@ -5,7 +5,6 @@ import { tokenService } from '../api/app.js';
 import type { HubContext } from '../context.js';
 import { linkOf } from '../link/registry.js';
 import type { Service } from '../services/types.js';
-import { recordAudit } from '../store/audit.js';
 import { type LiveFormat, LiveRelay, type SessionStart } from './live-relay.js';
 
 const VIEW_PATH = /^\/api\/v1\/cameras\/(\d+)\/live\/?$/;
@@ -159,9 +158,7 @@ export const cameraLiveService: Service = {
       const cameraId = Number(view?.[1]);
       const user = await viewerUser(ctx, req, url);
       if (typeof user === 'string') return refuse(socket, 401, 'unauthorized', user);
-      const camera = ctx.db.prepare('SELECT site_id, stream_json FROM cameras WHERE id = ?').get(cameraId) as
-        | { site_id: number; stream_json: string | null }
-        | undefined;
+      const camera = Number.isInteger(cameraId) ? await ctx.store.cameras.get(cameraId) : undefined;
       if (!camera) return refuse(socket, 404, 'not_found', `camera ${cameraId} not found`);
       const format = chooseFormat(camera.stream_json, url.searchParams.get('format'));
       if (!format) return refuse(socket, 400, 'validation_failed', 'query.format: must be fmp4 or mjpeg');
@@ -182,18 +179,20 @@ export const cameraLiveService: Service = {
         if (!r.ok) ws.close(1013, r.message.slice(0, 120));
         else log.info({ camera_id: cameraId, user: user.id, session: r.sessionId }, 'live viewer joined');
         // Who watched which camera, like any other action in the audit log.
-        recordAudit(ctx.db, {
-          ts: ctx.clock(),
-          user_id: user.id,
-          username: user.username,
-          action: 'GET /api/v1/cameras/{id}/live',
-          target_type: 'camera',
-          target_id: String(cameraId),
-          client_ip: req.socket.remoteAddress ?? null,
-          outcome: r.ok ? 'success' : 'failure',
-          status: r.ok ? 101 : 429,
-          details: { format, ...(r.ok ? { session_id: r.sessionId } : {}) },
-        });
+        ctx.store.audit
+          .record({
+            ts: ctx.clock(),
+            user_id: user.id,
+            username: user.username,
+            action: 'GET /api/v1/cameras/{id}/live',
+            target_type: 'camera',
+            target_id: String(cameraId),
+            client_ip: req.socket.remoteAddress ?? null,
+            outcome: r.ok ? 'success' : 'failure',
+            status: r.ok ? 101 : 429,
+            details: { format, ...(r.ok ? { session_id: r.sessionId } : {}) },
+          })
+          .catch((err) => log.error({ err }, 'audit record failed'));
       });
     }
 

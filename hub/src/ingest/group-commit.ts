@@ -45,23 +45,31 @@ export class GroupCommit {
     this.#queue = [];
     this.#queuedSamples = 0;
     if (group.length === 0) return;
+    this.#store(group).catch((err) => {
+      for (const p of group) this.#failed(p, err);
+      for (const p of group) p.resolve(undefined);
+    });
+  }
+
+  async #store(group: Pending[]): Promise<void> {
     const { ctx, metrics } = this.link;
-    const db = ctx.db;
     const results: (Stored | undefined)[] = [];
     const end = metrics.ingestSeconds.startTimer();
     try {
-      db.transaction(() => {
+      await ctx.store.unit(async (tx) => {
         for (const p of group) {
           try {
             results.push(
-              db.transaction(() => storeBatch(this.link, p.agentId, p.siteId, p.batch, ctx.clock()))(),
+              await tx.savepoint((sp) =>
+                storeBatch(this.link, sp, p.agentId, p.siteId, p.batch, ctx.clock()),
+              ),
             );
           } catch (err) {
             this.#failed(p, err);
             results.push(undefined);
           }
         }
-      })();
+      });
     } catch (err) {
       // The commit itself failed: nothing of the group is stored.
       for (const p of group) this.#failed(p, err);

@@ -4,7 +4,6 @@ import { openListeners } from '../broker/listeners.js';
 import { startIngest } from '../ingest/index.js';
 import { DEFAULT_RETENTION, rolledUpBefore, runRetention } from '../ingest/retention.js';
 import type { Service } from '../services/types.js';
-import { AgentStore } from '../store/agents.js';
 import { DEFAULT_LINK_OPTIONS, Link, type LinkOptions } from './link.js';
 import { createLinkMetrics } from './metrics.js';
 import { setLink } from './registry.js';
@@ -24,7 +23,7 @@ export const linkService: Service = {
     const { config, logger } = ctx;
     const metrics = createLinkMetrics(ctx.metrics);
     const bus = await AedesBus.create({
-      agents: new AgentStore(ctx.db),
+      agents: ctx.store.agents,
       logger,
       counters: {
         authFailure: (reason) => metrics.authFailures.inc({ reason }),
@@ -46,7 +45,7 @@ export const linkService: Service = {
     const DAY = 86_400_000;
     link.rolledUpBefore = rolledUpBefore(ctx.db);
     link.rawCutoff = Math.min(ctx.clock() - retention.rawDays * DAY, link.rolledUpBefore);
-    link.presence.load();
+    await link.presence.load();
     const offPresence = bus.onPresence((c) => link.presence.onConnection(c));
     const stopIngest = await startIngest(link);
     let listeners: Awaited<ReturnType<typeof openListeners>>;
@@ -77,14 +76,19 @@ export const linkService: Service = {
       'broker listening',
     );
     const offInventory = ctx.events.on('inventory.changed', (e) => link.config.onInventoryChanged(e.site_id));
+    let sweeping = false;
     const sweep = setInterval(() => {
+      if (sweeping) return;
+      sweeping = true;
       const now = ctx.clock();
-      try {
-        link.presence.sweep(now);
-        link.jobs.sweep(now);
-      } catch (err) {
-        logger.error({ err }, 'link sweep failed');
-      }
+      (async () => {
+        await link.presence.sweep(now);
+        await link.jobs.sweep(now);
+      })()
+        .catch((err) => logger.error({ err }, 'link sweep failed'))
+        .finally(() => {
+          sweeping = false;
+        });
     }, SWEEP_MS);
     sweep.unref();
     let retaining: Promise<unknown> | undefined;

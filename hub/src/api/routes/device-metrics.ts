@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { getDevice } from '../../store/devices.js';
 import { labelsMatch, listSeries, readPoints } from '../../store/series.js';
 import { defineRoute } from '../access.js';
 import { ApiError, notFound } from '../errors.js';
@@ -87,10 +86,10 @@ const route = defineRoute({
 export const deviceMetricsRoutes: RouteModule = {
   name: 'device-metrics',
   register(app, hub) {
-    app.openapi(route, (c) => {
+    app.openapi(route, async (c) => {
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
-      if (!getDevice(hub.db, id)) throw notFound('device', id);
+      if (!(await hub.store.devices.get(id))) throw notFound('device', id);
       if (q.name === undefined) {
         const metrics = listSeries(hub.db, 'device', id).map((s) => ({
           name: s.metric,
