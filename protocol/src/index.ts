@@ -1,4 +1,5 @@
 export { type AgentAcl, aclFor, canPublish, canSubscribe } from './acl.js';
+export * from './checks/index.js';
 export * from './codec.js';
 export { agentIdProblem, isValidAgentId } from './ids.js';
 export { LIMITS } from './limits.js';
@@ -10,4 +11,5 @@ export * from './messages/config.js';
 export * from './messages/result.js';
 export * from './messages/snapshot.js';
 export * from './messages/status.js';
+export { registry } from './registry.js';
 export * from './topics.js';
