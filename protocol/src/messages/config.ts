@@ -88,7 +88,7 @@ export const DeviceConfigSchema = z.object({
   /** Profile names to poll; empty means "choose from sysObjectID". */
   profiles: z.array(Text(64)).max(32).default([]),
   /** Extra OIDs polled on this device besides its profiles. */
-  custom_oids: z.array(CustomOidSchema).max(64).default([]),
+  custom_oids: z.array(CustomOidSchema).max(64).optional(),
 });
 export type DeviceConfig = z.infer<typeof DeviceConfigSchema>;
 
