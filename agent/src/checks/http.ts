@@ -49,7 +49,7 @@ function request(url: URL, p: CheckParams['http'], signal: AbortSignal, readBody
         if (secure) {
           const socket = res.socket as TLSSocket;
           const c = socket.getPeerCertificate?.();
-          if (c && c.valid_to)
+          if (c?.valid_to)
             hop.cert = {
               issuer: distinguishedName(c.issuer as never),
               subject: distinguishedName(c.subject as never),
