@@ -54,6 +54,12 @@ export const icmp: CheckUnit<CheckParams['icmp']> = {
       });
       child.on('error', (err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT') reject(new CheckError('fping is not installed (apt-get install fping)'));
+        else if (err.code === 'EPERM')
+          reject(
+            new CheckError(
+              'fping may not run: the service needs CAP_NET_RAW for ICMP checks (deploy/icmp-checks.conf)',
+            ),
+          );
         else if (err.name === 'AbortError') reject(new CheckError('ping aborted'));
         else reject(new CheckError(`fping: ${err.message}`, { cause: err }));
       });
