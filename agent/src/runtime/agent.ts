@@ -184,7 +184,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     );
   };
 
-  const forwarder = new Forwarder({
+  const forwarder: Forwarder = new Forwarder({
     outbox,
     limits,
     maxInFlight: settings.linkMaxInFlight,
@@ -201,6 +201,9 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       }
       return link.publishEncoded('batch', encoded.bytes);
     },
+    // Tells the hub at once that nothing from before this connection is left (its alert hold-back ends).
+    onCaughtUp: () =>
+      link.publishOnline().catch((err: unknown) => log.warn({ err }, 'publishing status failed')),
   });
 
   let everConnected = false;
@@ -244,7 +247,12 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       },
       statusFields: () => {
         const s = outbox.stats();
-        return { config_version: config?.version ?? null, backlog: s.rows, dropped: s.totalDropped };
+        return {
+          config_version: config?.version ?? null,
+          backlog: s.rows,
+          buffered: forwarder.bufferedRows,
+          dropped: s.totalDropped,
+        };
       },
     },
   });
