@@ -22,6 +22,7 @@ import { type AgentStateFile, StateTracker, writeStateFile } from '../state/stat
 import { AGENT_VERSION } from '../version.js';
 import { checkOutcome } from './record.js';
 import { buildTargetKinds, type TargetKind } from './targets/index.js';
+import { createTrapService } from './traps.js';
 import type { Outcome, Poller, ProbeCallOptions, Prober } from './types.js';
 
 export interface AgentOptions {
@@ -103,6 +104,16 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     now: () => clock.now(),
     log,
   });
+  // The SNMP trap receiver: loaded, started, restarted and stopped as configs enable and change it.
+  const traps = createTrapService({
+    record: (events) => {
+      record({ samples: [], events }, 'traps');
+      forwarder.pump();
+    },
+    now: () => clock.now(),
+    log: log.child({ part: 'traps' }),
+  });
+
   /** The current targets of each kind, by id. */
   const targets = new Map<string, Map<number, { id: number }>>();
   for (const name of kinds.keys()) targets.set(name, new Map());
@@ -170,6 +181,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     }
     config = next;
     scheduler.set(scheduled);
+    void traps.apply(next);
     link.setHeartbeat(next.intervals.heartbeat_s);
     restartTicker(next.intervals.batch_max_delay_ms);
     log.info(
@@ -303,6 +315,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     outbox: outbox.stats(),
     forwarder: { in_flight: forwarder.inFlightCount, ...forwarder.counters },
     polls: { skipped: scheduler.skipped },
+    ...(traps.stats() ? { traps: traps.stats() } : {}),
   });
   const saveState = (extra: Partial<AgentStateFile> = {}) => {
     try {
@@ -348,6 +361,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       await scheduler.stop();
       await Promise.allSettled([...inFlight.values()]);
       await dispatcher.stop();
+      await traps.close();
       lifecycle('stopping', reason);
       if (link.connected) {
         forwarder.pump();
