@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { proxyList } from './net/client-address.js';
 
 // Field helpers: every value may arrive as a string (env, CLI flag), so numbers, booleans and lists coerce.
 const int = (min: number, max: number) =>
@@ -43,8 +44,22 @@ export const ConfigSchema = z
     corsOrigins: list().default([]),
     /** Largest accepted request body in bytes. */
     bodyLimitBytes: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
-    /** Use X-Forwarded-For for the client address (only behind a trusted reverse proxy). */
+    /**
+     * Behind a reverse proxy: take the client address from X-Forwarded-For, read from the right (the hop the
+     * proxy appended), never the client-written left part. Off by default: anyone can send that header.
+     */
     trustProxy: bool().default(false),
+    /** The proxies' addresses or CIDR ranges: X-Forwarded-For counts only from them, and they are skipped. */
+    trustedProxies: list()
+      .refine((entries) => {
+        try {
+          proxyList(entries);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be IP addresses or CIDR ranges such as 10.0.0.0/8')
+      .default([]),
     /** A static bearer token for Prometheus to scrape /metrics (otherwise a viewer login is needed). */
     metricsToken: z.string().min(16).optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
