@@ -126,6 +126,11 @@ export const ConfigSchema = z
     /** Delivery attempts before a notification is given up. */
     notifyMaxAttempts: int(1, 50).default(8),
 
+    /** Event streams (`/api/v1/events`) one user may hold open at once; more get 429. */
+    sseMaxPerUser: int(1, 1000).default(10),
+    /** Event streams the hub serves at once, all users together. */
+    sseMaxConnections: int(1, 100_000).default(500),
+
     // Cameras
     /** Snapshots kept per camera (older ones are deleted as new ones arrive). */
     cameraSnapshotsKeep: int(1, 10_000).default(20),
@@ -133,6 +138,8 @@ export const ConfigSchema = z
     liveMaxViewers: int(1, 100).default(5),
     /** Bandwidth cap of one camera's live stream (kbit/s); a faster stream is stopped. */
     liveMaxKbps: int(100, 1_000_000).default(8_000),
+    /** Live views (of any cameras) one user may watch at once. */
+    liveMaxPerUser: int(1, 100).default(4),
     /** Longest a live view runs before the viewer must reconnect (seconds). */
     liveMaxSessionS: int(10, 24 * 3600).default(1800),
   })

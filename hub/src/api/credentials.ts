@@ -164,5 +164,6 @@ export async function changeOwnPassword(
     revokeUserTokens(hub.db, row.id, now);
   })();
   forgetInitialPassword(hub.config.dataDir, row.username);
+  hub.events.emit('user.changed', { user_id: row.id, change: 'password' });
   c.set('auditTarget', { type: 'user', id: row.id });
 }

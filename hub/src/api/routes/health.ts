@@ -36,8 +36,7 @@ const route = defineRoute({
   path: '/health',
   access: 'public',
   tags: ['operations'],
-  summary:
-    'Liveness and readiness (200 or 503). Details (database, services, version, uptime) need a token',
+  summary: 'Liveness and readiness (200 or 503). Details (database, services, version, uptime) need a token',
   responses: { 200: json(HealthSchema, 'Healthy'), 503: json(HealthSchema, 'A dependency is failing') },
 });
 
