@@ -2,15 +2,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, Handler, MiddlewareHandler } from 'hono';
 import type { AccessClaims } from '../auth/tokens.js';
-import type { Db } from '../store/db.js';
-import { getUser } from '../store/users.js';
+import type { HubStore } from '../store/port.js';
 import { forbidden, unauthorized } from './errors.js';
 import type { Access, ApiApp, AuthUser, HubEnv, Role } from './types.js';
 
 /** Every JSON API route lives under this prefix. */
 export const API_PREFIX = '/api/v1';
 
-export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
+export { ROLES } from '../auth/roles.js';
 export const ACCESS_RANK: Record<Access, number> = { public: 0, viewer: 1, operator: 2, admin: 3 };
 
 /** Whether `role` (or an anonymous caller) satisfies `access`. */
@@ -37,8 +36,11 @@ export function bearerToken(c: Context): string | undefined {
  * The user of verified claims, or why they are refused: unknown, disabled or deleted users, and tokens issued
  * before the user's last password change.
  */
-export function activeUser(db: Db, claims: Pick<AccessClaims, 'userId' | 'issuedAt'>): AuthUser | string {
-  const row = getUser(db, claims.userId);
+export async function activeUser(
+  store: Pick<HubStore, 'users'>,
+  claims: Pick<AccessClaims, 'userId' | 'issuedAt'>,
+): Promise<AuthUser | string> {
+  const row = await store.users.get(claims.userId);
   if (!row || row.disabled) return 'user no longer active';
   if (claims.issuedAt < Math.floor(row.password_changed_at / 1000)) return 'token predates a password change';
   return { id: row.id, username: row.username, email: row.email, role: row.role };
@@ -66,7 +68,7 @@ export async function authenticate(
         '(POST /api/v1/auth/stream-tokens), never a full access token',
     );
   }
-  const user = activeUser(c.var.hub.db, claims);
+  const user = await activeUser(c.var.hub.store, claims);
   if (typeof user === 'string') throw unauthorized(user);
   c.set('auth', { issuedAt: claims.issuedAt, validUntil: claims.validUntil });
   return user;

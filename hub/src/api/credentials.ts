@@ -3,8 +3,7 @@ import { forgetInitialPassword, hashCost } from '../auth/first-run.js';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { RateLimiter } from '../auth/rate-limit.js';
 import type { HubContext } from '../context.js';
-import { revokeUserTokens } from '../store/refresh-tokens.js';
-import { getUser, getUserByName, setPasswordHash, touchLogin, type UserRow } from '../store/users.js';
+import type { UserRow } from '../store/users.js';
 import { ApiError, unauthorized } from './errors.js';
 import { clientIp } from './middleware/observe.js';
 import type { HubEnv } from './types.js';
@@ -92,12 +91,13 @@ export async function checkLogin(
     l.byClient.forgive(clientKey);
     if (!familiar) l.byUser.forgive(userKey);
   };
-  const row = getUserByName(hub.db, username);
+  let row: UserRow | undefined;
   let ok: boolean;
   try {
+    row = await hub.store.users.byName(username);
     ok = await verifyPassword(password, row?.password_hash, hashCost(hub));
   } catch (err) {
-    forgive(); // the hub was too busy to check: not a failed attempt
+    forgive(); // the hub was too busy (or its store failed) to check: not a failed attempt
     throw err;
   }
   if (!row || !ok || row.disabled) {
@@ -107,7 +107,7 @@ export async function checkLogin(
   forgive();
   rememberFamiliar(l, familiarKey, hub.clock());
   c.set('auditActor', { id: row.id, username: row.username });
-  touchLogin(hub.db, row.id, hub.clock());
+  await hub.store.users.touchLogin(row.id, hub.clock());
   return row;
 }
 
@@ -122,7 +122,7 @@ export async function changeOwnPassword(
   newPassword: string,
 ): Promise<void> {
   const userId = c.var.user!.id;
-  const row = getUser(hub.db, userId);
+  const row = await hub.store.users.get(userId);
   // The policy is checked first: a refused new password costs no hash and no attempt.
   const problem = row
     ? checkPassword(newPassword, row.username, { minLength: hub.config.passwordMinLength })
@@ -159,10 +159,10 @@ export async function changeOwnPassword(
   }
   const hash = await hashPassword(newPassword, hashCost(hub));
   const now = hub.clock();
-  hub.db.transaction(() => {
-    setPasswordHash(hub.db, row.id, hash, now);
-    revokeUserTokens(hub.db, row.id, now);
-  })();
+  await hub.store.unit(async (tx) => {
+    await tx.users.setPasswordHash(row.id, hash, now);
+    await tx.sessions.revokeUser(row.id, now);
+  });
   forgetInitialPassword(hub.config.dataDir, row.username);
   hub.events.emit('user.changed', { user_id: row.id, change: 'password' });
   c.set('auditTarget', { type: 'user', id: row.id });

@@ -6,7 +6,7 @@ import { tokenService } from '../api/app.js';
 import type { AccessClaims } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
 import { linkOf } from '../link/registry.js';
-import type { Service } from '../services/index.js';
+import type { Service } from '../services/types.js';
 import { recordAudit } from '../store/audit.js';
 import { CLOSE, type LiveFormat, LiveRelay, type SessionStart } from './live-relay.js';
 
@@ -68,7 +68,7 @@ async function viewerOf(
       : `access_token: ${(err as Error).message}; a URL accepts only a stream token for live:${cameraId} ` +
           '(POST /api/v1/auth/stream-tokens), never a full access token';
   }
-  const user = activeUser(ctx.db, claims);
+  const user = await activeUser(ctx.store, claims);
   if (typeof user === 'string') return user;
   // Every role (viewer, operator, admin) may watch.
   return { id: user.id, username: user.username, issuedAt: claims.issuedAt, validUntil: claims.validUntil };
@@ -246,8 +246,11 @@ export const cameraLiveService: Service = {
     }
     const offUsers = ctx.events.on('user.changed', (e) => {
       for (const { ws, viewer } of viewersByUser.get(e.user_id) ?? []) {
-        const still = activeUser(ctx.db, { userId: viewer.id, issuedAt: viewer.issuedAt });
-        if (typeof still === 'string') ws.close(CLOSE.policy, still.slice(0, 120));
+        void activeUser(ctx.store, { userId: viewer.id, issuedAt: viewer.issuedAt })
+          .then((still) => {
+            if (typeof still === 'string') ws.close(CLOSE.policy, still.slice(0, 120));
+          })
+          .catch((err: unknown) => log.error({ err, user: viewer.id }, 'live viewer re-check failed'));
       }
     });
 

@@ -3,7 +3,7 @@ import type { HubContext } from '../../context.js';
 import type { HubEventMap } from '../../events.js';
 import { activeUser, registerRaw } from '../access.js';
 import { ApiError } from '../errors.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 /** Hub events forwarded to dashboards, with the SSE event name each gets. */
 const FORWARDED = ['device.status', 'camera.status', 'agent.status', 'alert.changed', 'job.changed'] as const;
@@ -84,11 +84,22 @@ export const eventsRoutes: RouteModule = {
             wake?.();
           };
           /** Why the stream must end now: its token expired, or the user is no longer allowed. */
-          const invalid = (): string | undefined => {
-            if (hub.clock() >= auth.validUntil) return 'token expired';
-            const u = activeUser(hub.db, { userId: user.id, issuedAt: auth.issuedAt });
+          let checkedAt = 0;
+          const invalid = async (force = false): Promise<string | undefined> => {
+            const now = hub.clock();
+            if (now >= auth.validUntil) return 'token expired';
+            // The user row is read at most once a second per stream (user.changed forces it).
+            if (!force && now - checkedAt < 1000) return undefined;
+            checkedAt = now;
+            const u = await activeUser(hub.store, { userId: user.id, issuedAt: auth.issuedAt });
             return typeof u === 'string' ? u : undefined;
           };
+          const recheck = () =>
+            invalid(true)
+              .then((why) => {
+                if (why) end(why);
+              })
+              .catch((err: unknown) => hub.logger.error({ err }, 'event stream re-check failed'));
           const push = (event: string, data: unknown) => {
             // A client that stops reading is cut off rather than buffering without bound.
             if (queue.length > 1000) {
@@ -103,16 +114,13 @@ export const eventsRoutes: RouteModule = {
           );
           offs.push(
             hub.events.on('user.changed', (e) => {
-              if (e.user_id !== user.id) return;
-              const why = invalid();
-              if (why) end(why);
+              if (e.user_id === user.id) void recheck();
             }),
           );
           // Heartbeats also re-check the user: a change made by the CLI (another process) emits no event here.
           const heartbeat = setInterval(() => {
-            const why = invalid();
-            if (why) end(why);
-            else push('heartbeat', { ts: hub.clock() });
+            void recheck();
+            push('heartbeat', { ts: hub.clock() });
           }, HEARTBEAT_MS);
           const expiry = setTimeout(
             () => end('token expired'),
@@ -126,7 +134,7 @@ export const eventsRoutes: RouteModule = {
               const next = queue.shift();
               if (next) {
                 // Nothing more is sent on a credential that is no longer good.
-                const why = invalid();
+                const why = await invalid();
                 if (why) {
                   end(why);
                   break;
