@@ -1,4 +1,3 @@
-
 /** What is known about a device that timed out with its own credentials. */
 export interface TimeoutFacts {
   version: '1' | '2c' | '3';

@@ -26,7 +26,10 @@ export class SnmpError extends Error {
 // net-snmp ResponseInvalidCode: 4 ECouldNotDecrypt, 5 EAuthFailure (USM reports, RFC 3414 3.2), 10 ECommunityNoMatch.
 // The device's USM report (net-snmp's text) -> what it means, with the counter it names (RFC 3414 5).
 const USM_REPORTS = new Map([
-  ['Unsupported Security Level', 'the user does not support this security level (usmStatsUnsupportedSecLevels)'],
+  [
+    'Unsupported Security Level',
+    'the user does not support this security level (usmStatsUnsupportedSecLevels)',
+  ],
   ['Not In Time Window', 'not in time window (usmStatsNotInTimeWindows)'],
   ['Unknown User Name', 'unknown user name (usmStatsUnknownUserNames)'],
   ['Unknown Engine ID', 'unknown engine ID (usmStatsUnknownEngineIDs)'],

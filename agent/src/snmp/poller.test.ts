@@ -234,7 +234,11 @@ describe('SNMP poller', () => {
     fake.setAgent('10.0.0.5', { varbinds: cisco(), fail: timeout });
     c.advance(60);
     await poller.poll(device());
-    assert.equal(fake.calls.filter((x) => x.op === 'probe').length, 3, 'answering again clears the diagnosis');
+    assert.equal(
+      fake.calls.filter((x) => x.op === 'probe').length,
+      3,
+      'answering again clears the diagnosis',
+    );
   });
 
   it('reports a v3 device that the engine answers but the request does not as auth_failed (privacy key)', async () => {
