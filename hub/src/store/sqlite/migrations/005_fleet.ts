@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './types.js';
 
 /**
  * The fleet views: a device's MAC address (search), an agent's previous backlog (is it growing?), series by
