@@ -2,7 +2,6 @@ import { z } from '@hono/zod-openapi';
 import { SEVERITIES } from '../../alerts/types.js';
 import { macSearchHex } from '../../fleet/mac.js';
 import { BACKLOG_NOISE_ROWS, rankSites } from '../../fleet/overview.js';
-import { SqliteFleet } from '../../store/sqlite/fleet.js';
 import { defineRoute } from '../access.js';
 import { errors, iso, json, PaginationSchema, pagination } from '../schemas.js';
 import type { RouteModule } from './index.js';
@@ -145,7 +144,7 @@ const search = defineRoute({
 export const fleetRoutes: RouteModule = {
   name: 'fleet',
   register(app, hub) {
-    const fleet = new SqliteFleet(hub.db);
+    const fleet = hub.store.fleet;
 
     app.openapi(overview, async (c) => {
       const q = c.req.valid('query');

@@ -1,6 +1,6 @@
 import { SEVERITIES, type Severity } from '../../alerts/types.js';
-import type { Db } from '../db.js';
 import type { FleetRepo, SearchHit, SearchQuery, SearchResult, SiteHealthRow } from '../fleet.js';
+import type { Scope } from './connection.js';
 
 const zero = (): Record<Severity, number> => ({ critical: 0, high: 0, medium: 0, low: 0, info: 0 });
 
@@ -25,12 +25,19 @@ function matchedField(row: Record<string, unknown>, fields: readonly string[], q
 }
 
 export class SqliteFleet implements FleetRepo {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly s: Scope) {}
 
-  async siteHealth(now: number, backlogNoise: number): Promise<SiteHealthRow[]> {
-    const db = this.db;
+  siteHealth(now: number, backlogNoise: number): Promise<SiteHealthRow[]> {
+    return this.s.run(() => this.#siteHealth(now, backlogNoise));
+  }
+
+  search(q: SearchQuery): Promise<SearchResult> {
+    return this.s.run(() => this.#search(q));
+  }
+
+  #siteHealth(now: number, backlogNoise: number): SiteHealthRow[] {
     const sites = new Map<number, SiteHealthRow>();
-    for (const s of db.prepare('SELECT id, name FROM sites').all() as { id: number; name: string }[]) {
+    for (const s of this.s.stmt('SELECT id, name FROM sites').all() as { id: number; name: string }[]) {
       sites.set(s.id, {
         id: s.id,
         name: s.name,
@@ -51,8 +58,8 @@ export class SqliteFleet implements FleetRepo {
         oldest_problem_at: null,
       });
     }
-    const agents = db
-      .prepare(
+    const agents = this.s
+      .stmt(
         `SELECT site_id, COUNT(*) AS n, SUM(status = 'online') AS online, SUM(backlog) AS backlog,
            SUM(status = 'online' AND backlog >= ? AND backlog > coalesce(backlog_previous, backlog)) AS growing,
            MAX(last_seen) AS last_seen
@@ -75,8 +82,8 @@ export class SqliteFleet implements FleetRepo {
       s.agents_backlog_growing = a.growing;
       s.last_seen = a.last_seen;
     }
-    const devices = db
-      .prepare(
+    const devices = this.s
+      .stmt(
         `SELECT site_id, COUNT(*) AS n, SUM(status IN ('unreachable', 'auth_failed')) AS down,
            SUM(status = 'auth_failed') AS auth, SUM(status = 'unknown') AS unknown
          FROM devices GROUP BY site_id`,
@@ -90,8 +97,8 @@ export class SqliteFleet implements FleetRepo {
       s.devices_auth_failed = d.auth;
       s.devices_unknown = d.unknown;
     }
-    const cameras = db
-      .prepare(
+    const cameras = this.s
+      .stmt(
         `SELECT site_id, COUNT(*) AS n, SUM(status IN ('unreachable', 'auth_failed')) AS down,
            SUM(status = 'degraded') AS degraded
          FROM cameras GROUP BY site_id`,
@@ -105,8 +112,8 @@ export class SqliteFleet implements FleetRepo {
       s.cameras_degraded = c.degraded;
     }
     // An alert's site: its own, else its device's or camera's (manual alerts may name only those).
-    const alerts = db
-      .prepare(
+    const alerts = this.s
+      .stmt(
         `SELECT coalesce(a.site_id, d.site_id, c.site_id) AS site_id, a.severity AS severity, COUNT(*) AS n,
            SUM(NOT (a.acknowledged = 1 AND (a.ack_expires_at IS NULL OR a.ack_expires_at > ?))) AS unacked,
            MIN(a.created_at) AS oldest
@@ -134,8 +141,7 @@ export class SqliteFleet implements FleetRepo {
     return [...sites.values()];
   }
 
-  async search(q: SearchQuery): Promise<SearchResult> {
-    const db = this.db;
+  #search(q: SearchQuery): SearchResult {
     const like = contains(q.text);
     const prefix = startsWith(q.text);
     const n = q.limit + 1;
@@ -148,8 +154,8 @@ export class SqliteFleet implements FleetRepo {
 
     const sites = take(
       'site',
-      db
-        .prepare(
+      this.s
+        .stmt(
           `SELECT id, name FROM sites WHERE name LIKE ? ${esc}
            ORDER BY name LIKE ? ${esc} DESC, name LIMIT ?`,
         )
@@ -160,8 +166,8 @@ export class SqliteFleet implements FleetRepo {
     const deviceFields = ['name', 'ip_address', 'sys_name', 'mac_address'] as const;
     const devices = take(
       'device',
-      db
-        .prepare(
+      this.s
+        .stmt(
           `SELECT id, name, ip_address, sys_name, mac_address, site_id, status FROM devices
            WHERE name LIKE ? ${esc} OR ip_address LIKE ? ${esc} OR sys_name LIKE ? ${esc}
              OR mac_address LIKE ? ${esc}${macClause}
@@ -193,8 +199,8 @@ export class SqliteFleet implements FleetRepo {
     const cameraFields = ['name', 'ip_address', 'location'] as const;
     const cameras = take(
       'camera',
-      db
-        .prepare(
+      this.s
+        .stmt(
           `SELECT id, name, ip_address, location, site_id, status FROM cameras
            WHERE name LIKE ? ${esc} OR ip_address LIKE ? ${esc} OR location LIKE ? ${esc}
            ORDER BY name LIKE ? ${esc} DESC, name LIMIT ?`,
@@ -222,8 +228,8 @@ export class SqliteFleet implements FleetRepo {
     // Open alerts first, then the newest: the id order is the creation order.
     const alerts = take(
       'alert',
-      db
-        .prepare(
+      this.s
+        .stmt(
           `SELECT id, title, severity, state, site_id, created_at FROM alerts
            WHERE title LIKE ? ${esc}
            ORDER BY state = 'open' DESC, id DESC LIMIT ?`,
