@@ -3,7 +3,7 @@ import { AedesBus } from '../broker/aedes-bus.js';
 import { openListeners } from '../broker/listeners.js';
 import { startIngest } from '../ingest/index.js';
 import { DEFAULT_RETENTION, rolledUpBefore, runRetention } from '../ingest/retention.js';
-import type { Service } from '../services/index.js';
+import type { Service } from '../services/types.js';
 import { AgentStore } from '../store/agents.js';
 import { DEFAULT_LINK_OPTIONS, Link, type LinkOptions } from './link.js';
 import { createLinkMetrics } from './metrics.js';

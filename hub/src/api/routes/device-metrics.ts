@@ -4,7 +4,7 @@ import { labelsMatch, listSeries, readPoints } from '../../store/series.js';
 import { defineRoute } from '../access.js';
 import { ApiError, notFound } from '../errors.js';
 import { errors, IdParam, Instant, json } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const MAX_POINTS = 5000;
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
