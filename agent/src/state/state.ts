@@ -43,7 +43,14 @@ export interface AgentStateFile {
   /** Absent in state files written before checks existed. */
   checks?: TargetState[];
   outbox: OutboxStats;
-  forwarder: { in_flight: number; sent: number; resent: number; acks: number };
+  forwarder: {
+    in_flight: number;
+    sent: number;
+    resent: number;
+    acks: number;
+    /** How batches are encoded now (absent in a state file of an older agent). */
+    encoding?: 'json' | 'compact';
+  };
   polls: { skipped: number };
   /** The trap receiver, when enabled. */
   traps?: TrapStats;
