@@ -21,7 +21,7 @@ const trap = (
   s: number,
   trap_oid: string,
   varbinds: [string, string][] = [],
-  device_id: number | undefined = 7,
+  device_id: number | null = 7,
 ) =>
   event(s, {
     type: 'snmp_trap',
