@@ -7,11 +7,15 @@ import { loadSecretKey, SecretBox } from './crypto/secrets.js';
 import { HubEvents } from './events.js';
 import { createLogger, type Logger } from './logger.js';
 import { type Db, openDatabase } from './store/db.js';
+import { SqliteTimeSeries } from './store/sqlite/timeseries/engine.js';
+import type { TimeSeriesStore } from './store/timeseries/types.js';
 
 /** Everything a route module or a service needs, passed explicitly (no globals). */
 export interface HubContext {
   config: HubConfig;
   db: Db;
+  /** Samples of devices, cameras and agents (its head is rebuilt from the head log on first use). */
+  timeseries: TimeSeriesStore;
   logger: Logger;
   events: HubEvents;
   /** Encrypts device/camera/agent secrets at rest. */
@@ -49,5 +53,27 @@ export function createContext(config: HubConfig, opts: ContextOptions = {}): Hub
   const metrics = new Registry();
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: metrics, prefix: 'outpost_hub_' });
   const clock = opts.clock ?? Date.now;
-  return { config, db, logger, events, secrets: new SecretBox(key), clock, metrics, startedAt: clock() };
+  const timeseries = new SqliteTimeSeries(db, {
+    clock,
+    policy: {
+      maxSamples: config.tsChunkMaxSamples,
+      maxSpanMs: config.tsChunkMaxSpanS * 1000,
+      maxAgeMs: config.tsHeadMaxAgeS * 1000,
+    },
+    sealSeriesPerTransaction: config.tsSealSeriesPerTransaction,
+    onSealStart: (series) => logger.debug({ series }, 'sealing time-series chunks'),
+    onReplayError: (logId, err) =>
+      logger.error({ err, logId }, 'a time-series head-log record cannot be read; skipped'),
+  });
+  return {
+    config,
+    db,
+    timeseries,
+    logger,
+    events,
+    secrets: new SecretBox(key),
+    clock,
+    metrics,
+    startedAt: clock(),
+  };
 }

@@ -9,6 +9,10 @@ export interface HubProcess {
   /** The HTTP base URL. */
   url: string;
   mqttPort: number;
+  /** Every line the hub printed on stdout so far (JSON log lines). */
+  lines: string[];
+  /** Calls `fn` with each later stdout line (and returns a function that stops). */
+  onLine(fn: (line: string) => void): () => void;
 }
 
 /**
@@ -17,7 +21,14 @@ export interface HubProcess {
  */
 export function spawnHubProcess(
   dir: string,
-  opts: { adminPassword: string; nodeArgs?: string[]; timeoutMs?: number },
+  opts: {
+    adminPassword: string;
+    nodeArgs?: string[];
+    timeoutMs?: number;
+    /** More environment (OUTPOST_* settings). */
+    env?: Record<string, string>;
+    logLevel?: string;
+  },
 ): Promise<HubProcess> {
   const proc = spawn(
     process.execPath,
@@ -34,10 +45,10 @@ export function spawnHubProcess(
       '--host',
       '127.0.0.1',
       '--log-level',
-      'info',
+      opts.logLevel ?? 'info',
     ],
     {
-      env: { ...process.env, OUTPOST_ADMIN_PASSWORD: opts.adminPassword },
+      env: { ...process.env, ...opts.env, OUTPOST_ADMIN_PASSWORD: opts.adminPassword },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -45,6 +56,16 @@ export function spawnHubProcess(
   proc.stderr?.on('data', (d) => {
     stderr += d;
   });
+  const lines: string[] = [];
+  const listeners = new Set<(line: string) => void>();
+  createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    lines.push(line);
+    for (const fn of listeners) fn(line);
+  });
+  const onLine = (fn: (line: string) => void) => {
+    listeners.add(fn);
+    return () => listeners.delete(fn);
+  };
   return new Promise((resolve, reject) => {
     let url: string | undefined;
     let mqttPort: number | undefined;
@@ -52,7 +73,7 @@ export function spawnHubProcess(
       () => reject(new Error(`hub did not start: ${stderr}`)),
       opts.timeoutMs ?? 20_000,
     );
-    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    const stop = onLine((line) => {
       try {
         const m = JSON.parse(line) as { msg?: string; url?: string; mqttPort?: number };
         if (m.msg === 'broker listening') mqttPort = m.mqttPort;
@@ -62,7 +83,8 @@ export function spawnHubProcess(
       }
       if (url && mqttPort) {
         clearTimeout(timer);
-        resolve({ proc, url, mqttPort });
+        stop();
+        resolve({ proc, url, mqttPort, lines, onLine });
       }
     });
     proc.once('exit', (code) => {
@@ -70,4 +92,19 @@ export function spawnHubProcess(
       reject(new Error(`hub exited with ${code}: ${stderr}`));
     });
   });
+}
+
+/** The JSON log lines of a hub process with this `msg`. */
+export function logLines(lines: readonly string[], msg: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const line of lines) {
+    if (!line.includes(msg)) continue;
+    try {
+      const m = JSON.parse(line) as Record<string, unknown>;
+      if (m.msg === msg) out.push(m);
+    } catch {
+      // not a log line
+    }
+  }
+  return out;
 }

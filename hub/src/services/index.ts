@@ -4,6 +4,7 @@ import type { HubContext } from '../context.js';
 import { linkService } from '../link/service.js';
 import { alertingService } from './alerting.js';
 import { sessionsService } from './sessions.js';
+import { timeseriesService } from './timeseries.js';
 
 /** The HTTP side a service may hook into (e.g. `server.on('upgrade')` for MQTT over WebSocket at /mqtt). */
 export interface ServiceHttp {
@@ -23,6 +24,7 @@ export interface Service {
 /** Every service, one file each, one line here, in start order (stopped in reverse). */
 export const SERVICES: readonly Service[] = checkNames([
   sessionsService,
+  timeseriesService,
   linkService,
   alertingService,
   cameraLiveService,

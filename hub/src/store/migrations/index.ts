@@ -3,6 +3,7 @@ import { m001Core } from './001_core.js';
 import { m002Link } from './002_link.js';
 import { m003Alerting } from './003_alerting.js';
 import { m004Cameras } from './004_cameras.js';
+import { m005TimeseriesChunks } from './005_timeseries_chunks.js';
 
 /** One forward-only schema step. `up` runs inside a transaction and must never drop data. */
 export interface Migration {
@@ -12,7 +13,13 @@ export interface Migration {
 }
 
 /** Every migration, one file each, one line here, in increasing version order. */
-export const MIGRATIONS: readonly Migration[] = checkOrder([m001Core, m002Link, m003Alerting, m004Cameras]);
+export const MIGRATIONS: readonly Migration[] = checkOrder([
+  m001Core,
+  m002Link,
+  m003Alerting,
+  m004Cameras,
+  m005TimeseriesChunks,
+]);
 
 function checkOrder(list: Migration[]): Migration[] {
   list.forEach((m, i) => {
