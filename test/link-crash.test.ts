@@ -108,8 +108,15 @@ async function verify(dir: string, agentId: string, load: Load): Promise<void> {
       )
       .get(agentId);
     assert.deepEqual(batches, { n: load.total, d: load.total, lo: 1, hi: load.total });
-    assert.equal(db.prepare('SELECT up_to FROM agent_acks WHERE agent_id = ?').pluck().get(agentId), load.total);
-    assert.equal(db.prepare('SELECT count(*) FROM ts_head_log').pluck().get(), 0, 'a clean stop seals the head');
+    assert.equal(
+      db.prepare('SELECT up_to FROM agent_acks WHERE agent_id = ?').pluck().get(agentId),
+      load.total,
+    );
+    assert.equal(
+      db.prepare('SELECT count(*) FROM ts_head_log').pluck().get(),
+      0,
+      'a clean stop seals the head',
+    );
     const ts = new SqliteTimeSeries(db);
     const series = await ts.listSeries('agent', agentId, 'crash_test');
     assert.equal(series.length, load.series);
@@ -201,7 +208,8 @@ describe('hub <-> agent link: crash safety', () => {
         midSeal++;
       hub = await spawnHubProcess(dir, { adminPassword: PASSWORD, env, logLevel: 'debug' });
       children.push(hub.proc);
-      replayed += (logLines(hub.lines, 'time-series head rebuilt from the head log')[0]?.samples as number) ?? 0;
+      replayed +=
+        (logLines(hub.lines, 'time-series head rebuilt from the head log')[0]?.samples as number) ?? 0;
     }
     assert.ok(midSeal >= 1, 'at least one kill landed inside a seal pass');
     assert.ok(replayed > 0, 'restarts rebuilt the head from the head log');
