@@ -66,8 +66,8 @@ describe('alerts end to end: real snmpd, agent, hub and a webhook receiver', {
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    // A short grace: the agent has just connected, and its site's alerts are held that long after it does.
-    hub = await startTestHub({ alertSettleMs: 200, alertDependencyGraceS: 1 });
+    // The default reconnect grace (120 s): the agent connects with an empty backlog, so it is not held back.
+    hub = await startTestHub({ alertSettleMs: 200 });
     const site = hub.site('e2e-site');
     const now = Date.now();
     deviceId = Number(

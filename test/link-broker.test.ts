@@ -344,7 +344,7 @@ describe('hub <-> agent link: broker, enrollment and access', () => {
     assert.match(bad.stderr, /invalid duration "soon"/);
   });
 
-  it('creates enrollment tokens through the API (operator) with the agent command', async () => {
+  it('creates enrollment tokens through the API (admin) with the agent command', async () => {
     const r = await t.api('POST', '/api/v1/agents/enrollment-tokens', { site: 'shop-1', ttl: '2h' });
     assert.equal(r.status, 201);
     assert.match(r.body.command, /^outpost-agent enroll --hub http:\/\/\S+ --token opt_/);

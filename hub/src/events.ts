@@ -38,8 +38,15 @@ export interface HubEventMap {
     site_id: number;
     state: 'online' | 'offline';
     reason?: string;
+    /**
+     * Online: rows the agent wrote before this connection and has not delivered yet (its status' `buffered`,
+     * or `backlog` from an agent that does not send it).
+     */
+    buffered?: number;
     ts: number;
   };
+  /** An online agent's `status` reported another count of rows buffered before its connection. */
+  'agent.buffered': { agent_id: string; site_id: number; buffered: number; ts: number };
   /** Samples of one batch, after they are stored. */
   samples: { agent_id: string; site_id: number; samples: Sample[] };
   /** Events of one batch other than device/camera state (buffer_drop, error, lifecycle, ...), after storing. */

@@ -1,4 +1,8 @@
 import type { z } from 'zod';
+import { decodeCompactBatch } from './batch/compact-decode.js';
+import { isCompactBatch } from './batch/format.js';
+import { validateBatch } from './batch/validate.js';
+import { fail, type ProtocolError, schemaFailure } from './errors.js';
 import { LIMITS } from './limits.js';
 import { AckSchema } from './messages/ack.js';
 import { BatchSchema } from './messages/batch.js';
@@ -9,6 +13,8 @@ import { ResultSchema } from './messages/result.js';
 import { type SnapshotMessage, SnapshotMetaSchema } from './messages/snapshot.js';
 import { StatusSchema } from './messages/status.js';
 import { type MessageKind, parseTopic } from './topics.js';
+
+export type { FieldIssue, ProtocolError, ProtocolErrorCode } from './errors.js';
 
 /** The JSON schema of each kind (the snapshot's is for its metadata header). */
 export const SCHEMAS = {
@@ -48,21 +54,6 @@ export type MessageInputs = {
   [K in Exclude<MessageKind, 'snapshot'>]: z.input<(typeof SCHEMAS)[K]>;
 } & { snapshot: z.input<typeof SnapshotMetaSchema> & { image: Uint8Array } };
 
-export type ProtocolErrorCode = 'topic' | 'too_large' | 'encoding' | 'json' | 'version' | 'schema' | 'frame';
-
-export interface FieldIssue {
-  /** Dotted path of the field, e.g. `samples.3.ts`; empty for the whole message. */
-  path: string;
-  message: string;
-}
-
-/** Why a payload was refused. `message` names the first field path and reason. */
-export interface ProtocolError {
-  code: ProtocolErrorCode;
-  message: string;
-  issues: FieldIssue[];
-}
-
 export type Decoded = { [K in MessageKind]: { kind: K; agentId: string; message: Messages[K] } }[MessageKind];
 
 export type DecodeResult = ({ ok: true } & Decoded) | { ok: false; error: ProtocolError };
@@ -71,21 +62,6 @@ export type EncodeResult = { ok: true; bytes: Uint8Array } | { ok: false; error:
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 const JPEG_MAGIC = [0xff, 0xd8];
-
-function fail(
-  code: ProtocolErrorCode,
-  message: string,
-  issues: FieldIssue[] = [],
-): { ok: false; error: ProtocolError } {
-  return { ok: false, error: { code, message, issues } };
-}
-
-function schemaFailure(kind: MessageKind, error: z.ZodError): { ok: false; error: ProtocolError } {
-  const issues = error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-  const first = issues[0];
-  const where = first?.path ? `${first.path}: ` : '';
-  return fail('schema', `invalid ${kind}: ${where}${first?.message ?? 'invalid'}`, issues);
-}
 
 /** Checks `v` before the schema so that a newer protocol gets a clear answer, not a list of field errors. */
 function checkVersion(kind: MessageKind, value: unknown): { ok: false; error: ProtocolError } | null {
@@ -128,6 +104,9 @@ export function validate<K extends Exclude<MessageKind, 'snapshot'>>(
 ): { ok: true; message: Messages[K] } | { ok: false; error: ProtocolError } {
   const versionError = checkVersion(kind, value);
   if (versionError) return versionError;
+  // The hot path: a hand-written check that gives the schema's result, or defers to it to name a problem.
+  if (kind === 'batch')
+    return validateBatch(value) as { ok: true; message: Messages[K] } | { ok: false; error: ProtocolError };
   const parsed = SCHEMAS[kind].safeParse(value);
   if (!parsed.success) return schemaFailure(kind, parsed.error);
   return { ok: true, message: parsed.data as Messages[K] };
@@ -163,7 +142,8 @@ function decodeSnapshot(
 
 /**
  * Decodes a payload received on `topic`. Never throws: returns the typed message with the agent id and kind
- * taken from the topic, or an error naming the field path and reason. Unknown fields are dropped.
+ * taken from the topic, or an error naming the field path and reason. Unknown fields are dropped. A batch may
+ * be JSON or compact (it starts with "OPB"); both decode to the same message.
  */
 export function decode(topic: string, bytes: Uint8Array): DecodeResult {
   const parsedTopic = parseTopic(topic);
@@ -179,6 +159,10 @@ export function decode(topic: string, bytes: Uint8Array): DecodeResult {
   if (kind === 'snapshot') {
     const snapshot = decodeSnapshot(bytes);
     return snapshot.ok ? { ok: true, kind, agentId, message: snapshot.message } : snapshot;
+  }
+  if (kind === 'batch' && isCompactBatch(bytes)) {
+    const compact = decodeCompactBatch(bytes);
+    return compact.ok ? { ok: true, kind, agentId, message: compact.message } : compact;
   }
   const json = parseJson(kind, bytes);
   if (!json.ok) return json;

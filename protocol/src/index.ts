@@ -1,4 +1,15 @@
 export { type AgentAcl, aclFor, canPublish, canSubscribe } from './acl.js';
+export {
+  CAPABILITY_COMPACT_BATCH,
+  COMPACT_FORMAT_VERSION,
+  COMPACT_LIMITS,
+  COMPRESSIONS,
+  type CompactOptions,
+  type Compression,
+  decodeCompactBatch,
+  encodeCompactBatch,
+  isCompactBatch,
+} from './batch/index.js';
 export * from './codec.js';
 export { agentIdProblem, isValidAgentId } from './ids.js';
 export { LIMITS } from './limits.js';

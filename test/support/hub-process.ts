@@ -22,36 +22,39 @@ export interface HubProcess {
 export function spawnHubProcess(
   dir: string,
   opts: {
-    adminPassword: string;
+    adminPassword?: string;
     nodeArgs?: string[];
     timeoutMs?: number;
+    /** Another command line (e.g. the systemd unit's, running the bundle); it must serve from `dir`. */
+    command?: { command: string; args: string[]; env?: Record<string, string> };
     /** More environment (OUTPOST_* settings). */
     env?: Record<string, string>;
     logLevel?: string;
   },
 ): Promise<HubProcess> {
-  const proc = spawn(
-    process.execPath,
-    [
-      ...(opts.nodeArgs ?? []),
-      BIN,
-      'serve',
-      '--data',
-      dir,
-      '--http-port',
-      '0',
-      '--mqtt-port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--log-level',
-      opts.logLevel ?? 'info',
-    ],
-    {
-      env: { ...process.env, ...opts.env, OUTPOST_ADMIN_PASSWORD: opts.adminPassword },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const env: Record<string, string | undefined> = { ...process.env, ...opts.env, ...opts.command?.env };
+  if (opts.adminPassword !== undefined) env.OUTPOST_ADMIN_PASSWORD = opts.adminPassword;
+  const proc = opts.command
+    ? spawn(opts.command.command, opts.command.args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(
+        process.execPath,
+        [
+          ...(opts.nodeArgs ?? []),
+          BIN,
+          'serve',
+          '--data',
+          dir,
+          '--http-port',
+          '0',
+          '--mqtt-port',
+          '0',
+          '--host',
+          '127.0.0.1',
+          '--log-level',
+          opts.logLevel ?? 'info',
+        ],
+        { env, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
   let stderr = '';
   proc.stderr?.on('data', (d) => {
     stderr += d;

@@ -12,6 +12,7 @@ const sample = (n: number): Sample => ({ metric: 'n', value: n, ts: T0 + n });
 
 function setup(maxInFlight = 2, ackTimeoutMs = 1_000) {
   let now = T0;
+  let caughtUp = 0;
   const outbox = new MemoryOutbox({ maxBytes: 10_000_000 });
   const sent: OutboxBatch[] = [];
   const f = new Forwarder({
@@ -22,8 +23,9 @@ function setup(maxInFlight = 2, ackTimeoutMs = 1_000) {
     now: () => now,
     log: silentLogger,
     send: async (b) => void sent.push(b),
+    onCaughtUp: () => caughtUp++,
   });
-  return { f, outbox, sent, advance: (ms: number) => (now += ms) };
+  return { f, outbox, sent, advance: (ms: number) => (now += ms), caughtUp: () => caughtUp };
 }
 
 const seqs = (batches: OutboxBatch[]) => batches.map((b) => b.seq);
@@ -48,6 +50,36 @@ describe('forwarder', () => {
     assert.deepEqual(seqs(sent), [1, 2, 3]);
     f.onAck(3);
     assert.deepEqual(seqs(sent), [1, 2, 3, 4, 5]);
+  });
+
+  it('counts the rows buffered before the connection down to zero, then says it caught up once', () => {
+    const { f, outbox, caughtUp } = setup(4);
+    outbox.append([1, 2, 3].map(sample), [], T0);
+    assert.equal(f.bufferedRows, 3, 'disconnected: every row is buffered');
+    f.onConnected();
+    outbox.append([4, 5].map(sample), [], T0); // live rows after the connection
+    assert.equal(f.bufferedRows, 3);
+    f.onAck(1);
+    assert.equal(f.bufferedRows, 1);
+    assert.equal(caughtUp(), 0);
+    f.tick();
+    f.onAck(2);
+    assert.equal(f.bufferedRows, 0, 'live rows are not buffered ones');
+    assert.equal(outbox.stats().rows, 2);
+    assert.equal(caughtUp(), 1);
+    f.onAck(3);
+    assert.equal(caughtUp(), 1, 'once per connection');
+  });
+
+  it('an agent that connects with an empty outbox has nothing buffered and never waits to catch up', () => {
+    const { f, outbox, caughtUp } = setup(4);
+    f.onConnected();
+    assert.equal(f.bufferedRows, 0);
+    outbox.append([1].map(sample), [], T0);
+    f.tick();
+    f.onAck(1);
+    assert.equal(caughtUp(), 0);
+    assert.equal(f.bufferedRows, 0);
   });
 
   it('deletes rows only when the hub acknowledges, never on send', () => {

@@ -12,6 +12,8 @@ export interface ForwarderOptions {
   send(batch: OutboxBatch): Promise<void>;
   now(): number;
   log: Logger;
+  /** Every row written before the current connection has been acknowledged (once per connection). */
+  onCaughtUp?(): void;
 }
 
 /**
@@ -24,6 +26,8 @@ export class Forwarder {
   /** seq -> when it was last sent. */
   private readonly inFlight = new Map<number, number>();
   private lastAckAt = 0;
+  /** Rows written before this connection that the hub has not acknowledged yet. */
+  private buffered = 0;
   /** Counters for status and tests. */
   readonly counters = { sent: 0, resent: 0, acks: 0 };
 
@@ -37,10 +41,19 @@ export class Forwarder {
     return this.inFlight.size;
   }
 
+  /**
+   * Rows written before the current connection that the hub has not acknowledged yet (all rows while
+   * disconnected). Batches take the oldest rows first and acks delete in seq order, so these go first.
+   */
+  get bufferedRows(): number {
+    return this.connected ? this.buffered : this.o.outbox.stats().rows;
+  }
+
   /** The link is up: re-send every unacknowledged batch in seq order, then fill the window. */
   onConnected(): void {
     this.connected = true;
     this.inFlight.clear();
+    this.buffered = this.o.outbox.stats().rows;
     this.lastAckAt = this.o.now();
     this.resendUnacked();
     this.pump();
@@ -58,6 +71,11 @@ export class Forwarder {
     const deleted = this.o.outbox.ack(upTo);
     for (const seq of this.inFlight.keys()) if (seq <= upTo) this.inFlight.delete(seq);
     this.o.log.debug({ upTo, deleted }, 'ack');
+    if (this.buffered > 0) {
+      // Rows evicted while connected were the oldest, so pre-connection ones: never count below what is left.
+      this.buffered = Math.min(Math.max(0, this.buffered - deleted), this.o.outbox.stats().rows);
+      if (this.buffered === 0) this.o.onCaughtUp?.();
+    }
     // Full batches go at once (a backlog drains at the pace of acks); a trickle of live rows waits for the
     // next tick, so that live data makes about one batch per tick instead of one per ack.
     this.pump(true);

@@ -31,8 +31,8 @@ export interface LinkHandlers {
   ack(upTo: number): void;
   config(config: ConfigMessage): void;
   command(command: CommandMessage): void;
-  /** Fields of the `online` status that change: config version, backlog, dropped. */
-  statusFields(): Pick<StatusMessage, 'config_version' | 'backlog' | 'dropped'>;
+  /** Fields of the `online` status that change: config version, backlog, buffered, dropped. */
+  statusFields(): Pick<StatusMessage, 'config_version' | 'backlog' | 'buffered' | 'dropped'>;
 }
 
 export interface LinkOptions {

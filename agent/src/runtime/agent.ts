@@ -179,7 +179,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       log.warn({ cameras: next.cameras.length }, 'cameras configured but no camera prober is available');
   };
 
-  const forwarder = new Forwarder({
+  const forwarder: Forwarder = new Forwarder({
     outbox,
     limits,
     maxInFlight: settings.linkMaxInFlight,
@@ -196,6 +196,9 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       }
       return link.publishEncoded('batch', encoded.bytes);
     },
+    // Tells the hub at once that nothing from before this connection is left (its alert hold-back ends).
+    onCaughtUp: () =>
+      link.publishOnline().catch((err: unknown) => log.warn({ err }, 'publishing status failed')),
   });
 
   let everConnected = false;
@@ -239,7 +242,12 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       },
       statusFields: () => {
         const s = outbox.stats();
-        return { config_version: config?.version ?? null, backlog: s.rows, dropped: s.totalDropped };
+        return {
+          config_version: config?.version ?? null,
+          backlog: s.rows,
+          buffered: forwarder.bufferedRows,
+          dropped: s.totalDropped,
+        };
       },
     },
   });

@@ -8,6 +8,9 @@ const facts = (over: Partial<DependencyFacts> = {}): DependencyFacts => ({
     ['a1', { site_id: 1, online: true, since: 0 }],
     ['a2', { site_id: 2, online: false, since: NOW - 5000 }],
     ['a3', { site_id: 3, online: true, since: NOW - 10_000 }],
+    // Reconnected just now with an empty backlog: nothing buffered, so no grace.
+    ['a4', { site_id: 4, online: true, since: NOW - 10_000, drained: true }],
+    ['a5', { site_id: 5, online: true, since: NOW - 10_000, drained: false }],
   ]),
   // 10 <- 11 <- 12 (a chain of uplinks), 20 <-> 21 (a cycle by mistake)
   deviceParent: new Map<number, number | null>([
@@ -37,6 +40,16 @@ describe('alert dependencies', () => {
       name: 'a device at a site whose agent reconnected within the grace period',
       target: { device_id: 1, site_id: 3 },
       expect: 'agent a3 reconnected less than 60 s ago',
+    },
+    {
+      name: 'a device at a site whose agent reconnected with an empty backlog',
+      target: { device_id: 1, site_id: 4 },
+      expect: null,
+    },
+    {
+      name: 'a device at a site whose agent reconnected with data still buffered',
+      target: { device_id: 1, site_id: 5 },
+      expect: 'agent a5 reconnected less than 60 s ago',
     },
     {
       name: 'the agent alert itself is never suppressed',

@@ -1,7 +1,10 @@
 /** What the engine knows about the topology, kept current from hub events. */
 export interface DependencyFacts {
-  /** Agents by id: their site, whether online, and since when (ms). */
-  agents: ReadonlyMap<string, { site_id: number; online: boolean; since: number }>;
+  /**
+   * Agents by id: their site, whether online, since when (ms), and whether they have reported an empty outbox
+   * backlog since they came online (nothing buffered left to deliver).
+   */
+  agents: ReadonlyMap<string, { site_id: number; online: boolean; since: number; drained?: boolean }>;
   /** A device's uplink (devices.parent_id). */
   deviceParent: ReadonlyMap<number, number | null>;
   /** Devices currently reported unreachable. */
@@ -18,8 +21,9 @@ export interface DependencyTarget {
 /**
  * Why an alert about `target` should be recorded but not notified, or null. A device or camera alert is
  * suppressed while its site's agent is offline (the agent's own alert says it all) and for `graceMs` after
- * the agent reconnects (its buffered and first fresh polls arrive then); a device alert is suppressed while
- * one of its parent devices (uplinks) is unreachable.
+ * the agent reconnects (its buffered and first fresh polls arrive then) unless the agent has reported an empty
+ * backlog since (nothing buffered: what arrives is live); a device alert is suppressed while one of its parent
+ * devices (uplinks) is unreachable.
  */
 export function suppressionFor(
   target: DependencyTarget,
@@ -30,7 +34,7 @@ export function suppressionFor(
   if (target.device_id == null && target.camera_id == null) return null;
   if (target.site_id != null) {
     const agents = [...facts.agents.entries()].filter(([, a]) => a.site_id === target.site_id);
-    const healthy = agents.some(([, a]) => a.online && now - a.since >= graceMs);
+    const healthy = agents.some(([, a]) => a.online && (a.drained === true || now - a.since >= graceMs));
     if (agents.length > 0 && !healthy) {
       const offline = agents.find(([, a]) => !a.online);
       if (offline) return `agent ${offline[0]} offline`;

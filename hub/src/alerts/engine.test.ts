@@ -151,6 +151,67 @@ describe('alert engine', () => {
     );
   });
 
+  it('an agent that connects with an empty backlog gets no hold-back: a device down is notified at once', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'kiosk', devices: 1, agentId: 'kiosk-pi' });
+    start();
+    ctx.events.emit('agent.status', {
+      agent_id: 'kiosk-pi',
+      site_id: siteId,
+      state: 'offline',
+      ts: clock.now,
+    });
+    advance(1000);
+    ctx.events.emit('agent.status', {
+      agent_id: 'kiosk-pi',
+      site_id: siteId,
+      state: 'online',
+      buffered: 0,
+      ts: clock.now,
+    });
+    deviceDown(deviceIds[0]!, siteId);
+    advance(1000);
+    const device = alerts().find((a) => a.device_id === deviceIds[0])!;
+    assert.equal(device.suppressed, 0, 'not held back');
+    assert.deepEqual(
+      notices().filter((n) => n.alert_id === device.id),
+      [{ alert_id: device.id, kind: 'problem' }],
+    );
+  });
+
+  it('an agent that connects with buffered rows holds alerts back until it reports an empty backlog', () => {
+    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'depot', devices: 1, agentId: 'depot-pi' });
+    start();
+    ctx.events.emit('agent.status', {
+      agent_id: 'depot-pi',
+      site_id: siteId,
+      state: 'offline',
+      ts: clock.now,
+    });
+    advance(1000);
+    const connectedAt = clock.now;
+    ctx.events.emit('agent.status', {
+      agent_id: 'depot-pi',
+      site_id: siteId,
+      state: 'online',
+      buffered: 1200,
+      ts: clock.now,
+    });
+    deviceDown(deviceIds[0]!, siteId);
+    advance(1000);
+    const held = alerts().find((a) => a.device_id === deviceIds[0])!;
+    assert.match(held.suppressed_by ?? '', /reconnected less than/);
+    ctx.events.emit('agent.buffered', { agent_id: 'depot-pi', site_id: siteId, buffered: 40, ts: clock.now });
+    advance(1000);
+    assert.equal(notices().filter((n) => n.alert_id === held.id).length, 0, 'still draining');
+    ctx.events.emit('agent.buffered', { agent_id: 'depot-pi', site_id: siteId, buffered: 0, ts: clock.now });
+    advance(1000);
+    assert.ok(clock.now - connectedAt < settings.dependencyGraceMs, 'well inside the grace period');
+    assert.deepEqual(
+      notices().filter((n) => n.alert_id === held.id),
+      [{ alert_id: held.id, kind: 'problem' }],
+    );
+  });
+
   it('repeats update the open alert; clearing resolves it and records when; recovery is notified', () => {
     const { siteId, deviceIds } = seedSite(ctx.db, { name: 'office', devices: 1, agentId: 'office-pi' });
     start();

@@ -101,9 +101,10 @@ export class AlertEngine {
       ev.on('device.rebooted', (e) => this.handle({ kind: 'device.rebooted', ...e })),
       ev.on('camera.status', (e) => this.handle({ kind: 'camera.status', ...e })),
       ev.on('agent.status', (e) => {
-        this.topology.agentStatus(e.agent_id, e.site_id, e.state === 'online', this.o.clock());
+        this.topology.agentStatus(e.agent_id, e.site_id, e.state === 'online', this.o.clock(), e.buffered);
         this.handle({ kind: 'agent.status', ...e });
       }),
+      ev.on('agent.buffered', (e) => this.topology.agentBuffered(e.agent_id, e.buffered)),
       ev.on('agent.event', (e) => this.handle({ kind: 'agent.event', ...e })),
       ev.on('samples', (e) => this.handleSamples(e)),
       ev.on('inventory.changed', (e) => this.inventoryChanged(e)),

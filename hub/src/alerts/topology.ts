@@ -6,7 +6,7 @@ import type { DependencyFacts } from './dependencies.js';
  * database at start and kept current from hub events.
  */
 export class Topology implements DependencyFacts {
-  readonly agents = new Map<string, { site_id: number; online: boolean; since: number }>();
+  readonly agents = new Map<string, { site_id: number; online: boolean; since: number; drained: boolean }>();
   readonly deviceParent = new Map<number, number | null>();
   readonly deviceDown = new Set<number>();
   readonly deviceType = new Map<number, string>();
@@ -34,7 +34,12 @@ export class Topology implements DependencyFacts {
       }[];
       // Known before this start: not "just reconnected".
       for (const a of agents)
-        this.agents.set(a.id, { site_id: a.site_id, online: a.status === 'online', since: 0 });
+        this.agents.set(a.id, {
+          site_id: a.site_id,
+          online: a.status === 'online',
+          since: 0,
+          drained: false,
+        });
     }
   }
 
@@ -55,10 +60,20 @@ export class Topology implements DependencyFacts {
     else this.deviceDown.delete(id);
   }
 
-  agentStatus(id: string, siteId: number, online: boolean, ts: number): void {
+  /** An agent came online or went offline; `buffered`: rows from before the connection it still has. */
+  agentStatus(id: string, siteId: number, online: boolean, ts: number, buffered?: number): void {
     const cur = this.agents.get(id);
-    if (cur && cur.online === online && cur.site_id === siteId) return;
-    this.agents.set(id, { site_id: siteId, online, since: ts });
+    if (cur && cur.online === online && cur.site_id === siteId) {
+      if (online && buffered === 0) cur.drained = true;
+      return;
+    }
+    this.agents.set(id, { site_id: siteId, online, since: ts, drained: online && buffered === 0 });
+  }
+
+  /** An online agent delivered everything it had buffered before connecting: the reconnect grace is over. */
+  agentBuffered(id: string, buffered: number): void {
+    const cur = this.agents.get(id);
+    if (cur?.online && buffered === 0) cur.drained = true;
   }
 
   private setDevice(d: { id: number; parent_id: number | null; status: string; device_type: string }): void {

@@ -19,6 +19,8 @@ export class Presence {
   readonly #servedConnection = new Map<string, number>();
   /** Offline checks waiting for the will after a connection closed. */
   readonly #pending = new Map<string, NodeJS.Timeout>();
+  /** Rows buffered before the connection, as each online agent last reported them. */
+  readonly #buffered = new Map<string, number>();
 
   constructor(private readonly link: Link) {}
 
@@ -98,10 +100,22 @@ export class Presence {
     }
     this.link.agents.updateStatus(agentId, { status: 'online', reason: null, last_seen: now, ...counters });
     this.#lastSeen.set(agentId, now);
+    // An agent older than `buffered` only says its backlog: the best upper bound there is.
+    const buffered = msg.buffered ?? msg.backlog;
     if (!this.#online.has(agentId)) {
       this.#online.add(agentId);
-      this.#emit(agentId, 'online', undefined, now);
+      this.#emit(agentId, 'online', undefined, now, buffered);
+    } else if (buffered !== undefined && buffered !== this.#buffered.get(agentId)) {
+      const agent = this.link.agents.get(agentId);
+      if (agent)
+        this.link.ctx.events.emit('agent.buffered', {
+          agent_id: agentId,
+          site_id: agent.site_id,
+          buffered,
+          ts: now,
+        });
     }
+    if (buffered !== undefined) this.#buffered.set(agentId, buffered);
     const connection = this.connectedAt(agentId);
     if (this.#servedConnection.get(agentId) !== connection) {
       this.#servedConnection.set(agentId, connection);
@@ -128,6 +142,7 @@ export class Presence {
 
   #setOffline(agentId: string, reason: string, now: number, write = true): void {
     this.#online.delete(agentId);
+    this.#buffered.delete(agentId);
     this.#servedConnection.delete(agentId);
     if (write)
       this.link.agents.updateStatus(agentId, {
@@ -138,7 +153,13 @@ export class Presence {
     this.#emit(agentId, 'offline', reason, now);
   }
 
-  #emit(agentId: string, state: 'online' | 'offline', reason: string | undefined, ts: number): void {
+  #emit(
+    agentId: string,
+    state: 'online' | 'offline',
+    reason: string | undefined,
+    ts: number,
+    buffered?: number,
+  ): void {
     const agent = this.link.agents.get(agentId);
     if (!agent) return;
     this.link.ctx.events.emit('agent.status', {
@@ -146,6 +167,7 @@ export class Presence {
       site_id: agent.site_id,
       state,
       ...(reason ? { reason } : {}),
+      ...(buffered !== undefined ? { buffered } : {}),
       ts,
     });
   }

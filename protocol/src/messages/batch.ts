@@ -2,9 +2,13 @@ import * as z from 'zod';
 import { LIMITS } from '../limits.js';
 import { Count, EntityId, MetricName, Text, Timestamp, Version } from './common.js';
 
-const LabelKey = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'label key must be lower-case letters, digits, "_"');
+/** What a label key looks like (also checked by the hand-written batch decoders). */
+export const LABEL_KEY_RE = /^[a-z][a-z0-9_]{0,63}$/;
+/** Longest unit and label value, in characters (Unicode code points). */
+export const UNIT_MAX = 32;
+export const LABEL_VALUE_MAX = 256;
+
+const LabelKey = z.string().regex(LABEL_KEY_RE, 'label key must be lower-case letters, digits, "_"');
 
 /** One measurement: of a device, a camera, or (with neither id) the agent itself. */
 export const SampleSchema = z
@@ -14,11 +18,11 @@ export const SampleSchema = z
     metric: MetricName,
     value: z.number(),
     /** Unit where one applies: `bps`, `percent`, `bytes`, `s`, `ms`, `fps`, `kbps`, `celsius`, ... */
-    unit: Text(32).optional(),
+    unit: Text(UNIT_MAX).optional(),
     ts: Timestamp,
     /** Which part of the target: `if_index`, `if_name`, `sensor`, `storage`, ... */
     labels: z
-      .record(LabelKey, Text(256))
+      .record(LabelKey, Text(LABEL_VALUE_MAX))
       .refine((l) => Object.keys(l).length <= LIMITS.sampleLabels, `at most ${LIMITS.sampleLabels} labels`)
       .optional(),
   })

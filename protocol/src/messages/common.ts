@@ -22,12 +22,16 @@ export const Count = z.int().nonnegative();
 /** The `v` field. */
 export const Version = z.literal(PROTOCOL_VERSION);
 
+/** What a metric name looks like (also checked by the hand-written batch decoders). */
+export const METRIC_NAME_RE = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;
+export const METRIC_NAME_MAX = 128;
+
 /** Metric names: lower-case words separated by '_' or '.', e.g. `if_in_bps`, `cpu.load_1m`. */
 export const MetricName = z
   .string()
   .min(1)
-  .max(128)
-  .regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, 'metric name must be lower-case letters, digits, "_" and "."');
+  .max(METRIC_NAME_MAX)
+  .regex(METRIC_NAME_RE, 'metric name must be lower-case letters, digits, "_" and "."');
 
 /** A short free-text string such as an error message. */
 export const Text = (max: number) => z.string().max(max);

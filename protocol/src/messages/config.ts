@@ -87,6 +87,11 @@ export const ConfigSchema = z.object({
       batch_max_delay_ms: z.int().min(50).max(60_000).default(1_000),
     })
     .prefault({}),
+  /**
+   * What this hub accepts beyond the v1 baseline, e.g. `batch.compact.1` (compact batches of format 1). Absent
+   * from an older hub; an agent ignores names it does not know.
+   */
+  capabilities: z.array(z.string().max(128)).max(256).optional(),
 });
 export type ConfigMessage = z.infer<typeof ConfigSchema>;
 export type ConfigInput = z.input<typeof ConfigSchema>;

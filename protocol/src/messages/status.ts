@@ -19,6 +19,12 @@ export const StatusSchema = z.object({
   config_version: z.int().nonnegative().nullable().optional(),
   /** Rows waiting in the outbox. */
   backlog: Count.optional(),
+  /**
+   * Of those, rows written before this connection was established (data buffered during an outage or a
+   * restart). 0 means the hub has everything older than the connection: what arrives now is live. The agent
+   * sends a status as soon as it reaches 0 after a connect.
+   */
+  buffered: Count.optional(),
   /** Rows the outbox has evicted since enrollment. */
   dropped: Count.optional(),
   /** Why the agent went offline: `will` (connection lost) or `shutdown` (clean stop). */

@@ -145,6 +145,33 @@ export function splitRtspUrl(raw: string): {
   return { url: u.toString(), host, username, password };
 }
 
+/** `rtsps://host:322` of an RTSP URL (scheme, host and port: where the credentials would be sent). */
+function rtspOrigin(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    const scheme = u.protocol.toLowerCase();
+    return `${scheme}//${u.hostname.toLowerCase()}:${u.port || (scheme === 'rtsps:' ? '322' : '554')}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether an update points the camera at another target: another IP address, another site, or an RTSP URL on
+ * another scheme, host or port. The stored password must then not follow unless the request gives it again,
+ * or an operator could have the agent send it to a server of their choosing.
+ */
+export function cameraTargetMoved(
+  before: { ip_address: string; site_id: number; rtsp_url: string },
+  input: { ip_address?: string; site_id?: number; rtsp_url?: string },
+): boolean {
+  return (
+    (input.ip_address !== undefined && input.ip_address !== before.ip_address) ||
+    (input.site_id !== undefined && input.site_id !== before.site_id) ||
+    (input.rtsp_url !== undefined && rtspOrigin(input.rtsp_url) !== rtspOrigin(before.rtsp_url))
+  );
+}
+
 /** The host when it is an IP address literal. */
 export function ipHost(host: string): string | undefined {
   return IpAddress.safeParse(host).success ? host : undefined;

@@ -155,14 +155,35 @@ export function deviceToApi(d: DeviceRow): z.infer<typeof DeviceSchema> {
 
 const isV3 = (v: string | undefined) => v === '3';
 
+const SECRET_FIELDS: ReadonlySet<string> = new Set(['community', 'auth_key', 'priv_key']);
+
+/**
+ * Whether an update points the device at another target: a new IP address, or another site (the same
+ * private address at another site is another machine). The stored secrets must then not follow unless the
+ * request gives them again, or an operator could send the community or v3 keys to a host of their choosing.
+ */
+export function deviceTargetMoved(
+  before: { ip_address: string; site_id: number },
+  input: { ip_address?: string; site_id?: number },
+): boolean {
+  return (
+    (input.ip_address !== undefined && input.ip_address !== before.ip_address) ||
+    (input.site_id !== undefined && input.site_id !== before.site_id)
+  );
+}
+
 /**
  * Merges SNMP input with what is stored (update) and validates the result with the protocol's schema, so
  * the hub never stores settings the agent would refuse. Returns the non-secret settings and the secrets.
+ * With `secretsDropped` (the target moved, see deviceTargetMoved) the stored secrets are not used and
+ * missing ones are allowed: the device is stored without them (`has_community: false`) until given again.
  */
 export function resolveSnmp(
   input: SnmpInputT,
   existing?: { settings: SnmpSettings; secrets: SnmpSecrets },
+  opts: { secretsDropped?: boolean } = {},
 ): { settings: SnmpSettings; secrets: SnmpSecrets } {
+  if (existing && opts.secretsDropped) existing = { settings: existing.settings, secrets: {} };
   const version = input.version ?? existing?.settings.version;
   if (!version) throw invalid([{ path: 'body.snmp.version', message: 'required' }]);
   // Secrets carry over only within the same family (v1/v2c community, v3 keys).
@@ -229,8 +250,17 @@ export function resolveSnmp(
   }
   const check = SnmpCredentialsSchema.safeParse({ ...settings, ...secrets });
   if (!check.success) {
-    for (const i of check.error.issues)
+    for (const i of check.error.issues) {
+      const field = String(i.path[0] ?? '');
+      // A secret dropped with the old target is missing on purpose, not an error of this request.
+      if (
+        opts.secretsDropped &&
+        SECRET_FIELDS.has(field) &&
+        secrets[field as keyof SnmpSecrets] === undefined
+      )
+        continue;
       details.push({ path: ['body', 'snmp', ...i.path.map(String)].join('.'), message: i.message });
+    }
   }
   if (details.length) throw invalid(details);
   settings.has_community = Boolean(secrets.community);

@@ -115,9 +115,11 @@ const enroll = defineRoute({
 const createToken = defineRoute({
   method: 'post',
   path: '/agents/enrollment-tokens',
-  access: 'operator',
+  // Admin only: whoever enrolls an agent receives its site's decrypted device and camera secrets.
+  access: 'admin',
   tags: ['agents'],
-  summary: 'Create a one-time enrollment token bound to a site',
+  summary:
+    "Create a one-time enrollment token bound to a site (admin: the enrolled agent receives the site's secrets)",
   request: { body: body(TokenBody) },
   responses: { 201: json(TokenResponse, 'The token (shown once)'), ...errors(400, 401, 403, 422) },
 });

@@ -16,6 +16,7 @@ import {
   CAMERA_STATUSES,
   CameraSchema,
   CreateCamera,
+  cameraTargetMoved,
   cameraToApi,
   ipHost,
   StreamSchema,
@@ -118,7 +119,9 @@ const update = defineRoute({
   path: '/cameras/{id}',
   access: 'operator',
   tags,
-  summary: 'Update a camera (only the fields given; password: null removes it)',
+  summary:
+    'Update a camera (only the fields given; password: null removes it). A new ip_address, site_id or RTSP ' +
+    'scheme, host or port clears the stored password (has_password false) unless it is given again',
   request: { params: IdParam, body: body(UpdateCamera) },
   responses: { 200: json(CameraSchema, 'Updated'), ...errors(400, 401, 403, 404, 413, 415, 422) },
 });
@@ -251,9 +254,18 @@ export const camerasRoutes: RouteModule = {
         if (input.password === undefined && split.password !== undefined)
           patch.password_secret = seal(split.password);
       }
+      // Another address, site or RTSP server drops the stored password unless this request gives it again.
+      const cleared =
+        patch.password_secret === undefined &&
+        before.password_secret !== null &&
+        cameraTargetMoved(before, { ...input, rtsp_url: patch.rtsp_url });
+      if (cleared) patch.password_secret = null;
       const row = updateCamera(hub.db, id, patch, hub.clock());
       if (!row) throw notFound('camera', id);
-      c.set('auditDetails', { fields: Object.keys(input) });
+      c.set('auditDetails', {
+        fields: Object.keys(input),
+        ...(cleared ? { secrets_cleared: ['password'] } : {}),
+      });
       hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'camera', id, change: 'updated' });
       if (row.site_id !== before.site_id) {
         hub.events.emit('inventory.changed', {

@@ -18,6 +18,7 @@ import {
   DEVICE_STATUSES,
   DEVICE_TYPES,
   DeviceSchema,
+  deviceTargetMoved,
   deviceToApi,
   encodeSnmp,
   resolveSnmp,
@@ -96,7 +97,9 @@ const update = defineRoute({
   path: '/devices/{id}',
   access: 'operator',
   tags,
-  summary: 'Update a device (only the fields given; omitted SNMP secrets are kept)',
+  summary:
+    'Update a device (only the fields given). Omitted SNMP secrets are kept, except when ip_address or site_id ' +
+    'changes: then they are cleared (has_community/has_auth_key/has_priv_key false) unless given again',
   request: { params: IdParam, body: body(UpdateDevice) },
   responses: { 200: json(DeviceSchema, 'Updated'), ...errors(400, 401, 403, 404, 413, 415, 422) },
 });
@@ -194,14 +197,21 @@ export const devicesRoutes: RouteModule = {
         profile: input.profile,
         meta: input.meta === undefined ? undefined : JSON.stringify(input.meta),
       };
-      if (input.snmp)
-        Object.assign(
-          patch,
-          encodeSnmp(hub.secrets, resolveSnmp(input.snmp, storedSnmp(hub.secrets, before))),
-        );
+      // A new address or site drops the stored secrets unless this request gives them again.
+      const moved = deviceTargetMoved(before, input);
+      let cleared: string[] = [];
+      if (input.snmp || moved) {
+        const stored = storedSnmp(hub.secrets, before);
+        const next = resolveSnmp(input.snmp ?? {}, stored, { secretsDropped: moved });
+        cleared = Object.keys(stored.secrets).filter((k) => !(k in next.secrets));
+        Object.assign(patch, encodeSnmp(hub.secrets, next));
+      }
       const row = updateDevice(hub.db, id, patch, hub.clock());
       if (!row) throw notFound('device', id);
-      c.set('auditDetails', { fields: Object.keys(input) });
+      c.set('auditDetails', {
+        fields: Object.keys(input),
+        ...(cleared.length ? { secrets_cleared: cleared } : {}),
+      });
       hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'device', id, change: 'updated' });
       if (row.site_id !== before.site_id) {
         hub.events.emit('inventory.changed', {

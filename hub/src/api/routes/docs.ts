@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { vendorAsset } from '../../assets.js';
 import { HUB_VERSION } from '../../version.js';
 import { registerRaw } from '../access.js';
 import type { RouteModule } from './index.js';
@@ -24,16 +23,10 @@ const PAGE = `<!doctype html>
 const INIT = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui', deepLinking: true,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });`;
 
-function assetDir(): string {
-  const require = createRequire(import.meta.url);
-  return dirname(require.resolve('swagger-ui-dist/package.json'));
-}
-
 /** OpenAPI 3.1 document at /api/openapi.json and the docs UI at /api/docs, from local assets (no CDN). */
 export const docsRoutes: RouteModule = {
   name: 'docs',
   register(app) {
-    const dir = assetDir();
     const cache = new Map<string, Buffer>();
     registerRaw(
       app,
@@ -78,7 +71,9 @@ export const docsRoutes: RouteModule = {
         if (!type) return c.json({ error: { code: 'not_found', message: `no asset ${name}` } }, 404);
         let data = cache.get(name);
         if (!data) {
-          data = readFileSync(join(dir, name));
+          const path = vendorAsset('swagger-ui-dist', name);
+          if (!path) throw new Error('swagger-ui-dist is not installed');
+          data = readFileSync(path);
           cache.set(name, data);
         }
         return c.body(new Uint8Array(data), 200, {

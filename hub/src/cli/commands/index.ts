@@ -1,8 +1,15 @@
 import type { Command } from 'commander';
 import { backupCommand } from './backup.js';
+import { healthCommand } from './health.js';
 import { serveCommand } from './serve.js';
 import { tokenCommand } from './token.js';
 import { userCommand } from './user.js';
 
 /** Every `outpost-hub` subcommand: one file each, one line here. */
-export const COMMANDS: (() => Command)[] = [serveCommand, tokenCommand, userCommand, backupCommand];
+export const COMMANDS: (() => Command)[] = [
+  serveCommand,
+  tokenCommand,
+  userCommand,
+  backupCommand,
+  healthCommand,
+];

@@ -1,12 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Context } from 'hono';
 import { registerRaw } from '../../api/access.js';
 import type { RouteModule } from '../../api/routes/index.js';
 import type { HubEnv } from '../../api/types.js';
+import { hubAsset, type VendorPackage, vendorAsset } from '../../assets.js';
 
-const APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'app');
+const APP_DIR = hubAsset('web/app');
 const TYPES: Record<string, string> = {
   js: 'text/javascript; charset=utf-8',
   css: 'text/css; charset=utf-8',
@@ -16,10 +16,11 @@ const TYPES: Record<string, string> = {
 const SAFE_NAME = /^[a-z0-9][a-z0-9-]*\.(js|css|svg)$/;
 
 /**
- * Third-party modules served from node_modules under /ui/lib/. Bare imports are rewritten to these paths so
- * the browser needs no import map (an inline one would need a CSP exception).
+ * Third-party modules served under /ui/lib/ (from node_modules, or the bundle's assets; see src/assets.ts). Bare
+ * imports are rewritten to these paths so the browser needs no import map (an inline one would need a CSP
+ * exception).
  */
-const VENDOR: Record<string, { pkg: string; file: string }> = {
+const VENDOR: Record<string, { pkg: VendorPackage; file: string }> = {
   'preact.js': { pkg: 'preact', file: 'dist/preact.module.js' },
   'hooks.js': { pkg: 'preact', file: 'hooks/dist/hooks.module.js' },
   'htm.js': { pkg: 'htm', file: 'dist/htm.module.js' },
@@ -27,20 +28,11 @@ const VENDOR: Record<string, { pkg: string; file: string }> = {
   'uplot.css': { pkg: 'uplot', file: 'dist/uPlot.min.css' },
 };
 
-/** The installed package's folder, found like Node does (up the node_modules chain from the hub). */
-function packageDir(pkg: string): string | undefined {
-  for (let dir = APP_DIR; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', pkg);
-    if (existsSync(join(candidate, 'package.json'))) return candidate;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
 function vendorFile(name: string): string | undefined {
   const v = VENDOR[name];
-  const root = v && packageDir(v.pkg);
-  if (!v || !root) return undefined;
-  return readFileSync(join(root, v.file), 'utf8')
+  const path = v && vendorAsset(v.pkg, v.file);
+  if (!path) return undefined;
+  return readFileSync(path, 'utf8')
     .replaceAll(/from\s*["']preact["']/g, 'from"/ui/lib/preact.js"')
     .replace(/\/\/# sourceMappingURL=.*$/m, '');
 }

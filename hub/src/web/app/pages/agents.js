@@ -69,7 +69,7 @@ export function AgentsPage() {
   });
   return html`<section>
     <div class="title-row"><h1>Agents</h1>
-      ${can('operator') ? html`<button type="button" class="primary" onClick=${() => setDialog('token')} disabled=${!siteList.length}>Enroll an agent</button>` : null}</div>
+      ${can('admin') ? html`<button type="button" class="primary" onClick=${() => setDialog('token')} disabled=${!siteList.length}>Enroll an agent</button>` : null}</div>
     <${ErrorNote} error=${agents.error ?? revoke.error} />
     <div class="table-wrap"><table data-testid="agents-table">
       <thead><tr><th>Agent</th><th>Site</th><th>Status</th><th>Version</th><th>Backlog</th><th>Dropped</th><th>Last seen</th>${can('admin') ? html`<th><span class="sr">Actions</span></th>` : null}</tr></thead>
