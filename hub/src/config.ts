@@ -35,6 +35,14 @@ export const ConfigSchema = z
   .object({
     /** Directory holding hub.db, secret.key, initial-admin-password. */
     dataDir: z.string().min(1).default('./data'),
+    /**
+     * Where the hub keeps its state: unset -> SQLite at <dataDir>/hub.db; `sqlite:<path>` -> SQLite there
+     * (relative to dataDir); `postgres://...` -> PostgreSQL (not built yet: refused at start).
+     */
+    databaseUrl: z
+      .string()
+      .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/i, 'use sqlite:<path> or postgres://user@host/db')
+      .optional(),
     httpPort: port().default(8080),
     host: z.string().min(1).default('0.0.0.0'),
     /** Public base URL of the hub (links in notifications, agent enrollment). */
@@ -230,6 +238,13 @@ export function loadConfig(
 /** The config with secrets replaced by `<secret>`, for logs and `--print-config`. */
 export function redactConfig(config: HubConfig): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(config).map(([k, v]) => [k, SECRET_KEYS.has(k) && v !== undefined ? '<secret>' : v]),
+    Object.entries(config).map(([k, v]) => [
+      k,
+      SECRET_KEYS.has(k) && v !== undefined
+        ? '<secret>'
+        : k === 'databaseUrl' && typeof v === 'string'
+          ? v.replace(/^([a-z]+:\/\/[^:/@]+):[^@]*@/i, '$1:<secret>@')
+          : v,
+    ]),
   );
 }

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -6,13 +6,19 @@ import type { HubConfig } from './config.js';
 import { loadSecretKey, SecretBox } from './crypto/secrets.js';
 import { HubEvents } from './events.js';
 import { createLogger, type Logger } from './logger.js';
-import { type Db, openDatabase } from './store/db.js';
+import { openStore } from './store/open.js';
+import type { HubStore } from './store/port.js';
+import type { Db } from './store/sqlite/connection.js';
+import type { SqliteStore } from './store/sqlite/index.js';
 import { SqliteTimeSeries } from './store/sqlite/timeseries/engine.js';
 import type { TimeSeriesStore } from './store/timeseries/types.js';
 
 /** Everything a route module or a service needs, passed explicitly (no globals). */
 export interface HubContext {
   config: HubConfig;
+  /** The hub's state: repositories and units of work (store/port.ts). */
+  store: HubStore;
+  /** @deprecated the SQLite handle under `store`, while the last callers move to repositories. */
   db: Db;
   /** Samples of devices, cameras and agents (its head is rebuilt from the head log on first use). */
   timeseries: TimeSeriesStore;
@@ -33,27 +39,24 @@ export interface ContextOptions {
   /** Where log lines go (default stdout); tests capture them here. */
   logDestination?: DestinationStream;
   logger?: Logger;
-  /** Use this database instead of `<dataDir>/hub.db` (e.g. ':memory:' in tests). */
-  dbFile?: string;
   /** Collect process metrics (CPU, memory, event loop). Default true. */
   processMetrics?: boolean;
 }
 
-/** Opens the data directory: database (migrated), secret key, logger, event bus and metrics registry. */
-export function createContext(config: HubConfig, opts: ContextOptions = {}): HubContext {
+/** Opens the data directory: store (migrated), secret key, logger, event bus and metrics registry. */
+export async function createContext(config: HubConfig, opts: ContextOptions = {}): Promise<HubContext> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const logger = opts.logger ?? createLogger(config.logLevel, opts.logDestination);
   const { key, created } = loadSecretKey(config.dataDir, config.secretKey);
   if (created) logger.info({ file: join(config.dataDir, 'secret.key') }, 'created a new secret key');
-  const dbFile = opts.dbFile ?? join(config.dataDir, 'hub.db');
-  const db = openDatabase(dbFile);
-  // Password hashes and encrypted secrets: readable by the hub's user only (SQLite gives -wal/-shm the same mode).
-  if (dbFile !== ':memory:') chmodSync(dbFile, 0o600);
+  const store = await openStore(config.databaseUrl, config.dataDir);
   const events = new HubEvents((name, err) => logger.error({ err, event: name }, 'event listener failed'));
   const metrics = new Registry();
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: metrics, prefix: 'outpost_hub_' });
   const clock = opts.clock ?? Date.now;
-  const timeseries = new SqliteTimeSeries(db, {
+  const sqlite = store as SqliteStore;
+  const timeseries = new SqliteTimeSeries(sqlite.db, {
+    run: (fn) => sqlite.run(fn),
     clock,
     policy: {
       maxSamples: config.tsChunkMaxSamples,
@@ -67,7 +70,8 @@ export function createContext(config: HubConfig, opts: ContextOptions = {}): Hub
   });
   return {
     config,
-    db,
+    store,
+    db: sqlite.db,
     timeseries,
     logger,
     events,

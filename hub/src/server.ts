@@ -19,7 +19,7 @@ export interface RunningHub {
   httpServer: Server;
   /** `http://host:port` actually bound (port 0 resolved). */
   url: string;
-  /** Stops services (reverse order), the HTTP server, then closes the database. Idempotent. */
+  /** Stops services (reverse order), the HTTP server, then closes the store. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -61,12 +61,12 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 /** Opens the data directory, creates the first admin if needed, serves HTTP and starts every service. */
 export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
-  const ctx = createContext(config, opts);
+  const ctx = await createContext(config, opts);
   try {
     const admin = await ensureInitialAdmin(ctx);
     if (admin.created && admin.password && admin.file) opts.onInitialPassword?.(admin.password, admin.file);
   } catch (err) {
-    ctx.db.close();
+    await ctx.store.close();
     throw err;
   }
   const app = createApp(ctx);
@@ -74,7 +74,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   try {
     await listen(httpServer, config.httpPort, config.host);
   } catch (err) {
-    ctx.db.close();
+    await ctx.store.close();
     throw err;
   }
   const address = httpServer.address() as AddressInfo;
@@ -85,7 +85,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     stopServices = await startServices(ctx, { server: httpServer }, opts.services ?? SERVICES);
   } catch (err) {
     httpServer.close();
-    ctx.db.close();
+    await ctx.store.close();
     throw err;
   }
   ctx.logger.info({ url, dataDir: config.dataDir }, 'hub listening');
@@ -97,7 +97,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();
       });
-      ctx.db.close();
+      await ctx.store.close();
       ctx.logger.info('hub stopped');
     })();
     return closing;

@@ -13,7 +13,7 @@ import { seedSite, testContext } from './testing.js';
 
 let ctx: HubContext;
 let clock: { now: number };
-let cleanup: () => void;
+let cleanup: () => Promise<void>;
 let alerting: Alerting;
 
 const settings = { ...DEFAULT_ALERT_SETTINGS, summaryAt: '', repeatIntervalS: 600 };
@@ -22,8 +22,8 @@ function start() {
   alerting = startAlerting(ctx, settings, { timers: false });
 }
 
-beforeEach(() => {
-  ({ ctx, clock, cleanup } = testContext());
+beforeEach(async () => {
+  ({ ctx, clock, cleanup } = await testContext());
   saveChannel(
     ctx.db,
     null,
@@ -42,7 +42,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   await alerting?.stop();
-  cleanup();
+  await cleanup();
 });
 
 /** Advances the clock and runs one tick (rules, flap settling, notice planning). */

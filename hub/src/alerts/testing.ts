@@ -6,20 +6,23 @@ import { createContext, type HubContext } from '../context.js';
 import type { Db } from '../store/db.js';
 
 /** Test helper: a hub context on an in-memory database with a settable clock. */
-export function testContext(start = Date.UTC(2026, 10, 22, 12, 0, 0)): {
+export async function testContext(start = Date.UTC(2026, 10, 22, 12, 0, 0)): Promise<{
   ctx: HubContext;
   clock: { now: number };
-  cleanup: () => void;
-} {
+  cleanup: () => Promise<void>;
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-alerts-'));
   const clock = { now: start };
-  const config = parseConfig({ file: { dataDir: dir, logLevel: 'silent' } }, {});
-  const ctx = createContext(config, { dbFile: ':memory:', processMetrics: false, clock: () => clock.now });
+  const config = parseConfig(
+    { file: { dataDir: dir, logLevel: 'silent', databaseUrl: 'sqlite::memory:' } },
+    {},
+  );
+  const ctx = await createContext(config, { processMetrics: false, clock: () => clock.now });
   return {
     ctx,
     clock,
-    cleanup: () => {
-      ctx.db.close();
+    cleanup: async () => {
+      await ctx.store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

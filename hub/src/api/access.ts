@@ -1,14 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, Handler, MiddlewareHandler } from 'hono';
-import { getUser } from '../store/users.js';
 import { forbidden, unauthorized } from './errors.js';
 import type { Access, ApiApp, AuthUser, HubEnv, Role } from './types.js';
 
 /** Every JSON API route lives under this prefix. */
 export const API_PREFIX = '/api/v1';
 
-export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
+export { ROLES } from '../auth/roles.js';
 export const ACCESS_RANK: Record<Access, number> = { public: 0, viewer: 1, operator: 2, admin: 3 };
 
 /** Whether `role` (or an anonymous caller) satisfies `access`. */
@@ -46,7 +45,7 @@ export async function authenticate(c: Context<HubEnv>, token: string | undefined
   } catch (err) {
     throw unauthorized((err as Error).message);
   }
-  const row = getUser(c.var.hub.db, claims.userId);
+  const row = await c.var.hub.store.users.get(claims.userId);
   if (!row || row.disabled) throw unauthorized('user no longer active');
   if (claims.issuedAt < Math.floor(row.password_changed_at / 1000))
     throw unauthorized('token predates a password change');

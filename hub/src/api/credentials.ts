@@ -3,8 +3,7 @@ import { forgetInitialPassword, hashCost } from '../auth/first-run.js';
 import { checkPassword, hashPassword, verifyPassword } from '../auth/passwords.js';
 import { RateLimiter } from '../auth/rate-limit.js';
 import type { HubContext } from '../context.js';
-import { revokeUserTokens } from '../store/refresh-tokens.js';
-import { getUser, getUserByName, setPasswordHash, touchLogin, type UserRow } from '../store/users.js';
+import type { UserRow } from '../store/users.js';
 import { ApiError, unauthorized } from './errors.js';
 import { clientIp } from './middleware/observe.js';
 import type { HubEnv } from './types.js';
@@ -58,7 +57,7 @@ export async function checkLogin(
       );
     }
   }
-  const row = getUserByName(hub.db, username);
+  const row = await hub.store.users.byName(username);
   const ok = await verifyPassword(password, row?.password_hash, hashCost(hub));
   if (!row || !ok || row.disabled) {
     hub.logger.warn({ username, ip: clientIp(c) }, 'login failed');
@@ -66,7 +65,7 @@ export async function checkLogin(
   }
   c.set('auditActor', { id: row.id, username: row.username });
   byUser.reset(userKey);
-  touchLogin(hub.db, row.id, hub.clock());
+  await hub.store.users.touchLogin(row.id, hub.clock());
   return row;
 }
 
@@ -80,7 +79,7 @@ export async function changeOwnPassword(
   currentPassword: string,
   newPassword: string,
 ): Promise<void> {
-  const row = getUser(hub.db, c.var.user!.id);
+  const row = await hub.store.users.get(c.var.user!.id);
   if (!row || !(await verifyPassword(currentPassword, row.password_hash, hashCost(hub)))) {
     throw new ApiError(422, 'wrong_password', 'current_password is wrong', [
       { path: 'body.current_password', message: 'wrong password' },
@@ -99,10 +98,10 @@ export async function changeOwnPassword(
   }
   const hash = await hashPassword(newPassword, hashCost(hub));
   const now = hub.clock();
-  hub.db.transaction(() => {
-    setPasswordHash(hub.db, row.id, hash, now);
-    revokeUserTokens(hub.db, row.id, now);
-  })();
+  await hub.store.unit(async (tx) => {
+    await tx.users.setPasswordHash(row.id, hash, now);
+    await tx.sessions.revokeUser(row.id, now);
+  });
   forgetInitialPassword(hub.config.dataDir, row.username);
   c.set('auditTarget', { type: 'user', id: row.id });
 }

@@ -5,7 +5,6 @@ import { Writable } from 'node:stream';
 import { hashPassword } from '../auth/passwords.js';
 import { parseConfig } from '../config.js';
 import { createContext, type HubContext } from '../context.js';
-import { insertUser } from '../store/users.js';
 import { createApp, tokenService } from './app.js';
 import type { ApiApp, Role } from './types.js';
 
@@ -31,7 +30,7 @@ export interface TestHub {
   ): Promise<Response>;
   /** Sets the injected clock (ms). */
   setTime(ms: number): void;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** A hub on a temp data dir with one user per role, fast password hashing and captured logs. */
@@ -49,15 +48,14 @@ export async function createTestHub(config: Record<string, unknown> = {}): Promi
     { flags: { dataDir: dir, passwordHashCost: 10, logLevel: 'debug', ...config } },
     {},
   );
-  const ctx = createContext(cfg, { logDestination: sink, processMetrics: false, clock: () => now });
+  const ctx = await createContext(cfg, { logDestination: sink, processMetrics: false, clock: () => now });
   const app = createApp(ctx);
   const tokens = {} as Record<Role, string>;
   const ids = {} as Record<Role, number>;
   const svc = tokenService(ctx);
   for (const role of ['admin', 'operator', 'viewer'] as Role[]) {
     const hash = await hashPassword(TEST_PASSWORDS[role], { log2N: 10, r: 8, p: 1 });
-    const u = insertUser(
-      ctx.db,
+    const u = await ctx.store.users.insert(
       { username: role, role, password_hash: hash, email: `${role}@example.test` },
       now - 1000,
     );
@@ -84,8 +82,8 @@ export async function createTestHub(config: Record<string, unknown> = {}): Promi
     setTime(ms) {
       now = ms;
     },
-    close() {
-      ctx.db.close();
+    async close() {
+      await ctx.store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

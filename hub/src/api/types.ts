@@ -1,8 +1,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Role } from '../auth/roles.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
 
-export type Role = 'admin' | 'operator' | 'viewer';
+export type { Role } from '../auth/roles.js';
 /** Who may call a route: anyone, or a logged-in user with at least this role. */
 export type Access = 'public' | Role;
 
@@ -40,3 +41,12 @@ export interface HubEnv {
 }
 
 export type ApiApp = OpenAPIHono<HubEnv>;
+
+/**
+ * A resource's routes: `register` adds them with `app.openapi(defineRoute({...access}), handler)` or
+ * `registerRaw(app, {...access}, handler)`. A route registered any other way fails the access test.
+ */
+export interface RouteModule {
+  name: string;
+  register(app: ApiApp, hub: HubContext): void;
+}

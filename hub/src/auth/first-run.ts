@@ -1,7 +1,6 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HubContext } from '../context.js';
-import { countUsers, insertUser } from '../store/users.js';
 import { checkPassword, hashPassword, randomPassword } from './passwords.js';
 
 export const INITIAL_ADMIN_FILE = 'initial-admin-password';
@@ -18,7 +17,7 @@ export function hashCost(ctx: HubContext) {
 export async function ensureInitialAdmin(
   ctx: HubContext,
 ): Promise<{ created: false } | { created: true; generated: boolean; password?: string; file?: string }> {
-  if (countUsers(ctx.db) > 0) return { created: false };
+  if ((await ctx.store.users.count()) > 0) return { created: false };
   const given = ctx.config.adminPassword;
   if (given) {
     const problem = checkPassword(given, 'admin', { minLength: ctx.config.passwordMinLength });
@@ -27,11 +26,11 @@ export async function ensureInitialAdmin(
   const password = given ?? randomPassword();
   const hash = await hashPassword(password, hashCost(ctx));
   // Re-check inside the write: two processes starting at once must not both create an admin.
-  const created = ctx.db.transaction(() => {
-    if (countUsers(ctx.db) > 0) return false;
-    insertUser(ctx.db, { username: 'admin', role: 'admin', password_hash: hash }, ctx.clock());
+  const created = await ctx.store.unit(async (tx) => {
+    if ((await tx.users.count()) > 0) return false;
+    await tx.users.insert({ username: 'admin', role: 'admin', password_hash: hash }, ctx.clock());
     return true;
-  })();
+  });
   if (!created) return { created: false };
   ctx.logger.info({ username: 'admin' }, 'created the first admin user');
   if (given) return { created: true, generated: false };

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AuthUser } from '../api/types.js';
 import type { HubContext } from '../context.js';
-import { findRefreshToken, insertRefreshToken, markUsed, revokeFamily } from '../store/refresh-tokens.js';
-import { getUser } from '../store/users.js';
+import type { Role } from './roles.js';
 import { hashToken, newRefreshToken, type TokenService } from './tokens.js';
 
 export interface Session {
@@ -10,19 +8,27 @@ export interface Session {
   refresh_token: string;
   token_type: 'Bearer';
   expires_in: number;
-  user: { id: number; username: string; email: string | null; role: AuthUser['role'] };
+  user: SessionUser;
+}
+
+/** Who a session is for. */
+export interface SessionUser {
+  id: number;
+  username: string;
+  email: string | null;
+  role: Role;
 }
 
 /** Issues an access token and a refresh token (a new family unless `family` continues one). */
 export async function issueSession(
   hub: HubContext,
   tokens: TokenService,
-  user: AuthUser,
+  user: SessionUser,
   family: string = randomUUID(),
 ): Promise<Session> {
   const refresh = newRefreshToken();
   const now = hub.clock();
-  insertRefreshToken(hub.db, {
+  await hub.store.sessions.insert({
     user_id: user.id,
     family,
     token_hash: hashToken(refresh),
@@ -52,22 +58,23 @@ export async function refreshSession(
   presented: string,
 ): Promise<RefreshOutcome> {
   const now = hub.clock();
-  const row = findRefreshToken(hub.db, hashToken(presented));
+  const { sessions, users } = hub.store;
+  const row = await sessions.find(hashToken(presented));
   if (!row) return { ok: false, reason: 'unknown' };
   if (row.used_at !== null || row.revoked_at !== null) {
-    const revoked = revokeFamily(hub.db, row.family, now);
+    const revoked = await sessions.revokeFamily(row.family, now);
     hub.logger.warn({ user_id: row.user_id, revoked }, 'refresh token reused: token family revoked');
     return { ok: false, reason: 'reused', userId: row.user_id };
   }
   if (row.expires_at <= now) return { ok: false, reason: 'expired', userId: row.user_id };
-  const user = getUser(hub.db, row.user_id);
+  const user = await users.get(row.user_id);
   if (!user || user.disabled) {
-    revokeFamily(hub.db, row.family, now);
+    await sessions.revokeFamily(row.family, now);
     return { ok: false, reason: 'inactive', userId: row.user_id };
   }
-  if (!markUsed(hub.db, row.id, now)) {
+  if (!(await sessions.markUsed(row.id, now))) {
     // Lost a race with a concurrent use of the same token: treat as reuse.
-    revokeFamily(hub.db, row.family, now);
+    await sessions.revokeFamily(row.family, now);
     return { ok: false, reason: 'reused', userId: row.user_id };
   }
   const session = await issueSession(

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import type { Role } from '../api/types.js';
+import type { Role } from './roles.js';
 
 /** Only this algorithm is ever accepted; `alg: none` and asymmetric confusion are refused by construction. */
 export const JWT_ALG = 'HS256';

@@ -4,9 +4,8 @@ import { WebSocketServer } from 'ws';
 import { tokenService } from '../api/app.js';
 import type { HubContext } from '../context.js';
 import { linkOf } from '../link/registry.js';
-import type { Service } from '../services/index.js';
+import type { Service } from '../services/types.js';
 import { recordAudit } from '../store/audit.js';
-import { getUser } from '../store/users.js';
 import { type LiveFormat, LiveRelay, type SessionStart } from './live-relay.js';
 
 const VIEW_PATH = /^\/api\/v1\/cameras\/(\d+)\/live\/?$/;
@@ -51,7 +50,7 @@ async function viewerUser(
   } catch (err) {
     return (err as Error).message;
   }
-  const row = getUser(ctx.db, claims.userId);
+  const row = await ctx.store.users.get(claims.userId);
   if (!row || row.disabled) return 'user no longer active';
   if (claims.issuedAt < Math.floor(row.password_changed_at / 1000)) return 'token predates a password change';
   // Every role (viewer, operator, admin) may watch.

@@ -12,6 +12,11 @@ export interface ConfigFlag {
 export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   { flags: '--data <dir>', key: 'dataDir', description: 'data directory (default ./data)' },
   {
+    flags: '--database-url <url>',
+    key: 'databaseUrl',
+    description: 'store: sqlite:<path> (default <data>/hub.db); postgres://... is not built yet',
+  },
+  {
     flags: '--http-port <port>',
     key: 'httpPort',
     description: 'HTTP port (default 8080; 0 picks a free one)',
@@ -33,7 +38,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
 ];
 
 /** The flags every command that opens the data directory takes. */
-export const STORE_KEYS: readonly ConfigKey[] = ['dataDir', 'logLevel'];
+export const STORE_KEYS: readonly ConfigKey[] = ['dataDir', 'databaseUrl', 'logLevel'];
 
 /**
  * Adds `--config FILE` and the flags for `keys` (default: all) to a command. Each help line names its env var.

@@ -1,15 +1,23 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { HubConfig } from '../config.js';
-import { type Db, openDatabase } from '../store/db.js';
+import { openStore, parseDatabaseUrl } from '../store/open.js';
+import type { HubStore } from '../store/port.js';
 
-/** Opens `<dataDir>/hub.db` for a CLI command (safe while `serve` runs: WAL and a busy timeout). */
-export function openStore(config: HubConfig, opts: { mustExist?: boolean } = {}): Db {
-  const file = join(config.dataDir, 'hub.db');
-  if (opts.mustExist && !existsSync(file)) {
-    throw new Error(`no hub database at ${file}; check --data or OUTPOST_DATA_DIR`);
+/**
+ * Opens the hub's store for a CLI command (safe while `serve` runs on SQLite: WAL and a busy timeout). With
+ * `mustExist`, a SQLite file that is not there is an error instead of a new empty store.
+ */
+export async function openCliStore(config: HubConfig, opts: { mustExist?: boolean } = {}): Promise<HubStore> {
+  const target = parseDatabaseUrl(config.databaseUrl, config.dataDir);
+  if (
+    opts.mustExist &&
+    target.engine === 'sqlite' &&
+    target.file !== ':memory:' &&
+    !existsSync(target.file)
+  ) {
+    throw new Error(`no hub database at ${target.file}; check --data, --database-url or OUTPOST_DATA_DIR`);
   }
-  return openDatabase(file);
+  return openStore(config.databaseUrl, config.dataDir);
 }
 
 /** Reads a password: every line of piped stdin (first line used), or a hidden prompt on a terminal. */

@@ -1,5 +1,6 @@
 import type { BatchMessage } from '@outpost/protocol';
 import type { Link } from '../link/link.js';
+import type { SqliteStore } from '../store/sqlite/index.js';
 import { type Stored, storeBatch } from './batch-store.js';
 
 interface Pending {
@@ -45,6 +46,17 @@ export class GroupCommit {
     this.#queue = [];
     this.#queuedSamples = 0;
     if (group.length === 0) return;
+    // On the connection when no unit of work of the store holds it: the group's transaction must never
+    // nest inside another unit's (which could roll it back after its acks went out).
+    (this.link.ctx.store as SqliteStore)
+      .run(() => this.#store(group))
+      .catch((err) => {
+        for (const p of group) this.#failed(p, err);
+        for (const p of group) p.resolve(undefined);
+      });
+  }
+
+  #store(group: Pending[]): void {
     const { ctx, metrics } = this.link;
     const db = ctx.db;
     const results: (Stored | undefined)[] = [];

@@ -2,7 +2,7 @@ import { addHealthCheck } from '../api/routes/health.js';
 import { AedesBus } from '../broker/aedes-bus.js';
 import { openListeners } from '../broker/listeners.js';
 import { startIngest } from '../ingest/index.js';
-import type { Service } from '../services/index.js';
+import type { Service } from '../services/types.js';
 import { AgentStore } from '../store/agents.js';
 import { DEFAULT_LINK_OPTIONS, Link, type LinkOptions } from './link.js';
 import { createLinkMetrics } from './metrics.js';

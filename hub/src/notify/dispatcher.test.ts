@@ -74,18 +74,18 @@ after(async () => {
 });
 
 let ctx: HubContext;
-let cleanup: () => void;
+let cleanup: () => Promise<void>;
 let dispatcher: Dispatcher;
 
-beforeEach(() => {
-  ({ ctx, cleanup } = testContext());
+beforeEach(async () => {
+  ({ ctx, cleanup } = await testContext());
   received.length = 0;
   mails.length = 0;
   plan.clear();
 });
 afterEach(async () => {
   await dispatcher?.stop();
-  cleanup();
+  await cleanup();
 });
 
 function channel(name: string, type: string, config: unknown, secret: unknown): number {

@@ -55,9 +55,9 @@ describe('daily summary schedule', () => {
 
 describe('daily summary content and sending', () => {
   let ctx: HubContext;
-  let cleanup: () => void;
-  beforeEach(() => {
-    ({ ctx, cleanup } = testContext(utc('2026-11-22T09:00:00')));
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ ctx, cleanup } = await testContext(utc('2026-11-22T09:00:00')));
   });
   afterEach(() => cleanup());
 

@@ -1,7 +1,7 @@
 import { startAlerting } from '../alerts/alerting.js';
 import { alertSettings } from '../alerts/settings.js';
 import { addHealthCheck } from '../api/routes/health.js';
-import type { Service } from './index.js';
+import type { Service } from './types.js';
 
 /** The alert engine, notification planning and delivery (see docs/alerting.md). */
 export const alertingService: Service = {

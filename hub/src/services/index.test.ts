@@ -43,25 +43,30 @@ describe('startServices', () => {
 
 describe('sessions service', () => {
   it('prunes refresh tokens expired for more than a week on start', async () => {
-    const { openDatabase } = await import('../store/db.js');
+    const { openSqliteStore } = await import('../store/sqlite/index.js');
     const { sessionsService } = await import('./sessions.js');
-    const db = openDatabase(':memory:');
+    const store = openSqliteStore(':memory:');
     const day = 24 * 3600 * 1000;
     const now = 100 * day;
-    db.prepare(
-      "INSERT INTO users (id, username, role, password_hash, created_at, updated_at, password_changed_at) VALUES (1, 'u', 'viewer', 'x', 0, 0, 0)",
-    ).run();
-    const ins = db.prepare(
-      "INSERT INTO refresh_tokens (user_id, family, token_hash, issued_at, expires_at) VALUES (1, 'f', ?, 0, ?)",
-    );
-    ins.run('old', now - 8 * day);
-    ins.run('recent', now - 1 * day);
-    ins.run('live', now + day);
-    const running = await sessionsService.start({ ...ctx, db, clock: () => now } as HubContext, http);
+    const u = await store.users.insert({ username: 'u', role: 'viewer', password_hash: 'x' }, 0);
+    for (const [hash, expires] of [
+      ['old', now - 8 * day],
+      ['recent', now - 1 * day],
+      ['live', now + day],
+    ] as const) {
+      await store.sessions.insert({
+        user_id: u.id,
+        family: 'f',
+        token_hash: hash,
+        issued_at: 0,
+        expires_at: expires,
+      });
+    }
+    const running = await sessionsService.start({ ...ctx, store, clock: () => now } as HubContext, http);
     await running.stop();
-    assert.deepEqual(db.prepare('SELECT token_hash FROM refresh_tokens ORDER BY id').pluck().all(), [
-      'recent',
-      'live',
-    ]);
+    assert.equal(await store.sessions.find('old'), undefined);
+    assert.ok(await store.sessions.find('recent'));
+    assert.ok(await store.sessions.find('live'));
+    await store.close();
   });
 });

@@ -1,25 +1,10 @@
-import type { Server } from 'node:http';
 import { cameraLiveService } from '../camera/live-service.js';
 import type { HubContext } from '../context.js';
 import { linkService } from '../link/service.js';
 import { alertingService } from './alerting.js';
 import { sessionsService } from './sessions.js';
 import { timeseriesService } from './timeseries.js';
-
-/** The HTTP side a service may hook into (e.g. `server.on('upgrade')` for MQTT over WebSocket at /mqtt). */
-export interface ServiceHttp {
-  server: Server;
-}
-
-export interface RunningService {
-  stop(): Promise<void>;
-}
-
-/** A background part of the hub (broker, ingest, alert engine, retention). */
-export interface Service {
-  name: string;
-  start(ctx: HubContext, http: ServiceHttp): Promise<RunningService>;
-}
+import type { RunningService, Service, ServiceHttp } from './types.js';
 
 /** Every service, one file each, one line here, in start order (stopped in reverse). */
 export const SERVICES: readonly Service[] = checkNames([
@@ -72,3 +57,5 @@ export async function startServices(
   }
   return stopAll;
 }
+
+export type { RunningService, Service, ServiceHttp } from './types.js';

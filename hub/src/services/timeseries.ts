@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { Service } from './index.js';
+import type { Service } from './types.js';
 
 const DAY_MS = 86_400_000;
 /** How often retention runs (raw samples to rollups, then whole chunks out). */

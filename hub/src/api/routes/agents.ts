@@ -17,7 +17,7 @@ import { defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import { clientIp } from '../middleware/observe.js';
 import { body, errors, iso, json, text } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const AgentSchema = z
   .object({

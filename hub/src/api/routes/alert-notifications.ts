@@ -4,7 +4,7 @@ import { getAlert } from '../../store/alerts.js';
 import { defineRoute } from '../access.js';
 import { notFound } from '../errors.js';
 import { errors, IdParam, json } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 

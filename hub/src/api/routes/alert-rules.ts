@@ -15,7 +15,7 @@ import type { Db } from '../../store/db.js';
 import { defineRoute } from '../access.js';
 import { ApiError, conflict, issueDetails, notFound } from '../errors.js';
 import { body, errors, IdParam, json, name, text } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const RuleSchema = z
   .object({

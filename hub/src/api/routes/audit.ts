@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { auditToApi, listAudit } from '../../store/audit.js';
 import { defineRoute } from '../access.js';
 import { errors, Instant, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const AuditSchema = z
   .object({

@@ -1,13 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { issueSession, refreshSession } from '../../auth/sessions.js';
 import { hashToken } from '../../auth/tokens.js';
-import { findRefreshToken, revokeFamily, revokeUserTokens } from '../../store/refresh-tokens.js';
-import { getUser } from '../../store/users.js';
 import { defineRoute } from '../access.js';
 import { changeOwnPassword, checkLogin } from '../credentials.js';
 import { unauthorized } from '../errors.js';
 import { body, errors, json, OkSchema } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const UserRef = z
   .object({
@@ -108,7 +106,7 @@ export const authRoutes: RouteModule = {
       const outcome = await refreshSession(hub, c.var.tokens, refresh_token);
       if (!outcome.ok) {
         if (outcome.userId !== undefined) {
-          const u = getUser(hub.db, outcome.userId);
+          const u = await hub.store.users.get(outcome.userId);
           if (u) c.set('auditActor', { id: u.id, username: u.username });
         }
         c.set('auditDetails', { reason: outcome.reason });
@@ -122,16 +120,17 @@ export const authRoutes: RouteModule = {
       return c.json(outcome.session, 200);
     });
 
-    app.openapi(logout, (c) => {
+    app.openapi(logout, async (c) => {
       const input = c.req.valid('json') as z.infer<typeof LogoutBody>;
       const user = c.var.user!;
       const now = hub.clock();
       c.set('auditTarget', { type: 'session' });
+      const { sessions } = hub.store;
       if (input.all) {
-        revokeUserTokens(hub.db, user.id, now);
+        await sessions.revokeUser(user.id, now);
       } else if (input.refresh_token) {
-        const row = findRefreshToken(hub.db, hashToken(input.refresh_token));
-        if (row && row.user_id === user.id) revokeFamily(hub.db, row.family, now);
+        const row = await sessions.find(hashToken(input.refresh_token));
+        if (row && row.user_id === user.id) await sessions.revokeFamily(row.family, now);
       }
       return c.json({ ok: true as const }, 200);
     });

@@ -3,7 +3,7 @@ import { SnapshotStore } from '../../camera/snapshot-store.js';
 import { API_PREFIX, defineRoute, registerRaw } from '../access.js';
 import { ApiError, notFound } from '../errors.js';
 import { errors, IdParam, iso, json } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 import { createJob } from './jobs.js';
 
 const SnapshotInfoSchema = z

@@ -25,7 +25,7 @@ import {
   UpdateCamera,
 } from '../models/camera.js';
 import { body, errors, IdParam, iso, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const StatusCounts = z
   .object({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { HubEventMap } from '../../events.js';
-import { storeSamples } from '../../store/timeseries/write.testing.js';
+import { storeSamples } from '../../store/sqlite/timeseries/write.testing.js';
 import { createTestHub, type TestHub } from '../testing.js';
 
 const T1 = Date.UTC(2026, 0, 15);

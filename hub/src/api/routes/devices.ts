@@ -26,7 +26,7 @@ import {
   UpdateDevice,
 } from '../models/device.js';
 import { body, errors, IdParam, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const StatusCounts = z
   .object({

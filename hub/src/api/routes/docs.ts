@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { vendorAsset } from '../../assets.js';
 import { HUB_VERSION } from '../../version.js';
 import { registerRaw } from '../access.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',

@@ -1,7 +1,7 @@
 import { streamSSE } from 'hono/streaming';
 import type { HubEventMap } from '../../events.js';
 import { registerRaw } from '../access.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 /** Hub events forwarded to dashboards, with the SSE event name each gets. */
 const FORWARDED = ['device.status', 'camera.status', 'agent.status', 'alert.changed', 'job.changed'] as const;

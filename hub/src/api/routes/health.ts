@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { HUB_VERSION } from '../../version.js';
 import { defineRoute } from '../access.js';
 import { json } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const HealthSchema = z
   .object({

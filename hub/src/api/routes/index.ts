@@ -1,7 +1,6 @@
-import type { HubContext } from '../../context.js';
 import { webAuthRoutes } from '../../web/routes/web-auth.js';
 import { webStaticRoutes } from '../../web/routes/web-static.js';
-import type { ApiApp } from '../types.js';
+import type { RouteModule } from '../types.js';
 import { agentsRoutes } from './agents.js';
 import { alertNotificationsRoutes } from './alert-notifications.js';
 import { alertRulesRoutes } from './alert-rules.js';
@@ -22,15 +21,6 @@ import { metricsRoutes } from './metrics.js';
 import { notificationChannelsRoutes } from './notification-channels.js';
 import { sitesRoutes } from './sites.js';
 import { usersRoutes } from './users.js';
-
-/**
- * A resource's routes: `register` adds them with `app.openapi(defineRoute({...access}), handler)` or
- * `registerRaw(app, {...access}, handler)`. A route registered any other way fails the access test.
- */
-export interface RouteModule {
-  name: string;
-  register(app: ApiApp, hub: HubContext): void;
-}
 
 /**
  * Every route module, one file each, one line here. Order matters only between fixed and parameterised
@@ -60,3 +50,5 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   webAuthRoutes,
   webStaticRoutes,
 ];
+
+export type { RouteModule } from '../types.js';

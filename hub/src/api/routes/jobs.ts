@@ -7,7 +7,7 @@ import { JOB_STATES, JobStore } from '../../store/jobs.js';
 import { defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import { errors, IdParam, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const JobSchema = z
   .object({

@@ -14,7 +14,7 @@ import { bumpConfigVersion } from '../../alerts/state.js';
 import { defineRoute } from '../access.js';
 import { ApiError, notFound } from '../errors.js';
 import { body, errors, IdParam, Instant, json, name, text } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM (24 h)');
 

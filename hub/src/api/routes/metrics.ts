@@ -1,5 +1,5 @@
 import { registerRaw } from '../access.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 /**
  * Prometheus exposition of ctx.metrics: HTTP figures here, services add theirs to the same registry.

@@ -23,7 +23,7 @@ import { Outbox } from '../../notify/outbox.js';
 import { defineRoute } from '../access.js';
 import { ApiError, conflict, type ErrorDetail, issueDetails, notFound, unprocessable } from '../errors.js';
 import { body, errors, IdParam, json, name } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const TYPES = [...NOTIFIERS.keys()] as [string, ...string[]];
 const WEEK_S = 7 * 86_400;

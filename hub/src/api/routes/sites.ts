@@ -11,7 +11,7 @@ import {
 import { defineRoute } from '../access.js';
 import { conflict, notFound } from '../errors.js';
 import { body, errors, IdParam, iso, json, name, text } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 /** An IANA time zone name the runtime knows (`Europe/Paris`, `UTC`). */
 export const TimeZone = z

@@ -1,22 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import { hashCost } from '../../auth/first-run.js';
 import { checkPassword, hashPassword } from '../../auth/passwords.js';
-import { revokeUserTokens } from '../../store/refresh-tokens.js';
-import {
-  countAdmins,
-  deleteUser,
-  getUser,
-  getUserByName,
-  insertUser,
-  listUsers,
-  setPasswordHash,
-  updateUser,
-  userToApi,
-} from '../../store/users.js';
+import { isStoreError } from '../../store/errors.js';
 import { defineRoute } from '../access.js';
 import { ApiError, conflict, notFound } from '../errors.js';
+import { userToApi } from '../models/user.js';
 import { body, errors, IdParam, json } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const RoleSchema = z.enum(['admin', 'operator', 'viewer']);
 export const USERNAME = z
@@ -112,28 +102,32 @@ export const usersRoutes: RouteModule = {
   name: 'users',
   register(app, hub) {
     const policy = () => ({ minLength: hub.config.passwordMinLength });
+    const { users } = hub.store;
 
-    app.openapi(list, (c) => c.json({ users: listUsers(hub.db).map(userToApi) }, 200));
+    app.openapi(list, async (c) => c.json({ users: (await users.list()).map(userToApi) }, 200));
 
     app.openapi(create, async (c) => {
       const input = c.req.valid('json');
       const problem = checkPassword(input.password, input.username, policy());
       if (problem) throw weak(problem);
-      if (getUserByName(hub.db, input.username)) throw conflict(`user ${input.username} exists`);
+      if (await users.byName(input.username)) throw conflict(`user ${input.username} exists`);
       const hash = await hashPassword(input.password, hashCost(hub));
-      const row = insertUser(
-        hub.db,
-        { username: input.username, email: input.email, role: input.role, password_hash: hash },
-        hub.clock(),
-      );
+      const row = await users
+        .insert(
+          { username: input.username, email: input.email, role: input.role, password_hash: hash },
+          hub.clock(),
+        )
+        .catch((err) => {
+          throw isStoreError(err, 'conflict') ? conflict(`user ${input.username} exists`) : err;
+        });
       c.set('auditTarget', { type: 'user', id: row.id });
       c.set('auditDetails', { username: row.username, role: row.role });
       return c.json(userToApi(row), 201);
     });
 
-    app.openapi(get, (c) => {
+    app.openapi(get, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getUser(hub.db, id);
+      const row = await users.get(id);
       if (!row) throw notFound('user', id);
       return c.json(userToApi(row), 200);
     });
@@ -141,13 +135,13 @@ export const usersRoutes: RouteModule = {
     app.openapi(update, async (c) => {
       const { id } = c.req.valid('param');
       const input = c.req.valid('json');
-      const row = getUser(hub.db, id);
+      const row = await users.get(id);
       if (!row) throw notFound('user', id);
       const losesAdmin =
         row.role === 'admin' &&
         !row.disabled &&
         ((input.role && input.role !== 'admin') || input.disabled === true);
-      if (losesAdmin && countAdmins(hub.db) <= 1)
+      if (losesAdmin && (await users.countActiveAdmins()) <= 1)
         throw conflict('the last active admin cannot be demoted or disabled');
       let hash: string | undefined;
       if (input.password !== undefined) {
@@ -156,30 +150,29 @@ export const usersRoutes: RouteModule = {
         hash = await hashPassword(input.password, hashCost(hub));
       }
       const now = hub.clock();
-      const updated = hub.db.transaction(() => {
-        const u = updateUser(
-          hub.db,
+      const updated = await hub.store.unit(async (tx) => {
+        const u = await tx.users.update(
           id,
           { email: input.email, role: input.role, disabled: input.disabled },
           now,
         );
-        if (hash) setPasswordHash(hub.db, id, hash, now);
+        if (hash) await tx.users.setPasswordHash(id, hash, now);
         if (hash || input.disabled || (input.role && input.role !== row.role))
-          revokeUserTokens(hub.db, id, now);
+          await tx.sessions.revokeUser(id, now);
         return u;
-      })();
+      });
       c.set('auditDetails', { fields: Object.keys(input) });
       return c.json(userToApi(updated ?? row), 200);
     });
 
-    app.openapi(remove, (c) => {
+    app.openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getUser(hub.db, id);
+      const row = await users.get(id);
       if (!row) throw notFound('user', id);
-      if (row.role === 'admin' && !row.disabled && countAdmins(hub.db) <= 1) {
+      if (row.role === 'admin' && !row.disabled && (await users.countActiveAdmins()) <= 1) {
         throw conflict('the last active admin cannot be deleted');
       }
-      deleteUser(hub.db, id);
+      await users.delete(id);
       c.set('auditDetails', { username: row.username });
       return c.body(null, 204);
     });

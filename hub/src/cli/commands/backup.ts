@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
+import { SqliteStore } from '../../store/sqlite/index.js';
 import { addConfigOptions, configFromOptions, exitOnError, STORE_KEYS } from '../options.js';
-import { openStore } from '../store.js';
+import { openCliStore } from '../store.js';
 
 /** `outpost-hub backup FILE`: a consistent copy with SQLite's online backup, safe while the hub runs. */
 export function backupCommand(): Command {
@@ -13,10 +14,12 @@ export function backupCommand(): Command {
     try {
       if (existsSync(file) && !opts.force) throw new Error(`${file} exists; use --force to overwrite`);
       const config = configFromOptions(opts);
-      const db = openStore(config, { mustExist: true });
+      const store = await openCliStore(config, { mustExist: true });
       try {
+        if (!(store instanceof SqliteStore))
+          throw new Error('backup copies a SQLite store; back up PostgreSQL with pg_dump or its own tools');
         const started = Date.now();
-        await db.backup(file);
+        await store.backup(file);
         const size = statSync(file).size;
         process.stdout.write(
           `backed up ${config.dataDir}/hub.db to ${file} (${size} bytes, ${Date.now() - started} ms)\n`,
@@ -25,7 +28,7 @@ export function backupCommand(): Command {
           `note: secrets in the backup are encrypted with ${config.dataDir}/secret.key; keep that key too\n`,
         );
       } finally {
-        db.close();
+        await store.close();
       }
     } catch (err) {
       exitOnError(err);

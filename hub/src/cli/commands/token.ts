@@ -11,13 +11,13 @@ export function tokenCommand(): Command {
     .requiredOption('--site <name>', 'site the agent will belong to')
     .option('--ttl <duration>', 'lifetime: 30m, 24h, 7d (1 minute to 30 days)', '24h');
   addConfigOptions(create, [...STORE_KEYS, 'httpPort']);
-  create.action((opts: Record<string, unknown>) => {
+  create.action(async (opts: Record<string, unknown>) => {
     try {
       const config = configFromOptions(opts);
       const ttlMs = parseTtl(String(opts.ttl));
       const site = String(opts.site).trim();
       if (!site || site.length > 200) throw new Error('--site: give a site name of 1 to 200 characters');
-      const ctx = createContext({ ...config, logLevel: 'silent' }, { processMetrics: false });
+      const ctx = await createContext({ ...config, logLevel: 'silent' }, { processMetrics: false });
       try {
         const now = ctx.clock();
         let found = siteByName(ctx.db, site);
@@ -42,7 +42,7 @@ export function tokenCommand(): Command {
               : 'Replace the hub URL with the address agents reach (or set publicUrl).\n'),
         );
       } finally {
-        ctx.db.close();
+        await ctx.store.close();
       }
     } catch (err) {
       exitOnError(err);

@@ -2,10 +2,8 @@ import { Command, Option } from 'commander';
 import { forgetInitialPassword, hashCost } from '../../auth/first-run.js';
 import { checkPassword, hashPassword } from '../../auth/passwords.js';
 import type { HubConfig } from '../../config.js';
-import { revokeUserTokens } from '../../store/refresh-tokens.js';
-import { getUserByName, insertUser, listUsers, setPasswordHash } from '../../store/users.js';
 import { addConfigOptions, configFromOptions, exitOnError, STORE_KEYS } from '../options.js';
-import { openStore, readPassword } from '../store.js';
+import { openCliStore, readPassword } from '../store.js';
 
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -34,12 +32,11 @@ export function userCommand(): Command {
       if (!USERNAME.test(name))
         throw new Error(`username ${JSON.stringify(name)}: use letters, digits, . _ - (1-64)`);
       const config = configFromOptions(opts);
-      const db = openStore(config);
+      const store = await openCliStore(config);
       try {
-        if (getUserByName(db, name)) throw new Error(`user ${name} already exists`);
+        if (await store.users.byName(name)) throw new Error(`user ${name} already exists`);
         const { hash } = await newPassword(config, name);
-        const row = insertUser(
-          db,
+        const row = await store.users.insert(
           {
             username: name,
             role: opts.role as 'admin' | 'operator' | 'viewer',
@@ -50,7 +47,7 @@ export function userCommand(): Command {
         );
         process.stdout.write(`added user ${row.username} (id ${row.id}, role ${row.role})\n`);
       } finally {
-        db.close();
+        await store.close();
       }
     } catch (err) {
       exitOnError(err);
@@ -58,11 +55,11 @@ export function userCommand(): Command {
   });
 
   const list = new Command('list').description('list users').option('--json', 'print JSON');
-  addConfigOptions(list, STORE_KEYS).action((opts: Record<string, unknown>) => {
+  addConfigOptions(list, STORE_KEYS).action(async (opts: Record<string, unknown>) => {
     try {
-      const db = openStore(configFromOptions(opts), { mustExist: true });
+      const store = await openCliStore(configFromOptions(opts), { mustExist: true });
       try {
-        const users = listUsers(db);
+        const users = await store.users.list();
         if (opts.json) {
           process.stdout.write(
             `${JSON.stringify(users.map((u) => ({ id: u.id, username: u.username, email: u.email, role: u.role, disabled: u.disabled === 1 })))}\n`,
@@ -86,7 +83,7 @@ export function userCommand(): Command {
               .trimEnd()}\n`,
           );
       } finally {
-        db.close();
+        await store.close();
       }
     } catch (err) {
       exitOnError(err);
@@ -99,20 +96,20 @@ export function userCommand(): Command {
   addConfigOptions(passwd, STORE_KEYS).action(async (name: string, opts: Record<string, unknown>) => {
     try {
       const config = configFromOptions(opts);
-      const db = openStore(config, { mustExist: true });
+      const store = await openCliStore(config, { mustExist: true });
       try {
-        const row = getUserByName(db, name);
+        const row = await store.users.byName(name);
         if (!row) throw new Error(`no user ${name}`);
         const { hash } = await newPassword(config, row.username);
         const now = Date.now();
-        db.transaction(() => {
-          setPasswordHash(db, row.id, hash, now);
-          revokeUserTokens(db, row.id, now);
-        })();
+        await store.unit(async (tx) => {
+          await tx.users.setPasswordHash(row.id, hash, now);
+          await tx.sessions.revokeUser(row.id, now);
+        });
         forgetInitialPassword(config.dataDir, row.username);
         process.stdout.write(`password of ${row.username} changed; their sessions ended\n`);
       } finally {
-        db.close();
+        await store.close();
       }
     } catch (err) {
       exitOnError(err);

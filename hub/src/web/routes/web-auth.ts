@@ -4,14 +4,11 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { defineRoute } from '../../api/access.js';
 import { changeOwnPassword, checkLogin } from '../../api/credentials.js';
 import { unauthorized } from '../../api/errors.js';
-import type { RouteModule } from '../../api/routes/index.js';
 import { body, errors, json, OkSchema } from '../../api/schemas.js';
-import type { HubEnv } from '../../api/types.js';
+import type { HubEnv, RouteModule } from '../../api/types.js';
 import { issueSession, refreshSession, type Session } from '../../auth/sessions.js';
 import { hashToken } from '../../auth/tokens.js';
 import type { HubContext } from '../../context.js';
-import { findRefreshToken, revokeFamily } from '../../store/refresh-tokens.js';
-import { getUser } from '../../store/users.js';
 
 /** The dashboard's refresh token cookie: httpOnly, SameSite=Strict, only sent to these routes. */
 export const REFRESH_COOKIE = 'outpost_refresh';
@@ -122,14 +119,14 @@ export const webAuthRoutes: RouteModule = {
       return c.json(toWeb(c, hub, outcome.session), 200);
     });
 
-    app.openapi(logout, (c) => {
+    app.openapi(logout, async (c) => {
       const presented = getCookie(c, REFRESH_COOKIE);
       c.set('auditTarget', { type: 'session' });
       if (presented) {
-        const row = findRefreshToken(hub.db, hashToken(presented));
+        const row = await hub.store.sessions.find(hashToken(presented));
         if (row) {
-          revokeFamily(hub.db, row.family, hub.clock());
-          const u = getUser(hub.db, row.user_id);
+          await hub.store.sessions.revokeFamily(row.family, hub.clock());
+          const u = await hub.store.users.get(row.user_id);
           if (u) c.set('auditActor', { id: u.id, username: u.username });
         }
       }

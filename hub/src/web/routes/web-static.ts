@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from 'hono';
 import { registerRaw } from '../../api/access.js';
-import type { RouteModule } from '../../api/routes/index.js';
-import type { HubEnv } from '../../api/types.js';
+import type { HubEnv, RouteModule } from '../../api/types.js';
 import { hubAsset, type VendorPackage, vendorAsset } from '../../assets.js';
 
 const APP_DIR = hubAsset('web/app');

@@ -1,6 +1,6 @@
-import type { Db } from '../../db.js';
 import { canonicalLabels } from '../../timeseries/labels.js';
 import type { SeriesInfo, SeriesKey, TargetKind } from '../../timeseries/types.js';
+import type { Db } from '../connection.js';
 
 interface SeriesRow {
   id: number;

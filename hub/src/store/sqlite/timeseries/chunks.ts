@@ -1,4 +1,3 @@
-import type { Db } from '../../db.js';
 import { mergeRuns, type SampleRun } from '../../timeseries/aggregate.js';
 import {
   type Bucket,
@@ -9,6 +8,7 @@ import {
   mergeBuckets,
   rollUp,
 } from '../../timeseries/codec/index.js';
+import type { Db } from '../connection.js';
 
 /** A stored chunk's row, as reads and merges need it. */
 export interface ChunkRow {

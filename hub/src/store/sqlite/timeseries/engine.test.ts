@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
-import { openDatabase } from '../../db.js';
 import { runTimeSeriesContract, type TimeSeriesHandle } from '../../timeseries/contract.js';
 import type { HeadPolicy } from '../../timeseries/head.js';
+import { openDatabase } from '../database.js';
 import { SqliteTimeSeries } from './engine.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-ts-'));

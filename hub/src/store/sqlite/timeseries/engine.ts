@@ -1,4 +1,3 @@
-import type { Db } from '../../db.js';
 import { average, mergeRuns, normalize, type SampleRun, type SumRow } from '../../timeseries/aggregate.js';
 import { decodeChunk, encodeBuckets, rollUp } from '../../timeseries/codec/index.js';
 import { DEFAULT_HEAD_POLICY, Head, type HeadPolicy, type SeriesHead } from '../../timeseries/head.js';
@@ -17,11 +16,17 @@ import type {
   TimeSeriesStats,
   TimeSeriesStore,
 } from '../../timeseries/types.js';
+import type { Db } from '../connection.js';
 import { SeriesCatalog } from './catalog.js';
 import { ChunkTable, chunkContent } from './chunks.js';
 import { StagedWriter } from './writer.js';
 
 export interface SqliteTimeSeriesOptions {
+  /**
+   * Runs work on the connection when no unit of work of the store holds it (SqliteStore.run): the engine's
+   * own transactions (sealing, retention) and its reads never land inside another unit's transaction.
+   */
+  run?: <T>(fn: () => T) => Promise<T>;
   policy?: Partial<HeadPolicy>;
   /** Wall clock (ms): when head chunks were opened, for their age limit. */
   clock?: () => number;
@@ -52,6 +57,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   readonly #perTxn: number;
   readonly #bucketMs: number;
   readonly #opts: SqliteTimeSeriesOptions;
+  readonly #run: <T>(fn: () => T) => Promise<T>;
   readonly #insertLog;
   readonly #deleteLog;
   /** Head-log records present, in id order (ids and sizes), from #logStart on. */
@@ -71,6 +77,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   constructor(db: Db, opts: SqliteTimeSeriesOptions = {}) {
     this.#db = db;
     this.#opts = opts;
+    this.#run = opts.run ?? (async (fn) => fn());
     this.#catalog = new SeriesCatalog(db);
     this.#chunks = new ChunkTable(db);
     this.#head = new Head({ ...DEFAULT_HEAD_POLICY, ...opts.policy });
@@ -83,8 +90,8 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     this.#deleteLog = db.prepare('DELETE FROM ts_head_log WHERE id < ?');
   }
 
-  async open(): Promise<void> {
-    this.#open();
+  open(): Promise<void> {
+    return this.#run(() => this.#open());
   }
 
   /** Rebuilds the head from the head log (once, on first use). */
@@ -144,11 +151,15 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     });
   }
 
-  async listSeries(kind: TargetKind, target: string, metric?: string): Promise<SeriesInfo[]> {
-    return this.#catalog.list(kind, target, metric);
+  listSeries(kind: TargetKind, target: string, metric?: string): Promise<SeriesInfo[]> {
+    return this.#run(() => this.#catalog.list(kind, target, metric));
   }
 
-  async read(seriesId: number, range: ReadRange): Promise<Point[]> {
+  read(seriesId: number, range: ReadRange): Promise<Point[]> {
+    return this.#run(() => this.#read(seriesId, range));
+  }
+
+  #read(seriesId: number, range: ReadRange): Point[] {
     this.#open();
     const { from, to, stepMs } = range;
     const runs: SampleRun[] = [];
@@ -173,13 +184,15 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     return average(rows, stepMs);
   }
 
-  async countPoints(seriesId: number, from: number, to: number): Promise<number> {
-    this.#open();
-    let n = this.#chunks.countIn(seriesId, from, to);
-    for (const c of this.#head.get(seriesId)?.chunks ?? []) {
-      if (c.samples.maxT >= from && c.samples.minT <= to) n += c.samples.count;
-    }
-    return n;
+  countPoints(seriesId: number, from: number, to: number): Promise<number> {
+    return this.#run(() => {
+      this.#open();
+      let n = this.#chunks.countIn(seriesId, from, to);
+      for (const c of this.#head.get(seriesId)?.chunks ?? []) {
+        if (c.samples.maxT >= from && c.samples.minT <= to) n += c.samples.count;
+      }
+      return n;
+    });
   }
 
   deleteTarget(kind: TargetKind, target: string): void {
@@ -193,7 +206,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   }
 
   async seal(opts: SealOptions = {}): Promise<SealReport> {
-    this.#open();
+    await this.open();
     // One pass at a time: a request during a pass waits for it, then makes its own.
     while (this.#sealing) await this.#sealing.catch(() => undefined);
     const pass = this.#sealPass(opts);
@@ -214,18 +227,22 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     const report: SealReport = { series: 0, chunks: 0, samples: 0, merged: 0, logRowsDeleted: 0 };
     if (due.length > 0) this.#opts.onSealStart?.(due.length);
     for (let i = 0; i < due.length; i += this.#perTxn) {
-      const done: [SeriesHead, number][] = [];
-      this.#db.transaction(() => {
-        for (const s of due.slice(i, i + this.#perTxn)) {
-          const n = this.#sealSeries(s, report);
-          if (n > 0) done.push([s, n]);
-        }
-      })();
-      for (const [s, n] of done) this.#head.sealed(s, n);
-      report.series += done.length;
+      const slice = due.slice(i, i + this.#perTxn);
+      await this.#run(() => {
+        const done: [SeriesHead, number][] = [];
+        this.#db.transaction(() => {
+          for (const s of slice) {
+            const n = this.#sealSeries(s, report);
+            if (n > 0) done.push([s, n]);
+          }
+        })();
+        // Committed: the head forgets what the chunks now hold (in the same turn, before any read).
+        for (const [s, n] of done) this.#head.sealed(s, n);
+        report.series += done.length;
+      });
       if (i + this.#perTxn < due.length) await yieldTurn();
     }
-    report.logRowsDeleted = this.#trimLog();
+    report.logRowsDeleted = await this.#run(() => this.#trimLog());
     this.#sealedTotal += report.chunks;
     return report;
   }
@@ -269,21 +286,24 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   }
 
   async retain(opts: RetentionOptions): Promise<RetentionReport> {
-    this.#open();
+    await this.open();
     const db = this.#db;
     const pick = db.prepare('SELECT id, data FROM ts_chunks WHERE data IS NOT NULL AND end_ts < ? LIMIT ?');
     const setRollup = db.prepare('UPDATE ts_chunks SET data = NULL, rollup = ? WHERE id = ?');
     let rolledUp = 0;
     for (;;) {
-      const rows = pick.all(opts.rawBefore, this.#perTxn) as { id: number; data: Uint8Array }[];
-      if (rows.length === 0) break;
-      db.transaction(() => {
-        for (const r of rows) {
-          const { ts, values } = decodeChunk(r.data);
-          setRollup.run(encodeBuckets(rollUp(ts, values, this.#bucketMs)), r.id);
-        }
-      })();
-      rolledUp += rows.length;
+      const n = await this.#run(() => {
+        const rows = pick.all(opts.rawBefore, this.#perTxn) as { id: number; data: Uint8Array }[];
+        db.transaction(() => {
+          for (const r of rows) {
+            const { ts, values } = decodeChunk(r.data);
+            setRollup.run(encodeBuckets(rollUp(ts, values, this.#bucketMs)), r.id);
+          }
+        })();
+        return rows.length;
+      });
+      if (n === 0) break;
+      rolledUp += n;
       await yieldTurn();
     }
     const drops = [
@@ -297,15 +317,18 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     let deleted = 0;
     for (const drop of drops) {
       for (;;) {
-        const n = drop.run(opts.rollupBefore).changes;
+        const n = await this.#run(() => {
+          const changes = drop.run(opts.rollupBefore).changes;
+          // A series' last chunk may be gone: its cached end no longer says what is late.
+          if (changes > 0) this.#chunks.forgetAll();
+          return changes;
+        });
         deleted += n;
         this.#chunks.count -= n;
         if (n < 1000) break;
         await yieldTurn();
       }
     }
-    // A series' last chunk may be gone: its cached end no longer says what is late.
-    if (deleted > 0) this.#chunks.forgetAll();
     return { rolledUp, deleted };
   }
 

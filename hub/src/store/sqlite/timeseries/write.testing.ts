@@ -1,5 +1,5 @@
-import type { Db } from '../db.js';
-import type { SeriesKey, TimeSeriesStore } from './types.js';
+import type { SeriesKey, TimeSeriesStore } from '../../timeseries/types.js';
+import type { Db } from '../connection.js';
 
 /** Test helper: stores samples as ingest does (one unit of work), readable once it returns. */
 export function storeSamples(

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { migrate, openDatabase } from './db.js';
-import type { Migration } from './migrations/index.js';
+import { migrate, openDatabase } from './database.js';
+import type { Migration } from './migrations/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'outpost-db-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

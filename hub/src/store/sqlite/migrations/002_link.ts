@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './types.js';
 
 /** The hub <-> agent link: agents, enrollment, delivery state (batches, acks, gaps), agent events, jobs, config. */
 export const m002Link: Migration = {

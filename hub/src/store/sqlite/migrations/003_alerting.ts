@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './types.js';
 
 /**
  * Alerting: rules, maintenance windows, notification channels and routes, the durable notification outbox

@@ -1,16 +1,11 @@
-import type Database from 'better-sqlite3';
 import { m001Core } from './001_core.js';
 import { m002Link } from './002_link.js';
 import { m003Alerting } from './003_alerting.js';
 import { m004Cameras } from './004_cameras.js';
 import { m005TimeseriesChunks } from './005_timeseries_chunks.js';
+import type { Migration } from './types.js';
 
-/** One forward-only schema step. `up` runs inside a transaction and must never drop data. */
-export interface Migration {
-  version: number;
-  name: string;
-  up(db: Database.Database): void;
-}
+export type { Migration } from './types.js';
 
 /** Every migration, one file each, one line here, in increasing version order. */
 export const MIGRATIONS: readonly Migration[] = checkOrder([

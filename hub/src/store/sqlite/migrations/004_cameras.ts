@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './types.js';
 
 /** Camera snapshots: the last N JPEGs per camera with their time, size and the job that asked for them. */
 export const m004Cameras: Migration = {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import { type Bucket, encodeBuckets, encodeChunk } from '../timeseries/codec/index.js';
-import { DEFAULT_HEAD_POLICY } from '../timeseries/head.js';
-import type { Migration } from './index.js';
+import { type Bucket, encodeBuckets, encodeChunk } from '../../timeseries/codec/index.js';
+import { DEFAULT_HEAD_POLICY } from '../../timeseries/head.js';
+import type { Migration } from './types.js';
 
 /** The rollup bucket width of the row-per-sample layout (5 minutes). */
 const OLD_BUCKET_MS = 300_000;

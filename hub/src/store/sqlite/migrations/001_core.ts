@@ -1,4 +1,4 @@
-import type { Migration } from './index.js';
+import type { Migration } from './types.js';
 
 /** Users, sessions, audit, inventory (sites, devices, cameras), alerts and the time series. */
 export const m001Core: Migration = {

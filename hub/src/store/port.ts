@@ -1,0 +1,44 @@
+import type { SessionRepo } from './sessions.js';
+import type { UserRepo } from './users.js';
+
+/**
+ * Every repository of the hub's state. Each lives in its own file of this folder (row types and interface),
+ * with one implementation per engine under `store/<engine>/` and one contract suite under `store/contract/`.
+ */
+export interface Repositories {
+  readonly users: UserRepo;
+  readonly sessions: SessionRepo;
+}
+
+/**
+ * The repositories bound to one transaction. Everything done through them commits together or not at all.
+ * Only these repositories may be used inside the unit's callback: a call through the store itself would wait
+ * for the unit to end (SQLite) or run outside it (PostgreSQL).
+ */
+export interface UnitOfWork extends Repositories {
+  /**
+   * Runs `fn` in a savepoint: when it rejects, only its own changes are undone and the error is rethrown, the
+   * unit goes on. Savepoints of one unit nest; they do not run side by side.
+   */
+  savepoint<T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T>;
+}
+
+/**
+ * The hub's store: async repositories, usable one call at a time (each call is its own transaction), and
+ * `unit` for what must commit together. Implementations: `store/sqlite/` (embedded default). Every
+ * implementation passes `runStoreContract` (store/contract/index.ts).
+ */
+export interface HubStore extends Repositories {
+  /** Which engine this is, for logs and health. */
+  readonly engine: 'sqlite' | 'postgres';
+  /**
+   * Runs `fn` in one transaction and commits when it resolves; when it rejects (or throws), everything it did
+   * is rolled back and the error is rethrown. Units of work run one after another per store on SQLite (one
+   * connection) and on pooled connections on PostgreSQL; callers write them the same way for both.
+   */
+  unit<T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers (health check); rejects with the reason otherwise. */
+  ping(): Promise<void>;
+  /** Closes the store after the units in progress; later calls reject. */
+  close(): Promise<void>;
+}

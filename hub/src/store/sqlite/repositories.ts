@@ -1,0 +1,17 @@
+import type { Repositories } from '../port.js';
+import type { SessionRepo } from '../sessions.js';
+import type { UserRepo } from '../users.js';
+import type { Scope } from './connection.js';
+import { SqliteSessions } from './sessions.js';
+import { SqliteUsers } from './users.js';
+
+/** Every SQLite repository, on one scope (the store's, or one unit of work's). One line per repository. */
+export class SqliteRepositories implements Repositories {
+  readonly users: UserRepo;
+  readonly sessions: SessionRepo;
+
+  constructor(scope: Scope) {
+    this.users = new SqliteUsers(scope);
+    this.sessions = new SqliteSessions(scope);
+  }
+}
