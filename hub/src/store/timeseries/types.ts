@@ -105,6 +105,8 @@ export interface TimeSeriesStore {
   writer(): SampleWriter;
   /** Series of a target (sorted by metric, then labels), optionally of one metric. */
   listSeries(kind: TargetKind, target: string, metric?: string): Promise<SeriesInfo[]>;
+  /** Series of one metric across every target (ordered by target, then labels), at most `limit`. */
+  seriesByMetric(metric: string, limit: number): Promise<SeriesInfo[]>;
   /** Points of one series in a range: raw (last write wins per timestamp), or averaged into steps. */
   read(seriesId: number, range: ReadRange): Promise<Point[]>;
   /** How many raw points a read of the range would return (from chunk headers; no decoding). */

@@ -2,7 +2,8 @@ import { m001Core } from './001_core.js';
 import { m002Link } from './002_link.js';
 import { m003Alerting } from './003_alerting.js';
 import { m004Cameras } from './004_cameras.js';
-import { m005TimeseriesChunks } from './005_timeseries_chunks.js';
+import { m005Fleet } from './005_fleet.js';
+import { m006TimeseriesChunks } from './006_timeseries_chunks.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -13,7 +14,8 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m002Link,
   m003Alerting,
   m004Cameras,
-  m005TimeseriesChunks,
+  m005Fleet,
+  m006TimeseriesChunks,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {

@@ -75,6 +75,16 @@ export class SeriesCatalog {
     return rows.map(toInfo);
   }
 
+  byMetric(metric: string, limit: number): SeriesInfo[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, target_kind, target_id, metric, unit, labels FROM series WHERE metric = ?
+         ORDER BY target_kind, target_id, labels LIMIT ?`,
+      )
+      .all(metric, limit) as SeriesRow[];
+    return rows.map(toInfo);
+  }
+
   /** Deletes the series rows of a target; returns their ids. */
   deleteTarget(kind: TargetKind, target: string): number[] {
     const ids = this.db

@@ -155,6 +155,10 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     return this.#run(() => this.#catalog.list(kind, target, metric));
   }
 
+  seriesByMetric(metric: string, limit: number): Promise<SeriesInfo[]> {
+    return this.#run(() => this.#catalog.byMetric(metric, limit));
+  }
+
   read(seriesId: number, range: ReadRange): Promise<Point[]> {
     return this.#run(() => this.#read(seriesId, range));
   }

@@ -15,8 +15,8 @@ const BUCKETS_PER_CHUNK = 288;
  * cuts them (at most 480 samples or 2 hours each); rollups of times whose raw samples were already pruned
  * become rollup-only chunks. Then the old tables are dropped: their data lives on in the chunks.
  */
-export const m005TimeseriesChunks: Migration = {
-  version: 5,
+export const m006TimeseriesChunks: Migration = {
+  version: 6,
   name: 'timeseries_chunks',
   up(db) {
     db.exec(`
