@@ -109,6 +109,7 @@ async function main() {
         site_id: site,
         parent_id: null,
         vendor: null,
+        mac_address: null,
         device_type: 'other',
         snmp_json: JSON.stringify({ version: '2c', port: snmpd.port, timeout_ms: TIMEOUT_MS, retries: 0 }),
         snmp_secret: hub.hub.ctx.secrets.encrypt(JSON.stringify({ community: snmpd.community })),

@@ -62,6 +62,7 @@ async function prepare(dir: string): Promise<Setup> {
             site_id: site,
             parent_id: null,
             vendor: null,
+            mac_address: null,
             device_type: 'switch',
             snmp_json: '{"version":"2c","port":161}',
             snmp_secret: null,

@@ -1,16 +1,35 @@
 #!/usr/bin/env node
 // Collects every *.test.ts in the repository (Node 20 does not expand globs itself) and runs them with
-// Node's built-in test runner through tsx. Arguments are substrings that narrow the file list:
-//   npm test                 every test file
+// Node's built-in test runner through tsx, on the machine's Node.js; then the unit and contract tests and a
+// few end-to-end tests again on the second supported Node.js version (scripts/node-versions.mjs). Arguments are
+// substrings that narrow the file list of both runs:
+//   npm test                 every test file, then the second Node.js run
 //   npm test -- protocol     only files whose path contains "protocol"
+// OUTPOST_TEST_EXTRA_NODE=off skips the second run, =only runs only it. Without CI=true a second run that is not
+// prepared is skipped with the reason; under CI=true it is a failure.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, relative } from 'node:path';
+import { delimiter, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EXTRA_NODE_VERSION, status } from './node-versions.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const skipDirs = new Set(['node_modules', '.git', '.tsbuild', 'data', 'test-artifacts']);
+const skipDirs = new Set(['node_modules', '.git', '.tsbuild', '.cache', 'data', 'test-artifacts', 'dist']);
+
+/**
+ * What the second Node.js version runs: every test inside a package (unit and contract tests, with their real
+ * SQLite files, MQTT connections and HTTP servers), and these end-to-end tests: the installed hub bundle under its
+ * systemd command line, the agent's CLI and bundle, an agent delivering to a hub through a real broker, and the
+ * hub's CLI. The browser, camera, SNMP-peer and alert end-to-end tests run on the machine's Node.js only.
+ */
+const EXTRA_NODE_E2E = [
+  'test/hub-bundle.test.ts',
+  'test/agent-cli.test.ts',
+  'test/agent-delivery.test.ts',
+  'test/hub-cli.test.ts',
+];
+const onExtraNode = (f) => !f.startsWith('test/') || EXTRA_NODE_E2E.includes(f);
 
 function collect(dir, out) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -21,6 +40,20 @@ function collect(dir, out) {
     }
   }
   return out;
+}
+
+/** Runs `files` with the test runner of `node`; resolves to its exit code. */
+function runPass(node, files, env = process.env) {
+  // Test files run in parallel subprocesses; real-peer tests use ephemeral ports so they can overlap.
+  const concurrency = Number(process.env.OUTPOST_TEST_CONCURRENCY) || Math.max(2, availableParallelism());
+  const child = spawn(
+    node,
+    ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],
+    { cwd: root, stdio: 'inherit', env },
+  );
+  return new Promise((resolve) => {
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
 }
 
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -35,12 +68,39 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-// Test files run in parallel subprocesses; real-peer tests use ephemeral ports so they can overlap.
-const concurrency = Number(process.env.OUTPOST_TEST_CONCURRENCY) || Math.max(2, availableParallelism());
-console.log(`running ${files.length} test files, ${concurrency} at a time`);
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],
-  { cwd: root, stdio: 'inherit' },
-);
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const mode = process.env.OUTPOST_TEST_EXTRA_NODE ?? 'on';
+if (!['on', 'off', 'only'].includes(mode)) {
+  console.error(`OUTPOST_TEST_EXTRA_NODE: expected on, off or only, got ${mode}`);
+  process.exit(2);
+}
+
+let code = 0;
+if (mode !== 'only') {
+  console.log(`running ${files.length} test files on Node.js ${process.versions.node}`);
+  code = await runPass(process.execPath, files);
+}
+
+const extraFiles = files.filter(onExtraNode);
+if (mode !== 'off' && extraFiles.length > 0) {
+  const extra = status();
+  if (!extra.ready) {
+    if (process.env.CI === 'true') {
+      console.error(`CI=true and the Node.js ${EXTRA_NODE_VERSION} run cannot start: ${extra.reason}`);
+      code ||= 1;
+    } else {
+      console.log(`# skipped: the Node.js ${EXTRA_NODE_VERSION} run: ${extra.reason}`);
+    }
+  } else {
+    console.log(`running ${extraFiles.length} test files on Node.js ${extra.version}`);
+    // Child processes that tests start by name or with process.execPath are that Node.js too, and every one of
+    // them loads better-sqlite3 built for it (scripts/native-binding.cjs).
+    const preload = `--require=${join(root, 'scripts', 'native-binding.cjs')}`;
+    const env = {
+      ...process.env,
+      PATH: `${dirname(extra.node)}${delimiter}${process.env.PATH ?? ''}`,
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '),
+    };
+    code ||= await runPass(extra.node, extraFiles, env);
+  }
+}
+process.exit(code);

@@ -78,6 +78,7 @@ describe('alerts end to end: real snmpd, agent, hub and a webhook receiver', {
           site_id: site,
           parent_id: null,
           vendor: null,
+          mac_address: null,
           device_type: 'other',
           snmp_json: JSON.stringify({ version: '2c', port: snmpd.port, timeout_ms: 500, retries: 0 }),
           snmp_secret: hub.hub.ctx.secrets.encrypt(JSON.stringify({ community: snmpd.community })),

@@ -23,6 +23,8 @@ export interface TestHub {
   device(siteId: number, name?: string, ip?: string): Promise<number>;
   camera(siteId: number, name?: string): Promise<number>;
   token(siteId: number, ttlMs?: number): Promise<string>;
+  /** A stream token (events, snapshot:<id>, live:<id>) for a URL's ?access_token=. */
+  streamToken(scope: string): Promise<string>;
   enroll(
     siteId: number,
   ): Promise<{ agent_id: string; secret: string; site_id: number; mqtt: { urls: string[] } }>;
@@ -82,6 +84,7 @@ export async function startTestHub(extra: Record<string, unknown> = {}): Promise
           site_id: siteId,
           parent_id: null,
           vendor: null,
+          mac_address: null,
           device_type: 'other',
           snmp_json: JSON.stringify({ version: '2c', port: 161, has_community: true }),
           snmp_secret: secret,
@@ -118,6 +121,11 @@ export async function startTestHub(extra: Record<string, unknown> = {}): Promise
           now: now(),
         })
       ).token;
+    },
+    async streamToken(scope) {
+      const r = await t.api('POST', '/api/v1/auth/stream-tokens', { scope });
+      if (r.status !== 201) throw new Error(`stream token failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.token;
     },
     async enroll(siteId) {
       const r = await t.api('POST', '/api/v1/agents/enroll', {

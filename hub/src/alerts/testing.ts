@@ -46,6 +46,7 @@ export async function seedSite(
           site_id: siteId,
           parent_id: parent,
           vendor: null,
+          mac_address: null,
           device_type: 'other',
           snmp_json: '{}',
           snmp_secret: null,

@@ -99,6 +99,10 @@ export function errorHandler(logger: Logger) {
         status,
       );
     }
+    const code = (err as { code?: string }).code;
+    if (code === 'hash_busy') {
+      return c.json({ error: { code: 'busy', message: err.message } }, 503, { 'Retry-After': '1' });
+    }
     // The store reports unique and foreign-key violations in engine-neutral terms (store/errors.ts).
     if (isStoreError(err, 'conflict')) {
       return c.json(

@@ -3,7 +3,6 @@ import type { MessageBus } from '../broker/bus.js';
 import type { HubContext } from '../context.js';
 import { BatchStore } from '../store/batches.js';
 import type { HubStore } from '../store/port.js';
-import { SeriesStore } from '../store/sample-writer.js';
 import { ConfigPush } from './config-push.js';
 import { JobDispatcher } from './jobs.js';
 import { createLinkMetrics, type LinkMetrics } from './metrics.js';
@@ -16,8 +15,6 @@ export interface LinkOptions {
   batchMaxDelayMs: number;
   /** A seq gap open this long on a live connection is declared lost (the agent no longer has it). */
   lostGapAfterMs: number;
-  /** Rollup bucket width. */
-  rollupBucketMs: number;
   /** A sent command without any answer is re-sent this often while its agent is online. */
   jobResendMs: number;
   /** Default wait for an offline agent before a queued job times out. */
@@ -28,7 +25,6 @@ export const DEFAULT_LINK_OPTIONS: LinkOptions = {
   heartbeatS: 30,
   batchMaxDelayMs: 1000,
   lostGapAfterMs: 120_000,
-  rollupBucketMs: 300_000,
   jobResendMs: 15_000,
   jobQueueTimeoutS: 900,
 };
@@ -37,15 +33,10 @@ export const DEFAULT_LINK_OPTIONS: LinkOptions = {
 export class Link {
   readonly store: HubStore;
   readonly batches: BatchStore;
-  readonly series: SeriesStore;
   readonly metrics: LinkMetrics;
   readonly presence: Presence;
   readonly config: ConfigPush;
   readonly jobs: JobDispatcher;
-  /** Samples older than this fall in buckets already rolled up (set by retention). */
-  rolledUpBefore = 0;
-  /** Samples older than this are past raw retention and go straight into rollups (set by retention). */
-  rawCutoff = 0;
   /** Where agents reach the broker (filled by the link service once listening). */
   endpoints: { mqttPort: number; mqttsPort?: number } = { mqttPort: 0 };
   readonly #sites = new Map<string, number>();
@@ -59,7 +50,6 @@ export class Link {
     const db = ctx.db;
     this.store = ctx.store;
     this.batches = new BatchStore(db);
-    this.series = new SeriesStore(db);
     this.metrics = metrics ?? createLinkMetrics(ctx.metrics);
     this.presence = new Presence(this);
     this.config = new ConfigPush(this);

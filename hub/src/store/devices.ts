@@ -5,6 +5,8 @@ export interface DeviceRecord {
   site_id: number;
   parent_id: number | null;
   vendor: string | null;
+  /** As reported or given, `00:1a:2b:3c:4d:5e` (lower case, colons). */
+  mac_address: string | null;
   device_type: string;
   /** Non-secret SNMP settings, JSON text. */
   snmp_json: string;
@@ -30,10 +32,11 @@ export interface DeviceRow extends DeviceRecord {
 }
 
 export interface DeviceFilter {
+  /** A status, or `offline` for unreachable and auth_failed together. */
   status?: string;
   site_id?: number;
   device_type?: string;
-  /** Matches name, address, sysName or vendor (a substring, literally). */
+  /** Matches name, address, sysName, vendor or MAC (with or without colons; a substring, literally). */
   q?: string;
 }
 

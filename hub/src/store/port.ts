@@ -9,6 +9,7 @@ import type { ChannelRepo } from './channels.js';
 import type { ConfigVersionRepo } from './config-versions.js';
 import type { DeviceRepo } from './devices.js';
 import type { EnrollmentTokenRepo } from './enrollment-tokens.js';
+import type { FleetRepo } from './fleet.js';
 import type { JobRepo } from './jobs.js';
 import type { MaintenanceRepo } from './maintenance.js';
 import type { NotificationRepo } from './notifications.js';
@@ -40,6 +41,7 @@ export interface Repositories {
   readonly alertingState: AlertingStateRepo;
   readonly channels: ChannelRepo;
   readonly notifications: NotificationRepo;
+  readonly fleet: FleetRepo;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
 import { CAMERA_SORTS, type CameraRecord } from '../../store/cameras.js';
-import { deleteSeriesOf } from '../../store/series.js';
 import { API_PREFIX, defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import {
@@ -275,8 +274,8 @@ export const camerasRoutes: RouteModule = {
       const row = await cameras.get(id);
       if (!row) throw notFound('camera', id);
       await hub.store.unit(async (tx) => {
-        // Transitional: the series still live in store/series.ts on the same connection, inside this unit.
-        deleteSeriesOf(hub.db, 'camera', id);
+        // Transitional: the time series joins this unit's transaction on the same SQLite connection.
+        hub.timeseries.deleteTarget('camera', String(id));
         await tx.cameras.delete(id);
       });
       hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'camera', id, change: 'deleted' });

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { HubEventMap } from '../../events.js';
+import { storeSamples } from '../../store/sqlite/timeseries/write.testing.js';
 import { createTestHub, type TestHub } from '../testing.js';
+
+const T1 = Date.UTC(2026, 0, 15);
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are walked freely in assertions
 type Json = Record<string, any>;
@@ -22,19 +25,26 @@ describe('devices API', () => {
       ...extra,
     });
 
+  const visible: Promise<void>[] = [];
   beforeEach(async () => {
     hub = await createTestHub();
     events = [];
     hub.ctx.events.on('inventory.changed', (e) => {
-      // Emitted after commit: the row is already visible.
-      const row = hub.ctx.db.prepare('SELECT id FROM devices WHERE id = ?').get(e.id);
-      if (e.kind === 'device') assert.equal(Boolean(row), e.change !== 'deleted');
+      // Emitted after commit: the row is already visible (the read starts now, while the event is emitted).
+      if (e.kind === 'device') {
+        visible.push(
+          hub.ctx.store.devices.get(e.id).then((row) => assert.equal(Boolean(row), e.change !== 'deleted')),
+        );
+      }
       events.push(e);
     });
     await op('POST', '/api/v1/sites', { name: 'A' });
     await op('POST', '/api/v1/sites', { name: 'B' });
   });
-  afterEach(() => hub.close());
+  afterEach(async () => {
+    await Promise.all(visible.splice(0));
+    await hub.close();
+  });
 
   it('creates with defaults and the documented fields', async () => {
     const { status, json } = await add('sw1', { device_type: 'switch', vendor: 'Cisco', meta: { rack: 3 } });
@@ -56,7 +66,8 @@ describe('devices API', () => {
     await add('zeta', { device_type: 'router' });
     await add('alpha', { site_id: 2, ip_address: '10.9.9.9' });
     await add('mid', { device_type: 'router' });
-    hub.ctx.db.prepare("UPDATE devices SET status = 'online' WHERE name = 'mid'").run();
+    const mid = (await hub.ctx.store.devices.list({ q: 'mid' }, 'id', 'asc', 1, 10)).rows[0]!;
+    await hub.ctx.store.devices.setState({ id: mid.id, status: 'online', error: null, ts: 1 });
     const names = async (q: string) =>
       ((await op('GET', `/api/v1/devices?${q}`)).json.devices as Json[]).map((d) => d.name);
     assert.deepEqual(await names(''), ['alpha', 'mid', 'zeta']);
@@ -75,12 +86,16 @@ describe('devices API', () => {
       total: 3,
       online: 1,
       offline: 0,
+      unreachable: 0,
+      auth_failed: 0,
       unknown: 2,
     });
     assert.deepEqual((await op('GET', '/api/v1/devices/status?site_id=2')).json, {
       total: 1,
       online: 0,
       offline: 0,
+      unreachable: 0,
+      auth_failed: 0,
       unknown: 1,
     });
   });
@@ -122,27 +137,26 @@ describe('devices API', () => {
 
   it('deletes (admin) the device and its history, with an event', async () => {
     const { json: d } = await add('gone');
-    hub.ctx.db
-      .prepare("INSERT INTO series (id, target_kind, target_id, metric) VALUES (5, 'device', ?, 'cpu')")
-      .run(String(d.id));
-    hub.ctx.db.prepare('INSERT INTO samples (series_id, ts, value) VALUES (5, 1, 1)').run();
+    const ts = hub.ctx.timeseries;
+    storeSamples(hub.ctx, [{ kind: 'device', target: String(d.id), metric: 'cpu', ts: T1, value: 1 }]);
+    const [series] = await ts.listSeries('device', String(d.id));
+    assert.deepEqual(await ts.read(series!.id, { from: 0, to: T1 }), [{ t: T1, v: 1 }]);
     const res = await hub.req('DELETE', `/api/v1/devices/${d.id}`, { token: hub.tokens.admin });
     assert.equal(res.status, 204);
     assert.equal((await op('GET', `/api/v1/devices/${d.id}`)).status, 404);
-    assert.equal(hub.ctx.db.prepare('SELECT COUNT(*) FROM samples').pluck().get(), 0);
+    assert.deepEqual(await ts.listSeries('device', String(d.id)), []);
+    assert.deepEqual(await ts.read(series!.id, { from: 0, to: T1 }), []);
     assert.deepEqual(events.at(-1), { site_id: 1, kind: 'device', id: d.id, change: 'deleted' });
   });
 
   it('serves metric names and points, raw or averaged, with ISO or epoch-second ranges', async () => {
     const { json: d } = await add('m');
     const t0 = Date.UTC(2026, 0, 15, 11, 0, 0);
-    hub.ctx.db
-      .prepare(
-        "INSERT INTO series (id, target_kind, target_id, metric, unit) VALUES (9, 'device', ?, 'cpu_load', '%')",
-      )
-      .run(String(d.id));
-    const ins = hub.ctx.db.prepare('INSERT INTO samples (series_id, ts, value) VALUES (9, ?, ?)');
-    for (let i = 0; i < 6; i++) ins.run(t0 + i * 60_000, i * 10);
+    const key = { kind: 'device', target: String(d.id), metric: 'cpu_load', unit: '%' } as const;
+    storeSamples(
+      hub.ctx,
+      Array.from({ length: 6 }, (_, i) => ({ ...key, ts: t0 + i * 60_000, value: i * 10 })),
+    );
     const names = await op('GET', `/api/v1/devices/${d.id}/metrics`);
     assert.deepEqual(names.json, { device_id: d.id, metrics: [{ name: 'cpu_load', unit: '%', labels: {} }] });
     const raw = await op('GET', `/api/v1/devices/${d.id}/metrics?name=cpu_load`);

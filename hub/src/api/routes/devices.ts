@@ -1,11 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { DEVICE_SORTS, type DeviceRecord } from '../../store/devices.js';
-import { deleteSeriesOf } from '../../store/series.js';
 import { defineRoute } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
 import {
   CreateDevice,
-  DEVICE_STATUSES,
+  DEVICE_STATUS_FILTERS,
   DEVICE_TYPES,
   DeviceSchema,
   deviceTargetMoved,
@@ -22,17 +21,26 @@ const StatusCounts = z
   .object({
     total: z.number().int(),
     online: z.number().int(),
-    offline: z.number().int(),
+    offline: z.number().int().openapi({ description: 'unreachable + auth_failed' }),
+    unreachable: z.number().int(),
+    auth_failed: z.number().int(),
     unknown: z.number().int(),
   })
   .openapi('DeviceStatusCounts');
 
 const ListQuery = z
   .object({
-    status: z.enum(DEVICE_STATUSES).optional(),
+    status: z
+      .enum(DEVICE_STATUS_FILTERS)
+      .optional()
+      .openapi({ description: '`offline` means unreachable or auth_failed' }),
     site_id: z.coerce.number().int().positive().optional(),
     device_type: z.enum(DEVICE_TYPES).optional(),
-    q: z.string().max(200).optional().openapi({ description: 'Search name, IP, sysName, vendor' }),
+    q: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: 'Search name, IP, sysName, vendor, MAC address' }),
     sort: z.enum(DEVICE_SORTS).default('name'),
     order: z.enum(['asc', 'desc']).default('asc'),
     ...PageQuery,
@@ -60,7 +68,7 @@ const status = defineRoute({
   path: '/devices/status',
   access: 'viewer',
   tags,
-  summary: 'How many devices are online, offline, unknown',
+  summary: 'How many devices are online, offline (unreachable or auth_failed), unknown',
   request: { query: z.object({ site_id: z.coerce.number().int().positive().optional() }).strict() },
   responses: { 200: json(StatusCounts, 'Counts'), ...errors(400, 401) },
 });
@@ -103,6 +111,20 @@ const remove = defineRoute({
   responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404) },
 });
 
+/** Pure: devices per status as the API reports them; `offline` is unreachable and auth_failed together. */
+export function deviceStatusSummary(byStatus: Record<string, number>) {
+  const out = { total: 0, online: 0, offline: 0, unreachable: 0, auth_failed: 0, unknown: 0 };
+  for (const [status, n] of Object.entries(byStatus)) {
+    out.total += n;
+    if (status === 'online') out.online += n;
+    else if (status === 'unreachable' || status === 'auth_failed') {
+      out[status] += n;
+      out.offline += n;
+    } else out.unknown += n;
+  }
+  return out;
+}
+
 export const devicesRoutes: RouteModule = {
   name: 'devices',
   register(app, hub) {
@@ -133,15 +155,9 @@ export const devicesRoutes: RouteModule = {
       );
     });
 
-    app.openapi(status, async (c) => {
-      const out = { total: 0, online: 0, offline: 0, unknown: 0 };
-      for (const [s, n] of Object.entries(await devices.statusCounts(c.req.valid('query').site_id))) {
-        out.total += n;
-        if (s === 'online' || s === 'offline') out[s] += n;
-        else out.unknown += n;
-      }
-      return c.json(out, 200);
-    });
+    app.openapi(status, async (c) =>
+      c.json(deviceStatusSummary(await devices.statusCounts(c.req.valid('query').site_id)), 200),
+    );
 
     app.openapi(create, async (c) => {
       const input = c.req.valid('json');
@@ -154,6 +170,7 @@ export const devicesRoutes: RouteModule = {
         site_id: input.site_id,
         parent_id: input.parent_id ?? null,
         vendor: input.vendor ?? null,
+        mac_address: input.mac_address ?? null,
         device_type: input.device_type,
         ...snmp,
         poll_interval_s: input.poll_interval_s,
@@ -191,6 +208,7 @@ export const devicesRoutes: RouteModule = {
         site_id: input.site_id,
         parent_id: input.parent_id,
         vendor: input.vendor,
+        mac_address: input.mac_address,
         device_type: input.device_type,
         poll_interval_s: input.poll_interval_s,
         profile: input.profile,
@@ -228,8 +246,8 @@ export const devicesRoutes: RouteModule = {
       const row = await devices.get(id);
       if (!row) throw notFound('device', id);
       await hub.store.unit(async (tx) => {
-        // Transitional: the series still live in store/series.ts on the same connection, inside this unit.
-        deleteSeriesOf(hub.db, 'device', id);
+        // Transitional: the time series joins this unit's transaction on the same SQLite connection.
+        hub.timeseries.deleteTarget('device', String(id));
         await tx.devices.delete(id);
       });
       hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'device', id, change: 'deleted' });

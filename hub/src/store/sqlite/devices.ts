@@ -17,6 +17,7 @@ const table = recordTable<DeviceRow, DeviceRecord>('devices', [
   'site_id',
   'parent_id',
   'vendor',
+  'mac_address',
   'device_type',
   'snmp_json',
   'snmp_secret',
@@ -46,9 +47,21 @@ export class SqliteDevices implements DeviceRepo {
 
   list(f: DeviceFilter, sort: DeviceSort, order: 'asc' | 'desc', page: number, perPage: number) {
     const query = {
-      equals: { status: f.status, site_id: f.site_id, device_type: f.device_type },
+      equals: {
+        status: f.status === 'offline' ? ['unreachable', 'auth_failed'] : f.status,
+        site_id: f.site_id,
+        device_type: f.device_type,
+      },
       q: f.q,
-      searchColumns: ['name', 'ip_address', 'sys_name', 'vendor'],
+      // The MAC also without colons, so that 001a2b finds 00:1a:2b:...
+      searchColumns: [
+        'name',
+        'ip_address',
+        'sys_name',
+        'vendor',
+        'mac_address',
+        "replace(mac_address, ':', '')",
+      ],
     };
     return this.s.run(() => listRecords<DeviceRow>(this.s, 'devices', query, sort, order, page, perPage));
   }

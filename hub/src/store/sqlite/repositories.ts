@@ -11,6 +11,7 @@ import { SqliteConfigVersions } from './config-versions.js';
 import type { Scope } from './connection.js';
 import { SqliteDevices } from './devices.js';
 import { SqliteEnrollmentTokens } from './enrollment-tokens.js';
+import { SqliteFleet } from './fleet.js';
 import { SqliteJobs } from './jobs.js';
 import { SqliteMaintenance } from './maintenance.js';
 import { SqliteNotifications } from './notifications.js';
@@ -39,6 +40,7 @@ export class SqliteRepositories implements Repositories {
   readonly alertingState: SqliteAlertingState;
   readonly channels: SqliteChannels;
   readonly notifications: SqliteNotifications;
+  readonly fleet: SqliteFleet;
 
   constructor(scope: Scope) {
     this.users = new SqliteUsers(scope);
@@ -59,5 +61,6 @@ export class SqliteRepositories implements Repositories {
     this.alertingState = new SqliteAlertingState(scope);
     this.channels = new SqliteChannels(scope);
     this.notifications = new SqliteNotifications(scope);
+    this.fleet = new SqliteFleet(scope);
   }
 }
