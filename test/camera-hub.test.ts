@@ -193,7 +193,8 @@ describe('cameras through the hub: status, snapshots, live view', { skip, timeou
   });
 
   it('live view: fMP4 relayed through the hub, and the agent ffmpeg gone after the viewer leaves', async () => {
-    const url = `${hub.hub.url.replace('http', 'ws')}/api/v1/cameras/${cameraId}/live?access_token=${hub.adminToken}`;
+    const token = await hub.streamToken(`live:${cameraId}`);
+    const url = `${hub.hub.url.replace('http', 'ws')}/api/v1/cameras/${cameraId}/live?access_token=${token}`;
     const ws = new WebSocket(url);
     const boxes: string[] = [];
     let header: { type?: string; format?: string } = {};
@@ -245,7 +246,8 @@ describe('cameras through the hub: status, snapshots, live view', { skip, timeou
       });
     const base = hub.hub.url.replace('http', 'ws');
     assert.equal(await status(`${base}/api/v1/cameras/${cameraId}/live`), 401);
-    assert.equal(await status(`${base}/api/v1/cameras/9999/live?access_token=${hub.adminToken}`), 404);
+    const other = await hub.streamToken('live:9999');
+    assert.equal(await status(`${base}/api/v1/cameras/9999/live?access_token=${other}`), 404);
     assert.equal(await status(`${base}/api/v1/cameras/live/push/live_nope?token=x`), 101); // accepted, then closed 1008
   });
 });

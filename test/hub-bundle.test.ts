@@ -11,6 +11,8 @@ import { needPeers } from './support/peers.js';
 const ROOT = join(import.meta.dirname, '..');
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'hub/package.json'), 'utf8')).version as string;
 const VENDOR = ['preact.js', 'hooks.js', 'htm.js', 'uplot.js', 'uplot.css'];
+/** Lets the health checks see the hub's details (anonymous callers get only the status). */
+const METRICS_TOKEN = 'bundle-test-metrics-token-0123';
 const DOCS = [
   'swagger-ui.css',
   'swagger-ui-bundle.js',
@@ -68,10 +70,20 @@ describe('hub bundle, as installed by hub/README.md', () => {
   it('runs with the systemd unit’s command line and serves health, the dashboard and the API docs', async () => {
     const unit = hubUnitCommand(install, data, process.execPath);
     // What /etc/outpost-hub/hub.env would add: free ports on loopback for the test.
-    unit.env = { ...unit.env, OUTPOST_HTTP_PORT: '0', OUTPOST_MQTT_PORT: '0', OUTPOST_HOST: '127.0.0.1' };
+    unit.env = {
+      ...unit.env,
+      OUTPOST_HTTP_PORT: '0',
+      OUTPOST_MQTT_PORT: '0',
+      OUTPOST_HOST: '127.0.0.1',
+      OUTPOST_METRICS_TOKEN: METRICS_TOKEN,
+    };
     hub = await spawnHubProcess(data, { command: unit, timeoutMs: 30_000 });
 
-    const health = await fetch(`${hub.url}/api/v1/health`);
+    // Anonymous callers learn only the status; the details need a token (here the metrics token).
+    assert.deepEqual(await (await fetch(`${hub.url}/api/v1/health`)).json(), { status: 'ok' });
+    const health = await fetch(`${hub.url}/api/v1/health`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     assert.equal(health.status, 200);
     const body = (await health.json()) as {
       status: string;
@@ -122,7 +134,11 @@ describe('hub bundle, as installed by hub/README.md', () => {
 
     // The container health check's command, against this hub, then against no hub.
     const port = new URL(hub.url).port;
-    const ok = cli(['health'], { OUTPOST_HTTP_PORT: port, OUTPOST_HOST: '127.0.0.1' });
+    const ok = cli(['health'], {
+      OUTPOST_HTTP_PORT: port,
+      OUTPOST_HOST: '127.0.0.1',
+      OUTPOST_METRICS_TOKEN: METRICS_TOKEN,
+    });
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
     assert.match(
       ok.stdout,

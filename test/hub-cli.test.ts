@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -135,11 +135,16 @@ describe('outpost-hub user and backup', () => {
       { username: 'dana', role: 'operator' },
     ]);
     copy.close();
+    // The copy holds password hashes and encrypted secrets: readable by its owner only, whatever the umask.
+    assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.equal(
       (await run(['backup', file, '--data', data])).code,
       1,
       'an existing file is not overwritten',
     );
+    chmodSync(file, 0o644);
+    assert.equal((await run(['backup', file, '--force', '--data', data])).code, 0);
+    assert.equal(statSync(file).mode & 0o777, 0o600, 'an overwritten copy is made private too');
   });
 });
 

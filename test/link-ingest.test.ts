@@ -424,9 +424,10 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
     }
   });
 
-  it('streams status and job changes as server-sent events, with ?access_token=', async () => {
+  it('streams status and job changes as server-sent events, with a stream token in ?access_token=', async () => {
     const ac = new AbortController();
-    const res = await fetch(`${t.hub.url}/api/v1/events?access_token=${t.adminToken}`, { signal: ac.signal });
+    const token = await t.streamToken('events');
+    const res = await fetch(`${t.hub.url}/api/v1/events?access_token=${token}`, { signal: ac.signal });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { proxyList } from './net/client-address.js';
 
 // Field helpers: every value may arrive as a string (env, CLI flag), so numbers, booleans and lists coerce.
 const int = (min: number, max: number) =>
@@ -51,8 +52,22 @@ export const ConfigSchema = z
     corsOrigins: list().default([]),
     /** Largest accepted request body in bytes. */
     bodyLimitBytes: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
-    /** Use X-Forwarded-For for the client address (only behind a trusted reverse proxy). */
+    /**
+     * Behind a reverse proxy: take the client address from X-Forwarded-For, read from the right (the hop the
+     * proxy appended), never the client-written left part. Off by default: anyone can send that header.
+     */
     trustProxy: bool().default(false),
+    /** The proxies' addresses or CIDR ranges: X-Forwarded-For counts only from them, and they are skipped. */
+    trustedProxies: list()
+      .refine((entries) => {
+        try {
+          proxyList(entries);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be IP addresses or CIDR ranges such as 10.0.0.0/8')
+      .default([]),
     /** A static bearer token for Prometheus to scrape /metrics (otherwise a viewer login is needed). */
     metricsToken: z.string().min(16).optional(),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -119,6 +134,11 @@ export const ConfigSchema = z
     /** Delivery attempts before a notification is given up. */
     notifyMaxAttempts: int(1, 50).default(8),
 
+    /** Event streams (`/api/v1/events`) one user may hold open at once; more get 429. */
+    sseMaxPerUser: int(1, 1000).default(10),
+    /** Event streams the hub serves at once, all users together. */
+    sseMaxConnections: int(1, 100_000).default(500),
+
     // Cameras
     /** Snapshots kept per camera (older ones are deleted as new ones arrive). */
     cameraSnapshotsKeep: int(1, 10_000).default(20),
@@ -126,6 +146,8 @@ export const ConfigSchema = z
     liveMaxViewers: int(1, 100).default(5),
     /** Bandwidth cap of one camera's live stream (kbit/s); a faster stream is stopped. */
     liveMaxKbps: int(100, 1_000_000).default(8_000),
+    /** Live views (of any cameras) one user may watch at once. */
+    liveMaxPerUser: int(1, 100).default(4),
     /** Longest a live view runs before the viewer must reconnect (seconds). */
     liveMaxSessionS: int(10, 24 * 3600).default(1800),
   })

@@ -63,6 +63,11 @@ export interface HubEventMap {
     change: 'created' | 'updated' | 'resolved' | 'acknowledged' | 'deleted';
     alert: Record<string, unknown>;
   };
+  /**
+   * A user was disabled, deleted, or changed their password (or had it changed): whatever they opened with an
+   * older token (event streams, live views) must end.
+   */
+  'user.changed': { user_id: number; change: 'disabled' | 'deleted' | 'password' | 'role' };
   /** A job changed state or logged lines. `job` is the API representation. */
   'job.changed': { job: Record<string, unknown>; logs?: { ts: number; level: string; line: string }[] };
 }

@@ -23,6 +23,8 @@ export interface TestHub {
   device(siteId: number, name?: string, ip?: string): number;
   camera(siteId: number, name?: string): number;
   token(siteId: number, ttlMs?: number): string;
+  /** A stream token (events, snapshot:<id>, live:<id>) for a URL's ?access_token=. */
+  streamToken(scope: string): Promise<string>;
   enroll(
     siteId: number,
   ): Promise<{ agent_id: string; secret: string; site_id: number; mqtt: { urls: string[] } }>;
@@ -125,6 +127,11 @@ export async function startTestHub(extra: Record<string, unknown> = {}): Promise
         created_by: null,
         now: now(),
       }).token;
+    },
+    async streamToken(scope) {
+      const r = await t.api('POST', '/api/v1/auth/stream-tokens', { scope });
+      if (r.status !== 201) throw new Error(`stream token failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.token;
     },
     async enroll(siteId) {
       const r = await t.api('POST', '/api/v1/agents/enroll', {

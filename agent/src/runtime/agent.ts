@@ -1,5 +1,11 @@
 import path from 'node:path';
-import type { CameraConfig, ConfigMessage, DeviceConfig, KnownEvent } from '@outpost/protocol';
+import {
+  CAPABILITY_COMPACT_BATCH,
+  type CameraConfig,
+  type ConfigMessage,
+  type DeviceConfig,
+  type KnownEvent,
+} from '@outpost/protocol';
 import { snapshotTargets, takeScheduledSnapshot } from '../camera/scheduled-snapshot.js';
 import { COMMANDS, CommandDispatcher } from '../commands/index.js';
 import { type AgentSettings, describeSettings } from '../config.js';
@@ -10,7 +16,7 @@ import {
   requireIdentity,
   writePersistedConfig,
 } from '../identity.js';
-import { encodeBatch } from '../link/batch.js';
+import { type BatchEncoding, encodeBatch } from '../link/batch.js';
 import { Forwarder } from '../link/forwarder.js';
 import { HubLink } from '../link/mqtt-link.js';
 import type { Logger } from '../logger.js';
@@ -64,6 +70,16 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const devices = new Map<number, DeviceConfig>();
   const cameras = new Map<number, CameraConfig>();
   const inFlight = new Map<string, Promise<Outcome>>();
+  // Compact batches only to a hub that announces it reads them (the last config it published says so).
+  let encoding: BatchEncoding = 'json';
+  const followHub = (c: ConfigMessage): void => {
+    const next: BatchEncoding =
+      settings.batchEncoding === 'auto' && c.capabilities?.includes(CAPABILITY_COMPACT_BATCH)
+        ? 'compact'
+        : 'json';
+    if (next !== encoding) log.info({ encoding: next }, `sending batches as ${next}`);
+    encoding = next;
+  };
 
   const record = (outcome: Outcome, source: string): void => {
     const checked = checkOutcome(outcome, clock.now(), source);
@@ -187,7 +203,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     now: () => clock.now(),
     log,
     send: (batch) => {
-      const encoded = encodeBatch(batch, clock.now());
+      const encoded = encodeBatch(batch, clock.now(), encoding);
       if (encoded.error) {
         log.error(
           { seq: batch.seq, removed: encoded.removed, err: encoded.error },
@@ -220,6 +236,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       ack: (upTo) => forwarder.onAck(upTo),
       config(next) {
         if (stopping) return;
+        followHub(next);
         if (config && next.version <= config.version) {
           log.debug(
             { version: next.version, applied: config.version },
@@ -296,7 +313,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     config_version: config?.version ?? null,
     ...tracker.lists(),
     outbox: outbox.stats(),
-    forwarder: { in_flight: forwarder.inFlightCount, ...forwarder.counters },
+    forwarder: { in_flight: forwarder.inFlightCount, ...forwarder.counters, encoding },
     polls: { skipped: scheduler.skipped },
   });
   const saveState = (extra: Partial<AgentStateFile> = {}) => {
@@ -310,8 +327,10 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   // Edge autonomy: poll with the last config from disk until the hub sends a newer one.
   try {
     const persisted = readPersistedConfig(dir);
-    if (persisted) apply(persisted, 'disk');
-    else log.info({}, 'no config yet; waiting for the hub');
+    if (persisted) {
+      apply(persisted, 'disk');
+      followHub(persisted);
+    } else log.info({}, 'no config yet; waiting for the hub');
   } catch (err) {
     log.error({ err }, 'the persisted config is unreadable; waiting for the hub');
   }

@@ -39,7 +39,14 @@ export interface AgentStateFile {
   devices: TargetState[];
   cameras: TargetState[];
   outbox: OutboxStats;
-  forwarder: { in_flight: number; sent: number; resent: number; acks: number };
+  forwarder: {
+    in_flight: number;
+    sent: number;
+    resent: number;
+    acks: number;
+    /** How batches are encoded now (absent in a state file of an older agent). */
+    encoding?: 'json' | 'compact';
+  };
   polls: { skipped: number };
 }
 

@@ -1,6 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, Handler, MiddlewareHandler } from 'hono';
+import type { AccessClaims } from '../auth/tokens.js';
+import type { HubStore } from '../store/port.js';
 import { forbidden, unauthorized } from './errors.js';
 import type { Access, ApiApp, AuthUser, HubEnv, Role } from './types.js';
 
@@ -23,33 +25,53 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
-/** The token from `Authorization: Bearer ...` (or, when allowed, `?access_token=` for EventSource/WebSocket). */
-export function bearerToken(c: Context, allowQuery = false): string | undefined {
+/** The token from `Authorization: Bearer ...`, or undefined. */
+export function bearerToken(c: Context): string | undefined {
   const header = c.req.header('authorization');
-  if (header) {
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    return m?.[1];
-  }
-  return allowQuery ? c.req.query('access_token') : undefined;
+  if (!header) return undefined;
+  return /^Bearer\s+(\S+)$/i.exec(header)?.[1];
 }
 
 /**
- * Checks an access token and loads its user: refuses unknown, disabled or deleted users and tokens issued
- * before the user's last password change. Exported for non-hono handlers (WebSocket upgrades) via `ctx`.
+ * The user of verified claims, or why they are refused: unknown, disabled or deleted users, and tokens issued
+ * before the user's last password change.
  */
-export async function authenticate(c: Context<HubEnv>, token: string | undefined): Promise<AuthUser> {
-  if (!token) throw unauthorized();
-  let claims: Awaited<ReturnType<HubEnv['Variables']['tokens']['verifyAccess']>>;
-  try {
-    claims = await c.var.tokens.verifyAccess(token);
-  } catch (err) {
-    throw unauthorized((err as Error).message);
-  }
-  const row = await c.var.hub.store.users.get(claims.userId);
-  if (!row || row.disabled) throw unauthorized('user no longer active');
-  if (claims.issuedAt < Math.floor(row.password_changed_at / 1000))
-    throw unauthorized('token predates a password change');
+export async function activeUser(
+  store: Pick<HubStore, 'users'>,
+  claims: Pick<AccessClaims, 'userId' | 'issuedAt'>,
+): Promise<AuthUser | string> {
+  const row = await store.users.get(claims.userId);
+  if (!row || row.disabled) return 'user no longer active';
+  if (claims.issuedAt < Math.floor(row.password_changed_at / 1000)) return 'token predates a password change';
   return { id: row.id, username: row.username, email: row.email, role: row.role };
+}
+
+/**
+ * Checks an access token (or, with `streamScope`, a stream token for exactly that scope) and loads its user.
+ * Sets `c.var.auth`. Exported for handlers that authenticate themselves.
+ */
+export async function authenticate(
+  c: Context<HubEnv>,
+  token: string | undefined,
+  streamScope?: string,
+): Promise<AuthUser> {
+  if (!token) throw unauthorized();
+  let claims: AccessClaims;
+  try {
+    claims = streamScope
+      ? await c.var.tokens.verifyStream(token, streamScope)
+      : await c.var.tokens.verifyAccess(token);
+  } catch (err) {
+    if (!streamScope) throw unauthorized((err as Error).message);
+    throw unauthorized(
+      `access_token: ${(err as Error).message}; a URL accepts only a stream token for ${streamScope} ` +
+        '(POST /api/v1/auth/stream-tokens), never a full access token',
+    );
+  }
+  const user = await activeUser(c.var.hub.store, claims);
+  if (typeof user === 'string') throw unauthorized(user);
+  c.set('auth', { issuedAt: claims.issuedAt, validUntil: claims.validUntil });
+  return user;
 }
 
 /** Per-route middleware: records the route for audit/metrics, then enforces its access rule. */
@@ -57,14 +79,22 @@ export function authorize(
   access: Access,
   method: string,
   path: string,
-  opts: { allowQueryToken?: boolean; staticToken?: () => string | undefined } = {},
+  opts: {
+    queryTokenScope?: (params: Record<string, string>) => string;
+    staticToken?: () => string | undefined;
+  } = {},
 ): MiddlewareHandler<HubEnv> {
   return async function authorizeRoute(c, next) {
-    c.set('route', { method, path, access, params: c.req.param() as Record<string, string> });
+    const params = c.req.param() as Record<string, string>;
+    c.set('route', { method, path, access, params });
     const staticToken = opts.staticToken?.();
     if (staticToken && sameSecret(bearerToken(c) ?? '', staticToken)) return next();
     if (access !== 'public') {
-      const user = await authenticate(c, bearerToken(c, opts.allowQueryToken));
+      const header = bearerToken(c);
+      const query = header === undefined && opts.queryTokenScope ? c.req.query('access_token') : undefined;
+      const user = query
+        ? await authenticate(c, query, opts.queryTokenScope?.(params))
+        : await authenticate(c, header);
       c.set('user', user);
       if (!allows(access, user.role)) throw forbidden(`this needs the ${access} role; you are ${user.role}`);
     } else {
@@ -107,8 +137,11 @@ export interface RawRouteDef {
   tags?: string[];
   /** Content types and descriptions of the responses, for the OpenAPI document. */
   responses?: RouteConfig['responses'];
-  /** Accept `?access_token=` (EventSource and browsers cannot set headers). */
-  allowQueryToken?: boolean;
+  /**
+   * Accept `?access_token=` with a stream token of this scope (EventSource, <img> and WebSocket cannot set
+   * headers); full access tokens are refused in URLs.
+   */
+  queryTokenScope?: (params: Record<string, string>) => string;
   /** Leave out of the OpenAPI document (static assets). */
   hide?: boolean;
   /** A static bearer token that also grants access (e.g. config metricsToken for Prometheus scrapers). */

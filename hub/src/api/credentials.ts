@@ -9,14 +9,23 @@ import { clientIp } from './middleware/observe.js';
 import type { HubEnv } from './types.js';
 
 interface Limiters {
+  /** Failed logins per client address. */
   byClient: RateLimiter;
+  /** Failed logins per username, from clients that never logged in as that user before. */
   byUser: RateLimiter;
+  /** Wrong current passwords per user in change-password. */
+  byPasswordChange: RateLimiter;
+  /** `username|address` pairs that logged in successfully: the per-username lock does not apply to them. */
+  familiar: Map<string, number>;
 }
 
-// One pair of limiters per hub, shared by every login route (API and dashboard), so that a second route
+/** How long a client address stays familiar for a username after a successful login. */
+const FAMILIAR_MS = 30 * 86_400_000;
+const FAMILIAR_MAX = 10_000;
+
+// One set of limiters per hub, shared by every login route (API and dashboard), so that a second route
 // never doubles the attempts a guesser gets.
 const limiters = new WeakMap<HubContext, Limiters>();
-
 function limitersOf(hub: HubContext): Limiters {
   let l = limiters.get(hub);
   if (!l) {
@@ -24,15 +33,36 @@ function limitersOf(hub: HubContext): Limiters {
     l = {
       byClient: new RateLimiter(perMinute, 60_000, hub.clock),
       byUser: new RateLimiter(perMinute, 60_000, hub.clock),
+      byPasswordChange: new RateLimiter(perMinute, 60_000, hub.clock),
+      familiar: new Map(),
     };
     limiters.set(hub, l);
   }
   return l;
 }
 
+function tooMany(retryAfterS: number, what: string): ApiError {
+  return new ApiError(429, 'rate_limited', `too many ${what}; retry in ${retryAfterS} s`, undefined, {
+    'Retry-After': String(retryAfterS),
+  });
+}
+
+function rememberFamiliar(l: Limiters, key: string, now: number): void {
+  l.familiar.delete(key);
+  l.familiar.set(key, now);
+  if (l.familiar.size > FAMILIAR_MAX) {
+    const oldest = l.familiar.keys().next().value;
+    if (oldest !== undefined) l.familiar.delete(oldest);
+  }
+}
+
 /**
- * Checks a username and password under the login rate limits (per client address and per username: 429 with
- * Retry-After) and returns the user. Wrong credentials, unknown and disabled users all get the same 401.
+ * Checks a username and password under the login limits and returns the user. Only failures count: each
+ * attempt is counted up front (so parallel guesses cannot slip past the limit) and taken back when the
+ * password was right. A client address with too many failures gets 429 before its password is checked. So
+ * does a username with too many failures, except from an address that logged in as that user before: a
+ * guesser cannot lock the real user out of their usual machine. Wrong credentials, unknown and disabled
+ * users all get the same 401.
  */
 export async function checkLogin(
   hub: HubContext,
@@ -40,31 +70,43 @@ export async function checkLogin(
   username: string,
   password: string,
 ): Promise<UserRow> {
-  const { byClient, byUser } = limitersOf(hub);
+  const l = limitersOf(hub);
   c.set('auditActor', { username });
   c.set('auditTarget', { type: 'session' });
+  const ip = clientIp(c);
+  const clientKey = `ip:${ip}`;
   const userKey = `user:${username.toLowerCase()}`;
-  for (const check of [byClient.hit(`ip:${clientIp(c)}`), byUser.hit(userKey)]) {
-    if (!check.allowed) {
-      throw new ApiError(
-        429,
-        'rate_limited',
-        `too many login attempts; retry in ${check.retryAfterS} s`,
-        undefined,
-        {
-          'Retry-After': String(check.retryAfterS),
-        },
-      );
-    }
+  const familiarKey = `${username.toLowerCase()}|${ip}`;
+  const seen = l.familiar.get(familiarKey);
+  const familiar = seen !== undefined && seen > hub.clock() - FAMILIAR_MS;
+  const byClient = l.byClient.check(clientKey);
+  if (!byClient.allowed) throw tooMany(byClient.retryAfterS, 'failed logins from this address');
+  if (!familiar) {
+    const byUser = l.byUser.check(userKey);
+    if (!byUser.allowed) throw tooMany(byUser.retryAfterS, 'failed logins for this user');
   }
-  const row = await hub.store.users.byName(username);
-  const ok = await verifyPassword(password, row?.password_hash, hashCost(hub));
+  l.byClient.hit(clientKey);
+  if (!familiar) l.byUser.hit(userKey);
+  const forgive = () => {
+    l.byClient.forgive(clientKey);
+    if (!familiar) l.byUser.forgive(userKey);
+  };
+  let row: UserRow | undefined;
+  let ok: boolean;
+  try {
+    row = await hub.store.users.byName(username);
+    ok = await verifyPassword(password, row?.password_hash, hashCost(hub));
+  } catch (err) {
+    forgive(); // the hub was too busy (or its store failed) to check: not a failed attempt
+    throw err;
+  }
   if (!row || !ok || row.disabled) {
-    hub.logger.warn({ username, ip: clientIp(c) }, 'login failed');
+    hub.logger.warn({ username, ip }, 'login failed');
     throw unauthorized('wrong username or password');
   }
+  forgive();
+  rememberFamiliar(l, familiarKey, hub.clock());
   c.set('auditActor', { id: row.id, username: row.username });
-  byUser.reset(userKey);
   await hub.store.users.touchLogin(row.id, hub.clock());
   return row;
 }
@@ -79,19 +121,38 @@ export async function changeOwnPassword(
   currentPassword: string,
   newPassword: string,
 ): Promise<void> {
-  const row = await hub.store.users.get(c.var.user!.id);
-  if (!row || !(await verifyPassword(currentPassword, row.password_hash, hashCost(hub)))) {
-    throw new ApiError(422, 'wrong_password', 'current_password is wrong', [
-      { path: 'body.current_password', message: 'wrong password' },
-    ]);
-  }
-  const problem = checkPassword(newPassword, row.username, { minLength: hub.config.passwordMinLength });
+  const userId = c.var.user!.id;
+  const row = await hub.store.users.get(userId);
+  // The policy is checked first: a refused new password costs no hash and no attempt.
+  const problem = row
+    ? checkPassword(newPassword, row.username, { minLength: hub.config.passwordMinLength })
+    : undefined;
   if (problem) {
     throw new ApiError(422, 'weak_password', `new_password ${problem}`, [
       { path: 'body.new_password', message: problem },
     ]);
   }
-  if (await verifyPassword(newPassword, row.password_hash)) {
+  // A stolen access token must not become an unlimited password oracle: wrong current passwords are limited.
+  const l = limitersOf(hub);
+  const key = `user:${userId}`;
+  const gate = l.byPasswordChange.check(key);
+  if (!gate.allowed) throw tooMany(gate.retryAfterS, 'wrong current passwords');
+  l.byPasswordChange.hit(key);
+  let ok: boolean;
+  try {
+    ok = row !== undefined && (await verifyPassword(currentPassword, row.password_hash, hashCost(hub)));
+  } catch (err) {
+    l.byPasswordChange.forgive(key);
+    throw err;
+  }
+  if (!row || !ok) {
+    throw new ApiError(422, 'wrong_password', 'current_password is wrong', [
+      { path: 'body.current_password', message: 'wrong password' },
+    ]);
+  }
+  l.byPasswordChange.forgive(key);
+  // current_password was verified, so comparing it is the same as hashing the new one against the stored hash.
+  if (newPassword.normalize('NFC') === currentPassword.normalize('NFC')) {
     throw new ApiError(422, 'weak_password', 'new_password must differ from the current one', [
       { path: 'body.new_password', message: 'same as current' },
     ]);
@@ -103,5 +164,6 @@ export async function changeOwnPassword(
     await tx.sessions.revokeUser(row.id, now);
   });
   forgetInitialPassword(hub.config.dataDir, row.username);
+  hub.events.emit('user.changed', { user_id: row.id, change: 'password' });
   c.set('auditTarget', { type: 'user', id: row.id });
 }

@@ -99,6 +99,9 @@ export function errorHandler(logger: Logger) {
       );
     }
     const code = (err as { code?: string }).code;
+    if (code === 'hash_busy') {
+      return c.json({ error: { code: 'busy', message: err.message } }, 503, { 'Retry-After': '1' });
+    }
     if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
       return c.json(
         { error: { code: 'conflict', message: 'a record with the same unique value exists' } },

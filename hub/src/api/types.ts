@@ -30,6 +30,8 @@ export interface HubEnv {
     hub: HubContext;
     tokens: TokenService;
     user?: AuthUser;
+    /** When the caller's token was issued and until when what it opens may last (set with `user`). */
+    auth?: { issuedAt: number; validUntil: number };
     route?: RouteInfo;
     /** Set by handlers to name what a mutating request touched (default: the path's resource and {id}). */
     auditTarget?: { type: string; id?: string | number };

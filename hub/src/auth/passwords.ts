@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { COMMON_PASSWORDS } from './common-passwords.js';
 
 /** scrypt parameters; N is stored in each hash so a later change of cost still verifies old hashes. */
@@ -11,7 +12,57 @@ export interface ScryptCost {
 
 export const DEFAULT_COST: ScryptCost = { log2N: 16, r: 8, p: 1 };
 
+/** Too many password hashes are already running or waiting: the caller answers 503 and asks to retry. */
+export class HashBusyError extends Error {
+  readonly code = 'hash_busy';
+  constructor() {
+    super('the hub is busy checking other passwords; retry in a moment');
+    this.name = 'HashBusyError';
+  }
+}
+
+/**
+ * Bounds concurrent work (scrypt at the default cost takes 64 MiB and ~0.1 s of a core): at most `running`
+ * at once, at most `queued` waiting; beyond that `run` rejects with HashBusyError at once, so a flood of
+ * logins costs neither unbounded memory nor a queue that answers minutes late.
+ */
+export class WorkGate {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(
+    readonly running: number,
+    readonly queued: number,
+  ) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.running) {
+      if (this.waiting.length >= this.queued) throw new HashBusyError();
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else this.active++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      // The slot passes straight to the next waiter; `active` only drops when nobody waits.
+      if (next) next();
+      else this.active--;
+    }
+  }
+
+  /** Hashes running and waiting (for tests and metrics). */
+  get load(): { active: number; waiting: number } {
+    return { active: this.active, waiting: this.waiting.length };
+  }
+}
+
+/** Every scrypt of the hub goes through this gate: one per core (at most 4) at once, 32 waiting. */
+export const HASH_GATE = new WorkGate(Math.max(1, Math.min(4, availableParallelism())), 32);
+
 function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
+  return HASH_GATE.run(() => scryptOnce(password, salt, cost));
+}
+
+function scryptOnce(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   const N = 2 ** cost.log2N;
   return new Promise((resolve, reject) => {
     scrypt(

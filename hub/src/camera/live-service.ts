@@ -1,12 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { activeUser } from '../api/access.js';
 import { tokenService } from '../api/app.js';
+import type { AccessClaims } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
 import { linkOf } from '../link/registry.js';
 import type { Service } from '../services/types.js';
 import { recordAudit } from '../store/audit.js';
-import { type LiveFormat, LiveRelay, type SessionStart } from './live-relay.js';
+import { CLOSE, type LiveFormat, LiveRelay, type SessionStart } from './live-relay.js';
 
 const VIEW_PATH = /^\/api\/v1\/cameras\/(\d+)\/live\/?$/;
 const PUSH_PATH = /^\/api\/v1\/cameras\/live\/push\/([A-Za-z0-9_-]{1,64})\/?$/;
@@ -32,29 +34,44 @@ function refuse(socket: Duplex, status: number, code: string, message: string): 
   );
 }
 
-/** The viewer's user from `Authorization: Bearer` or `?access_token=` (browsers cannot set WebSocket headers). */
-async function viewerUser(
+interface Viewer {
+  id: number;
+  username: string;
+  issuedAt: number;
+  /** Milliseconds: the live view ends then (the token's expiry). */
+  validUntil: number;
+}
+
+/**
+ * The viewer from `Authorization: Bearer <access token>`, or `?access_token=` holding a stream token of scope
+ * `live:<camera id>` (browsers cannot set WebSocket headers; a full access token is refused in a URL).
+ */
+async function viewerOf(
   ctx: HubContext,
   req: IncomingMessage,
   url: URL,
-): Promise<{ id: number; username: string } | string> {
+  cameraId: number,
+): Promise<Viewer | string> {
   const header = req.headers.authorization;
-  const token =
-    (header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined) ??
-    url.searchParams.get('access_token') ??
-    undefined;
-  if (!token) return 'authentication required';
-  let claims: Awaited<ReturnType<ReturnType<typeof tokenService>['verifyAccess']>>;
+  const bearer = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+  const query = bearer === undefined ? url.searchParams.get('access_token') : null;
+  if (!bearer && !query) return 'authentication required';
+  const tokens = tokenService(ctx);
+  let claims: AccessClaims;
   try {
-    claims = await tokenService(ctx).verifyAccess(token);
+    claims = bearer
+      ? await tokens.verifyAccess(bearer)
+      : await tokens.verifyStream(query as string, `live:${cameraId}`);
   } catch (err) {
-    return (err as Error).message;
+    return bearer
+      ? (err as Error).message
+      : `access_token: ${(err as Error).message}; a URL accepts only a stream token for live:${cameraId} ` +
+          '(POST /api/v1/auth/stream-tokens), never a full access token';
   }
-  const row = await ctx.store.users.get(claims.userId);
-  if (!row || row.disabled) return 'user no longer active';
-  if (claims.issuedAt < Math.floor(row.password_changed_at / 1000)) return 'token predates a password change';
+  const user = await activeUser(ctx.store, claims);
+  if (typeof user === 'string') return user;
   // Every role (viewer, operator, admin) may watch.
-  return { id: row.id, username: row.username };
+  return { id: user.id, username: user.username, issuedAt: claims.issuedAt, validUntil: claims.validUntil };
 }
 
 /** Format for a camera: fMP4 for H.264 (browsers play it), MJPEG otherwise; `?format=` overrides. */
@@ -157,8 +174,17 @@ export const cameraLiveService: Service = {
         return;
       }
       const cameraId = Number(view?.[1]);
-      const user = await viewerUser(ctx, req, url);
+      const user = await viewerOf(ctx, req, url, cameraId);
       if (typeof user === 'string') return refuse(socket, 401, 'unauthorized', user);
+      const watching = viewersByUser.get(user.id);
+      if (watching && watching.size >= config.liveMaxPerUser) {
+        return refuse(
+          socket,
+          429,
+          'too_many_live_views',
+          `you already watch ${watching.size} live views (liveMaxPerUser)`,
+        );
+      }
       const camera = ctx.db.prepare('SELECT site_id, stream_json FROM cameras WHERE id = ?').get(cameraId) as
         | { site_id: number; stream_json: string | null }
         | undefined;
@@ -180,7 +206,10 @@ export const cameraLiveService: Service = {
       wss.handleUpgrade(req, socket, head, (ws) => {
         const r = relay.join(ws, { cameraId, siteId: camera.site_id, format, userId: user.id, pushBase });
         if (!r.ok) ws.close(1013, r.message.slice(0, 120));
-        else log.info({ camera_id: cameraId, user: user.id, session: r.sessionId }, 'live viewer joined');
+        else {
+          log.info({ camera_id: cameraId, user: user.id, session: r.sessionId }, 'live viewer joined');
+          track(ws, user);
+        }
         // Who watched which camera, like any other action in the audit log.
         recordAudit(ctx.db, {
           ts: ctx.clock(),
@@ -197,11 +226,40 @@ export const cameraLiveService: Service = {
       });
     }
 
+    /** Live viewer sockets per user: the liveMaxPerUser cap, and who to close when a user changes. */
+    const viewersByUser = new Map<number, Set<{ ws: WebSocket; viewer: Viewer }>>();
+    /** Closes a viewer socket when its token expires, and forgets it when it closes. */
+    function track(ws: WebSocket, viewer: Viewer) {
+      const entry = { ws, viewer };
+      const set = viewersByUser.get(viewer.id) ?? new Set();
+      viewersByUser.set(viewer.id, set);
+      set.add(entry);
+      const expiry = setTimeout(
+        () => ws.close(CLOSE.policy, 'token expired'),
+        Math.min(2 ** 31 - 1, Math.max(0, viewer.validUntil - ctx.clock())),
+      );
+      ws.once('close', () => {
+        clearTimeout(expiry);
+        set.delete(entry);
+        if (set.size === 0) viewersByUser.delete(viewer.id);
+      });
+    }
+    const offUsers = ctx.events.on('user.changed', (e) => {
+      for (const { ws, viewer } of viewersByUser.get(e.user_id) ?? []) {
+        void activeUser(ctx.store, { userId: viewer.id, issuedAt: viewer.issuedAt })
+          .then((still) => {
+            if (typeof still === 'string') ws.close(CLOSE.policy, still.slice(0, 120));
+          })
+          .catch((err: unknown) => log.error({ err, user: viewer.id }, 'live viewer re-check failed'));
+      }
+    });
+
     http.server.on('upgrade', onUpgrade);
     liveRelays.set(ctx, relay);
     return {
       async stop() {
         http.server.off('upgrade', onUpgrade);
+        offUsers();
         liveRelays.delete(ctx);
         await relay.closeAll();
         for (const c of wss.clients) c.terminate();

@@ -16,6 +16,8 @@ export interface StatusReport {
   enrolled_at: number;
   service: { running: boolean; pid?: number; started_at?: number; updated_at?: number; stopped_at?: number };
   link: AgentStateFile['link'] | null;
+  /** How the running (or last) agent encodes batches: compact when its hub announces it, else JSON. */
+  batch_encoding: 'json' | 'compact' | null;
   config_version: number | null;
   devices: TargetState[];
   cameras: TargetState[];
@@ -62,6 +64,7 @@ export function gatherStatus(settings: AgentSettings): StatusReport {
         }
       : { running: false },
     link: state?.link ?? null,
+    batch_encoding: state?.forwarder?.encoding ?? null,
     config_version: config?.version ?? null,
     devices: fromConfig(
       config?.devices ?? [],
@@ -122,7 +125,7 @@ export function formatStatus(r: StatusReport, now = Date.now()): string {
   if (r.link) {
     const state = r.service.running ? r.link.state : `${r.link.state} (when last running)`;
     lines.push(
-      `Hub link  ${state} since ${ago(r.link.since, now)}${r.link.lastError ? `; last error: ${r.link.lastError}` : ''}`,
+      `Hub link  ${state} since ${ago(r.link.since, now)}${r.batch_encoding ? `, batches ${r.batch_encoding}` : ''}${r.link.lastError ? `; last error: ${r.link.lastError}` : ''}`,
     );
   } else lines.push('Hub link  unknown (the agent has not run yet)');
   lines.push(

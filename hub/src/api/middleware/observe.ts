@@ -1,20 +1,28 @@
+import type { BlockList } from 'node:net';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { HubContext } from '../../context.js';
+import { clientAddress, proxyList } from '../../net/client-address.js';
 import type { HubEnv } from '../types.js';
 
-/** The caller's address: the socket's, or the first X-Forwarded-For hop when the hub trusts its proxy. */
+const proxyLists = new WeakMap<object, BlockList>();
+
+/** The caller's address: the socket's, or with `trustProxy` the right-most untrusted X-Forwarded-For hop. */
 export function clientIp(c: Context<HubEnv>): string {
-  if (c.var.hub.config.trustProxy) {
-    const xff = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-    if (xff) return xff;
-  }
+  const config = c.var.hub.config;
+  let peer: string | undefined;
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    peer = getConnInfo(c).remote.address;
   } catch {
-    return 'unknown'; // app.request() in tests has no socket
+    peer = undefined; // app.request() in tests has no socket
   }
+  let proxies = proxyLists.get(config);
+  if (!proxies) {
+    proxies = proxyList(config.trustedProxies);
+    proxyLists.set(config, proxies);
+  }
+  return clientAddress(peer, c.req.header('x-forwarded-for'), config, proxies);
 }
 
 function httpMetrics(registry: Registry) {

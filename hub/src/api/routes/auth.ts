@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { issueSession, refreshSession } from '../../auth/sessions.js';
-import { hashToken } from '../../auth/tokens.js';
+import { hashToken, STREAM_SCOPE, STREAM_TOKEN_TTL_S } from '../../auth/tokens.js';
 import { defineRoute } from '../access.js';
 import { changeOwnPassword, checkLogin } from '../credentials.js';
 import { unauthorized } from '../errors.js';
@@ -90,6 +90,32 @@ const changePassword = defineRoute({
   responses: { 200: json(SessionSchema, 'Changed'), ...errors(400, 401, 415, 422) },
 });
 
+const StreamTokenRequest = z
+  .object({
+    scope: z.string().max(40).regex(STREAM_SCOPE, 'must be events, snapshot:{camera id} or live:{camera id}'),
+  })
+  .strict()
+  .openapi('StreamTokenRequest');
+const StreamToken = z
+  .object({
+    token: z.string(),
+    scope: z.string(),
+    expires_in: z.number().int().openapi({ description: 'Seconds left to open the stream with it' }),
+  })
+  .openapi('StreamToken');
+const streamToken = defineRoute({
+  method: 'post',
+  path: '/auth/stream-tokens',
+  access: 'viewer',
+  tags: ['auth'],
+  summary:
+    'A token for one stream, to put in a URL (?access_token=) where headers cannot be sent: the event stream ' +
+    '(scope events), one camera snapshot (snapshot:{id}) or live view (live:{id}). It opens only that, within ' +
+    `${STREAM_TOKEN_TTL_S} s, and what it opens ends when the access token used here expires`,
+  request: { body: body(StreamTokenRequest) },
+  responses: { 201: json(StreamToken, 'The token'), ...errors(400, 401, 415) },
+});
+
 export const authRoutes: RouteModule = {
   name: 'auth',
   register(app, hub) {
@@ -138,6 +164,12 @@ export const authRoutes: RouteModule = {
     app.openapi(me, (c) => {
       const u = c.var.user!;
       return c.json({ id: u.id, username: u.username, email: u.email, role: u.role }, 200);
+    });
+
+    app.openapi(streamToken, async (c) => {
+      const { scope } = c.req.valid('json');
+      const token = await c.var.tokens.signStream(c.var.user!, scope, c.var.auth!.validUntil);
+      return c.json({ token, scope, expires_in: STREAM_TOKEN_TTL_S }, 201);
     });
 
     app.openapi(changePassword, async (c) => {

@@ -76,8 +76,9 @@ export const cameraSnapshotsRoutes: RouteModule = {
         access: 'viewer',
         tags: ['cameras'],
         summary:
-          'The latest snapshot as image/jpeg, or with ?at= (epoch ms or ISO 8601) the newest taken at or before it',
-        allowQueryToken: true,
+          'The latest snapshot as image/jpeg, or with ?at= (epoch ms or ISO 8601) the newest taken at or before it. ' +
+          'Token in Authorization, or ?access_token= with a stream token of scope snapshot:{id}',
+        queryTokenScope: (p) => `snapshot:${p.id}`,
         responses: {
           200: {
             description: 'The JPEG',
@@ -127,9 +128,10 @@ export const cameraSnapshotsRoutes: RouteModule = {
         access: 'viewer',
         tags: ['cameras'],
         summary:
-          'Live view (WebSocket upgrade, token in Authorization or ?access_token=, optional ?format=fmp4|mjpeg): a JSON ' +
+          'Live view (WebSocket upgrade; token in Authorization or ?access_token= with a stream token of scope ' +
+          'live:{id}; optional ?format=fmp4|mjpeg): a JSON ' +
           'text message {type:"live", format}, then binary fMP4 boxes (ftyp, moov, then moof/mdat pairs) or one JPEG per message',
-        allowQueryToken: true,
+        queryTokenScope: (p) => `live:${p.id}`,
         responses: {
           101: { description: 'Switching protocols' },
           426: { description: 'Not a WebSocket request' },

@@ -1,19 +1,23 @@
 import { z } from '@hono/zod-openapi';
 import { HUB_VERSION } from '../../version.js';
-import { defineRoute } from '../access.js';
+import { bearerToken, defineRoute, sameSecret } from '../access.js';
 import { json } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
 const HealthSchema = z
   .object({
     status: z.enum(['ok', 'degraded']),
-    version: z.string(),
-    uptime_s: z.number(),
-    db: z.object({ ok: z.boolean(), error: z.string().optional() }),
+    version: z.string().optional(),
+    uptime_s: z.number().optional(),
+    db: z.object({ ok: z.boolean(), error: z.string().optional() }).optional(),
     /** Filled by services that register a health check (e.g. the broker). */
-    checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+    checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })).optional(),
   })
-  .openapi('Health');
+  .openapi('Health', {
+    description:
+      'Anonymous callers get only `status` (and the HTTP status); a logged-in user or the metricsToken also ' +
+      'gets version, uptime and each check, which tell an attacker what runs and where',
+  });
 
 /** Health checks contributed by services: `name -> () => {ok, detail?}`. */
 export type HealthCheck = () => { ok: boolean; detail?: string };
@@ -32,7 +36,7 @@ const route = defineRoute({
   path: '/health',
   access: 'public',
   tags: ['operations'],
-  summary: 'Liveness and readiness: database, services, version, uptime',
+  summary: 'Liveness and readiness (200 or 503). Details (database, services, version, uptime) need a token',
   responses: { 200: json(HealthSchema, 'Healthy'), 503: json(HealthSchema, 'A dependency is failing') },
 });
 
@@ -55,13 +59,20 @@ export const healthRoutes: RouteModule = {
         }
       }
       const ok = db.ok && Object.values(results).every((r) => r.ok);
-      const body = {
-        status: ok ? ('ok' as const) : ('degraded' as const),
-        version: HUB_VERSION,
-        uptime_s: Math.round((hub.clock() - hub.startedAt) / 1000),
-        db,
-        checks: results,
-      };
+      const status = ok ? ('ok' as const) : ('degraded' as const);
+      const metricsToken = hub.config.metricsToken;
+      const trusted =
+        c.var.user !== undefined ||
+        (metricsToken !== undefined && sameSecret(bearerToken(c) ?? '', metricsToken));
+      const body = trusted
+        ? {
+            status,
+            version: HUB_VERSION,
+            uptime_s: Math.round((hub.clock() - hub.startedAt) / 1000),
+            db,
+            checks: results,
+          }
+        : { status };
       return ok ? c.json(body, 200) : c.json(body, 503);
     });
   },

@@ -95,7 +95,10 @@ describe('users, sites, audit and operations routes', () => {
   it('answers health without a token and counts requests by route for Prometheus', async () => {
     const health = await hub.req('GET', '/api/v1/health');
     assert.equal(health.status, 200);
-    const h = (await health.json()) as Json;
+    // Anonymous: the status only, not what runs (version) nor where (ports, agent count).
+    assert.deepEqual(await health.json(), { status: 'ok' });
+    const detailed = await hub.req('GET', '/api/v1/health', { token: hub.tokens.viewer });
+    const h = (await detailed.json()) as Json;
     assert.equal(h.status, 'ok');
     assert.equal(h.db.ok, true);
     assert.equal(typeof h.version, 'string');

@@ -162,6 +162,11 @@ export const usersRoutes: RouteModule = {
         return u;
       });
       c.set('auditDetails', { fields: Object.keys(input) });
+      // Streams and live views opened by this user end (or re-check) at once.
+      if (input.disabled) hub.events.emit('user.changed', { user_id: id, change: 'disabled' });
+      else if (hash) hub.events.emit('user.changed', { user_id: id, change: 'password' });
+      else if (input.role && input.role !== row.role)
+        hub.events.emit('user.changed', { user_id: id, change: 'role' });
       return c.json(userToApi(updated ?? row), 200);
     });
 
@@ -173,6 +178,7 @@ export const usersRoutes: RouteModule = {
         throw conflict('the last active admin cannot be deleted');
       }
       await users.delete(id);
+      hub.events.emit('user.changed', { user_id: id, change: 'deleted' });
       c.set('auditDetails', { username: row.username });
       return c.body(null, 204);
     });

@@ -40,6 +40,7 @@ describe('outpost-hub health', () => {
         /db: disk I\/O error/,
       ],
       [{ status: 200, body: { status: 'degraded' } }, false, /HTTP 200, status degraded/],
+      [{ status: 200, body: { status: 'ok' } }, true, /^ok: hub at http:/], // anonymous: no version
       [{ status: 404, body: undefined }, false, /HTTP 404, status unknown/],
       [
         { error: 'ECONNREFUSED' },

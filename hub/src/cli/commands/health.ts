@@ -30,7 +30,8 @@ export function healthVerdict(
       .map(([name, c]) => `${name}: ${c.detail ?? 'failing'}`),
   ];
   if (answer.status === 200 && body.status === 'ok') {
-    return { ok: true, line: `ok: hub ${body.version ?? '?'} at ${url}` };
+    // The version (and what fails) is only told to a caller with a token: see metricsToken.
+    return { ok: true, line: `ok: hub ${body.version ? `${body.version} ` : ''}at ${url}` };
   }
   const why = failing.length
     ? failing.join('; ')
@@ -38,19 +39,26 @@ export function healthVerdict(
   return { ok: false, line: `unhealthy: ${url}: ${why}` };
 }
 
-/** `outpost-hub health`: asks a running hub for /api/v1/health (for container health checks and scripts). */
+/**
+ * `outpost-hub health`: asks a running hub for /api/v1/health (for container health checks and scripts). With
+ * `metricsToken` configured it sends it, and so gets (and prints) the version and each failing check.
+ */
 export function healthCommand(): Command {
   const cmd = new Command('health')
     .description(
-      'ask the running hub for /api/v1/health; exit 0 when healthy, 1 otherwise (container health checks)',
+      'ask the running hub for /api/v1/health; exit 0 when healthy, 1 otherwise (container health checks); ' +
+        'with metricsToken set (OUTPOST_METRICS_TOKEN) it also prints the version and what fails',
     )
     .option('--url <url>', 'health URL (default: this machine, the configured HTTP host and port)')
     .option('--timeout <ms>', 'give up after this many milliseconds', '5000');
   addConfigOptions(cmd, ['httpPort', 'host']).action(async (opts: Record<string, unknown>) => {
     let url: string;
     let timeoutMs: number;
+    let token: string | undefined;
     try {
-      url = typeof opts.url === 'string' ? opts.url : localHealthUrl(configFromOptions(opts));
+      const config = configFromOptions(opts);
+      token = config.metricsToken;
+      url = typeof opts.url === 'string' ? opts.url : localHealthUrl(config);
       timeoutMs = Number(opts.timeout);
       if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
         throw new Error('--timeout: give a whole number of milliseconds from 1 to 600000');
@@ -63,7 +71,10 @@ export function healthCommand(): Command {
     }
     let answer: { status: number; body: unknown } | { error: string };
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(url, {
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
       answer = { status: res.status, body: await res.json().catch(() => undefined) };
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };

@@ -41,5 +41,10 @@ export function query(params) {
   return s ? `?${s}` : '';
 }
 
-/** A URL an <img> can load: the snapshot route accepts ?access_token=. */
-export const authedUrl = (path, extra = {}) => `/api/v1${path}${query({ ...extra, access_token: token() })}`;
+/**
+ * A short-lived token for one stream ('events', 'live:<camera id>', 'snapshot:<camera id>') to put in a URL
+ * where no header can be sent (EventSource, WebSocket): the full access token never appears in a URL.
+ */
+export async function streamToken(scope) {
+  return (await api('POST', '/auth/stream-tokens', { scope })).token;
+}

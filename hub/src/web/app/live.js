@@ -1,4 +1,5 @@
 // The SSE stream (/api/v1/events): one EventSource for the page, reopened with a fresh token when it drops.
+import { streamToken } from './api.js';
 import { useEffect, useRef } from './html.js';
 import { refresh, token } from './session.js';
 
@@ -8,15 +9,37 @@ const stateListeners = new Set();
 let source = null;
 let retry = null;
 let connected = false;
+/** Bumped by stopLive: an open() still waiting for its token then gives up. */
+let generation = 0;
 
 function setConnected(v) {
   connected = v;
   for (const fn of stateListeners) fn(v);
 }
 
-function open() {
+function reconnect(delayMs) {
+  setConnected(false);
+  source?.close();
+  source = null;
+  clearTimeout(retry);
+  // The access token may have expired: refresh before reconnecting.
+  retry = setTimeout(() => refresh().then((u) => u && open()), delayMs);
+}
+
+async function open() {
   if (!token()) return;
-  source = new EventSource(`/api/v1/events?access_token=${encodeURIComponent(token())}`);
+  const mine = generation;
+  let t;
+  try {
+    t = await streamToken('events');
+  } catch {
+    if (mine === generation) reconnect(3000);
+    return;
+  }
+  if (source || mine !== generation) return;
+  // The stream ends (an `end` event) when the access token it was opened with expires: open a new one.
+  source = new EventSource(`/api/v1/events?access_token=${encodeURIComponent(t)}`);
+  source.addEventListener('end', () => reconnect(0));
   source.onopen = () => setConnected(true);
   source.addEventListener('ready', () => setConnected(true));
   for (const name of NAMES) {
@@ -31,14 +54,7 @@ function open() {
       for (const fn of handlers.get('*') ?? []) fn(name, data);
     });
   }
-  source.onerror = () => {
-    setConnected(false);
-    source?.close();
-    source = null;
-    clearTimeout(retry);
-    // The access token may have expired: refresh before reconnecting.
-    retry = setTimeout(() => refresh().then((u) => u && open()), 3000);
-  };
+  source.onerror = () => reconnect(3000);
 }
 
 export function startLive() {
@@ -47,6 +63,7 @@ export function startLive() {
 }
 
 export function stopLive() {
+  generation++;
   clearTimeout(retry);
   source?.close();
   source = null;

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
+import { startTestHub, type TestHub, until } from './support/link.js';
+
+/** Opens a viewer socket: resolves with the open socket, or the HTTP status of a refused upgrade. */
+function connect(url: string, headers: Record<string, string> = {}): Promise<WebSocket | number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', () => {});
+  });
+}
+
+describe('live view access: stream tokens, per-user cap, token lifetime', () => {
+  let t: TestHub;
+  let cameraId: number;
+  let other: number;
+  let base: string;
+  const open: WebSocket[] = [];
+  before(async () => {
+    t = await startTestHub({ liveMaxPerUser: 1, passwordHashCost: 10 });
+    const site = t.site('live-site');
+    await t.enroll(site); // live-start jobs wait for this (offline) agent: the views stay open
+    cameraId = t.camera(site, 'front');
+    other = t.camera(site, 'back');
+    base = `${t.hub.url.replace('http', 'ws')}/api/v1/cameras`;
+  });
+  after(async () => {
+    for (const ws of open) ws.terminate();
+    await t.close();
+  });
+
+  const login = async (username: string, role: string) => {
+    const password = `Harbour-lantern-${username.length}-77x`;
+    assert.equal((await t.api('POST', '/api/v1/users', { username, role, password })).status, 201);
+    const r = await t.api('POST', '/api/v1/auth/login', { username, password });
+    assert.equal(r.status, 200);
+    return { token: r.body.access_token as string, id: r.body.user.id as number };
+  };
+  const streamToken = async (scope: string, token: string) => {
+    const r = await t.api('POST', '/api/v1/auth/stream-tokens', { scope }, token);
+    assert.equal(r.status, 201);
+    return r.body.token as string;
+  };
+  const keep = (ws: WebSocket | number) => {
+    assert.ok(ws instanceof WebSocket, `refused with ${ws}`);
+    open.push(ws);
+    return ws;
+  };
+
+  it('refuses a full access token in the URL', async () => {
+    assert.equal(await connect(`${base}/${cameraId}/live?access_token=${t.adminToken}`), 401);
+  });
+
+  it('accepts a stream token for that camera only', async () => {
+    const forOther = await streamToken(`live:${other}`, t.adminToken);
+    assert.equal(await connect(`${base}/${cameraId}/live?access_token=${forOther}`), 401);
+    const events = await streamToken('events', t.adminToken);
+    assert.equal(await connect(`${base}/${cameraId}/live?access_token=${events}`), 401);
+    const mine = await streamToken(`live:${cameraId}`, t.adminToken);
+    const ws = keep(await connect(`${base}/${cameraId}/live?access_token=${mine}`));
+    ws.close();
+  });
+
+  it('caps the live views one user watches at once (liveMaxPerUser)', async () => {
+    const dana = await login('dana', 'viewer');
+    const first = keep(await connect(`${base}/${cameraId}/live`, { authorization: `Bearer ${dana.token}` }));
+    assert.equal(
+      await connect(`${base}/${other}/live`, { authorization: `Bearer ${dana.token}` }),
+      429,
+      'a second live view of the same user is refused',
+    );
+    const erin = await login('erin', 'viewer');
+    keep(await connect(`${base}/${other}/live`, { authorization: `Bearer ${erin.token}` }));
+    first.close();
+    await until(
+      async () =>
+        (await connect(`${base}/${other}/live`, { authorization: `Bearer ${dana.token}` })) instanceof
+        WebSocket,
+      3000,
+      'a slot once the first view closed',
+    );
+  });
+
+  it('closes a user live view at once when the user is disabled', async () => {
+    const finn = await login('finn', 'viewer');
+    const ws = keep(await connect(`${base}/${cameraId}/live`, { authorization: `Bearer ${finn.token}` }));
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    assert.equal((await t.api('PUT', `/api/v1/users/${finn.id}`, { disabled: true })).status, 200);
+    const c = await closed;
+    assert.equal(c.code, 1008);
+    assert.match(c.reason, /no longer active/);
+  });
+});
