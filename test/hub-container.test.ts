@@ -13,6 +13,7 @@ const ROOT = join(import.meta.dirname, '..');
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'hub/package.json'), 'utf8')).version as string;
 const IMAGE = `localhost/outpost-hub:${VERSION}`;
 const PASSWORD = 'Container-test-passphrase-7';
+const METRICS_TOKEN = 'container-test-metrics-token-0123';
 const REQUIRED = process.env.OUTPOST_TEST_CONTAINER === '1';
 
 function setup(): { podman: Podman } | { skip: string } {
@@ -73,7 +74,7 @@ describe('hub container image', { skip: 'skip' in ready ? ready.skip : false }, 
 
   before(async () => {
     console.log(`# podman: ${'podman' in ready ? ready.podman.note : ''}`);
-    url = runHub(p, name, [`OUTPOST_ADMIN_PASSWORD=${PASSWORD}`]);
+    url = runHub(p, name, [`OUTPOST_ADMIN_PASSWORD=${PASSWORD}`, `OUTPOST_METRICS_TOKEN=${METRICS_TOKEN}`]);
     await waitHealthy(url, name);
   });
 
@@ -96,7 +97,10 @@ describe('hub container image', { skip: 'skip' in ready ? ready.skip : false }, 
   });
 
   it('answers health, the dashboard and the API docs, and its HEALTHCHECK passes', async () => {
-    const health = (await (await fetch(`${url}/api/v1/health`)).json()) as {
+    // Anonymous callers learn only the status; the metrics token shows the details.
+    assert.deepEqual(await (await fetch(`${url}/api/v1/health`)).json(), { status: 'ok' });
+    const auth = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } };
+    const health = (await (await fetch(`${url}/api/v1/health`, auth)).json()) as {
       status: string;
       version: string;
     };
