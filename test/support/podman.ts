@@ -60,7 +60,9 @@ export function findPodman(image: string): Podman | { reason: string } {
       env.CONTAINERS_CONF = join(dir, 'containers.conf');
       writeFileSync(env.CONTAINERS_CONF, c.conf);
     }
-    const r = podman({ env }, ['run', '--rm', '--network', 'none', '--entrypoint', 'true', image], { timeoutMs: 60_000 });
+    const r = podman({ env }, ['run', '--rm', '--network', 'none', '--entrypoint', 'true', image], {
+      timeoutMs: 60_000,
+    });
     if (r.status === 0) return { env, note: c.note };
     last = (r.stderr || String(r.error)).trim().split('\n').pop() ?? '';
   }
