@@ -3,16 +3,19 @@ import { webStaticRoutes } from '../../web/routes/web-static.js';
 import type { RouteModule } from '../types.js';
 import { agentsRoutes } from './agents.js';
 import { alertNotificationsRoutes } from './alert-notifications.js';
+import { alertRulePreviewRoutes } from './alert-rule-preview.js';
 import { alertRulesRoutes } from './alert-rules.js';
 import { alertsRoutes } from './alerts.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { cameraMetricsRoutes } from './camera-metrics.js';
 import { cameraSnapshotsRoutes } from './camera-snapshots.js';
 import { camerasRoutes } from './cameras.js';
 import { deviceMetricsRoutes } from './device-metrics.js';
 import { devicesRoutes } from './devices.js';
 import { docsRoutes } from './docs.js';
 import { eventsRoutes } from './events.js';
+import { fleetRoutes } from './fleet.js';
 import { healthRoutes } from './health.js';
 import { jobsRoutes } from './jobs.js';
 import { maintenanceRoutes } from './maintenance.js';
@@ -28,14 +31,17 @@ import { usersRoutes } from './users.js';
 export const ROUTE_MODULES: readonly RouteModule[] = [
   healthRoutes,
   authRoutes,
+  fleetRoutes,
   usersRoutes,
   sitesRoutes,
   devicesRoutes,
   deviceMetricsRoutes,
   camerasRoutes,
+  cameraMetricsRoutes,
   cameraSnapshotsRoutes,
   alertsRoutes,
   alertNotificationsRoutes,
+  alertRulePreviewRoutes,
   alertRulesRoutes,
   maintenanceRoutes,
   notificationChannelsRoutes,
