@@ -17,12 +17,7 @@ const event = (s: number, e: Record<string, unknown>): AlertInput => ({
   site_id: 1,
   event: { ts: T0 + s * 1000, ...e } as never,
 });
-const trap = (
-  s: number,
-  trap_oid: string,
-  varbinds: [string, string][] = [],
-  device_id: number | null = 7,
-) =>
+const trap = (s: number, trap_oid: string, varbinds: [string, string][] = [], device_id: number | null = 7) =>
   event(s, {
     type: 'snmp_trap',
     source: '192.0.2.10',
