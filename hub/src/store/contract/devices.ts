@@ -68,7 +68,7 @@ export function devicesContract(factory: StoreFactory): void {
       const mk = (site: number, name: string, over = {}) =>
         store.devices.insert(deviceRecord(site, name, over), T0);
       const zeta = await mk(a.id, 'zeta', { device_type: 'router' });
-      const alpha = await mk(b.id, 'alpha', { ip_address: '10.9.9.9', mac_address: '00:1a:2b:3c:4d:5e' });
+      await mk(b.id, 'alpha', { ip_address: '10.9.9.9', mac_address: '00:1a:2b:3c:4d:5e' });
       const mid = await mk(a.id, 'mid%_\\', { device_type: 'router' });
       await store.devices.setState({ id: mid.id, status: 'online', error: null, ts: T0 });
       await store.devices.setState({ id: zeta.id, status: 'auth_failed', error: null, ts: T0 });
