@@ -119,9 +119,9 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
     const row = page.getByTestId('devices-table').locator('tr', { hasText: 'demo-core-sw' });
     await row.getByText('online').waitFor({ timeout: 60_000 });
     await until(
-      async () => (await page.getByTestId('devices-table').getByText('online').count()) === 4,
+      async () => (await page.getByTestId('devices-table').getByText('online').count()) === devices.length,
       60_000,
-      'four online',
+      'every simulated device online',
     );
     await shot(page, 'devices');
     await row.getByRole('link', { name: 'demo-core-sw' }).click();
