@@ -31,6 +31,11 @@ export const linkService: Service = {
       ...DEFAULT_LINK_OPTIONS,
       heartbeatS: config.agentHeartbeatS,
       jobQueueTimeoutS: config.jobQueueTimeoutS,
+      traps: {
+        enabled: config.agentTrapsEnabled,
+        port: config.agentTrapsPort,
+        ...(config.agentTrapsCommunity ? { community: config.agentTrapsCommunity } : {}),
+      },
     };
     const link = new Link(ctx, bus, options, metrics);
     await link.presence.load();
