@@ -40,6 +40,8 @@ export interface SeriesHead {
 }
 
 export class Head {
+  /** By series id (ids are small dense integers: an array beats a Map on the hot path). */
+  #byId: (SeriesHead | undefined)[] = [];
   readonly #series = new Map<number, SeriesHead>();
   /** Series with at least one closed chunk. */
   readonly #due = new Set<SeriesHead>();
@@ -49,10 +51,13 @@ export class Head {
 
   /** Appends a sample written in head-log record `logId` at wall-clock `now`. */
   append(id: number, t: number, v: number, logId: number, now: number): void {
-    let s = this.#series.get(id);
-    if (!s) {
+    let s = this.#byId[id];
+    if (s === undefined) {
       s = { id, chunks: [] };
       this.#series.set(id, s);
+      // Filled up to the id, so that the array stays a dense one (a hole far out makes it a dictionary).
+      while (this.#byId.length < id) this.#byId.push(undefined);
+      this.#byId[id] = s;
     }
     let open = s.chunks[s.chunks.length - 1];
     if (open && !open.closed && open.maxLog < logId) {
@@ -63,7 +68,11 @@ export class Head {
       }
     }
     if (!open || open.closed) {
-      open = { samples: new StreamAppender(), minLog: logId, maxLog: logId, openedAt: now, closed: false };
+      // Sized like the chunk before it: few buffer growths per chunk.
+      const samples = open
+        ? new StreamAppender(open.samples.tsBytes + 8, open.samples.valueBytes + 8)
+        : new StreamAppender();
+      open = { samples, minLog: logId, maxLog: logId, openedAt: now, closed: false };
       s.chunks.push(open);
     }
     open.samples.append(t, v);
@@ -72,7 +81,7 @@ export class Head {
   }
 
   get(id: number): SeriesHead | undefined {
-    return this.#series.get(id);
+    return this.#byId[id];
   }
 
   /**
@@ -108,12 +117,17 @@ export class Head {
     for (const c of s.chunks.slice(0, n)) this.#samples -= c.samples.count;
     s.chunks = s.chunks.slice(n);
     if (!s.chunks.some((c) => c.closed)) this.#due.delete(s);
-    if (s.chunks.length === 0) this.#series.delete(s.id);
+    if (s.chunks.length === 0) this.#forget(s.id);
+  }
+
+  #forget(id: number): void {
+    this.#series.delete(id);
+    this.#byId[id] = undefined;
   }
 
   /** The head-log record up to which a series' samples are all sealed, given the last record written. */
   sealedThrough(id: number, lastLogId: number): number {
-    const first = this.#series.get(id)?.chunks[0];
+    const first = this.#byId[id]?.chunks[0];
     return first ? first.minLog - 1 : lastLogId;
   }
 
@@ -129,10 +143,10 @@ export class Head {
 
   /** Forgets a series (deleted with its target). */
   drop(id: number): void {
-    const s = this.#series.get(id);
+    const s = this.#byId[id];
     if (!s) return;
     for (const c of s.chunks) this.#samples -= c.samples.count;
-    this.#series.delete(id);
+    this.#forget(id);
     this.#due.delete(s);
   }
 

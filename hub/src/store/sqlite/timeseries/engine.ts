@@ -11,7 +11,6 @@ import type {
   SealOptions,
   SealReport,
   SeriesInfo,
-  SeriesKey,
   TargetKind,
   TimeSeriesStats,
   TimeSeriesStore,
@@ -128,7 +127,8 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   writer(): SampleWriter {
     this.#open();
     return new StagedWriter({
-      resolve: (key: SeriesKey) => this.#catalog.resolve(key, this.#lastLogId),
+      resolve: (kind, target, metric, labels, unit) =>
+        this.#catalog.resolveParts(kind, target, metric, labels, unit, this.#lastLogId),
       log: (ids, ts, values) => {
         const id = ++this.#lastLogId;
         const data = encodeLogRecord({ ids, ts, values, start: 0, end: ids.length });

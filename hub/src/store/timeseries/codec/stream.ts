@@ -9,9 +9,9 @@ import { readXor, XorEncoder } from './xor.js';
  * as they came: sealing sorts them (the later of two equal timestamps wins).
  */
 export class StreamAppender {
-  readonly #ts = new BitWriter(16);
-  readonly #vs = new BitWriter(16);
-  readonly #xor = new XorEncoder(this.#vs);
+  readonly #ts: BitWriter;
+  readonly #vs: BitWriter;
+  readonly #xor: XorEncoder;
   count = 0;
   minT = Number.POSITIVE_INFINITY;
   maxT = Number.NEGATIVE_INFINITY;
@@ -20,6 +20,22 @@ export class StreamAppender {
   #lastDelta = 0;
   /** False once a timestamp arrived at or before the one before it. */
   ordered = true;
+
+  /** Start with room for this many bytes of timestamps and of values (e.g. what the series' last chunk took). */
+  constructor(tsBytes = 16, valueBytes = 16) {
+    this.#ts = new BitWriter(tsBytes);
+    this.#vs = new BitWriter(valueBytes);
+    this.#xor = new XorEncoder(this.#vs);
+  }
+
+  /** Bytes used so far by timestamps and by values (sizing hints for the series' next chunk). */
+  get tsBytes(): number {
+    return (this.#ts.bits + 7) >>> 3;
+  }
+
+  get valueBytes(): number {
+    return (this.#vs.bits + 7) >>> 3;
+  }
 
   append(t: number, v: number): void {
     if (this.count === 0) {
@@ -40,7 +56,7 @@ export class StreamAppender {
 
   /** Bytes held (for the head's memory figures). */
   get bytes(): number {
-    return this.#ts.buf.length + this.#vs.buf.length;
+    return this.#ts.capacity + this.#vs.capacity;
   }
 
   /** Every sample in arrival order. */
@@ -48,7 +64,7 @@ export class StreamAppender {
     const n = this.count;
     const ts = new Float64Array(n);
     const values = new Float64Array(n);
-    const r = new BitReader(this.#ts.buf, 0, (this.#ts.bits + 7) >>> 3);
+    const r = new BitReader(this.#ts.view());
     let last = 0;
     let delta = 0;
     for (let i = 0; i < n; i++) {
@@ -60,7 +76,7 @@ export class StreamAppender {
       }
       ts[i] = last;
     }
-    readXor(new BitReader(this.#vs.buf, 0, (this.#vs.bits + 7) >>> 3), n, values);
+    readXor(new BitReader(this.#vs.view()), n, values);
     return { ts, values };
   }
 }
@@ -77,10 +93,9 @@ function writeSignedBucket(w: BitWriter, x: number): void {
   for (let i = 0; i < BUCKETS.length; i++) {
     const bits = BUCKETS[i] as number;
     if (m < 1 << bits) {
-      // prefix: i+1 ones then a zero, e.g. '10', '110', '1110'
-      w.write(((1 << (i + 2)) - 2) >>> 0, i + 2);
-      w.bit(neg);
-      w.write(m, bits);
+      // prefix: i+1 ones then a zero ('10', '110', '1110'), the sign, the bits: at most 25 bits, one write
+      const prefix = (1 << (i + 2)) - 2;
+      w.write((prefix << (bits + 1)) | (neg << bits) | m, i + 3 + bits);
       return;
     }
   }

@@ -44,8 +44,14 @@ export class XorEncoder {
         const trail = xl !== 0 ? ctz32(xl) : 32 + ctz32(xh);
         if (lead > 31) lead = 31;
         if (this.#lead >= 0 && lead >= this.#lead && trail >= this.#trail) {
-          w.write(0b10, 2);
-          writeShifted(w, xh, xl, this.#trail, 64 - this.#lead - this.#trail);
+          const n = 64 - this.#lead - this.#trail;
+          if (n <= 22 && this.#trail >= 32) {
+            // '10' and the window's bits in one write (the common case of small changes in the high word)
+            w.write((0b10 << n) | ((xh >>> (this.#trail - 32)) & ((1 << n) - 1)), n + 2);
+          } else {
+            w.write(0b10, 2);
+            writeShifted(w, xh, xl, this.#trail, n);
+          }
         } else {
           const sig = 64 - lead - trail;
           w.write(0b11, 2);
