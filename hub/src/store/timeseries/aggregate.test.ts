@@ -93,13 +93,7 @@ describe('merging runs of one series (last write wins)', () => {
   }
 
   it('normalizes a run into sorted columns without repeated timestamps', () => {
-    const n = normalize(
-      run([
-        [3, 1],
-        [1, 2],
-        [3, 4],
-      ]),
-    );
+    const n = normalize({ ts: Float64Array.from([3, 1, 3]), values: Float64Array.from([1, 2, 4]) });
     assert.deepEqual(
       [Array.from(n.ts), Array.from(n.values)],
       [

@@ -11,7 +11,7 @@ function headWith(rows: readonly [number, number, number][], now = 0, policy = P
   return head;
 }
 
-const counts = (head: Head, id: number) => head.get(id)?.chunks.map((c) => [c.samples.count, c.closed]) ?? [];
+const counts = (head: Head, id: number) => head.get(id)?.chunks.map((c) => [c.count, c.closed]) ?? [];
 
 describe('time-series head', () => {
   const cases: [string, [number, number, number][], (number | boolean)[][]][] = [
