@@ -123,16 +123,12 @@ export async function sweep(
     `sweeping ${addresses.length} addresses in ${plan.ranges.map(formatRange).join(', ')}: ICMP, SNMP (${plan.snmp.length} credentials), TCP ${plan.ports.join(', ') || 'none'}${plan.onvif ? ', WS-Discovery' : ''}`,
   );
 
-  const onvif = plan.onvif
-    ? probes
-        .onvif(signal)
-        .catch((err: Error) => ({
-          matches: new Map<string, OnvifMatch>(),
-          sent: 0,
-          errors: [err.message],
-          skipped: undefined,
-        }))
-    : Promise.resolve(null);
+  const noOnvif = (err: Error) => ({
+    matches: new Map<string, OnvifMatch>(),
+    sent: 0,
+    errors: [err.message],
+  });
+  const onvif = plan.onvif ? probes.onvif(signal).catch(noOnvif) : Promise.resolve(null);
 
   const ping = await probes.ping(addresses, signal);
   packets.icmp = ping.sent;
@@ -146,11 +142,10 @@ export async function sweep(
   const wsd = await onvif;
   if (wsd) {
     packets.wsd = wsd.sent;
-    if (wsd.skipped) warnings.push(wsd.skipped);
+    const skipped = 'skipped' in wsd ? wsd.skipped : undefined;
+    if (skipped) warnings.push(skipped);
     for (const e of wsd.errors) warnings.push(e);
-    sink.log(
-      `WS-Discovery: ${wsd.matches.size} ONVIF devices answered${wsd.skipped ? ` (${wsd.skipped})` : ''}`,
-    );
+    sink.log(`WS-Discovery: ${wsd.matches.size} ONVIF devices answered${skipped ? ` (${skipped})` : ''}`);
   }
 
   let neighbours: Map<string, string> | null = null;
