@@ -6,7 +6,14 @@ import { AgentNetworkEvent, TopologyEvent } from './topology-events.js';
 import { SnmpTrapEvent, TrapDroppedEvent } from './trap-events.js';
 
 export { CHECK_STATUSES, CheckStateEvent } from './check-events.js';
-export { AgentNetworkEvent, NeighbourSchema, TOPOLOGY_LIMITS, TopologyEvent } from './topology-events.js';
+export {
+  AgentNetworkEvent,
+  type AgentNetworkEventMessage,
+  NeighbourSchema,
+  TOPOLOGY_LIMITS,
+  TopologyEvent,
+  type TopologyEventMessage,
+} from './topology-events.js';
 export { SnmpTrapEvent, TRAP_DROP_REASONS, TrapDroppedEvent, TrapVarbind } from './trap-events.js';
 
 /** What a label key looks like (also checked by the hand-written batch decoders). */

@@ -98,3 +98,6 @@ export const AgentNetworkEvent = z.object({
     .max(TOPOLOGY_LIMITS.arp)
     .default([]),
 });
+
+export type TopologyEventMessage = z.infer<typeof TopologyEvent>;
+export type AgentNetworkEventMessage = z.infer<typeof AgentNetworkEvent>;
