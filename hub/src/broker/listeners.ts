@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, Server } from 'node:http';
 import { createServer as createTcpServer, type Server as NetServer, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Aedes } from 'aedes';
 import { createWebSocketStream, WebSocketServer } from 'ws';
+import type { UpgradeRoutes } from '../net/upgrades.js';
 
 /** The path of MQTT over WebSocket on the hub's HTTP port. */
 export const MQTT_WS_PATH = '/mqtt';
@@ -15,8 +14,8 @@ export interface ListenerOptions {
   mqttPort: number;
   /** TLS port, with the PEM certificate chain and key files. */
   mqtts?: { port: number; certFile: string; keyFile: string };
-  /** The HTTP server that also carries MQTT over WebSocket at /mqtt. */
-  http?: Server;
+  /** The HTTP server's upgrade routes: MQTT over WebSocket is claimed at /mqtt. */
+  upgrades?: UpgradeRoutes;
 }
 
 export interface Listeners {
@@ -83,21 +82,21 @@ export async function openListeners(broker: Aedes, opts: ListenerOptions): Promi
       track(tls);
       mqttsPort = await listen(tls, opts.mqtts.port, opts.host, 'mqtts');
     }
-    if (opts.http) {
-      const http = opts.http;
+    if (opts.upgrades) {
       const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
-      const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        const path = (req.url ?? '').split('?')[0];
-        if (path !== MQTT_WS_PATH) return; // other upgrade paths belong to other parts of the hub
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          const stream = createWebSocketStream(ws);
-          stream.on('error', () => stream.destroy());
-          broker.handle(stream, req);
-        });
-      };
-      http.on('upgrade', onUpgrade);
+      const remove = opts.upgrades.add(
+        'mqtt',
+        (path) => path === MQTT_WS_PATH,
+        (req, socket, head) => {
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            const stream = createWebSocketStream(ws);
+            stream.on('error', () => stream.destroy());
+            broker.handle(stream, req);
+          });
+        },
+      );
       closers.push(async () => {
-        http.off('upgrade', onUpgrade);
+        remove();
         for (const c of wss.clients) c.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
       });

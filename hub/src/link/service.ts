@@ -61,7 +61,7 @@ export const linkService: Service = {
         ...(config.mqttsPort !== undefined && config.mqttsCert && config.mqttsKey
           ? { mqtts: { port: config.mqttsPort, certFile: config.mqttsCert, keyFile: config.mqttsKey } }
           : {}),
-        http: http.server,
+        upgrades: http.upgrades,
       });
     } catch (err) {
       await stopIngest();
