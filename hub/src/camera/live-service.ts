@@ -14,6 +14,15 @@ import { CLOSE, type LiveFormat, LiveRelay, type SessionStart } from './live-rel
 const VIEW_PATH = /^\/api\/v1\/cameras\/(\d+)\/live\/?$/;
 const PUSH_PATH = /^\/api\/v1\/cameras\/live\/push\/([A-Za-z0-9_-]{1,64})\/?$/;
 
+/**
+ * The base of push URLs: from configuration only, never from a request header (a viewer could otherwise send
+ * the agent, and the camera, anywhere). With publicUrl, its WebSocket form; without it, nothing: the agent gets
+ * a path and takes it on the hub it enrolled with.
+ */
+export function pushBaseOf(publicUrl: string | undefined): string {
+  return publicUrl ? publicUrl.replace(/^http/i, 'ws').replace(/\/+$/, '') : '';
+}
+
 /** The push URL the agent gets in `live-start` (its token is single-use: one push socket per session). */
 export function pushUrl(s: SessionStart): string {
   return `${s.pushBase}/api/v1/cameras/live/push/${s.sessionId}?token=${encodeURIComponent(s.token)}`;
@@ -184,9 +193,7 @@ export const cameraLiveService: Service = {
           'too_many_viewers',
           (can as { message: string }).message,
         );
-      const pushBase = config.publicUrl
-        ? config.publicUrl.replace(/^http/i, 'ws').replace(/\/+$/, '')
-        : `ws://${req.headers.host ?? `127.0.0.1:${config.httpPort}`}`;
+      const pushBase = pushBaseOf(config.publicUrl);
       wss.handleUpgrade(req, socket, head, (ws) => {
         const r = relay.join(ws, { cameraId, siteId: camera.site_id, format, userId: user.id, pushBase });
         if (!r.ok) ws.close(1013, r.message.slice(0, 120));
