@@ -89,6 +89,13 @@ export const ConfigSchema = z
 
     // Broker
     mqttPort: port().default(1883),
+    /**
+     * Plain MQTT (no TLS) on mqttPort. Turn off (or bind to loopback with mqttPlainHost) once agents use MQTT
+     * over TLS: plain MQTT shows each agent's secret and the credentials in its config to anyone on the path.
+     */
+    mqttPlain: bool().default(true),
+    /** Address the plain MQTT listener binds to (default: host), e.g. 127.0.0.1 for a local agent only. */
+    mqttPlainHost: z.string().min(1).optional(),
     mqttsPort: port().optional(),
     mqttsCert: z.string().min(1).optional(),
     mqttsKey: z.string().min(1).optional(),

@@ -10,8 +10,10 @@ export const MQTT_WS_PATH = '/mqtt';
 
 export interface ListenerOptions {
   host: string;
-  /** TCP port for plain MQTT; 0 picks a free port. */
-  mqttPort: number;
+  /** TCP port for plain MQTT; 0 picks a free port; absent: no plain listener. */
+  mqttPort?: number;
+  /** Address of the plain MQTT listener (default: host). */
+  mqttHost?: string;
   /** TLS port, with the PEM certificate chain and key files. */
   mqtts?: { port: number; certFile: string; keyFile: string };
   /** The HTTP server's upgrade routes: MQTT over WebSocket is claimed at /mqtt. */
@@ -19,8 +21,8 @@ export interface ListenerOptions {
 }
 
 export interface Listeners {
-  /** Bound ports (useful when 0 was asked). */
-  mqttPort: number;
+  /** Bound ports (useful when 0 was asked); absent when that listener is off. */
+  mqttPort?: number;
   mqttsPort?: number;
   close(): Promise<void>;
 }
@@ -65,9 +67,12 @@ export async function openListeners(broker: Aedes, opts: ListenerOptions): Promi
     closers.push(() => closeServer(server, sockets));
   };
   try {
-    const tcp = createTcpServer((socket) => broker.handle(socket));
-    track(tcp);
-    const mqttPort = await listen(tcp, opts.mqttPort, opts.host, 'mqtt');
+    let mqttPort: number | undefined;
+    if (opts.mqttPort !== undefined) {
+      const tcp = createTcpServer((socket) => broker.handle(socket));
+      track(tcp);
+      mqttPort = await listen(tcp, opts.mqttPort, opts.mqttHost ?? opts.host, 'mqtt');
+    }
     let mqttsPort: number | undefined;
     if (opts.mqtts) {
       let cert: Buffer;
@@ -102,7 +107,7 @@ export async function openListeners(broker: Aedes, opts: ListenerOptions): Promi
       });
     }
     return {
-      mqttPort,
+      ...(mqttPort !== undefined ? { mqttPort } : {}),
       ...(mqttsPort !== undefined ? { mqttsPort } : {}),
       async close() {
         await Promise.all(closers.map((c) => c()));

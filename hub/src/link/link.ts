@@ -9,6 +9,7 @@ import { InventoryStateStore } from '../store/inventory-state.js';
 import { JobStore } from '../store/jobs.js';
 import { SeriesStore } from '../store/sample-writer.js';
 import { ConfigPush } from './config-push.js';
+import type { BrokerPorts } from './enrollment.js';
 import { JobDispatcher } from './jobs.js';
 import { createLinkMetrics, type LinkMetrics } from './metrics.js';
 import { Presence } from './presence.js';
@@ -55,7 +56,7 @@ export class Link {
   /** Samples older than this are past raw retention and go straight into rollups (set by retention). */
   rawCutoff = 0;
   /** Where agents reach the broker (filled by the link service once listening). */
-  endpoints: { mqttPort: number; mqttsPort?: number } = { mqttPort: 0 };
+  endpoints: BrokerPorts = {};
   readonly #sites = new Map<string, number>();
 
   constructor(

@@ -5,6 +5,7 @@ import { startIngest } from '../ingest/index.js';
 import { DEFAULT_RETENTION, rolledUpBefore, runRetention } from '../ingest/retention.js';
 import type { Service } from '../services/types.js';
 import { AgentStore } from '../store/agents.js';
+import { transportWarnings } from './enrollment.js';
 import { DEFAULT_LINK_OPTIONS, Link, type LinkOptions } from './link.js';
 import { createLinkMetrics } from './metrics.js';
 import { setLink } from './registry.js';
@@ -57,7 +58,9 @@ export const linkService: Service = {
     try {
       listeners = await openListeners(bus.broker, {
         host: config.host,
-        mqttPort: config.mqttPort,
+        ...(config.mqttPlain
+          ? { mqttPort: config.mqttPort, mqttHost: config.mqttPlainHost ?? config.host }
+          : {}),
         ...(config.mqttsPort !== undefined && config.mqttsCert && config.mqttsKey
           ? { mqtts: { port: config.mqttsPort, certFile: config.mqttsCert, keyFile: config.mqttsKey } }
           : {}),
@@ -69,13 +72,18 @@ export const linkService: Service = {
       throw err;
     }
     link.endpoints = {
-      mqttPort: listeners.mqttPort,
+      ...(listeners.mqttPort !== undefined ? { mqttPort: listeners.mqttPort } : {}),
       ...(listeners.mqttsPort ? { mqttsPort: listeners.mqttsPort } : {}),
     };
     logger.info(
       { mqttPort: listeners.mqttPort, mqttsPort: listeners.mqttsPort, ws: '/mqtt' },
       'broker listening',
     );
+    for (const warning of transportWarnings(config, {
+      ...link.endpoints,
+      mqttHost: config.mqttPlainHost ?? config.host,
+    }))
+      logger.warn(warning);
     const offInventory = ctx.events.on('inventory.changed', (e) => link.config.onInventoryChanged(e.site_id));
     const sweep = setInterval(() => {
       const now = ctx.clock();
@@ -106,7 +114,7 @@ export const linkService: Service = {
     retentionTimer.unref();
     const offHealth = addHealthCheck(ctx, 'broker', () => ({
       ok: !bus.broker.closed,
-      detail: `${bus.connected().length} agents connected; mqtt port ${listeners.mqttPort}`,
+      detail: `${bus.connected().length} agents connected; mqtt port ${listeners.mqttPort ?? 'off'}, mqtts port ${listeners.mqttsPort ?? 'off'}`,
     }));
     setLink(ctx, link);
     return {
