@@ -200,25 +200,39 @@ describe('SNMP polling against a real snmpd', { skip: needPeers('snmpd', 'snmpge
     }
   });
 
-  it('reports a wrong v3 priv key, a wrong community and a silent port as unreachable: snmpd stays silent', async () => {
+  it('reports a wrong v3 priv key and a wrong community as auth_failed: snmpd drops them but answers engine discovery', async () => {
     const badPriv = await poller.poll({
       ...v3Device(21, snmpd.port, snmpd.v3, { privKey: 'not-the-key-2' }),
       timeout_ms: 300,
     });
-    assert.equal(stateOf(badPriv.events).status, 'unreachable');
+    assert.equal(stateOf(badPriv.events).status, 'auth_failed');
+    assert.match(stateOf(badPriv.events).error ?? '', /privacy key/);
     assert.doesNotMatch(JSON.stringify(badPriv.events), /not-the-key/);
     const wrong = await poller.poll({
       ...v2c,
       id: 30,
-      snmp: { version: '2c', community: 'wrong' },
+      snmp: { version: '2c', community: 'wrong-community-1' },
       timeout_ms: 300,
       retries: 0,
     });
-    assert.equal(stateOf(wrong.events).status, 'unreachable');
-    assert.match(stateOf(wrong.events).error ?? '', /timeout/);
+    assert.equal(stateOf(wrong.events).status, 'auth_failed');
+    assert.match(stateOf(wrong.events).error ?? '', /^no answer with this community/);
+    assert.doesNotMatch(JSON.stringify(wrong.events), /wrong-community-1/);
+    const v1 = await poller.poll({
+      ...v2c,
+      id: 32,
+      snmp: { version: '1', community: 'wrong-community-2' },
+      timeout_ms: 300,
+      retries: 0,
+    });
+    assert.equal(stateOf(v1.events).status, 'auth_failed');
+  });
+
+  it('reports a port where no SNMP agent listens as unreachable, saying that nothing answered at all', async () => {
     const port = await freeUdpPort();
     const silent = await poller.poll({ ...v2c, id: 31, port, timeout_ms: 300, retries: 0 });
     assert.equal(stateOf(silent.events).status, 'unreachable');
+    assert.match(stateOf(silent.events).error ?? '', /not even to SNMPv3 engine discovery/);
     assert.deepEqual(silent.samples, []);
   });
 

@@ -15,6 +15,7 @@ describe('parseConfig', () => {
     assert.equal(s.outboxMaxBytes, 256 * 1024 * 1024);
     assert.equal(s.logLevel, 'info');
     assert.equal(s.linkMaxInFlight, 4);
+    assert.equal(s.batchEncoding, 'auto');
   });
 
   it('applies flags over environment over file over defaults', () => {
@@ -40,6 +41,10 @@ describe('parseConfig', () => {
         .outboxMaxBytes,
       200_000,
     );
+    assert.equal(
+      parseConfig({ batch_encoding: 'auto' }, { OUTPOST_BATCH_ENCODING: 'json' }, {}, facts).batchEncoding,
+      'json',
+    );
   });
 
   it('rejects bad input naming the field and its source', () => {
@@ -48,6 +53,7 @@ describe('parseConfig', () => {
       [{ outbox_max_bytes: 10 }, {}, /settings file: outbox_max_bytes: must be at least 65536/],
       [undefined, { OUTPOST_OUTBOX_MAX_BYTES: 'lots' }, /environment: OUTPOST_OUTBOX_MAX_BYTES/],
       [undefined, { OUTPOST_LOG_LEVEL: 'loud' }, /environment: OUTPOST_LOG_LEVEL/],
+      [{ batch_encoding: 'compact' }, {}, /settings file: batch_encoding/],
       [[1, 2], {}, /settings file: must be a JSON object/],
       [{ reconnect_min_ms: 5000, reconnect_max_ms: 1000 }, {}, /reconnect_max_ms/],
     ];

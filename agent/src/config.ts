@@ -19,8 +19,13 @@ export interface AgentSettings {
   reconnectMaxMs: number;
   /** How often `run` refreshes state.json for `status`. */
   stateIntervalMs: number;
+  /** `auto`: compact batches when the hub announces it decodes them, JSON otherwise; `json`: always JSON. */
+  batchEncoding: BatchEncodingSetting;
   logLevel: LogLevel;
 }
+
+export const BATCH_ENCODING_SETTINGS = ['auto', 'json'] as const;
+export type BatchEncodingSetting = (typeof BATCH_ENCODING_SETTINGS)[number];
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -43,6 +48,7 @@ const FileSchema = z
     reconnect_min_ms: positive(3_600_000).min(50),
     reconnect_max_ms: positive(3_600_000).min(50),
     state_interval_ms: positive(3_600_000).min(100),
+    batch_encoding: z.enum(BATCH_ENCODING_SETTINGS),
     log_level: z.enum(LOG_LEVELS),
   })
   .strict()
@@ -58,6 +64,7 @@ const ENV: Record<keyof FileSettings, string> = {
   reconnect_min_ms: 'OUTPOST_RECONNECT_MIN_MS',
   reconnect_max_ms: 'OUTPOST_RECONNECT_MAX_MS',
   state_interval_ms: 'OUTPOST_STATE_INTERVAL_MS',
+  batch_encoding: 'OUTPOST_BATCH_ENCODING',
   log_level: 'OUTPOST_LOG_LEVEL',
 };
 
@@ -130,6 +137,7 @@ export function parseConfig(
     reconnectMinMs: s.reconnect_min_ms ?? 1_000,
     reconnectMaxMs: s.reconnect_max_ms ?? 60_000,
     stateIntervalMs: s.state_interval_ms ?? 5_000,
+    batchEncoding: s.batch_encoding ?? 'auto',
     logLevel: s.log_level ?? 'info',
   };
   if (settings.reconnectMaxMs < settings.reconnectMinMs) {

@@ -11,6 +11,7 @@ import {
   decode,
   encode,
   HUB_FILTERS,
+  isCompactBatch,
   type ResultMessage,
   type StatusMessage,
   topics,
@@ -25,6 +26,8 @@ export class TestHub {
   readonly batches = new Map<number, BatchMessage>();
   readonly statuses: StatusMessage[] = [];
   readonly results: ResultMessage[] = [];
+  /** Every batch payload received, in order: its seq and whether it came JSON or compact. */
+  readonly arrivals: { seq: number; encoding: 'json' | 'compact' }[] = [];
   duplicates = 0;
   conflicts = 0;
   private client: MqttClient | null = null;
@@ -51,6 +54,7 @@ export class TestHub {
       if (r.kind === 'status') this.statuses.push(r.message);
       if (r.kind === 'result') this.results.push(r.message);
       if (r.kind !== 'batch') return;
+      this.arrivals.push({ seq: r.message.seq, encoding: isCompactBatch(payload) ? 'compact' : 'json' });
       const prev = this.batches.get(r.message.seq);
       if (prev) {
         this.duplicates++;

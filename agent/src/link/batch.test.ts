@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decode, type Sample, topics } from '@outpost/protocol';
+import { decode, isCompactBatch, type Sample, topics } from '@outpost/protocol';
 import { encodeBatch } from './batch.js';
 
 const T = Date.UTC(2026, 0, 1);
@@ -27,6 +27,38 @@ describe('encodeBatch', () => {
     assert.match(a.error ?? '', /samples\.1\.ts/);
     assert.deepEqual(read(a.bytes).samples, [good]);
     assert.deepEqual(a.bytes, b.bytes);
+  });
+
+  it('encodes compact when asked, to the same batch', () => {
+    const batch = {
+      seq: 7,
+      sentAt: T,
+      samples: [good, { ...good, value: 2.5, labels: { if_index: '3' } }],
+      events: [],
+    };
+    const c = encodeBatch(batch, T, 'compact');
+    assert.equal(c.encoding, 'compact');
+    assert.ok(isCompactBatch(c.bytes));
+    assert.deepEqual(read(c.bytes), read(encodeBatch(batch, T, 'json').bytes));
+    assert.ok(c.bytes.length < encodeBatch(batch, T, 'json').bytes.length);
+  });
+
+  it('drops refused items from a compact batch too, the same way every time', () => {
+    const batch = { seq: 8, sentAt: T, samples: [good, bad], events: [] };
+    const a = encodeBatch(batch, T, 'compact');
+    assert.equal(a.encoding, 'compact');
+    assert.equal(a.removed, 1);
+    assert.match(a.error ?? '', /samples\.1\.ts/);
+    assert.deepEqual(read(a.bytes).samples, [good]);
+    assert.deepEqual(a.bytes, encodeBatch(batch, T + 5_000, 'compact').bytes);
+  });
+
+  it('sends as JSON what the compact form cannot carry (a lone surrogate)', () => {
+    const odd = { ...good, labels: { if_name: 'Gi\uD800' } };
+    const r = encodeBatch({ seq: 9, sentAt: T, samples: [odd], events: [] }, T, 'compact');
+    assert.equal(r.encoding, 'json');
+    assert.equal(r.removed, 0);
+    assert.deepEqual(read(r.bytes).samples, [odd]);
   });
 
   it('repairs a sent_at taken while the clock was not set', () => {

@@ -14,7 +14,17 @@ describe('toSnmpError', () => {
       name: 'a USM unknown-user report',
       err: { name: 'ResponseInvalidError', code: 5, message: 'Unknown User Name' },
       code: 'auth_failed',
-      message: /^authentication failed: Unknown User Name$/,
+      message: /^authentication failed: unknown user name \(usmStatsUnknownUserNames\)$/,
+    },
+    {
+      name: 'a USM wrong-digest report',
+      err: {
+        name: 'ResponseInvalidError',
+        code: 5,
+        message: 'Wrong Digest (incorrect password, community or key)',
+      },
+      code: 'auth_failed',
+      message: /^authentication failed: wrong digest: auth key or protocol \(usmStatsWrongDigests\)$/,
     },
     {
       name: 'a local digest mismatch, without the digests',

@@ -24,13 +24,20 @@ export class SnmpError extends Error {
 }
 
 // net-snmp ResponseInvalidCode: 4 ECouldNotDecrypt, 5 EAuthFailure (USM reports, RFC 3414 3.2), 10 ECommunityNoMatch.
-const USM_REPORTS = new Set([
-  'Unsupported Security Level',
-  'Not In Time Window',
-  'Unknown User Name',
-  'Unknown Engine ID',
-  'Wrong Digest (incorrect password, community or key)',
-  'Decryption Error',
+// The device's USM report (net-snmp's text) -> what it means, with the counter it names (RFC 3414 5).
+const USM_REPORTS = new Map([
+  [
+    'Unsupported Security Level',
+    'the user does not support this security level (usmStatsUnsupportedSecLevels)',
+  ],
+  ['Not In Time Window', 'not in time window (usmStatsNotInTimeWindows)'],
+  ['Unknown User Name', 'unknown user name (usmStatsUnknownUserNames)'],
+  ['Unknown Engine ID', 'unknown engine ID (usmStatsUnknownEngineIDs)'],
+  [
+    'Wrong Digest (incorrect password, community or key)',
+    'wrong digest: auth key or protocol (usmStatsWrongDigests)',
+  ],
+  ['Decryption Error', 'decryption error: privacy key or protocol (usmStatsDecryptionErrors)'],
 ]);
 const STATUS_TOO_BIG = 1;
 const STATUS_NO_SUCH_NAME = 2;
@@ -61,7 +68,7 @@ export function toSnmpError(err: unknown): SnmpError {
       if (e.code === 5)
         return new SnmpError(
           'auth_failed',
-          `authentication failed: ${USM_REPORTS.has(message) ? message : 'wrong digest (auth key?)'}`,
+          `authentication failed: ${USM_REPORTS.get(message) ?? 'wrong digest (auth key?)'}`,
           { cause: err },
         );
       return new SnmpError('invalid_response', `invalid response: ${message}`, { cause: err });

@@ -8,10 +8,12 @@ export interface FakeAgent {
   varbinds: SnmpVarbind[];
   /** Returns an error to fail a request with (per operation and OID), or undefined to answer it. */
   fail?: (op: 'get' | 'walk', oid: string) => SnmpError | undefined;
+  /** Whether the host answers SNMPv3 engine discovery (default: yes, since an agent is there). */
+  engine?: boolean;
 }
 
 export interface FakeCall {
-  op: 'get' | 'walk' | 'forget' | 'close';
+  op: 'get' | 'walk' | 'probe' | 'forget' | 'close';
   id?: string;
   host?: string;
   oids?: string[];
@@ -66,6 +68,11 @@ export function createFakeTransport(agents: Record<string, FakeAgent> = {}): Fak
       if (truncated) rows = rows.slice(0, max);
       if (rows.length) onVarbinds(rows);
       return { varbinds: rows.length, requests: 1, truncated };
+    },
+    async probeEngine(t) {
+      calls.push({ op: 'probe', id: t.id, host: t.host });
+      const a = views.get(t.host);
+      return a !== undefined && a.engine !== false;
     },
     forget(id) {
       calls.push({ op: 'forget', id });

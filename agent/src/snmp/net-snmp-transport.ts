@@ -38,6 +38,8 @@ export interface SessionLike {
  * the requests (and the CPU, which goes mostly per request) compared with 25. Halved per device on tooBig.
  */
 export const DEFAULT_MAX_REPETITIONS = 50;
+/** sysUpTime.0: what the engine-discovery probe asks for (it never gets it: the user does not exist). */
+const SYS_UPTIME = '1.3.6.1.2.1.1.3.0';
 /** A GETBULK this small that times out is not retried smaller: the device is just not answering. */
 const SMALL_REQUEST = 10;
 
@@ -69,6 +71,27 @@ function fingerprintOf(t: SnmpTarget): string {
   return JSON.stringify([t.host, t.port, t.timeoutMs, t.retries, t.credentials]);
 }
 
+/** A net-snmp USM user from SNMPv3 settings (polling credentials, or a trap receiver's inform user). */
+export function usmUser(c: {
+  username: string;
+  security_level: 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
+  auth_protocol?: string | undefined;
+  auth_key?: string | undefined;
+  priv_protocol?: string | undefined;
+  priv_key?: string | undefined;
+}): snmp.User {
+  const user: snmp.User = { name: c.username, level: snmp.SecurityLevel[c.security_level] };
+  if (c.security_level !== 'noAuthNoPriv') {
+    user.authProtocol = AUTH[c.auth_protocol ?? 'sha'];
+    user.authKey = c.auth_key;
+  }
+  if (c.security_level === 'authPriv') {
+    user.privProtocol = PRIV[c.priv_protocol ?? 'aes'];
+    user.privKey = c.priv_key;
+  }
+  return user;
+}
+
 function openNetSnmpSession(t: SnmpTarget): SessionLike {
   const common = {
     port: t.port,
@@ -79,17 +102,7 @@ function openNetSnmpSession(t: SnmpTarget): SessionLike {
   };
   const c = t.credentials;
   if (c.version === '3') {
-    const level = snmp.SecurityLevel[c.security_level];
-    const user: snmp.User = { name: c.username, level };
-    if (c.security_level !== 'noAuthNoPriv') {
-      user.authProtocol = AUTH[c.auth_protocol ?? 'sha'];
-      user.authKey = c.auth_key;
-    }
-    if (c.security_level === 'authPriv') {
-      user.privProtocol = PRIV[c.priv_protocol ?? 'aes'];
-      user.privKey = c.priv_key;
-    }
-    return snmp.createV3Session(t.host, user, {
+    return snmp.createV3Session(t.host, usmUser(c), {
       ...common,
       version: snmp.Version3,
       context: c.context ?? '',
@@ -250,9 +263,54 @@ export function createNetSnmpTransport(options: NetSnmpTransportOptions): SnmpTr
     return stats;
   }
 
+  /** Engine discovery with a user no agent has: any answer (a USM report) means an SNMP engine is there. */
+  async function probeEngine(t: SnmpTarget): Promise<boolean> {
+    return global.run(
+      () =>
+        new Promise<boolean>((resolve) => {
+          let session: SessionLike;
+          try {
+            session = snmp.createV3Session(
+              t.host,
+              { name: 'outpost-discovery', level: snmp.SecurityLevel.noAuthNoPriv },
+              {
+                port: t.port,
+                timeout: t.timeoutMs,
+                retries: 0,
+                transport: t.host.includes(':') ? 'udp6' : 'udp4',
+                version: snmp.Version3,
+              },
+            ) as unknown as SessionLike;
+          } catch {
+            resolve(false);
+            return;
+          }
+          session.on('error', () => {});
+          const done = (answered: boolean) => {
+            try {
+              session.close();
+            } catch {
+              // already closed
+            }
+            resolve(answered);
+          };
+          try {
+            session.get([SYS_UPTIME], (err) => {
+              const name = (err as { name?: string } | null)?.name;
+              // A report (unknown user, unknown engine ...) or a response: something answered.
+              done(!err || name === 'ResponseInvalidError' || name === 'RequestFailedError');
+            });
+          } catch {
+            done(false);
+          }
+        }),
+    );
+  }
+
   return {
     get,
     walk,
+    probeEngine,
     forget(id) {
       const ds = sessions.get(id);
       if (ds) closeSession(id, ds);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DeviceConfig, KnownEvent, Sample } from '@outpost/protocol';
+import { DIAGNOSIS_TTL_MS } from './diagnose.js';
 import { SnmpError } from './errors.js';
 import { createFakeTransport, type FakeAgent, fakeVb as vb } from './fake-transport.js';
 import { createSnmpPoller } from './poller.js';
@@ -202,9 +203,63 @@ describe('SNMP poller', () => {
         ts: T0 + 60_000,
         device_id: 12,
         status: 'unreachable',
-        error: 'get system: timeout',
+        error:
+          'get system: timeout: no SNMP answer at this address, not even to SNMPv3 engine discovery (host down, SNMP disabled, or UDP filtered)',
       },
     ]);
+  });
+
+  it('tells a wrong v2c community (the agent answers engine discovery) from a silent host, probing once per TTL', async () => {
+    // snmpd drops a request with an unknown community without answering: only the timeout is seen.
+    const timeout = () => new SnmpError('timeout', 'timeout');
+    const fake = createFakeTransport({ '10.0.0.5': { varbinds: cisco(), fail: timeout } });
+    const c = clock();
+    const poller = createSnmpPoller({ maxInFlight: 4, transport: fake, clock: c });
+    const first = state((await poller.poll(device())).events);
+    assert.equal(first?.type === 'device_state' && first.status, 'auth_failed');
+    assert.match(JSON.stringify(first), /no answer with this community/);
+    assert.doesNotMatch(JSON.stringify(first), /c0mmunity/, 'the community itself never travels');
+    c.advance(60);
+    await poller.poll(device());
+    assert.equal(fake.calls.filter((x) => x.op === 'probe').length, 1, 'the diagnosis holds for a while');
+    c.advance(DIAGNOSIS_TTL_MS / 1000);
+    fake.setAgent('10.0.0.5', undefined); // now the host is gone altogether
+    const gone = state((await poller.poll(device())).events);
+    assert.equal(fake.calls.filter((x) => x.op === 'probe').length, 2);
+    assert.equal(gone?.type === 'device_state' && gone.status, 'unreachable');
+    assert.match(JSON.stringify(gone), /not even to SNMPv3 engine discovery/);
+    fake.setAgent('10.0.0.5', { varbinds: cisco() });
+    c.advance(60);
+    assert.equal(state((await poller.poll(device())).events)?.type, 'device_state');
+    fake.setAgent('10.0.0.5', { varbinds: cisco(), fail: timeout });
+    c.advance(60);
+    await poller.poll(device());
+    assert.equal(
+      fake.calls.filter((x) => x.op === 'probe').length,
+      3,
+      'answering again clears the diagnosis',
+    );
+  });
+
+  it('reports a v3 device that the engine answers but the request does not as auth_failed (privacy key)', async () => {
+    const timeout = () => new SnmpError('timeout', 'timeout');
+    const fake = createFakeTransport({ '10.0.0.5': { varbinds: cisco(), fail: timeout } });
+    const poller = createSnmpPoller({ maxInFlight: 4, transport: fake, clock: clock() });
+    const v3 = device({
+      snmp: {
+        version: '3',
+        username: 'mon',
+        security_level: 'authPriv',
+        auth_protocol: 'sha',
+        auth_key: 'auth-key-123',
+        priv_protocol: 'aes',
+        priv_key: 'wrong-priv-key',
+      },
+    });
+    const ev = state((await poller.poll(v3)).events);
+    assert.equal(ev?.type === 'device_state' && ev.status, 'auth_failed');
+    assert.match(JSON.stringify(ev), /privacy key/);
+    assert.doesNotMatch(JSON.stringify(ev), /wrong-priv-key|auth-key-123/);
   });
 
   it('reports auth_failed when SNMPv3 authentication fails', async () => {

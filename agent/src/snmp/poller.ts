@@ -1,4 +1,5 @@
 import type { DeviceConfig, KnownEvent, Sample } from '@outpost/protocol';
+import { DIAGNOSIS_TTL_MS, explainTimeout } from './diagnose.js';
 import { SnmpError, toSnmpError } from './errors.js';
 import { formatValue } from './format.js';
 import { createLimiter } from './limiter.js';
@@ -59,6 +60,8 @@ interface DeviceState {
   profiles: Map<string, unknown>;
   /** Varbinds per walked subtree at the previous poll: sizes the next GETBULK. */
   rows: Map<string, number>;
+  /** While the device times out: whether an SNMP engine answered at its address, and when that was probed. */
+  diagnosis?: { at: number; engineAnswers: boolean };
 }
 
 /** The transport-level target of a device config. */
@@ -152,6 +155,19 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
     return { scalars, walks };
   }
 
+  /** Probes (at most every DIAGNOSIS_TTL_MS per device) whether an SNMP engine answers at its address. */
+  async function engineAnswers(target: SnmpTarget, st: DeviceState): Promise<boolean | undefined> {
+    const now = clock.now();
+    if (st.diagnosis && now - st.diagnosis.at < DIAGNOSIS_TTL_MS) return st.diagnosis.engineAnswers;
+    try {
+      const answered = await transport.probeEngine!(target);
+      st.diagnosis = { at: now, engineAnswers: answered };
+      return answered;
+    } catch {
+      return undefined;
+    }
+  }
+
   async function pollNow(device: DeviceConfig): Promise<PollResult> {
     const samples: Sample[] = [];
     const events: KnownEvent[] = [];
@@ -164,17 +180,27 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
         sysInput = await fetch(target, st, system);
       } catch (err) {
         const e = toSnmpError(err);
-        const status = e.code === 'auth_failed' ? 'auth_failed' : 'unreachable';
-        log.debug({ device_id: device.id, code: e.code }, `${label}: ${e.message}`);
+        let status: 'auth_failed' | 'unreachable' = e.code === 'auth_failed' ? 'auth_failed' : 'unreachable';
+        let message = e.message;
+        if (e.code === 'timeout' && transport.probeEngine) {
+          const explained = explainTimeout(
+            { version: device.snmp.version, engineAnswers: await engineAnswers(target, st) },
+            e.message,
+          );
+          status = explained.status;
+          message = explained.error;
+        }
+        log.debug({ device_id: device.id, code: e.code }, `${label}: ${message}`);
         events.push({
           type: 'device_state',
           ts: clock.now(),
           device_id: device.id,
           status,
-          error: clip(e.message),
+          error: clip(message),
         });
         return { samples, events };
       }
+      st.diagnosis = undefined;
       const now = clock.now();
       const sysOut = system.collect(sysInput, st.profiles.get('system') as never, {
         deviceId: device.id,

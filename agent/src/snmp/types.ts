@@ -65,6 +65,12 @@ export interface SnmpTransport {
     onVarbinds: (varbinds: SnmpVarbind[]) => void,
     options?: WalkOptions,
   ): Promise<WalkStats>;
+  /**
+   * Whether any SNMP engine answers at the target's address, without its credentials: SNMPv3 engine discovery
+   * (RFC 3414 4), which agents answer with a report before any authentication. Sends no community or key.
+   * Optional: a transport without it gives no diagnosis of timeouts.
+   */
+  probeEngine?(target: SnmpTarget): Promise<boolean>;
   /** Closes the session of one device (it left the config or its settings changed). */
   forget(id: string): void;
   /** Closes every session. */

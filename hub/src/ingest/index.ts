@@ -1,4 +1,4 @@
-import { decode, HUB_FILTERS, type MessageKind } from '@outpost/protocol';
+import { decode, HUB_FILTERS, isCompactBatch, type MessageKind } from '@outpost/protocol';
 import { snapshotHandler } from '../camera/ingest-snapshot.js';
 import type { Link } from '../link/link.js';
 import { batchHandler } from './batch.js';
@@ -52,6 +52,8 @@ export async function dispatch(
     );
     return;
   }
+  if (r.kind === 'batch')
+    link.metrics.batchEncodings.inc({ encoding: isCompactBatch(payload) ? 'compact' : 'json' });
   const handler = handlers.get(r.kind);
   if (!handler) return;
   try {

@@ -16,6 +16,12 @@ export function createLinkMetrics(registry: Registry) {
       labelNames: ['outcome'] as const,
       registers,
     }),
+    batchEncodings: new Counter({
+      name: 'outpost_hub_batch_payloads_total',
+      help: 'Batch payloads decoded, by encoding (json, compact)',
+      labelNames: ['encoding'] as const,
+      registers,
+    }),
     samples: new Counter({ name: 'outpost_hub_samples_stored_total', help: 'Samples stored', registers }),
     refusedItems: new Counter({
       name: 'outpost_hub_refused_items_total',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  CAPABILITY_COMPACT_BATCH,
   type CameraConfig,
   CameraConfigSchema,
   type ConfigInput,
@@ -184,7 +185,10 @@ export function configHash(body: SiteConfigBody): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex');
 }
 
+/** What this hub accepts beyond the v1 baseline, announced in every config (not part of its version). */
+export const HUB_CAPABILITIES = [CAPABILITY_COMPACT_BATCH];
+
 /** The full `down/config` message. */
 export function configMessage(body: SiteConfigBody, version: number, issuedAt: number): ConfigInput {
-  return { v: 1, version, issued_at: issuedAt, ...body };
+  return { v: 1, version, issued_at: issuedAt, ...body, capabilities: HUB_CAPABILITIES };
 }

@@ -78,6 +78,7 @@ export class AgentStore {
          version = coalesce(@version, version), hostname = coalesce(@hostname, hostname),
          started_at = coalesce(@started_at, started_at),
          config_version_applied = coalesce(@config_version_applied, config_version_applied),
+         backlog_previous = CASE WHEN @backlog IS NULL THEN backlog_previous ELSE backlog END,
          backlog = coalesce(@backlog, backlog), dropped = coalesce(@dropped, dropped)
        WHERE id = @id`,
     );

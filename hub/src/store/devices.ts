@@ -33,6 +33,7 @@ export interface DeviceRecord {
   site_id: number;
   parent_id: number | null;
   vendor: string | null;
+  mac_address: string | null;
   device_type: string;
   snmp_json: string;
   snmp_secret: string | null;
@@ -60,6 +61,7 @@ const WRITABLE = [
   'site_id',
   'parent_id',
   'vendor',
+  'mac_address',
   'device_type',
   'snmp_json',
   'snmp_secret',
@@ -76,6 +78,7 @@ export const updateDevice = table.update;
 export const deleteDevice = table.remove;
 
 export interface DeviceFilter {
+  /** A status, or `offline` for unreachable and auth_failed together. */
   status?: string;
   site_id?: number;
   device_type?: string;
@@ -102,22 +105,45 @@ export function listDevices(
   perPage: number,
 ): { rows: DeviceRow[]; total: number } {
   const query = {
-    equals: { status: f.status, site_id: f.site_id, device_type: f.device_type },
+    equals: {
+      status: f.status === 'offline' ? ['unreachable', 'auth_failed'] : f.status,
+      site_id: f.site_id,
+      device_type: f.device_type,
+    },
     q: f.q,
-    searchColumns: ['name', 'ip_address', 'sys_name', 'vendor'],
+    // The MAC also without colons, so that 001a2b finds 00:1a:2b:...
+    searchColumns: [
+      'name',
+      'ip_address',
+      'sys_name',
+      'vendor',
+      'mac_address',
+      "replace(mac_address, ':', '')",
+    ],
   };
   return listRecords<DeviceRow>(db, 'devices', query, sort, order, page, perPage);
 }
 
+/** Devices by status; `offline` is unreachable and auth_failed together. */
 export function deviceStatusCounts(
   db: Db,
   siteId?: number,
-): { total: number; online: number; offline: number; unknown: number } {
-  const out = { total: 0, online: 0, offline: 0, unknown: 0 };
+): {
+  total: number;
+  online: number;
+  offline: number;
+  unreachable: number;
+  auth_failed: number;
+  unknown: number;
+} {
+  const out = { total: 0, online: 0, offline: 0, unreachable: 0, auth_failed: 0, unknown: 0 };
   for (const [status, n] of Object.entries(countByStatus(db, 'devices', siteId))) {
     out.total += n;
-    if (status === 'online' || status === 'offline') out[status] += n;
-    else out.unknown += n;
+    if (status === 'online') out.online += n;
+    else if (status === 'unreachable' || status === 'auth_failed') {
+      out[status] += n;
+      out.offline += n;
+    } else out.unknown += n;
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import type { FleetRepo } from './fleet.js';
 import type { SessionRepo } from './sessions.js';
 import type { UserRepo } from './users.js';
 
@@ -8,6 +9,7 @@ import type { UserRepo } from './users.js';
 export interface Repositories {
   readonly users: UserRepo;
   readonly sessions: SessionRepo;
+  readonly fleet: FleetRepo;
 }
 
 /**

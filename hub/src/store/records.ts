@@ -35,9 +35,9 @@ export function recordTable<Row, Rec extends object>(
   };
 }
 
-/** Equality filters (undefined or empty means "any") and a LIKE search over some columns. */
+/** Equality filters (undefined or empty means "any"; a list means any of them) and a LIKE search. */
 export interface RecordQuery {
-  equals: Record<string, string | number | undefined>;
+  equals: Record<string, string | number | readonly string[] | undefined>;
   q?: string;
   searchColumns: readonly string[];
 }
@@ -59,6 +59,11 @@ export function listRecords<Row>(
   const args: unknown[] = [];
   for (const [column, value] of Object.entries(query.equals)) {
     if (value === undefined || value === '') continue;
+    if (Array.isArray(value)) {
+      parts.push(`${column} IN (${value.map(() => '?').join(', ')})`);
+      args.push(...value);
+      continue;
+    }
     parts.push(`${column} = ?`);
     args.push(value);
   }

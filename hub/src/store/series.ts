@@ -119,3 +119,41 @@ export function deleteSeriesOf(db: Db, kind: TargetKind, targetId: number | stri
   }
   db.prepare('DELETE FROM series WHERE target_kind = ? AND target_id = ?').run(kind, String(targetId));
 }
+
+/** A series found by metric, with the inventory facts a rule's scope needs. */
+export interface MetricSeries extends SeriesInfo {
+  target_kind: TargetKind;
+  target_id: string;
+  /** The site of the device, camera or agent (null when it no longer exists). */
+  site_id: number | null;
+  device_type: string | null;
+}
+
+/** Every series of `metric` (any target), ordered by target then labels; at most `limit`. */
+export function seriesByMetric(db: Db, metric: string, limit: number): MetricSeries[] {
+  const rows = db
+    .prepare(
+      `SELECT s.id, s.metric, s.unit, s.labels, s.target_kind, s.target_id,
+         coalesce(d.site_id, c.site_id, a.site_id) AS site_id, d.device_type
+       FROM series s
+         LEFT JOIN devices d ON s.target_kind = 'device' AND d.id = CAST(s.target_id AS INTEGER)
+         LEFT JOIN cameras c ON s.target_kind = 'camera' AND c.id = CAST(s.target_id AS INTEGER)
+         LEFT JOIN agents a ON s.target_kind = 'agent' AND a.id = s.target_id
+       WHERE s.metric = ?
+       ORDER BY s.target_kind, s.target_id, s.labels
+       LIMIT ?`,
+    )
+    .all(metric, limit) as (SeriesRow & {
+    target_kind: TargetKind;
+    target_id: string;
+    site_id: number | null;
+    device_type: string | null;
+  })[];
+  return rows.map((r) => ({
+    ...toInfo(r),
+    target_kind: r.target_kind,
+    target_id: r.target_id,
+    site_id: r.site_id,
+    device_type: r.device_type,
+  }));
+}

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, SnmpCredentialsSchema } from '@outpost/protocol';
 import type { SecretBox } from '../../crypto/secrets.js';
+import { normalizeMac } from '../../fleet/mac.js';
 import type { DeviceRow, SnmpSecrets, SnmpSettings } from '../../store/devices.js';
 import { decryptSnmpSecrets, parseSnmp } from '../../store/devices.js';
 import { ApiError, type ErrorDetail } from '../errors.js';
@@ -16,11 +17,30 @@ export const DEVICE_TYPES = [
   'printer',
   'other',
 ] as const;
-export const DEVICE_STATUSES = ['online', 'offline', 'unknown'] as const;
+/** What agents report (`unknown` until the first poll); `offline` filters unreachable and auth_failed together. */
+export const DEVICE_STATUSES = ['online', 'unreachable', 'auth_failed', 'unknown'] as const;
+export const DEVICE_STATUS_FILTERS = [...DEVICE_STATUSES, 'offline'] as const;
 
 export const IpAddress = z
   .union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' })
   .openapi({ type: 'string', example: '192.0.2.10' });
+
+/** A MAC address in any common notation, stored as `aa:bb:cc:dd:ee:ff`. */
+export const MacAddress = z
+  .string()
+  .max(32)
+  .transform((v, ctx) => {
+    const mac = normalizeMac(v);
+    if (mac === null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a MAC address (aa:bb:cc:dd:ee:ff, aabb.ccdd.eeff, ...)',
+      });
+      return z.NEVER;
+    }
+    return mac;
+  })
+  .openapi({ type: 'string', example: '00:1a:2b:3c:4d:5e' });
 
 const secret = (min: number) => z.string().min(min).max(255).openapi({ writeOnly: true });
 
@@ -76,6 +96,7 @@ const DeviceFields = {
   site_id: z.number().int().positive(),
   parent_id: z.number().int().positive().nullable(),
   vendor: text(100).nullable(),
+  mac_address: MacAddress.nullable(),
   device_type: z.enum(DEVICE_TYPES),
   snmp: SnmpInput,
   poll_interval_s: z.number().int().min(5).max(86_400),
@@ -88,6 +109,7 @@ export const CreateDevice = z
     ...DeviceFields,
     parent_id: DeviceFields.parent_id.optional(),
     vendor: DeviceFields.vendor.optional(),
+    mac_address: DeviceFields.mac_address.optional(),
     device_type: DeviceFields.device_type.default('other'),
     poll_interval_s: DeviceFields.poll_interval_s.default(60),
     profile: DeviceFields.profile.optional(),
@@ -106,6 +128,7 @@ export const DeviceSchema = z
     site_id: z.number().int(),
     parent_id: z.number().int().nullable(),
     vendor: z.string().nullable(),
+    mac_address: z.string().nullable(),
     device_type: z.string(),
     snmp: SnmpView,
     poll_interval_s: z.number().int(),
@@ -136,6 +159,7 @@ export function deviceToApi(d: DeviceRow): z.infer<typeof DeviceSchema> {
     site_id: d.site_id,
     parent_id: d.parent_id,
     vendor: d.vendor,
+    mac_address: d.mac_address,
     device_type: d.device_type,
     snmp: snmpView(parseSnmp(d)),
     poll_interval_s: d.poll_interval_s,

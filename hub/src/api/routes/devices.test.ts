@@ -75,12 +75,16 @@ describe('devices API', () => {
       total: 3,
       online: 1,
       offline: 0,
+      unreachable: 0,
+      auth_failed: 0,
       unknown: 2,
     });
     assert.deepEqual((await op('GET', '/api/v1/devices/status?site_id=2')).json, {
       total: 1,
       online: 0,
       offline: 0,
+      unreachable: 0,
+      auth_failed: 0,
       unknown: 1,
     });
   });

@@ -16,7 +16,7 @@ import { defineRoute } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
 import {
   CreateDevice,
-  DEVICE_STATUSES,
+  DEVICE_STATUS_FILTERS,
   DEVICE_TYPES,
   DeviceSchema,
   deviceTargetMoved,
@@ -33,17 +33,26 @@ const StatusCounts = z
   .object({
     total: z.number().int(),
     online: z.number().int(),
-    offline: z.number().int(),
+    offline: z.number().int().openapi({ description: 'unreachable + auth_failed' }),
+    unreachable: z.number().int(),
+    auth_failed: z.number().int(),
     unknown: z.number().int(),
   })
   .openapi('DeviceStatusCounts');
 
 const ListQuery = z
   .object({
-    status: z.enum(DEVICE_STATUSES).optional(),
+    status: z
+      .enum(DEVICE_STATUS_FILTERS)
+      .optional()
+      .openapi({ description: '`offline` means unreachable or auth_failed' }),
     site_id: z.coerce.number().int().positive().optional(),
     device_type: z.enum(DEVICE_TYPES).optional(),
-    q: z.string().max(200).optional().openapi({ description: 'Search name, IP, sysName, vendor' }),
+    q: z
+      .string()
+      .max(200)
+      .optional()
+      .openapi({ description: 'Search name, IP, sysName, vendor, MAC address' }),
     sort: z.enum(DEVICE_SORTS).default('name'),
     order: z.enum(['asc', 'desc']).default('asc'),
     ...PageQuery,
@@ -71,7 +80,7 @@ const status = defineRoute({
   path: '/devices/status',
   access: 'viewer',
   tags,
-  summary: 'How many devices are online, offline, unknown',
+  summary: 'How many devices are online, offline (unreachable or auth_failed), unknown',
   request: { query: z.object({ site_id: z.coerce.number().int().positive().optional() }).strict() },
   responses: { 200: json(StatusCounts, 'Counts'), ...errors(400, 401) },
 });
@@ -156,6 +165,7 @@ export const devicesRoutes: RouteModule = {
         site_id: input.site_id,
         parent_id: input.parent_id ?? null,
         vendor: input.vendor ?? null,
+        mac_address: input.mac_address ?? null,
         device_type: input.device_type,
         ...snmp,
         poll_interval_s: input.poll_interval_s,
@@ -193,6 +203,7 @@ export const devicesRoutes: RouteModule = {
         site_id: input.site_id,
         parent_id: input.parent_id,
         vendor: input.vendor,
+        mac_address: input.mac_address,
         device_type: input.device_type,
         poll_interval_s: input.poll_interval_s,
         profile: input.profile,

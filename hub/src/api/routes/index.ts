@@ -3,6 +3,7 @@ import { webStaticRoutes } from '../../web/routes/web-static.js';
 import type { RouteModule } from '../types.js';
 import { agentsRoutes } from './agents.js';
 import { alertNotificationsRoutes } from './alert-notifications.js';
+import { alertRulePreviewRoutes } from './alert-rule-preview.js';
 import { alertRulesRoutes } from './alert-rules.js';
 import { alertsRoutes } from './alerts.js';
 import { auditRoutes } from './audit.js';
@@ -13,6 +14,7 @@ import { deviceMetricsRoutes } from './device-metrics.js';
 import { devicesRoutes } from './devices.js';
 import { docsRoutes } from './docs.js';
 import { eventsRoutes } from './events.js';
+import { fleetRoutes } from './fleet.js';
 import { healthRoutes } from './health.js';
 import { jobsRoutes } from './jobs.js';
 import { maintenanceRoutes } from './maintenance.js';
@@ -28,6 +30,7 @@ import { usersRoutes } from './users.js';
 export const ROUTE_MODULES: readonly RouteModule[] = [
   healthRoutes,
   authRoutes,
+  fleetRoutes,
   usersRoutes,
   sitesRoutes,
   devicesRoutes,
@@ -36,6 +39,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   cameraSnapshotsRoutes,
   alertsRoutes,
   alertNotificationsRoutes,
+  alertRulePreviewRoutes,
   alertRulesRoutes,
   maintenanceRoutes,
   notificationChannelsRoutes,

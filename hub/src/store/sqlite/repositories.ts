@@ -1,7 +1,9 @@
+import type { FleetRepo } from '../fleet.js';
 import type { Repositories } from '../port.js';
 import type { SessionRepo } from '../sessions.js';
 import type { UserRepo } from '../users.js';
 import type { Scope } from './connection.js';
+import { SqliteFleet } from './fleet.js';
 import { SqliteSessions } from './sessions.js';
 import { SqliteUsers } from './users.js';
 
@@ -9,9 +11,11 @@ import { SqliteUsers } from './users.js';
 export class SqliteRepositories implements Repositories {
   readonly users: UserRepo;
   readonly sessions: SessionRepo;
+  readonly fleet: FleetRepo;
 
   constructor(scope: Scope) {
     this.users = new SqliteUsers(scope);
     this.sessions = new SqliteSessions(scope);
+    this.fleet = new SqliteFleet(scope);
   }
 }

@@ -2,13 +2,20 @@ import { m001Core } from './001_core.js';
 import { m002Link } from './002_link.js';
 import { m003Alerting } from './003_alerting.js';
 import { m004Cameras } from './004_cameras.js';
+import { m005Fleet } from './005_fleet.js';
 
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
 
 /** Every migration, one file each, one line here, in increasing version order. */
-export const MIGRATIONS: readonly Migration[] = checkOrder([m001Core, m002Link, m003Alerting, m004Cameras]);
+export const MIGRATIONS: readonly Migration[] = checkOrder([
+  m001Core,
+  m002Link,
+  m003Alerting,
+  m004Cameras,
+  m005Fleet,
+]);
 
 function checkOrder(list: Migration[]): Migration[] {
   list.forEach((m, i) => {

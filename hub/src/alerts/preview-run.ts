@@ -1,0 +1,80 @@
+import type { Db } from '../store/db.js';
+import { readPoints, seriesByMetric } from '../store/series.js';
+import { renderRefs } from './names.js';
+import { type Episode, type ReplaySeries, replayRule } from './preview.js';
+import { type ThresholdParams, threshold } from './rules/threshold.js';
+import type { Severity } from './types.js';
+
+/** Bounds of one preview: series read and samples replayed (beyond them the result says `truncated`). */
+export const PREVIEW_LIMITS = { series: 500, samples: 2_000_000, episodes: 200 } as const;
+
+export interface PreviewRun {
+  from: number;
+  to: number;
+  series: number;
+  samples: number;
+  truncated: boolean;
+  /** How many times the alert would have opened. */
+  fired: number;
+  /** Distinct targets (device, interface, ...) it would have opened for. */
+  targets: number;
+  /** Still open at `to`. */
+  open_at_end: number;
+  /** The first PREVIEW_LIMITS.episodes, oldest first, with names rendered. */
+  episodes: Episode[];
+}
+
+/**
+ * How often a threshold rule would have fired over [from, to]: the stored samples of its metric replayed
+ * through the alert engine's own rule kind (see replayRule). Reads raw samples; where they have been pruned
+ * the 5-minute rollup averages stand in for them.
+ */
+export function runPreview(
+  db: Db,
+  rule: { name: string; severity: Severity; params: ThresholdParams },
+  from: number,
+  to: number,
+): PreviewRun {
+  const found = seriesByMetric(db, rule.params.metric, PREVIEW_LIMITS.series + 1);
+  let truncated = found.length > PREVIEW_LIMITS.series;
+  const replay: ReplaySeries[] = [];
+  let budget = PREVIEW_LIMITS.samples;
+  for (const s of found.slice(0, PREVIEW_LIMITS.series)) {
+    if (s.site_id === null) continue; // its device, camera or agent is gone
+    if (budget <= 0) {
+      truncated = true;
+      break;
+    }
+    let points = readPoints(db, s.id, from, to);
+    if (points.length > budget) {
+      points = points.slice(0, budget);
+      truncated = true;
+    }
+    budget -= points.length;
+    replay.push({
+      target_kind: s.target_kind,
+      target_id: s.target_id,
+      site_id: s.site_id,
+      ...(s.device_type ? { device_type: s.device_type } : {}),
+      metric: s.metric,
+      unit: s.unit,
+      labels: s.labels,
+      points,
+    });
+  }
+  const r = replayRule(threshold, { key: 'preview', ...rule }, replay);
+  return {
+    from,
+    to,
+    series: replay.length,
+    samples: r.samples,
+    truncated,
+    fired: r.episodes.length,
+    targets: new Set(r.episodes.map((e) => e.key)).size,
+    open_at_end: r.episodes.filter((e) => e.resolved_at === null).length,
+    episodes: r.episodes.slice(0, PREVIEW_LIMITS.episodes).map((e) => ({
+      ...e,
+      title: renderRefs(db, e.title),
+    })),
+  };
+}
