@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { LIMITS } from '@outpost/protocol';
 import * as z from 'zod';
 import { proxyList } from './net/client-address.js';
+
+/** The largest message an agent may publish (a snapshot, a batch or a result). */
+const MAX_UPSTREAM_BYTES = Math.max(LIMITS.batchBytes, LIMITS.snapshotBytes, LIMITS.resultBytes);
 
 // Field helpers: every value may arrive as a string (env, CLI flag), so numbers, booleans and lists coerce.
 const int = (min: number, max: number) =>
@@ -50,6 +54,13 @@ export const ConfigSchema = z
     publicUrl: z.url().optional(),
     /** Origins allowed by CORS; empty means same-origin only. */
     corsOrigins: list().default([]),
+    /** HTTP connections open at once (browsers, API clients, MQTT over WebSocket); more are closed at accept. */
+    httpMaxConnections: int(16, 1_000_000).default(20_000),
+    /**
+     * An HTTP connection with no traffic for this long is closed (Node keeps a connection that never sends a
+     * byte open forever otherwise). Event streams send a heartbeat every 15 s, so keep it above that.
+     */
+    httpIdleTimeoutS: int(1, 3600).default(60),
     /** Largest accepted request body in bytes. */
     bodyLimitBytes: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
     /**
@@ -99,6 +110,19 @@ export const ConfigSchema = z
     mqttsPort: port().optional(),
     mqttsCert: z.string().min(1).optional(),
     mqttsKey: z.string().min(1).optional(),
+    /** MQTT connections the broker accepts at once (TCP, TLS and WebSocket together); more are refused. */
+    mqttMaxConnections: int(1, 1_000_000).default(10_000),
+    /**
+     * MQTT connections one client address may hold at once. Behind a reverse proxy, WebSocket clients are told
+     * apart only with trustProxy; agents behind one NAT share an address.
+     */
+    mqttMaxConnectionsPerAddress: int(1, 1_000_000).default(100),
+    /** Largest MQTT packet accepted: the protocol's largest upstream message plus room for its topic. */
+    mqttMaxPacketBytes: int(64 * 1024, 256 * 1024 * 1024).default(MAX_UPSTREAM_BYTES + 64 * 1024),
+    /** Seconds from TCP accept to a complete CONNECT before the broker closes the connection. */
+    mqttConnectTimeoutS: int(1, 300).default(10),
+    /** Bytes a connection may send before its CONNECT is accepted (the CONNECT included). */
+    mqttMaxPreAuthBytes: int(1024, 16 * 1024 * 1024).default(64 * 1024),
     /** Seconds between agent status heartbeats (sent in their config); offline after 2.5 x this in silence. */
     agentHeartbeatS: int(5, 3600).default(30),
     /** Enrollment attempts allowed per client address in one minute. */

@@ -72,6 +72,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   }
   const app = createApp(ctx);
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as Server;
+  // Bounded connections: over the cap a new one is closed at accept; a silent one goes after the idle timeout
+  // (upgraded WebSockets clear it). Node would otherwise keep a connection that never sends a byte forever.
+  httpServer.maxConnections = config.httpMaxConnections;
+  httpServer.setTimeout(config.httpIdleTimeoutS * 1000);
   try {
     await listen(httpServer, config.httpPort, config.host);
   } catch (err) {
@@ -80,6 +84,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   }
   // The one upgrade listener: every WebSocket path is claimed through it, any other upgrade is refused.
   const upgrades = new UpgradeRoutes(httpServer);
+  // After listen, an accept error (out of file descriptors) is logged; unhandled it would end the process.
+  httpServer.on('error', (err) => ctx.logger.error({ err }, 'HTTP server error'));
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
