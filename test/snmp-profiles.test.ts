@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createSnmpPoller, type SnmpPoller } from '@outpost/agent';
-import type { DeviceConfig, Sample } from '@outpost/protocol';
+import { CustomOidSchema, type DeviceConfig, type Sample } from '@outpost/protocol';
 import { type SimulatedDevice, startSimulatedSite } from '../demo/sim/index.js';
 import { needPeers } from './support/peers.js';
 import { snmpCli, v2cArgs } from './support/snmpd.js';
@@ -91,6 +91,31 @@ describe('Cisco 3750 recording (snmpsim): envmon and PoE', {
       assert.equal(one(samples, 'poe_port_status', ['poe_port', port]), num(status), port);
       assert.equal(one(samples, 'poe_port_delivering', ['poe_port', port]), num(status) === 3 ? 1 : 0);
     }
+  });
+  it('polls custom OIDs (fetched, walked, text) to the values snmpbulkwalk reads', async () => {
+    const community = device.snmp.version === '2c' ? device.snmp.community : '';
+    const { samples: got } = await poller.poll({
+      ...device,
+      id: 2,
+      profiles: ['system'],
+      custom_oids: [
+        { oid: '1.3.6.1.4.1.9.9.13.1.1.0', name: 'envmon_present' },
+        { oid: '1.3.6.1.2.1.105.1.1.1.6', name: 'poe_detection', walk: true },
+        { oid: '1.3.6.1.2.1.1.5.0', name: 'sys_name_info', type: 'string' },
+      ].map((e) => CustomOidSchema.parse(e)),
+    });
+    const present = await snmpCli('snmpget', [
+      ...v2cArgs(device.port, community),
+      '1.3.6.1.4.1.9.9.13.1.1.0',
+    ]);
+    assert.equal(one(got, 'envmon_present'), num(present.get('1.3.6.1.4.1.9.9.13.1.1.0')));
+    const ports = await walk(device.port, community, '1.3.6.1.2.1.105.1.1.1.6');
+    assert.equal(metric(got, 'poe_detection').length, ports.size);
+    for (const [oid, v] of ports) {
+      const index = oid.slice('1.3.6.1.2.1.105.1.1.1.6.'.length);
+      assert.equal(one(got, 'poe_detection', ['index', index]), num(v));
+    }
+    assert.equal(one(got, 'sys_name_info', ['value', 'Profiler3750']), 1);
   });
 });
 

@@ -5,7 +5,16 @@ import { defineTargetKind, eventStatus, type TargetKindFactory } from './types.j
 export const deviceTargets: TargetKindFactory = ({ poller }) =>
   defineTargetKind<DeviceConfig>({
     name: 'device',
-    targets: (config) => (poller ? config.devices : []),
+    // Site-wide custom OIDs travel with each device (its own entries of the same name win).
+    targets: (config) =>
+      !poller
+        ? []
+        : (config.custom_oids ?? []).length === 0
+          ? config.devices
+          : config.devices.map((d) => ({
+              ...d,
+              custom_oids: [...(d.custom_oids ?? []), ...config.custom_oids],
+            })),
     intervalMs: (d) => d.poll_interval_s * 1000,
     async run(d) {
       if (!poller) throw new Error('SNMP polling is not available on this agent');

@@ -68,7 +68,7 @@ const preview = defineRoute({
 export const alertRulePreviewRoutes: RouteModule = {
   name: 'alert-rule-preview',
   register(app, hub) {
-    app.openapi(preview, (c) => {
+    app.openapi(preview, async (c) => {
       const b = c.req.valid('json');
       const parsed = ThresholdParams.safeParse(b.params);
       if (!parsed.success) {
@@ -84,8 +84,8 @@ export const alertRulePreviewRoutes: RouteModule = {
         );
       }
       const to = hub.clock();
-      const r = runPreview(
-        hub.db,
+      const r = await runPreview(
+        hub,
         { name: b.name, severity: b.severity, params: parsed.data },
         to - b.hours * 3600_000,
         to,
