@@ -27,7 +27,8 @@ try {
   const pollS = seconds(env, 'OUTPOST_DEMO_POLL_S', 15, 5);
   // The simulated devices first: their ports and communities are registered through the API.
   devices = await startSimulatedSite();
-  running = await startAllInOne({ say });
+  // The demo's notification sink listens on loopback, which channels may not reach unless allowed.
+  running = await startAllInOne({ say, defaults: { notifyAllowedNetworks: ['127.0.0.1/32'] } });
   const hub = running;
   const ids = await registerDevices(hub.api, hub.siteId, devices, pollS);
   say(

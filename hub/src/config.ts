@@ -170,6 +170,20 @@ export const ConfigSchema = z
         }
       }, 'must be an IANA time zone such as Europe/Paris')
       .default('UTC'),
+    /**
+     * Addresses or CIDR ranges that notification channels may reach although they are not public (loopback,
+     * private, link-local, ...), e.g. a local SMTP relay: 10.0.5.25/32. Every other non-public target is refused.
+     */
+    notifyAllowedNetworks: list()
+      .refine((entries) => {
+        try {
+          proxyList(entries);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be IP addresses or CIDR ranges such as 10.0.5.25/32')
+      .default([]),
     /** Hard limit (ms) of one notification delivery attempt. */
     notifyTimeoutMs: int(1000, 120_000).default(10_000),
     /** Delivery attempts before a notification is given up. */

@@ -37,6 +37,6 @@ export const slackNotifier: Notifier<z.infer<typeof Config>, z.infer<typeof Secr
       ...(config.username ? { username: config.username } : {}),
       attachments: [{ color, text: `${m.text}${link}`, ts: Math.floor(m.ts / 1000) }],
     });
-    return postJson(secret.webhook_url, body, {}, opts.signal);
+    return postJson(secret.webhook_url, body, {}, opts.signal, opts.targets);
   },
 };
