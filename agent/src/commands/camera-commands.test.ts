@@ -46,6 +46,7 @@ function job<A>(args: A): Job<A> & { lines: string[] } {
     signal: new AbortController().signal,
     log: (l) => lines.push(l),
     progress() {},
+    partial() {},
     lines,
   };
 }
