@@ -138,12 +138,12 @@ export class AgentBatches {
     const kinds = values.map(valueKind);
     for (const [k] of kinds) body.byte(k);
     for (const [k, m] of kinds) if (k < 16) body.zigzag(m);
-    // Float64 values byte-split: byte 0 of every value, then byte 1 of every value, ... (BYTE_STREAM_SPLIT).
-    const floats = values.filter((_, i) => (kinds[i] as [number, number])[0] === 16);
-    const split = new Uint8Array(floats.length * 8);
-    floats.forEach((v, i) => {
+    // The float64 column is byte-split (format 1: byte 0 of every value, then byte 1, and so on).
+    const floats = values.filter((_v, i) => (kinds[i] as [number, number])[0] === 16);
+    const split = new Uint8Array(8 * floats.length);
+    floats.forEach((v, k) => {
       f64[0] = v;
-      for (let b = 0; b < 8; b++) split[b * floats.length + i] = f64b[b] as number;
+      for (let b = 0; b < 8; b++) split[b * floats.length + k] = f64b[b] as number;
     });
     body.bytes(split);
     body.varint(0); // no events

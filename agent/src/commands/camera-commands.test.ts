@@ -44,6 +44,7 @@ function job<A>(args: A): Job<A> & { lines: string[] } {
     signal: new AbortController().signal,
     log: (l) => lines.push(l),
     progress() {},
+    partial() {},
     lines,
   };
 }

@@ -37,6 +37,8 @@ export interface Job<A> {
   log(line: string, level?: LogLine['level']): void;
   /** Percent done (0..100). */
   progress(percent: number): void;
+  /** Sends a partial outcome now, as the `result` of a `running` message (with the log lines so far). */
+  partial(result: unknown): void;
 }
 
 /** A command type: one file each in this folder, listed in index.ts. Resolves to the result, throws to fail. */
