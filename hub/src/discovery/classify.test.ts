@@ -7,16 +7,32 @@ const host = (over: Partial<DiscoveredHost> = {}): DiscoveredHost => ({
   ip: '192.0.2.10',
   mac: '02:00:00:00:00:0a',
   seen_by: ['icmp', 'snmp'],
-  snmp: { version: '2c', port: 161, credential_id: 1, sys: { name: 'core-sw', object_id: '1.3.6.1.4.1.9.1.516' } },
+  snmp: {
+    version: '2c',
+    port: 161,
+    credential_id: 1,
+    sys: { name: 'core-sw', object_id: '1.3.6.1.4.1.9.1.516' },
+  },
   guess: { kind: 'device', type: 'switch', vendor: 'Cisco' },
   ...over,
 });
-const device = { id: 7, name: 'core', ip_address: '192.0.2.10', mac_address: null, sys_name: 'core-sw', sys_object_id: '1.3.6.1.4.1.9.1.516' };
+const device = {
+  id: 7,
+  name: 'core',
+  ip_address: '192.0.2.10',
+  mac_address: null,
+  sys_name: 'core-sw',
+  sys_object_id: '1.3.6.1.4.1.9.1.516',
+};
 const camera = { id: 3, name: 'gate', ip_address: '192.0.2.30', mac_address: '02:00:00:00:00:1e' };
 
 describe('discovered hosts against the inventory', () => {
   const cases: [string, DiscoveredHost, object][] = [
-    ['a host nothing matches is new', host({ ip: '192.0.2.99', mac: '02:00:00:00:00:99', snmp: undefined }), { status: 'new', changes: [] }],
+    [
+      'a host nothing matches is new',
+      host({ ip: '192.0.2.99', mac: '02:00:00:00:00:99', snmp: undefined }),
+      { status: 'new', changes: [] },
+    ],
     [
       'the same IP and sysName is existing',
       host(),
@@ -24,7 +40,12 @@ describe('discovered hosts against the inventory', () => {
     ],
     [
       'a camera matched by MAC at a new address has changed',
-      host({ ip: '192.0.2.31', mac: '02:00:00:00:00:1e', snmp: undefined, guess: { kind: 'camera', type: 'camera' } }),
+      host({
+        ip: '192.0.2.31',
+        mac: '02:00:00:00:00:1e',
+        snmp: undefined,
+        guess: { kind: 'camera', type: 'camera' },
+      }),
       {
         status: 'changed',
         match: { kind: 'camera', id: 3, name: 'gate', by: 'mac' },
@@ -33,7 +54,10 @@ describe('discovered hosts against the inventory', () => {
     ],
     [
       'a device found by sysName at another address, with other hardware',
-      host({ ip: '192.0.2.11', snmp: { version: '2c', port: 161, sys: { name: 'CORE-SW', object_id: '1.3.6.1.4.1.9.1.1208' } } }),
+      host({
+        ip: '192.0.2.11',
+        snmp: { version: '2c', port: 161, sys: { name: 'CORE-SW', object_id: '1.3.6.1.4.1.9.1.1208' } },
+      }),
       {
         status: 'changed',
         match: { kind: 'device', id: 7, name: 'core', by: 'sys_name' },
@@ -49,7 +73,13 @@ describe('discovered hosts against the inventory', () => {
     it(name, () => assert.deepEqual(classifyHost(h, { devices: [device], cameras: [camera] }), want));
 
   it('prefers a MAC match over an IP match (the address moved to another machine)', () => {
-    const other = { ...device, id: 8, name: 'old', ip_address: '192.0.2.50', mac_address: '02:00:00:00:00:0a' };
+    const other = {
+      ...device,
+      id: 8,
+      name: 'old',
+      ip_address: '192.0.2.50',
+      mac_address: '02:00:00:00:00:0a',
+    };
     const s = classifyHost(host(), { devices: [device, other], cameras: [] });
     assert.equal(s.match?.id, 8);
     assert.equal(s.match?.by, 'mac');
@@ -58,9 +88,17 @@ describe('discovered hosts against the inventory', () => {
 
 describe('stream path of a discovered camera', () => {
   it('follows the maker, from SNMP or ONVIF', () => {
-    assert.equal(guessRtspPath(host({ guess: { kind: 'camera', type: 'camera', vendor: 'Hikvision' } })), '/Streaming/Channels/101');
     assert.equal(
-      guessRtspPath(host({ guess: { kind: 'camera', type: 'camera' }, onvif: { xaddrs: [], types: [], hardware: 'AXIS P3245-V' } })),
+      guessRtspPath(host({ guess: { kind: 'camera', type: 'camera', vendor: 'Hikvision' } })),
+      '/Streaming/Channels/101',
+    );
+    assert.equal(
+      guessRtspPath(
+        host({
+          guess: { kind: 'camera', type: 'camera' },
+          onvif: { xaddrs: [], types: [], hardware: 'AXIS P3245-V' },
+        }),
+      ),
       '/axis-media/media.amp',
     );
     assert.equal(guessRtspPath(host({ guess: { kind: 'camera', type: 'camera' } })), '/');

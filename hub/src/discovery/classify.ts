@@ -22,7 +22,11 @@ export interface HostStatus {
   /** `new`: nothing of the site matches; `existing`: a device or camera matches and agrees; `changed`: it matches but differs. */
   status: 'new' | 'existing' | 'changed';
   match?: { kind: 'device' | 'camera'; id: number; name: string; by: MatchedBy };
-  changes: { field: 'ip_address' | 'mac_address' | 'sys_name' | 'sys_object_id'; was: string | null; now: string }[];
+  changes: {
+    field: 'ip_address' | 'mac_address' | 'sys_name' | 'sys_object_id';
+    was: string | null;
+    now: string;
+  }[];
 }
 
 const lower = (s: string | null | undefined) => s?.trim().toLowerCase() || undefined;
@@ -48,7 +52,9 @@ export function classifyHost(
     const byIp = candidates.find((c) => c.row.ip_address === host.ip);
     if (byIp) return ['ip', byIp];
     if (sysName) {
-      const m = candidates.find((c) => c.kind === 'device' && lower((c.row as InventoryDevice).sys_name) === sysName);
+      const m = candidates.find(
+        (c) => c.kind === 'device' && lower((c.row as InventoryDevice).sys_name) === sysName,
+      );
       if (m) return ['sys_name', m];
     }
     return undefined;
@@ -67,7 +73,11 @@ export function classifyHost(
     if (host.snmp?.sys.object_id && d.sys_object_id && d.sys_object_id !== host.snmp.sys.object_id)
       changes.push({ field: 'sys_object_id', was: d.sys_object_id, now: host.snmp.sys.object_id });
   }
-  return { status: changes.length > 0 ? 'changed' : 'existing', match: { kind, id: row.id, name: row.name, by }, changes };
+  return {
+    status: changes.length > 0 ? 'changed' : 'existing',
+    match: { kind, id: row.id, name: row.name, by },
+    changes,
+  };
 }
 
 /** The RTSP path of a camera's main stream by maker (docs/cameras.md), for cameras accepted from discovery. */

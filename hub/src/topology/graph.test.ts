@@ -5,7 +5,8 @@ import type { SiteInventory } from './types.js';
 
 const TS = Date.UTC(2026, 10, 29);
 const mac = (n: number) => `02:00:00:00:00:${n.toString(16).padStart(2, '0')}`;
-const ifs = (n: number, base: number) => Array.from({ length: n }, (_, i) => ({ index: i + 1, name: `Gi0/${i + 1}`, mac: mac(base + i) }));
+const ifs = (n: number, base: number) =>
+  Array.from({ length: n }, (_, i) => ({ index: i + 1, name: `Gi0/${i + 1}`, mac: mac(base + i) }));
 
 // The drawn site: the agent on core-sw Gi0/1; router on core Gi0/24; access-1 on core Gi0/23, access-2 on Gi0/22;
 // ap-1 (LLDP) on access-1 Gi0/2, cam-1 on access-1 Gi0/3; ap-2 (no LLDP) on access-2 Gi0/5, cam-2 on access-2 Gi0/4.
@@ -32,12 +33,54 @@ function site(opts: { agentMacLearnt?: boolean } = {}): SiteInventory {
   const agentOn = opts.agentMacLearnt === false ? [] : [AGENT];
   return {
     devices: [
-      { id: 1, name: 'router', ip_address: '192.0.2.1', mac_address: null, sys_name: 'router', device_type: 'router' },
-      { id: 2, name: 'core-sw', ip_address: '192.0.2.2', mac_address: null, sys_name: 'core-sw.example.net', device_type: 'switch' },
-      { id: 3, name: 'access-1', ip_address: '192.0.2.3', mac_address: null, sys_name: 'access-1', device_type: 'switch' },
-      { id: 4, name: 'access-2', ip_address: '192.0.2.4', mac_address: null, sys_name: 'access-2', device_type: 'switch' },
-      { id: 5, name: 'ap-1', ip_address: '192.0.2.5', mac_address: null, sys_name: 'ap-1', device_type: 'access_point' },
-      { id: 6, name: 'ap-2', ip_address: '192.0.2.6', mac_address: null, sys_name: 'ap-2', device_type: 'access_point' },
+      {
+        id: 1,
+        name: 'router',
+        ip_address: '192.0.2.1',
+        mac_address: null,
+        sys_name: 'router',
+        device_type: 'router',
+      },
+      {
+        id: 2,
+        name: 'core-sw',
+        ip_address: '192.0.2.2',
+        mac_address: null,
+        sys_name: 'core-sw.example.net',
+        device_type: 'switch',
+      },
+      {
+        id: 3,
+        name: 'access-1',
+        ip_address: '192.0.2.3',
+        mac_address: null,
+        sys_name: 'access-1',
+        device_type: 'switch',
+      },
+      {
+        id: 4,
+        name: 'access-2',
+        ip_address: '192.0.2.4',
+        mac_address: null,
+        sys_name: 'access-2',
+        device_type: 'switch',
+      },
+      {
+        id: 5,
+        name: 'ap-1',
+        ip_address: '192.0.2.5',
+        mac_address: null,
+        sys_name: 'ap-1',
+        device_type: 'access_point',
+      },
+      {
+        id: 6,
+        name: 'ap-2',
+        ip_address: '192.0.2.6',
+        mac_address: null,
+        sys_name: 'ap-2',
+        device_type: 'access_point',
+      },
     ],
     cameras: [
       { id: 1, name: 'cam-1', ip_address: '192.0.2.21', mac_address: null },
@@ -110,7 +153,17 @@ function site(opts: { agentMacLearnt?: boolean } = {}): SiteInventory {
           arp: [],
         },
       ],
-      [5, { ts: TS, interfaces: [{ index: 1, name: 'eth0', mac: mac(AP1) }], chassis_id: mac(AP1), neighbours: [], fdb: [], arp: [] }],
+      [
+        5,
+        {
+          ts: TS,
+          interfaces: [{ index: 1, name: 'eth0', mac: mac(AP1) }],
+          chassis_id: mac(AP1),
+          neighbours: [],
+          fdb: [],
+          arp: [],
+        },
+      ],
     ]),
     agents: new Map([
       [
@@ -175,7 +228,10 @@ describe('site graph and upstream parents', () => {
 
   it('infers no parent when the agent cannot be placed, and says which nodes are unplaced', () => {
     const s = site({ agentMacLearnt: false });
-    const g = buildSiteGraph({ ...s, agents: new Map([['agent-1', { ts: TS, interfaces: [], gateways: [], neighbours: [] }]]) });
+    const g = buildSiteGraph({
+      ...s,
+      agents: new Map([['agent-1', { ts: TS, interfaces: [], gateways: [], neighbours: [] }]]),
+    });
     assert.equal(g.root, null);
     assert.equal(g.parents.size, 0);
     assert.equal(g.unplaced.length, 8);

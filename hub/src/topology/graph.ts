@@ -22,13 +22,23 @@ export function buildSiteGraph(inv: SiteInventory): SiteGraph {
   const ipOwner = new Map<string, NodeKey>();
   const nameOwner = new Map<string, NodeKey>();
   const ipToMac = new Map<string, string>(inv.knownMacs ?? []);
-  for (const t of inv.topology.values()) for (const a of t.arp) if (!ipToMac.has(a.ip)) ipToMac.set(a.ip, a.mac);
-  for (const n of inv.agents.values()) for (const a of n.neighbours) if (!ipToMac.has(a.ip)) ipToMac.set(a.ip, a.mac);
+  for (const t of inv.topology.values())
+    for (const a of t.arp) if (!ipToMac.has(a.ip)) ipToMac.set(a.ip, a.mac);
+  for (const n of inv.agents.values())
+    for (const a of n.neighbours) if (!ipToMac.has(a.ip)) ipToMac.set(a.ip, a.mac);
 
   for (const d of inv.devices) {
     const key: NodeKey = `device:${d.id}`;
     const mac = d.mac_address ?? ipToMac.get(d.ip_address);
-    nodes.set(key, { key, kind: 'device', id: d.id, name: d.name, type: d.device_type, ip: d.ip_address, ...(mac ? { mac } : {}) });
+    nodes.set(key, {
+      key,
+      kind: 'device',
+      id: d.id,
+      name: d.name,
+      type: d.device_type,
+      ip: d.ip_address,
+      ...(mac ? { mac } : {}),
+    });
     ipOwner.set(d.ip_address, key);
     if (mac) macOwner.set(mac, key);
     if (d.sys_name) nameOwner.set(norm(d.sys_name), key);
@@ -46,7 +56,15 @@ export function buildSiteGraph(inv: SiteInventory): SiteGraph {
   for (const c of inv.cameras) {
     const key: NodeKey = `camera:${c.id}`;
     const mac = c.mac_address ?? ipToMac.get(c.ip_address);
-    nodes.set(key, { key, kind: 'camera', id: c.id, name: c.name, type: 'camera', ip: c.ip_address, ...(mac ? { mac } : {}) });
+    nodes.set(key, {
+      key,
+      kind: 'camera',
+      id: c.id,
+      name: c.name,
+      type: 'camera',
+      ip: c.ip_address,
+      ...(mac ? { mac } : {}),
+    });
     if (!ipOwner.has(c.ip_address)) ipOwner.set(c.ip_address, key);
     if (mac && !macOwner.has(mac)) macOwner.set(mac, key);
   }
@@ -107,7 +125,11 @@ export function buildSiteGraph(inv: SiteInventory): SiteGraph {
     const sw: NodeKey = `device:${devId}`;
     const perPort = new Map<string, string[]>();
     for (const e of t.fdb) {
-      const port = portName(devId, e.if_index, e.bridge_port !== undefined ? `bridge port ${e.bridge_port}` : undefined);
+      const port = portName(
+        devId,
+        e.if_index,
+        e.bridge_port !== undefined ? `bridge port ${e.bridge_port}` : undefined,
+      );
       if (!port) continue;
       const list = perPort.get(port) ?? [];
       list.push(e.mac);
@@ -122,7 +144,8 @@ export function buildSiteGraph(inv: SiteInventory): SiteGraph {
       }
     }
   }
-  const isBridge = (k: NodeKey) => k.startsWith('device:') && inv.topology.get(Number(k.slice(7)))?.fdb.length;
+  const isBridge = (k: NodeKey) =>
+    k.startsWith('device:') && inv.topology.get(Number(k.slice(7)))?.fdb.length;
   /** A port is an uplink when a known switch sits behind it (its MAC learnt there, or LLDP says so). */
   const uplink = (s: Sighting) => {
     const macs = switchPorts.get(`${s.sw}|${s.port}`) ?? new Set();
@@ -174,7 +197,13 @@ export function buildSiteGraph(inv: SiteInventory): SiteGraph {
     const key: NodeKey = `agent:${id}`;
     const s = attach(key, agentMacs.get(id) ?? []);
     if (s) {
-      links.push({ a: s.sw, a_port: s.port, b: key, source: 'fdb', evidence: `the agent's MAC learnt on ${label(s.sw)} ${s.port}` });
+      links.push({
+        a: s.sw,
+        a_port: s.port,
+        b: key,
+        source: 'fdb',
+        evidence: `the agent's MAC learnt on ${label(s.sw)} ${s.port}`,
+      });
       root = { agent: id, evidence: `the agent's MAC is learnt on ${label(s.sw)} ${s.port}` };
       break;
     }
@@ -203,7 +232,9 @@ export function buildSiteGraph(inv: SiteInventory): SiteGraph {
       const cur = queue.shift()!;
       // Cameras and agents are leaves: nothing is reached through them.
       if (cur !== start && !cur.startsWith('device:')) continue;
-      const next = [...(adjacency.get(cur) ?? [])].sort((x, y) => rank(x.link) - rank(y.link) || x.to.localeCompare(y.to));
+      const next = [...(adjacency.get(cur) ?? [])].sort(
+        (x, y) => rank(x.link) - rank(y.link) || x.to.localeCompare(y.to),
+      );
       for (const { to, link } of next) {
         if (seen.has(to) || to.startsWith('agent:')) continue;
         seen.add(to);

@@ -4,7 +4,14 @@ import type { AgentNetworkEventMessage, TopologyEventMessage } from '@outpost/pr
 export type NodeKey = `device:${number}` | `camera:${number}` | `agent:${string}`;
 
 export interface SiteInventory {
-  devices: readonly { id: number; name: string; ip_address: string; mac_address: string | null; sys_name: string | null; device_type: string }[];
+  devices: readonly {
+    id: number;
+    name: string;
+    ip_address: string;
+    mac_address: string | null;
+    sys_name: string | null;
+    device_type: string;
+  }[];
   cameras: readonly { id: number; name: string; ip_address: string; mac_address: string | null }[];
   /** The latest `topology` facts of each device that sent some. */
   topology: ReadonlyMap<number, Omit<TopologyEventMessage, 'type' | 'device_id'>>;
