@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { planCameras } from './cameras.js';
 import { readCsv, readJson, writeCsv } from './csv.js';
 import { DEVICE_COLUMNS, type ExistingDevice, planDevices } from './devices.js';
 import { summarize } from './plan.js';
@@ -137,5 +138,51 @@ describe('device import plan', () => {
     const back = readCsv(text);
     assert.deepEqual(back.columns, [...DEVICE_COLUMNS]);
     assert.deepEqual(back.records[0]?.fields, { site: 'shop-12', name: 'a, "b"', ip_address: '192.0.2.1' });
+  });
+});
+
+describe('camera import plan', () => {
+  const cam = {
+    id: 3,
+    site_id: 1,
+    name: 'Gate',
+    rtsp_url: 'rtsp://192.0.2.30/Streaming/Channels/101',
+    ip_address: '192.0.2.30',
+    username: 'viewer',
+    password: 'pw',
+    location: null,
+    mac_address: null,
+    parent_id: null,
+    credential_id: null,
+  };
+  const camCtx = {
+    sites,
+    existing: [cam],
+    credentials: [{ id: 9, site_id: null, kind: 'camera' as const }],
+    deviceNames: new Map([['1|access-1', 11]]),
+  };
+  it('moves credentials out of the URL, matches by site and name, and names bad cells', () => {
+    const { columns, records } = readCsv(
+      [
+        'site,name,rtsp_url,parent,credential_id,mac_address',
+        'shop-12,gate,rtsp://192.0.2.30/Streaming/Channels/101,,,',
+        'shop-12,Yard,rtsp://admin:s3cret@192.0.2.31:554/live,access-1,,00-1A-2B-3C-4D-5E',
+        'shop-12,Lobby,rtsp://cam.local/live,,,',
+        'shop-12,Door,http://192.0.2.33/,,,',
+        'shop-12,Back,rtsp://192.0.2.34/,,8,',
+      ].join('\n'),
+    );
+    const p = planCameras(records, columns, camCtx);
+    assert.deepEqual(p[0], { line: 2, action: 'unchanged', id: 3, errors: [] });
+    assert.equal(p[1]?.action, 'create');
+    assert.deepEqual(
+      [p[1]?.write?.rtsp_url, p[1]?.write?.username, p[1]?.write?.password, p[1]?.write?.mac_address],
+      ['rtsp://192.0.2.31:554/live', 'admin', 's3cret', '00:1a:2b:3c:4d:5e'],
+    );
+    assert.deepEqual(p[2]?.errors, [
+      { field: 'ip_address', message: 'required when the URL host is a name' },
+    ]);
+    assert.equal(p[3]?.errors[0]?.field, 'rtsp_url');
+    assert.deepEqual(p[4]?.errors, [{ field: 'credential_id', message: 'no camera credential 8' }]);
   });
 });
