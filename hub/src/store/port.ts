@@ -7,7 +7,9 @@ import type { AuditRepo } from './audit.js';
 import type { CameraRepo } from './cameras.js';
 import type { ChannelRepo } from './channels.js';
 import type { ConfigVersionRepo } from './config-versions.js';
+import type { CredentialRepo } from './credentials.js';
 import type { DeviceRepo } from './devices.js';
+import type { DiscoveredRepo } from './discovered.js';
 import type { EnrollmentTokenRepo } from './enrollment-tokens.js';
 import type { FleetRepo } from './fleet.js';
 import type { JobRepo } from './jobs.js';
@@ -16,6 +18,7 @@ import type { NotificationRepo } from './notifications.js';
 import type { SessionRepo } from './sessions.js';
 import type { SiteRepo } from './sites.js';
 import type { SnapshotRepo } from './snapshots.js';
+import type { TopologyRepo } from './topology.js';
 import type { UserRepo } from './users.js';
 
 /**
@@ -42,6 +45,9 @@ export interface Repositories {
   readonly channels: ChannelRepo;
   readonly notifications: NotificationRepo;
   readonly fleet: FleetRepo;
+  readonly credentials: CredentialRepo;
+  readonly discovered: DiscoveredRepo;
+  readonly topology: TopologyRepo;
 }
 
 /**

@@ -8,6 +8,7 @@ import { auditContract } from './audit.js';
 import { camerasContract } from './cameras.js';
 import { channelsContract } from './channels.js';
 import { configVersionsContract } from './config-versions.js';
+import { credentialsContract } from './credentials.js';
 import { devicesContract } from './devices.js';
 import { enrollmentTokensContract } from './enrollment-tokens.js';
 import type { ContractSuite, StoreFactory } from './fixtures.js';
@@ -41,6 +42,7 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['alerting state', alertingStateContract],
   ['channels', channelsContract],
   ['notifications', notificationsContract],
+  ['credentials', credentialsContract],
 ];
 
 /**

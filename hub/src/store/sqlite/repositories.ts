@@ -9,7 +9,9 @@ import { SqliteCameras } from './cameras.js';
 import { SqliteChannels } from './channels.js';
 import { SqliteConfigVersions } from './config-versions.js';
 import type { Scope } from './connection.js';
+import { SqliteCredentials } from './credentials.js';
 import { SqliteDevices } from './devices.js';
+import { SqliteDiscovered } from './discovered.js';
 import { SqliteEnrollmentTokens } from './enrollment-tokens.js';
 import { SqliteFleet } from './fleet.js';
 import { SqliteJobs } from './jobs.js';
@@ -18,6 +20,7 @@ import { SqliteNotifications } from './notifications.js';
 import { SqliteSessions } from './sessions.js';
 import { SqliteSites } from './sites.js';
 import { SqliteSnapshots } from './snapshots.js';
+import { SqliteTopology } from './topology.js';
 import { SqliteUsers } from './users.js';
 
 /** Every SQLite repository, on one scope (the store's, or one unit of work's). One line per repository. */
@@ -41,6 +44,9 @@ export class SqliteRepositories implements Repositories {
   readonly channels: SqliteChannels;
   readonly notifications: SqliteNotifications;
   readonly fleet: SqliteFleet;
+  readonly credentials: SqliteCredentials;
+  readonly discovered: SqliteDiscovered;
+  readonly topology: SqliteTopology;
 
   constructor(scope: Scope) {
     this.users = new SqliteUsers(scope);
@@ -62,5 +68,8 @@ export class SqliteRepositories implements Repositories {
     this.channels = new SqliteChannels(scope);
     this.notifications = new SqliteNotifications(scope);
     this.fleet = new SqliteFleet(scope);
+    this.credentials = new SqliteCredentials(scope);
+    this.discovered = new SqliteDiscovered(scope);
+    this.topology = new SqliteTopology(scope);
   }
 }
