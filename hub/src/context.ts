@@ -10,8 +10,6 @@ import { openStore } from './store/open.js';
 import type { HubStore } from './store/port.js';
 import type { Db } from './store/sqlite/connection.js';
 import type { SqliteStore } from './store/sqlite/index.js';
-import { SqliteTimeSeries } from './store/sqlite/timeseries/engine.js';
-import type { TimeSeriesStore } from './store/timeseries/types.js';
 
 /** Everything a route module or a service needs, passed explicitly (no globals). */
 export interface HubContext {
@@ -20,8 +18,6 @@ export interface HubContext {
   store: HubStore;
   /** @deprecated the SQLite handle under `store`, while the last callers move to repositories. */
   db: Db;
-  /** Samples of devices, cameras and agents (its head is rebuilt from the head log on first use). */
-  timeseries: TimeSeriesStore;
   logger: Logger;
   events: HubEvents;
   /** Encrypts device/camera/agent secrets at rest. */
@@ -49,14 +45,8 @@ export async function createContext(config: HubConfig, opts: ContextOptions = {}
   const logger = opts.logger ?? createLogger(config.logLevel, opts.logDestination);
   const { key, created } = loadSecretKey(config.dataDir, config.secretKey);
   if (created) logger.info({ file: join(config.dataDir, 'secret.key') }, 'created a new secret key');
-  const store = await openStore(config.databaseUrl, config.dataDir);
-  const events = new HubEvents((name, err) => logger.error({ err, event: name }, 'event listener failed'));
-  const metrics = new Registry();
-  if (opts.processMetrics !== false) collectDefaultMetrics({ register: metrics, prefix: 'outpost_hub_' });
   const clock = opts.clock ?? Date.now;
-  const sqlite = store as SqliteStore;
-  const timeseries = new SqliteTimeSeries(sqlite.db, {
-    run: (fn) => sqlite.run(fn),
+  const store = await openStore(config.databaseUrl, config.dataDir, {
     clock,
     policy: {
       maxSamples: config.tsChunkMaxSamples,
@@ -68,11 +58,13 @@ export async function createContext(config: HubConfig, opts: ContextOptions = {}
     onReplayError: (logId, err) =>
       logger.error({ err, logId }, 'a time-series head-log record cannot be read; skipped'),
   });
+  const events = new HubEvents((name, err) => logger.error({ err, event: name }, 'event listener failed'));
+  const metrics = new Registry();
+  if (opts.processMetrics !== false) collectDefaultMetrics({ register: metrics, prefix: 'outpost_hub_' });
   return {
     config,
     store,
-    db: sqlite.db,
-    timeseries,
+    db: (store as SqliteStore).db,
     logger,
     events,
     secrets: new SecretBox(key),

@@ -1,73 +1,89 @@
 import type { AgentEvent, BatchMessage, KnownEvent, Sample } from '@outpost/protocol';
 import type { HubEventMap } from '../events.js';
-import type { Link } from '../link/link.js';
-import type { SeqOutcome } from '../store/batches.js';
 import type { UnitOfWork } from '../store/port.js';
-import type { SampleWriter } from '../store/timeseries/types.js';
+import { decide, type LedgerDecision } from './ledger.js';
 
 type Emit = { [K in keyof HubEventMap]: [K, HubEventMap[K]] }[keyof HubEventMap];
 
 export interface Stored {
-  outcome: SeqOutcome;
+  /** What the ledger decided: a duplicate is acknowledged again and stores nothing. */
+  decision: LedgerDecision;
+  /** Events to emit once the unit of work has committed. */
   emits: Emit[];
   accepted: Sample[];
   refused: number;
 }
 
+export interface BatchArrival {
+  agentId: string;
+  siteId: number;
+  batch: BatchMessage;
+  now: number;
+  /** When the agent's current connection opened (the ledger counts a gap's wait from it). */
+  connectedAt: number;
+  lostAfterMs: number;
+}
+
 /**
- * Stores one batch in one transaction: its seq (idempotent on agent + seq), samples (staged in `samples`,
- * the unit of work's time-series writer), device and camera state, events. Items about a device or camera
- * that is not of the agent's site are refused and counted.
+ * Stores one batch through a unit of work: its seq as the ledger decides (ingest/ledger.ts; idempotent on
+ * agent + seq), its samples (staged in the unit's `samples`), device and camera state, events. Items about a
+ * device or camera that is not of the agent's site are refused and counted.
  */
-export async function storeBatch(
-  link: Link,
-  tx: UnitOfWork,
-  samples: SampleWriter,
-  agentId: string,
-  siteId: number,
-  batch: BatchMessage,
-  now: number,
-): Promise<Stored> {
+export async function storeBatch(tx: UnitOfWork, a: BatchArrival): Promise<Stored> {
+  const { agentId, siteId, batch, now } = a;
   const emits: Emit[] = [];
   const accepted: Sample[] = [];
   let refused = 0;
+
+  const seen = await tx.ledger.observe(agentId, batch.seq);
+  const decision = decide(seen.state, {
+    seq: batch.seq,
+    stored: seen.stored,
+    below: seen.below,
+    now,
+    connectedAt: a.connectedAt,
+    lostAfterMs: a.lostAfterMs,
+  });
+  if (decision.verdict === 'duplicate') return { decision, emits, accepted, refused };
+  await tx.ledger.record(agentId, {
+    seq: batch.seq,
+    received_at: now,
+    samples: batch.samples.length,
+    events: batch.events.length,
+    ...(decision.advanced ? { upTo: decision.upTo } : {}),
+    ...(decision.gap ? { gap: decision.gap } : {}),
+    lost: decision.lost.map((g) => g.id),
+    filled: decision.filled.map((g) => g.id),
+  });
+
+  // Which site each device and camera named in the batch belongs to: read once, then checked per item.
   const deviceSite = new Map<number, number | undefined>();
   const cameraSite = new Map<number, number | undefined>();
-  const ownDevice = async (id: number) => {
-    if (!deviceSite.has(id)) deviceSite.set(id, await tx.devices.siteOf(id));
-    return deviceSite.get(id) === siteId;
-  };
-  const ownCamera = async (id: number) => {
-    if (!cameraSite.has(id)) cameraSite.set(id, await tx.cameras.siteOf(id));
-    return cameraSite.get(id) === siteId;
-  };
-
-  const outcome = link.batches.record(
-    agentId,
-    batch.seq,
-    { samples: batch.samples.length, events: batch.events.length },
-    { now, connectedAt: link.presence.connectedAt(agentId), lostAfterMs: link.options.lostGapAfterMs },
-  );
-  if (outcome.duplicate) return { outcome, emits, accepted, refused };
+  for (const item of [...batch.samples, ...(batch.events as { device_id?: number; camera_id?: number }[])]) {
+    if (item.device_id !== undefined && !deviceSite.has(item.device_id))
+      deviceSite.set(item.device_id, await tx.devices.siteOf(item.device_id));
+    if (item.camera_id !== undefined && !cameraSite.has(item.camera_id))
+      cameraSite.set(item.camera_id, await tx.cameras.siteOf(item.camera_id));
+  }
+  const ownDevice = (id: number) => deviceSite.get(id) === siteId;
+  const ownCamera = (id: number) => cameraSite.get(id) === siteId;
 
   for (const s of batch.samples) {
-    let id: number;
     if (s.device_id !== undefined) {
-      if (!(await ownDevice(s.device_id))) {
+      if (!ownDevice(s.device_id)) {
         refused++;
         continue;
       }
-      id = samples.seriesOf('device', s.device_id, s.metric, s.labels, s.unit);
+      tx.samples.add('device', s.device_id, s.metric, s.labels, s.unit, s.ts, s.value);
     } else if (s.camera_id !== undefined) {
-      if (!(await ownCamera(s.camera_id))) {
+      if (!ownCamera(s.camera_id)) {
         refused++;
         continue;
       }
-      id = samples.seriesOf('camera', s.camera_id, s.metric, s.labels, s.unit);
+      tx.samples.add('camera', s.camera_id, s.metric, s.labels, s.unit, s.ts, s.value);
     } else {
-      id = samples.seriesOf('agent', agentId, s.metric, s.labels, s.unit);
+      tx.samples.add('agent', agentId, s.metric, s.labels, s.unit, s.ts, s.value);
     }
-    samples.add(id, s.ts, s.value);
     accepted.push(s);
   }
 
@@ -87,7 +103,7 @@ export async function storeBatch(
   for (const ev of batch.events) {
     const e = ev as KnownEvent;
     if (e.type === 'device_state') {
-      if (!(await ownDevice(e.device_id))) {
+      if (!ownDevice(e.device_id)) {
         refused++;
         continue;
       }
@@ -123,7 +139,7 @@ export async function storeBatch(
         ]);
       }
     } else if (e.type === 'camera_state') {
-      if (!(await ownCamera(e.camera_id))) {
+      if (!ownCamera(e.camera_id)) {
         refused++;
         continue;
       }
@@ -149,8 +165,8 @@ export async function storeBatch(
     } else {
       const o = ev as AgentEvent & { device_id?: number; camera_id?: number };
       if (
-        (o.device_id !== undefined && !(await ownDevice(o.device_id))) ||
-        (o.camera_id !== undefined && !(await ownCamera(o.camera_id)))
+        (o.device_id !== undefined && !ownDevice(o.device_id)) ||
+        (o.camera_id !== undefined && !ownCamera(o.camera_id))
       ) {
         refused++;
         continue;
@@ -161,5 +177,5 @@ export async function storeBatch(
   }
   await tx.agents.touch(agentId, now);
   await tx.agents.addRefusedItems(agentId, refused);
-  return { outcome, emits, accepted, refused };
+  return { decision, emits, accepted, refused };
 }

@@ -13,8 +13,10 @@ import type { DiscoveredRepo } from './discovered.js';
 import type { EnrollmentTokenRepo } from './enrollment-tokens.js';
 import type { FleetRepo } from './fleet.js';
 import type { JobRepo } from './jobs.js';
+import type { LedgerRepo } from './ledger.js';
 import type { MaintenanceRepo } from './maintenance.js';
 import type { NotificationRepo } from './notifications.js';
+import type { SampleSink, SeriesRepo, TimeSeriesUpkeep } from './series.js';
 import type { SessionRepo } from './sessions.js';
 import type { SiteRepo } from './sites.js';
 import type { SnapshotRepo } from './snapshots.js';
@@ -48,6 +50,10 @@ export interface Repositories {
   readonly credentials: CredentialRepo;
   readonly discovered: DiscoveredRepo;
   readonly topology: TopologyRepo;
+  /** Time-series reads (the samples themselves are written through a unit of work's `samples`). */
+  readonly series: SeriesRepo;
+  /** Per-agent delivery state (stored seqs, ack, gaps); the policy is ingest/ledger.ts. */
+  readonly ledger: LedgerRepo;
 }
 
 /**
@@ -56,6 +62,8 @@ export interface Repositories {
  * for the unit to end (SQLite) or run outside it (PostgreSQL).
  */
 export interface UnitOfWork extends Repositories {
+  /** Samples to store with this unit: written in its transaction, readable once it has committed. */
+  readonly samples: SampleSink;
   /**
    * Runs `fn` in a savepoint: when it rejects, only its own changes are undone and the error is rethrown, the
    * unit goes on. Savepoints of one unit nest; they do not run side by side.
@@ -71,6 +79,8 @@ export interface UnitOfWork extends Repositories {
 export interface HubStore extends Repositories {
   /** Which engine this is, for logs and health. */
   readonly engine: 'sqlite' | 'postgres';
+  /** The time-series engine's upkeep (head rebuild, sealing, retention), for the background service. */
+  readonly timeseries: TimeSeriesUpkeep;
   /**
    * Runs `fn` in one transaction and commits when it resolves; when it rejects (or throws), everything it did
    * is rolled back and the error is rethrown. Units of work run one after another per store on SQLite (one

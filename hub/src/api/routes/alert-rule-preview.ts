@@ -85,7 +85,7 @@ export const alertRulePreviewRoutes: RouteModule = {
       }
       const to = hub.clock();
       const r = await runPreview(
-        hub,
+        hub.store,
         { name: b.name, severity: b.severity, params: parsed.data },
         to - b.hours * 3600_000,
         to,

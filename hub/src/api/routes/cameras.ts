@@ -274,8 +274,7 @@ export const camerasRoutes: RouteModule = {
       const row = await cameras.get(id);
       if (!row) throw notFound('camera', id);
       await hub.store.unit(async (tx) => {
-        // Transitional: the time series joins this unit's transaction on the same SQLite connection.
-        hub.timeseries.deleteTarget('camera', String(id));
+        await tx.series.deleteTarget('camera', String(id));
         await tx.cameras.delete(id);
       });
       hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'camera', id, change: 'deleted' });

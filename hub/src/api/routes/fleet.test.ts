@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { storeSamples } from '../../store/sqlite/timeseries/write.testing.js';
+import { storeSamples } from '../../store/samples.testing.js';
 import { createTestHub, type TestHub } from '../testing.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are walked freely in assertions
@@ -258,7 +258,7 @@ describe('fleet API: overview, search, rule preview', () => {
       });
       rows.push({ kind: 'device', target: String(ids.depotSw), metric: 'cpu_load', ts, value: 15 });
     }
-    storeSamples(hub.ctx, rows);
+    await storeSamples(hub.ctx.store, rows);
     const preview = (params: Json) =>
       as('operator', 'POST', '/api/v1/alert-rules/preview', { name: 'CPU', params });
     const any = await preview({ metric: 'cpu_load', comparison: '>', threshold: 90 });

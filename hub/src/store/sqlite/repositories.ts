@@ -15,11 +15,14 @@ import { SqliteDiscovered } from './discovered.js';
 import { SqliteEnrollmentTokens } from './enrollment-tokens.js';
 import { SqliteFleet } from './fleet.js';
 import { SqliteJobs } from './jobs.js';
+import { SqliteLedger } from './ledger.js';
 import { SqliteMaintenance } from './maintenance.js';
 import { SqliteNotifications } from './notifications.js';
+import { SqliteSeries } from './series.js';
 import { SqliteSessions } from './sessions.js';
 import { SqliteSites } from './sites.js';
 import { SqliteSnapshots } from './snapshots.js';
+import type { SqliteTimeSeries } from './timeseries/engine.js';
 import { SqliteTopology } from './topology.js';
 import { SqliteUsers } from './users.js';
 
@@ -47,8 +50,10 @@ export class SqliteRepositories implements Repositories {
   readonly credentials: SqliteCredentials;
   readonly discovered: SqliteDiscovered;
   readonly topology: SqliteTopology;
+  readonly series: SqliteSeries;
+  readonly ledger: SqliteLedger;
 
-  constructor(scope: Scope) {
+  constructor(scope: Scope, timeseries: SqliteTimeSeries) {
     this.users = new SqliteUsers(scope);
     this.sessions = new SqliteSessions(scope);
     this.audit = new SqliteAudit(scope);
@@ -71,5 +76,7 @@ export class SqliteRepositories implements Repositories {
     this.credentials = new SqliteCredentials(scope);
     this.discovered = new SqliteDiscovered(scope);
     this.topology = new SqliteTopology(scope);
+    this.series = new SqliteSeries(scope, timeseries);
+    this.ledger = new SqliteLedger(scope);
   }
 }

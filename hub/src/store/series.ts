@@ -1,0 +1,58 @@
+import type {
+  Point,
+  ReadRange,
+  RetentionOptions,
+  RetentionReport,
+  SealOptions,
+  SealReport,
+  SeriesInfo,
+  TargetKind,
+  TimeSeriesStats,
+} from './timeseries/types.js';
+
+/** Reading the time series (engine: store/timeseries/types.ts); deleting a target's joins a unit of work. */
+export interface SeriesRepo {
+  /** Series of a target (sorted by metric, then labels), optionally of one metric. */
+  listSeries(kind: TargetKind, target: string, metric?: string): Promise<SeriesInfo[]>;
+  /** Series of one metric across every target, at most `limit`. */
+  seriesByMetric(metric: string, limit: number): Promise<SeriesInfo[]>;
+  /** Points of one series in a range: raw (last write wins per timestamp), or averaged into steps. */
+  read(seriesId: number, range: ReadRange): Promise<Point[]>;
+  /** How many raw points a read of the range would return. */
+  countPoints(seriesId: number, from: number, to: number): Promise<number>;
+  /** Deletes every series of a target with its samples (a deleted device or camera). */
+  deleteTarget(kind: TargetKind, target: string): Promise<void>;
+}
+
+/**
+ * The samples of one unit of work: staged with `add`, written when the unit commits (in its transaction,
+ * with everything else it did), readable once it has committed; dropped with it, or with a savepoint of it
+ * that fails. A later sample of the same series and timestamp replaces an earlier one.
+ */
+export interface SampleSink {
+  /** `target`: a device or camera id, or an agent id. Labels objects may be shared by many samples. */
+  add(
+    kind: TargetKind,
+    target: string | number,
+    metric: string,
+    labels: Readonly<Record<string, string>> | undefined,
+    unit: string | undefined,
+    ts: number,
+    value: number,
+  ): void;
+  /** Samples staged so far. */
+  readonly size: number;
+}
+
+/** Upkeep of the time series, for the background service: the head, sealing, retention. */
+export interface TimeSeriesUpkeep {
+  /** Rebuilds in-memory state (the head, from the head log) now instead of on first use. */
+  open(): Promise<void>;
+  /** Seals due head chunks into stored chunks. */
+  seal(opts?: SealOptions): Promise<SealReport>;
+  /** Drops raw samples, then whole chunks, past retention. */
+  retain(opts: RetentionOptions): Promise<RetentionReport>;
+  stats(): TimeSeriesStats;
+  /** Seals everything (a clean stop: the next start has nothing to replay). */
+  close(): Promise<void>;
+}

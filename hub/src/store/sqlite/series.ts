@@ -1,0 +1,95 @@
+import type { SampleSink, SeriesRepo } from '../series.js';
+import type { SampleWriter, TargetKind } from '../timeseries/types.js';
+import type { Scope } from './connection.js';
+import type { SqliteTimeSeries } from './timeseries/engine.js';
+
+/** The time-series reads of the SQLite engine on a scope; deleting a target joins the scope's transaction. */
+export class SqliteSeries implements SeriesRepo {
+  readonly #reader;
+
+  constructor(
+    private readonly s: Scope,
+    private readonly engine: SqliteTimeSeries,
+  ) {
+    this.#reader = engine.reader((fn) => s.run(fn));
+  }
+
+  listSeries(kind: TargetKind, target: string, metric?: string) {
+    return this.#reader.listSeries(kind, target, metric);
+  }
+
+  seriesByMetric(metric: string, limit: number) {
+    return this.#reader.seriesByMetric(metric, limit);
+  }
+
+  read(seriesId: number, range: Parameters<SeriesRepo['read']>[1]) {
+    return this.#reader.read(seriesId, range);
+  }
+
+  countPoints(seriesId: number, from: number, to: number) {
+    return this.#reader.countPoints(seriesId, from, to);
+  }
+
+  deleteTarget(kind: TargetKind, target: string): Promise<void> {
+    return this.s.atomic(() => this.engine.deleteTarget(kind, target));
+  }
+}
+
+/**
+ * A unit of work's samples on the SQLite engine: staged straight into an engine writer (series ids resolved
+ * inside the unit's transaction), written as one head-log record before the unit commits, published to the
+ * head after the commit. The unit drives `mark`/`rollback` (savepoints), `persist`, `committed` and `abort`.
+ */
+export class UnitSamples implements SampleSink {
+  #writer: SampleWriter | undefined;
+  #open = true;
+
+  constructor(private readonly engine: SqliteTimeSeries) {}
+
+  #w(): SampleWriter {
+    if (!this.#open) throw new Error('the samples of a finished unit of work were used');
+    this.#writer ??= this.engine.writer();
+    return this.#writer;
+  }
+
+  add(
+    kind: TargetKind,
+    target: string | number,
+    metric: string,
+    labels: Readonly<Record<string, string>> | undefined,
+    unit: string | undefined,
+    ts: number,
+    value: number,
+  ): void {
+    const w = this.#w();
+    w.add(w.seriesOf(kind, target, metric, labels, unit), ts, value);
+  }
+
+  get size(): number {
+    return this.#writer?.size ?? 0;
+  }
+
+  mark(): number {
+    return this.#writer?.mark() ?? 0;
+  }
+
+  /** A savepoint failed: its samples go, and series ids it may have created are forgotten. */
+  rollback(mark: number): void {
+    this.#writer?.rollback(mark);
+  }
+
+  /** Writes the staged samples inside the unit's transaction, just before it commits. */
+  persist(): void {
+    this.#writer?.persist();
+  }
+
+  committed(): void {
+    this.#open = false;
+    this.#writer?.committed();
+  }
+
+  abort(): void {
+    this.#open = false;
+    this.#writer?.abort();
+  }
+}
