@@ -5,6 +5,7 @@ import { m004Cameras } from './004_cameras.js';
 import { m005Fleet } from './005_fleet.js';
 import { m006TimeseriesChunks } from './006_timeseries_chunks.js';
 import { m007TimeseriesSharedTimes } from './007_timeseries_shared_times.js';
+import { m008Discovery } from './008_discovery.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m005Fleet,
   m006TimeseriesChunks,
   m007TimeseriesSharedTimes,
+  m008Discovery,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {
