@@ -88,7 +88,7 @@ describe('every MQTT topic an agent publishes to, fuzzed with a real client', ()
       },
     });
     t = await startTestHub({ logLevel: 'warn' }, { logDestination: sink });
-    const site = t.site('fuzz');
+    const site = await t.site('fuzz');
     fuzzer = await t.enroll(site);
     good = await t.enroll(site);
     client = await connectAgent(t.mqttUrl, fuzzer.agent_id, fuzzer.secret);
@@ -146,7 +146,10 @@ describe('every MQTT topic an agent publishes to, fuzzed with a real client', ()
         '$SYS/broker/x',
         'outpost/v2/x',
       ),
-      nastyString.filter((s) => s.length > 0 && s.length < 200 && !/[#+\u0000]/.test(s)),
+      nastyString.filter(
+        (s) =>
+          s.length > 0 && s.length < 200 && !s.includes('#') && !s.includes('+') && !s.includes('\u0000'),
+      ),
     );
     await fc.assert(
       fc.asyncProperty(forbidden, async (topic) => {

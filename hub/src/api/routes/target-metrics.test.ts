@@ -79,7 +79,11 @@ describe('metrics queries are bounded', () => {
     assert.equal(r.json.points.length, 180, 'the raw points: they fit');
     assert.equal(r.json.step_s, null);
     const stepped = await get(`name=cpu&from=0&to=${to / 1000}&step=1`);
-    assert.equal(stepped.json.step_s, Math.ceil((91 * 86_400) / MAX_POINTS), 'widened for 91 days, not 56 years');
+    assert.equal(
+      stepped.json.step_s,
+      Math.ceil((91 * 86_400) / MAX_POINTS),
+      'widened for 91 days, not 56 years',
+    );
   });
 
   it('refuses a query over more than MAX_SERIES series, and serves a narrowed one', async () => {
