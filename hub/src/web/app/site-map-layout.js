@@ -36,7 +36,9 @@ export function layoutSiteMap(nodes, rootKey) {
   if (rootKey && byKey.has(rootKey)) place(rootKey, 0, seen);
   const loose = nodes.filter((n) => !seen.has(n.key));
   const looseDepth = seen.size ? depthMax + 1.4 : 0;
-  loose.forEach((n, i) => pos.set(n.key, { col: i, depth: looseDepth }));
+  loose.forEach((n, i) => {
+    pos.set(n.key, { col: i, depth: looseDepth });
+  });
   const cols = Math.max(next, loose.length, 1);
   const out = new Map();
   for (const [key, p] of pos) out.set(key, { x: 40 + p.col * NODE_W + NODE_W / 2, y: 40 + p.depth * ROW_H });
