@@ -11,9 +11,17 @@ export interface CameraRecord {
   location: string | null;
   site_id: number;
   meta: string;
+  /** The device it hangs off, set by an operator (else one is inferred from the site's topology). */
+  parent_id?: number | null;
+  mac_address?: string | null;
+  /** A camera login of a credential set used instead of the camera's own username and password. */
+  credential_id?: number | null;
 }
 
 export interface CameraRow extends CameraRecord {
+  parent_id: number | null;
+  mac_address: string | null;
+  credential_id: number | null;
   id: number;
   status: string;
   status_reason: string | null;
@@ -33,6 +41,9 @@ const WRITABLE = [
   'location',
   'site_id',
   'meta',
+  'parent_id',
+  'mac_address',
+  'credential_id',
 ] as const;
 
 const table = recordTable<CameraRow, CameraRecord>('cameras', WRITABLE);

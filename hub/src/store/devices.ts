@@ -40,9 +40,12 @@ export interface DeviceRecord {
   poll_interval_s: number;
   profile: string | null;
   meta: string;
+  /** A credential of a credential set used instead of the device's own SNMP secrets. */
+  credential_id?: number | null;
 }
 
 export interface DeviceRow extends DeviceRecord {
+  credential_id: number | null;
   id: number;
   status: string;
   status_error: string | null;
@@ -68,6 +71,7 @@ const WRITABLE = [
   'poll_interval_s',
   'profile',
   'meta',
+  'credential_id',
 ] as const;
 
 const table = recordTable<DeviceRow, DeviceRecord>('devices', WRITABLE);

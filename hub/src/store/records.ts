@@ -21,7 +21,7 @@ export function recordTable<Row, Rec extends object>(
       const cols = [...writable, 'created_at', 'updated_at'];
       const info = db
         .prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
-        .run(...writable.map((k) => record[k] as unknown), now, now);
+        .run(...writable.map((k) => (record[k] === undefined ? null : (record[k] as unknown))), now, now);
       return get(db, Number(info.lastInsertRowid)) as Row;
     },
     update(db, id, patch, now) {

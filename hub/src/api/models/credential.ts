@@ -266,3 +266,19 @@ export function credentialSetsForConfig(
     };
   });
 }
+
+/** The non-secret SNMP settings a device stores when it references a credential (secrets stay with it). */
+export function snmpSettingsOf(row: CredentialRow, device: { port?: number; timeout_ms?: number; retries?: number }) {
+  const s = JSON.parse(row.settings) as SnmpPublic;
+  const keys: SnmpSecret = {};
+  return {
+    ...(s as Record<string, unknown>),
+    version: s.version,
+    port: device.port ?? 161,
+    ...(device.timeout_ms !== undefined ? { timeout_ms: device.timeout_ms } : {}),
+    ...(device.retries !== undefined ? { retries: device.retries } : {}),
+    has_community: !!keys.community,
+    has_auth_key: !!keys.auth_key,
+    has_priv_key: !!keys.priv_key,
+  };
+}

@@ -9,6 +9,7 @@ import {
   listCameras,
   updateCamera,
 } from '../../store/cameras.js';
+import { getDevice } from '../../store/devices.js';
 import { getSite } from '../../store/sites.js';
 import { API_PREFIX, defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
@@ -175,9 +176,30 @@ export const camerasRoutes: RouteModule = {
       );
     });
 
-    app.openapi(create, (c) => {
+    /** A camera login of the site's or a global set; 422 naming the field otherwise. */
+    const requireCredential = async (credentialId: number | null | undefined, siteId: number) => {
+      if (!credentialId) return;
+      const detail = (message: string) =>
+        unprocessable(`credential_id ${credentialId}: ${message}`, [{ path: 'body.credential_id', message }]);
+      const row = await hub.store.credentials.entry(credentialId);
+      if (!row || row.kind !== 'camera') throw detail('no camera credential with this id');
+      const set = await hub.store.credentials.getSet(row.set_id);
+      if (set && set.site_id !== null && set.site_id !== siteId) throw detail('belongs to another site');
+    };
+    const requireParentDevice = (parentId: number | null | undefined, siteId: number) => {
+      if (!parentId) return;
+      const parent = getDevice(hub.db, parentId);
+      if (!parent || parent.site_id !== siteId)
+        throw unprocessable(`parent_id ${parentId}: no such device at this site`, [
+          { path: 'body.parent_id', message: 'no such device at this site' },
+        ]);
+    };
+
+    app.openapi(create, async (c) => {
       const input = c.req.valid('json');
       requireSite(input.site_id);
+      await requireCredential(input.credential_id, input.site_id);
+      requireParentDevice(input.parent_id, input.site_id);
       const split = splitRtspUrl(input.rtsp_url);
       const ip = input.ip_address ?? ipHost(split.host);
       if (!ip) {
@@ -194,6 +216,9 @@ export const camerasRoutes: RouteModule = {
         location: input.location ?? null,
         site_id: input.site_id,
         meta: JSON.stringify(input.meta),
+        parent_id: input.parent_id ?? null,
+        mac_address: input.mac_address ?? null,
+        credential_id: input.credential_id ?? null,
       };
       const row = insertCamera(hub.db, record, hub.clock());
       c.set('auditTarget', { type: 'camera', id: row.id });
@@ -232,12 +257,14 @@ export const camerasRoutes: RouteModule = {
       );
     });
 
-    app.openapi(update, (c) => {
+    app.openapi(update, async (c) => {
       const { id } = c.req.valid('param');
       const input = c.req.valid('json');
       const before = getCamera(hub.db, id);
       if (!before) throw notFound('camera', id);
       if (input.site_id !== undefined) requireSite(input.site_id);
+      await requireCredential(input.credential_id, input.site_id ?? before.site_id);
+      requireParentDevice(input.parent_id, input.site_id ?? before.site_id);
       const patch: Partial<CameraRecord> = {
         name: input.name,
         ip_address: input.ip_address,
@@ -246,6 +273,9 @@ export const camerasRoutes: RouteModule = {
         location: input.location,
         site_id: input.site_id,
         meta: input.meta === undefined ? undefined : JSON.stringify(input.meta),
+        parent_id: input.parent_id,
+        mac_address: input.mac_address,
+        credential_id: input.credential_id,
       };
       if (input.rtsp_url !== undefined) {
         const split = splitRtspUrl(input.rtsp_url);
@@ -260,6 +290,12 @@ export const camerasRoutes: RouteModule = {
         before.password_secret !== null &&
         cameraTargetMoved(before, { ...input, rtsp_url: patch.rtsp_url });
       if (cleared) patch.password_secret = null;
+      // A camera login reference does not follow the camera to another server unless given again.
+      const credentialCleared =
+        input.credential_id === undefined &&
+        before.credential_id !== null &&
+        cameraTargetMoved(before, { ...input, rtsp_url: patch.rtsp_url });
+      if (credentialCleared) patch.credential_id = null;
       const row = updateCamera(hub.db, id, patch, hub.clock());
       if (!row) throw notFound('camera', id);
       c.set('auditDetails', {
