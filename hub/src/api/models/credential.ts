@@ -268,7 +268,10 @@ export function credentialSetsForConfig(
 }
 
 /** The non-secret SNMP settings a device stores when it references a credential (secrets stay with it). */
-export function snmpSettingsOf(row: CredentialRow, device: { port?: number; timeout_ms?: number; retries?: number }) {
+export function snmpSettingsOf(
+  row: CredentialRow,
+  device: { port?: number; timeout_ms?: number; retries?: number },
+) {
   const s = JSON.parse(row.settings) as SnmpPublic;
   const keys: SnmpSecret = {};
   return {

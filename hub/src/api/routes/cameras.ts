@@ -1,16 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import {
-  CAMERA_SORTS,
-  type CameraRecord,
-  cameraStatusCounts,
-  deleteCamera,
-  getCamera,
-  insertCamera,
-  listCameras,
-  updateCamera,
-} from '../../store/cameras.js';
-import { getDevice } from '../../store/devices.js';
-import { getSite } from '../../store/sites.js';
+import { CAMERA_SORTS, type CameraRecord } from '../../store/cameras.js';
 import { API_PREFIX, defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import {
@@ -139,27 +128,46 @@ const remove = defineRoute({
 export const camerasRoutes: RouteModule = {
   name: 'cameras',
   register(app, hub) {
-    const requireSite = (siteId: number) => {
-      if (!getSite(hub.db, siteId)) {
+    const { cameras } = hub.store;
+    const requireSite = async (siteId: number) => {
+      if (!(await hub.store.sites.get(siteId))) {
         throw unprocessable(`site ${siteId} does not exist`, [
           { path: 'body.site_id', message: 'no such site' },
         ]);
       }
     };
+    /** A camera login of the site's or a global set; 422 naming the field otherwise. */
+    const requireCredential = async (credentialId: number | null | undefined, siteId: number) => {
+      if (!credentialId) return;
+      const detail = (message: string) =>
+        unprocessable(`credential_id ${credentialId}: ${message}`, [{ path: 'body.credential_id', message }]);
+      const row = await hub.store.credentials.entry(credentialId);
+      if (!row || row.kind !== 'camera') throw detail('no camera credential with this id');
+      const set = await hub.store.credentials.getSet(row.set_id);
+      if (set && set.site_id !== null && set.site_id !== siteId) throw detail('belongs to another site');
+    };
+    const requireParentDevice = async (parentId: number | null | undefined, siteId: number) => {
+      if (!parentId) return;
+      const parent = await hub.store.devices.get(parentId);
+      if (!parent || parent.site_id !== siteId)
+        throw unprocessable(`parent_id ${parentId}: no such device at this site`, [
+          { path: 'body.parent_id', message: 'no such device at this site' },
+        ]);
+    };
     const seal = (password: string | null | undefined) =>
       password === undefined ? undefined : password === null ? null : hub.secrets.encrypt(password);
 
-    app.openapi(list, (c) => {
+    app.openapi(list, async (c) => {
       const q = c.req.valid('query');
-      const { rows, total } = listCameras(hub.db, q, q.sort, q.order, q.page, q.per_page);
+      const { rows, total } = await cameras.list(q, q.sort, q.order, q.page, q.per_page);
       return c.json(
         { cameras: rows.map(cameraToApi), pagination: pagination(q.page, q.per_page, total) },
         200,
       );
     });
 
-    app.openapi(status, (c) => {
-      const by = cameraStatusCounts(hub.db, c.req.valid('query').site_id);
+    app.openapi(status, async (c) => {
+      const by = await cameras.statusCounts(c.req.valid('query').site_id);
       const total = Object.values(by).reduce((a, b) => a + b, 0);
       const n = (k: string) => by[k] ?? 0;
       const known = n('online') + n('offline') + n('degraded');
@@ -176,30 +184,11 @@ export const camerasRoutes: RouteModule = {
       );
     });
 
-    /** A camera login of the site's or a global set; 422 naming the field otherwise. */
-    const requireCredential = async (credentialId: number | null | undefined, siteId: number) => {
-      if (!credentialId) return;
-      const detail = (message: string) =>
-        unprocessable(`credential_id ${credentialId}: ${message}`, [{ path: 'body.credential_id', message }]);
-      const row = await hub.store.credentials.entry(credentialId);
-      if (!row || row.kind !== 'camera') throw detail('no camera credential with this id');
-      const set = await hub.store.credentials.getSet(row.set_id);
-      if (set && set.site_id !== null && set.site_id !== siteId) throw detail('belongs to another site');
-    };
-    const requireParentDevice = (parentId: number | null | undefined, siteId: number) => {
-      if (!parentId) return;
-      const parent = getDevice(hub.db, parentId);
-      if (!parent || parent.site_id !== siteId)
-        throw unprocessable(`parent_id ${parentId}: no such device at this site`, [
-          { path: 'body.parent_id', message: 'no such device at this site' },
-        ]);
-    };
-
     app.openapi(create, async (c) => {
       const input = c.req.valid('json');
-      requireSite(input.site_id);
+      await requireSite(input.site_id);
       await requireCredential(input.credential_id, input.site_id);
-      requireParentDevice(input.parent_id, input.site_id);
+      await requireParentDevice(input.parent_id, input.site_id);
       const split = splitRtspUrl(input.rtsp_url);
       const ip = input.ip_address ?? ipHost(split.host);
       if (!ip) {
@@ -220,7 +209,7 @@ export const camerasRoutes: RouteModule = {
         mac_address: input.mac_address ?? null,
         credential_id: input.credential_id ?? null,
       };
-      const row = insertCamera(hub.db, record, hub.clock());
+      const row = await cameras.insert(record, hub.clock());
       c.set('auditTarget', { type: 'camera', id: row.id });
       hub.events.emit('inventory.changed', {
         site_id: row.site_id,
@@ -231,16 +220,16 @@ export const camerasRoutes: RouteModule = {
       return c.json(cameraToApi(row), 201);
     });
 
-    app.openapi(get, (c) => {
+    app.openapi(get, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getCamera(hub.db, id);
+      const row = await cameras.get(id);
       if (!row) throw notFound('camera', id);
       return c.json(cameraToApi(row), 200);
     });
 
-    app.openapi(stream, (c) => {
+    app.openapi(stream, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getCamera(hub.db, id);
+      const row = await cameras.get(id);
       if (!row) throw notFound('camera', id);
       return c.json(
         {
@@ -260,11 +249,11 @@ export const camerasRoutes: RouteModule = {
     app.openapi(update, async (c) => {
       const { id } = c.req.valid('param');
       const input = c.req.valid('json');
-      const before = getCamera(hub.db, id);
+      const before = await cameras.get(id);
       if (!before) throw notFound('camera', id);
-      if (input.site_id !== undefined) requireSite(input.site_id);
+      if (input.site_id !== undefined) await requireSite(input.site_id);
       await requireCredential(input.credential_id, input.site_id ?? before.site_id);
-      requireParentDevice(input.parent_id, input.site_id ?? before.site_id);
+      await requireParentDevice(input.parent_id, input.site_id ?? before.site_id);
       const patch: Partial<CameraRecord> = {
         name: input.name,
         ip_address: input.ip_address,
@@ -291,12 +280,13 @@ export const camerasRoutes: RouteModule = {
         cameraTargetMoved(before, { ...input, rtsp_url: patch.rtsp_url });
       if (cleared) patch.password_secret = null;
       // A camera login reference does not follow the camera to another server unless given again.
-      const credentialCleared =
+      if (
         input.credential_id === undefined &&
         before.credential_id !== null &&
-        cameraTargetMoved(before, { ...input, rtsp_url: patch.rtsp_url });
-      if (credentialCleared) patch.credential_id = null;
-      const row = updateCamera(hub.db, id, patch, hub.clock());
+        cameraTargetMoved(before, { ...input, rtsp_url: patch.rtsp_url })
+      )
+        patch.credential_id = null;
+      const row = await cameras.update(id, patch, hub.clock());
       if (!row) throw notFound('camera', id);
       c.set('auditDetails', {
         fields: Object.keys(input),
@@ -314,14 +304,15 @@ export const camerasRoutes: RouteModule = {
       return c.json(cameraToApi(row), 200);
     });
 
-    app.openapi(remove, (c) => {
+    app.openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getCamera(hub.db, id);
+      const row = await cameras.get(id);
       if (!row) throw notFound('camera', id);
-      hub.db.transaction(() => {
+      await hub.store.unit(async (tx) => {
+        // Transitional: the time series joins this unit's transaction on the same SQLite connection.
         hub.timeseries.deleteTarget('camera', String(id));
-        deleteCamera(hub.db, id);
-      })();
+        await tx.cameras.delete(id);
+      });
       hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'camera', id, change: 'deleted' });
       return c.body(null, 204);
     });
