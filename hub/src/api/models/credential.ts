@@ -189,7 +189,7 @@ export function credentialWrites(
 export function credentialSetToApi(
   set: CredentialSetRow,
   entries: readonly CredentialRow[],
-  box: SecretBox,
+  box: Pick<SecretBox, 'decrypt'>,
   usage: ReadonlyMap<number, { devices: number; cameras: number }>,
 ): z.infer<typeof CredentialSetSchema> {
   const used = (id: number) => usage.get(id) ?? { devices: 0, cameras: 0 };
@@ -231,7 +231,7 @@ export function credentialSetToApi(
 }
 
 /** A stored SNMP credential with its secrets, in the protocol's shape: for the agent config only. */
-export function snmpCredentialOf(box: SecretBox, row: CredentialRow): SnmpCredentials {
+export function snmpCredentialOf(box: Pick<SecretBox, 'decrypt'>, row: CredentialRow): SnmpCredentials {
   const settings = JSON.parse(row.settings) as SnmpPublic;
   const keys: SnmpSecret = row.secret ? (JSON.parse(box.decrypt(row.secret)) as SnmpSecret) : {};
   return { ...settings, ...keys } as SnmpCredentials;
@@ -239,7 +239,7 @@ export function snmpCredentialOf(box: SecretBox, row: CredentialRow): SnmpCreden
 
 /** A stored camera login with its password: for the agent config only. */
 export function cameraCredentialOf(
-  box: SecretBox,
+  box: Pick<SecretBox, 'decrypt'>,
   row: CredentialRow,
 ): { username: string; password: string } {
   return {
@@ -250,7 +250,7 @@ export function cameraCredentialOf(
 
 /** A site's credential sets (its own, then the global ones) as `down/config` carries them. */
 export function credentialSetsForConfig(
-  box: SecretBox,
+  box: Pick<SecretBox, 'decrypt'>,
   sets: readonly CredentialSetRow[],
   entries: readonly CredentialRow[],
 ): CredentialSetConfig[] {
