@@ -325,6 +325,15 @@ export function runTimeSeriesContract(name: string, factory: TimeSeriesFactory):
         (await h.store.listSeries('device', '9', 'm')).map((s) => s.id),
         [ids[0]],
       );
+      await writeSamples(h, [[{ kind: 'camera', target: '3', metric: 'm' }, T0, 4]]);
+      assert.deepEqual(
+        (await h.store.seriesByMetric('m', 10)).map((s) => [s.kind, s.target]),
+        [
+          ['camera', '3'],
+          ['device', '9'],
+        ],
+      );
+      assert.equal((await h.store.seriesByMetric('m', 1)).length, 1);
       h.dispose();
     });
 
