@@ -109,6 +109,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   #open(): void {
     if (this.#opened) return;
     this.#opened = true;
+    this.#chunks.countAll();
     const sealed = this.#catalog.sealedLogIds();
     let last = (this.#db.prepare('SELECT max(id) FROM ts_head_log').pluck().get() as number | null) ?? 0;
     for (const through of sealed.values()) if (through > last) last = through;
