@@ -46,7 +46,10 @@ describe('parseConfig', () => {
       'json',
     );
     assert.equal(parseConfig(undefined, {}, {}, facts).rtspTlsVerify, true, 'rtsps is verified by default');
-    assert.equal(parseConfig(undefined, { OUTPOST_RTSP_TLS_VERIFY: 'false' }, {}, facts).rtspTlsVerify, false);
+    assert.equal(
+      parseConfig(undefined, { OUTPOST_RTSP_TLS_VERIFY: 'false' }, {}, facts).rtspTlsVerify,
+      false,
+    );
     assert.equal(parseConfig({ rtsp_tls_verify: false }, {}, {}, facts).rtspTlsVerify, false);
     assert.throws(
       () => parseConfig(undefined, { OUTPOST_RTSP_TLS_VERIFY: 'maybe' }, {}, facts),
