@@ -15,7 +15,7 @@ export function recordTable<Row, Rec extends object>(
       const cols = [...writable, 'created_at', 'updated_at'];
       return s.get<Row>(
         `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) RETURNING *`,
-        ...writable.map((k) => record[k] as unknown),
+        ...writable.map((k) => (record[k] === undefined ? null : (record[k] as unknown))),
         now,
         now,
       ) as Promise<Row>;
