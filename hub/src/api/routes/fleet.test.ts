@@ -116,6 +116,12 @@ describe('fleet API: overview, search, rule preview', () => {
       ['Burning clinic', 'Cut-off school'],
     );
     assert.equal(critical.json.grid.length, 5);
+    const one = await as('viewer', 'GET', `/api/v1/overview?site_id=${ids['Slow depot']}&grid=false`);
+    assert.deepEqual(
+      one.json.sites.map((s: Json) => [s.name, s.rank]),
+      [['Slow depot', 3]],
+    );
+    assert.deepEqual(one.json.grid, []);
     const bad = await as('viewer', 'GET', '/api/v1/overview?state=on-fire');
     assert.equal(bad.status, 400);
     assert.match(JSON.stringify(bad.json), /query\.state/);

@@ -11,7 +11,9 @@ import { DevicePage } from './pages/device.js';
 import { DevicesPage } from './pages/devices.js';
 import { LoginPage } from './pages/login.js';
 import { OverviewPage } from './pages/overview.js';
+import { SitePage } from './pages/site.js';
 import { useRoute } from './router.js';
+import { GlobalSearch } from './search.js';
 import { can, currentUser, logout, onSession, refresh } from './session.js';
 
 const NAV = [
@@ -26,7 +28,9 @@ function page(route) {
   const [first, second] = route.parts;
   switch (first) {
     case undefined:
-      return html`<${OverviewPage} />`;
+      return html`<${OverviewPage} params=${route.params} />`;
+    case 'sites':
+      return second ? html`<${SitePage} id=${Number(second)} />` : html`<${OverviewPage} params=${route.params} />`;
     case 'devices':
       return second
         ? html`<${DevicePage} id=${Number(second)} />`
@@ -78,6 +82,7 @@ function Shell({ user }) {
       <nav id="nav" class=${menu ? 'open' : ''} aria-label="Main">
         ${links.map(([href, label]) => html`<a href=${`#${href}`} aria-current=${here === href ? 'page' : undefined}>${label}</a>`)}
       </nav>
+      <${GlobalSearch} />
       <div class="who">
         <${LiveBadge} />
         <a href="#/account" title="Account">${user.username} <small>(${user.role})</small></a>

@@ -23,6 +23,8 @@ const STATUS_ICON = {
   up: '✔',
   offline: '✖',
   down: '✖',
+  unreachable: '✖',
+  auth_failed: '⚷',
   degraded: '!',
   unknown: '?',
   resolved: '✔',
@@ -30,7 +32,7 @@ const STATUS_ICON = {
 };
 export function Status({ value, title }) {
   const v = value ?? 'unknown';
-  return html`<span class=${`status status-${v}`} title=${title ?? ''}><span aria-hidden="true">${STATUS_ICON[v] ?? '•'}</span> ${v}</span>`;
+  return html`<span class=${`status status-${v}`} title=${title ?? ''}><span aria-hidden="true">${STATUS_ICON[v] ?? '•'}</span> ${v.replace('_', ' ')}</span>`;
 }
 
 export function ErrorNote({ error }) {
