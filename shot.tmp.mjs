@@ -17,7 +17,7 @@ for (const h of hashes) {
   const [hash, action] = h.split('|');
   await p.evaluate(`location.hash = ${JSON.stringify(hash)}`);
   await p.waitForTimeout(1500);
-  if (action) { await eval(action); await p.waitForTimeout(1500); }
+  if (action) { await eval(`(async () => { ${action} })()`); await p.waitForTimeout(1500); }
   const name = (hash.replace(/[^a-z0-9]+/gi, '_') || 'root') + (action ? '_a' : '');
   await p.screenshot({ path: `/tmp/dashx/${name}.png`, fullPage: true });
   console.log('shot', name);

@@ -157,3 +157,12 @@ export function seriesByMetric(db: Db, metric: string, limit: number): MetricSer
     device_type: r.device_type,
   }));
 }
+
+/** Every metric name stored, with its unit and how many series (targets, labels) report it. */
+export function metricNames(db: Db): { name: string; unit: string | null; series: number }[] {
+  return db
+    .prepare(
+      'SELECT metric AS name, MAX(unit) AS unit, COUNT(*) AS series FROM series GROUP BY metric ORDER BY metric',
+    )
+    .all() as { name: string; unit: string | null; series: number }[];
+}

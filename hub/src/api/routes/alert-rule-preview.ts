@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { PREVIEW_LIMITS, runPreview } from '../../alerts/preview-run.js';
 import { ThresholdParams } from '../../alerts/rules/threshold.js';
 import { SEVERITIES } from '../../alerts/types.js';
+import { metricNames } from '../../store/series.js';
 import { defineRoute } from '../access.js';
 import { ApiError, issueDetails } from '../errors.js';
 import { body, errors, iso, json, name } from '../schemas.js';
@@ -54,6 +55,25 @@ const PreviewOut = z
   })
   .openapi('AlertRulePreview');
 
+const metrics = defineRoute({
+  method: 'get',
+  path: '/alert-rules/metrics',
+  access: 'viewer',
+  tags: ['alerting'],
+  summary: 'The metric names stored, for threshold rules (with unit and how many series report each)',
+  responses: {
+    200: json(
+      z.object({
+        metrics: z.array(
+          z.object({ name: z.string(), unit: z.string().nullable(), series: z.number().int() }),
+        ),
+      }),
+      'Every metric name',
+    ),
+    ...errors(401),
+  },
+});
+
 const preview = defineRoute({
   method: 'post',
   path: '/alert-rules/preview',
@@ -68,6 +88,8 @@ const preview = defineRoute({
 export const alertRulePreviewRoutes: RouteModule = {
   name: 'alert-rule-preview',
   register(app, hub) {
+    app.openapi(metrics, (c) => c.json({ metrics: metricNames(hub.db) }, 200));
+
     app.openapi(preview, (c) => {
       const b = c.req.valid('json');
       const parsed = ThresholdParams.safeParse(b.params);

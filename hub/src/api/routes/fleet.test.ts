@@ -271,6 +271,8 @@ describe('fleet API: overview, search, rule preview', () => {
     assert.equal(otherSite.json.fired, 0);
     const nothing = await preview({ metric: 'no_such_metric', comparison: '>', threshold: 1 });
     assert.deepEqual([nothing.json.fired, nothing.json.series], [0, 0]);
+    const names = (await as('viewer', 'GET', '/api/v1/alert-rules/metrics')).json.metrics;
+    assert.deepEqual(names, [{ name: 'cpu_load', unit: null, series: 2 }]);
     const rules = (await as('viewer', 'GET', '/api/v1/alert-rules')).json.rules;
     assert.ok(!rules.some((r: Json) => r.name === 'CPU'), 'a preview saves nothing');
   });

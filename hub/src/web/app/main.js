@@ -4,6 +4,7 @@ import { isLive, onLiveState, startLive, stopLive } from './live.js';
 import { AccountPage } from './pages/account.js';
 import { AdminPage } from './pages/admin.js';
 import { AgentsPage } from './pages/agents.js';
+import { AlertingPage } from './pages/alerting.js';
 import { AlertsPage } from './pages/alerts.js';
 import { CameraPage } from './pages/camera.js';
 import { CamerasPage } from './pages/cameras.js';
@@ -21,6 +22,7 @@ const NAV = [
   ['/devices', 'Devices'],
   ['/cameras', 'Cameras'],
   ['/alerts', 'Alerts'],
+  ['/alerting', 'Alerting'],
   ['/agents', 'Agents & sites'],
 ];
 
@@ -30,7 +32,9 @@ function page(route) {
     case undefined:
       return html`<${OverviewPage} params=${route.params} />`;
     case 'sites':
-      return second ? html`<${SitePage} id=${Number(second)} />` : html`<${OverviewPage} params=${route.params} />`;
+      return second
+        ? html`<${SitePage} id=${Number(second)} />`
+        : html`<${OverviewPage} params=${route.params} />`;
     case 'devices':
       return second
         ? html`<${DevicePage} id=${Number(second)} />`
@@ -43,7 +47,12 @@ function page(route) {
       return html`<${AlertsPage} params=${route.params} />`;
     case 'agents':
       return html`<${AgentsPage} />`;
+    case 'alerting':
+      return html`<${AlertingPage} tab=${second ?? 'rules'} />`;
     case 'admin':
+      // Old links to the alerting tabs, which moved.
+      if (['channels', 'rules', 'maintenance'].includes(second))
+        return html`<${AlertingPage} tab=${second} />`;
       return can('admin')
         ? html`<${AdminPage} tab=${second ?? 'users'} />`
         : html`<p>Administrators only.</p>`;

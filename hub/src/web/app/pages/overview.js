@@ -17,7 +17,8 @@ function Totals({ totals }) {
       <h2>Sites</h2>
       <p class="big">${totals.sites}</p>
       <ul class="inline">${STATES.filter((s) => totals.by_state[s]).map(
-        (s) => html`<li><a href=${`#/?state=${s}`}><${StateBadge} state=${s} /> ${totals.by_state[s]}</a></li>`,
+        (s) =>
+          html`<li><a href=${`#/?state=${s}`}><${StateBadge} state=${s} /> ${totals.by_state[s]}</a></li>`,
       )}</ul>
     </div>
     <div class="card stat" data-testid="count-devices">
@@ -29,7 +30,8 @@ function Totals({ totals }) {
       <h2><a href="#/alerts?state=open">Open alerts</a></h2>
       <p class="big">${SEVERITIES.reduce((n, s) => n + totals.open[s], 0)}</p>
       <ul class="inline">${SEVERITIES.map(
-        (s) => html`<li><a href=${`#/alerts?state=open&severity=${s}`}><${Severity} value=${s} /> ${totals.open[s]}</a></li>`,
+        (s) =>
+          html`<li><a href=${`#/alerts?state=open&severity=${s}`}><${Severity} value=${s} /> ${totals.open[s]}</a></li>`,
       )}</ul>
     </div>
   </div>`;

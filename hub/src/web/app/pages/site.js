@@ -39,7 +39,9 @@ export function SitePage({ id }) {
         ${
           mine.length
             ? html`<ul class="plain">${mine.map(
-                (a) => html`<li><${Status} value=${a.status} title=${a.status_reason ?? ''} /> ${a.hostname ?? a.id}
+                (
+                  a,
+                ) => html`<li><${Status} value=${a.status} title=${a.status_reason ?? ''} /> ${a.hostname ?? a.id}
               <small class="muted"> seen ${ago(a.last_seen)} · backlog ${a.backlog}${a.dropped ? ` · ${a.dropped} dropped` : ''}</small></li>`,
               )}</ul>`
             : html`<p class="muted">No agent: enroll one under <a href="#/agents">Agents & sites</a>.</p>`
@@ -51,7 +53,9 @@ export function SitePage({ id }) {
       ${
         alerts.data?.alerts?.length
           ? html`<ul class="plain">${alerts.data.alerts.map(
-              (a) => html`<li><${Severity} value=${a.severity} /> <a href=${`#/alerts?id=${a.id}`}>${a.title}</a>
+              (
+                a,
+              ) => html`<li><${Severity} value=${a.severity} /> <a href=${`#/alerts?id=${a.id}`}>${a.title}</a>
             <small class="muted"> ${ago(a.created_at)}${a.acknowledged ? ' · acknowledged' : ''}</small></li>`,
             )}</ul>`
           : html`<p class="muted">None.</p>`
@@ -62,7 +66,9 @@ export function SitePage({ id }) {
       ${
         down.data?.devices?.length
           ? html`<ul class="plain">${down.data.devices.map(
-              (d) => html`<li><${Status} value=${d.status} /> <a href=${`#/devices/${d.id}`}>${d.name}</a> <small class="muted">${d.ip_address}</small>
+              (
+                d,
+              ) => html`<li><${Status} value=${d.status} /> <a href=${`#/devices/${d.id}`}>${d.name}</a> <small class="muted">${d.ip_address}</small>
             ${d.status_error ? html`<div class="small reason">${d.status_error}</div>` : null}</li>`,
             )}</ul>`
           : html`<p class="muted">None.</p>`
