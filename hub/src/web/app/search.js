@@ -16,7 +16,7 @@ function href(h) {
   if (h.kind === 'site') return `#/sites/${h.id}`;
   if (h.kind === 'device') return `#/devices/${h.id}`;
   if (h.kind === 'camera') return `#/cameras/${h.id}`;
-  return `#/alerts?state=all&q=${encodeURIComponent(h.title)}`;
+  return `#/alerts?state=all&id=${h.id}`;
 }
 
 function detail(h) {
@@ -48,8 +48,13 @@ export function GlobalSearch() {
         input.current?.focus();
       }
     };
+    const onRoute = () => setOpen(false);
     document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
+    addEventListener('hashchange', onRoute);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      removeEventListener('hashchange', onRoute);
+    };
   }, []);
 
   useEffect(() => {
@@ -97,7 +102,7 @@ export function GlobalSearch() {
   };
   const shown = open && result && text.trim().length >= 2;
   let i = -1;
-  return html`<div class="search" role="search">
+  return html`<div class="search" role="search" aria-label="Everything">
     <label class="sr" for="global-search">Search sites, devices, cameras and alerts</label>
     <input id="global-search" ref=${input} type="search" role="combobox" autocomplete="off"
       placeholder="Search (press /)" aria-expanded=${shown ? 'true' : 'false'} aria-controls="search-results"
