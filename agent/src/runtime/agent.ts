@@ -159,6 +159,23 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     },
   });
 
+  /** Commands waiting for the next config (a target created a moment ago may be in it). */
+  const configWaiters = new Set<() => void>();
+  const nextConfig = (timeoutMs: number, signal?: AbortSignal): Promise<boolean> =>
+    new Promise((resolve) => {
+      const done = (applied: boolean) => {
+        clearTimeout(timer);
+        configWaiters.delete(onApplied);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(applied);
+      };
+      const onApplied = () => done(true);
+      const onAbort = () => done(false);
+      const timer = setTimeout(() => done(false), Math.max(0, timeoutMs));
+      configWaiters.add(onApplied);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+
   const apply = (next: ConfigMessage, source: 'disk' | 'hub'): void => {
     for (const [id, old] of devices) {
       const now = next.devices.find((d) => d.id === id);
@@ -193,6 +210,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     );
     if (!o.prober && next.cameras.length > 0)
       log.warn({ cameras: next.cameras.length }, 'cameras configured but no camera prober is available');
+    for (const wake of [...configWaiters]) wake();
   };
 
   const forwarder: Forwarder = new Forwarder({
@@ -282,6 +300,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       prober: o.prober,
       pollDevice,
       probeCamera,
+      nextConfig,
       publishSnapshot: (snapshot) => link.publish('snapshot', snapshot),
       log,
     },

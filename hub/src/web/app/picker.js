@@ -22,7 +22,13 @@ export function EntityPicker({ kind, value, label, onChange }) {
     const t = setTimeout(
       () =>
         get(`/search${query({ q, limit: 8 })}`)
-          .then((r) => setHits(r[`${kind}s`] ?? []))
+          .then((r) => {
+            const found = r[`${kind}s`] ?? [];
+            setHits(found);
+            // Text typed or pasted whole, matching one suggestion exactly, chooses it.
+            const hit = found.find((h) => `${h.title} (${h.ip_address})` === q || h.title === q);
+            if (hit) onChange(hit.id);
+          })
           .catch(() => setHits([])),
       200,
     );
@@ -34,7 +40,7 @@ export function EntityPicker({ kind, value, label, onChange }) {
       onInput=${(e) => {
         const v = e.target.value;
         setText(v);
-        const hit = hits.find((h) => `${h.title} (${h.ip_address})` === v);
+        const hit = hits.find((h) => `${h.title} (${h.ip_address})` === v || h.title === v);
         if (hit) onChange(hit.id);
       }} />
     <datalist id=${listId}>${hits.map((h) => html`<option value=${`${h.title} (${h.ip_address})`}></option>`)}</datalist>
@@ -76,4 +82,29 @@ export function scopeText(scope, sitesById) {
   if (scope.type === 'site') return `site ${sitesById?.get(scope.id)?.name ?? scope.id}`;
   if (scope.type === 'device_type') return `every ${scope.value.replace('_', ' ')}`;
   return `${scope.type} ${scope.id}`;
+}
+
+const names = new Map();
+
+/** A device's or camera's name by id (fetched once per page view), or `device 12` until known. */
+export function EntityName({ kind, id }) {
+  const key = `${kind}:${id}`;
+  const [name, setName] = useState(names.get(key));
+  useEffect(() => {
+    if (names.has(key)) return setName(names.get(key));
+    get(`/${kind}s/${id}`)
+      .then((e) => {
+        names.set(key, e.name);
+        setName(e.name);
+      })
+      .catch(() => {});
+  }, [key]);
+  return html`${kind} ${name ?? id}`;
+}
+
+/** A scope in words, with device and camera names. */
+export function ScopeText({ scope, sitesById }) {
+  if (scope?.type === 'device' || scope?.type === 'camera')
+    return html`<${EntityName} kind=${scope.type} id=${scope.id} />`;
+  return scopeText(scope, sitesById);
 }

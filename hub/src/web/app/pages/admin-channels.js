@@ -1,19 +1,18 @@
 // Notification channels (email, Slack, webhook) with their routes: list, add, edit, test, enable, delete.
 import { api } from '../api.js';
 import { html, useState } from '../html.js';
-import { scopeText } from '../picker.js';
+import { ScopeText } from '../picker.js';
 import { useSites } from '../sites.js';
 import { ErrorNote, Severity, useAction, useFetch } from '../ui.js';
 import { ChannelForm } from './channel-form.js';
 
 function routeText(r, sites) {
-  const parts = [scopeText(r.scope, sites)];
-  parts.push(r.severities ? r.severities.join('/') : 'from the lowest severity');
+  const parts = [r.severities ? r.severities.join('/') : 'from the lowest severity'];
   if (r.rules) parts.push(`${r.rules.length} rule${r.rules.length > 1 ? 's' : ''}`);
   if (r.delay_s) parts.push(`after ${Math.round(r.delay_s / 60)} min`);
   if (r.repeat_interval_s === 0) parts.push('no repeats');
   else if (r.repeat_interval_s) parts.push(`repeat every ${Math.round(r.repeat_interval_s / 60)} min`);
-  return parts.join(' · ');
+  return html`<${ScopeText} scope=${r.scope} sitesById=${sites} /> · ${parts.join(' · ')}`;
 }
 
 export function ChannelsTab() {

@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { when } from '../format.js';
 import { html, useState } from '../html.js';
-import { ScopePicker, scopeText } from '../picker.js';
+import { ScopePicker, ScopeText } from '../picker.js';
 import { can } from '../session.js';
 import { useSites } from '../sites.js';
 import { Dialog, ErrorNote, Field, useAction, useFetch } from '../ui.js';
@@ -122,7 +122,7 @@ export function MaintenanceTab() {
     list.reload();
   });
   const windows = list.data?.windows ?? [];
-  const scopeOf = (s) => scopeText(s, byId);
+  const scopeOf = (s) => html`<${ScopeText} scope=${s} sitesById=${byId} />`;
   const toggle = (w) =>
     act.run(() =>
       api('PUT', `/maintenance/${w.id}`, {
