@@ -84,7 +84,7 @@ describe('outpost-agent status and doctor on a stopped agent', { skip: needPeers
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /Agent\s+agent-cli-test \(site 4\)/);
     assert.match(r.out, /Service\s+not running \(never started/);
-    assert.match(r.out, /Config\s+version 9 \(1 devices, 0 cameras\)/);
+    assert.match(r.out, /Config\s+version 9 \(1 devices, 0 cameras, 0 checks\)/);
     assert.match(r.out, /5\s+silent-sw .* not polled yet/);
     assert.ok(!r.out.includes('cli-secret-never-shown') && !r.out.includes('community-never-shown'));
     const json = await cli(['status', '--data', dir, '--json']);

@@ -182,6 +182,13 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
       .getByRole('heading', { name: /lobby-cam/ })
       .getByText('online')
       .waitFor({ timeout: 60_000 });
+    // The probe's RTSP response time, stored with the status change, is charted.
+    const rtsp = page
+      .getByTestId('camera-charts')
+      .getByRole('figure')
+      .filter({ hasText: 'RTSP response time' });
+    await rtsp.locator('canvas').waitFor({ timeout: 30_000 });
+    assert.equal(await rtsp.getByText('No data in this range yet.').count(), 0);
     await page.getByRole('button', { name: 'Snapshot now' }).click();
     await page
       .locator('[data-testid="job"][data-state="succeeded"]')

@@ -5,124 +5,220 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { encode, topics } from '@outpost/protocol';
-import Database from 'better-sqlite3';
 import type { MqttClient } from 'mqtt';
 import { createEnrollmentToken } from '../hub/src/link/enrollment.js';
 import { openDatabase } from '../hub/src/store/db.js';
-import { spawnHubProcess } from './support/hub-process.js';
+import { SqliteTimeSeries } from '../hub/src/store/sqlite/timeseries/engine.js';
+import { type HubProcess, logLines, spawnHubProcess } from './support/hub-process.js';
 import { connectAgent, until } from './support/link.js';
 
-const TOTAL = 400;
-const PER_BATCH = 25;
 const WINDOW = 20;
+const PASSWORD = 'correct-horse-battery-staple-9';
 
-const spawnHub = (dir: string) => spawnHubProcess(dir, { adminPassword: 'correct-horse-battery-staple-9' });
+/** The simulated agent's outbox: batches 1..total of `series` series x `perSeries` samples, value = seq. */
+interface Load {
+  total: number;
+  series: number;
+  perSeries: number;
+}
+
+const T0 = Date.now() - 86_400_000;
+const tsOf = (load: Load, seq: number, k: number) => T0 + (seq * load.perSeries + k) * 1000;
+const seqOf = (load: Load, t: number) => Math.floor((t - T0) / 1000 / load.perSeries);
+
+function payloads(load: Load): Map<number, Buffer> {
+  const out = new Map<number, Buffer>();
+  for (let seq = 1; seq <= load.total; seq++) {
+    const samples = [];
+    for (let s = 0; s < load.series; s++) {
+      for (let k = 0; k < load.perSeries; k++) {
+        samples.push({ metric: 'crash_test', value: seq, ts: tsOf(load, seq, k), labels: { s: String(s) } });
+      }
+    }
+    const r = encode('batch', { v: 1, seq, sent_at: T0, samples, events: [] });
+    assert.ok(r.ok);
+    out.set(seq, Buffer.from(r.bytes));
+  }
+  return out;
+}
+
+/** A data directory with a site and an enrolled agent. */
+async function prepare(dir: string, env: Record<string, string>) {
+  const db = openDatabase(join(dir, 'hub.db'));
+  const now = Date.now();
+  const siteId = Number(
+    db.prepare("INSERT INTO sites (name, created_at, updated_at) VALUES ('crash', ?, ?)").run(now, now)
+      .lastInsertRowid,
+  );
+  const { token } = createEnrollmentToken(db, { site_id: siteId, ttl_ms: 3_600_000, created_by: null, now });
+  db.close();
+  const hub = await spawnHubProcess(dir, { adminPassword: PASSWORD, env, logLevel: 'debug' });
+  const res = await fetch(`${hub.url}/api/v1/agents/enroll`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token, hostname: 'crash-pi', version: '0.1.0' }),
+  });
+  assert.equal(res.status, 201);
+  const agent = (await res.json()) as { agent_id: string; secret: string };
+  return { hub, agentId: agent.agent_id, secret: agent.secret };
+}
+
+/** An agent that re-sends every unacknowledged batch in seq order, at most WINDOW in flight. */
+class Sender {
+  upTo = 0;
+  constructor(
+    readonly agentId: string,
+    readonly secret: string,
+    readonly batches: Map<number, Buffer>,
+  ) {}
+
+  async connect(port: number): Promise<MqttClient> {
+    const c = await connectAgent(`mqtt://127.0.0.1:${port}`, this.agentId, this.secret);
+    c.on('message', (_topic, payload) => {
+      this.upTo = Math.max(this.upTo, (JSON.parse(payload.toString()) as { upTo: number }).upTo);
+    });
+    c.on('error', () => {});
+    await c.subscribeAsync(topics.downFilter(this.agentId), { qos: 1 });
+    return c;
+  }
+
+  /** Sends until everything is acknowledged, `stop()` is true or the connection drops. */
+  async pump(c: MqttClient, stop: () => boolean): Promise<void> {
+    let next = this.upTo + 1;
+    const total = this.batches.size;
+    while (this.upTo < total && !stop() && c.connected) {
+      if (next <= total && next - this.upTo <= WINDOW) {
+        c.publish(topics.batch(this.agentId), this.batches.get(next) as Buffer, { qos: 1 });
+        next++;
+      } else await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+}
+
+const exited = (hub: HubProcess) =>
+  hub.proc.exitCode !== null ? Promise.resolve() : new Promise((r) => hub.proc.once('exit', r));
+
+/** After a clean stop: every acknowledged seq's samples are stored exactly once, all in sealed chunks. */
+async function verify(dir: string, agentId: string, load: Load): Promise<void> {
+  const db = openDatabase(join(dir, 'hub.db'));
+  try {
+    const batches = db
+      .prepare(
+        'SELECT count(*) AS n, count(DISTINCT seq) AS d, min(seq) AS lo, max(seq) AS hi FROM agent_batches WHERE agent_id = ?',
+      )
+      .get(agentId);
+    assert.deepEqual(batches, { n: load.total, d: load.total, lo: 1, hi: load.total });
+    assert.equal(
+      db.prepare('SELECT up_to FROM agent_acks WHERE agent_id = ?').pluck().get(agentId),
+      load.total,
+    );
+    assert.equal(
+      db.prepare('SELECT count(*) FROM ts_head_log').pluck().get(),
+      0,
+      'a clean stop seals the head',
+    );
+    const ts = new SqliteTimeSeries(db);
+    const series = await ts.listSeries('agent', agentId, 'crash_test');
+    assert.equal(series.length, load.series);
+    const perSeries = load.total * load.perSeries;
+    for (const s of series) {
+      const points = await ts.read(s.id, { from: 0, to: Number.MAX_SAFE_INTEGER });
+      assert.equal(points.length, perSeries, `series ${JSON.stringify(s.labels)}`);
+      for (const p of points) assert.equal(p.v, seqOf(load, p.t));
+      const stored = db.prepare('SELECT sum(count) FROM ts_chunks WHERE series_id = ?').pluck().get(s.id);
+      assert.equal(stored, perSeries, 'no sample is stored twice');
+    }
+  } finally {
+    db.close();
+  }
+}
 
 describe('hub <-> agent link: crash safety', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'outpost-crash-'));
+  const dirs: string[] = [];
   const children: ChildProcess[] = [];
+  const dataDir = () => {
+    const d = mkdtempSync(join(tmpdir(), 'outpost-crash-'));
+    dirs.push(d);
+    return d;
+  };
   after(() => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it('stores every seq exactly once when the hub is killed -9 mid-stream and the agent re-sends', async () => {
-    const db = openDatabase(join(dir, 'hub.db'));
-    const now = Date.now();
-    const siteId = Number(
-      db.prepare("INSERT INTO sites (name, created_at, updated_at) VALUES ('crash', ?, ?)").run(now, now)
-        .lastInsertRowid,
-    );
-    const { token } = createEnrollmentToken(db, {
-      site_id: siteId,
-      ttl_ms: 3_600_000,
-      created_by: null,
-      now,
-    });
-    db.close();
-
-    let hub = await spawnHub(dir);
+    const load: Load = { total: 400, series: 1, perSeries: 25 };
+    const dir = dataDir();
+    let { hub, agentId, secret } = await prepare(dir, {});
     children.push(hub.proc);
-    const res = await fetch(`${hub.url}/api/v1/agents/enroll`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token, hostname: 'crash-pi', version: '0.1.0' }),
-    });
-    assert.equal(res.status, 201);
-    const { agent_id: agentId, secret } = (await res.json()) as { agent_id: string; secret: string };
-
-    // The simulated agent's outbox: batches 1..TOTAL, each with PER_BATCH samples at distinct timestamps.
-    const payloads = new Map<number, Buffer>();
-    for (let seq = 1; seq <= TOTAL; seq++) {
-      const samples = Array.from({ length: PER_BATCH }, (_, i) => ({
-        metric: 'crash_test',
-        value: seq,
-        ts: now + seq * PER_BATCH + i,
-      }));
-      const r = encode('batch', { v: 1, seq, sent_at: now, samples, events: [] });
-      assert.ok(r.ok);
-      payloads.set(seq, Buffer.from(r.bytes));
-    }
-    let upTo = 0;
-    let client: MqttClient | undefined;
-    // Sends every unacknowledged batch in seq order, keeping at most WINDOW in flight, until `stop()` is true.
-    const pump = async (c: MqttClient, stop: () => boolean) => {
-      let next = upTo + 1;
-      while (upTo < TOTAL && !stop() && c.connected) {
-        if (next <= TOTAL && next - upTo <= WINDOW) {
-          c.publish(topics.batch(agentId), payloads.get(next) as Buffer, { qos: 1 });
-          next++;
-        } else await new Promise((r) => setTimeout(r, 2));
-      }
-    };
-    const connect = async (port: number) => {
-      const c = await connectAgent(`mqtt://127.0.0.1:${port}`, agentId, secret);
-      c.on('message', (_topic, payload) => {
-        upTo = Math.max(upTo, (JSON.parse(payload.toString()) as { upTo: number }).upTo);
-      });
-      c.on('error', () => {});
-      await c.subscribeAsync(topics.downFilter(agentId), { qos: 1 });
-      return c;
-    };
-
-    client = await connect(hub.mqttPort);
-    const killAt = TOTAL / 4;
-    await pump(client, () => upTo >= killAt);
+    const agent = new Sender(agentId, secret, payloads(load));
+    let client = await agent.connect(hub.mqttPort);
+    const killAt = load.total / 4;
+    await agent.pump(client, () => agent.upTo >= killAt);
     hub.proc.kill('SIGKILL'); // mid-stream: batches above upTo are in flight
-    await new Promise((r) => hub.proc.once('exit', r));
+    await exited(hub);
     client.end(true);
-    const ackedBeforeCrash = upTo;
-    assert.ok(ackedBeforeCrash >= killAt && ackedBeforeCrash < TOTAL);
+    assert.ok(agent.upTo >= killAt && agent.upTo < load.total);
 
-    hub = await spawnHub(dir);
+    hub = await spawnHubProcess(dir, { adminPassword: PASSWORD });
     children.push(hub.proc);
-    client = await connect(hub.mqttPort);
-    await pump(client, () => false);
-    await until(() => upTo === TOTAL, 20_000, `ack ${TOTAL}`);
+    const [rebuilt] = logLines(hub.lines, 'time-series head rebuilt from the head log');
+    assert.ok((rebuilt?.samples as number) > 0, 'the head was rebuilt from the head log');
+    client = await agent.connect(hub.mqttPort);
+    await agent.pump(client, () => false);
+    await until(() => agent.upTo === load.total, 20_000, `ack ${load.total}`);
     client.end(true);
     hub.proc.kill('SIGTERM');
-    await new Promise((r) => hub.proc.once('exit', r));
+    await exited(hub);
+    await verify(dir, agentId, load);
+  });
 
-    const check = new Database(join(dir, 'hub.db'), { readonly: true });
-    try {
-      const batches = check
-        .prepare(
-          'SELECT count(*) AS n, count(DISTINCT seq) AS d, min(seq) AS lo, max(seq) AS hi FROM agent_batches WHERE agent_id = ?',
-        )
-        .get(agentId);
-      assert.deepEqual(batches, { n: TOTAL, d: TOTAL, lo: 1, hi: TOTAL });
-      const samples = check
-        .prepare(
-          "SELECT count(*) AS n, count(DISTINCT s.value) AS seqs FROM samples s JOIN series r ON r.id = s.series_id WHERE r.metric = 'crash_test'",
-        )
-        .get();
-      assert.deepEqual(samples, { n: TOTAL * PER_BATCH, seqs: TOTAL });
-      assert.equal(
-        check.prepare('SELECT up_to FROM agent_acks WHERE agent_id = ?').pluck().get(agentId),
-        TOTAL,
-      );
-    } finally {
-      check.close();
+  it('stores every seq exactly once when the hub is killed -9 while it seals chunks', async () => {
+    // Tiny chunks and one series per seal transaction: sealing runs all the time, in many transactions.
+    const env = {
+      OUTPOST_TS_CHUNK_MAX_SAMPLES: '3',
+      OUTPOST_TS_SEAL_INTERVAL_MS: '20',
+      OUTPOST_TS_SEAL_SERIES_PER_TRANSACTION: '1',
+    };
+    const load: Load = { total: 240, series: 150, perSeries: 1 };
+    const dir = dataDir();
+    let { hub, agentId, secret } = await prepare(dir, env);
+    children.push(hub.proc);
+    const agent = new Sender(agentId, secret, payloads(load));
+    let midSeal = 0;
+    let replayed = 0;
+    for (let round = 0; round < 8 && midSeal < 2 && agent.upTo < load.total - 40; round++) {
+      const client = await agent.connect(hub.mqttPort);
+      // Kill at the first seal pass that starts once this round has delivered a few batches.
+      const floor = agent.upTo + 10;
+      let killed = false;
+      const off = hub.onLine((line) => {
+        if (!killed && agent.upTo >= floor && line.includes('"msg":"sealing time-series chunks"')) {
+          killed = true;
+          hub.proc.kill('SIGKILL');
+        }
+      });
+      await agent.pump(client, () => killed);
+      await exited(hub);
+      off();
+      client.end(true);
+      // Killed inside the pass when the pass never logged its end.
+      const last = hub.lines.findLastIndex((l) => l.includes('"msg":"sealing time-series chunks"'));
+      if (last >= 0 && !hub.lines.slice(last).some((l) => l.includes('"msg":"sealed time-series chunks"')))
+        midSeal++;
+      hub = await spawnHubProcess(dir, { adminPassword: PASSWORD, env, logLevel: 'debug' });
+      children.push(hub.proc);
+      replayed +=
+        (logLines(hub.lines, 'time-series head rebuilt from the head log')[0]?.samples as number) ?? 0;
     }
+    assert.ok(midSeal >= 1, 'at least one kill landed inside a seal pass');
+    assert.ok(replayed > 0, 'restarts rebuilt the head from the head log');
+    const client = await agent.connect(hub.mqttPort);
+    await agent.pump(client, () => false);
+    await until(() => agent.upTo === load.total, 30_000, `ack ${load.total}`);
+    client.end(true);
+    hub.proc.kill('SIGTERM');
+    await exited(hub);
+    await verify(dir, agentId, load);
   });
 });

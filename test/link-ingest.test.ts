@@ -94,18 +94,17 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
     const a = await agentOf(t, await t.enroll(site));
     try {
       const samples = [{ device_id: dev, metric: 'cpu_load', value: 12, ts: T0 }];
+      const ts = t.hub.ctx.timeseries;
+      const stored = ts.stats().headSamples;
       await a.batch(1, { samples });
       await until(() => a.acks.length === 1);
       await a.batch(1, { samples });
       await until(() => a.acks.length === 2);
       assert.deepEqual(a.acks, [1, 1]);
       assert.equal(count('SELECT count(*) FROM agent_batches WHERE agent_id = ?', a.id), 1);
-      assert.equal(
-        count(
-          "SELECT count(*) FROM samples s JOIN series r ON r.id = s.series_id WHERE r.metric = 'cpu_load'",
-        ),
-        1,
-      );
+      const [series] = await ts.listSeries('device', String(dev), 'cpu_load');
+      assert.deepEqual(await ts.read(series!.id, { from: T0, to: T0 }), [{ t: T0, v: 12 }]);
+      assert.equal(ts.stats().headSamples, stored + 1, 'written once, not once per delivery');
     } finally {
       a.client.end(true);
     }

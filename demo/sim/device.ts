@@ -5,7 +5,7 @@ import type { Agent, Mib } from './net-snmp-agent.js';
 
 /** What a simulated device kind provides: its MIB, interfaces to move, and demo metadata. */
 export interface DeviceKind {
-  kind: 'switch' | 'router' | 'access_point' | 'ups';
+  kind: 'switch' | 'router' | 'access_point' | 'ups' | 'printer';
   name: string;
   vendor: string;
   /** Fills the MIB; returns the interfaces whose counters move each tick. */

@@ -200,3 +200,56 @@ export function addScalars(
     mib.setScalarValue(s.name, dynamic ? dynamic() : s.value);
   }
 }
+
+/** A column of a simulated table: number, name, type. */
+export type SimColumn = [number, string, number];
+
+/**
+ * A conceptual table: its columns under `oid` (the entry), indexed by `index` (its own columns, by default the
+ * first) or by `foreign` index columns of another table, whose values then come first in each row. A value that
+ * is a function is read at request time.
+ */
+export function addTable(
+  mib: Mib,
+  t: {
+    name: string;
+    oid: string;
+    columns: SimColumn[];
+    index?: string[];
+    foreign?: { table: string; column: string }[];
+    rows: unknown[][];
+  },
+): void {
+  const dynamic = new Map<string, () => unknown>();
+  const foreign = t.foreign?.length ?? 0;
+  const own = t.index ?? (t.foreign ? [] : [t.columns[0]![1]]);
+  mib.registerProvider({
+    name: t.name,
+    type: snmp.MibProviderType.Table,
+    oid: t.oid,
+    maxAccess: snmp.MaxAccess['not-accessible'],
+    tableColumns: t.columns.map(([n, name, type]) => col(n, name, type)),
+    tableIndex: [
+      ...(t.foreign ?? []).map((f) => ({ columnName: f.column, foreign: f.table })),
+      ...own.map((columnName) => ({ columnName })),
+    ],
+    handler: (req: MibRequest) => {
+      const f = req.instanceNode?.oid ? dynamic.get(req.instanceNode.oid) : undefined;
+      if (f) req.instanceNode.value = f();
+      req.done();
+    },
+  } as Record<string, unknown>);
+  for (const row of t.rows) {
+    const values = row.map((v) => (typeof v === 'function' ? (v as () => unknown)() : v));
+    mib.addTableRow(t.name, values);
+    const index = [
+      ...values.slice(0, foreign),
+      ...own.map((name) => values[foreign + t.columns.findIndex((c) => c[1] === name)]),
+    ].join('.');
+    row.forEach((v, i) => {
+      const column = t.columns[i - foreign];
+      if (typeof v === 'function' && column)
+        dynamic.set(`${t.oid}.${column[0]}.${index}`, v as () => unknown);
+    });
+  }
+}

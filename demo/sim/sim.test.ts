@@ -26,7 +26,7 @@ describe('simulated demo site', { skip }, () => {
   it('answers the system group of every device to the real snmpget', async () => {
     assert.deepEqual(
       devices.map((d) => d.kind),
-      ['switch', 'router', 'access_point', 'ups'],
+      ['switch', 'router', 'access_point', 'ups', 'printer'],
     );
     for (const d of devices) {
       const out = await snmp('snmpget', d, '1.3.6.1.2.1.1.5.0', '1.3.6.1.2.1.1.3.0');

@@ -99,9 +99,19 @@ export const ConfigSchema = z
     /** Seconds a job waits for its offline agent before it times out. */
     jobQueueTimeoutS: int(1, 7 * 24 * 3600).default(900),
 
-    // Retention
+    // Time series (hub/README.md "Time series") and retention
     retentionRawDays: int(1, 3650).default(7),
     retentionRollupDays: int(1, 36500).default(90),
+    /** A head chunk is sealed once it holds this many samples of its series. */
+    tsChunkMaxSamples: int(1, 100_000).default(480),
+    /** ... or spans this many seconds of its series' time. */
+    tsChunkMaxSpanS: int(1, 7 * 24 * 3600).default(7200),
+    /** ... or has been open this long (s): bounds the head log replayed after a crash, and the head's memory. */
+    tsHeadMaxAgeS: int(1, 7 * 24 * 3600).default(7200),
+    /** How often (ms) the hub seals due chunks and deletes the head-log records they cover. */
+    tsSealIntervalMs: int(10, 3_600_000).default(1000),
+    /** Series sealed per transaction: ingest runs between transactions, so a seal pass never holds it long. */
+    tsSealSeriesPerTransaction: int(1, 100_000).default(256),
 
     // Alerting (docs/alerting.md)
     /** Notices wait this long after an alert opens, so that dependencies reported with it apply. */

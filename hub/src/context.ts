@@ -10,6 +10,8 @@ import { openStore } from './store/open.js';
 import type { HubStore } from './store/port.js';
 import type { Db } from './store/sqlite/connection.js';
 import type { SqliteStore } from './store/sqlite/index.js';
+import { SqliteTimeSeries } from './store/sqlite/timeseries/engine.js';
+import type { TimeSeriesStore } from './store/timeseries/types.js';
 
 /** Everything a route module or a service needs, passed explicitly (no globals). */
 export interface HubContext {
@@ -18,6 +20,8 @@ export interface HubContext {
   store: HubStore;
   /** @deprecated the SQLite handle under `store`, while the last callers move to repositories. */
   db: Db;
+  /** Samples of devices, cameras and agents (its head is rebuilt from the head log on first use). */
+  timeseries: TimeSeriesStore;
   logger: Logger;
   events: HubEvents;
   /** Encrypts device/camera/agent secrets at rest. */
@@ -50,10 +54,25 @@ export async function createContext(config: HubConfig, opts: ContextOptions = {}
   const metrics = new Registry();
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: metrics, prefix: 'outpost_hub_' });
   const clock = opts.clock ?? Date.now;
+  const sqlite = store as SqliteStore;
+  const timeseries = new SqliteTimeSeries(sqlite.db, {
+    run: (fn) => sqlite.run(fn),
+    clock,
+    policy: {
+      maxSamples: config.tsChunkMaxSamples,
+      maxSpanMs: config.tsChunkMaxSpanS * 1000,
+      maxAgeMs: config.tsHeadMaxAgeS * 1000,
+    },
+    sealSeriesPerTransaction: config.tsSealSeriesPerTransaction,
+    onSealStart: (series) => logger.debug({ series }, 'sealing time-series chunks'),
+    onReplayError: (logId, err) =>
+      logger.error({ err, logId }, 'a time-series head-log record cannot be read; skipped'),
+  });
   return {
     config,
     store,
-    db: (store as SqliteStore).db,
+    db: sqlite.db,
+    timeseries,
     logger,
     events,
     secrets: new SecretBox(key),

@@ -10,6 +10,7 @@ export {
   encodeCompactBatch,
   isCompactBatch,
 } from './batch/index.js';
+export * from './checks/index.js';
 export * from './codec.js';
 export { agentIdProblem, isValidAgentId } from './ids.js';
 export { LIMITS } from './limits.js';
@@ -21,4 +22,5 @@ export * from './messages/config.js';
 export * from './messages/result.js';
 export * from './messages/snapshot.js';
 export * from './messages/status.js';
+export { registry } from './registry.js';
 export * from './topics.js';

@@ -9,6 +9,10 @@ export interface HubProcess {
   /** The HTTP base URL. */
   url: string;
   mqttPort: number;
+  /** Every line the hub printed on stdout so far (JSON log lines). */
+  lines: string[];
+  /** Calls `fn` with each later stdout line (and returns a function that stops). */
+  onLine(fn: (line: string) => void): () => void;
 }
 
 /**
@@ -23,9 +27,12 @@ export function spawnHubProcess(
     timeoutMs?: number;
     /** Another command line (e.g. the systemd unit's, running the bundle); it must serve from `dir`. */
     command?: { command: string; args: string[]; env?: Record<string, string> };
+    /** More environment (OUTPOST_* settings). */
+    env?: Record<string, string>;
+    logLevel?: string;
   },
 ): Promise<HubProcess> {
-  const env: Record<string, string | undefined> = { ...process.env, ...opts.command?.env };
+  const env: Record<string, string | undefined> = { ...process.env, ...opts.env, ...opts.command?.env };
   if (opts.adminPassword !== undefined) env.OUTPOST_ADMIN_PASSWORD = opts.adminPassword;
   const proc = opts.command
     ? spawn(opts.command.command, opts.command.args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -44,7 +51,7 @@ export function spawnHubProcess(
           '--host',
           '127.0.0.1',
           '--log-level',
-          'info',
+          opts.logLevel ?? 'info',
         ],
         { env, stdio: ['ignore', 'pipe', 'pipe'] },
       );
@@ -52,6 +59,16 @@ export function spawnHubProcess(
   proc.stderr?.on('data', (d) => {
     stderr += d;
   });
+  const lines: string[] = [];
+  const listeners = new Set<(line: string) => void>();
+  createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    lines.push(line);
+    for (const fn of listeners) fn(line);
+  });
+  const onLine = (fn: (line: string) => void) => {
+    listeners.add(fn);
+    return () => listeners.delete(fn);
+  };
   return new Promise((resolve, reject) => {
     let url: string | undefined;
     let mqttPort: number | undefined;
@@ -59,7 +76,7 @@ export function spawnHubProcess(
       () => reject(new Error(`hub did not start: ${stderr}`)),
       opts.timeoutMs ?? 20_000,
     );
-    createInterface({ input: proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    const stop = onLine((line) => {
       try {
         const m = JSON.parse(line) as { msg?: string; url?: string; mqttPort?: number };
         if (m.msg === 'broker listening') mqttPort = m.mqttPort;
@@ -69,7 +86,8 @@ export function spawnHubProcess(
       }
       if (url && mqttPort) {
         clearTimeout(timer);
-        resolve({ proc, url, mqttPort });
+        stop();
+        resolve({ proc, url, mqttPort, lines, onLine });
       }
     });
     proc.once('exit', (code) => {
@@ -77,4 +95,19 @@ export function spawnHubProcess(
       reject(new Error(`hub exited with ${code}: ${stderr}`));
     });
   });
+}
+
+/** The JSON log lines of a hub process with this `msg`. */
+export function logLines(lines: readonly string[], msg: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const line of lines) {
+    if (!line.includes(msg)) continue;
+    try {
+      const m = JSON.parse(line) as Record<string, unknown>;
+      if (m.msg === msg) out.push(m);
+    } catch {
+      // not a log line
+    }
+  }
+  return out;
 }

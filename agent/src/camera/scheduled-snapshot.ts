@@ -1,15 +1,5 @@
 import type { CameraConfig, MessageInputs } from '@outpost/protocol';
 
-/** Scheduler key of a camera's scheduled snapshot. */
-export const snapshotKey = (cameraId: number) => `s:${cameraId}`;
-
-/** Scheduler targets for scheduled snapshots: every camera whose `snapshot_interval_s` is not 0. */
-export function snapshotTargets(cameras: readonly CameraConfig[]): { key: string; intervalMs: number }[] {
-  return cameras
-    .filter((c) => c.snapshot_interval_s > 0)
-    .map((c) => ({ key: snapshotKey(c.id), intervalMs: c.snapshot_interval_s * 1000 }));
-}
-
 interface SnapshotTaker {
   snapshot?(camera: CameraConfig): Promise<unknown>;
 }

@@ -6,7 +6,7 @@ import {
   type DeviceConfig,
   type KnownEvent,
 } from '@outpost/protocol';
-import { snapshotTargets, takeScheduledSnapshot } from '../camera/scheduled-snapshot.js';
+import { type CheckRunner, createCheckRunner } from '../checks/runner.js';
 import { COMMANDS, CommandDispatcher } from '../commands/index.js';
 import { type AgentSettings, describeSettings } from '../config.js';
 import {
@@ -27,6 +27,8 @@ import { type Clock, Scheduler, systemClock } from '../scheduler/scheduler.js';
 import { type AgentStateFile, StateTracker, writeStateFile } from '../state/state.js';
 import { AGENT_VERSION } from '../version.js';
 import { checkOutcome } from './record.js';
+import { buildTargetKinds, type TargetKind } from './targets/index.js';
+import { createTrapService } from './traps.js';
 import type { Outcome, Poller, ProbeCallOptions, Prober } from './types.js';
 
 export interface AgentOptions {
@@ -35,6 +37,8 @@ export interface AgentOptions {
   /** The SNMP poller; tests pass a fake. */
   poller: Poller | null;
   prober: Prober | null;
+  /** Runs checks (icmp, tcp, http, dns); each kind's code loads with its first check. Default: the real one. */
+  checks?: CheckRunner | null;
   clock?: Clock;
   identity?: Identity;
   /** Overrides the protocol batch limits (tests use small batches). */
@@ -67,9 +71,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const limits = o.batchLimits ?? PROTOCOL_BATCH_LIMITS;
   let config: ConfigMessage | null = null;
   let stopping = false;
-  const devices = new Map<number, DeviceConfig>();
-  const cameras = new Map<number, CameraConfig>();
-  const inFlight = new Map<string, Promise<Outcome>>();
+  const inFlight = new Map<string, Promise<Outcome | null>>();
+  const stopSignal = new AbortController();
   // Compact batches only to a hub that announces it reads them (the last config it published says so).
   let encoding: BatchEncoding = 'json';
   const followHub = (c: ConfigMessage): void => {
@@ -108,54 +111,67 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     record({ samples: [], events: [event] }, 'agent');
   };
 
-  /** One poll per target at a time: poll-now joins a scheduled poll in flight instead of starting another. */
-  const exclusive = (key: string, work: () => Promise<Outcome>): Promise<Outcome> => {
+  // Every kind of target (devices, cameras, snapshots, checks) is scheduled and run the same way.
+  const kinds = buildTargetKinds({
+    poller: o.poller,
+    prober: o.prober,
+    checks: o.checks === undefined ? createCheckRunner({ signal: stopSignal.signal }) : o.checks,
+    publishSnapshot: (m) => link.publish('snapshot', m),
+    now: () => clock.now(),
+    log,
+  });
+  // The SNMP trap receiver: loaded, started, restarted and stopped as configs enable and change it.
+  const traps = createTrapService({
+    record: (events) => {
+      record({ samples: [], events }, 'traps');
+      forwarder.pump();
+    },
+    now: () => clock.now(),
+    log: log.child({ part: 'traps' }),
+  });
+
+  /** The current targets of each kind, by id. */
+  const targets = new Map<string, Map<number, { id: number }>>();
+  for (const name of kinds.keys()) targets.set(name, new Map());
+
+  /** One run per target at a time: poll-now joins a scheduled poll in flight instead of starting another. */
+  const runTarget = <T extends { id: number }>(
+    kindName: string,
+    target: T,
+    opts?: ProbeCallOptions,
+  ): Promise<Outcome | null> => {
+    const kind = kinds.get(kindName) as TargetKind<T>;
+    const key = `${kindName}:${target.id}`;
     const running = inFlight.get(key);
     if (running) return running;
-    const p = work().finally(() => inFlight.delete(key));
+    const p = (async () => {
+      const outcome = await kind.run(target, opts);
+      if (!outcome) return null;
+      record(outcome, `${kindName} ${target.id}`);
+      // A target that went down (or came back) is sent now, not at the next batch tick: alert latency.
+      if (
+        kind.tracked &&
+        tracker.record(kind.tracked.list, target.id, kind.tracked.status(outcome), clock.now())
+      )
+        forwarder.pump();
+      return outcome;
+    })().finally(() => inFlight.delete(key));
     inFlight.set(key, p);
     return p;
   };
-  const pollDevice = (device: DeviceConfig): Promise<Outcome> =>
-    exclusive(`d:${device.id}`, async () => {
-      if (!o.poller) throw new Error('SNMP polling is not available on this agent');
-      const outcome = await o.poller.poll(device);
-      record(outcome, `device ${device.id}`);
-      // A device that went down (or came back) is sent now, not at the next batch tick: alert latency.
-      if (tracker.record('device', device.id, outcome, clock.now())) forwarder.pump();
-      return outcome;
-    });
-  const probeCamera = (camera: CameraConfig, opts?: ProbeCallOptions): Promise<Outcome> =>
-    exclusive(`c:${camera.id}`, async () => {
-      if (!o.prober) throw new Error('camera probing is not available on this agent');
-      const outcome = await o.prober.probe(camera, opts);
-      record(outcome, `camera ${camera.id}`);
-      if (tracker.record('camera', camera.id, outcome, clock.now())) forwarder.pump();
-      return outcome;
-    });
+  const pollDevice = async (device: DeviceConfig): Promise<Outcome> =>
+    (await runTarget('device', device)) ?? { samples: [], events: [] };
+  const probeCamera = async (camera: CameraConfig, opts?: ProbeCallOptions): Promise<Outcome> =>
+    (await runTarget('camera', camera, opts)) ?? { samples: [], events: [] };
 
   const scheduler = new Scheduler({
     clock,
     log,
     async run(key) {
-      const id = Number(key.slice(2));
-      if (key.startsWith('d:')) {
-        const device = devices.get(id);
-        if (device) await pollDevice(device);
-      } else if (key.startsWith('s:')) {
-        const camera = cameras.get(id);
-        if (camera && o.prober)
-          await takeScheduledSnapshot(
-            o.prober,
-            camera,
-            (m) => link.publish('snapshot', m),
-            () => clock.now(),
-            log,
-          );
-      } else {
-        const camera = cameras.get(id);
-        if (camera) await probeCamera(camera);
-      }
+      const colon = key.indexOf(':');
+      const kindName = key.slice(0, colon);
+      const target = targets.get(kindName)?.get(Number(key.slice(colon + 1)));
+      if (target) await runTarget(kindName, target);
     },
   });
 
@@ -177,39 +193,40 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     });
 
   const apply = (next: ConfigMessage, source: 'disk' | 'hub'): void => {
-    for (const [id, old] of devices) {
-      const now = next.devices.find((d) => d.id === id);
-      // A changed or removed device loses its session and counter state (new credentials, new address).
-      if (!now || JSON.stringify(now) !== JSON.stringify(old)) o.poller?.forget(id);
-    }
-    for (const [id, old] of cameras) {
-      const now = next.cameras.find((c) => c.id === id);
-      if (!now || JSON.stringify(now) !== JSON.stringify(old)) o.prober?.forget?.(id);
+    const scheduled: { key: string; intervalMs: number }[] = [];
+    for (const [name, kind] of kinds) {
+      const current = targets.get(name)!;
+      const wanted = new Map(kind.targets(next).map((t) => [t.id, t] as const));
+      for (const [id, old] of current) {
+        const now = wanted.get(id);
+        // A changed or removed target loses its session and state (new credentials, new address).
+        if (!now || JSON.stringify(now) !== JSON.stringify(old)) kind.forget?.(id);
+      }
+      targets.set(name, wanted);
+      if (kind.tracked)
+        tracker.setTargets(kind.tracked.list, [...wanted.values()].map(kind.tracked.describe));
+      for (const t of wanted.values()) {
+        const intervalMs = kind.intervalMs(t);
+        if (intervalMs > 0) scheduled.push({ key: `${name}:${t.id}`, intervalMs });
+      }
+      const warning = kind.unavailable?.(next);
+      if (warning) log.warn({ kind: name }, warning);
     }
     config = next;
-    devices.clear();
-    for (const d of next.devices) devices.set(d.id, d);
-    cameras.clear();
-    for (const c of next.cameras) cameras.set(c.id, c);
-    tracker.setTargets(next);
-    const targets = [
-      ...(o.poller
-        ? next.devices.map((d) => ({ key: `d:${d.id}`, intervalMs: d.poll_interval_s * 1000 }))
-        : []),
-      ...(o.prober
-        ? next.cameras.map((c) => ({ key: `c:${c.id}`, intervalMs: c.probe_interval_s * 1000 }))
-        : []),
-      ...(o.prober?.snapshot ? snapshotTargets(next.cameras) : []),
-    ];
-    scheduler.set(targets);
+    scheduler.set(scheduled);
+    void traps.apply(next);
     link.setHeartbeat(next.intervals.heartbeat_s);
     restartTicker(next.intervals.batch_max_delay_ms);
     log.info(
-      { source, config_version: next.version, devices: next.devices.length, cameras: next.cameras.length },
+      {
+        source,
+        config_version: next.version,
+        devices: next.devices.length,
+        cameras: next.cameras.length,
+        checks: next.checks.length,
+      },
       source === 'disk' ? 'polling with the persisted config' : 'config applied',
     );
-    if (!o.prober && next.cameras.length > 0)
-      log.warn({ cameras: next.cameras.length }, 'cameras configured but no camera prober is available');
     for (const wake of [...configWaiters]) wake();
   };
 
@@ -294,8 +311,8 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     publish: (result) => link.publish('result', result),
     context: {
       config: () => config,
-      device: (id) => devices.get(id),
-      camera: (id) => cameras.get(id),
+      device: (id) => targets.get('device')?.get(id) as DeviceConfig | undefined,
+      camera: (id) => targets.get('camera')?.get(id) as CameraConfig | undefined,
       poller: o.poller,
       prober: o.prober,
       pollDevice,
@@ -334,6 +351,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     outbox: outbox.stats(),
     forwarder: { in_flight: forwarder.inFlightCount, ...forwarder.counters, encoding },
     polls: { skipped: scheduler.skipped },
+    ...(traps.stats() ? { traps: traps.stats() } : {}),
   });
   const saveState = (extra: Partial<AgentStateFile> = {}) => {
     try {
@@ -377,9 +395,11 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     stopped ??= (async () => {
       stopping = true;
       log.info({ reason }, 'stopping: finishing polls in flight');
+      stopSignal.abort();
       await scheduler.stop();
       await Promise.allSettled([...inFlight.values()]);
       await dispatcher.stop();
+      await traps.close();
       lifecycle('stopping', reason);
       if (link.connected) {
         forwarder.pump();
@@ -394,8 +414,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       await link.stop();
       saveState({ stopped_at: clock.now() });
       outbox.close();
-      o.poller?.close();
-      await o.prober?.close?.();
+      for (const kind of kinds.values()) await kind.close?.();
       log.info({}, 'stopped');
     })();
     return stopped;

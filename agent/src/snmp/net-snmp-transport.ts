@@ -71,6 +71,27 @@ function fingerprintOf(t: SnmpTarget): string {
   return JSON.stringify([t.host, t.port, t.timeoutMs, t.retries, t.credentials]);
 }
 
+/** A net-snmp USM user from SNMPv3 settings (polling credentials, or a trap receiver's inform user). */
+export function usmUser(c: {
+  username: string;
+  security_level: 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
+  auth_protocol?: string | undefined;
+  auth_key?: string | undefined;
+  priv_protocol?: string | undefined;
+  priv_key?: string | undefined;
+}): snmp.User {
+  const user: snmp.User = { name: c.username, level: snmp.SecurityLevel[c.security_level] };
+  if (c.security_level !== 'noAuthNoPriv') {
+    user.authProtocol = AUTH[c.auth_protocol ?? 'sha'];
+    user.authKey = c.auth_key;
+  }
+  if (c.security_level === 'authPriv') {
+    user.privProtocol = PRIV[c.priv_protocol ?? 'aes'];
+    user.privKey = c.priv_key;
+  }
+  return user;
+}
+
 function openNetSnmpSession(t: SnmpTarget): SessionLike {
   const common = {
     port: t.port,
@@ -81,17 +102,7 @@ function openNetSnmpSession(t: SnmpTarget): SessionLike {
   };
   const c = t.credentials;
   if (c.version === '3') {
-    const level = snmp.SecurityLevel[c.security_level];
-    const user: snmp.User = { name: c.username, level };
-    if (c.security_level !== 'noAuthNoPriv') {
-      user.authProtocol = AUTH[c.auth_protocol ?? 'sha'];
-      user.authKey = c.auth_key;
-    }
-    if (c.security_level === 'authPriv') {
-      user.privProtocol = PRIV[c.priv_protocol ?? 'aes'];
-      user.privKey = c.priv_key;
-    }
-    return snmp.createV3Session(t.host, user, {
+    return snmp.createV3Session(t.host, usmUser(c), {
       ...common,
       version: snmp.Version3,
       context: c.context ?? '',

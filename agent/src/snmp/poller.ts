@@ -4,6 +4,7 @@ import { SnmpError, toSnmpError } from './errors.js';
 import { formatValue } from './format.js';
 import { createLimiter } from './limiter.js';
 import { createNetSnmpTransport } from './net-snmp-transport.js';
+import { customOidsFor, customProfile } from './profiles/custom.js';
 import { PROFILES, type Profile, type ProfileInput, selectProfiles, system } from './profiles/index.js';
 import type { SnmpTarget, SnmpTransport, SnmpVarbind } from './types.js';
 
@@ -213,6 +214,8 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
       const { profiles, unknown } = selectProfiles(device.profiles ?? [], sysOut.sys?.object_id, registry);
       for (const name of unknown)
         events.push(errorEvent(device, now, 'unknown_profile', `${label}: unknown SNMP profile "${name}"`));
+      const custom = customOidsFor(device.custom_oids ?? [], sysOut.sys?.object_id);
+      if (custom.length > 0) profiles.push(customProfile(custom) as Profile);
 
       await Promise.all(
         profiles.map(async (profile) => {

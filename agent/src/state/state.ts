@@ -1,18 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ConfigMessage } from '@outpost/protocol';
 import { DATA_FILES, writePrivateFile } from '../identity.js';
 import type { LinkStatus } from '../link/mqtt-link.js';
 import type { OutboxStats } from '../outbox/types.js';
-import type { Outcome } from '../runtime/types.js';
 
-/** The last result of one device or camera. */
+/** The last result of one device, camera or check. */
 export interface LastResult {
   ts: number;
   status: string;
   error?: string;
   samples: number;
-  /** sysName for devices, codec and size for cameras. */
+  /** sysName for devices, codec and size for cameras, response time for checks. */
   detail?: string;
 }
 
@@ -23,6 +21,10 @@ export interface TargetState {
   interval_s: number;
   last?: LastResult;
 }
+
+/** The lists of targets `status` shows, one per tracked target kind. */
+export const TRACKED_LISTS = ['devices', 'cameras', 'checks'] as const;
+export type TrackedList = (typeof TRACKED_LISTS)[number];
 
 /** What `run` writes to state.json for `status` (read by another process: no secrets). */
 export interface AgentStateFile {
@@ -38,6 +40,8 @@ export interface AgentStateFile {
   config_version: number | null;
   devices: TargetState[];
   cameras: TargetState[];
+  /** Absent in state files written before checks existed. */
+  checks?: TargetState[];
   outbox: OutboxStats;
   forwarder: {
     in_flight: number;
@@ -48,79 +52,53 @@ export interface AgentStateFile {
     encoding?: 'json' | 'compact';
   };
   polls: { skipped: number };
+  /** The trap receiver, when enabled. */
+  traps?: TrapStats;
 }
 
-/** Keeps the last result of every device and camera for `status`. */
+/** Counters of the trap receiver. */
+export interface TrapStats {
+  listening: string | null;
+  error?: string;
+  received: number;
+  forwarded: number;
+  dropped: { rate_limit: number; auth: number; malformed: number };
+}
+
+/** A result reduced to what `status` shows. */
+export type TargetStatus = Omit<LastResult, 'ts'>;
+
+/** Keeps the last result of every tracked target (devices, cameras, checks) for `status`. */
 export class StateTracker {
-  private devices = new Map<number, TargetState>();
-  private cameras = new Map<number, TargetState>();
+  private readonly lists_ = new Map<TrackedList, Map<number, TargetState>>();
 
   /** Follows a new config: keeps the last results of targets that stay. */
-  setTargets(config: ConfigMessage | null): void {
-    const devices = new Map<number, TargetState>();
-    for (const d of config?.devices ?? []) {
-      const last = this.devices.get(d.id)?.last;
-      devices.set(d.id, {
-        id: d.id,
-        name: d.name,
-        address: `${d.ip_address}:${d.port}`,
-        interval_s: d.poll_interval_s,
-        ...(last ? { last } : {}),
-      });
+  setTargets(list: TrackedList, targets: readonly Omit<TargetState, 'last'>[]): void {
+    const old = this.lists_.get(list);
+    const next = new Map<number, TargetState>();
+    for (const t of targets) {
+      const last = old?.get(t.id)?.last;
+      next.set(t.id, { ...t, ...(last ? { last } : {}) });
     }
-    const cameras = new Map<number, TargetState>();
-    for (const c of config?.cameras ?? []) {
-      const last = this.cameras.get(c.id)?.last;
-      cameras.set(c.id, {
-        id: c.id,
-        name: c.name,
-        address: c.rtsp_url,
-        interval_s: c.probe_interval_s,
-        ...(last ? { last } : {}),
-      });
-    }
-    this.devices = devices;
-    this.cameras = cameras;
+    this.lists_.set(list, next);
   }
 
   /**
-   * Keeps the outcome as the target's last result. True when the status differs from the previous result's:
-   * such a change is worth sending at once rather than with the next batch tick.
+   * Keeps a result as the target's last one. True when the status differs from the previous result's: such a
+   * change is worth sending at once rather than with the next batch tick.
    */
-  record(kind: 'device' | 'camera', id: number, outcome: Outcome, now: number): boolean {
-    const target = (kind === 'device' ? this.devices : this.cameras).get(id);
+  record(list: TrackedList, id: number, result: TargetStatus, now: number): boolean {
+    const target = this.lists_.get(list)?.get(id);
     if (!target) return false;
     const previous = target.last?.status;
-    const state = outcome.events.find(
-      (e) => e.type === (kind === 'device' ? 'device_state' : 'camera_state'),
-    );
-    const s = state as
-      | {
-          status?: string;
-          error?: string;
-          reason?: string;
-          sys?: { name?: string };
-          stream?: { codec?: string; width?: number; height?: number };
-        }
-      | undefined;
-    const detail =
-      kind === 'device'
-        ? s?.sys?.name
-        : s?.stream?.codec
-          ? `${s.stream.codec}${s.stream.width ? ` ${s.stream.width}x${s.stream.height}` : ''}`
-          : undefined;
-    target.last = {
-      ts: now,
-      status: s?.status ?? 'unknown',
-      ...(s?.error || s?.reason ? { error: s.error ?? s.reason } : {}),
-      samples: outcome.samples.length,
-      ...(detail ? { detail } : {}),
-    };
-    return previous !== undefined && previous !== target.last.status;
+    target.last = { ts: now, ...result };
+    return previous !== undefined && previous !== result.status;
   }
 
-  lists(): { devices: TargetState[]; cameras: TargetState[] } {
-    return { devices: [...this.devices.values()], cameras: [...this.cameras.values()] };
+  lists(): Record<TrackedList, TargetState[]> {
+    const out = {} as Record<TrackedList, TargetState[]>;
+    for (const list of TRACKED_LISTS) out[list] = [...(this.lists_.get(list)?.values() ?? [])];
+    return out;
   }
 }
 

@@ -1,5 +1,8 @@
+import snmp from 'net-snmp';
 import type { DeviceKind } from '../device.js';
-import { addInterfaces, addSystemGroup, type SimInterface } from '../mib.js';
+import { addInterfaces, addSystemGroup, addTable, type SimInterface } from '../mib.js';
+
+const T = snmp.ObjectType;
 
 /** A ceiling access point with a wired uplink and two radios. */
 export const accessPoint: DeviceKind = {
@@ -35,6 +38,24 @@ export const accessPoint: DeviceKind = {
       load: Number(load),
     }));
     addInterfaces(mib, interfaces);
+    // UBNT-UniFi-MIB unifiVapTable: one row per SSID and radio (ng: 2.4 GHz, na: 5 GHz); clients come and go.
+    const clients = (base: number) => () => Math.max(0, base + Math.round((Math.random() - 0.5) * 4));
+    addTable(mib, {
+      name: 'unifiVapEntry',
+      oid: '1.3.6.1.4.1.41112.1.6.1.2.1',
+      columns: [
+        [1, 'unifiVapIndex', T.Integer],
+        [6, 'unifiVapEssId', T.OctetString],
+        [7, 'unifiVapName', T.OctetString],
+        [8, 'unifiVapNumStations', T.Integer],
+        [9, 'unifiVapRadio', T.OctetString],
+      ],
+      rows: [
+        [0, 'shop-staff', 'ath0', clients(4), 'ng'],
+        [1, 'shop-guest', 'ath1', clients(9), 'ng'],
+        [2, 'shop-staff', 'ath2', clients(6), 'na'],
+      ],
+    });
     return interfaces;
   },
 };

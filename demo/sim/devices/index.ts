@@ -1,5 +1,6 @@
 import type { DeviceKind } from '../device.js';
 import { accessPoint } from './access-point.js';
+import { officePrinter } from './printer.js';
 import { edgeRouter } from './router.js';
 import { accessSwitch } from './switch.js';
 import { rackUps } from './ups.js';
@@ -10,6 +11,7 @@ export const DEMO_DEVICES: readonly DeviceKind[] = checkNames([
   edgeRouter,
   accessPoint,
   rackUps,
+  officePrinter,
 ]);
 
 function checkNames(list: DeviceKind[]): DeviceKind[] {

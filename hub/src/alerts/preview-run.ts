@@ -1,5 +1,8 @@
+import { AgentStore } from '../store/agents.js';
+import { getCamera } from '../store/cameras.js';
 import type { Db } from '../store/db.js';
-import { readPoints, seriesByMetric } from '../store/series.js';
+import { getDevice } from '../store/devices.js';
+import type { SeriesInfo, TimeSeriesStore } from '../store/timeseries/types.js';
 import { renderRefs } from './names.js';
 import { type Episode, type ReplaySeries, replayRule } from './preview.js';
 import { type ThresholdParams, threshold } from './rules/threshold.js';
@@ -24,38 +27,58 @@ export interface PreviewRun {
   episodes: Episode[];
 }
 
+/** The site (and device type) of a series' target, or null when the target no longer exists. */
+function targetFacts(
+  db: Db,
+  agents: AgentStore,
+  s: SeriesInfo,
+): { site_id: number; device_type?: string } | null {
+  if (s.kind === 'device') {
+    const d = getDevice(db, Number(s.target));
+    return d ? { site_id: d.site_id, ...(d.device_type ? { device_type: d.device_type } : {}) } : null;
+  }
+  if (s.kind === 'camera') {
+    const c = getCamera(db, Number(s.target));
+    return c ? { site_id: c.site_id } : null;
+  }
+  const a = agents.get(s.target);
+  return a ? { site_id: a.site_id } : null;
+}
+
 /**
  * How often a threshold rule would have fired over [from, to]: the stored samples of its metric replayed
  * through the alert engine's own rule kind (see replayRule). Reads raw samples; where they have been pruned
  * the 5-minute rollup averages stand in for them.
  */
-export function runPreview(
-  db: Db,
+export async function runPreview(
+  hub: { db: Db; timeseries: TimeSeriesStore },
   rule: { name: string; severity: Severity; params: ThresholdParams },
   from: number,
   to: number,
-): PreviewRun {
-  const found = seriesByMetric(db, rule.params.metric, PREVIEW_LIMITS.series + 1);
+): Promise<PreviewRun> {
+  const { db, timeseries } = hub;
+  const found = await timeseries.seriesByMetric(rule.params.metric, PREVIEW_LIMITS.series + 1);
   let truncated = found.length > PREVIEW_LIMITS.series;
   const replay: ReplaySeries[] = [];
   let budget = PREVIEW_LIMITS.samples;
+  const agents = new AgentStore(db);
   for (const s of found.slice(0, PREVIEW_LIMITS.series)) {
-    if (s.site_id === null) continue; // its device, camera or agent is gone
+    const facts = targetFacts(db, agents, s);
+    if (facts === null) continue; // its device, camera or agent is gone
     if (budget <= 0) {
       truncated = true;
       break;
     }
-    let points = readPoints(db, s.id, from, to);
+    let points = await timeseries.read(s.id, { from, to });
     if (points.length > budget) {
       points = points.slice(0, budget);
       truncated = true;
     }
     budget -= points.length;
     replay.push({
-      target_kind: s.target_kind,
-      target_id: s.target_id,
-      site_id: s.site_id,
-      ...(s.device_type ? { device_type: s.device_type } : {}),
+      target_kind: s.kind,
+      target_id: s.target,
+      ...facts,
       metric: s.metric,
       unit: s.unit,
       labels: s.labels,

@@ -2,7 +2,7 @@ import type { AgentEvent, BatchMessage, KnownEvent, Sample } from '@outpost/prot
 import type { HubEventMap } from '../events.js';
 import type { Link } from '../link/link.js';
 import type { SeqOutcome } from '../store/batches.js';
-import type { SampleRow } from '../store/sample-writer.js';
+import type { SampleWriter, TargetKind } from '../store/timeseries/types.js';
 
 type Emit = { [K in keyof HubEventMap]: [K, HubEventMap[K]] }[keyof HubEventMap];
 
@@ -14,17 +14,19 @@ export interface Stored {
 }
 
 /**
- * Stores one batch in one transaction: its seq (idempotent on agent + seq), samples, device and camera state,
- * events. Items about a device or camera that is not of the agent's site are refused and counted.
+ * Stores one batch in one transaction: its seq (idempotent on agent + seq), samples (staged in `samples`,
+ * the unit of work's time-series writer), device and camera state, events. Items about a device or camera
+ * that is not of the agent's site are refused and counted.
  */
 export function storeBatch(
   link: Link,
+  samples: SampleWriter,
   agentId: string,
   siteId: number,
   batch: BatchMessage,
   now: number,
 ): Stored {
-  const { inventory, series } = link;
+  const { inventory } = link;
   const emits: Emit[] = [];
   const accepted: Sample[] = [];
   let refused = 0;
@@ -47,9 +49,8 @@ export function storeBatch(
   );
   if (outcome.duplicate) return { outcome, emits, accepted, refused };
 
-  const rows: SampleRow[] = [];
   for (const s of batch.samples) {
-    let kind: SampleRow['target_kind'];
+    let kind: TargetKind;
     let target: string;
     if (s.device_id !== undefined) {
       if (!ownDevice(s.device_id)) {
@@ -69,18 +70,10 @@ export function storeBatch(
       kind = 'agent';
       target = agentId;
     }
-    rows.push({
-      target_kind: kind,
-      target_id: target,
-      metric: s.metric,
-      unit: s.unit,
-      labels: s.labels,
-      ts: s.ts,
-      value: s.value,
-    });
+    const id = samples.series({ kind, target, metric: s.metric, labels: s.labels, unit: s.unit });
+    samples.add(id, s.ts, s.value);
     accepted.push(s);
   }
-  series.insertSamples(rows, link.rolledUpBefore, link.options.rollupBucketMs, link.rawCutoff);
 
   const record = (e: AgentEvent, device_id: number | null, camera_id: number | null) => {
     const { type, ts, ...data } = e as AgentEvent & Record<string, unknown>;

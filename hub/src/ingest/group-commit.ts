@@ -1,5 +1,6 @@
 import type { BatchMessage } from '@outpost/protocol';
 import type { Link } from '../link/link.js';
+import type { SqliteStore } from '../store/sqlite/index.js';
 import { type Stored, storeBatch } from './batch-store.js';
 
 interface Pending {
@@ -15,9 +16,9 @@ const MAX_GROUP_SAMPLES = 20_000;
 
 /**
  * Group commit: batches that arrive in the same turn of the event loop are stored in one transaction, each
- * in its own savepoint. Consecutive batches touch the same index pages (same series, later timestamps), so
- * one commit writes those pages once instead of once per batch. A batch whose savepoint fails is rolled
- * back alone; acks are sent only after the commit that holds the batch.
+ * in its own savepoint, with one time-series head-log record holding the samples of the whole group. A
+ * batch whose savepoint fails is rolled back alone (its samples leave the writer with it); acks are sent
+ * only after the commit that holds the batch, and its samples become readable at that moment.
  */
 export class GroupCommit {
   #queue: Pending[] = [];
@@ -45,38 +46,56 @@ export class GroupCommit {
     this.#queue = [];
     this.#queuedSamples = 0;
     if (group.length === 0) return;
+    // On the connection when no unit of work of the store holds it: the group's transaction must never
+    // nest inside another unit's (which could roll it back after its acks went out).
+    (this.link.ctx.store as SqliteStore)
+      .run(() => this.#store(group))
+      .catch((err) => {
+        for (const p of group) this.#failed(p, err);
+        for (const p of group) p.resolve(undefined);
+      });
+  }
+
+  #store(group: Pending[]): void {
     const { ctx, metrics } = this.link;
     const db = ctx.db;
     const results: (Stored | undefined)[] = [];
     const end = metrics.ingestSeconds.startTimer();
+    const samples = ctx.timeseries.writer();
     try {
       db.transaction(() => {
         for (const p of group) {
+          const mark = samples.mark();
           try {
             results.push(
-              db.transaction(() => storeBatch(this.link, p.agentId, p.siteId, p.batch, ctx.clock()))(),
+              db.transaction(() =>
+                storeBatch(this.link, samples, p.agentId, p.siteId, p.batch, ctx.clock()),
+              )(),
             );
           } catch (err) {
+            samples.rollback(mark);
             this.#failed(p, err);
             results.push(undefined);
           }
         }
+        samples.persist();
       })();
     } catch (err) {
       // The commit itself failed: nothing of the group is stored.
+      samples.abort();
       for (const p of group) this.#failed(p, err);
       for (const p of group) p.resolve(undefined);
       return;
     } finally {
       end();
     }
+    samples.committed();
     for (const [i, p] of group.entries()) p.resolve(results[i]);
   }
 
   #failed(p: Pending, err: unknown): void {
-    // Cached delivery state and series ids may have run ahead of what is committed.
+    // Cached delivery state may have run ahead of what is committed (the writer forgets series ids itself).
     this.link.batches.forget(p.agentId);
-    this.link.series.clearCache();
     this.link.metrics.batches.inc({ outcome: 'failed' });
     this.link.ctx.logger.error({ err, agent: p.agentId, seq: p.batch.seq }, 'storing a batch failed');
   }

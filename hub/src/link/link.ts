@@ -7,7 +7,6 @@ import { BatchStore } from '../store/batches.js';
 import { ConfigVersionStore } from '../store/config-versions.js';
 import { InventoryStateStore } from '../store/inventory-state.js';
 import { JobStore } from '../store/jobs.js';
-import { SeriesStore } from '../store/sample-writer.js';
 import { ConfigPush } from './config-push.js';
 import { JobDispatcher } from './jobs.js';
 import { createLinkMetrics, type LinkMetrics } from './metrics.js';
@@ -20,8 +19,6 @@ export interface LinkOptions {
   batchMaxDelayMs: number;
   /** A seq gap open this long on a live connection is declared lost (the agent no longer has it). */
   lostGapAfterMs: number;
-  /** Rollup bucket width. */
-  rollupBucketMs: number;
   /** A sent command without any answer is re-sent this often while its agent is online. */
   jobResendMs: number;
   /** Default wait for an offline agent before a queued job times out. */
@@ -32,7 +29,6 @@ export const DEFAULT_LINK_OPTIONS: LinkOptions = {
   heartbeatS: 30,
   batchMaxDelayMs: 1000,
   lostGapAfterMs: 120_000,
-  rollupBucketMs: 300_000,
   jobResendMs: 15_000,
   jobQueueTimeoutS: 900,
 };
@@ -41,7 +37,6 @@ export const DEFAULT_LINK_OPTIONS: LinkOptions = {
 export class Link {
   readonly agents: AgentStore;
   readonly batches: BatchStore;
-  readonly series: SeriesStore;
   readonly inventory: InventoryStateStore;
   readonly agentEvents: AgentEventStore;
   readonly jobStore: JobStore;
@@ -50,10 +45,6 @@ export class Link {
   readonly presence: Presence;
   readonly config: ConfigPush;
   readonly jobs: JobDispatcher;
-  /** Samples older than this fall in buckets already rolled up (set by retention). */
-  rolledUpBefore = 0;
-  /** Samples older than this are past raw retention and go straight into rollups (set by retention). */
-  rawCutoff = 0;
   /** Where agents reach the broker (filled by the link service once listening). */
   endpoints: { mqttPort: number; mqttsPort?: number } = { mqttPort: 0 };
   readonly #sites = new Map<string, number>();
@@ -67,7 +58,6 @@ export class Link {
     const db = ctx.db;
     this.agents = new AgentStore(db);
     this.batches = new BatchStore(db);
-    this.series = new SeriesStore(db);
     this.inventory = new InventoryStateStore(db);
     this.agentEvents = new AgentEventStore(db);
     this.jobStore = new JobStore(db);

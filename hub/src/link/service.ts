@@ -2,7 +2,6 @@ import { addHealthCheck } from '../api/routes/health.js';
 import { AedesBus } from '../broker/aedes-bus.js';
 import { openListeners } from '../broker/listeners.js';
 import { startIngest } from '../ingest/index.js';
-import { DEFAULT_RETENTION, rolledUpBefore, runRetention } from '../ingest/retention.js';
 import type { Service } from '../services/types.js';
 import { AgentStore } from '../store/agents.js';
 import { DEFAULT_LINK_OPTIONS, Link, type LinkOptions } from './link.js';
@@ -11,12 +10,10 @@ import { setLink } from './registry.js';
 
 /** How often presence (heartbeats) and jobs (timeouts, re-sends) are swept. */
 const SWEEP_MS = 1000;
-/** How often retention runs. */
-const RETENTION_MS = 60_000;
 
 /**
  * The hub <-> agent link: the embedded broker (TCP, optional TLS, WebSocket at /mqtt), ingest, presence,
- * config push, jobs and sample retention.
+ * config push and jobs. (Sealing and retention of samples: services/timeseries.ts.)
  */
 export const linkService: Service = {
   name: 'link',
@@ -37,15 +34,6 @@ export const linkService: Service = {
       jobQueueTimeoutS: config.jobQueueTimeoutS,
     };
     const link = new Link(ctx, bus, options, metrics);
-    const retention = {
-      ...DEFAULT_RETENTION,
-      rawDays: config.retentionRawDays,
-      rollupDays: config.retentionRollupDays,
-      bucketMs: options.rollupBucketMs,
-    };
-    const DAY = 86_400_000;
-    link.rolledUpBefore = rolledUpBefore(ctx.db);
-    link.rawCutoff = Math.min(ctx.clock() - retention.rawDays * DAY, link.rolledUpBefore);
     link.presence.load();
     const offPresence = bus.onPresence((c) => link.presence.onConnection(c));
     const stopIngest = await startIngest(link);
@@ -87,23 +75,6 @@ export const linkService: Service = {
       }
     }, SWEEP_MS);
     sweep.unref();
-    let retaining: Promise<unknown> | undefined;
-    let stopping = false;
-    const retain = () => {
-      if (retaining) return;
-      retaining = runRetention(ctx.db, ctx.clock(), retention, () => stopping)
-        .then((r) => {
-          link.rolledUpBefore = r.rolledUpTo;
-          link.rawCutoff = Math.min(ctx.clock() - retention.rawDays * DAY, r.rolledUpTo);
-          if (r.rawDeleted || r.rollupsDeleted) logger.info(r, 'retention pass');
-        })
-        .catch((err) => logger.error({ err }, 'retention failed'))
-        .finally(() => {
-          retaining = undefined;
-        });
-    };
-    const retentionTimer = setInterval(retain, RETENTION_MS);
-    retentionTimer.unref();
     const offHealth = addHealthCheck(ctx, 'broker', () => ({
       ok: !bus.broker.closed,
       detail: `${bus.connected().length} agents connected; mqtt port ${listeners.mqttPort}`,
@@ -111,16 +82,13 @@ export const linkService: Service = {
     setLink(ctx, link);
     return {
       async stop() {
-        stopping = true;
         setLink(ctx, undefined);
         offHealth();
         clearInterval(sweep);
-        clearInterval(retentionTimer);
         offInventory();
         offPresence();
         link.config.stop();
         link.presence.stop();
-        await retaining;
         await listeners.close();
         await stopIngest();
         await bus.close();

@@ -3,11 +3,13 @@ import type { HubContext } from '../context.js';
 import { linkService } from '../link/service.js';
 import { alertingService } from './alerting.js';
 import { sessionsService } from './sessions.js';
+import { timeseriesService } from './timeseries.js';
 import type { RunningService, Service, ServiceHttp } from './types.js';
 
 /** Every service, one file each, one line here, in start order (stopped in reverse). */
 export const SERVICES: readonly Service[] = checkNames([
   sessionsService,
+  timeseriesService,
   linkService,
   alertingService,
   cameraLiveService,

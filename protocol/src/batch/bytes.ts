@@ -1,6 +1,6 @@
 /**
  * Byte-level building blocks of the compact batch format: unsigned LEB128 varints for safe integers,
- * zigzag for signed ones, little-endian float64, UTF-8 strings. No I/O.
+ * zigzag for signed ones, byte-split little-endian float64, UTF-8 strings. No I/O.
  */
 
 const TWO_31 = 2 ** 31;
@@ -25,8 +25,6 @@ export function unzigzag(z: number): number {
 export class ByteWriter {
   buf: Uint8Array;
   pos = 0;
-  private readonly view8 = new Float64Array(1);
-  private readonly bytes8 = new Uint8Array(this.view8.buffer);
 
   constructor(initial = 4096) {
     this.buf = new Uint8Array(initial);
@@ -64,12 +62,19 @@ export class ByteWriter {
     buf[this.pos++] = v;
   }
 
-  /** A float64, little-endian (IEEE 754 bits as they are: NaN payloads and -0 survive). */
-  float64(v: number): void {
-    this.ensure(8);
-    this.view8[0] = v;
-    this.buf.set(this.bytes8, this.pos);
-    this.pos += 8;
+  /**
+   * Float64 values byte-split (Parquet's BYTE_STREAM_SPLIT): byte 0 of every value, then byte 1 of every
+   * value, and so on (little-endian). Sign and exponent bytes of similar values line up and compress better.
+   */
+  float64Split(values: readonly number[]): void {
+    const m = values.length;
+    this.ensure(8 * m);
+    const scratch = new DataView(new ArrayBuffer(8));
+    for (let k = 0; k < m; k++) {
+      scratch.setFloat64(0, values[k]!, true);
+      for (let b = 0; b < 8; b++) this.buf[this.pos + b * m + k] = scratch.getUint8(b);
+    }
+    this.pos += 8 * m;
   }
 
   bytes(b: Uint8Array): void {
@@ -80,6 +85,24 @@ export class ByteWriter {
 
   /** A string as its UTF-8 byte length then the bytes. */
   string(s: string): void {
+    const n = s.length;
+    if (n < 0x80) {
+      // Short ASCII (metric names, label keys, interface names): one length byte, then the characters.
+      this.ensure(n + 1);
+      const buf = this.buf;
+      const start = this.pos + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === n) {
+        buf[this.pos] = n;
+        this.pos = start + n;
+        return;
+      }
+    }
     const encoded = utf8.encode(s);
     this.varint(encoded.length);
     this.bytes(encoded);
@@ -93,14 +116,12 @@ export class ByteWriter {
 /** Reads what ByteWriter wrote; throws ReadError at the end of the input or on a malformed value. */
 export class ByteReader {
   pos: number;
-  private readonly view: DataView;
 
   constructor(
     readonly buf: Uint8Array,
     start = 0,
   ) {
     this.pos = start;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   get remaining(): number {
@@ -139,11 +160,15 @@ export class ByteReader {
     throw new ReadError('varint longer than 8 bytes');
   }
 
-  float64(): number {
-    if (this.pos + 8 > this.buf.length) throw new ReadError('ends early');
-    const v = this.view.getFloat64(this.pos, true);
-    this.pos += 8;
-    return v;
+  /** `m` float64 values written by ByteWriter.float64Split, in their order. */
+  float64Split(m: number): Float64Array {
+    const split = this.bytes(8 * m);
+    const joined = new Uint8Array(8 * m);
+    for (let k = 0; k < m; k++) for (let b = 0; b < 8; b++) joined[k * 8 + b] = split[b * m + k]!;
+    const view = new DataView(joined.buffer);
+    const out = new Float64Array(m);
+    for (let k = 0; k < m; k++) out[k] = view.getFloat64(k * 8, true);
+    return out;
   }
 
   bytes(n: number): Uint8Array {

@@ -236,11 +236,16 @@ function decodeBody(body: Uint8Array): CompactDecodeResult {
       const m = unzigzag(r.varint());
       values[i] = k === 0 ? m : m / POW10[k]!;
     }
-    for (let i = 0; i < n; i++) {
+    let nFloats = 0;
+    for (let i = 0; i < n; i++) if (kinds[i] === VALUE_FLOAT64) nFloats++;
+    const floats = r.float64Split(nFloats);
+    for (let i = 0, k = 0; i < n; i++) {
       if (kinds[i] !== VALUE_FLOAT64) continue;
-      c.at('samples', i, 'value');
-      const v = r.float64();
-      if (!Number.isFinite(v)) throw c.fail(`must be a finite number, not ${v}`);
+      const v = floats[k++]!;
+      if (!Number.isFinite(v)) {
+        c.at('samples', i, 'value');
+        throw c.fail(`must be a finite number, not ${v}`);
+      }
       values[i] = v;
     }
     const samples = new Array<Sample>(n);

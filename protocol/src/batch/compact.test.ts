@@ -338,7 +338,7 @@ describe('compact batches are refused with the field path', () => {
           body({
             samples: (w) => {
               bytesTo(w, [1, 0, 0, VALUE_FLOAT64]);
-              w.float64(Number.NaN);
+              w.float64Split([Number.NaN]);
             },
           }),
         ),

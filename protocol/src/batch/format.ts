@@ -8,6 +8,7 @@
  *     varint label sets | per set: varint n, n x (varint key, varint value)   (string indexes)
  *     varint series     | per series: u8 flags, [varint id], varint metric, [varint unit], [varint label set]
  *     varint samples    | series column | ts column | value kind column | mantissa column | float64 column
+ *                         (the float64 column byte-split: byte 0 of every value, then byte 1, ...)
  *     varint events JSON length | UTF-8 JSON array of events
  */
 

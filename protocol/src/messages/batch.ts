@@ -1,6 +1,11 @@
 import * as z from 'zod';
 import { LIMITS } from '../limits.js';
+import { CheckStateEvent } from './check-events.js';
 import { Count, EntityId, MetricName, Text, Timestamp, Version } from './common.js';
+import { SnmpTrapEvent, TrapDroppedEvent } from './trap-events.js';
+
+export { CHECK_STATUSES, CheckStateEvent } from './check-events.js';
+export { SnmpTrapEvent, TRAP_DROP_REASONS, TrapDroppedEvent, TrapVarbind } from './trap-events.js';
 
 /** What a label key looks like (also checked by the hand-written batch decoders). */
 export const LABEL_KEY_RE = /^[a-z][a-z0-9_]{0,63}$/;
@@ -108,7 +113,16 @@ export const LifecycleEvent = z.object({
   detail: Text(1024).optional(),
 });
 
-const KNOWN_EVENT_TYPES = ['device_state', 'camera_state', 'error', 'buffer_drop', 'lifecycle'] as const;
+const KNOWN_EVENT_TYPES = [
+  'device_state',
+  'camera_state',
+  'error',
+  'buffer_drop',
+  'lifecycle',
+  'check_state',
+  'snmp_trap',
+  'trap_dropped',
+] as const;
 export type KnownEventType = (typeof KNOWN_EVENT_TYPES)[number];
 
 /**
@@ -129,6 +143,9 @@ const KnownEventSchema = z.discriminatedUnion('type', [
   ErrorEvent,
   BufferDropEvent,
   LifecycleEvent,
+  CheckStateEvent,
+  SnmpTrapEvent,
+  TrapDroppedEvent,
 ]);
 
 /** Any event; a known type must match its schema exactly. */

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { EntityId, Text, Timestamp, Version } from './common.js';
+import { CheckConfigSchema } from '../checks/index.js';
+import { EntityId, MetricName, Text, Timestamp, Version } from './common.js';
 
 const IpAddress = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
 
@@ -13,30 +14,66 @@ const SnmpCommunity = z.object({
 });
 
 /** SNMPv3 USM credentials; keys are present when the security level needs them. */
-const SnmpV3 = z
-  .object({
-    version: z.literal('3'),
-    username: Text(255).min(1),
-    security_level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']),
-    auth_protocol: z.enum(SNMP_AUTH_PROTOCOLS).optional(),
-    auth_key: Text(255).min(8).optional(),
-    priv_protocol: z.enum(SNMP_PRIV_PROTOCOLS).optional(),
-    priv_key: Text(255).min(8).optional(),
-    context: Text(255).optional(),
-  })
-  .superRefine((s, ctx) => {
-    if (s.security_level !== 'noAuthNoPriv') {
-      if (!s.auth_protocol) ctx.addIssue({ code: 'custom', path: ['auth_protocol'], message: 'required' });
-      if (!s.auth_key) ctx.addIssue({ code: 'custom', path: ['auth_key'], message: 'required' });
-    }
-    if (s.security_level === 'authPriv') {
-      if (!s.priv_protocol) ctx.addIssue({ code: 'custom', path: ['priv_protocol'], message: 'required' });
-      if (!s.priv_key) ctx.addIssue({ code: 'custom', path: ['priv_key'], message: 'required' });
-    }
-  });
+const SnmpV3Fields = z.object({
+  version: z.literal('3'),
+  username: Text(255).min(1),
+  security_level: z.enum(['noAuthNoPriv', 'authNoPriv', 'authPriv']),
+  auth_protocol: z.enum(SNMP_AUTH_PROTOCOLS).optional(),
+  auth_key: Text(255).min(8).optional(),
+  priv_protocol: z.enum(SNMP_PRIV_PROTOCOLS).optional(),
+  priv_key: Text(255).min(8).optional(),
+  context: Text(255).optional(),
+});
+const SnmpV3 = SnmpV3Fields.superRefine((s, ctx) => {
+  if (s.security_level !== 'noAuthNoPriv') {
+    if (!s.auth_protocol) ctx.addIssue({ code: 'custom', path: ['auth_protocol'], message: 'required' });
+    if (!s.auth_key) ctx.addIssue({ code: 'custom', path: ['auth_key'], message: 'required' });
+  }
+  if (s.security_level === 'authPriv') {
+    if (!s.priv_protocol) ctx.addIssue({ code: 'custom', path: ['priv_protocol'], message: 'required' });
+    if (!s.priv_key) ctx.addIssue({ code: 'custom', path: ['priv_key'], message: 'required' });
+  }
+});
 
 export const SnmpCredentialsSchema = z.discriminatedUnion('version', [SnmpCommunity, SnmpV3]);
 export type SnmpCredentials = z.infer<typeof SnmpCredentialsSchema>;
+
+/** A numeric OID such as `1.3.6.1.4.1.318.1.1.1.2.2.1.0`. */
+export const NumericOid = z
+  .string()
+  .max(255)
+  .regex(/^\.?\d+(\.\d+){1,127}$/, 'must be a numeric OID such as 1.3.6.1.4.1.9.9.13.1.3.1.3');
+
+export const CUSTOM_OID_TYPES = ['gauge', 'counter', 'string'] as const;
+
+/**
+ * A value the operator wants polled that no profile reads: fetched (`walk: false`, the OID of one instance,
+ * usually ending in `.0`) or walked (`walk: true`, a table column: one sample per row, labelled `index`).
+ * gauge: the value x scale; counter: its per-second rate x scale (wrap aware); string: an info sample of 1
+ * labelled `value`. A numeric text (`"23.5"`) counts as a number.
+ */
+export const CustomOidSchema = z
+  .object({
+    oid: NumericOid.transform((o) => o.replace(/^\./, '')),
+    /** The metric name the samples get. */
+    name: MetricName,
+    type: z.enum(CUSTOM_OID_TYPES).default('gauge'),
+    unit: Text(32).optional(),
+    scale: z
+      .number()
+      .finite()
+      .refine((n) => n !== 0, 'must not be 0')
+      .default(1),
+    walk: z.boolean().default(false),
+    /** Site-wide entries only: poll it on devices whose sysObjectID lies under this OID. */
+    sys_object_id: NumericOid.optional(),
+  })
+  .strict();
+export type CustomOid = z.infer<typeof CustomOidSchema>;
+export type CustomOidInput = z.input<typeof CustomOidSchema>;
+
+/** An SNMPv3 user whose informs the agent accepts (the agent is the authoritative engine for informs). */
+export const TrapUserSchema = SnmpV3Fields.omit({ version: true, context: true }).strict();
 
 /** One device the agent polls. */
 export const DeviceConfigSchema = z.object({
@@ -50,6 +87,8 @@ export const DeviceConfigSchema = z.object({
   retries: z.int().min(0).max(10).default(1),
   /** Profile names to poll; empty means "choose from sysObjectID". */
   profiles: z.array(Text(64)).max(32).default([]),
+  /** Extra OIDs polled on this device besides its profiles. */
+  custom_oids: z.array(CustomOidSchema).max(64).optional(),
 });
 export type DeviceConfig = z.infer<typeof DeviceConfigSchema>;
 
@@ -71,6 +110,43 @@ export const CameraConfigSchema = z.object({
 });
 export type CameraConfig = z.infer<typeof CameraConfigSchema>;
 
+/**
+ * The agent's SNMP trap and inform receiver. Off unless enabled. Traps are accepted from any sender whose
+ * community is listed here or is the community of a configured device; informs also with one of `users`
+ * (SNMPv3). Each sender may send `rate_per_s` on average with bursts of `burst`; all senders together
+ * `max_per_s`. What goes beyond is dropped, counted and reported (`trap_dropped` events), never queued.
+ */
+export const TrapConfigSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** 162 needs CAP_NET_BIND_SERVICE (agent README, "Traps"); the default is unprivileged. */
+    port: z.int().min(1).max(65535).default(1162),
+    address: IpAddress.default('0.0.0.0'),
+    communities: z.array(Text(255).min(1)).max(32).default([]),
+    users: z.array(TrapUserSchema).max(32).default([]),
+    rate_per_s: z.number().positive().max(10_000).default(5),
+    burst: z.int().min(1).max(100_000).default(50),
+    max_per_s: z.number().positive().max(100_000).default(200),
+  })
+  .superRefine((t, ctx) => {
+    t.users.forEach((u, i) => {
+      if (u.security_level !== 'noAuthNoPriv' && (!u.auth_protocol || !u.auth_key))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['users', i, 'auth_key'],
+          message: 'required with its auth_protocol',
+        });
+      if (u.security_level === 'authPriv' && (!u.priv_protocol || !u.priv_key))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['users', i, 'priv_key'],
+          message: 'required with its priv_protocol',
+        });
+    });
+  });
+export type TrapConfig = z.infer<typeof TrapConfigSchema>;
+export type TrapConfigInput = z.input<typeof TrapConfigSchema>;
+
 /** `down/config` (retained): everything the agent polls. A higher version replaces a lower one. */
 export const ConfigSchema = z.object({
   v: Version,
@@ -79,6 +155,11 @@ export const ConfigSchema = z.object({
   site_id: EntityId,
   devices: z.array(DeviceConfigSchema).max(10_000).default([]),
   cameras: z.array(CameraConfigSchema).max(5_000).default([]),
+  /** Checks (icmp, tcp, http, dns, ...) on the site's devices, SNMP or not. */
+  checks: z.array(CheckConfigSchema).max(10_000).default([]),
+  /** Custom OIDs polled on every SNMP device of the site (or those under their `sys_object_id`). */
+  custom_oids: z.array(CustomOidSchema).max(64).default([]),
+  traps: TrapConfigSchema.prefault({}),
   intervals: z
     .object({
       /** How often the agent republishes `status` while online. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { CHECK_KINDS } from '@outpost/protocol';
 import { Command } from 'commander';
 import { type AgentSettings, loadSettings } from '../../config.js';
 import { DATA_FILES, readPersistedConfig, requireIdentity } from '../../identity.js';
@@ -21,7 +22,9 @@ export interface StatusReport {
   config_version: number | null;
   devices: TargetState[];
   cameras: TargetState[];
+  checks: TargetState[];
   outbox: ReturnType<typeof readOutboxStats> | null;
+  traps: AgentStateFile['traps'] | null;
 }
 
 /** Reads identity, state.json, the persisted config and the outbox counters of a data directory. */
@@ -78,7 +81,14 @@ export function gatherStatus(settings: AgentSettings): StatusReport {
       (c: { rtsp_url: string }) => c.rtsp_url,
       (c: { probe_interval_s: number }) => c.probe_interval_s,
     ),
+    checks: fromConfig(
+      (config?.checks ?? []).map((c) => ({ ...c, name: `${c.name} (${c.kind})` })),
+      state?.checks,
+      (c: { kind: string; params: never }) => CHECK_KINDS.get(c.kind)?.target(c.params) ?? c.kind,
+      (c: { interval_s: number }) => c.interval_s,
+    ),
     outbox,
+    traps: state?.traps ?? null,
   };
 }
 
@@ -129,7 +139,7 @@ export function formatStatus(r: StatusReport, now = Date.now()): string {
     );
   } else lines.push('Hub link  unknown (the agent has not run yet)');
   lines.push(
-    `Config    ${r.config_version === null ? 'none received yet' : `version ${r.config_version}`} (${r.devices.length} devices, ${r.cameras.length} cameras)`,
+    `Config    ${r.config_version === null ? 'none received yet' : `version ${r.config_version}`} (${r.devices.length} devices, ${r.cameras.length} cameras, ${r.checks.length} checks)`,
   );
   if (r.outbox) {
     const o = r.outbox;
@@ -137,9 +147,16 @@ export function formatStatus(r: StatusReport, now = Date.now()): string {
       `Outbox    ${o.rows} rows waiting (${bytes(o.bytes)}), ${o.unackedBatches} batches awaiting ack, last seq ${o.lastSeq}, acked up to ${o.ackedUpTo}, ${o.totalDropped} dropped since enrollment`,
     );
   } else lines.push('Outbox    not created yet');
+  if (r.traps) {
+    const t = r.traps;
+    lines.push(
+      `Traps     ${t.listening ? `listening on ${t.listening}` : `not listening${t.error ? `: ${t.error}` : ''}`}; ${t.received} received, ${t.forwarded} forwarded, dropped: ${t.dropped.rate_limit} over the rate limit, ${t.dropped.auth} failing authentication, ${t.dropped.malformed} malformed`,
+    );
+  }
   for (const [title, list] of [
     ['Devices', r.devices],
     ['Cameras', r.cameras],
+    ['Checks', r.checks],
   ] as const) {
     if (list.length === 0) continue;
     lines.push('', title);

@@ -12,7 +12,15 @@ describe('SNMP profile registry', () => {
       assert.ok(PROFILES.has(name), name);
   });
   const cases = [
-    { oid: '1.3.6.1.4.1.9.1.516', want: ['if-mib', 'cisco'] },
+    {
+      oid: '1.3.6.1.4.1.9.1.516',
+      want: ['if-mib', 'cisco', 'cisco-envmon', 'entity-sensor', 'power-ethernet'],
+    },
+    { oid: '1.3.6.1.4.1.318.1.3.27', want: ['if-mib', 'apc-powernet'] },
+    { oid: '1.3.6.1.4.1.534.1', want: ['if-mib', 'ups-mib'] },
+    { oid: '1.3.6.1.4.1.11.2.3.9.1', want: ['if-mib', 'entity-sensor', 'power-ethernet', 'printer-mib'] },
+    { oid: '1.3.6.1.4.1.2435.2.3.9.1', want: ['if-mib', 'printer-mib'] },
+    { oid: '1.3.6.1.4.1.41112.1.6', want: ['if-mib', 'power-ethernet', 'ubiquiti-unifi'] },
     { oid: '1.3.6.1.4.1.8072.3.2.10', want: ['if-mib', 'host-resources', 'net-snmp'] },
     { oid: '1.3.6.1.4.1.311.1.1.3.1.2', want: ['if-mib', 'host-resources'] },
     { oid: '1.3.6.1.4.1.99', want: ['if-mib'] },

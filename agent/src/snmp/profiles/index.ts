@@ -1,25 +1,41 @@
+import { registry } from '@outpost/protocol';
+import { apcPowernet } from './apc-powernet.js';
 import { cisco } from './cisco.js';
+import { ciscoEnvmon } from './cisco-envmon.js';
+import { entitySensor } from './entity-sensor.js';
 import { hostResources } from './host-resources.js';
 import { ifMib } from './if-mib.js';
 import { netSnmp } from './net-snmp.js';
+import { powerEthernet } from './power-ethernet.js';
+import { printerMib } from './printer-mib.js';
 import { system } from './system.js';
 import type { Profile } from './types.js';
+import { ubiquitiUnifi } from './ubiquiti-unifi.js';
+import { upsMib } from './ups-mib.js';
 
 export type { Profile, ProfileContext, ProfileInput, ProfileOutput, SysFacts } from './types.js';
 export { system };
 
 /** Builds a registry by name; a duplicate name is a programming error and throws at load. */
 export function registerProfiles(list: readonly Profile[]): ReadonlyMap<string, Profile> {
-  const byName = new Map<string, Profile>();
-  for (const p of list) {
-    if (byName.has(p.name)) throw new Error(`duplicate SNMP profile name: ${p.name}`);
-    byName.set(p.name, p);
-  }
-  return byName;
+  return registry('SNMP profile', list, (p) => p.name);
 }
 
 /** Every SNMP profile: one file each, one line here. */
-export const PROFILES = registerProfiles([system, ifMib, hostResources, cisco, netSnmp]);
+export const PROFILES = registerProfiles([
+  system,
+  ifMib,
+  hostResources,
+  cisco,
+  netSnmp,
+  upsMib,
+  apcPowernet,
+  ciscoEnvmon,
+  entitySensor,
+  powerEthernet,
+  printerMib,
+  ubiquitiUnifi,
+]);
 
 /**
  * The profiles to poll on a device besides `system`: the configured names, or, when none are configured,

@@ -7,6 +7,7 @@ import {
   setTarget,
   type TargetState,
 } from '../types.js';
+import { linkOf, TRAPS, trapOf } from './trap-fields.js';
 
 const Params = z
   .object({
@@ -24,7 +25,8 @@ const UP = 1;
 /**
  * An interface that was up went down while it is administratively up. Interfaces shut down on purpose
  * (admin down) never alert and resolve an open alert; ports that were never seen up (unused access ports)
- * do not alert either.
+ * do not alert either. A linkDown trap (the port was up until then) opens the alert before the next poll, and
+ * a linkUp trap or the next poll that finds the port up resolves it: one alert, whichever comes first.
  */
 export const interfaceDown: RuleKind<z.infer<typeof Params>> = {
   name: 'interface-down',
@@ -46,6 +48,37 @@ export const interfaceDown: RuleKind<z.infer<typeof Params>> = {
         }
       }
       return { state: next, actions };
+    }
+    if (input.kind === 'agent.event') {
+      const trap = trapOf(input.event);
+      if (!trap || trap.device_id === undefined) return { state, actions: [] };
+      if (trap.trap_oid !== TRAPS.linkDown && trap.trap_oid !== TRAPS.linkUp) return { state, actions: [] };
+      const link = linkOf(trap);
+      if (!link) return { state, actions: [] };
+      const down = trap.trap_oid === TRAPS.linkDown;
+      const key = `device:${trap.device_id}:if:${link.ifIndex}`;
+      const cur: TargetState = state[key] ?? {
+        firing: false,
+        target: { key, device_id: trap.device_id, site_id: input.site_id, agent_id: input.agent_id },
+        data: {},
+      };
+      // A linkDown says the port was up until now; without ifOperStatus in the trap, down(2) or up(1).
+      const data = {
+        ...cur.data,
+        oper: link.oper ?? (down ? 2 : UP),
+        up_seen: 1,
+        ...(link.admin ? { admin: link.admin } : {}),
+      };
+      const name = cur.title?.match(/^Interface (.+) down on /)?.[1] ?? `ifIndex ${link.ifIndex}`;
+      const admin = data.admin === undefined ? UP : Number(data.admin);
+      const base: TargetState = {
+        ...cur,
+        data,
+        title: `Interface ${name} down on ${ref('device', trap.device_id)}`,
+        message: `${down ? 'linkDown' : 'linkUp'} trap: ifOperStatus ${data.oper}, ifAdminStatus ${admin}`,
+      };
+      const isDown = admin === UP && p.down_values.includes(Number(data.oper));
+      return step(state, key, base, isDown, trap.ts, forMs);
     }
     if (input.kind !== 'sample') return { state, actions: [] };
     const s = input.sample;

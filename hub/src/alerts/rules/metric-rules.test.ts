@@ -190,6 +190,6 @@ describe('metric rule kinds', () => {
   });
 
   it('the registry rejects two kinds with the same name', () => {
-    assert.throws(() => registry([threshold, threshold]), /registered twice/);
+    assert.throws(() => registry([threshold, threshold]), /duplicate alert rule kind name: threshold/);
   });
 });

@@ -2,7 +2,6 @@ import { z } from '@hono/zod-openapi';
 import { PREVIEW_LIMITS, runPreview } from '../../alerts/preview-run.js';
 import { ThresholdParams } from '../../alerts/rules/threshold.js';
 import { SEVERITIES } from '../../alerts/types.js';
-import { metricNames } from '../../store/series.js';
 import { defineRoute } from '../access.js';
 import { ApiError, issueDetails } from '../errors.js';
 import { body, errors, iso, json, name } from '../schemas.js';
@@ -88,9 +87,9 @@ const preview = defineRoute({
 export const alertRulePreviewRoutes: RouteModule = {
   name: 'alert-rule-preview',
   register(app, hub) {
-    app.openapi(metrics, (c) => c.json({ metrics: metricNames(hub.db) }, 200));
+    app.openapi(metrics, async (c) => c.json({ metrics: await hub.timeseries.metricNames() }, 200));
 
-    app.openapi(preview, (c) => {
+    app.openapi(preview, async (c) => {
       const b = c.req.valid('json');
       const parsed = ThresholdParams.safeParse(b.params);
       if (!parsed.success) {
@@ -106,8 +105,8 @@ export const alertRulePreviewRoutes: RouteModule = {
         );
       }
       const to = hub.clock();
-      const r = runPreview(
-        hub.db,
+      const r = await runPreview(
+        hub,
         { name: b.name, severity: b.severity, params: parsed.data },
         to - b.hours * 3600_000,
         to,

@@ -29,6 +29,11 @@ describe('/api/v1/alert-rules', () => {
       'interface-down',
       'buffer-drop',
       'snmp-auth-failure',
+      'check-down',
+      'tls-cert-expiry',
+      'ups-on-battery',
+      'ups-battery',
+      'snmp-trap',
     ]) {
       const r = rules.find((x) => x.name === n);
       assert.ok(r?.builtin && r.enabled, n);
@@ -66,6 +71,29 @@ describe('/api/v1/alert-rules', () => {
     assert.ok(
       body.error.details.some((d) => d.path === 'body.params.comparison'),
       JSON.stringify(body),
+    );
+  });
+
+  it('creates a rule on a trap OID, and names a bad OID', async () => {
+    const body = {
+      name: 'Fan failure trap',
+      kind: 'trap-oid',
+      params: { trap_oid: '1.3.6.1.4.1.9.9.13.3.0.4', clear_trap_oid: '1.3.6.1.4.1.9.9.13.3.0.5' },
+    };
+    const res = await hub.req('POST', '/api/v1/alert-rules', { token: hub.tokens.operator, body });
+    assert.equal(res.status, 201);
+    const rule = (await res.json()) as { id: number; key: string; params: { resolve_after_s: number } };
+    assert.equal(rule.key, `trap-oid:${rule.id}`);
+    assert.equal(rule.params.resolve_after_s, 3600);
+    const bad = await hub.req('POST', '/api/v1/alert-rules', {
+      token: hub.tokens.operator,
+      body: { ...body, name: 'bad trap', params: { trap_oid: 'ciscoEnvMonFanNotification' } },
+    });
+    assert.equal(bad.status, 400);
+    const err = (await bad.json()) as { error: { details: { path: string }[] } };
+    assert.ok(
+      err.error.details.some((d) => d.path === 'body.params.trap_oid'),
+      JSON.stringify(err),
     );
   });
 

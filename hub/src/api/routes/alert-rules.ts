@@ -47,9 +47,13 @@ const CreateRule = z
   .object({
     name: name(),
     kind: z
-      .literal('threshold')
+      .enum(['threshold', 'trap-oid'])
       .default('threshold')
-      .openapi({ description: 'User rules are threshold rules' }),
+      .openapi({
+        description:
+          'User rules: `threshold` (a metric crosses a value) or `trap-oid` (an SNMP trap with this OID, e.g. ' +
+          '`{"trap_oid": "1.3.6.1.4.1.9.9.13.3.0.4", "clear_trap_oid": "...", "scope": {"type": "all"}}`)',
+      }),
     enabled: z.boolean().default(true),
     severity: z.enum(SEVERITIES).default('medium'),
     params: z.record(z.string(), z.unknown()).openapi({

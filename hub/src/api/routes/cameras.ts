@@ -9,7 +9,6 @@ import {
   listCameras,
   updateCamera,
 } from '../../store/cameras.js';
-import { deleteSeriesOf } from '../../store/series.js';
 import { getSite } from '../../store/sites.js';
 import { API_PREFIX, defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
@@ -284,7 +283,7 @@ export const camerasRoutes: RouteModule = {
       const row = getCamera(hub.db, id);
       if (!row) throw notFound('camera', id);
       hub.db.transaction(() => {
-        deleteSeriesOf(hub.db, 'camera', id);
+        hub.timeseries.deleteTarget('camera', String(id));
         deleteCamera(hub.db, id);
       })();
       hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'camera', id, change: 'deleted' });

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { HubEventMap } from '../../events.js';
+import { storeSamples } from '../../store/sqlite/timeseries/write.testing.js';
 import { createTestHub, type TestHub } from '../testing.js';
+
+const T1 = Date.UTC(2026, 0, 15);
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are walked freely in assertions
 type Json = Record<string, any>;
@@ -126,27 +129,26 @@ describe('devices API', () => {
 
   it('deletes (admin) the device and its history, with an event', async () => {
     const { json: d } = await add('gone');
-    hub.ctx.db
-      .prepare("INSERT INTO series (id, target_kind, target_id, metric) VALUES (5, 'device', ?, 'cpu')")
-      .run(String(d.id));
-    hub.ctx.db.prepare('INSERT INTO samples (series_id, ts, value) VALUES (5, 1, 1)').run();
+    const ts = hub.ctx.timeseries;
+    storeSamples(hub.ctx, [{ kind: 'device', target: String(d.id), metric: 'cpu', ts: T1, value: 1 }]);
+    const [series] = await ts.listSeries('device', String(d.id));
+    assert.deepEqual(await ts.read(series!.id, { from: 0, to: T1 }), [{ t: T1, v: 1 }]);
     const res = await hub.req('DELETE', `/api/v1/devices/${d.id}`, { token: hub.tokens.admin });
     assert.equal(res.status, 204);
     assert.equal((await op('GET', `/api/v1/devices/${d.id}`)).status, 404);
-    assert.equal(hub.ctx.db.prepare('SELECT COUNT(*) FROM samples').pluck().get(), 0);
+    assert.deepEqual(await ts.listSeries('device', String(d.id)), []);
+    assert.deepEqual(await ts.read(series!.id, { from: 0, to: T1 }), []);
     assert.deepEqual(events.at(-1), { site_id: 1, kind: 'device', id: d.id, change: 'deleted' });
   });
 
   it('serves metric names and points, raw or averaged, with ISO or epoch-second ranges', async () => {
     const { json: d } = await add('m');
     const t0 = Date.UTC(2026, 0, 15, 11, 0, 0);
-    hub.ctx.db
-      .prepare(
-        "INSERT INTO series (id, target_kind, target_id, metric, unit) VALUES (9, 'device', ?, 'cpu_load', '%')",
-      )
-      .run(String(d.id));
-    const ins = hub.ctx.db.prepare('INSERT INTO samples (series_id, ts, value) VALUES (9, ?, ?)');
-    for (let i = 0; i < 6; i++) ins.run(t0 + i * 60_000, i * 10);
+    const key = { kind: 'device', target: String(d.id), metric: 'cpu_load', unit: '%' } as const;
+    storeSamples(
+      hub.ctx,
+      Array.from({ length: 6 }, (_, i) => ({ ...key, ts: t0 + i * 60_000, value: i * 10 })),
+    );
     const names = await op('GET', `/api/v1/devices/${d.id}/metrics`);
     assert.deepEqual(names.json, { device_id: d.id, metrics: [{ name: 'cpu_load', unit: '%', labels: {} }] });
     const raw = await op('GET', `/api/v1/devices/${d.id}/metrics?name=cpu_load`);

@@ -10,7 +10,6 @@ import {
   listDevices,
   updateDevice,
 } from '../../store/devices.js';
-import { deleteSeriesOf } from '../../store/series.js';
 import { getSite } from '../../store/sites.js';
 import { defineRoute } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
@@ -241,7 +240,7 @@ export const devicesRoutes: RouteModule = {
       const row = getDevice(hub.db, id);
       if (!row) throw notFound('device', id);
       hub.db.transaction(() => {
-        deleteSeriesOf(hub.db, 'device', id);
+        hub.timeseries.deleteTarget('device', String(id));
         deleteDevice(hub.db, id);
       })();
       hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'device', id, change: 'deleted' });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type SampleRow, SeriesStore } from '../../store/sample-writer.js';
+import { storeSamples } from '../../store/sqlite/timeseries/write.testing.js';
 import { createTestHub, type TestHub } from '../testing.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are walked freely in assertions
@@ -227,28 +227,21 @@ describe('fleet API: overview, search, rule preview', () => {
 
   it('previews a threshold rule over the last 24 h of stored samples with the engine rule', async () => {
     const now = hub.ctx.clock();
-    const store = new SeriesStore(hub.ctx.db);
-    const rows: SampleRow[] = [];
+    const rows: Parameters<typeof storeSamples>[1][number][] = [];
     // CPU of quiet-sw every 5 min over 24 h: above 90 for 20 min twice, and one 5-minute spike.
     for (let i = 0; i < 288; i++) {
       const ts = now - (288 - i) * 300_000;
       const high = (i >= 10 && i < 14) || (i >= 100 && i < 104) || i === 200;
       rows.push({
-        target_kind: 'device' as const,
-        target_id: String(ids.quietSw),
+        kind: 'device',
+        target: String(ids.quietSw),
         metric: 'cpu_load',
         ts,
         value: high ? 97 : 20,
       });
-      rows.push({
-        target_kind: 'device' as const,
-        target_id: String(ids.depotSw),
-        metric: 'cpu_load',
-        ts,
-        value: 15,
-      });
+      rows.push({ kind: 'device', target: String(ids.depotSw), metric: 'cpu_load', ts, value: 15 });
     }
-    hub.ctx.db.transaction(() => store.insertSamples(rows, 0, 300_000))();
+    storeSamples(hub.ctx, rows);
     const preview = (params: Json) =>
       as('operator', 'POST', '/api/v1/alert-rules/preview', { name: 'CPU', params });
     const any = await preview({ metric: 'cpu_load', comparison: '>', threshold: 90 });

@@ -8,6 +8,7 @@ import { alertRulesRoutes } from './alert-rules.js';
 import { alertsRoutes } from './alerts.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { cameraMetricsRoutes } from './camera-metrics.js';
 import { cameraSnapshotsRoutes } from './camera-snapshots.js';
 import { camerasRoutes } from './cameras.js';
 import { deviceMetricsRoutes } from './device-metrics.js';
@@ -36,6 +37,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   devicesRoutes,
   deviceMetricsRoutes,
   camerasRoutes,
+  cameraMetricsRoutes,
   cameraSnapshotsRoutes,
   alertsRoutes,
   alertNotificationsRoutes,

@@ -113,6 +113,14 @@ export class SqliteStore extends SqliteRepositories implements HubStore {
     }
   }
 
+  /**
+   * Runs engine-specific work of store/sqlite (such as the time-series engine's own transactions) on the
+   * connection when no unit of work holds it, so that it never lands inside another unit's transaction.
+   */
+  run<T>(fn: () => T): Promise<T> {
+    return this.#c.run(fn);
+  }
+
   ping(): Promise<void> {
     return this.#c.run(() => {
       this.#c.stmt('SELECT 1').get();

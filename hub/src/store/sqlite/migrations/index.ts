@@ -3,7 +3,7 @@ import { m002Link } from './002_link.js';
 import { m003Alerting } from './003_alerting.js';
 import { m004Cameras } from './004_cameras.js';
 import { m005Fleet } from './005_fleet.js';
-
+import { m006TimeseriesChunks } from './006_timeseries_chunks.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -15,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m003Alerting,
   m004Cameras,
   m005Fleet,
+  m006TimeseriesChunks,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {

@@ -7,6 +7,7 @@ import { useLive } from '../live.js';
 import { LiveView } from '../live-view.js';
 import { can } from '../session.js';
 import { AuthedImage, ErrorNote, Status, useAction, useFetch } from '../ui.js';
+import { CameraCharts } from './camera-charts.js';
 import { CameraForm } from './camera-form.js';
 import { streamText } from './cameras.js';
 
@@ -70,6 +71,7 @@ export function CameraPage({ id }) {
         <p><a href=${`#/alerts?camera_id=${id}&state=all`}>Alerts of this camera</a></p>
       </section>
     </div>
+    <${CameraCharts} cameraId=${id} stamp=${c.last_seen} />
     <section class="card">
       <h2>History</h2>
       ${

@@ -1,21 +1,10 @@
 // Traffic, CPU and memory of a device over 1 h / 24 h / 7 d.
-import { get, query } from '../api.js';
 import { Chart } from '../chart.js';
 import { bps, pct } from '../format.js';
 import { html, useEffect, useState } from '../html.js';
+import { fetchMetric, RANGES } from '../metrics.js';
 
-const RANGES = { '1h': [3600, '1m'], '24h': [86_400, '10m'], '7d': [7 * 86_400, '1h'] };
-
-async function metric(id, name, range, labels) {
-  const [span, step] = RANGES[range];
-  const from = new Date(Date.now() - span * 1000).toISOString();
-  try {
-    return await get(`/devices/${id}/metrics${query({ name, from, step, labels })}`);
-  } catch (err) {
-    if (err.status === 404) return null;
-    throw err;
-  }
-}
+const metric = (id, name, range, labels) => fetchMetric(`/devices/${id}`, name, range, labels);
 
 /** Adds the series point-wise (points share bucket times because a step is given). */
 function sum(series) {

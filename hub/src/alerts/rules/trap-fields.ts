@@ -1,0 +1,61 @@
+import type { AgentEvent } from '@outpost/protocol';
+
+/** The `snmp_trap` event as rules read it. */
+export interface TrapEvent {
+  type: 'snmp_trap';
+  ts: number;
+  device_id?: number;
+  source: string;
+  trap_oid: string;
+  varbinds: { oid: string; type: string; value: string }[];
+}
+
+/** The trap in an agent event, or undefined for any other event. */
+export function trapOf(event: AgentEvent): TrapEvent | undefined {
+  return event.type === 'snmp_trap' ? (event as unknown as TrapEvent) : undefined;
+}
+
+// SNMPv2-MIB snmpTraps (RFC 3418), and IF-MIB's objects carried by linkDown/linkUp (RFC 2863).
+export const TRAPS = {
+  coldStart: '1.3.6.1.6.3.1.1.5.1',
+  warmStart: '1.3.6.1.6.3.1.1.5.2',
+  linkDown: '1.3.6.1.6.3.1.1.5.3',
+  linkUp: '1.3.6.1.6.3.1.1.5.4',
+  authenticationFailure: '1.3.6.1.6.3.1.1.5.5',
+  /** UPS-MIB (RFC 1628) upsTrapOnBattery; upsTrapAlarmEntryRemoved. */
+  upsTrapOnBattery: '1.3.6.1.2.1.33.2.0.1',
+  upsTrapAlarmEntryRemoved: '1.3.6.1.2.1.33.2.0.4',
+  /** PowerNet-MIB (APC): upsOnBattery, powerRestored. */
+  apcOnBattery: '1.3.6.1.4.1.318.0.5',
+  apcPowerRestored: '1.3.6.1.4.1.318.0.9',
+} as const;
+
+/** upsAlarmOnBattery (RFC 1628), the upsAlarmDescr of the on-battery alarm. */
+export const UPS_ALARM_ON_BATTERY = '1.3.6.1.2.1.33.1.6.3.2';
+
+const IF_INDEX = '1.3.6.1.2.1.2.2.1.1.';
+const IF_ADMIN = '1.3.6.1.2.1.2.2.1.7.';
+const IF_OPER = '1.3.6.1.2.1.2.2.1.8.';
+
+/** The interface of a linkDown/linkUp trap and the statuses it carries (RFC 2863: ifIndex, ifAdminStatus, ifOperStatus). */
+export function linkOf(trap: TrapEvent): { ifIndex: string; admin?: number; oper?: number } | undefined {
+  let ifIndex: string | undefined;
+  let admin: number | undefined;
+  let oper: number | undefined;
+  for (const vb of trap.varbinds) {
+    if (vb.oid.startsWith(IF_INDEX)) ifIndex = vb.oid.slice(IF_INDEX.length);
+    else if (vb.oid.startsWith(IF_ADMIN)) {
+      ifIndex ??= vb.oid.slice(IF_ADMIN.length);
+      admin = Number.parseInt(vb.value, 10);
+    } else if (vb.oid.startsWith(IF_OPER)) {
+      ifIndex ??= vb.oid.slice(IF_OPER.length);
+      oper = Number.parseInt(vb.value, 10);
+    }
+  }
+  if (ifIndex === undefined || !/^\d+$/.test(ifIndex)) return undefined;
+  return {
+    ifIndex,
+    ...(Number.isFinite(admin) ? { admin } : {}),
+    ...(Number.isFinite(oper) ? { oper } : {}),
+  };
+}

@@ -1,0 +1,187 @@
+import { mergeRuns, type SampleRun } from '../../timeseries/aggregate.js';
+import {
+  type Bucket,
+  decodeBuckets,
+  decodeChunk,
+  encodeBuckets,
+  encodeChunk,
+  mergeBuckets,
+  rollUp,
+} from '../../timeseries/codec/index.js';
+import type { Db } from '../connection.js';
+
+/** A stored chunk's row, as reads and merges need it. */
+export interface ChunkRow {
+  id: number;
+  start_ts: number;
+  end_ts: number;
+  count: number;
+  /** Raw samples; null once past raw retention. */
+  data: Uint8Array | null;
+  /** Rollup buckets; set when the raw samples were dropped. */
+  rollup: Uint8Array | null;
+}
+
+/**
+ * Sealed chunks in `ts_chunks`: one row per (series, span of time), spans of one series never overlap.
+ * Writing a sorted run: samples after the series' last chunk become a new chunk; earlier ones (late) are
+ * merged into the chunk whose span starts at or before them (the first chunk for samples before all),
+ * re-encoded, the late sample winning over a stored one at the same timestamp.
+ */
+export class ChunkTable {
+  /** Start and end of each series' last chunk (by start), once looked up. */
+  readonly #last = new Map<number, { start: number; end: number }>();
+  readonly #lastOf;
+  readonly #insert;
+  readonly #covering;
+  readonly #update;
+  readonly #overlapping;
+  readonly #counts;
+  count = 0;
+
+  constructor(db: Db) {
+    this.#lastOf = db.prepare(
+      'SELECT start_ts AS start, end_ts AS end FROM ts_chunks WHERE series_id = ? ORDER BY start_ts DESC LIMIT 1',
+    );
+    this.#insert = db.prepare(
+      'INSERT INTO ts_chunks (series_id, start_ts, end_ts, count, data) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#covering = db.prepare(
+      `SELECT id, start_ts, end_ts, count, data, rollup FROM ts_chunks WHERE series_id = ? AND start_ts <= ?
+       ORDER BY start_ts DESC`,
+    );
+    this.#update = db.prepare(
+      'UPDATE ts_chunks SET start_ts = ?, end_ts = ?, count = ?, data = ?, rollup = ? WHERE id = ?',
+    );
+    // Chunks overlapping [from, to]: the one holding `from` (latest start at or before it) and those after.
+    this.#overlapping = db.prepare(
+      `SELECT id, start_ts, end_ts, count, data, rollup FROM ts_chunks
+       WHERE series_id = @series AND start_ts <= @to AND start_ts >= coalesce(
+         (SELECT max(start_ts) FROM ts_chunks WHERE series_id = @series AND start_ts <= @from), @from)
+       ORDER BY start_ts`,
+    );
+    this.#counts = db
+      .prepare(
+        `SELECT coalesce(sum(count), 0) FROM ts_chunks
+       WHERE series_id = @series AND start_ts <= @to AND end_ts >= @from AND start_ts >= coalesce(
+         (SELECT max(start_ts) FROM ts_chunks WHERE series_id = @series AND start_ts <= @from), @from)`,
+      )
+      .pluck();
+    this.count = db.prepare('SELECT count(*) FROM ts_chunks').pluck().get() as number;
+  }
+
+  #lastChunk(seriesId: number): { start: number; end: number } | undefined {
+    let last = this.#last.get(seriesId);
+    if (!last) {
+      last = this.#lastOf.get(seriesId) as { start: number; end: number } | undefined;
+      if (last) this.#last.set(seriesId, last);
+    }
+    return last;
+  }
+
+  /**
+   * Stores a run sorted by time without repeated timestamps (inside the caller's transaction). Returns how
+   * many samples were merged into earlier chunks and how many chunks were written.
+   */
+  write(
+    seriesId: number,
+    ts: Float64Array,
+    values: Float64Array,
+    bucketMs: number,
+  ): { merged: number; chunks: number } {
+    const n = ts.length;
+    if (n === 0) return { merged: 0, chunks: 0 };
+    const last = this.#lastChunk(seriesId);
+    let split = 0;
+    if (last) while (split < n && (ts[split] as number) <= last.end) split++;
+    if (split > 0) this.#mergeLate(seriesId, ts.subarray(0, split), values.subarray(0, split), bucketMs);
+    if (split < n) {
+      const t = ts.subarray(split);
+      const v = values.subarray(split);
+      const start = t[0] as number;
+      const end = t[t.length - 1] as number;
+      this.#insert.run(seriesId, start, end, t.length, encodeChunk(t, v));
+      this.#last.set(seriesId, { start, end });
+      this.count++;
+      return { merged: split, chunks: 1 };
+    }
+    return { merged: split, chunks: 0 };
+  }
+
+  /** Late samples (sorted, all at or before the series' last chunk's end) into the chunks covering them. */
+  #mergeLate(seriesId: number, ts: Float64Array, values: Float64Array, bucketMs: number): void {
+    const n = ts.length;
+    // Placements [row, lo, hi): the latest chunk first; the statement is read to the end before any update.
+    const places: [ChunkRow, number, number][] = [];
+    let hi = n;
+    let earliest: ChunkRow | undefined;
+    for (const row of this.#covering.iterate(seriesId, ts[n - 1]) as Iterable<ChunkRow>) {
+      earliest = row;
+      let lo = hi;
+      while (lo > 0 && (ts[lo - 1] as number) >= row.start_ts) lo--;
+      if (lo < hi) places.push([row, lo, hi]);
+      hi = lo;
+      if (hi === 0) break;
+    }
+    if (!earliest) throw new Error(`series ${seriesId}: late samples but no chunk to merge them into`);
+    // Samples before every chunk: the series' first chunk grows backwards to take them.
+    if (hi > 0) {
+      const lastPlace = places[places.length - 1];
+      if (lastPlace && lastPlace[0] === earliest) lastPlace[1] = 0;
+      else places.push([earliest, 0, hi]);
+    }
+    for (const [row, lo, h] of places) {
+      this.#mergeInto(seriesId, row, ts.subarray(lo, h), values.subarray(lo, h), bucketMs);
+    }
+  }
+
+  #mergeInto(
+    seriesId: number,
+    row: ChunkRow,
+    ts: Float64Array,
+    values: Float64Array,
+    bucketMs: number,
+  ): void {
+    const start = Math.min(row.start_ts, ts[0] as number);
+    const end = Math.max(row.end_ts, ts[ts.length - 1] as number);
+    if (row.data) {
+      const old = decodeChunk(row.data);
+      const points = mergeRuns([old, { ts, values }], Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+      const t = Float64Array.from(points, (p) => p.t);
+      const v = Float64Array.from(points, (p) => p.v);
+      this.#update.run(start, end, points.length, encodeChunk(t, v), row.rollup, row.id);
+    } else {
+      // Raw samples are gone: the late ones join the rollup buckets (they cannot replace anything).
+      const buckets = mergeBuckets(row.rollup ? decodeBuckets(row.rollup) : [], rollUp(ts, values, bucketMs));
+      this.#update.run(start, end, row.count + ts.length, null, encodeBuckets(buckets), row.id);
+    }
+    const last = this.#last.get(seriesId);
+    if (last && last.start === row.start_ts) last.start = start;
+  }
+
+  /** Rows of a series overlapping [from, to], by start. */
+  overlapping(seriesId: number, from: number, to: number): ChunkRow[] {
+    return this.#overlapping.all({ series: seriesId, from, to }) as ChunkRow[];
+  }
+
+  /** Samples stored for a series in chunks overlapping [from, to] (whole chunks: an upper bound). */
+  countIn(seriesId: number, from: number, to: number): number {
+    return this.#counts.get({ series: seriesId, from, to }) as number;
+  }
+
+  /** Forgets cached facts of deleted series. */
+  forget(seriesId: number): void {
+    this.#last.delete(seriesId);
+  }
+
+  /** Forgets every cached fact (chunks were deleted by retention). */
+  forgetAll(): void {
+    this.#last.clear();
+  }
+}
+
+/** A stored chunk as a run of raw samples, or its rollup buckets when the raw samples were dropped. */
+export function chunkContent(row: ChunkRow): { run?: SampleRun; buckets?: Bucket[] } {
+  if (row.data) return { run: decodeChunk(row.data) };
+  return { buckets: row.rollup ? decodeBuckets(row.rollup) : [] };
+}

@@ -1,0 +1,360 @@
+import { average, mergeRuns, normalize, type SampleRun, type SumRow } from '../../timeseries/aggregate.js';
+import { decodeChunk, encodeBuckets, rollUp } from '../../timeseries/codec/index.js';
+import { DEFAULT_HEAD_POLICY, Head, type HeadPolicy, type SeriesHead } from '../../timeseries/head.js';
+import { encodeLogRecord, readLogRecord } from '../../timeseries/log-record.js';
+import type {
+  Point,
+  ReadRange,
+  RetentionOptions,
+  RetentionReport,
+  SampleWriter,
+  SealOptions,
+  SealReport,
+  SeriesInfo,
+  SeriesKey,
+  TargetKind,
+  TimeSeriesStats,
+  TimeSeriesStore,
+} from '../../timeseries/types.js';
+import type { Db } from '../connection.js';
+import { SeriesCatalog } from './catalog.js';
+import { ChunkTable, chunkContent } from './chunks.js';
+import { StagedWriter } from './writer.js';
+
+export interface SqliteTimeSeriesOptions {
+  /**
+   * Runs work on the connection when no unit of work of the store holds it (SqliteStore.run): the engine's
+   * own transactions (sealing, retention) and its reads never land inside another unit's transaction.
+   */
+  run?: <T>(fn: () => T) => Promise<T>;
+  policy?: Partial<HeadPolicy>;
+  /** Wall clock (ms): when head chunks were opened, for their age limit. */
+  clock?: () => number;
+  /** Series sealed per transaction; a seal pass yields to other work between transactions. */
+  sealSeriesPerTransaction?: number;
+  /** Width of the rollup buckets kept once raw samples expire. */
+  bucketMs?: number;
+  /** Called when a seal pass that has work starts (for logs). */
+  onSealStart?: (series: number) => void;
+  /** A head-log record that cannot be read is skipped and reported here. */
+  onReplayError?: (logId: number, err: unknown) => void;
+}
+
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The SQLite time-series engine (hub/README.md "Time series"): a head of recent samples in memory backed by
+ * a head log (`ts_head_log`, one record per committed unit of work, written in the caller's transaction),
+ * and sealed chunks (`ts_chunks`, one row per series and span of time, compressed with the chunk codec).
+ * No table has a row per sample. The head is rebuilt from the log when the engine is first used.
+ */
+export class SqliteTimeSeries implements TimeSeriesStore {
+  readonly #db: Db;
+  readonly #catalog: SeriesCatalog;
+  readonly #chunks: ChunkTable;
+  readonly #head: Head;
+  readonly #clock: () => number;
+  readonly #perTxn: number;
+  readonly #bucketMs: number;
+  readonly #opts: SqliteTimeSeriesOptions;
+  readonly #run: <T>(fn: () => T) => Promise<T>;
+  readonly #insertLog;
+  readonly #deleteLog;
+  /** Head-log records present, in id order (ids and sizes), from #logStart on. */
+  readonly #logIds: number[] = [];
+  readonly #logSizes: number[] = [];
+  #logStart = 0;
+  #logBytes = 0;
+  #lastLogId = 0;
+  #opened = false;
+  #sealing: Promise<SealReport> | undefined;
+  #lastAgeScan = 0;
+  #sealedTotal = 0;
+  #replayed = 0;
+  /** The head-log record written by the unit of work in progress: [id, bytes]. */
+  #pendingLog: [number, number] | undefined;
+
+  constructor(db: Db, opts: SqliteTimeSeriesOptions = {}) {
+    this.#db = db;
+    this.#opts = opts;
+    this.#run = opts.run ?? (async (fn) => fn());
+    this.#catalog = new SeriesCatalog(db);
+    this.#chunks = new ChunkTable(db);
+    this.#head = new Head({ ...DEFAULT_HEAD_POLICY, ...opts.policy });
+    this.#clock = opts.clock ?? Date.now;
+    this.#perTxn = Math.max(1, opts.sealSeriesPerTransaction ?? 256);
+    this.#bucketMs = opts.bucketMs ?? 300_000;
+    this.#insertLog = db.prepare(
+      'INSERT INTO ts_head_log (id, written_at, samples, data) VALUES (?, ?, ?, ?)',
+    );
+    this.#deleteLog = db.prepare('DELETE FROM ts_head_log WHERE id < ?');
+  }
+
+  open(): Promise<void> {
+    return this.#run(() => this.#open());
+  }
+
+  /** Rebuilds the head from the head log (once, on first use). */
+  #open(): void {
+    if (this.#opened) return;
+    this.#opened = true;
+    const sealed = this.#catalog.sealedLogIds();
+    let last = (this.#db.prepare('SELECT max(id) FROM ts_head_log').pluck().get() as number | null) ?? 0;
+    for (const through of sealed.values()) if (through > last) last = through;
+    this.#lastLogId = last;
+    const rows = this.#db.prepare('SELECT id, written_at, data FROM ts_head_log ORDER BY id');
+    for (const row of rows.iterate() as Iterable<{ id: number; written_at: number; data: Uint8Array }>) {
+      this.#track(row.id, row.data.length);
+      try {
+        readLogRecord(row.data, (sid, t, v) => {
+          const through = sealed.get(sid);
+          // Unknown: its target was deleted. At or below `through`: already in a sealed chunk.
+          if (through === undefined || row.id <= through) return;
+          this.#head.append(sid, t, v, row.id, row.written_at);
+          this.#replayed++;
+        });
+      } catch (err) {
+        this.#opts.onReplayError?.(row.id, err);
+      }
+    }
+  }
+
+  #track(id: number, bytes: number): void {
+    this.#logIds.push(id);
+    this.#logSizes.push(bytes);
+    this.#logBytes += bytes;
+  }
+
+  writer(): SampleWriter {
+    this.#open();
+    return new StagedWriter({
+      resolve: (key: SeriesKey) => this.#catalog.resolve(key, this.#lastLogId),
+      log: (ids, ts, values) => {
+        const id = ++this.#lastLogId;
+        const data = encodeLogRecord({ ids, ts, values, start: 0, end: ids.length });
+        this.#insertLog.run(id, this.#clock(), ids.length, data);
+        this.#pendingLog = [id, data.length];
+        return id;
+      },
+      publish: (logId, ids, ts, values) => {
+        if (this.#pendingLog?.[0] === logId) this.#track(logId, this.#pendingLog[1]);
+        this.#pendingLog = undefined;
+        const now = this.#clock();
+        for (let i = 0; i < ids.length; i++) {
+          this.#head.append(ids[i] as number, ts[i] as number, values[i] as number, logId, now);
+        }
+      },
+      rolledBack: () => {
+        this.#pendingLog = undefined;
+        this.#catalog.clearCache();
+      },
+    });
+  }
+
+  listSeries(kind: TargetKind, target: string, metric?: string): Promise<SeriesInfo[]> {
+    return this.#run(() => this.#catalog.list(kind, target, metric));
+  }
+
+  seriesByMetric(metric: string, limit: number): Promise<SeriesInfo[]> {
+    return this.#run(() => this.#catalog.byMetric(metric, limit));
+  }
+
+  metricNames(): Promise<{ name: string; unit: string | null; series: number }[]> {
+    return this.#run(() => this.#catalog.metricNames());
+  }
+
+  read(seriesId: number, range: ReadRange): Promise<Point[]> {
+    return this.#run(() => this.#read(seriesId, range));
+  }
+
+  #read(seriesId: number, range: ReadRange): Point[] {
+    this.#open();
+    const { from, to, stepMs } = range;
+    const runs: SampleRun[] = [];
+    const buckets: SumRow[] = [];
+    for (const row of this.#chunks.overlapping(seriesId, from, to)) {
+      const c = chunkContent(row);
+      if (c.run) runs.push(c.run);
+      else {
+        for (const b of c.buckets ?? []) {
+          if (b.t + this.#bucketMs > from && b.t <= to) buckets.push({ t: b.t, sum: b.sum, count: b.count });
+        }
+      }
+    }
+    for (const c of this.#head.get(seriesId)?.chunks ?? []) {
+      if (c.samples.maxT >= from && c.samples.minT <= to) runs.push(c.samples.decode());
+    }
+    const points = mergeRuns(runs, from, to);
+    if (!stepMs && buckets.length === 0) return points;
+    const rows: SumRow[] = buckets;
+    for (const p of points) rows.push({ t: p.t, sum: p.v, count: 1 });
+    rows.sort((a, b) => a.t - b.t);
+    return average(rows, stepMs);
+  }
+
+  countPoints(seriesId: number, from: number, to: number): Promise<number> {
+    return this.#run(() => {
+      this.#open();
+      let n = this.#chunks.countIn(seriesId, from, to);
+      for (const c of this.#head.get(seriesId)?.chunks ?? []) {
+        if (c.samples.maxT >= from && c.samples.minT <= to) n += c.samples.count;
+      }
+      return n;
+    });
+  }
+
+  deleteTarget(kind: TargetKind, target: string): void {
+    this.#open();
+    const del = this.#db.prepare('DELETE FROM ts_chunks WHERE series_id = ?');
+    for (const id of this.#catalog.deleteTarget(kind, target)) {
+      this.#chunks.count -= del.run(id).changes;
+      this.#chunks.forget(id);
+      this.#head.drop(id);
+    }
+  }
+
+  async seal(opts: SealOptions = {}): Promise<SealReport> {
+    await this.open();
+    // One pass at a time: a request during a pass waits for it, then makes its own.
+    while (this.#sealing) await this.#sealing.catch(() => undefined);
+    const pass = this.#sealPass(opts);
+    this.#sealing = pass;
+    try {
+      return await pass;
+    } finally {
+      if (this.#sealing === pass) this.#sealing = undefined;
+    }
+  }
+
+  async #sealPass(opts: SealOptions): Promise<SealReport> {
+    const now = this.#clock();
+    const all = opts.all === true;
+    const scanAge = all || now - this.#lastAgeScan >= Math.min(60_000, this.#head.policy.maxAgeMs / 10);
+    if (scanAge) this.#lastAgeScan = now;
+    const due = this.#head.dueSeries(now, { all, scanAge });
+    const report: SealReport = { series: 0, chunks: 0, samples: 0, merged: 0, logRowsDeleted: 0 };
+    if (due.length > 0) this.#opts.onSealStart?.(due.length);
+    for (let i = 0; i < due.length; i += this.#perTxn) {
+      const slice = due.slice(i, i + this.#perTxn);
+      await this.#run(() => {
+        const done: [SeriesHead, number][] = [];
+        this.#db.transaction(() => {
+          for (const s of slice) {
+            const n = this.#sealSeries(s, report);
+            if (n > 0) done.push([s, n]);
+          }
+        })();
+        // Committed: the head forgets what the chunks now hold (in the same turn, before any read).
+        for (const [s, n] of done) this.#head.sealed(s, n);
+        report.series += done.length;
+      });
+      if (i + this.#perTxn < due.length) await yieldTurn();
+    }
+    report.logRowsDeleted = await this.#run(() => this.#trimLog());
+    this.#sealedTotal += report.chunks;
+    return report;
+  }
+
+  /** Writes the closed chunks of one series (inside the pass's transaction); returns how many. */
+  #sealSeries(s: SeriesHead, report: SealReport): number {
+    if (this.#head.get(s.id) !== s) return 0; // its target was deleted meanwhile
+    const closed = this.#head.closedChunks(s);
+    if (closed.length === 0) return 0;
+    for (const c of closed) {
+      const run = normalize(c.samples.decode());
+      const r = this.#chunks.write(s.id, run.ts, run.values, this.#bucketMs);
+      report.chunks += r.chunks;
+      report.merged += r.merged;
+      report.samples += run.ts.length;
+    }
+    const next = s.chunks[closed.length];
+    this.#catalog.setSealed(s.id, next ? next.minLog - 1 : this.#lastLogId);
+    return closed.length;
+  }
+
+  /** Deletes head-log records whose samples are all sealed. */
+  #trimLog(): number {
+    const frontier = this.#head.frontier(this.#lastLogId);
+    let n = 0;
+    while (
+      this.#logStart + n < this.#logIds.length &&
+      (this.#logIds[this.#logStart + n] as number) < frontier
+    )
+      n++;
+    if (n === 0) return 0;
+    this.#deleteLog.run(frontier);
+    for (let i = 0; i < n; i++) this.#logBytes -= this.#logSizes[this.#logStart + i] as number;
+    this.#logStart += n;
+    if (this.#logStart > 4096 && this.#logStart * 2 > this.#logIds.length) {
+      this.#logIds.splice(0, this.#logStart);
+      this.#logSizes.splice(0, this.#logStart);
+      this.#logStart = 0;
+    }
+    return n;
+  }
+
+  async retain(opts: RetentionOptions): Promise<RetentionReport> {
+    await this.open();
+    const db = this.#db;
+    const pick = db.prepare('SELECT id, data FROM ts_chunks WHERE data IS NOT NULL AND end_ts < ? LIMIT ?');
+    const setRollup = db.prepare('UPDATE ts_chunks SET data = NULL, rollup = ? WHERE id = ?');
+    let rolledUp = 0;
+    for (;;) {
+      const n = await this.#run(() => {
+        const rows = pick.all(opts.rawBefore, this.#perTxn) as { id: number; data: Uint8Array }[];
+        db.transaction(() => {
+          for (const r of rows) {
+            const { ts, values } = decodeChunk(r.data);
+            setRollup.run(encodeBuckets(rollUp(ts, values, this.#bucketMs)), r.id);
+          }
+        })();
+        return rows.length;
+      });
+      if (n === 0) break;
+      rolledUp += n;
+      await yieldTurn();
+    }
+    const drops = [
+      db.prepare(
+        'DELETE FROM ts_chunks WHERE id IN (SELECT id FROM ts_chunks WHERE data IS NULL AND end_ts < ? LIMIT 1000)',
+      ),
+      db.prepare(
+        'DELETE FROM ts_chunks WHERE id IN (SELECT id FROM ts_chunks WHERE data IS NOT NULL AND end_ts < ? LIMIT 1000)',
+      ),
+    ];
+    let deleted = 0;
+    for (const drop of drops) {
+      for (;;) {
+        const n = await this.#run(() => {
+          const changes = drop.run(opts.rollupBefore).changes;
+          // A series' last chunk may be gone: its cached end no longer says what is late.
+          if (changes > 0) this.#chunks.forgetAll();
+          return changes;
+        });
+        deleted += n;
+        this.#chunks.count -= n;
+        if (n < 1000) break;
+        await yieldTurn();
+      }
+    }
+    return { rolledUp, deleted };
+  }
+
+  stats(): TimeSeriesStats {
+    return {
+      headSeries: this.#head.seriesCount,
+      headSamples: this.#head.sampleCount,
+      headBytes: this.#head.bytes,
+      logRows: this.#logIds.length - this.#logStart,
+      logBytes: this.#logBytes,
+      chunks: this.#chunks.count,
+      sealedTotal: this.#sealedTotal,
+      replayedSamples: this.#replayed,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (!this.#opened) return;
+    await this.seal({ all: true });
+  }
+}

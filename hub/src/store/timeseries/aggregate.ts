@@ -1,0 +1,101 @@
+import type { Point } from './types.js';
+
+/** Samples in column form, in write order (or sorted). */
+export interface SampleRun {
+  ts: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
+
+/** Rows to average: a raw sample is {t, sum: v, count: 1}; a rollup bucket carries its own sum and count. */
+export interface SumRow {
+  t: number;
+  sum: number;
+  count: number;
+}
+
+function sortedRun(r: SampleRun): boolean {
+  for (let i = 1; i < r.ts.length; i++) if ((r.ts[i] as number) <= (r.ts[i - 1] as number)) return false;
+  return true;
+}
+
+/**
+ * Pure: one series from runs given oldest write first, within [from, to], sorted by time. For equal
+ * timestamps the later write wins: a later run over an earlier one, a later sample within a run over an
+ * earlier one.
+ */
+export function mergeRuns(runs: readonly SampleRun[], from: number, to: number): Point[] {
+  // Fast path: runs each strictly increasing and each after the one before (in-order ingest).
+  let fast = true;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const r of runs) {
+    if (r.ts.length === 0) continue;
+    if ((r.ts[0] as number) <= last || !sortedRun(r)) {
+      fast = false;
+      break;
+    }
+    last = r.ts[r.ts.length - 1] as number;
+  }
+  const out: Point[] = [];
+  if (fast) {
+    for (const r of runs) {
+      for (let i = 0; i < r.ts.length; i++) {
+        const t = r.ts[i] as number;
+        if (t >= from && t <= to) out.push({ t, v: r.values[i] as number });
+      }
+    }
+    return out;
+  }
+  const all: { t: number; v: number; seq: number }[] = [];
+  let seq = 0;
+  for (const r of runs) {
+    for (let i = 0; i < r.ts.length; i++) {
+      const t = r.ts[i] as number;
+      if (t >= from && t <= to) all.push({ t, v: r.values[i] as number, seq });
+      seq++;
+    }
+  }
+  all.sort((a, b) => a.t - b.t || a.seq - b.seq);
+  for (const p of all) {
+    const prev = out[out.length - 1];
+    if (prev && prev.t === p.t) prev.v = p.v;
+    else out.push({ t: p.t, v: p.v });
+  }
+  return out;
+}
+
+/** Pure: the same as mergeRuns over one run, as columns (what sealing stores). */
+export function normalize(run: SampleRun): { ts: Float64Array; values: Float64Array } {
+  if (sortedRun(run)) return { ts: Float64Array.from(run.ts), values: Float64Array.from(run.values) };
+  const points = mergeRuns([run], Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+  return {
+    ts: Float64Array.from(points, (p) => p.t),
+    values: Float64Array.from(points, (p) => p.v),
+  };
+}
+
+/** Pure: averages rows into steps of `stepMs` (weighted by count); without a step, each row's own average. */
+export function average(rows: readonly SumRow[], stepMs?: number): Point[] {
+  if (!stepMs) return rows.filter((r) => r.count > 0).map((r) => ({ t: r.t, v: r.sum / r.count }));
+  const out: Point[] = [];
+  const sums: number[] = [];
+  const counts: number[] = [];
+  const index = new Map<number, number>();
+  for (const r of rows) {
+    const b = Math.floor(r.t / stepMs) * stepMs;
+    let i = index.get(b);
+    if (i === undefined) {
+      i = out.length;
+      index.set(b, i);
+      out.push({ t: b, v: 0 });
+      sums.push(0);
+      counts.push(0);
+    }
+    sums[i]! += r.sum;
+    counts[i]! += r.count;
+  }
+  const points: Point[] = [];
+  out.forEach((p, i) => {
+    if ((counts[i] as number) > 0) points.push({ t: p.t, v: (sums[i] as number) / (counts[i] as number) });
+  });
+  return points.sort((a, b) => a.t - b.t);
+}
