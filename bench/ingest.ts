@@ -1,285 +1,179 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { encode, topics } from '@outpost/protocol';
-import mqtt, { type MqttClient } from 'mqtt';
-import { AgentStore } from '../hub/src/store/agents.js';
-import { openDatabase } from '../hub/src/store/db.js';
-import { spawnHubProcess } from '../test/support/hub-process.js';
+import { diskFigures } from './ingest/disk.js';
+import { INTERVAL_MS, KINDS, SERIES_PER_DEVICE } from './ingest/fleet.js';
+import { runHub } from './ingest/hub-run.js';
+import { int, machine } from './ingest/measure.js';
+import { runRead } from './ingest/read-run.js';
+import { runStore, type StoreRunResult } from './ingest/store-run.js';
+
+const HELP = `npm run bench:ingest [-- options]   (each option also as an environment variable)
+
+Sustained ingest through outpost-hub serve (embedded broker, every batch acknowledged), then the same
+batches stored in this process in the chunk layout and in the old row-per-sample layout, then 24 h reads
+with 100,000 series stored. Prints every figure with the machine's conditions.
+
+  --seconds N        OUTPOST_BENCH_SECONDS         hub run length (default 600)
+  --store-seconds N  OUTPOST_BENCH_STORE_SECONDS   each in-process store run (default min(seconds, 180))
+  --agents N         OUTPOST_BENCH_AGENTS          simulated agents, one MQTT connection each (default 8)
+  --devices N        OUTPOST_BENCH_DEVICES         switches per agent, a multiple of 4 (default 8)
+  --window N         OUTPOST_BENCH_WINDOW          batches in flight per agent (default 4)
+  --read-series N    OUTPOST_BENCH_READ_SERIES     series stored for the read test (default 100000)
+  --reads N          OUTPOST_BENCH_READS           reads timed (default 1000)
+  --phases LIST      OUTPOST_BENCH_PHASES          hub,store,read (default all)`;
 
 const { values: flags } = parseArgs({
   options: {
     seconds: { type: 'string' },
+    'store-seconds': { type: 'string' },
     agents: { type: 'string' },
-    samples: { type: 'string' },
-    window: { type: 'string' },
     devices: { type: 'string' },
+    window: { type: 'string' },
+    'read-series': { type: 'string' },
+    reads: { type: 'string' },
+    phases: { type: 'string' },
+    help: { type: 'boolean' },
   },
 });
-const num = (flag: string | undefined, env: string, def: number) => Number(flag ?? process.env[env] ?? def);
-const SECONDS = num(flags.seconds, 'OUTPOST_BENCH_SECONDS', 60);
+if (flags.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const num = (flag: string | undefined, env: string, def: number) => {
+  const v = Number(flag ?? process.env[env] ?? def);
+  if (!Number.isFinite(v) || v <= 0)
+    throw new Error(`${env}: ${flag ?? process.env[env]} is not a positive number`);
+  return v;
+};
+const SECONDS = num(flags.seconds, 'OUTPOST_BENCH_SECONDS', 600);
+const STORE_SECONDS = num(flags['store-seconds'], 'OUTPOST_BENCH_STORE_SECONDS', Math.min(SECONDS, 180));
 const AGENTS = num(flags.agents, 'OUTPOST_BENCH_AGENTS', 8);
-const SAMPLES = num(flags.samples, 'OUTPOST_BENCH_SAMPLES', 1000);
+const DEVICES = num(flags.devices, 'OUTPOST_BENCH_DEVICES', 8);
 const WINDOW = num(flags.window, 'OUTPOST_BENCH_WINDOW', 4);
-const DEVICES = num(flags.devices, 'OUTPOST_BENCH_DEVICES', 20);
+const READ_SERIES = num(flags['read-series'], 'OUTPOST_BENCH_READ_SERIES', 100_000);
+const READS = num(flags.reads, 'OUTPOST_BENCH_READS', 1000);
+const PHASES = new Set((flags.phases ?? process.env.OUTPOST_BENCH_PHASES ?? 'hub,store,read').split(','));
+const PER_BATCH = 4;
+if (DEVICES % PER_BATCH !== 0)
+  throw new Error(`OUTPOST_BENCH_DEVICES: ${DEVICES} is not a multiple of ${PER_BATCH}`);
 
-const TICKS = 100; // USER_HZ on Linux
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const rates = (xs: number[]) => xs.map((x) => int(x)).join(', ');
+const ratio = (xs: number[]) =>
+  xs.length > 1 ? ((xs.at(-1) as number) / (xs[0] as number)).toFixed(2) : 'n/a';
 
-function procStats(pid: number): { cpuS: number; rssMb: number; hwmMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpuS = (Number(fields[11]) + Number(fields[12])) / TICKS;
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { cpuS, rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
-}
-
-function pct(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
-interface Setup {
-  agents: { id: string; secret: string; devices: number[] }[];
-}
-
-/** Creates sites, devices and agents (with known secrets) directly in the hub database. */
-function prepare(dir: string): Setup {
-  const db = openDatabase(join(dir, 'hub.db'));
-  const store = new AgentStore(db);
-  const now = Date.now();
-  const agents: Setup['agents'] = [];
-  db.transaction(() => {
-    for (let a = 0; a < AGENTS; a++) {
-      const site = Number(
-        db
-          .prepare('INSERT INTO sites (name, created_at, updated_at) VALUES (?, ?, ?)')
-          .run(`bench-${a}`, now, now).lastInsertRowid,
-      );
-      const devices: number[] = [];
-      for (let d = 0; d < DEVICES; d++) {
-        devices.push(
-          Number(
-            db
-              .prepare(
-                `INSERT INTO devices (name, ip_address, site_id, snmp_json, created_at, updated_at) VALUES (?, ?, ?, '{"version":"2c","port":161}', ?, ?)`,
-              )
-              .run(`d${a}-${d}`, `10.${a}.${d >> 8}.${d & 255}`, site, now, now).lastInsertRowid,
-          ),
-        );
-      }
-      const id = `bench-agent-${a}`;
-      const secret = `bench-secret-${a}-${now}`;
-      store.create({ id, site_id: site, hostname: id, version: 'bench', secret, created_at: now });
-      agents.push({ id, secret, devices });
-    }
-  })();
-  db.close();
-  return { agents };
-}
-
-/** The samples of one batch: `SAMPLES` values spread over the agent's devices, interfaces and metrics. */
-function batchSamples(devices: number[], seq: number, t0: number) {
-  const ts = t0 + seq * 1000;
-  const out = [];
-  const metrics = ['if_in_bps', 'if_out_bps', 'if_in_errors', 'if_out_errors'];
-  for (let i = 0; i < SAMPLES; i++) {
-    const device = devices[i % devices.length] as number;
-    const n = Math.floor(i / devices.length);
-    out.push({
-      device_id: device,
-      metric: metrics[n % metrics.length] as string,
-      value: (seq * 7 + i) % 1000,
-      unit: 'bps',
-      ts,
-      labels: { if_index: String(Math.floor(n / metrics.length)) },
-    });
-  }
-  return out;
-}
-
-function spawnHub(dir: string) {
-  return spawnHubProcess(dir, {
-    adminPassword: 'bench-password-0123456789',
-    // OUTPOST_BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the hub (written at exit).
-    nodeArgs: process.env.OUTPOST_BENCH_HUB_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
-  });
-}
-
-interface AgentRun {
-  batches: number;
-  latencies: number[];
-}
-
-/** One simulated agent: publishes batch after batch, never more than WINDOW unacknowledged. */
-async function runAgent(
-  port: number,
-  a: Setup['agents'][number],
-  t0: number,
-  deadline: number,
-): Promise<AgentRun> {
-  const client: MqttClient = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
-    clientId: a.id,
-    username: a.id,
-    password: a.secret,
-    reconnectPeriod: 0,
-    protocolVersion: 4,
-  });
-  const sentAt = new Map<number, number>();
-  const run: AgentRun = { batches: 0, latencies: [] };
-  let upTo = 0;
-  let wake: (() => void) | undefined;
-  client.on('message', (_t, payload) => {
-    const ack = (JSON.parse(payload.toString()) as { upTo: number }).upTo;
-    const now = performance.now();
-    for (let s = upTo + 1; s <= ack; s++) {
-      const at = sentAt.get(s);
-      if (at !== undefined) {
-        run.latencies.push(now - at);
-        sentAt.delete(s);
-        run.batches++;
-      }
-    }
-    upTo = Math.max(upTo, ack);
-    wake?.();
-  });
-  await client.subscribeAsync(topics.downFilter(a.id), { qos: 1 });
-  // Payloads are encoded ahead of the clock, as an agent's outbox would already hold them, and split around
-  // their seq and timestamps so that each send only joins strings (the client must not eat the hub's CPU).
-  const templates: string[][] = [];
-  const pool = 16;
-  for (let i = 0; i < pool; i++) {
-    const r = encode('batch', {
-      v: 1,
-      seq: 1,
-      sent_at: t0,
-      samples: batchSamples(a.devices, i, t0),
-      events: [],
-    });
-    if (!r.ok) throw new Error(r.error.message);
-    const text = Buffer.from(r.bytes)
-      .toString()
-      .replace(/^\{"v":1,"seq":1,/, '');
-    templates.push(text.split(`"ts":${t0 + i * 1000}`));
-  }
-  let seq = 0;
-  while (performance.now() < deadline) {
-    if (seq - upTo >= WINDOW) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, 50);
-      });
-      wake = undefined;
-      continue;
-    }
-    seq++;
-    // The same size and shape as the pooled batch, with its own seq and timestamps (unique rows).
-    const text = `{"v":1,"seq":${seq},${(templates[seq % pool] as string[]).join(`"ts":${t0 + seq * 1000}`)}`;
-    sentAt.set(seq, performance.now());
-    client.publish(topics.batch(a.id), text, { qos: 1 });
-  }
-  const drainBy = performance.now() + 5000;
-  while (upTo < seq && performance.now() < drainBy) await new Promise((r) => setTimeout(r, 10));
-  await client.endAsync(true);
-  return run;
-}
-
-const RAW_CHUNK = 200;
-
-/**
- * The same rows inserted straight into SQLite, the best way this machine allows: 200-row multi-row inserts
- * and `batchesPerTxn` batches per transaction (8 matches the hub's group commit of 8 agents). No MQTT, no
- * decoding, no acks: the ceiling the hub is measured against.
- */
-function rawInsertRate(dir: string, totalRows: number, seriesCount: number, batchesPerTxn: number): number {
-  const db = openDatabase(join(dir, `raw-${batchesPerTxn}.db`));
-  const seriesIds: number[] = [];
-  const mk = db.prepare(
-    "INSERT INTO series (target_kind, target_id, metric, labels) VALUES ('device', ?, 'm', '{}')",
-  );
-  db.transaction(() => {
-    for (let i = 0; i < seriesCount; i++) seriesIds.push(Number(mk.run(String(i)).lastInsertRowid));
-  })();
-  const insert = db.prepare(
-    `INSERT INTO samples (series_id, ts, value) VALUES ${Array(RAW_CHUNK).fill('(?, ?, ?)').join(', ')}`,
-  );
-  const insertOne = db.prepare('INSERT INTO samples (series_id, ts, value) VALUES (?, ?, ?)');
-  const params: number[] = new Array(RAW_CHUNK * 3);
-  const group = db.transaction((firstSeq: number) => {
-    for (let seq = firstSeq; seq < firstSeq + batchesPerTxn; seq++) {
-      // Each simulated agent owns SAMPLES series, as in the hub run.
-      const base = (seq % (seriesIds.length / SAMPLES)) * SAMPLES;
-      const ts = 1_700_000_000_000 + seq * 1000;
-      let i = 0;
-      for (; i + RAW_CHUNK <= SAMPLES; i += RAW_CHUNK) {
-        for (let j = 0; j < RAW_CHUNK; j++) {
-          params[j * 3] = seriesIds[base + i + j] as number;
-          params[j * 3 + 1] = ts;
-          params[j * 3 + 2] = i + j;
-        }
-        insert.run(params);
-      }
-      for (; i < SAMPLES; i++) insertOne.run(seriesIds[base + i], ts, i);
-    }
-  });
-  // The hub's row count, but at most ~15 s of inserting (enough for a stable rate).
-  const rows = Math.max(totalRows, SAMPLES * 200);
-  const start = performance.now();
-  let done = 0;
-  for (let seq = 0; done < rows && performance.now() - start < 15_000; seq += batchesPerTxn) {
-    group(seq);
-    done += SAMPLES * batchesPerTxn;
-  }
-  const s = (performance.now() - start) / 1000;
-  db.close();
-  return done / s;
+function storeLines(r: StoreRunResult): string[] {
+  const w = r.windowS === 60 ? 'minute' : '10 s';
+  return [
+    `  ${r.layout === 'chunks' ? 'chunks (this layout)' : 'rows (the old layout: one samples row per sample)'}:`,
+    `    ${int(r.samples)} samples, ${int(r.samples / r.storeS)} samples per second of store time; per ${w}: ${rates(r.windows)}; last/first ${ratio(r.windows)}`,
+    `    store CPU per 1,000 samples: ${ms((r.storeCpuS * 1e6) / r.samples)}; database ${mb(r.usedBytes)} in use: ${(r.usedBytes / r.samples).toFixed(2)} bytes/sample`,
+  ];
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-'));
-  const setup = prepare(dir);
-  const { proc, mqttPort } = await spawnHub(dir);
-  const pid = proc.pid as number;
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-ingest-'));
+  const lines: string[] = [];
+  const say = (s: string) => {
+    lines.push(s);
+    console.log(s);
+  };
   try {
-    // Recent timestamps (one second apart per batch), as live agents send: inside raw retention.
-    const t0 = Date.now() - 3_600_000;
-    const before = procStats(pid);
-    const start = performance.now();
-    const deadline = start + SECONDS * 1000;
-    let peakRss = 0;
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, procStats(pid).rssMb);
-    }, 500);
-    const runs = await Promise.all(setup.agents.map((a) => runAgent(mqttPort, a, t0, deadline)));
-    clearInterval(sampler);
-    const elapsed = (performance.now() - start) / 1000;
-    const afterStats = procStats(pid);
-    const batches = runs.reduce((n, r) => n + r.batches, 0);
-    const samples = batches * SAMPLES;
-    const latencies = runs.flatMap((r) => r.latencies).sort((x, y) => x - y);
-    const hubRate = samples / elapsed;
-    const rawPerBatch = rawInsertRate(dir, samples, setup.agents.length * SAMPLES, 1);
-    const rawGrouped = rawInsertRate(dir, samples, setup.agents.length * SAMPLES, setup.agents.length);
-    const raw = Math.max(rawPerBatch, rawGrouped);
-    const cpu = ((afterStats.cpuS - before.cpuS) / elapsed) * 100;
-    const lines = [
-      `machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load average ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}, node ${process.version}`,
-      `run: ${setup.agents.length} agents, ${SAMPLES} samples/batch, ${WINDOW} batches in flight per agent, ${elapsed.toFixed(1)} s`,
-      `stored (acknowledged): ${samples.toLocaleString('en-US')} samples in ${batches.toLocaleString('en-US')} batches`,
-      `samples/s: ${Math.round(hubRate).toLocaleString('en-US')}`,
-      `batches/s: ${(batches / elapsed).toFixed(1)}`,
-      `ack latency: p50 ${pct(latencies, 50).toFixed(1)} ms, p99 ${pct(latencies, 99).toFixed(1)} ms, max ${(latencies.at(-1) ?? 0).toFixed(1)} ms`,
-      `hub process: CPU ${cpu.toFixed(0)}% of one core, RSS ${afterStats.rssMb.toFixed(0)} MiB (peak sampled ${peakRss.toFixed(0)} MiB, high-water ${afterStats.hwmMb.toFixed(0)} MiB)`,
-      `raw SQLite inserts (same rows, 200-row inserts, this machine): one transaction per batch ${Math.round(rawPerBatch).toLocaleString('en-US')} rows/s, ${setup.agents.length} batches per transaction ${Math.round(rawGrouped).toLocaleString('en-US')} rows/s`,
-      `ratio hub/raw (best raw): ${(hubRate / raw).toFixed(2)}`,
-    ];
-    console.log(lines.join('\n'));
+    const seriesCount = AGENTS * DEVICES * SERIES_PER_DEVICE;
+    say(`machine: ${machine()}`);
+    say(
+      `fleet: ${AGENTS} agents x ${DEVICES} switches (24 ports, ${SERIES_PER_DEVICE} series each: ${int(seriesCount)} series), ` +
+        `a poll every ${INTERVAL_MS / 1000} s of sample time per switch, batches of ${PER_BATCH} switches ` +
+        `(${PER_BATCH * SERIES_PER_DEVICE} samples), compact encoding (raw deflate), at most ${WINDOW} batches in flight per agent`,
+    );
+    // Sample time: the run's batches end about now (a fleet this fast covers hours of polls in minutes).
+    const t0 = Date.now() - 48 * 3_600_000;
+    if (PHASES.has('hub')) {
+      const hubDir = join(dir, 'hub');
+      const r = await runHub({
+        dir: hubDir,
+        seconds: SECONDS,
+        agents: AGENTS,
+        devices: DEVICES,
+        devicesPerBatch: PER_BATCH,
+        window: WINDOW,
+        t0,
+      });
+      const w = r.windowS === 60 ? 'minute' : '10 s';
+      say(`1. through the hub (outpost-hub serve, embedded broker, acks), ${r.elapsedS.toFixed(0)} s:`);
+      say(`  stored (acknowledged): ${int(r.samples)} samples in ${int(r.batches)} batches`);
+      say(`  samples/s: ${int(r.samples / r.elapsedS)} (target >= 250,000)`);
+      say(`  per ${w}: ${rates(r.windows)}`);
+      say(`  last ${w} / first ${w}: ${ratio(r.windows)} (target >= 0.90)`);
+      say(
+        `  ack latency: p50 ${ms(r.ackMs.p50)}, p99 ${ms(r.ackMs.p99)} (target < 1,000 ms), max ${ms(r.ackMs.max)}`,
+      );
+      say(
+        `  hub CPU per 1,000 samples (the whole process: broker, decode, store, acks): ${ms((r.hubCpuS * 1e6) / r.samples)} (target <= 1 ms); ` +
+          `${((r.hubCpuS / r.elapsedS) * 100).toFixed(0)}% of a core, RSS ${r.rssMb.toFixed(0)} MiB (peak ${r.hwmMb.toFixed(0)} MiB)`,
+      );
+      const m = r.metrics;
+      say(
+        `  at the end: head ${int(m.outpost_hub_ts_head_series ?? 0)} series, ${int(m.outpost_hub_ts_head_samples ?? 0)} samples, ${mb(m.outpost_hub_ts_head_bytes ?? 0)}; ` +
+          `head log ${int(m.outpost_hub_ts_log_records ?? 0)} records, ${mb(m.outpost_hub_ts_log_bytes ?? 0)}; ${int(m.outpost_hub_ts_chunks_sealed_total ?? 0)} chunks sealed; clean stop (seals the head) ${r.stopS.toFixed(1)} s`,
+      );
+      const d = diskFigures(join(hubDir, 'hub.db'), r.devices);
+      say(`2. on disk after the run (head sealed): ${int(d.samples)} samples`);
+      say(
+        `  database ${mb(d.fileBytes)}, ${mb(d.usedBytes)} in use: ${(d.usedBytes / d.samples).toFixed(2)} bytes/sample (target <= 3, aim 1.5)`,
+      );
+      const chunkBytes = KINDS.reduce((n, k) => n + d.byKind[k].bytes, 0);
+      say(
+        `  chunk data: ${(chunkBytes / d.samples).toFixed(2)} bytes/sample; per kind: ${KINDS.map(
+          (k) =>
+            `${k} ${(d.byKind[k].bytes / Math.max(1, d.byKind[k].samples)).toFixed(2)} (${((d.byKind[k].samples / d.samples) * 100).toFixed(0)}% of samples)`,
+        ).join(', ')}`,
+      );
+      const objects = Object.entries(d.byObject)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([k, v]) => `${k} ${mb(v)}`);
+      say(`  largest tables and indexes: ${objects.join(', ')}`);
+    }
+    if (PHASES.has('store')) {
+      const o = {
+        dir,
+        seconds: STORE_SECONDS,
+        agents: AGENTS,
+        devices: DEVICES,
+        devicesPerBatch: PER_BATCH,
+        t0,
+      };
+      say(
+        `3. store only, in this process, the same batches in groups of ${AGENTS} per transaction, ${STORE_SECONDS} s each:`,
+      );
+      const chunks = await runStore('chunks', o);
+      say(
+        `  decode (compact, protocol decoder): ${ms((chunks.decodeCpuS * 1e6) / chunks.samples)} CPU per 1,000 samples`,
+      );
+      for (const l of storeLines(chunks)) say(l);
+      const rows = await runStore('rows', o);
+      for (const l of storeLines(rows)) say(l);
+      say(
+        `  chunks / rows: ${(chunks.samples / chunks.storeS / (rows.samples / rows.storeS)).toFixed(2)}x the rate, ` +
+          `${(rows.storeCpuS / rows.samples / (chunks.storeCpuS / chunks.samples)).toFixed(2)}x less CPU, ` +
+          `${(rows.usedBytes / rows.samples / (chunks.usedBytes / chunks.samples)).toFixed(1)}x fewer bytes per sample`,
+      );
+    }
+    if (PHASES.has('read')) {
+      const r = await runRead(dir, READ_SERIES, READS);
+      say(
+        `4. reads: 24 h of one interface rate at 60 s steps (${r.samplesPerSeries} samples, ${r.points.toFixed(0)} points per read), ${int(r.series)} series stored (laid down in ${r.buildS.toFixed(0)} s):`,
+      );
+      say(
+        `  ${r.reads} reads of random series: p50 ${ms(r.ms.p50)}, p99 ${ms(r.ms.p99)} (target < 20 ms), max ${ms(r.ms.max)}`,
+      );
+    }
+    say(`machine at the end: ${machine()}`);
   } finally {
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
     rmSync(dir, { recursive: true, force: true });
   }
 }

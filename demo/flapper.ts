@@ -10,7 +10,14 @@ export interface Flapper {
  */
 export function startFlapper(
   device: SimulatedDevice,
-  opts: { everyS: number; downS: number; say: (line: string) => void },
+  opts: {
+    everyS: number;
+    downS: number;
+    say: (line: string) => void;
+    /** What else happens when the device goes down and comes back (the switch port's link and its trap). */
+    onDown?: () => Promise<void>;
+    onUp?: () => Promise<void>;
+  },
 ): Flapper {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -23,11 +30,13 @@ export function startFlapper(
   const takeDown = async () => {
     await device.down();
     opts.say(`demo: ${device.name} is down for ${opts.downS} s (an alert opens)`);
+    await opts.onDown?.();
     schedule(bringUp, opts.downS);
   };
   const bringUp = async () => {
     await device.up();
     opts.say(`demo: ${device.name} is back (the alert resolves)`);
+    await opts.onUp?.();
     schedule(takeDown, Math.max(1, opts.everyS - opts.downS));
   };
   schedule(takeDown, opts.everyS);

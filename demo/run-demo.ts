@@ -1,12 +1,28 @@
 // `npm run demo`: the all-in-one mode plus a simulated site (switch, router, access point, UPS, and a camera when
 // GStreamer's RTSP server is installed); the access point goes down and comes back every few minutes.
+
+import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
 import { type AllInOne, StartError, startAllInOne } from './all-in-one.js';
 import { startDemoCamera } from './demo-camera.js';
 import { registerCamera, registerDevices } from './demo-site.js';
 import { startFlapper } from './flapper.js';
 import { exitOnStartError, stopOnSignal } from './lifecycle.js';
 import { startNotifySink } from './notify-sink.js';
-import { type SimulatedDevice, startSimulatedSite } from './sim/index.js';
+import { AP_PORT, portIfIndex } from './sim/devices/switch.js';
+import { type SimulatedDevice, sendLinkTrap, startSimulatedSite, type TrapTarget } from './sim/index.js';
+
+/** A free UDP port on 127.0.0.1 for the agent's trap receiver (unless OUTPOST_AGENT_TRAPS_PORT is set). */
+async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((resolve, reject) => {
+    s.once('error', reject);
+    s.bind(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = s.address();
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
 
 function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
   const raw = env[name];
@@ -27,7 +43,20 @@ try {
   const pollS = seconds(env, 'OUTPOST_DEMO_POLL_S', 15, 5);
   // The simulated devices first: their ports and communities are registered through the API.
   devices = await startSimulatedSite();
-  running = await startAllInOne({ say });
+  // The local agent receives the devices' SNMP traps (the hub's agentTraps* settings, sent in its config).
+  const traps: TrapTarget = {
+    port: Number(env.OUTPOST_AGENT_TRAPS_PORT) || (await freeUdpPort()),
+    community: env.OUTPOST_AGENT_TRAPS_COMMUNITY || `demo-traps-${randomBytes(6).toString('hex')}`,
+  };
+  running = await startAllInOne({
+    say,
+    env: {
+      ...env,
+      OUTPOST_AGENT_TRAPS_ENABLED: 'true',
+      OUTPOST_AGENT_TRAPS_PORT: String(traps.port),
+      OUTPOST_AGENT_TRAPS_COMMUNITY: traps.community,
+    },
+  });
   const hub = running;
   const ids = await registerDevices(hub.api, hub.siteId, devices, pollS);
   say(
@@ -43,9 +72,15 @@ try {
   const sink = await startNotifySink(hub.api, say);
   say(`demo: notifications go to the "demo-console" webhook channel and are printed here (${sink.url}).`);
   const victim = devices.find((d) => d.kind === 'access_point') ?? devices[0]!;
-  const flapper = startFlapper(victim, { everyS: flapS, downS, say });
+  // The access point hangs off the switch: when it goes down the switch's port loses its link and the switch
+  // says so with a linkDown trap (interface-down opens at once, before any poll); linkUp when it is back.
+  const sw = devices.find((d) => d.kind === 'switch');
+  const link = (up: boolean) => async () => {
+    if (sw && victim.kind === 'access_point') await sendLinkTrap(sw, traps, portIfIndex(AP_PORT), up);
+  };
+  const flapper = startFlapper(victim, { everyS: flapS, downS, say, onDown: link(false), onUp: link(true) });
   say(
-    `demo: ${victim.name} (device ${ids[devices.indexOf(victim)]}) goes down every ${flapS} s for ${downS} s (OUTPOST_DEMO_FLAP_S, OUTPOST_DEMO_DOWN_S).`,
+    `demo: ${victim.name} (device ${ids[devices.indexOf(victim)]}) goes down every ${flapS} s for ${downS} s (OUTPOST_DEMO_FLAP_S, OUTPOST_DEMO_DOWN_S); the switch sends linkDown/linkUp traps to the agent on udp/${traps.port}.`,
   );
   stopOnSignal(async () => {
     await flapper.stop();

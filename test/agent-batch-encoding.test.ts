@@ -15,13 +15,14 @@ import {
 import { type Mosquitto, startMosquitto } from './support/mosquitto.js';
 import { needPeers } from './support/peers.js';
 
-/** A hub's config for the runner's two simulated devices; `capabilities` as a hub of that age sends it. */
+/** A hub's config for the runner's simulated devices (polls spread over 5 s: a batch every half second or so);
+ * `capabilities` as a hub of that age sends it. */
 const config = (version: number, capabilities?: string[]): ConfigInput => ({
   v: 1,
   version,
   issued_at: Date.now(),
   site_id: 1,
-  devices: [1, 2].map((id) => ({
+  devices: Array.from({ length: 10 }, (_, i) => i + 1).map((id) => ({
     id,
     name: `sim-${id}`,
     ip_address: '192.0.2.1',
@@ -47,11 +48,11 @@ describe('agent batch encoding follows what the hub announces (real broker)', {
   });
 
   it('sends JSON to a hub that does not announce compact batches, compact once it does, JSON again when it stops', async () => {
-    const { dir, agentId } = makeDataDir(broker.url, 2);
+    const { dir, agentId } = makeDataDir(broker.url, 10);
     dirs.push(dir);
     const hub = new TestHub(broker.url, agentId);
     await hub.start();
-    const runner = startRunner(dir, 'enc', { RUNNER_SAMPLES: '30' });
+    const runner = startRunner(dir, 'enc', { RUNNER_SAMPLES: '10' });
     const since = (n: number) => hub.arrivals.slice(n);
     try {
       // An older hub: its config has no capabilities.
@@ -108,7 +109,7 @@ describe('agent batch encoding follows what the hub announces (real broker)', {
   });
 
   it('keeps JSON with batch_encoding json whatever the hub announces', async () => {
-    const { dir, agentId } = makeDataDir(broker.url, 2);
+    const { dir, agentId } = makeDataDir(broker.url, 10);
     dirs.push(dir);
     const hub = new TestHub(broker.url, agentId);
     await hub.start();

@@ -70,6 +70,17 @@ describe('outpost-agent status and doctor on a stopped agent', { skip: needPeers
             retries: 0,
           },
         ],
+        // TCP port 9 (discard) is closed on a test machine: the check is down with the refusal.
+        checks: [
+          {
+            id: 2,
+            device_id: 5,
+            name: 'web',
+            kind: 'tcp',
+            timeout_ms: 500,
+            params: { host: '127.0.0.1', port: 9 },
+          },
+        ],
       }),
       { mode: 0o600 },
     );
@@ -84,7 +95,7 @@ describe('outpost-agent status and doctor on a stopped agent', { skip: needPeers
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /Agent\s+agent-cli-test \(site 4\)/);
     assert.match(r.out, /Service\s+not running \(never started/);
-    assert.match(r.out, /Config\s+version 9 \(1 devices, 0 cameras, 0 checks\)/);
+    assert.match(r.out, /Config\s+version 9 \(1 devices, 0 cameras, 1 checks\)/);
     assert.match(r.out, /5\s+silent-sw .* not polled yet/);
     assert.ok(!r.out.includes('cli-secret-never-shown') && !r.out.includes('community-never-shown'));
     const json = await cli(['status', '--data', dir, '--json']);
@@ -98,6 +109,10 @@ describe('outpost-agent status and doctor on a stopped agent', { skip: needPeers
     assert.match(r.out, /ok\s+broker\s+connected to mqtt:\/\/127\.0\.0\.1:\d+ with this agent's credentials/);
     assert.match(r.out, /FAIL\s+snmp\s+device 5 silent-sw \(127\.0\.0\.1:\d+, SNMP v2c\) does not answer/);
     assert.match(r.out, /ok\s+config\s+version 9/);
+    assert.match(
+      r.out,
+      /FAIL\s+checks\s+check 2 web \(tcp 127\.0\.0\.1:9\) is down: connect ECONNREFUSED 127\.0\.0\.1:9/,
+    );
     assert.match(r.out, /problem\(s\) found/);
     assert.ok(!r.out.includes('cli-secret-never-shown') && !r.out.includes('community-never-shown'));
   });

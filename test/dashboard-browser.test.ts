@@ -102,9 +102,9 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
     const row = page.getByTestId('devices-table').locator('tr', { hasText: 'demo-core-sw' });
     await row.getByText('online').waitFor({ timeout: 60_000 });
     await until(
-      async () => (await page.getByTestId('devices-table').getByText('online').count()) === 4,
+      async () => (await page.getByTestId('devices-table').getByText('online').count()) === devices.length,
       60_000,
-      'four online',
+      'every simulated device online',
     );
     await shot(page, 'devices');
     await row.getByRole('link', { name: 'demo-core-sw' }).click();
@@ -291,7 +291,7 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
     await page.getByText('POST /api/v1/devices').first().waitFor();
     await shot(page, 'admin-audit');
     await open(page, '#/');
-    await page.getByTestId('count-devices').getByText('4').first().waitFor();
+    await page.getByTestId('count-devices').getByText(String(devices.length)).first().waitFor();
     await shot(page, 'overview');
     assert.deepEqual(errors, []);
   });

@@ -211,20 +211,22 @@ describe('first run: npm start and npm run demo', { timeout: 180_000 }, () => {
     const devices = await until(
       async () => {
         const list = await get<{ devices: { name: string; status: string }[] }>(url, token, '/devices');
-        return list.devices.length === 4 && list.devices.every((d) => d.status === 'online')
+        return list.devices.length === 5 && list.devices.every((d) => d.status === 'online')
           ? list.devices
           : undefined;
       },
       60_000,
-      'four simulated devices online',
+      'five simulated devices online',
     );
     assert.deepEqual(devices.map((d) => d.name).sort(), [
       'demo-ap-floor1',
       'demo-core-sw',
+      'demo-printer',
       'demo-router',
       'demo-ups',
     ]);
     assert.match(demo.output(), /goes down every 600 s/);
+    assert.match(demo.output(), /the switch sends linkDown\/linkUp traps to the agent on udp\/\d+/);
     assert.equal(await stop(demo), 0, demo.output());
   });
 });

@@ -18,8 +18,8 @@ const one = (samples: Sample[], name: string, label?: [string, string]) => {
   assert.equal(m.length, 1, `${name}${label ? `{${label.join('=')}}` : ''}: ${JSON.stringify(m)}`);
   return m[0]!.value;
 };
-const walk = (port: number, community: string, oid: string) =>
-  snmpCli('snmpbulkwalk', [...v2cArgs(port, community), oid]);
+const walk = (port: number, community: string, oid: string, host = '127.0.0.1') =>
+  snmpCli('snmpbulkwalk', ['-v2c', '-c', community, `${host}:${port}`, oid]);
 const num = (v: string | undefined) => Number(String(v).replace(/^"|"$/g, ''));
 const text = (v: string | undefined) => String(v).replace(/^"|"$/g, '');
 
@@ -161,7 +161,7 @@ describe('demo agents written from the MIB definitions', { skip: needPeers('snmp
     assert.equal(one(rfc, 'ups_on_battery'), 0, 'upsOutputSource normal(3)');
     assert.equal(one(rfc, 'ups_battery_voltage'), 54.5, 'upsBatteryVoltage is in 0.1 V');
     assert.equal(one(rfc, 'ups_battery_replace'), 0);
-    const cli = await walk(d.port, d.community, '1.3.6.1.2.1.33.1.4.4.1.5');
+    const cli = await walk(d.port, d.community, '1.3.6.1.2.1.33.1.4.4.1.5', d.host);
     assert.ok(cli.size === 1 && metric(rfc, 'ups_load_percent').length === 1);
   });
 
@@ -178,7 +178,7 @@ describe('demo agents written from the MIB definitions', { skip: needPeers('snmp
     // PoE on the same switch: 8 camera ports delivering, the others searching.
     assert.equal(metric(samples, 'poe_port_delivering').filter((s) => s.value === 1).length, 8);
     assert.equal(one(samples, 'poe_budget_watts', ['pse', '1']), 370);
-    const cli = await walk(d.port, d.community, '1.3.6.1.2.1.99.1.1.1.1');
+    const cli = await walk(d.port, d.community, '1.3.6.1.2.1.99.1.1.1.1', d.host);
     assert.equal(cli.size, 3);
   });
 
@@ -198,7 +198,7 @@ describe('demo agents written from the MIB definitions', { skip: needPeers('snmp
 
   it('reads toner as a percent of its capacity and the printer status', async () => {
     const { d, samples } = await poll('printer');
-    const cli = await walk(d.port, d.community, '1.3.6.1.2.1.43.11.1.1');
+    const cli = await walk(d.port, d.community, '1.3.6.1.2.1.43.11.1.1', d.host);
     const max = num(cli.get('1.3.6.1.2.1.43.11.1.1.8.1.1'));
     assert.equal(max, 10_000);
     const toner = one(samples, 'printer_supply_percent', ['supply', 'Black Cartridge HP CF259A']);

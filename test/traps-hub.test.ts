@@ -226,3 +226,60 @@ describe('traps through a hub outage', {
     assert.match((await alert('ups-on-battery', upsId))[0]!.title, /trap-ups.* on battery/);
   });
 });
+
+describe('the trap receiver configured by the hub', { skip: needPeers('snmptrap'), timeout: 60_000 }, () => {
+  it('starts on the port and with the community of the hub settings, and traps reach the hub', async () => {
+    const trapPort = await freeUdpPort();
+    const hub = await startTestHub({
+      agentTrapsEnabled: true,
+      agentTrapsPort: trapPort,
+      agentTrapsCommunity: COMMUNITY,
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-traps-agent-'));
+    let agent: RunningAgent | undefined;
+    try {
+      const site = hub.site('hub-traps');
+      const sw = hub.device(site, 'hub-trap-sw', '127.0.0.1');
+      const enrolled = await hub.enroll(site);
+      const log = createLogger('warn', { test: 'traps-hub' }, () => {});
+      agent = await startAgent({
+        settings: loadSettings({ data: dir }, { OUTPOST_LOG_LEVEL: 'warn' }),
+        log,
+        poller: null,
+        prober: null,
+        identity: {
+          agent_id: enrolled.agent_id,
+          secret: enrolled.secret,
+          site_id: site,
+          hub_url: hub.hub.url,
+          mqtt_urls: [hub.mqttUrl],
+          hostname: 'trap-pi-2',
+          enrolled_at: Date.now(),
+        },
+      });
+      const a = agent;
+      await until(
+        () => a.state().traps?.listening === `0.0.0.0:${trapPort}`,
+        20_000,
+        'the hub-configured receiver',
+      );
+      await run(
+        'snmptrap',
+        ['-v', '2c', '-c', COMMUNITY, `127.0.0.1:${trapPort}`, '', '1.3.6.1.6.3.1.1.5.5'],
+        { env },
+      );
+      await until(
+        async () => {
+          const r = await hub.api('GET', `/api/v1/alerts?rule=snmp-trap&device_id=${sw}`);
+          return (r.body?.alerts ?? []).length === 1;
+        },
+        20_000,
+        'the authenticationFailure alert',
+      );
+    } finally {
+      await agent?.stop('test over');
+      await hub.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -23,6 +23,8 @@ export interface SimulatedDevice {
   isUp(): boolean;
   /** Stops answering (the UDP socket closes) until `up()`. */
   down(): Promise<void>;
+  /** Sets one interface's link (ifOperStatus) up or down; false when there is no such interface. */
+  setLink(ifIndex: number, up: boolean): boolean;
   up(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -91,6 +93,13 @@ export async function startSimulatedDevice(
     community: opts.community,
     isUp: () => agent !== null,
     down: close,
+    setLink(ifIndex, up) {
+      const i = interfaces.find((x) => x.index === ifIndex);
+      if (!i) return false;
+      i.operUp = up;
+      if (mib) tickInterfaces(mib, interfaces, 0);
+      return true;
+    },
     up: async () => {
       if (!agent) open();
     },

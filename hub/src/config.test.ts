@@ -78,4 +78,19 @@ describe('parseConfig', () => {
     assert.equal(r.secretKey, '<secret>');
     assert.ok(!JSON.stringify(r).includes('hunter2'));
   });
+
+  it("reads the agents' trap receiver settings and never prints the trap community", () => {
+    const c = parseConfig(
+      {},
+      {
+        OUTPOST_AGENT_TRAPS_ENABLED: 'true',
+        OUTPOST_AGENT_TRAPS_PORT: '162',
+        OUTPOST_AGENT_TRAPS_COMMUNITY: 'trap-s3cret',
+      },
+    );
+    assert.equal(c.agentTrapsEnabled, true);
+    assert.equal(c.agentTrapsPort, 162);
+    assert.equal(redactConfig(c).agentTrapsCommunity, '<secret>');
+    assert.throws(() => parseConfig({}, { OUTPOST_AGENT_TRAPS_PORT: '70000' }), /agentTrapsPort/);
+  });
 });

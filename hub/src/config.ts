@@ -94,6 +94,13 @@ export const ConfigSchema = z
     mqttsKey: z.string().min(1).optional(),
     /** Seconds between agent status heartbeats (sent in their config); offline after 2.5 x this in silence. */
     agentHeartbeatS: int(5, 3600).default(30),
+    /**
+     * The agents' SNMP trap receiver (sent in their config, every site alike): on or off, its UDP port (162 needs
+     * CAP_NET_BIND_SERVICE on the agent), and the community traps must carry besides the devices' own.
+     */
+    agentTrapsEnabled: bool().default(false),
+    agentTrapsPort: port().default(1162),
+    agentTrapsCommunity: z.string().min(1).max(255).optional(),
     /** Enrollment attempts allowed per client address in one minute. */
     enrollRateLimitPerMinute: int(1, 10_000).default(10),
     /** Seconds a job waits for its offline agent before it times out. */
@@ -171,6 +178,7 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set<ConfigKey>([
   'adminPassword',
   'secretKey',
   'metricsToken',
+  'agentTrapsCommunity',
 ]);
 
 /** Thrown for an invalid config; the message names each bad key and where it came from. */

@@ -3,6 +3,10 @@ import type { DeviceKind } from '../device.js';
 import { addInterfaces, addSystemGroup, addTable, type SimInterface } from '../mib.js';
 
 const T = snmp.ObjectType;
+/** The port the demo's access point hangs off (Gi1/0/18): its link follows the access point. */
+export const AP_PORT = 18;
+/** ifIndex of a port of this switch. */
+export const portIfIndex = (port: number) => 10100 + port;
 
 /** A 24-port access switch with two 10G uplinks; a few ports are down or shut. */
 export const accessSwitch: DeviceKind = {
@@ -29,7 +33,7 @@ export const accessSwitch: DeviceKind = {
       interfaces.push({
         index: 10100 + p,
         name: `Gi1/0/${p}`,
-        alias: p <= 8 ? `desk-${p}` : p <= 16 ? `camera-${p - 8}` : '',
+        alias: p <= 8 ? `desk-${p}` : p <= 16 ? `camera-${p - 8}` : p === AP_PORT ? 'demo-ap-floor1' : '',
         speedMbps: 1000,
         adminUp: !shut,
         operUp: !shut && !unplugged,

@@ -2,7 +2,7 @@ import type { AgentEvent, BatchMessage, KnownEvent, Sample } from '@outpost/prot
 import type { HubEventMap } from '../events.js';
 import type { Link } from '../link/link.js';
 import type { SeqOutcome } from '../store/batches.js';
-import type { SampleWriter, TargetKind } from '../store/timeseries/types.js';
+import type { SampleWriter } from '../store/timeseries/types.js';
 
 type Emit = { [K in keyof HubEventMap]: [K, HubEventMap[K]] }[keyof HubEventMap];
 
@@ -50,27 +50,22 @@ export function storeBatch(
   if (outcome.duplicate) return { outcome, emits, accepted, refused };
 
   for (const s of batch.samples) {
-    let kind: TargetKind;
-    let target: string;
+    let id: number;
     if (s.device_id !== undefined) {
       if (!ownDevice(s.device_id)) {
         refused++;
         continue;
       }
-      kind = 'device';
-      target = String(s.device_id);
+      id = samples.seriesOf('device', s.device_id, s.metric, s.labels, s.unit);
     } else if (s.camera_id !== undefined) {
       if (!ownCamera(s.camera_id)) {
         refused++;
         continue;
       }
-      kind = 'camera';
-      target = String(s.camera_id);
+      id = samples.seriesOf('camera', s.camera_id, s.metric, s.labels, s.unit);
     } else {
-      kind = 'agent';
-      target = agentId;
+      id = samples.seriesOf('agent', agentId, s.metric, s.labels, s.unit);
     }
-    const id = samples.series({ kind, target, metric: s.metric, labels: s.labels, unit: s.unit });
     samples.add(id, s.ts, s.value);
     accepted.push(s);
   }

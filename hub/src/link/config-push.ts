@@ -15,10 +15,13 @@ export class ConfigPush {
   /** Builds the site's current config and its version (bumped when the content changed). */
   current(siteId: number): { message: ReturnType<typeof configMessage>; changed: boolean } {
     const { ctx, options } = this.link;
-    const { body, skipped } = buildSiteConfig(ctx.db, siteId, (b) => ctx.secrets.decrypt(b), {
-      heartbeat_s: options.heartbeatS,
-      batch_max_delay_ms: options.batchMaxDelayMs,
-    });
+    const { body, skipped } = buildSiteConfig(
+      ctx.db,
+      siteId,
+      (b) => ctx.secrets.decrypt(b),
+      { heartbeat_s: options.heartbeatS, batch_max_delay_ms: options.batchMaxDelayMs },
+      options.traps,
+    );
     for (const s of skipped)
       ctx.logger.warn(
         { site: siteId, [`${s.kind}_id`]: s.id, reason: s.reason },

@@ -23,6 +23,8 @@ export interface LinkOptions {
   jobResendMs: number;
   /** Default wait for an offline agent before a queued job times out. */
   jobQueueTimeoutS: number;
+  /** The agents' trap receiver, as sent in every site's config. */
+  traps: { enabled: boolean; port: number; community?: string };
 }
 
 export const DEFAULT_LINK_OPTIONS: LinkOptions = {
@@ -31,6 +33,7 @@ export const DEFAULT_LINK_OPTIONS: LinkOptions = {
   lostGapAfterMs: 120_000,
   jobResendMs: 15_000,
   jobQueueTimeoutS: 900,
+  traps: { enabled: false, port: 1162 },
 };
 
 /** The hub's side of the hub <-> agent link: stores, presence, config push and jobs over one MessageBus. */

@@ -32,6 +32,11 @@ export const linkService: Service = {
       ...DEFAULT_LINK_OPTIONS,
       heartbeatS: config.agentHeartbeatS,
       jobQueueTimeoutS: config.jobQueueTimeoutS,
+      traps: {
+        enabled: config.agentTrapsEnabled,
+        port: config.agentTrapsPort,
+        ...(config.agentTrapsCommunity ? { community: config.agentTrapsCommunity } : {}),
+      },
     };
     const link = new Link(ctx, bus, options, metrics);
     link.presence.load();

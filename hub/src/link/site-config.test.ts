@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cameraConfig, deviceConfig } from './site-config.js';
+import { CAPABILITY_COMPACT_BATCH, ConfigSchema } from '@outpost/protocol';
+import { cameraConfig, configMessage, deviceConfig, type SiteConfigBody } from './site-config.js';
 
 const decrypt = (b: string) => b.replace(/^enc:/, '');
 const device = (snmp: object, secret: object | null) => ({
@@ -74,5 +75,16 @@ describe('agent config from the inventory', () => {
     assert.equal(r.value.rtsp_url, 'rtsp://192.0.2.20/s');
     assert.equal(r.value.password, 'pw');
     assert.equal(r.value.nominal_fps, 25);
+  });
+
+  it('announces compact batches in every config', () => {
+    const body: SiteConfigBody = {
+      site_id: 1,
+      devices: [],
+      cameras: [],
+      intervals: { heartbeat_s: 30, batch_max_delay_ms: 1000 },
+    };
+    const message = ConfigSchema.parse(configMessage(body, 3, Date.UTC(2026, 0, 1)));
+    assert.deepEqual(message.capabilities, [CAPABILITY_COMPACT_BATCH]);
   });
 });

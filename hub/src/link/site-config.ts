@@ -6,6 +6,7 @@ import {
   type ConfigInput,
   type DeviceConfig,
   DeviceConfigSchema,
+  type TrapConfigInput,
 } from '@outpost/protocol';
 import type { Db } from '../store/db.js';
 
@@ -36,6 +37,8 @@ export interface SiteConfigBody {
   devices: DeviceConfig[];
   cameras: CameraConfig[];
   intervals: { heartbeat_s: number; batch_max_delay_ms: number };
+  /** Present when the trap receiver is on (an older agent ignores it). */
+  traps?: TrapConfigInput;
 }
 
 export interface Skipped {
@@ -155,6 +158,7 @@ export function buildSiteConfig(
   siteId: number,
   decrypt: Decrypt,
   intervals: SiteConfigBody['intervals'],
+  traps: { enabled: boolean; port: number; community?: string } = { enabled: false, port: 1162 },
 ): { body: SiteConfigBody; skipped: Skipped[] } {
   const skipped: Skipped[] = [];
   const devices: DeviceConfig[] = [];
@@ -177,7 +181,10 @@ export function buildSiteConfig(
     if (r.ok) cameras.push(r.value);
     else skipped.push({ kind: 'camera', id: row.id, reason: r.reason });
   }
-  return { body: { site_id: siteId, devices, cameras, intervals }, skipped };
+  const body: SiteConfigBody = { site_id: siteId, devices, cameras, intervals };
+  if (traps.enabled)
+    body.traps = { enabled: true, port: traps.port, communities: traps.community ? [traps.community] : [] };
+  return { body, skipped };
 }
 
 /** Hash of a config's content (what decides whether the version grows). */

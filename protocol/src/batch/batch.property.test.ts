@@ -99,7 +99,7 @@ describe('any batch, both encodings', () => {
         assert.ok(compact.ok, !compact.ok ? compact.error.message : '');
         assert.deepStrictEqual(decoded(compact.bytes), decoded(json.bytes));
       }),
-      { numRuns: 400 },
+      { numRuns: 250 },
     );
   });
 
@@ -164,7 +164,7 @@ describe('any batch, both encodings', () => {
         }
         if (!schema.success) assert.equal(fast, null);
       }),
-      { numRuns: 1500 },
+      { numRuns: 800 },
     );
   });
 
@@ -189,7 +189,7 @@ describe('compact decoding never throws', () => {
         const r = decode(TOPIC, bytes);
         if (!r.ok) assert.ok(r.error.message.startsWith('invalid batch: '));
       }),
-      { numRuns: 3000 },
+      { numRuns: 2000 },
     );
   });
 
@@ -209,7 +209,7 @@ describe('compact decoding never throws', () => {
         if (r.ok) assert.ok(BatchSchema.safeParse(r.message).success, 'accepted a batch the schema refuses');
         else assert.ok(r.error.message.length > 0);
       }),
-      { numRuns: 3000 },
+      { numRuns: 1000 },
     );
   });
 });

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import mqtt from 'mqtt';
+import { createCheckRunner } from '../../checks/runner.js';
 import { loadSettings } from '../../config.js';
 import { DATA_FILES, type Identity, readPersistedConfig, requireIdentity } from '../../identity.js';
 import { safeUrl } from '../../link/mqtt-link.js';
@@ -235,6 +236,25 @@ export async function diagnose(
       await prober.close?.();
     }
   }
+  if (config && (config.checks ?? []).length > 0) {
+    const runner = createCheckRunner();
+    const results = await Promise.all(config.checks.map(async (c) => ({ c, r: await runner.run(c) })));
+    for (const { c, r } of results) {
+      const state = r.events.find((e) => e.type === 'check_state') as
+        | { status?: string; error?: string; response_ms?: number }
+        | undefined;
+      const label = `check ${c.id} ${c.name} (${c.kind} ${runner.target(c)})`;
+      findings.push(
+        state?.status === 'up'
+          ? {
+              verdict: 'ok',
+              check: 'checks',
+              detail: `${label} is up${state.response_ms !== undefined ? `, ${state.response_ms} ms` : ''}`,
+            }
+          : { verdict: 'fail', check: 'checks', detail: `${label} is down: ${state?.error ?? 'no result'}` },
+      );
+    }
+  }
   const ffmpeg = spawnSync('ffmpeg', ['-hide_banner', '-version'], { encoding: 'utf8', timeout: timeoutMs });
   if (ffmpeg.status === 0)
     findings.push({
@@ -257,7 +277,7 @@ const MARK: Record<Verdict, string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' }
 export function doctorCommand(): Command {
   return new Command('doctor')
     .description(
-      'check the hub URL, the broker, every device (SNMP) and camera (RTSP), and ffmpeg; exits non-zero on a problem',
+      'check the hub URL, the broker, every device (SNMP), camera (RTSP) and check, and ffmpeg; exits non-zero on a problem',
     )
     .option('--data <dir>', 'data directory (default: /var/lib/outpost-agent when it exists, else ./data)')
     .option('--config <file>', 'settings file')

@@ -63,9 +63,12 @@ export function mergeRuns(runs: readonly SampleRun[], from: number, to: number):
   return out;
 }
 
-/** Pure: the same as mergeRuns over one run, as columns (what sealing stores). */
-export function normalize(run: SampleRun): { ts: Float64Array; values: Float64Array } {
-  if (sortedRun(run)) return { ts: Float64Array.from(run.ts), values: Float64Array.from(run.values) };
+/** Pure: the same as mergeRuns over one run, as columns (what sealing stores); the run itself when sorted. */
+export function normalize(run: { ts: Float64Array; values: Float64Array }): {
+  ts: Float64Array;
+  values: Float64Array;
+} {
+  if (sortedRun(run)) return run;
   const points = mergeRuns([run], Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
   return {
     ts: Float64Array.from(points, (p) => p.t),

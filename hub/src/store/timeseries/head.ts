@@ -23,23 +23,34 @@ export const DEFAULT_HEAD_POLICY: HeadPolicy = {
   maxAgeMs: 2 * 3_600_000,
 };
 
-export interface HeadChunk {
-  readonly samples: StreamAppender;
-  /** First and last head-log record that contributed. */
-  readonly minLog: number;
+/** A chunk of the head: its samples (compressed as they come) and where they came from. */
+export class HeadChunk extends StreamAppender {
+  /** Last head-log record that contributed (the first is `minLog`). */
   maxLog: number;
-  /** Wall clock when its first sample was written. */
-  readonly openedAt: number;
-  closed: boolean;
+  closed = false;
+
+  constructor(
+    readonly minLog: number,
+    /** Wall clock when its first sample was written. */
+    readonly openedAt: number,
+    bytes?: number,
+  ) {
+    super(bytes);
+    this.maxLog = minLog;
+  }
 }
 
 export interface SeriesHead {
   readonly id: number;
   /** In write order; closed chunks first. */
   chunks: HeadChunk[];
+  /** The last chunk when it is open (the hot path goes straight to it). */
+  open: HeadChunk | undefined;
 }
 
 export class Head {
+  /** By series id (ids are small dense integers: an array beats a Map on the hot path). */
+  #byId: (SeriesHead | undefined)[] = [];
   readonly #series = new Map<number, SeriesHead>();
   /** Series with at least one closed chunk. */
   readonly #due = new Set<SeriesHead>();
@@ -49,30 +60,42 @@ export class Head {
 
   /** Appends a sample written in head-log record `logId` at wall-clock `now`. */
   append(id: number, t: number, v: number, logId: number, now: number): void {
-    let s = this.#series.get(id);
-    if (!s) {
-      s = { id, chunks: [] };
+    let s = this.#byId[id];
+    if (s === undefined) {
+      s = { id, chunks: [], open: undefined };
       this.#series.set(id, s);
+      // Filled up to the id, so that the array stays a dense one (a hole far out makes it a dictionary).
+      while (this.#byId.length < id) this.#byId.push(undefined);
+      this.#byId[id] = s;
     }
-    let open = s.chunks[s.chunks.length - 1];
-    if (open && !open.closed && open.maxLog < logId) {
-      const a = open.samples;
-      if (a.count >= this.policy.maxSamples || t - a.firstT >= this.policy.maxSpanMs) {
-        open.closed = true;
-        this.#due.add(s);
+    let open = s.open;
+    if (open !== undefined && open.maxLog < logId) {
+      if (open.count >= this.policy.maxSamples || t - open.firstT >= this.policy.maxSpanMs) {
+        this.#close(s, open);
+        // Sized like the chunk before it: few buffer growths per chunk.
+        open = this.#openChunk(s, logId, now, open.usedBytes + 8);
       }
-    }
-    if (!open || open.closed) {
-      open = { samples: new StreamAppender(), minLog: logId, maxLog: logId, openedAt: now, closed: false };
-      s.chunks.push(open);
-    }
-    open.samples.append(t, v);
+    } else if (open === undefined) open = this.#openChunk(s, logId, now, undefined);
+    open.append(t, v);
     open.maxLog = logId;
     this.#samples++;
   }
 
+  #openChunk(s: SeriesHead, logId: number, now: number, bytes: number | undefined): HeadChunk {
+    const c = new HeadChunk(logId, now, bytes);
+    s.chunks.push(c);
+    s.open = c;
+    return c;
+  }
+
+  #close(s: SeriesHead, c: HeadChunk): void {
+    c.closed = true;
+    s.open = undefined;
+    this.#due.add(s);
+  }
+
   get(id: number): SeriesHead | undefined {
-    return this.#series.get(id);
+    return this.#byId[id];
   }
 
   /**
@@ -83,11 +106,8 @@ export class Head {
     const all = opts.all === true;
     if (all || opts.scanAge) {
       for (const s of this.#series.values()) {
-        const open = s.chunks[s.chunks.length - 1];
-        if (open && !open.closed && (all || now - open.openedAt >= this.policy.maxAgeMs)) {
-          open.closed = true;
-          this.#due.add(s);
-        }
+        const open = s.open;
+        if (open && (all || now - open.openedAt >= this.policy.maxAgeMs)) this.#close(s, open);
       }
     }
     return [...this.#due];
@@ -105,15 +125,20 @@ export class Head {
 
   /** After the transaction that wrote them committed: forgets the first `n` chunks of a series. */
   sealed(s: SeriesHead, n: number): void {
-    for (const c of s.chunks.slice(0, n)) this.#samples -= c.samples.count;
+    for (const c of s.chunks.slice(0, n)) this.#samples -= c.count;
     s.chunks = s.chunks.slice(n);
     if (!s.chunks.some((c) => c.closed)) this.#due.delete(s);
-    if (s.chunks.length === 0) this.#series.delete(s.id);
+    if (s.chunks.length === 0) this.#forget(s.id);
+  }
+
+  #forget(id: number): void {
+    this.#series.delete(id);
+    this.#byId[id] = undefined;
   }
 
   /** The head-log record up to which a series' samples are all sealed, given the last record written. */
   sealedThrough(id: number, lastLogId: number): number {
-    const first = this.#series.get(id)?.chunks[0];
+    const first = this.#byId[id]?.chunks[0];
     return first ? first.minLog - 1 : lastLogId;
   }
 
@@ -129,10 +154,10 @@ export class Head {
 
   /** Forgets a series (deleted with its target). */
   drop(id: number): void {
-    const s = this.#series.get(id);
+    const s = this.#byId[id];
     if (!s) return;
-    for (const c of s.chunks) this.#samples -= c.samples.count;
-    this.#series.delete(id);
+    for (const c of s.chunks) this.#samples -= c.count;
+    this.#forget(id);
     this.#due.delete(s);
   }
 
@@ -146,7 +171,7 @@ export class Head {
 
   get bytes(): number {
     let n = 0;
-    for (const s of this.#series.values()) for (const c of s.chunks) n += c.samples.bytes + 96;
+    for (const s of this.#series.values()) for (const c of s.chunks) n += c.capacity + 160;
     return n;
   }
 }

@@ -3,13 +3,11 @@ import { CorruptColumnError } from './codec/bits.js';
 /**
  * A head-log record: the samples of one committed unit of work, in the order they were written, so that
  * replaying records in id order rebuilds the head exactly. Self-contained (no reference to other records):
- *   u8 version (1) | varint count | per sample: zigzag varint series id delta, zigzag varint timestamp delta
- *   (both from the previous sample of the record), float64 little-endian value
+ *   u8 version (2) | varint count | per sample: zigzag varint series id delta (from the previous sample)
+ *   | per sample: zigzag varint timestamp delta | zero padding to a multiple of 8 | count x float64 LE values
  */
 
-const VERSION = 1;
-const f64 = new Float64Array(1);
-const b8 = new Uint8Array(f64.buffer);
+const VERSION = 2;
 
 function zz(v: number): number {
   return v >= 0 ? v * 2 : -v * 2 - 1;
@@ -30,36 +28,36 @@ export interface LogSamples {
 
 export function encodeLogRecord(s: LogSamples): Uint8Array {
   const n = s.end - s.start;
-  let buf = new Uint8Array(16 + n * 14);
+  // Varints take at most 8 bytes each (safe integers); the values' block is aligned to 8 bytes.
+  const head = new Uint8Array(16 + n * 16);
   let pos = 0;
   const varint = (v: number) => {
     while (v >= 0x80) {
-      buf[pos++] = (v & 0x7f) | 0x80;
+      head[pos++] = (v & 0x7f) | 0x80;
       v = Math.floor(v / 0x80);
     }
-    buf[pos++] = v;
+    head[pos++] = v;
   };
-  buf[pos++] = VERSION;
+  head[pos++] = VERSION;
   varint(n);
-  let id = 0;
-  let t = 0;
+  let prev = 0;
   for (let i = s.start; i < s.end; i++) {
-    if (pos + 28 > buf.length) {
-      const next = new Uint8Array(buf.length * 2);
-      next.set(buf);
-      buf = next;
-    }
-    const sid = s.ids[i] as number;
-    const ts = s.ts[i] as number;
-    varint(zz(sid - id));
-    varint(zz(ts - t));
-    f64[0] = s.values[i] as number;
-    buf.set(b8, pos);
-    pos += 8;
-    id = sid;
-    t = ts;
+    const id = s.ids[i] as number;
+    varint(zz(id - prev));
+    prev = id;
   }
-  return buf.slice(0, pos);
+  prev = 0;
+  for (let i = s.start; i < s.end; i++) {
+    const t = s.ts[i] as number;
+    varint(zz(t - prev));
+    prev = t;
+  }
+  const at = (pos + 7) & ~7;
+  const out = new Uint8Array(at + n * 8);
+  out.set(head.subarray(0, pos));
+  const values = new Float64Array(out.buffer, at, n);
+  for (let i = 0; i < n; i++) values[i] = s.values[s.start + i] as number;
+  return out;
 }
 
 /** Calls `each` for every sample of a record, in order. Throws CorruptColumnError on malformed bytes. */
@@ -79,15 +77,26 @@ export function readLogRecord(bytes: Uint8Array, each: (id: number, t: number, v
   };
   if (bytes[pos++] !== VERSION) throw new CorruptColumnError(`head-log record version ${bytes[0]}`);
   const n = varint();
-  let id = 0;
-  let t = 0;
+  if (n * 10 > bytes.length)
+    throw new CorruptColumnError(`head-log record of ${n} samples in ${bytes.length} bytes`);
+  const ids = new Float64Array(n);
+  let acc = 0;
   for (let i = 0; i < n; i++) {
-    id += unzz(varint());
-    t += unzz(varint());
-    if (pos + 8 > bytes.length) throw new CorruptColumnError('head-log record ends early');
-    b8.set(bytes.subarray(pos, pos + 8));
-    pos += 8;
-    each(id, t, f64[0] as number);
+    acc += unzz(varint());
+    ids[i] = acc;
   }
+  const ts = new Float64Array(n);
+  acc = 0;
+  for (let i = 0; i < n; i++) {
+    acc += unzz(varint());
+    ts[i] = acc;
+  }
+  const at = (pos + 7) & ~7;
+  if (at + n * 8 !== bytes.length) throw new CorruptColumnError('head-log record values do not fill it');
+  // Copied out: the row's bytes (a Buffer, maybe a view into a pool) need not be 8-byte aligned.
+  const copy = new Uint8Array(n * 8);
+  copy.set(bytes.subarray(at, at + n * 8));
+  const values = new Float64Array(copy.buffer);
+  for (let i = 0; i < n; i++) each(ids[i] as number, ts[i] as number, values[i] as number);
   return n;
 }

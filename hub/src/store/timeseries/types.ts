@@ -13,7 +13,7 @@ export interface SeriesKey {
   kind: TargetKind;
   target: string;
   metric: string;
-  labels?: Record<string, string> | undefined;
+  labels?: Readonly<Record<string, string>> | undefined;
   /** Kept from the first sample that created the series. */
   unit?: string | undefined;
 }
@@ -49,6 +49,17 @@ export interface ReadRange {
 export interface SampleWriter {
   /** The id of a series, created on first use (inside the caller's transaction). */
   series(key: SeriesKey): number;
+  /**
+   * The same without a key object, for the ingest hot path. `target` may be a number (a device or camera
+   * id); label objects should be frozen when many samples share them (their canonical form is kept).
+   */
+  seriesOf(
+    kind: TargetKind,
+    target: string | number,
+    metric: string,
+    labels: Readonly<Record<string, string>> | undefined,
+    unit: string | undefined,
+  ): number;
   /** Stages one sample. A later sample of the same series and timestamp replaces an earlier one. */
   add(seriesId: number, ts: number, value: number): void;
   /** Samples staged so far. */

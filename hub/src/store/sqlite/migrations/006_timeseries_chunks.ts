@@ -59,7 +59,10 @@ function convert(db: Database.Database): void {
     'INSERT INTO ts_chunks (series_id, start_ts, end_ts, count, data, rollup) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const seriesIds = db.prepare('SELECT id FROM series ORDER BY id').pluck().all() as number[];
-  const samples = db.prepare('SELECT ts, value FROM samples WHERE series_id = ? ORDER BY ts').raw();
+  // Read in pages (a statement being iterated cannot run alongside the inserts).
+  const samples = db
+    .prepare('SELECT ts, value FROM samples WHERE series_id = ? AND ts > ? ORDER BY ts LIMIT 10000')
+    .raw();
   const rollups = db
     .prepare(
       'SELECT bucket_ts, count, sum, min, max FROM rollups WHERE series_id = ? AND bucket_ts < ? ORDER BY bucket_ts',
@@ -77,11 +80,17 @@ function convert(db: Database.Database): void {
       vs.length = 0;
     };
     let firstRaw: number | undefined;
-    for (const [t, v] of samples.iterate(id) as Iterable<[number, number]>) {
-      firstRaw ??= t;
-      if (ts.length >= maxSamples || (ts.length > 0 && t - (ts[0] as number) >= maxSpanMs)) flush();
-      ts.push(t);
-      vs.push(v);
+    let after = Number.MIN_SAFE_INTEGER;
+    for (;;) {
+      const page = samples.all(id, after) as [number, number][];
+      for (const [t, v] of page) {
+        firstRaw ??= t;
+        if (ts.length >= maxSamples || (ts.length > 0 && t - (ts[0] as number) >= maxSpanMs)) flush();
+        ts.push(t);
+        vs.push(v);
+      }
+      if (page.length < 10000) break;
+      after = (page[page.length - 1] as [number, number])[0];
     }
     flush();
     // Rollups of buckets that start before the first raw sample (their raw samples were pruned).
@@ -96,7 +105,7 @@ function convert(db: Database.Database): void {
       insert.run(id, first.t, end, count, null, encodeBuckets(buckets));
       buckets = [];
     };
-    for (const [t, count, sum, min, max] of rollups.iterate(id, before) as Iterable<number[]>) {
+    for (const [t, count, sum, min, max] of rollups.all(id, before) as number[][]) {
       if (buckets.length >= BUCKETS_PER_CHUNK) flushBuckets();
       buckets.push({
         t: t as number,

@@ -11,6 +11,20 @@ interface SeriesRow {
   labels: string;
 }
 
+/** Canonical labels of frozen label objects, computed once per object. */
+const frozenKeys = new WeakMap<object, string>();
+
+function labelsKey(labels: Readonly<Record<string, string>> | undefined): string {
+  if (labels === undefined) return '{}';
+  let key = frozenKeys.get(labels);
+  if (key === undefined) {
+    key = canonicalLabels(labels);
+    // Only a frozen object can be trusted to keep the labels it had.
+    if (Object.isFrozen(labels)) frozenKeys.set(labels, key);
+  }
+  return key;
+}
+
 const toInfo = (r: SeriesRow): SeriesInfo => ({
   id: r.id,
   kind: r.target_kind,
@@ -26,7 +40,8 @@ const toInfo = (r: SeriesRow): SeriesInfo => ({
  * are all in sealed chunks: replay skips what lies at or below it.
  */
 export class SeriesCatalog {
-  readonly #ids = new Map<string, number>();
+  /** kind -> target -> metric -> canonical labels -> id. Nested so that no key is built per sample. */
+  readonly #ids = new Map<TargetKind, Map<string | number, Map<string, Map<string, number>>>>();
   readonly #find;
   readonly #create;
   readonly #setSealed;
@@ -47,16 +62,47 @@ export class SeriesCatalog {
    * a reused id never picks up samples of a deleted series from older head-log records.
    */
   resolve(key: SeriesKey, lastLogId: number): number {
-    const labels = canonicalLabels(key.labels);
-    const cacheKey = `${key.kind}\u0000${key.target}\u0000${key.metric}\u0000${labels}`;
-    const cached = this.#ids.get(cacheKey);
-    if (cached !== undefined) return cached;
-    let id = this.#find.get(key.kind, key.target, key.metric, labels) as number | undefined;
-    if (id === undefined) {
-      this.#create.run(key.kind, key.target, key.metric, key.unit ?? null, labels, lastLogId);
-      id = this.#find.get(key.kind, key.target, key.metric, labels) as number;
+    return this.resolveParts(key.kind, key.target, key.metric, key.labels, key.unit, lastLogId);
+  }
+
+  /**
+   * `resolve` without a key object, for the ingest hot path: a numeric target (a device or camera id) and
+   * strings or frozen label objects shared by many samples (as the compact batch decoder gives them) make
+   * the cached lookups hash nothing new.
+   */
+  resolveParts(
+    kind: TargetKind,
+    target: string | number,
+    metric: string,
+    labels: Readonly<Record<string, string>> | undefined,
+    unit: string | undefined,
+    lastLogId: number,
+  ): number {
+    let byTarget = this.#ids.get(kind);
+    if (!byTarget) {
+      byTarget = new Map();
+      this.#ids.set(kind, byTarget);
     }
-    this.#ids.set(cacheKey, id);
+    let byMetric = byTarget.get(target);
+    if (!byMetric) {
+      byMetric = new Map();
+      byTarget.set(target, byMetric);
+    }
+    let byLabels = byMetric.get(metric);
+    if (!byLabels) {
+      byLabels = new Map();
+      byMetric.set(metric, byLabels);
+    }
+    const json = labelsKey(labels);
+    const cached = byLabels.get(json);
+    if (cached !== undefined) return cached;
+    const t = String(target);
+    let id = this.#find.get(kind, t, metric, json) as number | undefined;
+    if (id === undefined) {
+      this.#create.run(kind, t, metric, unit ?? null, json, lastLogId);
+      id = this.#find.get(kind, t, metric, json) as number;
+    }
+    byLabels.set(json, id);
     return id;
   }
 

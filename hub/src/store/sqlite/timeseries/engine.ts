@@ -11,7 +11,6 @@ import type {
   SealOptions,
   SealReport,
   SeriesInfo,
-  SeriesKey,
   TargetKind,
   TimeSeriesStats,
   TimeSeriesStore,
@@ -128,7 +127,8 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   writer(): SampleWriter {
     this.#open();
     return new StagedWriter({
-      resolve: (key: SeriesKey) => this.#catalog.resolve(key, this.#lastLogId),
+      resolve: (kind, target, metric, labels, unit) =>
+        this.#catalog.resolveParts(kind, target, metric, labels, unit, this.#lastLogId),
       log: (ids, ts, values) => {
         const id = ++this.#lastLogId;
         const data = encodeLogRecord({ ids, ts, values, start: 0, end: ids.length });
@@ -182,7 +182,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
       }
     }
     for (const c of this.#head.get(seriesId)?.chunks ?? []) {
-      if (c.samples.maxT >= from && c.samples.minT <= to) runs.push(c.samples.decode());
+      if (c.maxT >= from && c.minT <= to) runs.push(c.decode());
     }
     const points = mergeRuns(runs, from, to);
     if (!stepMs && buckets.length === 0) return points;
@@ -197,7 +197,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
       this.#open();
       let n = this.#chunks.countIn(seriesId, from, to);
       for (const c of this.#head.get(seriesId)?.chunks ?? []) {
-        if (c.samples.maxT >= from && c.samples.minT <= to) n += c.samples.count;
+        if (c.maxT >= from && c.minT <= to) n += c.count;
       }
       return n;
     });
@@ -261,7 +261,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     const closed = this.#head.closedChunks(s);
     if (closed.length === 0) return 0;
     for (const c of closed) {
-      const run = normalize(c.samples.decode());
+      const run = normalize(c.decode());
       const r = this.#chunks.write(s.id, run.ts, run.values, this.#bucketMs);
       report.chunks += r.chunks;
       report.merged += r.merged;

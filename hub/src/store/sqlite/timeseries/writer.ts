@@ -1,8 +1,14 @@
-import type { SampleWriter, SeriesKey } from '../../timeseries/types.js';
+import type { SampleWriter, SeriesKey, TargetKind } from '../../timeseries/types.js';
 
 /** What a writer needs from its engine. */
 export interface WriterHost {
-  resolve(key: SeriesKey): number;
+  resolve(
+    kind: TargetKind,
+    target: string | number,
+    metric: string,
+    labels: Readonly<Record<string, string>> | undefined,
+    unit: string | undefined,
+  ): number;
   /** Writes the head-log record of samples [0, n) inside the caller's transaction; returns its id. */
   log(ids: readonly number[], ts: readonly number[], values: readonly number[]): number;
   /** After commit: the samples join the head under their record's id. */
@@ -25,15 +31,24 @@ export class StagedWriter implements SampleWriter {
   constructor(private readonly host: WriterHost) {}
 
   series(key: SeriesKey): number {
-    return this.host.resolve(key);
+    return this.host.resolve(key.kind, key.target, key.metric, key.labels, key.unit);
+  }
+
+  seriesOf(
+    kind: TargetKind,
+    target: string | number,
+    metric: string,
+    labels: Readonly<Record<string, string>> | undefined,
+    unit: string | undefined,
+  ): number {
+    return this.host.resolve(kind, target, metric, labels, unit);
   }
 
   add(seriesId: number, ts: number, value: number): void {
     if (this.#done) throw new Error('this writer has already been persisted');
-    if (!Number.isInteger(ts) || ts > MAX_TS || ts < -MAX_TS) {
+    if (!(ts <= MAX_TS && ts >= -MAX_TS && Math.floor(ts) === ts)) {
       throw new RangeError(`sample ts: ${ts} is not an integer timestamp in epoch milliseconds`);
     }
-    if (typeof value !== 'number') throw new TypeError(`sample value: ${String(value)} is not a number`);
     this.#ids.push(seriesId);
     this.#ts.push(ts);
     this.#values.push(value);

@@ -12,46 +12,66 @@ export class CorruptColumnError extends Error {
 const TWO_32 = 2 ** 32;
 
 export class BitWriter {
-  buf: Uint8Array;
-  /** Bits written so far. */
-  bits = 0;
+  #buf: Uint8Array;
+  /** Whole bytes written. */
+  #pos = 0;
+  /** Bits not yet in a whole byte (fewer than 8), right-aligned. */
+  #acc = 0;
+  #accBits = 0;
 
   constructor(initialBytes = 64) {
-    this.buf = new Uint8Array(Math.max(8, initialBytes));
+    this.#buf = new Uint8Array(Math.max(8, initialBytes));
   }
 
-  #ensure(moreBits: number): void {
-    const need = (this.bits + moreBits + 7) >>> 3;
-    if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < need) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, (this.bits + 7) >>> 3));
-    this.buf = next;
+  /** Bits written so far. */
+  get bits(): number {
+    return this.#pos * 8 + this.#accBits;
+  }
+
+  /** Bytes reserved (memory held). */
+  get capacity(): number {
+    return this.#buf.length;
+  }
+
+  #grow(): void {
+    const next = new Uint8Array(this.#buf.length * 2);
+    next.set(this.#buf.subarray(0, this.#pos));
+    this.#buf = next;
   }
 
   /** Writes the low `n` bits of `v` (0 <= n <= 32). */
   write(v: number, n: number): void {
-    if (n === 0) return;
-    this.#ensure(n);
-    const buf = this.buf;
-    let pos = this.bits;
-    let left = n;
-    while (left > 0) {
-      const off = pos & 7;
-      const free = 8 - off;
-      const take = left < free ? left : free;
-      const shift = left - take;
-      const part = (v >>> shift) & ((1 << take) - 1);
-      buf[pos >>> 3]! |= part << (free - take);
-      left -= take;
-      pos += take;
+    if (n > 24) {
+      // Keeps the accumulator within 31 bits.
+      this.write(v >>> 16, n - 16);
+      this.write(v & 0xffff, 16);
+      return;
     }
-    this.bits = pos;
+    if (n === 0) return;
+    if (this.#pos + 4 > this.#buf.length) this.#grow();
+    const acc = (this.#acc << n) | (v & ((1 << n) - 1));
+    let bits = this.#accBits + n;
+    const buf = this.#buf;
+    while (bits >= 8) {
+      bits -= 8;
+      buf[this.#pos++] = (acc >>> bits) & 0xff;
+    }
+    this.#acc = acc & ((1 << bits) - 1);
+    this.#accBits = bits;
   }
 
   bit(b: number): void {
-    this.write(b, 1);
+    const bits = this.#accBits + 1;
+    const acc = (this.#acc << 1) | (b & 1);
+    if (bits === 8) {
+      if (this.#pos + 1 > this.#buf.length) this.#grow();
+      this.#buf[this.#pos++] = acc;
+      this.#acc = 0;
+      this.#accBits = 0;
+    } else {
+      this.#acc = acc;
+      this.#accBits = bits;
+    }
   }
 
   /** Writes the low `n` bits (0 <= n <= 64) of the 64-bit value hi:lo (two unsigned 32-bit halves). */
@@ -70,9 +90,18 @@ export class BitWriter {
     else this.write64(Math.floor(v / TWO_32), v >>> 0, n);
   }
 
-  /** The bytes written (the last byte zero-padded). */
+  /** The bytes written so far, the last one zero-padded; a view, valid until the next write. */
+  view(): Uint8Array {
+    if (this.#accBits === 0) return this.#buf.subarray(0, this.#pos);
+    if (this.#pos + 1 > this.#buf.length) this.#grow();
+    // The partial byte goes where the next whole byte will be written (overwritten then).
+    this.#buf[this.#pos] = this.#acc << (8 - this.#accBits);
+    return this.#buf.subarray(0, this.#pos + 1);
+  }
+
+  /** A copy of the bytes written (the last byte zero-padded). */
   finish(): Uint8Array {
-    return this.buf.slice(0, (this.bits + 7) >>> 3);
+    return this.view().slice();
   }
 }
 

@@ -1,6 +1,6 @@
 import { BitReader, BitWriter, CorruptColumnError } from './bits.js';
 import { bestWidth, MAX_INT, readInts, residuals, writeInts } from './ints.js';
-import { readXor, XorEncoder } from './xor.js';
+import { readXor, xorColumn } from './xor.js';
 
 /**
  * A chunk: the samples of one series over a span of time, compressed (docs: hub/README.md "Time series").
@@ -79,13 +79,6 @@ function intColumn(ints: Float64Array): Uint8Array {
   const w = new BitWriter(((Math.min(b1.bits, b2.bits) + 72) >>> 3) + 8);
   if (b2.bits <= b1.bits) writeInts(w, r2, 2, b2.width);
   else writeInts(w, r1, 1, b1.width);
-  return w.finish();
-}
-
-function xorColumn(values: Float64Array): Uint8Array {
-  const w = new BitWriter(values.length * 2 + 16);
-  const enc = new XorEncoder(w);
-  for (let i = 0; i < values.length; i++) enc.add(values[i] as number);
   return w.finish();
 }
 

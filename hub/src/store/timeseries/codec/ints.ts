@@ -61,15 +61,17 @@ export function bestWidth(res: Float64Array): { width: number; bits: number } {
     if (r === 0) zeros++;
     else hist[bitLength((r < 0 ? -r : r) - 1)]!++;
   }
+  // A zero costs 1 bit, a residual within the width 3 + w, an escaped one 9 + its length. With the counts
+  // within the width and the bits of the escaped ones kept as running sums, the whole search is O(54).
+  let escapedBits = 0;
+  for (let b = 0; b <= 53; b++) escapedBits += (hist[b] as number) * (9 + b);
   let best = { width: 0, bits: Number.POSITIVE_INFINITY };
-  // A zero costs 1 bit, a residual within the width 3 + w, an escaped one 9 + its length.
+  let within = 0;
   for (let w = 0; w <= 53; w++) {
-    let bits = zeros;
-    for (let b = 0; b <= 53; b++) {
-      const n = hist[b] as number;
-      if (n === 0) continue;
-      bits += b <= w ? n * (3 + w) : n * (9 + b);
-    }
+    const n = hist[w] as number;
+    within += n;
+    escapedBits -= n * (9 + w);
+    const bits = zeros + within * (3 + w) + escapedBits;
     if (bits < best.bits) best = { width: w, bits };
   }
   return best;

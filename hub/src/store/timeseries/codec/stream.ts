@@ -1,46 +1,57 @@
 import { BitReader, BitWriter, CorruptColumnError } from './bits.js';
-import { readXor, XorEncoder } from './xor.js';
+import { type XorState, xorRead, xorWrite } from './xor.js';
 
 /**
  * The head's in-memory appender: samples in arrival order, compressed as they come (about 2 to 9 bytes
- * each instead of 16). Timestamps as delta-of-delta with fixed buckets, as Prometheus' head chunks:
+ * each instead of 16), in one bit stream that interleaves each sample's timestamp and value, as Prometheus'
+ * head chunks do. Timestamps as delta-of-delta with fixed buckets:
  *   '0' same delta | '10' sign 7 bits | '110' sign 13 bits | '1110' sign 20 bits | '1111' sign 6-bit length + bits
- * (of |dod| - 1); values as Gorilla XOR in a second stream. Out-of-order and repeated timestamps are kept
- * as they came: sealing sorts them (the later of two equal timestamps wins).
+ * (of |dod| - 1); values as Gorilla XOR (xor.ts). Out-of-order and repeated timestamps are kept as they came:
+ * sealing sorts them (the later of two equal timestamps wins). The appender is its own bit writer and keeps
+ * every state inline: appending to many series touches few cache lines per sample.
  */
-export class StreamAppender {
-  readonly #ts = new BitWriter(16);
-  readonly #vs = new BitWriter(16);
-  readonly #xor = new XorEncoder(this.#vs);
+export class StreamAppender extends BitWriter implements XorState {
   count = 0;
   minT = Number.POSITIVE_INFINITY;
   maxT = Number.NEGATIVE_INFINITY;
   firstT = 0;
-  #lastT = 0;
-  #lastDelta = 0;
   /** False once a timestamp arrived at or before the one before it. */
   ordered = true;
+  xorHi = 0;
+  xorLo = 0;
+  xorLead = -1;
+  xorTrail = 0;
+  xorCount = 0;
+  #lastT = 0;
+  #lastDelta = 0;
+
+  /** Start with room for this many bytes (e.g. what the series' last chunk took). */
+  constructor(bytes = 32) {
+    super(bytes);
+  }
 
   append(t: number, v: number): void {
     if (this.count === 0) {
       this.firstT = t;
-      writeSignedBucket(this.#ts, t);
+      writeSignedBucket(this, t);
     } else {
       const d = t - this.#lastT;
       if (d <= 0) this.ordered = false;
-      writeSignedBucket(this.#ts, d - this.#lastDelta);
+      const dod = d - this.#lastDelta;
+      if (dod === 0) this.bit(0);
+      else writeSignedBucket(this, dod);
       this.#lastDelta = d;
     }
-    this.#xor.add(v);
+    xorWrite(this, this, v);
     this.#lastT = t;
     if (t < this.minT) this.minT = t;
     if (t > this.maxT) this.maxT = t;
     this.count++;
   }
 
-  /** Bytes held (for the head's memory figures). */
-  get bytes(): number {
-    return this.#ts.buf.length + this.#vs.buf.length;
+  /** Bytes used so far (a sizing hint for the series' next chunk). */
+  get usedBytes(): number {
+    return (this.bits + 7) >>> 3;
   }
 
   /** Every sample in arrival order. */
@@ -48,19 +59,20 @@ export class StreamAppender {
     const n = this.count;
     const ts = new Float64Array(n);
     const values = new Float64Array(n);
-    const r = new BitReader(this.#ts.buf, 0, (this.#ts.bits + 7) >>> 3);
+    const r = new BitReader(this.view());
+    const x: XorState = { xorHi: 0, xorLo: 0, xorLead: -1, xorTrail: 0, xorCount: 0 };
     let last = 0;
     let delta = 0;
     for (let i = 0; i < n; i++) {
-      const x = readSignedBucket(r);
-      if (i === 0) last = x;
+      const dod = readSignedBucket(r);
+      if (i === 0) last = dod;
       else {
-        delta += x;
+        delta += dod;
         last += delta;
       }
       ts[i] = last;
+      values[i] = xorRead(r, x);
     }
-    readXor(new BitReader(this.#vs.buf, 0, (this.#vs.bits + 7) >>> 3), n, values);
     return { ts, values };
   }
 }
@@ -77,10 +89,9 @@ function writeSignedBucket(w: BitWriter, x: number): void {
   for (let i = 0; i < BUCKETS.length; i++) {
     const bits = BUCKETS[i] as number;
     if (m < 1 << bits) {
-      // prefix: i+1 ones then a zero, e.g. '10', '110', '1110'
-      w.write(((1 << (i + 2)) - 2) >>> 0, i + 2);
-      w.bit(neg);
-      w.write(m, bits);
+      // prefix: i+1 ones then a zero ('10', '110', '1110'), the sign, the bits: at most 25 bits, one write
+      const prefix = (1 << (i + 2)) - 2;
+      w.write((prefix << (bits + 1)) | (neg << bits) | m, i + 3 + bits);
       return;
     }
   }
