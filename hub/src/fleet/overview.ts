@@ -83,6 +83,8 @@ export function assess(s: SiteHealthRow): {
   return { state, agent_offline: agentOffline, backlog_growing: growing, reasons, key };
 }
 
+const byName = new Intl.Collator('en', { numeric: true });
+
 /**
  * Pure: sites ranked worst first. Ties go to the site whose oldest critical or high alert is older (it has
  * waited longest), then by name.
@@ -97,7 +99,7 @@ export function rankSites(rows: readonly SiteHealthRow[]): RankedSite[] {
     const ox = x.row.oldest_problem_at ?? Number.POSITIVE_INFINITY;
     const oy = y.row.oldest_problem_at ?? Number.POSITIVE_INFINITY;
     if (ox !== oy) return ox - oy;
-    return x.row.name.localeCompare(y.row.name) || x.row.id - y.row.id;
+    return byName.compare(x.row.name, y.row.name) || x.row.id - y.row.id;
   });
   return assessed.map(({ row, a }, i) => ({
     ...row,

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { macSearchHex } from '../../fleet/mac.js';
 import {
   ancestors,
   DEVICE_SORTS,
@@ -144,7 +145,8 @@ export const devicesRoutes: RouteModule = {
 
     app.openapi(list, (c) => {
       const q = c.req.valid('query');
-      const { rows, total } = listDevices(hub.db, q, q.sort, q.order, q.page, q.per_page);
+      const filter = { ...q, macHex: q.q ? macSearchHex(q.q) : undefined };
+      const { rows, total } = listDevices(hub.db, filter, q.sort, q.order, q.page, q.per_page);
       return c.json(
         { devices: rows.map(deviceToApi), pagination: pagination(q.page, q.per_page, total) },
         200,

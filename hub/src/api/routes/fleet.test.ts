@@ -287,4 +287,48 @@ describe('fleet API: overview, search, rule preview', () => {
     });
     assert.equal(viewer.status, 403);
   });
+  it('keeps the search index current: renames, new MACs, deletions, and finds resolved alerts after open ones', async () => {
+    const hits = async (q: string) =>
+      (await as('viewer', 'GET', `/api/v1/search?q=${encodeURIComponent(q)}`)).json;
+    await as('operator', 'PUT', `/api/v1/devices/${ids.depotSw}`, {
+      name: 'depot-core-7',
+      mac_address: 'aa-bb-cc-00-11-22',
+    });
+    assert.deepEqual((await hits('depot-sw')).devices, [], 'the old name is gone');
+    assert.deepEqual(
+      (await hits('depot-core')).devices.map((d: Json) => d.id),
+      [ids.depotSw],
+    );
+    assert.deepEqual(
+      (await hits('ccdd.0011')).devices.map((d: Json) => [d.id, d.matched]),
+      [],
+      'a Cisco-dotted fragment must line up with the digits',
+    );
+    assert.deepEqual(
+      (await hits('aabb.cc00.1122')).devices.map((d: Json) => [d.id, d.matched]),
+      [[ids.depotSw, 'mac_address']],
+    );
+    // Status updates (every poll) leave the index alone; the device is still found by its name.
+    hub.ctx.db
+      .prepare("UPDATE devices SET status = 'unreachable', sys_name = sys_name WHERE id = ?")
+      .run(ids.depotSw);
+    assert.equal((await hits('depot-core')).devices.length, 1);
+    const db = hub.ctx.db;
+    db.prepare(
+      `INSERT INTO alerts (rule, severity, state, title, site_id, created_at, last_seen, resolved_at)
+       VALUES ('manual', 'low', 'resolved', 'Clinic UPS battery replaced', ?, 1, 1, 2)`,
+    ).run(ids['Burning clinic']);
+    const clinic = await hits('clinic');
+    assert.deepEqual(
+      clinic.alerts.map((a: Json) => [a.title, a.state]),
+      [
+        ['Clinic AP down', 'open'],
+        ['Clinic core switch refuses SNMP', 'open'],
+        ['Clinic UPS battery replaced', 'resolved'],
+      ],
+    );
+    const gone = await as('admin', 'DELETE', `/api/v1/devices/${ids.depotSw}`);
+    assert.equal(gone.status, 204);
+    assert.deepEqual((await hits('depot-core')).devices, []);
+  });
 });
