@@ -83,8 +83,14 @@ export function listAlerts(
 ): { rows: AlertRow[]; total: number } {
   const { clause, args } = where(f);
   const total = (db.prepare(`SELECT COUNT(*) AS n FROM alerts a ${clause}`).get(...args) as { n: number }).n;
+  // The page's ids first, from the (created_at, id) indexes alone, then only those rows: a deep page then
+  // skips index entries instead of whole joined rows (bench:dashboard, "history, page 1,000").
   const rows = db
-    .prepare(`${SELECT} ${clause} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?`)
+    .prepare(
+      `${SELECT} WHERE a.id IN (SELECT a.id FROM alerts a ${clause}
+         ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?)
+       ORDER BY a.created_at DESC, a.id DESC`,
+    )
     .all(...args, perPage, (page - 1) * perPage) as AlertRow[];
   return { rows, total };
 }
