@@ -5,7 +5,7 @@ import type { CommandContext, Job } from './types.js';
 
 function job(signal = new AbortController().signal): Job<unknown> & { lines: string[] } {
   const lines: string[] = [];
-  return { id: 'j', args: {}, signal, log: (l) => void lines.push(l), progress() {}, lines };
+  return { id: 'j', args: {}, signal, log: (l) => void lines.push(l), progress() {}, partial() {}, lines };
 }
 
 /** A context whose configs arrive when the test says so. */

@@ -27,6 +27,8 @@ export interface CommandContext {
    * Optional: without it, a target missing from the config is reported at once.
    */
   nextConfig?(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  /** The hub this agent enrolled with (identity `hub_url`): live views are pushed there and nowhere else. */
+  hubUrl: string;
   /** Stops another running command; false when it is not running. */
   cancel(commandId: string): boolean;
   log: Logger;
@@ -42,6 +44,8 @@ export interface Job<A> {
   log(line: string, level?: LogLine['level']): void;
   /** Percent done (0..100). */
   progress(percent: number): void;
+  /** Sends a partial outcome now, as the `result` of a `running` message (with the log lines so far). */
+  partial(result: unknown): void;
 }
 
 /** A command type: one file each in this folder, listed in index.ts. Resolves to the result, throws to fail. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decode, isCompactBatch, type Sample, topics } from '@outpost/protocol';
-import { encodeBatch } from './batch.js';
+import { CAPABILITY_COMPACT_BATCH, decode, isCompactBatch, type Sample, topics } from '@outpost/protocol';
+import { batchEncodingFor, encodeBatch } from './batch.js';
 
 const T = Date.UTC(2026, 0, 1);
 const good: Sample = { metric: 'cpu_load', value: 1, ts: T };
@@ -65,4 +65,24 @@ describe('encodeBatch', () => {
     const r = encodeBatch({ seq: 6, sentAt: 1_000, samples: [good], events: [] }, T);
     assert.equal(read(r.bytes).sent_at, T);
   });
+});
+
+describe('batchEncodingFor', () => {
+  const cases: [string, 'auto' | 'json', string[] | undefined, 'json' | 'compact'][] = [
+    ['an older hub (no capabilities)', 'auto', undefined, 'json'],
+    ['a hub with other capabilities only', 'auto', ['some.future.capability'], 'json'],
+    [
+      'a hub that reads compact batches',
+      'auto',
+      ['some.future.capability', CAPABILITY_COMPACT_BATCH],
+      'compact',
+    ],
+    ['a hub announcing a later format only', 'auto', ['batch.compact.2'], 'json'],
+    ['batch_encoding json, whatever the hub', 'json', [CAPABILITY_COMPACT_BATCH], 'json'],
+  ];
+  for (const [what, setting, capabilities, want] of cases) {
+    it(`sends ${want} to ${what}`, () => {
+      assert.equal(batchEncodingFor(setting, capabilities ? { capabilities } : {}), want);
+    });
+  }
 });

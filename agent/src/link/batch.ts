@@ -1,6 +1,8 @@
 import {
   type AgentEvent,
   type BatchInput,
+  CAPABILITY_COMPACT_BATCH,
+  type ConfigMessage,
   type EncodeResult,
   EventSchema,
   encode,
@@ -13,6 +15,17 @@ import type { OutboxBatch } from '../outbox/types.js';
 
 /** How a batch travels: JSON (every hub) or compact (a hub that announces `batch.compact.1`). */
 export type BatchEncoding = 'json' | 'compact';
+
+/**
+ * How to send batches to the hub that published `config`: compact only when it announces that it reads them
+ * (an older hub does not) and the agent's `batch_encoding` setting leaves the choice to the hub.
+ */
+export function batchEncodingFor(
+  setting: 'auto' | 'json',
+  config: Pick<ConfigMessage, 'capabilities'>,
+): BatchEncoding {
+  return setting === 'auto' && config.capabilities?.includes(CAPABILITY_COMPACT_BATCH) ? 'compact' : 'json';
+}
 
 export type EncodedBatch = { bytes: Uint8Array; removed: number; encoding: BatchEncoding; error?: string };
 

@@ -1,11 +1,5 @@
 import path from 'node:path';
-import {
-  CAPABILITY_COMPACT_BATCH,
-  type CameraConfig,
-  type ConfigMessage,
-  type DeviceConfig,
-  type KnownEvent,
-} from '@outpost/protocol';
+import type { CameraConfig, ConfigMessage, DeviceConfig, KnownEvent } from '@outpost/protocol';
 import { type CheckRunner, createCheckRunner } from '../checks/runner.js';
 import { COMMANDS, CommandDispatcher } from '../commands/index.js';
 import { type AgentSettings, describeSettings } from '../config.js';
@@ -16,7 +10,7 @@ import {
   requireIdentity,
   writePersistedConfig,
 } from '../identity.js';
-import { type BatchEncoding, encodeBatch } from '../link/batch.js';
+import { type BatchEncoding, batchEncodingFor, encodeBatch } from '../link/batch.js';
 import { Forwarder } from '../link/forwarder.js';
 import { HubLink } from '../link/mqtt-link.js';
 import type { Logger } from '../logger.js';
@@ -73,13 +67,9 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   let stopping = false;
   const inFlight = new Map<string, Promise<Outcome | null>>();
   const stopSignal = new AbortController();
-  // Compact batches only to a hub that announces it reads them (the last config it published says so).
   let encoding: BatchEncoding = 'json';
   const followHub = (c: ConfigMessage): void => {
-    const next: BatchEncoding =
-      settings.batchEncoding === 'auto' && c.capabilities?.includes(CAPABILITY_COMPACT_BATCH)
-        ? 'compact'
-        : 'json';
+    const next = batchEncodingFor(settings.batchEncoding, c);
     if (next !== encoding) log.info({ encoding: next }, `sending batches as ${next}`);
     encoding = next;
   };
@@ -319,6 +309,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       probeCamera,
       nextConfig,
       publishSnapshot: (snapshot) => link.publish('snapshot', snapshot),
+      hubUrl: identity.hub_url,
       log,
     },
   });

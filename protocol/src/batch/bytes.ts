@@ -10,6 +10,13 @@ const utf8Fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 /** Raised by ByteReader; the decoder catches it and names the field it was reading. */
 export class ReadError extends Error {
   override readonly name = 'ReadError';
+  constructor(
+    message: string,
+    /** `frame` for the structure, `encoding` for bytes that are not UTF-8. */
+    readonly code: 'frame' | 'encoding' = 'frame',
+  ) {
+    super(message);
+  }
 }
 
 /** Zigzag keeps small negative numbers small: 0, -1, 1, -2 -> 0, 1, 2, 3. Exact for |v| <= 2^52. */
@@ -195,7 +202,7 @@ export class ByteReader {
     try {
       return utf8Fatal.decode(raw);
     } catch {
-      throw new ReadError('not valid UTF-8');
+      throw new ReadError('not valid UTF-8', 'encoding');
     }
   }
 

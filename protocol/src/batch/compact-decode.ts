@@ -264,7 +264,7 @@ function decodeBody(body: Uint8Array): CompactDecodeResult {
     };
   } catch (err) {
     if (err instanceof FieldError) return fieldFailure('schema', 'batch', err.path, err.message);
-    if (err instanceof ReadError) return fieldFailure('frame', 'batch', c.path, err.message);
+    if (err instanceof ReadError) return fieldFailure(err.code, 'batch', c.path, err.message);
     if (err instanceof TypeError) return fieldFailure('encoding', 'batch', c.path, 'not valid UTF-8');
     return fieldFailure('frame', 'batch', c.path, (err as Error).message);
   }

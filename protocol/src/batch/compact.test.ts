@@ -65,6 +65,7 @@ function body(
     nSeries?: number;
     samples?: (w: ByteWriter) => void;
     events?: string;
+    eventsBytes?: number[];
     trailing?: number[];
   } = {},
 ) {
@@ -96,7 +97,10 @@ function body(
     w.byte(1); // decimal scale 1
     w.varint(zigzag(125)); // 12.5
   }
-  w.string(parts.events ?? '');
+  if (parts.eventsBytes) {
+    w.varint(parts.eventsBytes.length);
+    w.bytes(Uint8Array.from(parts.eventsBytes));
+  } else w.string(parts.events ?? '');
   for (const b of parts.trailing ?? []) w.byte(b);
   return w.result().slice();
 }
@@ -249,7 +253,7 @@ describe('compact batches are refused with the field path', () => {
         frame(
           body({ strings: ['cpu_load', '\u0000'] }).map((b, i, a) => (b === 0 && a[i - 1] === 1 ? 0xff : b)),
         ),
-      'frame',
+      'encoding',
       'strings.1',
     ],
     [
@@ -354,6 +358,12 @@ describe('compact batches are refused with the field path', () => {
       /above the limit/,
     ],
     ['events that are not JSON', () => frame(body({ events: '[{' })), 'json', 'events'],
+    [
+      'events that are not UTF-8',
+      () => frame(body({ eventsBytes: [0x5b, 0xff, 0x5d] })),
+      'encoding',
+      'events',
+    ],
     [
       'a malformed event of a known type',
       () =>

@@ -4,7 +4,8 @@ import { m003Alerting } from './003_alerting.js';
 import { m004Cameras } from './004_cameras.js';
 import { m005Fleet } from './005_fleet.js';
 import { m006TimeseriesChunks } from './006_timeseries_chunks.js';
-import { m007FleetIndexes } from './007_fleet_indexes.js';
+import { m007TimeseriesSharedTimes } from './007_timeseries_shared_times.js';
+import { m008FleetIndexes } from './008_fleet_indexes.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -17,7 +18,8 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m004Cameras,
   m005Fleet,
   m006TimeseriesChunks,
-  m007FleetIndexes,
+  m007TimeseriesSharedTimes,
+  m008FleetIndexes,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {

@@ -64,8 +64,8 @@ const SEARCH = `
   END;
 `;
 
-export const m007FleetIndexes: Migration = {
-  version: 7,
+export const m008FleetIndexes: Migration = {
+  version: 8,
   name: 'fleet_indexes',
   up(db) {
     for (const i of FLEET_INDEXES) db.exec(i.sql);
