@@ -84,6 +84,8 @@ describe('dashboard settings in a real browser: SNMPv3, wrong community, channel
         OUTPOST_LOG_LEVEL: 'silent',
         OUTPOST_SITE_NAME: 'Lab',
         OUTPOST_ALERT_SETTLE_MS: '200',
+        // The local receiver is on loopback, which notifications may not reach unless allowed.
+        OUTPOST_NOTIFY_ALLOWED_NETWORKS: '127.0.0.1/32',
       },
       say: () => {},
     });
@@ -212,7 +214,16 @@ describe('dashboard settings in a real browser: SNMPv3, wrong community, channel
           snmp: { version: '2c', community: 'x', port: await freeUdpPort(), timeout_ms: 300, retries: 0 },
         })
       ).id as number;
-    const inside = await silent('quiet-in-maintenance');
+    // The device inside the window answers until the window exists; then it is pointed at a silent port.
+    const inside = (
+      await hub.api<Json>('POST', '/devices', {
+        name: 'quiet-in-maintenance',
+        ip_address: '127.0.0.1',
+        site_id: hub.siteId,
+        poll_interval_s: 5,
+        snmp: { version: '2c', community: snmpd.community, port: snmpd.port, timeout_ms: 300, retries: 0 },
+      })
+    ).id as number;
     // The window runs now, every week on the day it started (UTC), from an hour ago to an hour from now.
     const start = new Date(Date.now() - 3600_000);
     const end = new Date(Date.now() + 3600_000);
@@ -244,6 +255,7 @@ describe('dashboard settings in a real browser: SNMPv3, wrong community, channel
     const { windows } = await hub.api<{ windows: Json[] }>('GET', '/maintenance');
     assert.deepEqual(windows[0]?.scope, { type: 'device', id: inside });
     assert.equal(windows[0]?.schedule.type, 'weekly');
+    await hub.api('PUT', `/devices/${inside}`, { snmp: { port: await freeUdpPort() } });
     // Now the control device, outside the window: its alert is notified, which shows the channel works.
     const outside = await silent('loud-control');
     const alertOf = async (id: number) =>
