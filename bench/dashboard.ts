@@ -8,7 +8,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createTestHub, type TestHub } from '../hub/src/api/testing.js';
-import { FLEET_INDEXES } from '../hub/src/store/sqlite/migrations/008_fleet_indexes.js';
+import { FLEET_INDEXES } from '../hub/src/store/sqlite/migrations/009_fleet_indexes.js';
 
 const { values } = parseArgs({
   options: {
@@ -195,7 +195,7 @@ async function main() {
     );
     const withIdx: Awaited<ReturnType<typeof measure>>[] = [];
     for (const c of CASES) withIdx.push(await measure(hub, c, RUNS));
-    // The same requests without the B-tree indexes of migration 008 (fewer runs: some are slow; p50 compared).
+    // The same requests without the B-tree indexes of migration 009 (fewer runs: some are slow; p50 compared).
     // The trigram search tables stay: without them the queries would not run.
     for (const { name } of FLEET_INDEXES) hub.ctx.db.exec(`DROP INDEX ${name}`);
     hub.ctx.db.exec('ANALYZE');

@@ -109,7 +109,7 @@ export function listDevices(
   page: number,
   perPage: number,
 ): { rows: DeviceRow[]; total: number } {
-  // Three characters or more: the trigram index (migration 008) instead of scanning every device.
+  // Three characters or more: the trigram index (migration 009) instead of scanning every device.
   const match = f.q ? deviceMatch(f.q, f.macHex) : undefined;
   const query = {
     equals: {

@@ -1,5 +1,8 @@
+import type { CredentialRepo } from './credentials.js';
+import type { DiscoveredRepo } from './discovered.js';
 import type { FleetRepo } from './fleet.js';
 import type { SessionRepo } from './sessions.js';
+import type { TopologyRepo } from './topology.js';
 import type { UserRepo } from './users.js';
 
 /**
@@ -10,6 +13,9 @@ export interface Repositories {
   readonly users: UserRepo;
   readonly sessions: SessionRepo;
   readonly fleet: FleetRepo;
+  readonly credentials: CredentialRepo;
+  readonly discovered: DiscoveredRepo;
+  readonly topology: TopologyRepo;
 }
 
 /**

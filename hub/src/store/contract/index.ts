@@ -1,4 +1,5 @@
 import { describe } from 'node:test';
+import { credentialsContract } from './credentials.js';
 import type { ContractSuite, StoreFactory } from './fixtures.js';
 import { sessionsContract } from './sessions.js';
 import { unitOfWorkContract } from './unit-of-work.js';
@@ -9,6 +10,7 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['unit of work', unitOfWorkContract],
   ['users', usersContract],
   ['sessions', sessionsContract],
+  ['credentials', credentialsContract],
 ];
 
 /**

@@ -163,7 +163,7 @@ export class SqliteFleet implements FleetRepo {
         .all(like, prefix, n) as { id: number; name: string }[],
     ).map((s): SearchHit => ({ kind: 'site', id: s.id, title: s.name, matched: 'name', site_id: s.id }));
 
-    // Devices: through the trigram index when the text is long enough (migration 008), else a LIKE scan.
+    // Devices: through the trigram index when the text is long enough (migration 009), else a LIKE scan.
     const match = deviceMatch(q.text, q.macHex);
     const deviceWhere =
       match !== undefined

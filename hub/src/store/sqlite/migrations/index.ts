@@ -5,7 +5,8 @@ import { m004Cameras } from './004_cameras.js';
 import { m005Fleet } from './005_fleet.js';
 import { m006TimeseriesChunks } from './006_timeseries_chunks.js';
 import { m007TimeseriesSharedTimes } from './007_timeseries_shared_times.js';
-import { m008FleetIndexes } from './008_fleet_indexes.js';
+import { m008Discovery } from './008_discovery.js';
+import { m009FleetIndexes } from './009_fleet_indexes.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -19,7 +20,8 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m005Fleet,
   m006TimeseriesChunks,
   m007TimeseriesSharedTimes,
-  m008FleetIndexes,
+  m008Discovery,
+  m009FleetIndexes,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {

@@ -64,8 +64,8 @@ const SEARCH = `
   END;
 `;
 
-export const m008FleetIndexes: Migration = {
-  version: 8,
+export const m009FleetIndexes: Migration = {
+  version: 9,
   name: 'fleet_indexes',
   up(db) {
     for (const i of FLEET_INDEXES) db.exec(i.sql);
