@@ -63,6 +63,8 @@ export class PgDevices implements DeviceRepo {
         'mac_address',
         "replace(mac_address, ':', '')",
       ],
+      // A MAC typed in another notation (00-1a-2b, 001a.2b..) by its hex digits.
+      alsoLike: f.macHex ? [{ column: "replace(mac_address, ':', '')", value: f.macHex }] : [],
     };
     return listRecords<DeviceRow>(this.s, 'devices', query, sort, order, page, perPage);
   }

@@ -38,6 +38,8 @@ export interface RecordQuery {
   equals: Record<string, string | number | readonly string[] | undefined>;
   q?: string;
   searchColumns: readonly string[];
+  /** More ways to match the search: `column ILIKE %value%` (a MAC typed in another notation). */
+  alsoLike?: readonly { column: string; value: string }[];
 }
 
 /** `%q%` for LIKE with `\` escaping, so that %, _ and \ in a search are literal. */
@@ -73,8 +75,12 @@ export async function listRecords<Row>(
   }
   if (query.q) {
     const like = likePattern(query.q);
-    parts.push(`(${query.searchColumns.map((c) => `${c} ILIKE ?`).join(' OR ')})`);
+    const also = query.alsoLike ?? [];
+    parts.push(
+      `(${[...query.searchColumns, ...also.map((a) => a.column)].map((c) => `${c} ILIKE ?`).join(' OR ')})`,
+    );
     for (const _ of query.searchColumns) args.push(like);
+    for (const a of also) args.push(likePattern(a.value));
   }
   const clause = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
   // One statement: the page and the total (a window count) from the same snapshot.
