@@ -136,10 +136,14 @@ export const ConfigSchema = z
     enrollRateLimitPerMinute: int(1, 10_000).default(10),
     /** Seconds a job waits for its offline agent before it times out. */
     jobQueueTimeoutS: int(1, 7 * 24 * 3600).default(900),
+    /** Widest range one discovery may sweep, as a prefix length: 22 allows a /22 (1,024 addresses) and narrower. */
+    discoveryMaxPrefix: int(16, 32).default(22),
+    /** How often agents read their devices' LLDP, CDP, forwarding and ARP tables (sent in their config); 0 off. */
+    topologyIntervalS: int(0, 86_400)
+      .refine((n) => n === 0 || n >= 30, 'must be 0 (off) or at least 30')
+      .default(900),
 
     // Time series (hub/README.md "Time series") and retention
-    /** Longest from..to of one metrics query (days). */
-    metricsMaxRangeDays: int(1, 36_500).default(400),
     retentionRawDays: int(1, 3650).default(7),
     retentionRollupDays: int(1, 36500).default(90),
     /** A head chunk is sealed once it holds this many samples of its series. */
