@@ -16,6 +16,8 @@ export interface SeriesRepo {
   listSeries(kind: TargetKind, target: string, metric?: string): Promise<SeriesInfo[]>;
   /** Series of one metric across every target, at most `limit`. */
   seriesByMetric(metric: string, limit: number): Promise<SeriesInfo[]>;
+  /** Every metric with samples, with its unit and how many series carry it. */
+  metricNames(): Promise<{ name: string; unit: string | null; series: number }[]>;
   /** Points of one series in a range: raw (last write wins per timestamp), or averaged into steps. */
   read(seriesId: number, range: ReadRange): Promise<Point[]>;
   /** How many raw points a read of the range would return. */

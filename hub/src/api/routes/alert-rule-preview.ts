@@ -87,7 +87,7 @@ const preview = defineRoute({
 export const alertRulePreviewRoutes: RouteModule = {
   name: 'alert-rule-preview',
   register(app, hub) {
-    app.openapi(metrics, async (c) => c.json({ metrics: await hub.timeseries.metricNames() }, 200));
+    app.openapi(metrics, async (c) => c.json({ metrics: await hub.store.series.metricNames() }, 200));
 
     app.openapi(preview, async (c) => {
       const b = c.req.valid('json');

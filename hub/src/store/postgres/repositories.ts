@@ -15,8 +15,10 @@ import { PgDiscovered } from './discovered.js';
 import { PgEnrollmentTokens } from './enrollment-tokens.js';
 import { PgFleet } from './fleet.js';
 import { PgJobs } from './jobs.js';
+import { PgLedger } from './ledger.js';
 import { PgMaintenance } from './maintenance.js';
 import { PgNotifications } from './notifications.js';
+import { PgSeries } from './series.js';
 import { PgSessions } from './sessions.js';
 import { PgSites } from './sites.js';
 import { PgSnapshots } from './snapshots.js';
@@ -47,6 +49,8 @@ export class PgRepositories implements Repositories {
   readonly credentials: PgCredentials;
   readonly discovered: PgDiscovered;
   readonly topology: PgTopology;
+  readonly series: PgSeries;
+  readonly ledger: PgLedger;
 
   constructor(scope: Scope) {
     this.users = new PgUsers(scope);
@@ -71,5 +75,7 @@ export class PgRepositories implements Repositories {
     this.credentials = new PgCredentials(scope);
     this.discovered = new PgDiscovered(scope);
     this.topology = new PgTopology(scope);
+    this.series = new PgSeries();
+    this.ledger = new PgLedger(scope);
   }
 }

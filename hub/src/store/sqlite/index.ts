@@ -26,9 +26,10 @@ class SqliteUnit extends SqliteRepositories implements UnitOfWork {
     private readonly c: SqliteConnection,
     private readonly scope: UnitScope,
     timeseries: SqliteTimeSeries,
+    samples = new UnitSamples(timeseries),
   ) {
-    super(scope, timeseries);
-    this.samples = new UnitSamples(timeseries);
+    super(scope, timeseries, (fn) => samples.afterCommit(fn));
+    this.samples = samples;
   }
 
   async savepoint<T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T> {

@@ -53,7 +53,7 @@ export class SqliteRepositories implements Repositories {
   readonly series: SqliteSeries;
   readonly ledger: SqliteLedger;
 
-  constructor(scope: Scope, timeseries: SqliteTimeSeries) {
+  constructor(scope: Scope, timeseries: SqliteTimeSeries, afterCommit?: (fn: () => void) => void) {
     this.users = new SqliteUsers(scope);
     this.sessions = new SqliteSessions(scope);
     this.audit = new SqliteAudit(scope);
@@ -76,7 +76,7 @@ export class SqliteRepositories implements Repositories {
     this.credentials = new SqliteCredentials(scope);
     this.discovered = new SqliteDiscovered(scope);
     this.topology = new SqliteTopology(scope);
-    this.series = new SqliteSeries(scope, timeseries);
+    this.series = new SqliteSeries(scope, timeseries, afterCommit);
     this.ledger = new SqliteLedger(scope);
   }
 }

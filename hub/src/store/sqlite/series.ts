@@ -7,9 +7,14 @@ import type { SqliteTimeSeries } from './timeseries/engine.js';
 export class SqliteSeries implements SeriesRepo {
   readonly #reader;
 
+  /**
+   * `afterCommit`: how the scope runs what follows a commit (a unit's: when it commits; absent for the store,
+   * whose calls commit on their own).
+   */
   constructor(
     private readonly s: Scope,
     private readonly engine: SqliteTimeSeries,
+    private readonly afterCommit?: (fn: () => void) => void,
   ) {
     this.#reader = engine.reader((fn) => s.run(fn));
   }
@@ -22,6 +27,10 @@ export class SqliteSeries implements SeriesRepo {
     return this.#reader.seriesByMetric(metric, limit);
   }
 
+  metricNames() {
+    return this.#reader.metricNames();
+  }
+
   read(seriesId: number, range: Parameters<SeriesRepo['read']>[1]) {
     return this.#reader.read(seriesId, range);
   }
@@ -30,8 +39,11 @@ export class SqliteSeries implements SeriesRepo {
     return this.#reader.countPoints(seriesId, from, to);
   }
 
-  deleteTarget(kind: TargetKind, target: string): Promise<void> {
-    return this.s.atomic(() => this.engine.deleteTarget(kind, target));
+  async deleteTarget(kind: TargetKind, target: string): Promise<void> {
+    const forget = await this.s.atomic(() => this.engine.deleteTargetRows(kind, target));
+    // The head and chunk counts follow only a committed delete: a unit that rolls back keeps its samples.
+    if (this.afterCommit) this.afterCommit(forget);
+    else forget();
   }
 }
 
@@ -43,6 +55,8 @@ export class SqliteSeries implements SeriesRepo {
 export class UnitSamples implements SampleSink {
   #writer: SampleWriter | undefined;
   #open = true;
+  /** What to do in memory once the unit has committed (a deleted target's head), in order. */
+  readonly #after: (() => void)[] = [];
 
   constructor(private readonly engine: SqliteTimeSeries) {}
 
@@ -69,13 +83,20 @@ export class UnitSamples implements SampleSink {
     return this.#writer?.size ?? 0;
   }
 
-  mark(): number {
-    return this.#writer?.mark() ?? 0;
+  /** Runs `fn` once the unit has committed (dropped with a savepoint that fails, or with the unit). */
+  afterCommit(fn: () => void): void {
+    if (!this.#open) throw new Error('the samples of a finished unit of work were used');
+    this.#after.push(fn);
   }
 
-  /** A savepoint failed: its samples go, and series ids it may have created are forgotten. */
-  rollback(mark: number): void {
-    this.#writer?.rollback(mark);
+  mark(): { samples: number; after: number } {
+    return { samples: this.#writer?.mark() ?? 0, after: this.#after.length };
+  }
+
+  /** A savepoint failed: its samples go, series ids it may have created are forgotten, its hooks dropped. */
+  rollback(mark: { samples: number; after: number }): void {
+    this.#writer?.rollback(mark.samples);
+    this.#after.length = mark.after;
   }
 
   /** Writes the staged samples inside the unit's transaction, just before it commits. */
@@ -86,10 +107,12 @@ export class UnitSamples implements SampleSink {
   committed(): void {
     this.#open = false;
     this.#writer?.committed();
+    for (const fn of this.#after.splice(0)) fn();
   }
 
   abort(): void {
     this.#open = false;
+    this.#after.length = 0;
     this.#writer?.abort();
   }
 }

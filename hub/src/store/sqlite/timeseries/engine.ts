@@ -186,7 +186,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   }
 
   metricNames(): Promise<{ name: string; unit: string | null; series: number }[]> {
-    return this.#run(() => this.#catalog.metricNames());
+    return this.reader(this.#run).metricNames();
   }
 
   read(seriesId: number, range: ReadRange): Promise<Point[]> {
@@ -203,6 +203,8 @@ export class SqliteTimeSeries implements TimeSeriesStore {
         run(() => this.#catalog.list(kind, target, metric)),
       seriesByMetric: (metric: string, limit: number): Promise<SeriesInfo[]> =>
         run(() => this.#catalog.byMetric(metric, limit)),
+      metricNames: (): Promise<{ name: string; unit: string | null; series: number }[]> =>
+        run(() => this.#catalog.metricNames()),
       read: (seriesId: number, range: ReadRange): Promise<Point[]> => run(() => this.#read(seriesId, range)),
       countPoints: (seriesId: number, from: number, to: number): Promise<number> =>
         run(() => this.#countPoints(seriesId, from, to)),
@@ -287,13 +289,25 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   }
 
   deleteTarget(kind: TargetKind, target: string): void {
+    this.deleteTargetRows(kind, target)();
+  }
+
+  /**
+   * Deletes a target's series and chunks in the caller's transaction and returns what to forget in memory
+   * (head, chunk counts): to be called once that transaction has committed, never when it rolls back.
+   */
+  deleteTargetRows(kind: TargetKind, target: string): () => void {
     this.#open();
     const del = this.#db.prepare('DELETE FROM ts_chunks WHERE series_id = ?');
-    for (const id of this.#catalog.deleteTarget(kind, target)) {
-      this.#chunks.count -= del.run(id).changes;
-      this.#chunks.forget(id);
-      this.#head.drop(id);
-    }
+    const gone: [number, number][] = [];
+    for (const id of this.#catalog.deleteTarget(kind, target)) gone.push([id, del.run(id).changes]);
+    return () => {
+      for (const [id, chunks] of gone) {
+        this.#chunks.count -= chunks;
+        this.#chunks.forget(id);
+        this.#head.drop(id);
+      }
+    };
   }
 
   async seal(opts: SealOptions = {}): Promise<SealReport> {
