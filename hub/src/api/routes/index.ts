@@ -11,8 +11,10 @@ import { authRoutes } from './auth.js';
 import { cameraMetricsRoutes } from './camera-metrics.js';
 import { cameraSnapshotsRoutes } from './camera-snapshots.js';
 import { camerasRoutes } from './cameras.js';
+import { credentialSetsRoutes } from './credential-sets.js';
 import { deviceMetricsRoutes } from './device-metrics.js';
 import { devicesRoutes } from './devices.js';
+import { discoveryRoutes } from './discovery.js';
 import { docsRoutes } from './docs.js';
 import { eventsRoutes } from './events.js';
 import { fleetRoutes } from './fleet.js';
@@ -22,6 +24,7 @@ import { maintenanceRoutes } from './maintenance.js';
 import { metricsRoutes } from './metrics.js';
 import { notificationChannelsRoutes } from './notification-channels.js';
 import { sitesRoutes } from './sites.js';
+import { topologyRoutes } from './topology.js';
 import { usersRoutes } from './users.js';
 
 /**
@@ -34,6 +37,9 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   fleetRoutes,
   usersRoutes,
   sitesRoutes,
+  discoveryRoutes,
+  topologyRoutes,
+  credentialSetsRoutes,
   devicesRoutes,
   deviceMetricsRoutes,
   camerasRoutes,
