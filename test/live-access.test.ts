@@ -24,10 +24,10 @@ describe('live view access: stream tokens, per-user cap, token lifetime', () => 
   const open: WebSocket[] = [];
   before(async () => {
     t = await startTestHub({ liveMaxPerUser: 1, passwordHashCost: 10 });
-    const site = t.site('live-site');
+    const site = await t.site('live-site');
     await t.enroll(site); // live-start jobs wait for this (offline) agent: the views stay open
-    cameraId = t.camera(site, 'front');
-    other = t.camera(site, 'back');
+    cameraId = await t.camera(site, 'front');
+    other = await t.camera(site, 'back');
     base = `${t.hub.url.replace('http', 'ws')}/api/v1/cameras`;
   });
   after(async () => {

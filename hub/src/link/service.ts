@@ -3,7 +3,6 @@ import { AedesBus } from '../broker/aedes-bus.js';
 import { openListeners } from '../broker/listeners.js';
 import { startIngest } from '../ingest/index.js';
 import type { Service } from '../services/types.js';
-import { AgentStore } from '../store/agents.js';
 import { DEFAULT_LINK_OPTIONS, Link, type LinkOptions } from './link.js';
 import { createLinkMetrics } from './metrics.js';
 import { setLink } from './registry.js';
@@ -21,7 +20,7 @@ export const linkService: Service = {
     const { config, logger } = ctx;
     const metrics = createLinkMetrics(ctx.metrics);
     const bus = await AedesBus.create({
-      agents: new AgentStore(ctx.db),
+      agents: ctx.store.agents,
       logger,
       counters: {
         authFailure: (reason) => metrics.authFailures.inc({ reason }),
@@ -39,7 +38,7 @@ export const linkService: Service = {
       },
     };
     const link = new Link(ctx, bus, options, metrics);
-    link.presence.load();
+    await link.presence.load();
     const offPresence = bus.onPresence((c) => link.presence.onConnection(c));
     const stopIngest = await startIngest(link);
     let listeners: Awaited<ReturnType<typeof openListeners>>;
@@ -70,14 +69,19 @@ export const linkService: Service = {
       'broker listening',
     );
     const offInventory = ctx.events.on('inventory.changed', (e) => link.config.onInventoryChanged(e.site_id));
+    let sweeping = false;
     const sweep = setInterval(() => {
+      if (sweeping) return;
+      sweeping = true;
       const now = ctx.clock();
-      try {
-        link.presence.sweep(now);
-        link.jobs.sweep(now);
-      } catch (err) {
-        logger.error({ err }, 'link sweep failed');
-      }
+      (async () => {
+        await link.presence.sweep(now);
+        await link.jobs.sweep(now);
+      })()
+        .catch((err) => logger.error({ err }, 'link sweep failed'))
+        .finally(() => {
+          sweeping = false;
+        });
     }, SWEEP_MS);
     sweep.unref();
     const offHealth = addHealthCheck(ctx, 'broker', () => ({

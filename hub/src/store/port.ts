@@ -1,5 +1,21 @@
+import type { AgentEventRepo } from './agent-events.js';
+import type { AgentRepo } from './agents.js';
+import type { AlertRuleRepo } from './alert-rules.js';
+import type { AlertingStateRepo } from './alerting-state.js';
+import type { AlertRepo } from './alerts.js';
+import type { AuditRepo } from './audit.js';
+import type { CameraRepo } from './cameras.js';
+import type { ChannelRepo } from './channels.js';
+import type { ConfigVersionRepo } from './config-versions.js';
+import type { DeviceRepo } from './devices.js';
+import type { EnrollmentTokenRepo } from './enrollment-tokens.js';
 import type { FleetRepo } from './fleet.js';
+import type { JobRepo } from './jobs.js';
+import type { MaintenanceRepo } from './maintenance.js';
+import type { NotificationRepo } from './notifications.js';
 import type { SessionRepo } from './sessions.js';
+import type { SiteRepo } from './sites.js';
+import type { SnapshotRepo } from './snapshots.js';
 import type { UserRepo } from './users.js';
 
 /**
@@ -9,6 +25,22 @@ import type { UserRepo } from './users.js';
 export interface Repositories {
   readonly users: UserRepo;
   readonly sessions: SessionRepo;
+  readonly audit: AuditRepo;
+  readonly sites: SiteRepo;
+  readonly devices: DeviceRepo;
+  readonly cameras: CameraRepo;
+  readonly snapshots: SnapshotRepo;
+  readonly agents: AgentRepo;
+  readonly enrollmentTokens: EnrollmentTokenRepo;
+  readonly agentEvents: AgentEventRepo;
+  readonly configVersions: ConfigVersionRepo;
+  readonly jobs: JobRepo;
+  readonly alerts: AlertRepo;
+  readonly alertRules: AlertRuleRepo;
+  readonly maintenance: MaintenanceRepo;
+  readonly alertingState: AlertingStateRepo;
+  readonly channels: ChannelRepo;
+  readonly notifications: NotificationRepo;
   readonly fleet: FleetRepo;
 }
 

@@ -61,7 +61,7 @@ export interface TargetMetrics {
   kind: Extract<TargetKind, 'device' | 'camera'>;
   /** Plural path segment and tag: `devices`, `cameras`. */
   plural: string;
-  exists(hub: HubContext, id: number): boolean;
+  exists(hub: HubContext, id: number): Promise<boolean>;
 }
 
 /**
@@ -105,7 +105,7 @@ export function targetMetricsRoutes(t: TargetMetrics): RouteModule {
       app.openapi(route, async (c) => {
         const { id } = c.req.valid('param');
         const q = c.req.valid('query');
-        if (!t.exists(hub, id)) throw notFound(t.kind, id);
+        if (!(await t.exists(hub, id))) throw notFound(t.kind, id);
         const ts = hub.timeseries;
         if (q.name === undefined) {
           const metrics = (await ts.listSeries(t.kind, String(id))).map((s) => ({
