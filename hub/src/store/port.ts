@@ -6,7 +6,9 @@ import type { AlertRepo } from './alerts.js';
 import type { AuditRepo } from './audit.js';
 import type { CameraRepo } from './cameras.js';
 import type { ChannelRepo } from './channels.js';
+import type { CheckRepo } from './checks.js';
 import type { ConfigVersionRepo } from './config-versions.js';
+import type { CustomOidRepo } from './custom-oids.js';
 import type { DeviceRepo } from './devices.js';
 import type { EnrollmentTokenRepo } from './enrollment-tokens.js';
 import type { FleetRepo } from './fleet.js';
@@ -14,6 +16,7 @@ import type { JobRepo } from './jobs.js';
 import type { MaintenanceRepo } from './maintenance.js';
 import type { NotificationRepo } from './notifications.js';
 import type { SessionRepo } from './sessions.js';
+import type { SiteTrapsRepo } from './site-traps.js';
 import type { SiteRepo } from './sites.js';
 import type { SnapshotRepo } from './snapshots.js';
 import type { UserRepo } from './users.js';
@@ -42,6 +45,9 @@ export interface Repositories {
   readonly channels: ChannelRepo;
   readonly notifications: NotificationRepo;
   readonly fleet: FleetRepo;
+  readonly checks: CheckRepo;
+  readonly customOids: CustomOidRepo;
+  readonly siteTraps: SiteTrapsRepo;
 }
 
 /**

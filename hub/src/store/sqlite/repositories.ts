@@ -7,8 +7,10 @@ import { SqliteAlerts } from './alerts.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteCameras } from './cameras.js';
 import { SqliteChannels } from './channels.js';
+import { SqliteChecks } from './checks.js';
 import { SqliteConfigVersions } from './config-versions.js';
 import type { Scope } from './connection.js';
+import { SqliteCustomOids } from './custom-oids.js';
 import { SqliteDevices } from './devices.js';
 import { SqliteEnrollmentTokens } from './enrollment-tokens.js';
 import { SqliteFleet } from './fleet.js';
@@ -16,6 +18,7 @@ import { SqliteJobs } from './jobs.js';
 import { SqliteMaintenance } from './maintenance.js';
 import { SqliteNotifications } from './notifications.js';
 import { SqliteSessions } from './sessions.js';
+import { SqliteSiteTraps } from './site-traps.js';
 import { SqliteSites } from './sites.js';
 import { SqliteSnapshots } from './snapshots.js';
 import { SqliteUsers } from './users.js';
@@ -41,6 +44,9 @@ export class SqliteRepositories implements Repositories {
   readonly channels: SqliteChannels;
   readonly notifications: SqliteNotifications;
   readonly fleet: SqliteFleet;
+  readonly checks: SqliteChecks;
+  readonly customOids: SqliteCustomOids;
+  readonly siteTraps: SqliteSiteTraps;
 
   constructor(scope: Scope) {
     this.users = new SqliteUsers(scope);
@@ -62,5 +68,8 @@ export class SqliteRepositories implements Repositories {
     this.channels = new SqliteChannels(scope);
     this.notifications = new SqliteNotifications(scope);
     this.fleet = new SqliteFleet(scope);
+    this.checks = new SqliteChecks(scope);
+    this.customOids = new SqliteCustomOids(scope);
+    this.siteTraps = new SqliteSiteTraps(scope);
   }
 }
