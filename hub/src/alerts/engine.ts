@@ -24,6 +24,7 @@ function inputPartition(i: AlertInput): string | undefined {
   switch (i.kind) {
     case 'device.status':
     case 'device.rebooted':
+    case 'check.status':
       return `device:${i.device_id}`;
     case 'camera.status':
       return `camera:${i.camera_id}`;
@@ -118,6 +119,9 @@ export class AlertEngine {
       ),
       ev.on('device.rebooted', (e) =>
         queue('device.rebooted', (now) => this.evaluateAll({ kind: 'device.rebooted', ...e }, now)),
+      ),
+      ev.on('check.status', (e) =>
+        queue('check.status', (now) => this.evaluateAll({ kind: 'check.status', ...e }, now)),
       ),
       ev.on('camera.status', (e) =>
         queue('camera.status', (now) => this.evaluateAll({ kind: 'camera.status', ...e }, now)),
@@ -300,19 +304,32 @@ export class AlertEngine {
   }
 
   private async inventoryChanged(
-    e: { kind: 'site' | 'device' | 'camera'; id: number; change: string },
+    e: { kind: 'site' | 'device' | 'camera' | 'check'; id: number; change: string },
     now: number,
   ): Promise<void> {
     if (e.kind === 'device') await this.topology.reloadDevice(e.id);
     if (e.change !== 'deleted' || e.kind === 'site') return;
-    // Alerts about something that no longer exists resolve quietly, and its rule state goes.
+    // Alerts about something that no longer exists resolve quietly, and its rule state goes. A check's
+    // targets live in its device's partition (`device:7:check:5`).
     const partition = `${e.kind}:${e.id}`;
+    const gone = (key: string) =>
+      e.kind === 'check' ? key.endsWith(`:check:${e.id}`) : partitionOf(key) === partition;
     for (const a of await this.store.open()) {
-      if (a.target_key && partitionOf(a.target_key) === partition) {
+      if (a.target_key && gone(a.target_key)) {
         this.changed('resolved', await this.store.resolve(a.id, now, JSON.parse(a.transitions), false, true));
       }
     }
     for (const r of this.rules) {
+      if (e.kind === 'check') {
+        for (const [p, state] of r.partitions) {
+          const keys = Object.keys(state).filter(gone);
+          if (keys.length === 0) continue;
+          const next = { ...state };
+          for (const k of keys) delete next[k];
+          r.partitions.set(p, next);
+        }
+        continue;
+      }
       r.partitions.delete(partition);
       r.tickable.delete(partition);
     }

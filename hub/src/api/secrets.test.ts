@@ -120,7 +120,7 @@ describe('secrets are write-only', () => {
       snmp: { version: '2c', community: SECRETS.community2 },
     });
     const d2 = deviceSnmpCredentials(hub.ctx.secrets, (await devices.get(2))!);
-    assert.equal(d2.snmp.version === '3' && d2.snmp.auth_key, SECRETS.authKey);
+    assert.equal(d2?.snmp.version === '3' && d2.snmp.auth_key, SECRETS.authKey);
     assert.deepEqual(cameraCredentials(hub.ctx.secrets, (await cameras.get(1))!), {
       username: 'viewer',
       password: SECRETS.urlPassword,

@@ -3,11 +3,17 @@ import {
   CAPABILITY_COMPACT_BATCH,
   type CameraConfig,
   CameraConfigSchema,
+  type CheckConfig,
+  CheckConfigSchema,
   type ConfigInput,
+  type CustomOid,
   type DeviceConfig,
   DeviceConfigSchema,
   type TrapConfigInput,
 } from '@outpost/protocol';
+import { hasSnmp } from '../inventory/credentials.js';
+import { decodeSiteTraps, trapConfig } from '../inventory/site-traps.js';
+import type { CheckRow } from '../store/checks.js';
 import type { Repositories } from '../store/port.js';
 
 /** Decrypts a stored secret blob (the hub's SecretBox). */
@@ -37,12 +43,16 @@ export interface SiteConfigBody {
   devices: DeviceConfig[];
   cameras: CameraConfig[];
   intervals: { heartbeat_s: number; batch_max_delay_ms: number };
+  /** The enabled checks of the site's devices; absent when there are none (an older agent ignores it). */
+  checks?: CheckConfig[];
+  /** Site-wide custom OIDs; absent when there are none. */
+  custom_oids?: CustomOid[];
   /** Present when the trap receiver is on (an older agent ignores it). */
   traps?: TrapConfigInput;
 }
 
 export interface Skipped {
-  kind: 'device' | 'camera';
+  kind: 'device' | 'camera' | 'check' | 'traps';
   id: number;
   reason: string;
 }
@@ -69,6 +79,7 @@ function snmpSecrets(blob: string | null, decrypt: Decrypt): Record<string, unkn
 export function deviceConfig(
   row: DeviceRow,
   decrypt: Decrypt,
+  customOids: readonly CustomOid[] = [],
 ): { ok: true; value: DeviceConfig } | { ok: false; reason: string } {
   let secrets: Record<string, unknown>;
   try {
@@ -109,6 +120,7 @@ export function deviceConfig(
             .map((p) => p.trim())
             .filter(Boolean)
         : []),
+    ...(customOids.length ? { custom_oids: customOids } : {}),
   });
   if (!parsed.success) {
     const i = parsed.error.issues[0];
@@ -152,18 +164,46 @@ export function cameraConfig(
   return { ok: true, value: parsed.data };
 }
 
+/** The agent's view of one check, validated by the protocol schema (params as the kind defines them). */
+export function checkConfig(row: CheckRow): { ok: true; value: CheckConfig } | { ok: false; reason: string } {
+  const parsed = CheckConfigSchema.safeParse({
+    id: row.id,
+    device_id: row.device_id,
+    name: row.name,
+    kind: row.kind,
+    interval_s: row.interval_s,
+    timeout_ms: row.timeout_ms,
+    params: parseObject(row.params),
+  });
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    return { ok: false, reason: `${i?.path.join('.')}: ${i?.message}` };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+/** The hub-wide trap receiver settings (`agentTraps*`): what a site without settings of its own gets. */
+export interface HubTrapDefaults {
+  enabled: boolean;
+  port: number;
+  community?: string;
+}
+
 /** Builds a site's config from the store. Rows that cannot be expressed are skipped and listed. */
 export async function buildSiteConfig(
-  store: Pick<Repositories, 'devices' | 'cameras'>,
+  store: Pick<Repositories, 'devices' | 'cameras' | 'checks' | 'customOids' | 'siteTraps'>,
   siteId: number,
   decrypt: Decrypt,
   intervals: SiteConfigBody['intervals'],
-  traps: { enabled: boolean; port: number; community?: string } = { enabled: false, port: 1162 },
+  traps: HubTrapDefaults = { enabled: false, port: 1162 },
 ): Promise<{ body: SiteConfigBody; skipped: Skipped[] }> {
   const skipped: Skipped[] = [];
   const devices: DeviceConfig[] = [];
+  const deviceOids = await store.customOids.devicesOfSite(siteId);
   for (const row of await store.devices.forSite(siteId)) {
-    const r = deviceConfig(row, decrypt);
+    // A device without SNMP reaches the agent through its checks only.
+    if (!hasSnmp(row)) continue;
+    const r = deviceConfig(row, decrypt, deviceOids.get(row.id));
     if (r.ok) devices.push(r.value);
     else skipped.push({ kind: 'device', id: row.id, reason: r.reason });
   }
@@ -173,8 +213,25 @@ export async function buildSiteConfig(
     if (r.ok) cameras.push(r.value);
     else skipped.push({ kind: 'camera', id: row.id, reason: r.reason });
   }
+  const checks: CheckConfig[] = [];
+  for (const row of await store.checks.forSite(siteId)) {
+    if (!row.enabled) continue;
+    const r = checkConfig(row);
+    if (r.ok) checks.push(r.value);
+    else skipped.push({ kind: 'check', id: row.id, reason: r.reason });
+  }
   const body: SiteConfigBody = { site_id: siteId, devices, cameras, intervals };
-  if (traps.enabled)
+  if (checks.length) body.checks = checks;
+  const siteOids = await store.customOids.list({ site_id: siteId });
+  if (siteOids.length) body.custom_oids = siteOids;
+  const own = await store.siteTraps.get(siteId);
+  if (own) {
+    try {
+      if (own.enabled) body.traps = trapConfig(decodeSiteTraps(own, decrypt));
+    } catch (err) {
+      skipped.push({ kind: 'traps', id: siteId, reason: `trap secrets: ${(err as Error).message}` });
+    }
+  } else if (traps.enabled)
     body.traps = { enabled: true, port: traps.port, communities: traps.community ? [traps.community] : [] };
   return { body, skipped };
 }

@@ -39,6 +39,8 @@ export interface CheckFilter {
 /** One run of a check as an agent reported it. */
 export interface CheckRun {
   id: number;
+  /** The device the report says the check belongs to: a run of another device's check changes nothing. */
+  device_id: number;
   status: 'up' | 'down';
   error: string | null;
   ts: number;
@@ -52,7 +54,10 @@ export interface CheckRunOutcome {
   name: string;
   kind: string;
   previous: string;
-  /** False when the run is older than the last one stored (a buffered report arriving late): nothing changed. */
+  /**
+   * False when nothing changed: the run is older than the last one stored (a buffered report arriving late),
+   * or the check belongs to another device than the report says (`device_id` tells).
+   */
   applied: boolean;
 }
 
@@ -72,8 +77,8 @@ export interface CheckRepo {
   /** The checks of a site's devices (an agent's config), by id. */
   forSite(siteId: number): Promise<CheckRow[]>;
   /**
-   * Stores a run's result when it is not older than the last one; the status change time moves only when the
-   * status changes. Undefined when there is no such check.
+   * Stores a run's result when it is not older than the last one and the check is of the run's device; the
+   * status change time moves only when the status changes. Undefined when there is no such check.
    */
   recordRun(run: CheckRun): Promise<CheckRunOutcome | undefined>;
   /** How many checks have each status (of one site when given). */

@@ -163,7 +163,7 @@ export const devicesRoutes: RouteModule = {
       const input = c.req.valid('json');
       await requireSite(input.site_id);
       await requireParent(input.parent_id);
-      const snmp = encodeSnmp(hub.secrets, resolveSnmp(input.snmp));
+      const snmp = encodeSnmp(hub.secrets, input.snmp === null ? null : resolveSnmp(input.snmp));
       const record: DeviceRecord = {
         name: input.name,
         ip_address: input.ip_address,
@@ -217,10 +217,14 @@ export const devicesRoutes: RouteModule = {
       // A new address or site drops the stored secrets unless this request gives them again.
       const moved = deviceTargetMoved(before, input);
       let cleared: string[] = [];
-      if (input.snmp || moved) {
-        const stored = storedSnmp(hub.secrets, before);
+      const stored = storedSnmp(hub.secrets, before);
+      if (input.snmp === null) {
+        // SNMP off: the device keeps its checks; its credentials go.
+        cleared = Object.keys(stored?.secrets ?? {});
+        Object.assign(patch, encodeSnmp(hub.secrets, null));
+      } else if (input.snmp || (moved && stored)) {
         const next = resolveSnmp(input.snmp ?? {}, stored, { secretsDropped: moved });
-        cleared = Object.keys(stored.secrets).filter((k) => !(k in next.secrets));
+        cleared = Object.keys(stored?.secrets ?? {}).filter((k) => !(k in next.secrets));
         Object.assign(patch, encodeSnmp(hub.secrets, next));
       }
       const row = await devices.update(id, patch, hub.clock());

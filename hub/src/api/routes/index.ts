@@ -10,6 +10,7 @@ import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { cameraMetricsRoutes } from './camera-metrics.js';
 import { cameraSnapshotsRoutes } from './camera-snapshots.js';
+import { checksRoutes } from './checks.js';
 import { camerasRoutes } from './cameras.js';
 import { deviceMetricsRoutes } from './device-metrics.js';
 import { devicesRoutes } from './devices.js';
@@ -36,6 +37,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   sitesRoutes,
   devicesRoutes,
   deviceMetricsRoutes,
+  checksRoutes,
   camerasRoutes,
   cameraMetricsRoutes,
   cameraSnapshotsRoutes,

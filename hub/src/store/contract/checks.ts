@@ -66,6 +66,7 @@ export function checksContract(factory: StoreFactory): void {
       assert.deepEqual(names(await store.checks.forSite(a)), [c1.id, c2.id], 'by id');
       await store.checks.recordRun({
         id: c2.id,
+        device_id: da,
         status: 'down',
         error: 'x',
         ts: T0,
@@ -85,6 +86,7 @@ export function checksContract(factory: StoreFactory): void {
       const run = (ts: number, status: 'up' | 'down', error: string | null = null) =>
         store.checks.recordRun({
           id: c.id,
+          device_id: da,
           status,
           error,
           ts,
@@ -112,9 +114,21 @@ export function checksContract(factory: StoreFactory): void {
       assert.equal(row?.status_error, 'status 503 not in 200-399');
       assert.equal(row?.status_changed_at, T0 + 30);
       assert.equal(row?.last_run_at, T0 + 30);
+      const elsewhere = await store.checks.recordRun({
+        id: c.id,
+        device_id: da + 1,
+        status: 'up',
+        error: null,
+        ts: T0 + 40,
+        response_ms: null,
+        facts: null,
+      });
+      assert.equal(elsewhere?.applied, false, 'a run reported for another device');
+      assert.equal((await store.checks.get(c.id))?.status, 'down');
       assert.equal(
         await store.checks.recordRun({
           id: c.id + 100,
+          device_id: da,
           status: 'up',
           error: null,
           ts: T0,

@@ -92,7 +92,8 @@ export class SqliteChecks implements CheckRepo {
         | undefined;
       if (!before) return undefined;
       const { last_run_at, status, ...rest } = before;
-      if (last_run_at !== null && run.ts < last_run_at) return { ...rest, previous: status, applied: false };
+      if (rest.device_id !== run.device_id || (last_run_at !== null && run.ts < last_run_at))
+        return { ...rest, previous: status, applied: false };
       this.s
         .stmt(
           `UPDATE checks SET status = @status, status_error = @error, last_run_at = @ts,
