@@ -4,7 +4,7 @@ import { m003Alerting } from './003_alerting.js';
 import { m004Cameras } from './004_cameras.js';
 import { m005Fleet } from './005_fleet.js';
 import { m006TimeseriesChunks } from './006_timeseries_chunks.js';
-import { m007Coverage } from './007_coverage.js';
+import { m009Coverage } from './009_coverage.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -17,7 +17,7 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m004Cameras,
   m005Fleet,
   m006TimeseriesChunks,
-  m007Coverage,
+  m009Coverage,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {
