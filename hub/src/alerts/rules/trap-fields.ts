@@ -59,3 +59,39 @@ export function linkOf(trap: TrapEvent): { ifIndex: string; admin?: number; oper
     ...(Number.isFinite(oper) ? { oper } : {}),
   };
 }
+
+/** The built-in rule that turns each standard trap into an alert (or resolves one). */
+export const STANDARD_TRAP_RULES: Readonly<Record<string, string>> = {
+  [TRAPS.linkDown]: 'interface-down',
+  [TRAPS.linkUp]: 'interface-down',
+  [TRAPS.coldStart]: 'snmp-trap',
+  [TRAPS.warmStart]: 'snmp-trap',
+  [TRAPS.authenticationFailure]: 'snmp-trap',
+  [TRAPS.upsTrapOnBattery]: 'ups-on-battery',
+  [TRAPS.upsTrapAlarmEntryRemoved]: 'ups-on-battery',
+  [TRAPS.apcOnBattery]: 'ups-on-battery',
+  [TRAPS.apcPowerRestored]: 'ups-on-battery',
+};
+
+/** A user `trap-oid` rule as the mapping needs it. */
+export interface TrapOidRuleRef {
+  key: string;
+  name: string;
+  enabled: boolean;
+  trap_oid: string;
+  clear_trap_oid?: string;
+}
+
+/**
+ * Which rule makes an alert of a trap with this OID: a built-in one for the standard traps, else an enabled
+ * user trap-oid rule (its trap or its clear trap), else none: the trap is only kept as an event.
+ */
+export function ruleForTrap(
+  trapOid: string,
+  userRules: readonly TrapOidRuleRef[],
+): { key: string; name: string } | undefined {
+  const builtin = STANDARD_TRAP_RULES[trapOid];
+  if (builtin) return { key: builtin, name: builtin };
+  const r = userRules.find((u) => u.enabled && (u.trap_oid === trapOid || u.clear_trap_oid === trapOid));
+  return r ? { key: r.key, name: r.name } : undefined;
+}
