@@ -59,6 +59,7 @@ function setup(poller = fakePoller(3), handlers = COMMANDS) {
       pollDevice: (dev) => poller.poll(dev),
       probeCamera: async () => ({ samples: [], events: [] }),
       publishSnapshot: async () => {},
+      hubUrl: 'http://hub.test:8080',
       log: silentLogger,
     },
   });

@@ -22,6 +22,8 @@ export interface CommandContext {
   probeCamera(camera: CameraConfig, opts?: ProbeCallOptions): Promise<Outcome>;
   /** Publishes a camera frame on `up/snapshot`. */
   publishSnapshot(snapshot: SnapshotInput): Promise<void>;
+  /** The hub this agent enrolled with (identity `hub_url`): live views are pushed there and nowhere else. */
+  hubUrl: string;
   /** Stops another running command; false when it is not running. */
   cancel(commandId: string): boolean;
   log: Logger;

@@ -5,6 +5,7 @@ import {
   type DiscoveredHost,
   type DiscoverSummary,
 } from '@outpost/protocol';
+import { localAddresses } from './local-network.js';
 import { realProbes } from './probes.js';
 import type { CameraCandidate } from './rtsp-probe.js';
 import type { SnmpCandidate } from './snmp-probe.js';
@@ -62,6 +63,7 @@ export async function runDiscovery(
     onvif: args.onvif,
     snmp: credentials.snmp,
     cameras: credentials.cameras,
+    skip: new Set(localAddresses().map((l) => l.address)),
   };
   const real = probes ? null : realProbes(plan, args);
   try {

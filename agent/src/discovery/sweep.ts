@@ -23,6 +23,8 @@ export interface SweepPlan {
   onvif: boolean;
   snmp: readonly SnmpCandidate[];
   cameras: readonly CameraCandidate[];
+  /** Addresses not to probe: the agent's own. */
+  skip?: ReadonlySet<string>;
 }
 
 /** The probes a sweep runs: the real ones in ./probes.ts, recording fakes in tests. */
@@ -116,9 +118,12 @@ export async function sweep(
   signal?: AbortSignal,
 ): Promise<DiscoverSummary> {
   const start = probes.now();
-  const addresses = plan.ranges.flatMap((r) => hostAddresses(r).map(formatIpv4));
+  const all = plan.ranges.flatMap((r) => hostAddresses(r).map(formatIpv4));
+  const addresses = plan.skip ? all.filter((a) => !plan.skip!.has(a)) : all;
   const warnings: string[] = [];
   const packets = { icmp: 0, snmp: 0, tcp: 0, rtsp: 0, wsd: 0 };
+  if (addresses.length < all.length)
+    sink.log(`not probing the agent's own address ${all.filter((a) => plan.skip?.has(a)).join(', ')}`);
   sink.log(
     `sweeping ${addresses.length} addresses in ${plan.ranges.map(formatRange).join(', ')}: ICMP, SNMP (${plan.snmp.length} credentials), TCP ${plan.ports.join(', ') || 'none'}${plan.onvif ? ', WS-Discovery' : ''}`,
   );
@@ -170,10 +175,14 @@ export async function sweep(
         const f: Finding = { ip, ports: [], ...(rtt !== undefined ? { rtt } : {}) };
         const match = wsd?.matches.get(ip);
         if (match) f.onvif = match;
-        f.snmp = await probes.snmp(ip, rtt === undefined, signal);
+        // SNMP and the ports of one address run side by side: a silent address costs one timeout, not several.
+        const [snmp, ...ports] = await Promise.all([
+          probes.snmp(ip, rtt === undefined, signal),
+          ...plan.ports.map((port) => probes.port(ip, port, signal)),
+        ]);
+        f.snmp = snmp as SnmpFinding;
         packets.snmp += f.snmp.requests;
-        for (const port of plan.ports) {
-          const p = await probes.port(ip, port, signal);
+        for (const p of ports as PortFinding[]) {
           packets.tcp += p.tcp;
           packets.rtsp += p.rtspRequests;
           f.ports.push(p);

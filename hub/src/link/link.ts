@@ -4,6 +4,7 @@ import type { HubContext } from '../context.js';
 import { BatchStore } from '../store/batches.js';
 import type { HubStore } from '../store/port.js';
 import { ConfigPush } from './config-push.js';
+import type { BrokerPorts } from './enrollment.js';
 import { JobDispatcher } from './jobs.js';
 import { createLinkMetrics, type LinkMetrics } from './metrics.js';
 import { Presence } from './presence.js';
@@ -41,7 +42,7 @@ export class Link {
   readonly config: ConfigPush;
   readonly jobs: JobDispatcher;
   /** Where agents reach the broker (filled by the link service once listening). */
-  endpoints: { mqttPort: number; mqttsPort?: number } = { mqttPort: 0 };
+  endpoints: BrokerPorts = {};
   readonly #sites = new Map<string, number>();
 
   constructor(

@@ -5,6 +5,7 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
 import { testContext } from '../alerts/testing.js';
 import type { HubContext } from '../context.js';
+import { TargetPolicy } from '../net/target-policy.js';
 import { sign } from '../notifiers/webhook.js';
 import type { AlertRow } from '../store/alerts.js';
 import type { ChannelInput } from '../store/channels.js';
@@ -26,6 +27,8 @@ const plan = new Map<string, number[]>(); // path -> statuses to answer in order
 
 let smtp: SMTPServer;
 let smtpPort: number;
+/** The receivers of this file run on loopback, which the hub refuses unless allowed. */
+const LOCAL = new TargetPolicy(['127.0.0.1/32']);
 const mails: { from: string; to: string[]; raw: string }[] = [];
 
 before(async () => {
@@ -106,6 +109,7 @@ function startDispatcher(maxAttempts = 5) {
   dispatcher = new Dispatcher({
     store: ctx.store,
     secrets: ctx.secrets,
+    targets: LOCAL,
     logger: ctx.logger,
     clock: Date.now,
     timeoutMs: 3000,
@@ -290,6 +294,7 @@ describe('notification delivery to real receivers', () => {
     const before = new Dispatcher({
       store: ctx.store,
       secrets: ctx.secrets,
+      targets: LOCAL,
       logger: ctx.logger,
       clock: Date.now,
     });

@@ -1,5 +1,6 @@
 import type { SecretBox } from '../crypto/secrets.js';
 import type { Logger } from '../logger.js';
+import type { TargetPolicy } from '../net/target-policy.js';
 import type { AnyNotifier } from '../notifiers/index.js';
 import type { NotificationMessage } from '../notifiers/types.js';
 import type { OutboxRow } from '../store/notifications.js';
@@ -9,6 +10,8 @@ import { deliver } from './deliver.js';
 export interface DispatcherOptions {
   store: HubStore;
   secrets: SecretBox;
+  /** Where deliveries may connect (notify/targets.ts). */
+  targets: TargetPolicy;
   logger: Logger;
   clock: () => number;
   notifiers?: ReadonlyMap<string, AnyNotifier>;
@@ -141,6 +144,7 @@ export class Dispatcher {
     const r = await deliver(channel, message, `outbox-${row.id}`, {
       secrets: this.o.secrets,
       timeoutMs: this.o.timeoutMs,
+      targets: this.o.targets,
       notifiers: this.o.notifiers,
     });
     const done = this.o.clock();

@@ -8,8 +8,10 @@ import type { CameraRepo } from './cameras.js';
 import type { ChannelRepo } from './channels.js';
 import type { CheckRepo } from './checks.js';
 import type { ConfigVersionRepo } from './config-versions.js';
+import type { CredentialRepo } from './credentials.js';
 import type { CustomOidRepo } from './custom-oids.js';
 import type { DeviceRepo } from './devices.js';
+import type { DiscoveredRepo } from './discovered.js';
 import type { EnrollmentTokenRepo } from './enrollment-tokens.js';
 import type { FleetRepo } from './fleet.js';
 import type { JobRepo } from './jobs.js';
@@ -19,6 +21,7 @@ import type { SessionRepo } from './sessions.js';
 import type { SiteTrapsRepo } from './site-traps.js';
 import type { SiteRepo } from './sites.js';
 import type { SnapshotRepo } from './snapshots.js';
+import type { TopologyRepo } from './topology.js';
 import type { UserRepo } from './users.js';
 
 /**
@@ -48,6 +51,9 @@ export interface Repositories {
   readonly checks: CheckRepo;
   readonly customOids: CustomOidRepo;
   readonly siteTraps: SiteTrapsRepo;
+  readonly credentials: CredentialRepo;
+  readonly discovered: DiscoveredRepo;
+  readonly topology: TopologyRepo;
 }
 
 /**

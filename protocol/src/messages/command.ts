@@ -24,11 +24,14 @@ export const COMMAND_ARGS = {
     camera_id: EntityId,
     session_id: CommandId,
     format: z.enum(['fmp4', 'mjpeg']).default('fmp4'),
-    /** Where the agent pushes the stream (a hub WebSocket URL with a one-time token). */
+    /**
+     * Where the agent pushes the stream, with a one-time token: a ws:// or wss:// URL, or a path that the agent
+     * takes on the hub it enrolled with. Agents refuse any URL that is not on that hub.
+     */
     push_url: z
       .string()
       .max(2048)
-      .regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'),
+      .regex(/^(wss?:\/\/|\/(?!\/))/, 'must be a ws:// or wss:// URL or an absolute path'),
   }),
   'live-stop': z.object({ camera_id: EntityId, session_id: CommandId }),
   /** Stop a running command. */

@@ -7,6 +7,7 @@ import { NOTIFIERS } from '../../notifiers/index.js';
 import { parseRoute, type Route } from '../../notify/channel-routes.js';
 import { deliver } from '../../notify/deliver.js';
 import { testMessage } from '../../notify/format.js';
+import { notifyTargets } from '../../notify/targets.js';
 import type { ChannelInput, ChannelRow } from '../../store/channels.js';
 import { isStoreError } from '../../store/errors.js';
 import { defineRoute } from '../access.js';
@@ -322,6 +323,7 @@ export const notificationChannelsRoutes: RouteModule = {
       const r = await deliver(row, message, `outbox-${outboxId}`, {
         secrets: hub.secrets,
         timeoutMs: 15_000,
+        targets: notifyTargets(hub.config),
       });
       await outbox.recordAttempt(
         outboxId,

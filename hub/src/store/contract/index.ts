@@ -9,6 +9,7 @@ import { camerasContract } from './cameras.js';
 import { channelsContract } from './channels.js';
 import { checksContract } from './checks.js';
 import { configVersionsContract } from './config-versions.js';
+import { credentialsContract } from './credentials.js';
 import { customOidsContract } from './custom-oids.js';
 import { devicesContract } from './devices.js';
 import { enrollmentTokensContract } from './enrollment-tokens.js';
@@ -47,6 +48,7 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['checks', checksContract],
   ['custom OIDs', customOidsContract],
   ['site traps', siteTrapsContract],
+  ['credentials', credentialsContract],
 ];
 
 /**

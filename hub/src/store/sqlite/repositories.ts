@@ -10,8 +10,10 @@ import { SqliteChannels } from './channels.js';
 import { SqliteChecks } from './checks.js';
 import { SqliteConfigVersions } from './config-versions.js';
 import type { Scope } from './connection.js';
+import { SqliteCredentials } from './credentials.js';
 import { SqliteCustomOids } from './custom-oids.js';
 import { SqliteDevices } from './devices.js';
+import { SqliteDiscovered } from './discovered.js';
 import { SqliteEnrollmentTokens } from './enrollment-tokens.js';
 import { SqliteFleet } from './fleet.js';
 import { SqliteJobs } from './jobs.js';
@@ -21,6 +23,7 @@ import { SqliteSessions } from './sessions.js';
 import { SqliteSiteTraps } from './site-traps.js';
 import { SqliteSites } from './sites.js';
 import { SqliteSnapshots } from './snapshots.js';
+import { SqliteTopology } from './topology.js';
 import { SqliteUsers } from './users.js';
 
 /** Every SQLite repository, on one scope (the store's, or one unit of work's). One line per repository. */
@@ -47,6 +50,9 @@ export class SqliteRepositories implements Repositories {
   readonly checks: SqliteChecks;
   readonly customOids: SqliteCustomOids;
   readonly siteTraps: SqliteSiteTraps;
+  readonly credentials: SqliteCredentials;
+  readonly discovered: SqliteDiscovered;
+  readonly topology: SqliteTopology;
 
   constructor(scope: Scope) {
     this.users = new SqliteUsers(scope);
@@ -71,5 +77,8 @@ export class SqliteRepositories implements Repositories {
     this.checks = new SqliteChecks(scope);
     this.customOids = new SqliteCustomOids(scope);
     this.siteTraps = new SqliteSiteTraps(scope);
+    this.credentials = new SqliteCredentials(scope);
+    this.discovered = new SqliteDiscovered(scope);
+    this.topology = new SqliteTopology(scope);
   }
 }

@@ -4,6 +4,8 @@ import { m003Alerting } from './003_alerting.js';
 import { m004Cameras } from './004_cameras.js';
 import { m005Fleet } from './005_fleet.js';
 import { m006TimeseriesChunks } from './006_timeseries_chunks.js';
+import { m007TimeseriesSharedTimes } from './007_timeseries_shared_times.js';
+import { m008Discovery } from './008_discovery.js';
 import { m009Coverage } from './009_coverage.js';
 import type { Migration } from './types.js';
 
@@ -17,6 +19,8 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m004Cameras,
   m005Fleet,
   m006TimeseriesChunks,
+  m007TimeseriesSharedTimes,
+  m008Discovery,
   m009Coverage,
 ]);
 
