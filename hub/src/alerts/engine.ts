@@ -1,3 +1,4 @@
+import type { AgentEvent } from '@outpost/protocol';
 import type { HubEvents } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { AlertRow } from '../store/alerts.js';
@@ -9,6 +10,7 @@ import { activeWindow, type MaintenanceWindow } from './maintenance.js';
 import { loadWindows } from './maintenance-store.js';
 import { renderRefs } from './names.js';
 import { RULE_KINDS } from './rules/index.js';
+import { unnamedLink } from './rules/trap-fields.js';
 import { ensureBuiltinRules, type LoadedRule, loadEnabledRules } from './rules-store.js';
 import type { AlertSettings } from './settings.js';
 import { Topology } from './topology.js';
@@ -68,6 +70,11 @@ export interface EngineOptions {
   settings: AlertSettings;
   /** Called when notices may be due (an alert opened or resolved): the scheduler plans them after settling. */
   onAlertChange?: () => void;
+  /**
+   * The name of a device's interface as the hub knows it (from its polls), for link traps that do not carry
+   * it; undefined when unknown.
+   */
+  interfaceName?: (deviceId: number, ifIndex: string) => Promise<string | undefined>;
 }
 
 /**
@@ -136,7 +143,9 @@ export class AlertEngine {
         queue('agent.buffered', () => this.topology.agentBuffered(e.agent_id, e.buffered)),
       ),
       ev.on('agent.event', (e) =>
-        queue('agent.event', (now) => this.evaluateAll({ kind: 'agent.event', ...e }, now)),
+        queue('agent.event', async (now) =>
+          this.evaluateAll({ kind: 'agent.event', ...e, event: await this.named(e.event) }, now),
+        ),
       ),
       ev.on('samples', (e) => queue('samples', (now) => this.handleSamples(e, now))),
       ev.on('inventory.changed', (e) => queue('inventory.changed', (now) => this.inventoryChanged(e, now))),
@@ -161,6 +170,17 @@ export class AlertEngine {
   handle(input: AlertInput): Promise<void> {
     const now = this.o.clock();
     return this.lane.run(() => this.evaluateAll(input, now));
+  }
+
+  /** A link trap without its interface's name gets the one the hub knows (`if_name`), when it knows one. */
+  private async named(event: AgentEvent): Promise<AgentEvent> {
+    const link = unnamedLink(event);
+    if (!link || !this.o.interfaceName) return event;
+    const name = await this.o.interfaceName(link.device_id, link.ifIndex).catch((err: unknown) => {
+      this.o.logger.warn({ err, device: link.device_id }, 'interface name lookup failed');
+      return undefined;
+    });
+    return name ? ({ ...event, if_name: name } as AgentEvent) : event;
   }
 
   private async evaluateAll(input: AlertInput, now: number): Promise<void> {

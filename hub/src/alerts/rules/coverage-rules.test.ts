@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { AgentEvent } from '@outpost/protocol';
 import type { AlertInput } from '../types.js';
 import { checkDown } from './check-down.js';
 import type { AnyRuleKind } from './index.js';
@@ -7,6 +8,7 @@ import { interfaceDown } from './interface-down.js';
 import { snmpTrap } from './snmp-trap.js';
 import { at, runRule, sample, T0, tick } from './testing.js';
 import { tlsCertExpiry } from './tls-cert-expiry.js';
+import { unnamedLink } from './trap-fields.js';
 import { trapOid } from './trap-oid.js';
 import { upsBattery } from './ups-battery.js';
 import { upsOnBattery } from './ups-on-battery.js';
@@ -207,6 +209,47 @@ describe('check-down titles', () => {
     assert.deepEqual(
       actions.map((a) => (a.type === 'fire' ? [a.title, a.message] : [])),
       [['Check NVR web page (http) down on {{device:9}}', 'connect ECONNREFUSED 192.0.2.7:443']],
+    );
+  });
+});
+
+describe('interface-down titles from traps', () => {
+  const title = (inputs: AlertInput[]) =>
+    runRule(interfaceDown, {}, inputs).actions.flatMap((a) => (a.type === 'fire' ? [a.title] : []));
+  const withVb = (vbs: [string, string][]) => trap(0, LINK_DOWN, [...ifVbs(12, 1, 2), ...vbs]);
+
+  it("names the port from the trap's ifName, else its ifDescr", () => {
+    assert.deepEqual(title([withVb([['1.3.6.1.2.1.31.1.1.1.1.12', '"Gi1/0/12"']])]), [
+      'Interface Gi1/0/12 down on {{device:7}}',
+    ]);
+    assert.deepEqual(title([withVb([['1.3.6.1.2.1.2.2.1.2.12', 'GigabitEthernet1/0/12']])]), [
+      'Interface GigabitEthernet1/0/12 down on {{device:7}}',
+    ]);
+  });
+
+  it('names a port the trap does not name from its polls, else from the hub interface table, else by ifIndex', () => {
+    assert.deepEqual(title([oper(0, '12', 1), trap(5, LINK_DOWN, ifVbs(12, 1, 2))]), [
+      'Interface Gi0/12 down on {{device:7}}',
+    ]);
+    const known = trap(0, LINK_DOWN, ifVbs(12, 1, 2));
+    (known as { event: Record<string, unknown> }).event.if_name = 'Fa0/12';
+    assert.deepEqual(title([known]), ['Interface Fa0/12 down on {{device:7}}']);
+    assert.deepEqual(title([trap(0, LINK_DOWN, ifVbs(12, 1, 2))]), [
+      'Interface ifIndex 12 down on {{device:7}}',
+    ]);
+  });
+
+  it('asks the hub for a name only for a link trap that carries none', () => {
+    assert.deepEqual(unnamedLink((trap(0, LINK_DOWN, ifVbs(3, 1, 2)) as { event: AgentEvent }).event), {
+      device_id: 7,
+      ifIndex: '3',
+    });
+    const named = trap(0, LINK_DOWN, [...ifVbs(3, 1, 2), ['1.3.6.1.2.1.31.1.1.1.1.3', 'Gi0/3']]);
+    assert.equal(unnamedLink((named as { event: AgentEvent }).event), undefined);
+    assert.equal(unnamedLink((trap(0, '1.3.6.1.6.3.1.1.5.1') as { event: AgentEvent }).event), undefined);
+    assert.equal(
+      unnamedLink((trap(0, LINK_DOWN, ifVbs(3, 1, 2), null) as { event: AgentEvent }).event),
+      undefined,
     );
   });
 });
