@@ -123,7 +123,8 @@ async function main() {
       const d = diskFigures(join(hubDir, 'hub.db'), r.devices);
       say(`2. on disk after the run (head sealed): ${int(d.samples)} samples`);
       say(
-        `  database ${mb(d.fileBytes)}, ${mb(d.usedBytes)} in use: ${(d.usedBytes / d.samples).toFixed(2)} bytes/sample (target <= 3, aim 1.5)`,
+        `  pages in use ${mb(d.usedBytes)}: ${(d.usedBytes / d.samples).toFixed(2)} bytes/sample (target <= 3, aim 1.5); ` +
+          `the file ${mb(d.fileBytes)} (${(d.fileBytes / d.samples).toFixed(2)} bytes/sample), its free pages being the head log's peak, reused`,
       );
       const chunkBytes = KINDS.reduce((n, k) => n + d.byKind[k].bytes, 0) + d.sharedTimesBytes;
       say(

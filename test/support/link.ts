@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { DestinationStream } from 'pino';
 import { tokenService } from '../../hub/src/api/app.js';
 import { parseConfig } from '../../hub/src/config.js';
 import { createEnrollmentToken } from '../../hub/src/link/enrollment.js';
@@ -31,7 +32,10 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export async function startTestHub(extra: Record<string, unknown> = {}): Promise<TestHub> {
+export async function startTestHub(
+  extra: Record<string, unknown> = {},
+  opts: { logDestination?: DestinationStream } = {},
+): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-link-'));
   const config = parseConfig(
     {
@@ -47,7 +51,7 @@ export async function startTestHub(extra: Record<string, unknown> = {}): Promise
     },
     {},
   );
-  const hub = await startHub(config, { processMetrics: false });
+  const hub = await startHub(config, { processMetrics: false, ...opts });
   const link = linkOf(hub.ctx) as Link;
   const admin = (await hub.ctx.store.users.list()).find((u) => u.role === 'admin');
   if (!admin) throw new Error('the test hub has no admin');

@@ -74,9 +74,16 @@ export function decimalScale(values: ArrayLike<number>): number {
   return k;
 }
 
+/** Scratch space for residuals and scaled values, reused by every encode (the codec is synchronous). */
+let scratch = new Float64Array(3 * 1024);
+function scratchOf(n: number, part: 0 | 1 | 2): Float64Array {
+  if (scratch.length < 3 * n) scratch = new Float64Array(3 * Math.max(n, 2 * (scratch.length / 3)));
+  return scratch.subarray(part * n, (part + 1) * n);
+}
+
 function intColumn(ints: Float64Array): Uint8Array {
-  const r1 = residuals(ints, 1, new Float64Array(ints.length));
-  const r2 = residuals(ints, 2, new Float64Array(ints.length));
+  const r1 = residuals(ints, 1, scratchOf(ints.length, 0));
+  const r2 = residuals(ints, 2, scratchOf(ints.length, 1));
   const b1 = bestWidth(r1);
   const b2 = bestWidth(r2);
   const w = new BitWriter(((Math.min(b1.bits, b2.bits) + 72) >>> 3) + 8);
@@ -85,16 +92,29 @@ function intColumn(ints: Float64Array): Uint8Array {
   return w.finish();
 }
 
+/**
+ * The fewest bytes an XOR column of these values can take: 64 bits, then at least 1 bit per repeated value
+ * and 3 per changed one.
+ */
+function xorLowerBound(values: Float64Array): number {
+  let changes = 0;
+  for (let i = 1; i < values.length; i++) if (!Object.is(values[i], values[i - 1])) changes++;
+  return (64 + (values.length - 1 - changes) + 3 * changes) / 8;
+}
+
 /** The smaller encoding of a value column: [encoding, bytes]. */
 function valueColumn(values: Float64Array): [number, Uint8Array] {
-  const xor = xorColumn(values);
   const k = decimalScale(values);
-  if (k < 0) return [ENC_XOR, xor];
+  if (k < 0) return [ENC_XOR, xorColumn(values)];
   const p = POW10[k] as number;
-  const ints = new Float64Array(values.length);
+  const ints = scratchOf(values.length, 2);
   for (let i = 0; i < values.length; i++) ints[i] = Math.round((values[i] as number) * p);
   const body = intColumn(ints);
-  if (body.length + 1 >= xor.length) return [ENC_XOR, xor];
+  // XOR cannot beat a decimal column at or below its lower bound: no need to write it (constants, mostly).
+  if (body.length + 1 > xorLowerBound(values)) {
+    const xor = xorColumn(values);
+    if (body.length + 1 >= xor.length) return [ENC_XOR, xor];
+  }
   const dec = new Uint8Array(body.length + 1);
   dec[0] = k;
   dec.set(body, 1);
