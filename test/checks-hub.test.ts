@@ -80,13 +80,15 @@ describe('checks through the hub', { skip: needPeers('openssl', 'fping'), timeou
   before(async () => {
     hub = await startTestHub({ alertSettleMs: 200 });
     const site = (await api('POST', '/sites', { name: 'Clinic' })).id;
-    nvr = (await api('POST', '/devices', { name: 'nvr', ip_address: '127.0.0.1', site_id: site })).id;
+    nvr = (await api('POST', '/devices', { name: 'nvr', ip_address: '127.0.0.1', site_id: site, snmp: null }))
+      .id;
     isp = (
       await api('POST', '/devices', {
         name: 'isp-router',
         ip_address: ns?.silent ?? '127.0.0.2',
         site_id: site,
         device_type: 'router',
+        snmp: null,
       })
     ).id;
     const closed = await closedPort();

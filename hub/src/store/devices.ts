@@ -15,10 +15,13 @@ export interface DeviceRecord {
   poll_interval_s: number;
   profile: string | null;
   meta: string;
+  /** A credential of a credential set used instead of the device's own SNMP secrets. */
+  credential_id?: number | null;
 }
 
 /** A device with what agents report about it. */
 export interface DeviceRow extends DeviceRecord {
+  credential_id: number | null;
   id: number;
   status: string;
   status_error: string | null;

@@ -29,7 +29,12 @@ describe('checks API', () => {
     hub = await createTestHub();
     hub.ctx.events.on('inventory.changed', (e) => events.push(e));
     site = (await op('POST', '/sites', { name: 'Clinic' })).json.id;
-    const r = await op('POST', '/devices', { name: 'isp-router', ip_address: '192.0.2.1', site_id: site });
+    const r = await op('POST', '/devices', {
+      name: 'isp-router',
+      ip_address: '192.0.2.1',
+      site_id: site,
+      snmp: null,
+    });
     assert.equal(r.status, 201, JSON.stringify(r.json));
     isp = r.json.id;
     sw = (
@@ -47,6 +52,19 @@ describe('checks API', () => {
     const d = await op('GET', `/devices/${isp}`);
     assert.equal(d.json.snmp, null);
     assert.equal(d.json.status, 'unknown');
+    // Without snmp and without a credential the device is refused: no SNMP is said with snmp: null.
+    const r = await op('POST', '/devices', { name: 'forgot', ip_address: '192.0.2.3', site_id: site });
+    assert.equal(r.status, 422, JSON.stringify(r.json));
+    assert.equal(r.json.error.details[0].path, 'body.snmp');
+    const both = await op('POST', '/devices', {
+      name: 'both',
+      ip_address: '192.0.2.3',
+      site_id: site,
+      snmp: null,
+      credential_id: 1,
+    });
+    assert.equal(both.status, 422, JSON.stringify(both.json));
+    assert.equal(both.json.error.details[0].path, 'body.credential_id');
   });
 
   it('adds a check with the kind defaults filled, its target worded, and announces the change', async () => {

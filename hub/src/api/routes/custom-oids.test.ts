@@ -27,8 +27,14 @@ describe('custom OIDs API', () => {
         snmp: { version: '2c', community: 'c0mmunity' },
       })
     ).json.id;
-    web = (await op('POST', '/devices', { name: 'website', ip_address: '192.0.2.80', site_id: site })).json
-      .id;
+    web = (
+      await op('POST', '/devices', {
+        name: 'website',
+        ip_address: '192.0.2.80',
+        site_id: site,
+        snmp: null,
+      })
+    ).json.id;
   });
   after(() => hub.close());
 

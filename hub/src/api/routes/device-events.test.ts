@@ -20,7 +20,8 @@ describe('device events API', () => {
   before(async () => {
     hub = await createTestHub();
     const site = (await call('POST', '/sites', { name: 'Shop' })).json.id;
-    sw = (await call('POST', '/devices', { name: 'sw', ip_address: '192.0.2.2', site_id: site })).json.id;
+    sw = (await call('POST', '/devices', { name: 'sw', ip_address: '192.0.2.2', site_id: site, snmp: null }))
+      .json.id;
     await hub.ctx.store.agents.create({
       id: 'agent-1',
       site_id: site,

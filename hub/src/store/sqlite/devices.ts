@@ -24,6 +24,7 @@ const table = recordTable<DeviceRow, DeviceRecord>('devices', [
   'poll_interval_s',
   'profile',
   'meta',
+  'credential_id',
 ]);
 
 export class SqliteDevices implements DeviceRepo {

@@ -16,7 +16,7 @@ export function recordTable<Row, Rec extends object>(
       const cols = [...writable, 'created_at', 'updated_at'];
       const info = s
         .stmt(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
-        .run(...writable.map((k) => record[k] as unknown), now, now);
+        .run(...writable.map((k) => (record[k] === undefined ? null : (record[k] as unknown))), now, now);
       return get(s, Number(info.lastInsertRowid)) as Row;
     },
     update(s: Scope, id: number, patch: Partial<Rec>, now: number): Row | undefined {

@@ -11,6 +11,7 @@ import { DevicePage } from './pages/device.js';
 import { DevicesPage } from './pages/devices.js';
 import { LoginPage } from './pages/login.js';
 import { OverviewPage } from './pages/overview.js';
+import { SitePage } from './pages/site.js';
 import { useRoute } from './router.js';
 import { can, currentUser, logout, onSession, refresh } from './session.js';
 
@@ -39,6 +40,8 @@ function page(route) {
       return html`<${AlertsPage} params=${route.params} />`;
     case 'agents':
       return html`<${AgentsPage} />`;
+    case 'sites':
+      return second ? html`<${SitePage} id=${Number(second)} />` : html`<${AgentsPage} />`;
     case 'admin':
       return can('admin')
         ? html`<${AdminPage} tab=${second ?? 'users'} />`
