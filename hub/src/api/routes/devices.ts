@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { macSearchHex } from '../../fleet/mac.js';
 import { DEVICE_SORTS, type DeviceRecord } from '../../store/devices.js';
 import { defineRoute } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
@@ -150,7 +151,8 @@ export const devicesRoutes: RouteModule = {
 
     app.openapi(list, async (c) => {
       const q = c.req.valid('query');
-      const { rows, total } = await devices.list(q, q.sort, q.order, q.page, q.per_page);
+      const filter = { ...q, macHex: q.q ? macSearchHex(q.q) : undefined };
+      const { rows, total } = await devices.list(filter, q.sort, q.order, q.page, q.per_page);
       return c.json(
         { devices: rows.map(deviceToApi), pagination: pagination(q.page, q.per_page, total) },
         200,

@@ -5,8 +5,8 @@ import type { Migration } from './types.js';
  * device and per site, a site's own trap receiver settings, the switch port that feeds a camera, and a
  * device's events by time (its traps on the device page).
  */
-export const m009Coverage: Migration = {
-  version: 9,
+export const m010Coverage: Migration = {
+  version: 10,
   name: 'coverage',
   up(db) {
     db.exec(`
