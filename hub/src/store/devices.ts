@@ -41,6 +41,8 @@ export interface DeviceFilter {
   device_type?: string;
   /** Matches name, address, sysName, vendor or MAC (with or without colons; a substring, literally). */
   q?: string;
+  /** `q` as MAC hex digits when it looks like part of a MAC address (fleet/mac.ts). */
+  macHex?: string;
 }
 
 /** Columns the device list can be sorted by. */

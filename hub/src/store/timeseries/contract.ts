@@ -338,6 +338,10 @@ export function runTimeSeriesContract(name: string, factory: TimeSeriesFactory):
         ],
       );
       assert.equal((await h.store.seriesByMetric('m', 1)).length, 1);
+      assert.deepEqual(await h.store.metricNames(), [
+        { name: 'cpu_load', unit: 'percent', series: 1 },
+        { name: 'm', unit: null, series: 2 },
+      ]);
       h.dispose();
     });
 

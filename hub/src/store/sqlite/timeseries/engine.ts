@@ -185,6 +185,10 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     return this.#run(() => this.#catalog.byMetric(metric, limit));
   }
 
+  metricNames(): Promise<{ name: string; unit: string | null; series: number }[]> {
+    return this.#run(() => this.#catalog.metricNames());
+  }
+
   read(seriesId: number, range: ReadRange): Promise<Point[]> {
     return this.#run(() => this.#read(seriesId, range));
   }

@@ -4,6 +4,7 @@ import { ago, when } from '../format.js';
 import { html, useState } from '../html.js';
 import { useLive } from '../live.js';
 import { can } from '../session.js';
+import { invalidateSites } from '../sites.js';
 import { CopyBox, Dialog, ErrorNote, Field, Status, useAction, useFetch, useThrottle } from '../ui.js';
 
 function TokenDialog({ sites, onClose }) {
@@ -39,6 +40,7 @@ function SiteDialog({ onClose, onSaved }) {
   const [location, setLocation] = useState('');
   const save = useAction(async () => {
     await api('POST', '/sites', { name, ...(location ? { location } : {}) });
+    invalidateSites();
     onSaved();
   });
   return html`<${Dialog} title="Add a site" onClose=${onClose}>

@@ -1,4 +1,4 @@
-// One site: its map, the hosts discovery found (accept them in one go), its credential sets, and the Discover
+// One site: its health (what is wrong, agents, open alerts, devices down), its map, the hosts discovery found (accept them in one go), its credential sets, and the Discover
 // button. Operators change things; viewers see the map and the lists.
 import { api } from '../api.js';
 import { ago } from '../format.js';
@@ -8,6 +8,7 @@ import { useLive } from '../live.js';
 import { can } from '../session.js';
 import { Dialog, ErrorNote, Field, useAction, useFetch, useThrottle } from '../ui.js';
 import { CredentialSets } from './site-credentials.js';
+import { SiteHealth } from './site-health.js';
 import { SiteMap } from './site-map.js';
 
 function DiscoverDialog({ siteId, suggested, sets, onClose, onStarted }) {
@@ -127,13 +128,14 @@ export function SitePage({ id }) {
   const s = site.data;
   if (!s) return html`<p role="status">Loading…</p>`;
   return html`<section>
-    <p class="crumbs"><a href="#/agents">Agents and sites</a> ›</p>
+    <p class="crumbs"><a href="#/">Overview</a> › <a href="#/agents">Agents and sites</a> ›</p>
     <div class="title-row"><h1>${s.name}</h1>
       <div class="actions">
         <a href=${`/api/v1/devices/export?format=csv&site_id=${id}`} class="button" download>Export devices</a>
         ${can('operator') ? html`<button type="button" class="primary" onClick=${() => setDialog(true)} data-testid="discover">Discover</button>` : null}
       </div></div>
     ${job ? html`<${JobProgress} jobId=${job} onDone=${() => reload()} />` : null}
+    <${SiteHealth} id=${id} />
     <section class="card"><h2>Map</h2>
       <${ErrorNote} error=${topology.error} />
       ${topology.data ? html`<${SiteMap} topology=${topology.data} />` : html`<p role="status">Loading…</p>`}
