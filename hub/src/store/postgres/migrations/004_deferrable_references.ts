@@ -5,8 +5,8 @@ import type { PgMigration } from './types.js';
  * `db copy` moves tables whole, in any order, with `SET CONSTRAINTS ALL DEFERRED`, and a device whose parent
  * has a higher id arrives before its parent. Later migrations declare their foreign keys DEFERRABLE too.
  */
-export const m003DeferrableReferences: PgMigration = {
-  version: 3,
+export const m004DeferrableReferences: PgMigration = {
+  version: 4,
   name: 'deferrable_references',
   sql: `
     DO $$
