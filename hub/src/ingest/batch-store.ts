@@ -1,6 +1,7 @@
 import type { AgentEvent, BatchMessage, KnownEvent, Sample } from '@outpost/protocol';
 import type { HubEventMap } from '../events.js';
 import type { UnitOfWork } from '../store/port.js';
+import { type CheckEmit, type CheckStateInput, storeCheckState } from './check-state.js';
 import { decide, type LedgerDecision } from './ledger.js';
 
 type Emit = { [K in keyof HubEventMap]: [K, HubEventMap[K]] }[keyof HubEventMap];
@@ -162,6 +163,12 @@ export async function storeBatch(tx: UnitOfWork, a: BatchArrival): Promise<Store
           },
         ]);
       }
+    } else if (e.type === 'check_state') {
+      const c = e as CheckStateInput;
+      const stored =
+        ownDevice(c.device_id) &&
+        (await storeCheckState(tx, c, siteId, () => record(e, c.device_id, null), emits as CheckEmit[]));
+      if (!stored) refused++;
     } else {
       const o = ev as AgentEvent & { device_id?: number; camera_id?: number };
       if (
@@ -171,7 +178,9 @@ export async function storeBatch(tx: UnitOfWork, a: BatchArrival): Promise<Store
         refused++;
         continue;
       }
-      await record(ev, o.device_id ?? null, o.camera_id ?? null);
+      // Topology facts and the agent's network are state, kept by the topology service, not history.
+      if (o.type !== 'topology' && o.type !== 'agent_network')
+        await record(ev, o.device_id ?? null, o.camera_id ?? null);
       emits.push(['agent.event', { agent_id: agentId, site_id: siteId, event: ev }]);
     }
   }

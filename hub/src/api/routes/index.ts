@@ -11,8 +11,13 @@ import { authRoutes } from './auth.js';
 import { cameraMetricsRoutes } from './camera-metrics.js';
 import { cameraSnapshotsRoutes } from './camera-snapshots.js';
 import { camerasRoutes } from './cameras.js';
+import { checksRoutes } from './checks.js';
+import { credentialSetsRoutes } from './credential-sets.js';
+import { customOidsRoutes } from './custom-oids.js';
+import { deviceEventsRoutes } from './device-events.js';
 import { deviceMetricsRoutes } from './device-metrics.js';
 import { devicesRoutes } from './devices.js';
+import { discoveryRoutes } from './discovery.js';
 import { docsRoutes } from './docs.js';
 import { eventsRoutes } from './events.js';
 import { fleetRoutes } from './fleet.js';
@@ -21,7 +26,9 @@ import { jobsRoutes } from './jobs.js';
 import { maintenanceRoutes } from './maintenance.js';
 import { metricsRoutes } from './metrics.js';
 import { notificationChannelsRoutes } from './notification-channels.js';
+import { siteTrapsRoutes } from './site-traps.js';
 import { sitesRoutes } from './sites.js';
+import { topologyRoutes } from './topology.js';
 import { usersRoutes } from './users.js';
 
 /**
@@ -34,8 +41,15 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   fleetRoutes,
   usersRoutes,
   sitesRoutes,
+  discoveryRoutes,
+  topologyRoutes,
+  credentialSetsRoutes,
+  siteTrapsRoutes,
   devicesRoutes,
   deviceMetricsRoutes,
+  deviceEventsRoutes,
+  checksRoutes,
+  customOidsRoutes,
   camerasRoutes,
   cameraMetricsRoutes,
   cameraSnapshotsRoutes,
