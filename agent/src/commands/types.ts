@@ -22,6 +22,11 @@ export interface CommandContext {
   probeCamera(camera: CameraConfig, opts?: ProbeCallOptions): Promise<Outcome>;
   /** Publishes a camera frame on `up/snapshot`. */
   publishSnapshot(snapshot: SnapshotInput): Promise<void>;
+  /** Installs a signed release and restarts into it (fleet upgrades); absent where the agent cannot. */
+  upgrade?(
+    args: CommandArgs<'upgrade'>,
+    job: { id: string; signal: AbortSignal; log(line: string): void },
+  ): Promise<Record<string, unknown>>;
   /** Stops another running command; false when it is not running. */
   cancel(commandId: string): boolean;
   log: Logger;
