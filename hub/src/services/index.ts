@@ -2,6 +2,7 @@ import { cameraLiveService } from '../camera/live-service.js';
 import type { HubContext } from '../context.js';
 import { linkService } from '../link/service.js';
 import { alertingService } from './alerting.js';
+import { rolloutsService } from './rollouts.js';
 import { sessionsService } from './sessions.js';
 import { timeseriesService } from './timeseries.js';
 import type { RunningService, Service, ServiceHttp } from './types.js';
@@ -13,6 +14,7 @@ export const SERVICES: readonly Service[] = checkNames([
   linkService,
   alertingService,
   cameraLiveService,
+  rolloutsService,
 ]);
 
 function checkNames(list: Service[]): Service[] {

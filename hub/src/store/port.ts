@@ -1,4 +1,6 @@
 import type { FleetRepo } from './fleet.js';
+import type { ReleaseRepo } from './releases.js';
+import type { RolloutRepo } from './rollouts.js';
 import type { SessionRepo } from './sessions.js';
 import type { UserRepo } from './users.js';
 
@@ -10,6 +12,9 @@ export interface Repositories {
   readonly users: UserRepo;
   readonly sessions: SessionRepo;
   readonly fleet: FleetRepo;
+  /** Agent release bundles (fleet upgrades). */
+  readonly releases: ReleaseRepo;
+  readonly rollouts: RolloutRepo;
 }
 
 /**

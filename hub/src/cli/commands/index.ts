@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { backupCommand } from './backup.js';
 import { healthCommand } from './health.js';
+import { releaseCommand } from './release.js';
 import { serveCommand } from './serve.js';
 import { tokenCommand } from './token.js';
 import { userCommand } from './user.js';
@@ -12,4 +13,5 @@ export const COMMANDS: (() => Command)[] = [
   userCommand,
   backupCommand,
   healthCommand,
+  releaseCommand,
 ];

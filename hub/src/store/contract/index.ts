@@ -1,5 +1,7 @@
 import { describe } from 'node:test';
 import type { ContractSuite, StoreFactory } from './fixtures.js';
+import { releasesContract } from './releases.js';
+import { rolloutsContract } from './rollouts.js';
 import { sessionsContract } from './sessions.js';
 import { unitOfWorkContract } from './unit-of-work.js';
 import { usersContract } from './users.js';
@@ -9,6 +11,8 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['unit of work', unitOfWorkContract],
   ['users', usersContract],
   ['sessions', sessionsContract],
+  ['releases', releasesContract],
+  ['rollouts', rolloutsContract],
 ];
 
 /**

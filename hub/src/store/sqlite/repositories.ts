@@ -1,9 +1,13 @@
 import type { FleetRepo } from '../fleet.js';
 import type { Repositories } from '../port.js';
+import type { ReleaseRepo } from '../releases.js';
+import type { RolloutRepo } from '../rollouts.js';
 import type { SessionRepo } from '../sessions.js';
 import type { UserRepo } from '../users.js';
 import type { Scope } from './connection.js';
 import { SqliteFleet } from './fleet.js';
+import { SqliteReleases } from './releases.js';
+import { SqliteRollouts } from './rollouts.js';
 import { SqliteSessions } from './sessions.js';
 import { SqliteUsers } from './users.js';
 
@@ -12,10 +16,14 @@ export class SqliteRepositories implements Repositories {
   readonly users: UserRepo;
   readonly sessions: SessionRepo;
   readonly fleet: FleetRepo;
+  readonly releases: ReleaseRepo;
+  readonly rollouts: RolloutRepo;
 
   constructor(scope: Scope) {
     this.users = new SqliteUsers(scope);
     this.sessions = new SqliteSessions(scope);
     this.fleet = new SqliteFleet(scope);
+    this.releases = new SqliteReleases(scope);
+    this.rollouts = new SqliteRollouts(scope);
   }
 }

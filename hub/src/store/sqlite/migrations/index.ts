@@ -4,6 +4,7 @@ import { m003Alerting } from './003_alerting.js';
 import { m004Cameras } from './004_cameras.js';
 import { m005Fleet } from './005_fleet.js';
 import { m006TimeseriesChunks } from './006_timeseries_chunks.js';
+import { m007AgentReleases } from './007_agent_releases.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m004Cameras,
   m005Fleet,
   m006TimeseriesChunks,
+  m007AgentReleases,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {
