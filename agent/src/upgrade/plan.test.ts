@@ -92,6 +92,20 @@ describe('planLaunch', () => {
     });
   }
 
+  it('starts the bundle when it was installed again with a version as new as the active one, or newer', () => {
+    for (const version of ['0.1.0', '0.0.9']) {
+      const s = state({ active: { version, dir: version }, previous: null, trial: trial({ version }) });
+      const plan = planLaunch(s, NOW, BASE, true);
+      assert.equal(plan.run.dir, null, version);
+      assert.equal(plan.write?.active, null);
+      assert.equal(plan.write?.trial, null);
+    }
+    assert.equal(
+      planLaunch(state({ active: { version: '0.0.9', dir: '0.0.9' } }), NOW, BASE, false).run.dir,
+      null,
+    );
+  });
+
   it('drops a trial of a version that is not the active one', () => {
     const plan = planLaunch(state({ active: null, trial: trial() }), NOW, BASE, true);
     assert.equal(plan.run.version, BASE);

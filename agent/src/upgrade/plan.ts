@@ -1,3 +1,5 @@
+import compare from 'semver/functions/compare.js';
+import valid from 'semver/functions/valid.js';
 import {
   type InstalledVersion,
   MAX_TRIAL_STARTS,
@@ -41,6 +43,17 @@ export function rollback(state: VersionState, base: string, reason: string, now:
  * past either it is rolled back before it starts again.
  */
 export function planLaunch(state: VersionState, now: number, base: string, isService: boolean): LaunchPlan {
+  if (
+    state.active &&
+    valid(state.active.version) &&
+    valid(base) &&
+    compare(base, state.active.version) >= 0
+  ) {
+    // The bundle was installed again by hand with this version or a newer one: it wins over what upgrades put
+    // beside the older one (their folders are deleted by the next upgrade).
+    const write = { ...state, active: null, previous: null, trial: null };
+    return isService ? { run: { version: base, dir: null }, write } : { run: { version: base, dir: null } };
+  }
   const active: InstalledVersion = state.active ?? { version: base, dir: null };
   const trial = state.trial;
   if (!isService || !trial) return { run: active };

@@ -62,16 +62,10 @@ const CreateRollout = z
       .max(100)
       .optional()
       .openapi({ description: 'Or start with a share of all agents' }),
-    confirm_s: z
-      .number()
-      .int()
-      .min(10)
-      .max(86_400)
-      .optional()
-      .openapi({
-        description:
-          'Seconds each new version has to reach the hub before its agent rolls it back (default rolloutConfirmS)',
-      }),
+    confirm_s: z.number().int().min(10).max(86_400).optional().openapi({
+      description:
+        'Seconds each new version has to reach the hub before its agent rolls it back (default rolloutConfirmS)',
+    }),
   })
   .strict()
   .refine((b) => b.site_id !== undefined || b.percent !== undefined, {

@@ -11,6 +11,7 @@ import { DevicePage } from './pages/device.js';
 import { DevicesPage } from './pages/devices.js';
 import { LoginPage } from './pages/login.js';
 import { OverviewPage } from './pages/overview.js';
+import { UpgradesPage } from './pages/upgrades.js';
 import { useRoute } from './router.js';
 import { can, currentUser, logout, onSession, refresh } from './session.js';
 
@@ -20,6 +21,7 @@ const NAV = [
   ['/cameras', 'Cameras'],
   ['/alerts', 'Alerts'],
   ['/agents', 'Agents & sites'],
+  ['/upgrades', 'Upgrades'],
 ];
 
 function page(route) {
@@ -39,6 +41,8 @@ function page(route) {
       return html`<${AlertsPage} params=${route.params} />`;
     case 'agents':
       return html`<${AgentsPage} />`;
+    case 'upgrades':
+      return html`<${UpgradesPage} />`;
     case 'admin':
       return can('admin')
         ? html`<${AdminPage} tab=${second ?? 'users'} />`
