@@ -22,7 +22,7 @@ function Progress({ counts }) {
   </div>`;
 }
 
-function CurrentRollout({ summary, onChange }) {
+function CurrentRollout({ summary, siteName, onChange }) {
   const detail = useFetch(`/rollouts/${summary.id}`);
   const [percent, setPercent] = useState(Math.min(100, Math.max(summary.percent, 10) * 2 || 10));
   const act = useAction(async (path, body) => {
@@ -34,7 +34,7 @@ function CurrentRollout({ summary, onChange }) {
   const stage =
     r.percent >= 100 ? 'every agent' : r.percent > 0 ? `${r.percent} % of the agents` : 'one site';
   return html`<div class="card" data-testid="rollout-current">
-    <h2>Rolling out ${r.version} <small class="muted">(${r.state}, to ${stage}${r.site_id ? `, first site ${r.site_id}` : ''})</small></h2>
+    <h2>Rolling out ${r.version} <small class="muted">(${r.state}, to ${stage}${r.site_id ? `, first site ${siteName(r.site_id)}` : ''})</small></h2>
     ${r.note ? html`<p class=${r.state === 'paused' ? 'warn' : 'muted'}>${r.note}</p>` : null}
     <${Progress} counts=${r.agents} />
     <${ErrorNote} error=${act.error ?? detail.error} />
@@ -57,7 +57,7 @@ function CurrentRollout({ summary, onChange }) {
     <div class="table-wrap"><table data-testid="rollout-agents">
       <thead><tr><th>Agent</th><th>Site</th><th>From</th><th>State</th><th>Since</th><th>Detail</th></tr></thead>
       <tbody>${(detail.data?.agent_list ?? []).map(
-        (a) => html`<tr><td>${a.agent_id}</td><td>${a.site_id}</td><td>${a.from_version ?? '–'}</td>
+        (a) => html`<tr><td>${a.agent_id}</td><td>${siteName(a.site_id)}</td><td>${a.from_version ?? '–'}</td>
           <td class=${a.state === 'failed' || a.state === 'rolled_back' ? 'warn' : ''}>${label(a.state)}</td>
           <td title=${a.since}>${when(a.since)}</td><td class="small">${a.detail ?? ''}</td></tr>`,
       )}</tbody>
@@ -113,7 +113,9 @@ export function UpgradesPage() {
   const versions = useFetch('/agent-versions');
   const rollouts = useFetch('/rollouts');
   const releases = useFetch(can('operator') ? '/agent-releases' : null);
-  const sites = useFetch(can('admin') ? '/sites?per_page=500' : null);
+  const sites = useFetch('/sites?per_page=500');
+  const siteNames = new Map((sites.data?.sites ?? []).map((s) => [s.id, s.name]));
+  const siteName = (id) => siteNames.get(id) ?? `#${id}`;
   const reload = useThrottle(() => {
     versions.reload();
     rollouts.reload();
@@ -129,9 +131,10 @@ export function UpgradesPage() {
     <h2>Versions in the fleet</h2>
     <div class="table-wrap"><table data-testid="agent-versions">
       <thead><tr><th>Version</th><th>Agents</th><th>Online</th></tr></thead>
-      <tbody>${(versions.data?.versions ?? []).map((v) => html`<tr><td>${v.version ?? 'not reported yet'}</td><td>${v.agents}</td><td>${v.online}</td></tr>`)}</tbody>
+      <tbody>${(versions.data?.versions ?? []).map((v) => html`<tr><td>${v.version ?? 'not reported yet'}</td><td>${v.agents}</td><td>${v.online}</td></tr>`)}
+      ${versions.data && versions.data.versions.length === 0 ? html`<tr><td colspan="3" class="muted">No agents enrolled yet.</td></tr>` : null}</tbody>
     </table></div>
-    ${current ? html`<${CurrentRollout} key=${current.id} summary=${current} onChange=${reload} />` : null}
+    ${current ? html`<${CurrentRollout} key=${current.id} summary=${current} siteName=${siteName} onChange=${reload} />` : null}
     ${!current && can('admin') && releases.data ? html`<${StartRollout} releases=${releases.data.releases} sites=${sites.data?.sites ?? []} onStarted=${reload} />` : null}
     ${
       releases.data
