@@ -87,7 +87,7 @@ async function main() {
     say(
       `fleet: ${AGENTS} agents x ${DEVICES} switches (24 ports, ${SERIES_PER_DEVICE} series each: ${int(seriesCount)} series), ` +
         `a poll every ${INTERVAL_MS / 1000} s of sample time per switch, batches of ${PER_BATCH} switches ` +
-        `(${PER_BATCH * SERIES_PER_DEVICE} samples), compact encoding (raw deflate), at most ${WINDOW} batches in flight per agent`,
+        `(${PER_BATCH * SERIES_PER_DEVICE} samples), compact encoding (brotli), at most ${WINDOW} batches in flight per agent`,
     );
     // Sample time: the run's batches end about now (a fleet this fast covers hours of polls in minutes).
     const t0 = Date.now() - 48 * 3_600_000;
@@ -123,11 +123,12 @@ async function main() {
       const d = diskFigures(join(hubDir, 'hub.db'), r.devices);
       say(`2. on disk after the run (head sealed): ${int(d.samples)} samples`);
       say(
-        `  database ${mb(d.fileBytes)}, ${mb(d.usedBytes)} in use: ${(d.usedBytes / d.samples).toFixed(2)} bytes/sample (target <= 3, aim 1.5)`,
+        `  pages in use ${mb(d.usedBytes)}: ${(d.usedBytes / d.samples).toFixed(2)} bytes/sample (target <= 3, aim 1.5); ` +
+          `the file ${mb(d.fileBytes)} (${(d.fileBytes / d.samples).toFixed(2)} bytes/sample), its free pages being the head log's peak, reused`,
       );
-      const chunkBytes = KINDS.reduce((n, k) => n + d.byKind[k].bytes, 0);
+      const chunkBytes = KINDS.reduce((n, k) => n + d.byKind[k].bytes, 0) + d.sharedTimesBytes;
       say(
-        `  chunk data: ${(chunkBytes / d.samples).toFixed(2)} bytes/sample; per kind: ${KINDS.map(
+        `  chunk data: ${(chunkBytes / d.samples).toFixed(2)} bytes/sample, of which shared timestamp columns ${(d.sharedTimesBytes / d.samples).toFixed(2)}; values (and timestamps not shared) per kind: ${KINDS.map(
           (k) =>
             `${k} ${(d.byKind[k].bytes / Math.max(1, d.byKind[k].samples)).toFixed(2)} (${((d.byKind[k].samples / d.samples) * 100).toFixed(0)}% of samples)`,
         ).join(', ')}`,

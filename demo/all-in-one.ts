@@ -16,6 +16,8 @@ export interface AllInOneOptions {
   env?: NodeJS.ProcessEnv;
   /** Where the friendly lines go (default stdout). */
   say?: (line: string) => void;
+  /** More defaults (hub config keys); OUTPOST_* variables still override them. */
+  defaults?: Record<string, unknown>;
 }
 
 export interface AllInOne {
@@ -62,7 +64,7 @@ export async function startAllInOne(opts: AllInOneOptions = {}): Promise<AllInOn
   const say = opts.say ?? ((line: string) => process.stdout.write(`${line}\n`));
   let config: HubConfig;
   try {
-    config = parseConfig({ file: ALL_IN_ONE_DEFAULTS }, env);
+    config = parseConfig({ file: { ...ALL_IN_ONE_DEFAULTS, ...opts.defaults } }, env);
   } catch (err) {
     throw new StartError((err as Error).message);
   }

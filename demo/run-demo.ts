@@ -48,8 +48,10 @@ try {
     port: Number(env.OUTPOST_AGENT_TRAPS_PORT) || (await freeUdpPort()),
     community: env.OUTPOST_AGENT_TRAPS_COMMUNITY || `demo-traps-${randomBytes(6).toString('hex')}`,
   };
+  // The demo's notification sink listens on loopback, which channels may not reach unless allowed.
   running = await startAllInOne({
     say,
+    defaults: { notifyAllowedNetworks: ['127.0.0.1/32'] },
     env: {
       ...env,
       OUTPOST_AGENT_TRAPS_ENABLED: 'true',

@@ -67,7 +67,8 @@ describe('alerts end to end: real snmpd, agent, hub and a webhook receiver', {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     // The default reconnect grace (120 s): the agent connects with an empty backlog, so it is not held back.
-    hub = await startTestHub({ alertSettleMs: 200 });
+    // The webhook receiver is on loopback: allowed here, as an operator would for a local relay.
+    hub = await startTestHub({ alertSettleMs: 200, notifyAllowedNetworks: '127.0.0.1/32' });
     const site = hub.site('e2e-site');
     const now = Date.now();
     deviceId = Number(

@@ -57,7 +57,11 @@ describe('operations pages in a real browser', { skip, timeout: 120_000 }, () =>
       createPrivateKey(key.privatePem),
     );
     fs.writeFileSync(signature, JSON.stringify(signed));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu'],
+    });
     admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await admin.newPage();
     page.on('pageerror', (err) => errors.push(err.message));
@@ -102,8 +106,12 @@ describe('operations pages in a real browser', { skip, timeout: 120_000 }, () =>
     await page.getByLabel('Bundle (.tgz)').setInputFiles(other);
     await page.getByLabel('Signature (.sig)').setInputFiles(signature);
     await page.getByRole('button', { name: 'Upload' }).click();
-    await page.getByRole('alert').filter({ hasText: /is not the one signed for 7\.1\.0/ }).waitFor({ timeout: 10_000 }).catch(async (err) => {
-      throw new Error(`${(err as Error).message}\n${await page.locator('main').innerText()}`);
-    });
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /is not the one signed for 7\.1\.0/ })
+      .waitFor({ timeout: 10_000 })
+      .catch(async (err) => {
+        throw new Error(`${(err as Error).message}\n${await page.locator('main').innerText()}`);
+      });
   });
 });

@@ -104,7 +104,8 @@ describe('hub <-> agent link: MQTT over TLS', () => {
     assert.ok(port);
     const site = t.site('tls');
     const e = await t.enroll(site);
-    assert.ok(e.mqtt.urls.includes(`mqtts://127.0.0.1:${port}`));
+    // With TLS on, agents are offered TLS only: no plain mqtt:// (or ws://) URL beside it.
+    assert.deepEqual(e.mqtt.urls, [`mqtts://127.0.0.1:${port}`]);
     const client = await connectAgent(`mqtts://127.0.0.1:${port}`, e.agent_id, e.secret, {
       ca: readFileSync(cert),
     });
@@ -135,7 +136,8 @@ describe('hub <-> agent link: MQTT over TLS', () => {
         secret: e.secret,
         site_id: e.site_id,
         hub_url: 'http://127.0.0.1:1',
-        mqtt_urls: [`mqtts://127.0.0.1:${port}`],
+        // As an identity enrolled before TLS lists them: plain first. The agent must still use TLS only.
+        mqtt_urls: [`mqtt://127.0.0.1:${hub.link.endpoints.mqttPort}`, `mqtts://127.0.0.1:${port}`],
         hostname: 'tls-agent',
         enrolled_at: Date.now(),
       }),
@@ -193,6 +195,35 @@ describe('hub <-> agent link: MQTT over TLS', () => {
       );
     } finally {
       await trusted.stop();
+    }
+  });
+});
+
+describe('hub <-> agent link: the plain MQTT listener', () => {
+  it('can be turned off: no plain port, no mqtt:// URL offered', async () => {
+    const t = await startTestHub({ mqttPlain: false });
+    try {
+      assert.equal(t.link.endpoints.mqttPort, undefined);
+      const e = await t.enroll(t.site('no-plain'));
+      assert.ok(!e.mqtt.urls.some((u) => u.startsWith('mqtt://')), e.mqtt.urls.join(' '));
+      // MQTT over WebSocket on the HTTP port still works.
+      const client = await connectAgent(t.wsUrl, e.agent_id, e.secret);
+      client.end(true);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('can be bound to another address than the HTTP server (e.g. loopback for a local agent)', async () => {
+    const t = await startTestHub({ mqttPlainHost: '127.0.0.2' });
+    try {
+      const port = t.link.endpoints.mqttPort;
+      const e = await t.enroll(t.site('bound'));
+      await assert.rejects(connectAgent(`mqtt://127.0.0.1:${port}`, e.agent_id, e.secret), /ECONNREFUSED/);
+      const client = await connectAgent(`mqtt://127.0.0.2:${port}`, e.agent_id, e.secret);
+      client.end(true);
+    } finally {
+      await t.close();
     }
   });
 });

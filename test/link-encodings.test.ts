@@ -56,7 +56,8 @@ describe('a JSON agent of before and a compact agent, through a real hub process
   const points = async (deviceId: number, metric: string) => {
     const r = await api(
       'GET',
-      `/api/v1/devices/${deviceId}/metrics?name=${metric}&from=2020-01-01T00:00:00Z`,
+      // The samples are from the last minutes; a range within metricsMaxRangeDays.
+      `/api/v1/devices/${deviceId}/metrics?name=${metric}&from=${new Date(Date.now() - 86_400_000).toISOString()}`,
     );
     if (r.status !== 200) return 0;
     return (r.body.series as { points: unknown[] }[]).reduce((n, s) => n + s.points.length, 0);

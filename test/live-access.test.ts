@@ -98,4 +98,55 @@ describe('live view access: stream tokens, per-user cap, token lifetime', () => 
     assert.equal(c.code, 1008);
     assert.match(c.reason, /no longer active/);
   });
+
+  it('builds the agent push URL from configuration, never from the viewer Host header', async () => {
+    const ws = keep(
+      await connect(`${base}/${other}/live`, {
+        authorization: `Bearer ${t.adminToken}`,
+        host: 'attacker.example:9999',
+      }),
+    );
+    const args = await until(
+      () =>
+        t.hub.ctx.db
+          .prepare("SELECT args FROM jobs WHERE type = 'live-start' AND target_id = ? ORDER BY rowid DESC")
+          .pluck()
+          .get(other) as string | undefined,
+      3000,
+      'the live-start job',
+    );
+    const push = JSON.parse(args).push_url as string;
+    assert.ok(!push.includes('attacker'), push);
+    // No publicUrl: a path, which the agent takes on the hub it enrolled with.
+    assert.match(push, /^\/api\/v1\/cameras\/live\/push\/live_[0-9a-f]+\?token=/);
+    ws.close();
+  });
+});
+
+describe('live view push URL with publicUrl', () => {
+  it('is publicUrl in its WebSocket form', async () => {
+    const t = await startTestHub({ publicUrl: 'https://hub.example.org/' });
+    try {
+      const site = t.site('s');
+      await t.enroll(site);
+      const cam = t.camera(site);
+      const ws = await connect(`${t.hub.url.replace('http', 'ws')}/api/v1/cameras/${cam}/live`, {
+        authorization: `Bearer ${t.adminToken}`,
+        host: 'attacker.example',
+      });
+      assert.ok(ws instanceof WebSocket);
+      const args = await until(
+        () =>
+          t.hub.ctx.db.prepare("SELECT args FROM jobs WHERE type = 'live-start'").pluck().get() as
+            | string
+            | undefined,
+        3000,
+        'the live-start job',
+      );
+      assert.match(JSON.parse(args).push_url, /^wss:\/\/hub\.example\.org\/api\/v1\/cameras\/live\/push\//);
+      ws.terminate();
+    } finally {
+      await t.close();
+    }
+  });
 });

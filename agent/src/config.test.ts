@@ -45,6 +45,16 @@ describe('parseConfig', () => {
       parseConfig({ batch_encoding: 'auto' }, { OUTPOST_BATCH_ENCODING: 'json' }, {}, facts).batchEncoding,
       'json',
     );
+    assert.equal(parseConfig(undefined, {}, {}, facts).rtspTlsVerify, true, 'rtsps is verified by default');
+    assert.equal(
+      parseConfig(undefined, { OUTPOST_RTSP_TLS_VERIFY: 'false' }, {}, facts).rtspTlsVerify,
+      false,
+    );
+    assert.equal(parseConfig({ rtsp_tls_verify: false }, {}, {}, facts).rtspTlsVerify, false);
+    assert.throws(
+      () => parseConfig(undefined, { OUTPOST_RTSP_TLS_VERIFY: 'maybe' }, {}, facts),
+      /OUTPOST_RTSP_TLS_VERIFY: must be true or false/,
+    );
   });
 
   it('rejects bad input naming the field and its source', () => {

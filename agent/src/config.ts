@@ -25,6 +25,8 @@ export interface AgentSettings {
   /** `auto`: compact batches when the hub announces it decodes them, JSON otherwise; `json`: always JSON. */
   batchEncoding: BatchEncodingSetting;
   logLevel: LogLevel;
+  /** Verify rtsps camera certificates (the agent's RTSP client); a camera CA goes in NODE_EXTRA_CA_CERTS. */
+  rtspTlsVerify: boolean;
 }
 
 export const BATCH_ENCODING_SETTINGS = ['auto', 'json'] as const;
@@ -47,6 +49,10 @@ const FileSchema = z
     reconnect_max_ms: positive(3_600_000).min(50),
     state_interval_ms: positive(3_600_000).min(100),
     batch_encoding: z.enum(BATCH_ENCODING_SETTINGS),
+    rtsp_tls_verify: z.preprocess(
+      (v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v),
+      z.boolean({ error: 'must be true or false' }),
+    ),
     log_level: z.enum(LOG_LEVELS),
   })
   .strict()
@@ -64,6 +70,7 @@ const ENV: Record<keyof FileSettings, string> = {
   state_interval_ms: 'OUTPOST_STATE_INTERVAL_MS',
   batch_encoding: 'OUTPOST_BATCH_ENCODING',
   log_level: 'OUTPOST_LOG_LEVEL',
+  rtsp_tls_verify: 'OUTPOST_RTSP_TLS_VERIFY',
 };
 
 /** Settings given on the command line (only those a command exposes). */
@@ -137,6 +144,7 @@ export function parseConfig(
     stateIntervalMs: s.state_interval_ms ?? 5_000,
     batchEncoding: s.batch_encoding ?? 'auto',
     logLevel: s.log_level ?? 'info',
+    rtspTlsVerify: s.rtsp_tls_verify ?? true,
   };
   if (settings.reconnectMaxMs < settings.reconnectMinMs) {
     throw new ConfigError('reconnect_max_ms: must not be lower than reconnect_min_ms');

@@ -9,6 +9,8 @@ export interface DiskFigures {
   byObject: Record<string, number>;
   /** Chunk bytes (raw samples' column data) and samples per kind of series. */
   byKind: Record<Kind, { bytes: number; samples: number }>;
+  /** Bytes of the shared timestamp columns (ts_times), used by chunks of every kind. */
+  sharedTimesBytes: number;
   samples: number;
 }
 
@@ -45,7 +47,18 @@ export function diskFigures(file: string, devices: Map<number, SeriesDef[]>): Di
       byKind[kind].samples += r.n;
       samples += r.n;
     }
-    return { usedBytes: (pages - free) * pageSize, fileBytes: pages * pageSize, byObject, byKind, samples };
+    const sharedTimesBytes = db
+      .prepare('SELECT coalesce(sum(length(data)), 0) FROM ts_times')
+      .pluck()
+      .get() as number;
+    return {
+      usedBytes: (pages - free) * pageSize,
+      fileBytes: pages * pageSize,
+      byObject,
+      byKind,
+      sharedTimesBytes,
+      samples,
+    };
   } finally {
     db.close();
   }

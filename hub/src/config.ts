@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { releasePublicKey } from '@outpost/protocol';
+import { LIMITS, releasePublicKey } from '@outpost/protocol';
 import * as z from 'zod';
 import { proxyList } from './net/client-address.js';
+
+/** The largest message an agent may publish (a snapshot, a batch or a result). */
+const MAX_UPSTREAM_BYTES = Math.max(LIMITS.batchBytes, LIMITS.snapshotBytes, LIMITS.resultBytes);
 
 // Field helpers: every value may arrive as a string (env, CLI flag), so numbers, booleans and lists coerce.
 const int = (min: number, max: number) =>
@@ -54,6 +57,13 @@ export const ConfigSchema = z
     publicUrl: z.url().optional(),
     /** Origins allowed by CORS; empty means same-origin only. */
     corsOrigins: list().default([]),
+    /** HTTP connections open at once (browsers, API clients, MQTT over WebSocket); more are closed at accept. */
+    httpMaxConnections: int(16, 1_000_000).default(20_000),
+    /**
+     * An HTTP connection with no traffic for this long is closed (Node keeps a connection that never sends a
+     * byte open forever otherwise). Event streams send a heartbeat every 15 s, so keep it above that.
+     */
+    httpIdleTimeoutS: int(1, 3600).default(60),
     /** Largest accepted request body in bytes. */
     bodyLimitBytes: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
     /**
@@ -93,9 +103,29 @@ export const ConfigSchema = z
 
     // Broker
     mqttPort: port().default(1883),
+    /**
+     * Plain MQTT (no TLS) on mqttPort. Turn off (or bind to loopback with mqttPlainHost) once agents use MQTT
+     * over TLS: plain MQTT shows each agent's secret and the credentials in its config to anyone on the path.
+     */
+    mqttPlain: bool().default(true),
+    /** Address the plain MQTT listener binds to (default: host), e.g. 127.0.0.1 for a local agent only. */
+    mqttPlainHost: z.string().min(1).optional(),
     mqttsPort: port().optional(),
     mqttsCert: z.string().min(1).optional(),
     mqttsKey: z.string().min(1).optional(),
+    /** MQTT connections the broker accepts at once (TCP, TLS and WebSocket together); more are refused. */
+    mqttMaxConnections: int(1, 1_000_000).default(10_000),
+    /**
+     * MQTT connections one client address may hold at once. Behind a reverse proxy, WebSocket clients are told
+     * apart only with trustProxy; agents behind one NAT share an address.
+     */
+    mqttMaxConnectionsPerAddress: int(1, 1_000_000).default(100),
+    /** Largest MQTT packet accepted: the protocol's largest upstream message plus room for its topic. */
+    mqttMaxPacketBytes: int(64 * 1024, 256 * 1024 * 1024).default(MAX_UPSTREAM_BYTES + 64 * 1024),
+    /** Seconds from TCP accept to a complete CONNECT before the broker closes the connection. */
+    mqttConnectTimeoutS: int(1, 300).default(10),
+    /** Bytes a connection may send before its CONNECT is accepted (the CONNECT included). */
+    mqttMaxPreAuthBytes: int(1024, 16 * 1024 * 1024).default(64 * 1024),
     /** Seconds between agent status heartbeats (sent in their config); offline after 2.5 x this in silence. */
     agentHeartbeatS: int(5, 3600).default(30),
     /**
@@ -134,6 +164,8 @@ export const ConfigSchema = z
     rolloutQueueTimeoutS: int(60, 30 * 24 * 3600).default(7 * 24 * 3600),
 
     // Time series (hub/README.md "Time series") and retention
+    /** Longest from..to of one metrics query (days). */
+    metricsMaxRangeDays: int(1, 36_500).default(400),
     retentionRawDays: int(1, 3650).default(7),
     retentionRollupDays: int(1, 36500).default(90),
     /** A head chunk is sealed once it holds this many samples of its series. */
@@ -173,6 +205,20 @@ export const ConfigSchema = z
         }
       }, 'must be an IANA time zone such as Europe/Paris')
       .default('UTC'),
+    /**
+     * Addresses or CIDR ranges that notification channels may reach although they are not public (loopback,
+     * private, link-local, ...), e.g. a local SMTP relay: 10.0.5.25/32. Every other non-public target is refused.
+     */
+    notifyAllowedNetworks: list()
+      .refine((entries) => {
+        try {
+          proxyList(entries);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be IP addresses or CIDR ranges such as 10.0.5.25/32')
+      .default([]),
     /** Hard limit (ms) of one notification delivery attempt. */
     notifyTimeoutMs: int(1000, 120_000).default(10_000),
     /** Delivery attempts before a notification is given up. */

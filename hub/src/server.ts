@@ -8,6 +8,7 @@ import type { ApiApp } from './api/types.js';
 import { ensureInitialAdmin } from './auth/first-run.js';
 import type { HubConfig } from './config.js';
 import { type ContextOptions, createContext, type HubContext } from './context.js';
+import { UpgradeRoutes } from './net/upgrades.js';
 import { SERVICES, type Service, startServices } from './services/index.js';
 
 /** The port is taken: the message is one line naming the port and how to change it. */
@@ -98,18 +99,26 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     await ctx.store.close();
     throw err;
   }
+  // Bounded connections: over the cap a new one is closed at accept; a silent one goes after the idle timeout
+  // (upgraded WebSockets clear it). Node would otherwise keep a connection that never sends a byte forever.
+  httpServer.maxConnections = config.httpMaxConnections;
+  httpServer.setTimeout(config.httpIdleTimeoutS * 1000);
   try {
     await listen(httpServer, config.httpPort, config.host);
   } catch (err) {
     await ctx.store.close();
     throw err;
   }
+  // The one upgrade listener: every WebSocket path is claimed through it, any other upgrade is refused.
+  const upgrades = new UpgradeRoutes(httpServer);
+  // After listen, an accept error (out of file descriptors) is logged; unhandled it would end the process.
+  httpServer.on('error', (err) => ctx.logger.error({ err }, 'HTTP server error'));
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
   let stopServices: () => Promise<void>;
   try {
-    stopServices = await startServices(ctx, { server: httpServer }, opts.services ?? SERVICES);
+    stopServices = await startServices(ctx, { server: httpServer, upgrades }, opts.services ?? SERVICES);
   } catch (err) {
     httpServer.close();
     await ctx.store.close();

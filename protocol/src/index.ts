@@ -12,6 +12,7 @@ export {
 } from './batch/index.js';
 export * from './checks/index.js';
 export * from './codec.js';
+export * from './discovery/index.js';
 export { agentIdProblem, isValidAgentId } from './ids.js';
 export { LIMITS } from './limits.js';
 export * from './messages/ack.js';

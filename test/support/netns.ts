@@ -13,6 +13,10 @@ export interface TestNetns {
   answering: string;
   /** In the /24, held by no one: echo requests go unanswered. */
   silent: string;
+  /** The /24's first three octets (`10.203.7`). */
+  net: string;
+  /** Gives the namespace's end one more address of the /24 (`${net}.N`). */
+  addAddress(address: string): void;
   /** Runs a command inside the namespace. */
   exec(cmd: string, args: string[]): string;
   remove(): void;
@@ -44,6 +48,8 @@ export function createTestNetns(): TestNetns {
     hostAddress: `${net}.1`,
     answering: `${net}.2`,
     silent: `${net}.3`,
+    net,
+    addAddress: (address) => void t.exec('ip', ['addr', 'add', `${address}/24`, 'dev', inner]),
     exec: (cmd, args) =>
       execFileSync('ip', ['netns', 'exec', name, cmd, ...args], {
         stdio: ['ignore', 'pipe', 'pipe'],

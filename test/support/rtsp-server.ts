@@ -7,12 +7,20 @@ export interface RtspServerOptions {
   password?: string;
   /** Frame rate of every mount (default 15). */
   fps?: number;
+  /** Address to listen on (default 127.0.0.1). */
+  address?: string;
+  /** Port (default: a free one). */
+  port?: number;
+  /** Run inside this network namespace (`ip netns exec`). */
+  netns?: string;
+  /** Also answer ONVIF WS-Discovery probes with this camera name. */
+  onvifName?: string;
 }
 
 export interface RtspServer {
   port: number;
   pid: number;
-  /** rtsp://127.0.0.1:port/<path> without credentials. */
+  /** rtsp://<address>:port/<path> without credentials. */
   url(path: string): string;
   /** Stops the server (SIGTERM, then SIGKILL) and waits for it to exit. */
   stop(): Promise<void>;
@@ -27,10 +35,25 @@ const SCRIPT = fileURLToPath(new URL('./rtsp-server.py', import.meta.url));
  * The server also exits when this process dies (it watches its stdin). Always `stop()` it in `after`.
  */
 export async function startRtspServer(opts: RtspServerOptions = {}): Promise<RtspServer> {
-  const args = [SCRIPT, '--port', '0', '--auth', opts.auth ?? 'none', '--fps', String(opts.fps ?? 15)];
+  const address = opts.address ?? '127.0.0.1';
+  const args = [
+    SCRIPT,
+    '--port',
+    String(opts.port ?? 0),
+    '--address',
+    address,
+    '--auth',
+    opts.auth ?? 'none',
+    '--fps',
+    String(opts.fps ?? 15),
+  ];
   if (opts.user !== undefined) args.push('--user', opts.user);
   if (opts.password !== undefined) args.push('--password', opts.password);
-  const child: ChildProcess = spawn('/usr/bin/python3', args, {
+  if (opts.onvifName) args.push('--onvif-name', opts.onvifName);
+  const [cmd, argv] = opts.netns
+    ? ['ip', ['netns', 'exec', opts.netns, '/usr/bin/python3', ...args]]
+    : ['/usr/bin/python3', args];
+  const child: ChildProcess = spawn(cmd, argv, {
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
@@ -69,7 +92,7 @@ export async function startRtspServer(opts: RtspServerOptions = {}): Promise<Rts
   return {
     port,
     pid: child.pid as number,
-    url: (path) => `rtsp://127.0.0.1:${port}/${path.replace(/^\//, '')}`,
+    url: (path) => `rtsp://${address}:${port}/${path.replace(/^\//, '')}`,
     kill: killGroup,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -24,10 +24,20 @@ export interface SnmpdOptions {
   readyTimeoutS?: number;
   /** Also listen on udp6 [::1] (same port number) with the same community. */
   ipv6?: boolean;
+  /** Address to listen on (default 127.0.0.1); another loopback address, or one inside `netns`. */
+  host?: string;
+  /** UDP port (default: a free one). */
+  port?: number;
+  /** Run inside this network namespace (`ip netns exec`). */
+  netns?: string;
+  /** Source network the community is accepted from (default 127.0.0.1; `default` for any). */
+  allowFrom?: string;
+  /** The v2c community (default: a random one). */
+  community?: string;
 }
 
 export interface RunningSnmpd {
-  host: '127.0.0.1';
+  host: string;
   port: number;
   /** Random v2c read-only community. */
   community: string;
@@ -57,8 +67,9 @@ export async function waitForSnmp(
   community: string,
   deadlineMs: number,
   exited: () => string | undefined,
+  host = '127.0.0.1',
 ): Promise<void> {
-  const session = snmp.createSession('127.0.0.1', community, {
+  const session = snmp.createSession(host, community, {
     port,
     version: snmp.Version2c,
     timeout: 300,
@@ -73,7 +84,7 @@ export async function waitForSnmp(
         session.get(['1.3.6.1.2.1.1.5.0'], (err) => resolve(!err)),
       );
       if (ok) return;
-      if (Date.now() > deadlineMs) throw new Error(`no SNMP answer on 127.0.0.1:${port} in time`);
+      if (Date.now() > deadlineMs) throw new Error(`no SNMP answer on ${host}:${port} in time`);
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
@@ -119,7 +130,8 @@ const secret = (n = 12) => randomBytes(n).toString('hex');
  */
 export async function startSnmpd(opts: SnmpdOptions = {}): Promise<RunningSnmpd> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-snmpd-'));
-  const community = `c${secret(8)}`;
+  const community = opts.community ?? `c${secret(8)}`;
+  const host = opts.host ?? '127.0.0.1';
   const sysName = opts.sysName ?? 'outpost-snmpd';
   const v3Users: SnmpdV3User[] = [
     {
@@ -158,7 +170,7 @@ export async function startSnmpd(opts: SnmpdOptions = {}): Promise<RunningSnmpd>
     },
   ];
   const lines = [
-    `rocommunity ${community} 127.0.0.1`,
+    `rocommunity ${community} ${opts.allowFrom ?? '127.0.0.1'}`,
     ...(opts.ipv6 ? [`rocommunity6 ${community} ::1`] : []),
     `sysName ${sysName}`,
     `sysLocation ${opts.sysLocation ?? 'Test lab, rack 1'}`,
@@ -185,19 +197,20 @@ export async function startSnmpd(opts: SnmpdOptions = {}): Promise<RunningSnmpd>
 
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freeUdpPort();
+    const port = opts.port ?? (await freeUdpPort());
+    const snmpdArgs = [
+      '-f',
+      '-Lo',
+      '-C',
+      '-c',
+      conf,
+      '-p',
+      path.join(dir, 'snmpd.pid'),
+      opts.ipv6 ? `udp:${host}:${port},udp6:[::1]:${port}` : `udp:${host}:${port}`,
+    ];
     const child = spawn(
-      'snmpd',
-      [
-        '-f',
-        '-Lo',
-        '-C',
-        '-c',
-        conf,
-        '-p',
-        path.join(dir, 'snmpd.pid'),
-        opts.ipv6 ? `udp:127.0.0.1:${port},udp6:[::1]:${port}` : `udp:127.0.0.1:${port}`,
-      ],
+      opts.netns ? 'ip' : 'snmpd',
+      opts.netns ? ['netns', 'exec', opts.netns, 'snmpd', ...snmpdArgs] : snmpdArgs,
       {
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -213,11 +226,15 @@ export async function startSnmpd(opts: SnmpdOptions = {}): Promise<RunningSnmpd>
     });
     const unregister = killOnExit(child);
     try {
-      await waitForSnmp(port, community, Date.now() + (opts.readyTimeoutS ?? 15) * 1000, () =>
-        child.exitCode !== null ? `snmpd exited (${child.exitCode}): ${log.trim()}` : undefined,
+      await waitForSnmp(
+        port,
+        community,
+        Date.now() + (opts.readyTimeoutS ?? 15) * 1000,
+        () => (child.exitCode !== null ? `snmpd exited (${child.exitCode}): ${log.trim()}` : undefined),
+        host,
       );
       return {
-        host: '127.0.0.1',
+        host,
         port,
         community,
         v3: v3Users[0] as SnmpdV3User & { level: 'authPriv' },

@@ -16,6 +16,11 @@ export interface SnmpsimOptions {
   /** A `.snmprec` or `.snmprec.gz` file; the Cisco recording by default. */
   recording?: string;
   readyTimeoutS?: number;
+  /** Address to listen on (default 127.0.0.1; one process only when given with `port`). */
+  host?: string;
+  port?: number;
+  /** Community names instead of `dev1`, `dev2`, ... */
+  communities?: string[];
 }
 
 export interface SimulatedDevice {
@@ -24,7 +29,7 @@ export interface SimulatedDevice {
 }
 
 export interface RunningSnmpsim {
-  host: '127.0.0.1';
+  host: string;
   /** Port of the first process (all devices when `processes` is 1). */
   port: number;
   /** Communities served on `port`. */
@@ -41,7 +46,8 @@ export interface RunningSnmpsim {
  * recording under N communities through symlinks, and waits until every process answers.
  */
 export async function startSnmpsim(opts: SnmpsimOptions = {}): Promise<RunningSnmpsim> {
-  const n = Math.max(1, opts.devices ?? 1);
+  const n = Math.max(1, opts.communities?.length ?? opts.devices ?? 1);
+  const host = opts.host ?? '127.0.0.1';
   const procs = Math.max(1, Math.min(opts.processes ?? 1, n));
   const recording = opts.recording ?? CISCO_RECORDING;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-snmpsim-'));
@@ -69,18 +75,28 @@ export async function startSnmpsim(opts: SnmpsimOptions = {}): Promise<RunningSn
         fs.chmodSync(cache, 0o777);
         const communities: string[] = [];
         for (let i = p; i < n; i += procs) {
-          const community = `dev${i + 1}`;
+          const community = opts.communities?.[i] ?? `dev${i + 1}`;
           communities.push(community);
           fs.symlinkSync(source, path.join(data, `${community}.snmprec`));
         }
-        return startOne(data, cache, communities, opts.readyTimeoutS ?? 60, children, unregisters);
+        return startOne(
+          data,
+          cache,
+          communities,
+          opts.readyTimeoutS ?? 60,
+          children,
+          unregisters,
+          host,
+          opts.port,
+        );
       }),
     );
     for (const s of started) for (const c of s.communities) devices.push({ port: s.port, community: c });
-    devices.sort((a, b) => Number(a.community.slice(3)) - Number(b.community.slice(3)));
+    if (!opts.communities)
+      devices.sort((a, b) => Number(a.community.slice(3)) - Number(b.community.slice(3)));
     const first = started[0]!;
     return {
-      host: '127.0.0.1',
+      host,
       port: first.port,
       communities: first.communities,
       devices,
@@ -100,14 +116,16 @@ async function startOne(
   readyTimeoutS: number,
   children: ChildProcess[],
   unregisters: (() => void)[],
+  host = '127.0.0.1',
+  fixedPort?: number,
 ): Promise<{ port: number; communities: string[] }> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freeUdpPort();
+    const port = fixedPort ?? (await freeUdpPort());
     const args = [
       `--data-dir=${data}`,
       `--cache-dir=${cache}`,
-      `--agent-udpv4-endpoint=127.0.0.1:${port}`,
+      `--agent-udpv4-endpoint=${host}:${port}`,
       '--logging-method=null',
     ];
     if (process.getuid?.() === 0) args.push('--process-user=nobody', '--process-group=nogroup');
@@ -118,8 +136,12 @@ async function startOne(
     });
     const unregister = killOnExit(child);
     try {
-      await waitForSnmp(port, communities[0]!, Date.now() + readyTimeoutS * 1000, () =>
-        child.exitCode !== null ? `snmpsimd exited (${child.exitCode}): ${log.trim()}` : undefined,
+      await waitForSnmp(
+        port,
+        communities[0]!,
+        Date.now() + readyTimeoutS * 1000,
+        () => (child.exitCode !== null ? `snmpsimd exited (${child.exitCode}): ${log.trim()}` : undefined),
+        host,
       );
       children.push(child);
       unregisters.push(unregister);

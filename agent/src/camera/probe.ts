@@ -37,6 +37,8 @@ export interface CameraProberOptions {
   connectTimeoutMs?: number;
   /** Deadline of each RTSP response. */
   responseTimeoutMs?: number;
+  /** Verify rtsps certificates in the agent's own RTSP client (default true; agent setting rtsp_tls_verify). */
+  tlsVerify?: boolean;
   /** Hard deadline of a snapshot's ffmpeg. */
   snapshotTimeoutMs?: number;
   /** Degraded below this share of the nominal fps (default 0.7). */
@@ -128,6 +130,7 @@ export function createCameraProber(options: CameraProberOptions = {}): CameraPro
           password: camera.password,
           connectTimeoutMs,
           responseTimeoutMs,
+          tlsVerify: options.tlsVerify ?? true,
           signal: opts?.signal,
         });
       } catch (err) {
@@ -167,11 +170,14 @@ export function createCameraProber(options: CameraProberOptions = {}): CameraPro
 
       if (opts?.signal?.aborted) return state('unreachable', 'probe cancelled', stream);
       log('info', `sampling ${sampleSeconds} s of video with ffprobe`);
-      const url = withCredentials(
-        described.url.includes('***@') ? camera.rtsp_url : described.url,
-        camera.username,
-        camera.password,
-      );
+      // Credentials only for the server they belong to: after a redirect to another one, ffprobe gets none.
+      const url = described.sameOrigin
+        ? withCredentials(
+            described.url.includes('***@') ? camera.rtsp_url : described.url,
+            camera.username,
+            camera.password,
+          )
+        : described.url;
       let sample: StreamSample;
       try {
         const res = await runProcess(tools.ffprobe, ffprobeArgs(url, sampleSeconds, responseTimeoutMs), {
@@ -250,6 +256,7 @@ export function createCameraProber(options: CameraProberOptions = {}): CameraPro
         password: camera.password,
         connectTimeoutMs: Math.min(connectTimeoutMs, 2_000),
         responseTimeoutMs: Math.min(responseTimeoutMs, 2_000),
+        tlsVerify: options.tlsVerify ?? true,
         signal,
       });
       return undefined;

@@ -4,6 +4,7 @@ import type { CameraConfig, ConfigMessage } from '@outpost/protocol';
 import { silentLogger } from '../logger.js';
 import type { ProbeCallOptions, Prober, SnapshotInput } from '../runtime/types.js';
 import { cameraTest } from './camera-test.js';
+import { liveStart } from './live-start.js';
 import { snapshot } from './snapshot.js';
 import type { CommandContext, Job } from './types.js';
 
@@ -32,6 +33,7 @@ function context(prober: Prober | null, published: SnapshotInput[] = []): Comman
       published.push(s);
     },
     cancel: () => false,
+    hubUrl: 'http://hub.test:8080',
     log: silentLogger,
   };
 }
@@ -44,6 +46,7 @@ function job<A>(args: A): Job<A> & { lines: string[] } {
     signal: new AbortController().signal,
     log: (l) => lines.push(l),
     progress() {},
+    partial() {},
     lines,
   };
 }
@@ -110,5 +113,42 @@ describe('camera commands', () => {
       snapshot.run(job({ camera_id: 3 }), context(failing)),
       (e: Error & { code?: string }) => e.code === 'tool_missing' && /ffmpeg/.test(e.message),
     );
+  });
+  it('live-start pushes only to the hub the agent enrolled with', async () => {
+    const started: string[] = [];
+    const live = {
+      async start(s: { pushUrl: string; sessionId: string; format: string }) {
+        started.push(s.pushUrl);
+        return { session_id: s.sessionId, format: s.format };
+      },
+    };
+    const withLive = { ...prober, live: async () => live } as unknown as Prober;
+    const args = (push_url: string) => ({
+      camera_id: 3,
+      session_id: 's1',
+      format: 'fmp4' as const,
+      push_url,
+    });
+    for (const elsewhere of [
+      'ws://attacker.example:8080/p?token=t',
+      'ws://10.0.0.1:554/p',
+      'ws://hub.test:22/p',
+    ]) {
+      await assert.rejects(
+        liveStart.run(job(args(elsewhere)), context(withLive)),
+        (e: Error & { code?: string }) =>
+          e.code === 'push_url_refused' && /not this agent's hub \(ws:\/\/hub\.test:8080\)/.test(e.message),
+      );
+    }
+    assert.deepEqual(started, [], 'the camera was never opened for a refused URL');
+    await liveStart.run(job(args('/api/v1/cameras/live/push/s1?token=t')), context(withLive));
+    await liveStart.run(
+      job(args('ws://hub.test:8080/api/v1/cameras/live/push/s1?token=t')),
+      context(withLive),
+    );
+    assert.deepEqual(started, [
+      'ws://hub.test:8080/api/v1/cameras/live/push/s1?token=t',
+      'ws://hub.test:8080/api/v1/cameras/live/push/s1?token=t',
+    ]);
   });
 });

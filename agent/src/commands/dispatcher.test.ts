@@ -42,10 +42,10 @@ function fakePoller(rows: number, delayMs = 0): Poller {
   };
 }
 
-function setup(poller = fakePoller(3)) {
+function setup(poller = fakePoller(3), handlers = COMMANDS) {
   const results: Result[] = [];
   const d = new CommandDispatcher({
-    handlers: COMMANDS,
+    handlers,
     now: () => T0,
     log: silentLogger,
     flushMs: 10,
@@ -59,6 +59,7 @@ function setup(poller = fakePoller(3)) {
       pollDevice: (dev) => poller.poll(dev),
       probeCamera: async () => ({ samples: [], events: [] }),
       publishSnapshot: async () => {},
+      hubUrl: 'http://hub.test:8080',
       log: silentLogger,
     },
   });
@@ -101,11 +102,46 @@ describe('command dispatcher', () => {
   });
 
   it('fails a known type this agent has no handler for', async () => {
-    const { d, final } = setup();
-    d.handle(cmd('j3', 'discover', { cidr: '192.0.2.0/24' }));
+    const { d, final } = setup(fakePoller(3), new Map([...COMMANDS].filter(([type]) => type !== 'walk')));
+    d.handle(cmd('j3', 'walk', { device_id: 7, oid: '1.3.6.1.2.1.2.2' }));
     const r = await final('j3');
     assert.equal(r.state, 'failed');
     assert.match(r.error ?? '', /not supported by this agent/);
+  });
+
+  it('sends a partial result in a running message of its own, after the log lines before it', async () => {
+    const handlers = new Map(COMMANDS);
+    handlers.set('poll-now', {
+      type: 'poll-now',
+      async run(job) {
+        job.log('first line');
+        job.partial({ hosts: [1] });
+        job.log('second line');
+        return { done: true };
+      },
+    });
+    const { d, results, final } = setup(fakePoller(3), handlers);
+    d.handle(cmd('jp', 'poll-now', { device_id: 7 }));
+    const r = await final('jp');
+    assert.deepEqual(r.result, { done: true });
+    const mine = results.filter((x) => x.id === 'jp' && x.state === 'running');
+    const withResult = mine.filter((x) => x.result !== undefined);
+    assert.equal(withResult.length, 1);
+    assert.deepEqual(withResult[0]?.result, { hosts: [1] });
+    assert.deepEqual(withResult[0]?.logs ?? [], []);
+    const before = mine.slice(0, mine.indexOf(withResult[0]!)).flatMap((x) => x.logs ?? []);
+    assert.deepEqual(
+      before.map((l) => l.line),
+      ['first line'],
+    );
+  });
+
+  it('fails a discover naming a credential set that is not in the config', async () => {
+    const { d, final } = setup();
+    d.handle(cmd('j3b', 'discover', { cidrs: ['192.0.2.0/30'], credential_set_ids: [9] }));
+    const r = await final('j3b');
+    assert.equal(r.state, 'failed');
+    assert.match(r.error ?? '', /credential set 9 is not in this agent's config/);
   });
 
   it('walks a subtree into log lines, accepted then running then succeeded', async () => {

@@ -88,7 +88,7 @@ export class CommandDispatcher {
     let progress: number | undefined;
     let dirty = false;
     let chain = this.send({ ...base, ts: this.o.now(), state: 'accepted' });
-    const flush = (final?: Omit<ResultInput, 'v' | 'id' | 'ts' | 'logs'>) => {
+    const flush = (final?: Omit<ResultInput, 'v' | 'id' | 'ts' | 'logs'>, partial?: unknown) => {
       // Log lines go out in chunks under the result limits; the last chunk rides on the final message.
       const chunks: LogLine[][] = [];
       let chunk: LogLine[] = [];
@@ -104,6 +104,8 @@ export class CommandDispatcher {
         bytes += size;
       }
       chunks.push(chunk);
+      // A partial result travels in a message of its own, so that log lines never push it over the limit.
+      if (partial !== undefined && chunk.length > 0) chunks.push([]);
       logs = [];
       dirty = false;
       chunks.forEach((lines, i) => {
@@ -117,6 +119,7 @@ export class CommandDispatcher {
                 state: 'running',
                 logs: lines,
                 ...(progress !== undefined ? { progress } : {}),
+                ...(last && partial !== undefined ? { result: partial } : {}),
               };
         if (last && final) this.remember(msg);
         chain = chain.then(() => this.send(msg));
@@ -157,6 +160,7 @@ export class CommandDispatcher {
         progress = Math.max(0, Math.min(100, percent));
         dirty = true;
       },
+      partial: (result: unknown) => flush(undefined, result),
     };
     try {
       // Aborting ends the job at once even when the handler does not watch its signal.

@@ -1,6 +1,7 @@
 import { COMMAND_TYPES, type CommandType } from '@outpost/protocol';
 import { cameraTest } from './camera-test.js';
 import { cancel } from './cancel.js';
+import { discover } from './discover.js';
 import { liveStart } from './live-start.js';
 import { liveStop } from './live-stop.js';
 import { pollNow } from './poll-now.js';
@@ -21,6 +22,7 @@ const HANDLERS: CommandHandler[] = [
   snapshot,
   liveStart,
   liveStop,
+  discover,
   upgrade,
 ] as CommandHandler[];
 

@@ -22,6 +22,8 @@ export interface CommandContext {
   probeCamera(camera: CameraConfig, opts?: ProbeCallOptions): Promise<Outcome>;
   /** Publishes a camera frame on `up/snapshot`. */
   publishSnapshot(snapshot: SnapshotInput): Promise<void>;
+  /** The hub this agent enrolled with (identity `hub_url`): live views are pushed there and nowhere else. */
+  hubUrl: string;
   /** Installs a signed release and restarts into it (fleet upgrades); absent where the agent cannot. */
   upgrade?(
     args: CommandArgs<'upgrade'>,
@@ -42,6 +44,8 @@ export interface Job<A> {
   log(line: string, level?: LogLine['level']): void;
   /** Percent done (0..100). */
   progress(percent: number): void;
+  /** Sends a partial outcome now, as the `result` of a `running` message (with the log lines so far). */
+  partial(result: unknown): void;
 }
 
 /** A command type: one file each in this folder, listed in index.ts. Resolves to the result, throws to fail. */

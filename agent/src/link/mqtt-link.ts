@@ -12,7 +12,7 @@ import {
 import mqtt, { type IClientOptions, MqttClient } from 'mqtt';
 import type { Identity } from '../identity.js';
 import type { Logger } from '../logger.js';
-import { brokerStream } from './stream.js';
+import { brokerStream, preferredBrokerUrl } from './stream.js';
 
 export type LinkState = 'connecting' | 'online' | 'offline' | 'stopped';
 
@@ -75,7 +75,7 @@ export class HubLink {
     this.st = {
       state: 'connecting',
       since: o.now(),
-      url: safeUrl(o.identity.mqtt_urls[0] ?? ''),
+      url: safeUrl(preferredBrokerUrl(o.identity.mqtt_urls)),
       connects: 0,
     };
   }
@@ -109,7 +109,7 @@ export class HubLink {
 
   start(): void {
     const { identity, log } = this.o;
-    const url = identity.mqtt_urls[0] ?? '';
+    const url = preferredBrokerUrl(identity.mqtt_urls);
     const options: IClientOptions = {
       clientId: identity.agent_id,
       username: identity.agent_id,

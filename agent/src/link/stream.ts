@@ -33,3 +33,12 @@ export function brokerStream(url: string): (() => Duplex) | null {
       return null;
   }
 }
+
+/**
+ * The broker URL an agent uses among those its hub offered at enrollment: the first TLS one (`mqtts://`,
+ * `ssl://`, `wss://`), else the first. Over plain MQTT anyone on the path reads the agent's secret and the
+ * device credentials in its config, so an identity that lists both never uses the plain one.
+ */
+export function preferredBrokerUrl(urls: readonly string[]): string {
+  return urls.find((u) => /^(mqtts|ssl|wss):\/\//i.test(u)) ?? urls[0] ?? '';
+}

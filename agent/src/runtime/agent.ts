@@ -318,6 +318,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       pollDevice,
       probeCamera,
       publishSnapshot: (snapshot) => link.publish('snapshot', snapshot),
+      hubUrl: identity.hub_url,
       upgrade: (args, job) => upgrades.upgrade(args, job),
       log,
     },

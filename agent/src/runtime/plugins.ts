@@ -12,9 +12,15 @@ export function loadPoller(maxInFlight: number, log: Logger): Poller {
  * The camera prober of this agent (RTSP, ffprobe, ffmpeg snapshots, live views). Its code loads with the first
  * camera: the bundle keeps it in a chunk of its own.
  */
-export async function loadProber(log: Logger): Promise<Prober | null> {
+export async function loadProber(
+  log: Logger,
+  opts: { rtspTlsVerify?: boolean } = {},
+): Promise<Prober | null> {
   return lazyProber(async () => {
     const { createCameraProber } = await import('../camera/index.js');
-    return createCameraProber({ logger: log.child({ part: 'camera' }) });
+    return createCameraProber({
+      logger: log.child({ part: 'camera' }),
+      tlsVerify: opts.rtspTlsVerify ?? true,
+    });
   });
 }

@@ -1,5 +1,6 @@
 import type { AgentEvent, CameraConfig, DeviceConfig, MessageInputs, Sample } from '@outpost/protocol';
 import type { LiveSessions } from '../camera/live/sessions.js';
+import type { TablesRequest, TablesResult } from '../snmp/poller.js';
 
 /** What one poll or probe produced. */
 export interface Outcome {
@@ -23,6 +24,8 @@ export interface Poller {
     onRow: (row: WalkRow) => void,
     options?: { maxRows?: number; signal?: AbortSignal },
   ): Promise<{ rows: number; truncated: boolean }>;
+  /** Raw scalars and walks of a device (topology); absent from pollers that cannot read them. */
+  tables?(device: DeviceConfig, read: TablesRequest): Promise<TablesResult>;
   forget(deviceId: number): void;
   close(): void;
 }

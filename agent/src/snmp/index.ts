@@ -10,6 +10,8 @@ export {
   type SnmpLogger,
   type SnmpPoller,
   type SnmpPollerOptions,
+  type TablesRequest,
+  type TablesResult,
   targetOf,
   type WalkRow,
 } from './poller.js';

@@ -51,9 +51,30 @@ export interface SnmpPoller {
     onRow: (row: WalkRow) => void,
     options?: { maxRows?: number; signal?: AbortSignal },
   ): Promise<{ rows: number; truncated: boolean }>;
+  /**
+   * Reads scalars and walks whole subtrees of a device, raw: for readers with their own parsing (topology).
+   * Rejects when the device does not answer the scalars; a walk that fails is named in `errors`, one cut at
+   * `maxRows` in `truncated`.
+   */
+  tables(device: DeviceConfig, read: TablesRequest): Promise<TablesResult>;
   /** Drops the session and counter state of a device that left the config or changed settings. */
   forget(deviceId: number): void;
   close(): void;
+}
+
+export interface TablesRequest {
+  scalars: readonly string[];
+  walks: Readonly<Record<string, string>>;
+  /** Most varbinds per walk. */
+  maxRows: number;
+  signal?: AbortSignal;
+}
+
+export interface TablesResult {
+  scalars: Map<string, SnmpVarbind>;
+  walks: Map<string, SnmpVarbind[]>;
+  truncated: string[];
+  errors: string[];
 }
 
 interface DeviceState {
@@ -283,6 +304,36 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
         const e = toSnmpError(err);
         throw new SnmpError(e.code, `${deviceLabel(device)}: walk ${oid}: ${e.message}`, { cause: err });
       }
+    },
+    async tables(device, read) {
+      const target = targetOf(device);
+      const out: TablesResult = { scalars: new Map(), walks: new Map(), truncated: [], errors: [] };
+      try {
+        for (const vb of await transport.get(target, [...read.scalars])) out.scalars.set(vb.oid, vb);
+      } catch (err) {
+        const e = toSnmpError(err);
+        throw new SnmpError(e.code, `${deviceLabel(device)}: get: ${e.message}`, { cause: err });
+      }
+      // One walk after another: a switch's forwarding table is read gently, beside its regular polls.
+      for (const [name, oid] of Object.entries(read.walks)) {
+        read.signal?.throwIfAborted();
+        const rows: SnmpVarbind[] = [];
+        out.walks.set(name, rows);
+        try {
+          const stats = await transport.walk(
+            target,
+            oid,
+            (vbs) => {
+              for (const vb of vbs) rows.push(vb);
+            },
+            { maxRows: read.maxRows, ...(read.signal ? { signal: read.signal } : {}) },
+          );
+          if (stats.truncated) out.truncated.push(name);
+        } catch (err) {
+          out.errors.push(`${name}: ${toSnmpError(err).message}`);
+        }
+      }
+      return out;
     },
     forget(deviceId) {
       states.delete(deviceId);

@@ -4,6 +4,7 @@ import type { AnyNotifier } from '../notifiers/index.js';
 import { Dispatcher } from '../notify/dispatcher.js';
 import { NotificationScheduler } from '../notify/scheduler.js';
 import { maybeSendSummary } from '../notify/summary.js';
+import { notifyTargets } from '../notify/targets.js';
 import { AlertEngine } from './engine.js';
 import type { AlertSettings } from './settings.js';
 
@@ -38,6 +39,7 @@ export function startAlerting(
   const dispatcher = new Dispatcher({
     db: ctx.db,
     secrets: ctx.secrets,
+    targets: notifyTargets(ctx.config),
     logger: log,
     clock: ctx.clock,
     notifiers: opts.notifiers,

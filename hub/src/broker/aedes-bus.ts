@@ -43,6 +43,8 @@ export class AedesBus implements MessageBus {
     agents: AgentStore;
     logger: Logger;
     counters?: BrokerCounters;
+    /** From TCP accept to CONNECT (default BROKER_LIMITS.connectTimeoutMs). */
+    connectTimeoutMs?: number;
   }): Promise<AedesBus> {
     const { agents, logger, counters } = opts;
     const broker = await Aedes.createBroker({
@@ -50,7 +52,7 @@ export class AedesBus implements MessageBus {
       concurrency: BROKER_LIMITS.concurrency,
       queueLimit: BROKER_LIMITS.queueLimit,
       drainTimeout: BROKER_LIMITS.drainTimeoutMs,
-      connectTimeout: BROKER_LIMITS.connectTimeoutMs,
+      connectTimeout: opts.connectTimeoutMs ?? BROKER_LIMITS.connectTimeoutMs,
       keepaliveLimit: BROKER_LIMITS.keepaliveLimitS,
       maxClientsIdLength: BROKER_LIMITS.maxClientsIdLength,
       maxTopicLevels: BROKER_LIMITS.maxTopicLevels,

@@ -14,7 +14,7 @@ export const BROKER_LIMITS = {
   concurrency: 256,
   /** A client that does not drain its socket in this time is disconnected (a frozen consumer). */
   drainTimeoutMs: 30_000,
-  /** Time between TCP accept and CONNECT before the socket is closed. */
+  /** Time between TCP accept and CONNECT before the socket is closed (hub config mqttConnectTimeoutS). */
   connectTimeoutMs: 10_000,
   /** Largest keepalive (s) a client may ask for; a larger one is refused (agents use 30 s). */
   keepaliveLimitS: 300,

@@ -21,7 +21,7 @@ export interface SessionStart {
   /** The one-time token the agent presents on its push socket. */
   token: string;
   userId: number | null;
-  /** ws:// or wss:// base of the hub as the agent reaches it. */
+  /** ws:// or wss:// base of the hub from publicUrl, or '' (the agent takes the path on its enrolled hub). */
   pushBase: string;
 }
 

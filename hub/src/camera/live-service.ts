@@ -6,6 +6,7 @@ import { tokenService } from '../api/app.js';
 import type { AccessClaims } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
 import { linkOf } from '../link/registry.js';
+import { refuseUpgrade } from '../net/upgrades.js';
 import type { Service } from '../services/types.js';
 import { recordAudit } from '../store/audit.js';
 import { CLOSE, type LiveFormat, LiveRelay, type SessionStart } from './live-relay.js';
@@ -13,25 +14,18 @@ import { CLOSE, type LiveFormat, LiveRelay, type SessionStart } from './live-rel
 const VIEW_PATH = /^\/api\/v1\/cameras\/(\d+)\/live\/?$/;
 const PUSH_PATH = /^\/api\/v1\/cameras\/live\/push\/([A-Za-z0-9_-]{1,64})\/?$/;
 
+/**
+ * The base of push URLs: from configuration only, never from a request header (a viewer could otherwise send
+ * the agent, and the camera, anywhere). With publicUrl, its WebSocket form; without it, nothing: the agent gets
+ * a path and takes it on the hub it enrolled with.
+ */
+export function pushBaseOf(publicUrl: string | undefined): string {
+  return publicUrl ? publicUrl.replace(/^http/i, 'ws').replace(/\/+$/, '') : '';
+}
+
 /** The push URL the agent gets in `live-start` (its token is single-use: one push socket per session). */
 export function pushUrl(s: SessionStart): string {
   return `${s.pushBase}/api/v1/cameras/live/push/${s.sessionId}?token=${encodeURIComponent(s.token)}`;
-}
-
-function refuse(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
-  const reason =
-    {
-      400: 'Bad Request',
-      401: 'Unauthorized',
-      403: 'Forbidden',
-      404: 'Not Found',
-      429: 'Too Many Requests',
-      503: 'Service Unavailable',
-    }[status] ?? 'Error';
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }
 
 interface Viewer {
@@ -143,14 +137,12 @@ export const cameraLiveService: Service = {
       perMessageDeflate: false,
     });
 
-    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const url = new URL(req.url ?? '/', 'http://hub.invalid');
+    const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => {
       const view = VIEW_PATH.exec(url.pathname);
       const push = view ? null : PUSH_PATH.exec(url.pathname);
-      if (!view && !push) return; // other upgrade paths belong to other parts of the hub
       handle(req, socket, head, url, view, push).catch((err: unknown) => {
         log.error({ err }, 'live upgrade failed');
-        refuse(socket, 503, 'internal_error', 'live view failed');
+        refuseUpgrade(socket, 503, 'internal_error', 'live view failed');
       });
     };
 
@@ -175,10 +167,10 @@ export const cameraLiveService: Service = {
       }
       const cameraId = Number(view?.[1]);
       const user = await viewerOf(ctx, req, url, cameraId);
-      if (typeof user === 'string') return refuse(socket, 401, 'unauthorized', user);
+      if (typeof user === 'string') return refuseUpgrade(socket, 401, 'unauthorized', user);
       const watching = viewersByUser.get(user.id);
       if (watching && watching.size >= config.liveMaxPerUser) {
-        return refuse(
+        return refuseUpgrade(
           socket,
           429,
           'too_many_live_views',
@@ -188,21 +180,20 @@ export const cameraLiveService: Service = {
       const camera = ctx.db.prepare('SELECT site_id, stream_json FROM cameras WHERE id = ?').get(cameraId) as
         | { site_id: number; stream_json: string | null }
         | undefined;
-      if (!camera) return refuse(socket, 404, 'not_found', `camera ${cameraId} not found`);
+      if (!camera) return refuseUpgrade(socket, 404, 'not_found', `camera ${cameraId} not found`);
       const format = chooseFormat(camera.stream_json, url.searchParams.get('format'));
-      if (!format) return refuse(socket, 400, 'validation_failed', 'query.format: must be fmp4 or mjpeg');
-      if (!linkOf(ctx)) return refuse(socket, 503, 'unavailable', 'the agent link is not running');
+      if (!format)
+        return refuseUpgrade(socket, 400, 'validation_failed', 'query.format: must be fmp4 or mjpeg');
+      if (!linkOf(ctx)) return refuseUpgrade(socket, 503, 'unavailable', 'the agent link is not running');
       const can = relay.canJoin(cameraId);
       if (!can.ok)
-        return refuse(
+        return refuseUpgrade(
           socket,
           (can as { status: number }).status,
           'too_many_viewers',
           (can as { message: string }).message,
         );
-      const pushBase = config.publicUrl
-        ? config.publicUrl.replace(/^http/i, 'ws').replace(/\/+$/, '')
-        : `ws://${req.headers.host ?? `127.0.0.1:${config.httpPort}`}`;
+      const pushBase = pushBaseOf(config.publicUrl);
       wss.handleUpgrade(req, socket, head, (ws) => {
         const r = relay.join(ws, { cameraId, siteId: camera.site_id, format, userId: user.id, pushBase });
         if (!r.ok) ws.close(1013, r.message.slice(0, 120));
@@ -254,11 +245,15 @@ export const cameraLiveService: Service = {
       }
     });
 
-    http.server.on('upgrade', onUpgrade);
+    const removeUpgrade = http.upgrades.add(
+      'camera-live',
+      (path) => VIEW_PATH.test(path) || PUSH_PATH.test(path),
+      onUpgrade,
+    );
     liveRelays.set(ctx, relay);
     return {
       async stop() {
-        http.server.off('upgrade', onUpgrade);
+        removeUpgrade();
         offUsers();
         liveRelays.delete(ctx);
         await relay.closeAll();

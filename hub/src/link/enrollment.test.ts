@@ -7,6 +7,7 @@ import {
   EnrollmentError,
   enrollAgent,
   parseTtl,
+  transportWarnings,
 } from './enrollment.js';
 
 describe('enrollment', () => {
@@ -26,24 +27,81 @@ describe('enrollment', () => {
     });
   }
 
-  it('lists the broker URLs agents use: TCP, TLS when enabled, WebSocket at /mqtt', () => {
-    assert.deepEqual(
-      agentEndpoints({ publicUrl: 'https://hub.example.net/' }, 'http://10.0.0.1:8080/x', {
-        mqttPort: 1883,
-        mqttsPort: 8883,
-      }),
-      {
-        hub_url: 'https://hub.example.net',
-        mqtt: {
-          urls: ['mqtt://hub.example.net:1883', 'mqtts://hub.example.net:8883', 'wss://hub.example.net/mqtt'],
-        },
-      },
-    );
-    assert.deepEqual(
-      agentEndpoints({}, 'http://10.0.0.1:8080/api/v1/agents/enroll', { mqttPort: 1883 }).mqtt.urls,
+  const endpoints: [string, Parameters<typeof agentEndpoints>, string, string[]][] = [
+    [
+      'TLS listener: TLS URLs only, never plain MQTT beside them',
+      [
+        { publicUrl: 'https://hub.example.net/' },
+        'http://10.0.0.1:8080/x',
+        { mqttPort: 1883, mqttsPort: 8883 },
+      ],
+      'https://hub.example.net',
+      ['mqtts://hub.example.net:8883', 'wss://hub.example.net/mqtt'],
+    ],
+    [
+      'TLS listener, plain HTTP: mqtts only (ws would be plain)',
+      [{}, 'http://10.0.0.1:8080/api/v1/agents/enroll', { mqttPort: 1883, mqttsPort: 8883 }],
+      'http://10.0.0.1:8080',
+      ['mqtts://10.0.0.1:8883'],
+    ],
+    [
+      'an https publicUrl (TLS proxy): wss only',
+      [{ publicUrl: 'https://hub.example.net/outpost/' }, 'http://10.0.0.1:8080/x', { mqttPort: 1883 }],
+      'https://hub.example.net/outpost',
+      ['wss://hub.example.net/mqtt'],
+    ],
+    [
+      'no TLS anywhere: plain MQTT and ws (the hub warns at start)',
+      [{}, 'http://10.0.0.1:8080/api/v1/agents/enroll', { mqttPort: 1883 }],
+      'http://10.0.0.1:8080',
       ['mqtt://10.0.0.1:1883', 'ws://10.0.0.1:8080/mqtt'],
-    );
-  });
+    ],
+    [
+      'plain listener off',
+      [{}, 'http://10.0.0.1:8080/api/v1/agents/enroll', {}],
+      'http://10.0.0.1:8080',
+      ['ws://10.0.0.1:8080/mqtt'],
+    ],
+  ];
+  for (const [name, args, hubUrl, urls] of endpoints) {
+    it(`broker URLs offered to agents: ${name}`, () => {
+      assert.deepEqual(agentEndpoints(...args), { hub_url: hubUrl, mqtt: { urls } });
+    });
+  }
+
+  const warnings: [string, Parameters<typeof transportWarnings>, RegExp[]][] = [
+    ['loopback only: nothing to say', [{ host: '127.0.0.1' }, { mqttPort: 1883 }], []],
+    [
+      'on the network without TLS: plain MQTT and plain HTTP',
+      [{ host: '0.0.0.0' }, { mqttPort: 1883 }],
+      [/agents are offered plain MQTT/, /go over plain HTTP/],
+    ],
+    [
+      'TLS for agents, plain listener still open, http: both named',
+      [{ host: '0.0.0.0' }, { mqttPort: 1883, mqttsPort: 8883 }],
+      [/plain MQTT listener is open on 0\.0\.0\.0:1883/, /plain HTTP/],
+    ],
+    [
+      'TLS for agents and users, plain MQTT on loopback for a local agent: fine',
+      [
+        { host: '0.0.0.0', publicUrl: 'https://hub.example.net' },
+        { mqttPort: 1883, mqttsPort: 8883, mqttHost: '127.0.0.1' },
+      ],
+      [],
+    ],
+    [
+      'an https publicUrl and no plain listener: fine',
+      [{ host: '0.0.0.0', publicUrl: 'https://hub.example.net' }, {}],
+      [],
+    ],
+  ];
+  for (const [name, args, expected] of warnings) {
+    it(`warns at start: ${name}`, () => {
+      const got = transportWarnings(...args);
+      assert.equal(got.length, expected.length, got.join('\n'));
+      expected.forEach((re, i) => assert.match(got[i] ?? '', re));
+    });
+  }
 
   it('consumes a token once and changes nothing for an expired or reused one', () => {
     const db = openDatabase(':memory:');

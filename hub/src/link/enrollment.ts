@@ -84,21 +84,70 @@ export function enrollAgent(
   })();
 }
 
+/** The broker listeners that are open (a port is absent when its listener is off). */
+export interface BrokerPorts {
+  mqttPort?: number;
+  mqttsPort?: number;
+}
+
+/** Whether a URL or host name is this machine only (loopback): nothing on the network can read it. */
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
 /**
- * Where an agent reaches the hub: the hub URL (config publicUrl, else the URL the request came to) and the
- * broker URLs: plain MQTT, MQTT over TLS when enabled, and MQTT over WebSocket at /mqtt on the HTTP port.
+ * Where an agent reaches the hub: the hub URL (config publicUrl, else the URL the agent itself called) and the
+ * broker URLs. When the hub offers TLS (MQTT over TLS, or WebSocket behind an https publicUrl) only TLS URLs
+ * are given: a plain URL beside them would let anyone on the path read the agent's secret in CONNECT and the
+ * decrypted device credentials in its config. Without TLS: plain MQTT (when its listener is on) and ws.
  */
 export function agentEndpoints(
   config: Pick<HubConfig, 'publicUrl'>,
   requestUrl: string,
-  ports: { mqttPort: number; mqttsPort?: number },
+  ports: BrokerPorts,
 ): { hub_url: string; mqtt: { urls: string[] } } {
   const base = new URL(config.publicUrl ?? requestUrl);
   const hubUrl = `${base.protocol}//${base.host}${config.publicUrl ? base.pathname.replace(/\/$/, '') : ''}`;
   const host =
     base.hostname.includes(':') && !base.hostname.startsWith('[') ? `[${base.hostname}]` : base.hostname;
-  const urls = [`mqtt://${host}:${ports.mqttPort}`];
-  if (ports.mqttsPort) urls.push(`mqtts://${host}:${ports.mqttsPort}`);
-  urls.push(`${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}${MQTT_WS_PATH}`);
+  const secure: string[] = [];
+  if (ports.mqttsPort) secure.push(`mqtts://${host}:${ports.mqttsPort}`);
+  if (base.protocol === 'https:') secure.push(`wss://${base.host}${MQTT_WS_PATH}`);
+  if (secure.length > 0) return { hub_url: hubUrl, mqtt: { urls: secure } };
+  const urls: string[] = [];
+  if (ports.mqttPort !== undefined) urls.push(`mqtt://${host}:${ports.mqttPort}`);
+  urls.push(`ws://${base.host}${MQTT_WS_PATH}`);
   return { hub_url: hubUrl, mqtt: { urls } };
+}
+
+/**
+ * Pure: what the hub says at start when its configuration exposes agents or users on the network without TLS.
+ * Nothing when it listens on loopback only.
+ */
+export function transportWarnings(
+  config: Pick<HubConfig, 'publicUrl' | 'host'>,
+  ports: BrokerPorts & { mqttHost?: string },
+): string[] {
+  const out: string[] = [];
+  const httpLocal = isLoopback(config.host);
+  const publicHttps = config.publicUrl?.startsWith('https:') === true;
+  if (!ports.mqttsPort && !publicHttps && !(httpLocal && isLoopback(ports.mqttHost ?? config.host))) {
+    out.push(
+      'agents are offered plain MQTT: anyone on the path can read their secrets and the device and camera ' +
+        'credentials sent to them; set mqttsPort, mqttsCert and mqttsKey, or an https:// publicUrl behind a TLS proxy',
+    );
+  } else if (ports.mqttPort !== undefined && !isLoopback(ports.mqttHost ?? config.host)) {
+    out.push(
+      `the plain MQTT listener is open on ${ports.mqttHost ?? config.host}:${ports.mqttPort} although agents ` +
+        'are offered TLS: set mqttPlain=false, or mqttPlainHost=127.0.0.1 for a local agent only',
+    );
+  }
+  if (!publicHttps && !httpLocal) {
+    out.push(
+      'logins, tokens and agent enrollment go over plain HTTP: put the hub behind a TLS reverse proxy and set ' +
+        'publicUrl to its https:// address (and trustProxy)',
+    );
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import { ConfigVersionStore } from '../store/config-versions.js';
 import { InventoryStateStore } from '../store/inventory-state.js';
 import { JobStore } from '../store/jobs.js';
 import { ConfigPush } from './config-push.js';
+import type { BrokerPorts } from './enrollment.js';
 import { JobDispatcher } from './jobs.js';
 import { createLinkMetrics, type LinkMetrics } from './metrics.js';
 import { Presence } from './presence.js';
@@ -49,7 +50,7 @@ export class Link {
   readonly config: ConfigPush;
   readonly jobs: JobDispatcher;
   /** Where agents reach the broker (filled by the link service once listening). */
-  endpoints: { mqttPort: number; mqttsPort?: number } = { mqttPort: 0 };
+  endpoints: BrokerPorts = {};
   readonly #sites = new Map<string, number>();
 
   constructor(

@@ -47,6 +47,12 @@ export function createLinkMetrics(registry: Registry) {
       labelNames: ['reason'] as const,
       registers,
     }),
+    connectionsRefused: new Counter({
+      name: 'outpost_hub_mqtt_connections_refused_total',
+      help: 'MQTT connections refused at accept or cut by the socket guard, by reason',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
     aclDenied: new Counter({
       name: 'outpost_hub_mqtt_acl_denied_total',
       help: 'Publishes and subscriptions refused by the ACL',

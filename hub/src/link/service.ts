@@ -2,11 +2,18 @@ import { addHealthCheck } from '../api/routes/health.js';
 import { AedesBus } from '../broker/aedes-bus.js';
 import { openListeners } from '../broker/listeners.js';
 import { startIngest } from '../ingest/index.js';
+import { clientAddress } from '../net/client-address.js';
 import type { Service } from '../services/types.js';
 import { AgentStore } from '../store/agents.js';
+import { transportWarnings } from './enrollment.js';
 import { DEFAULT_LINK_OPTIONS, Link, type LinkOptions } from './link.js';
 import { createLinkMetrics } from './metrics.js';
 import { setLink } from './registry.js';
+
+/** A header that may be sent more than once, as one value. */
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(',') : v;
+}
 
 /** How often presence (heartbeats) and jobs (timeouts, re-sends) are swept. */
 const SWEEP_MS = 1000;
@@ -23,6 +30,7 @@ export const linkService: Service = {
     const bus = await AedesBus.create({
       agents: new AgentStore(ctx.db),
       logger,
+      connectTimeoutMs: config.mqttConnectTimeoutS * 1000,
       counters: {
         authFailure: (reason) => metrics.authFailures.inc({ reason }),
         aclDenied: (kind) => metrics.aclDenied.inc({ kind }),
@@ -47,14 +55,41 @@ export const linkService: Service = {
       await bus.close();
       throw new Error('mqttsPort needs mqttsCert and mqttsKey (PEM files)');
     }
+    const refusalsLogged = new Map<string, { at: number; suppressed: number }>();
     try {
       listeners = await openListeners(bus.broker, {
         host: config.host,
-        mqttPort: config.mqttPort,
+        ...(config.mqttPlain
+          ? { mqttPort: config.mqttPort, mqttHost: config.mqttPlainHost ?? config.host }
+          : {}),
         ...(config.mqttsPort !== undefined && config.mqttsCert && config.mqttsKey
           ? { mqtts: { port: config.mqttsPort, certFile: config.mqttsCert, keyFile: config.mqttsKey } }
           : {}),
-        http: http.server,
+        upgrades: http.upgrades,
+        guard: {
+          maxConnections: config.mqttMaxConnections,
+          maxConnectionsPerAddress: config.mqttMaxConnectionsPerAddress,
+          maxPacketBytes: config.mqttMaxPacketBytes,
+          maxPreAuthBytes: config.mqttMaxPreAuthBytes,
+          addressOf: (req) =>
+            clientAddress(req.socket.remoteAddress, headerValue(req.headers['x-forwarded-for']), config),
+          onServerError: (err, what) => logger.error({ err, listener: what }, 'broker listener error'),
+          onRefused: (reason, address) => {
+            metrics.connectionsRefused.inc({ reason });
+            // One line per reason every 10 s at most: a flood of bad connections must not flood the log.
+            const now = ctx.clock();
+            const last = refusalsLogged.get(reason);
+            if (last && now - last.at < 10_000) {
+              last.suppressed++;
+              return;
+            }
+            refusalsLogged.set(reason, { at: now, suppressed: 0 });
+            logger.warn(
+              { reason, address, suppressed_before: last?.suppressed ?? 0 },
+              'mqtt connection refused by the socket guard',
+            );
+          },
+        },
       });
     } catch (err) {
       await stopIngest();
@@ -62,13 +97,18 @@ export const linkService: Service = {
       throw err;
     }
     link.endpoints = {
-      mqttPort: listeners.mqttPort,
+      ...(listeners.mqttPort !== undefined ? { mqttPort: listeners.mqttPort } : {}),
       ...(listeners.mqttsPort ? { mqttsPort: listeners.mqttsPort } : {}),
     };
     logger.info(
       { mqttPort: listeners.mqttPort, mqttsPort: listeners.mqttsPort, ws: '/mqtt' },
       'broker listening',
     );
+    for (const warning of transportWarnings(config, {
+      ...link.endpoints,
+      mqttHost: config.mqttPlainHost ?? config.host,
+    }))
+      logger.warn(warning);
     const offInventory = ctx.events.on('inventory.changed', (e) => link.config.onInventoryChanged(e.site_id));
     const sweep = setInterval(() => {
       const now = ctx.clock();
@@ -82,7 +122,7 @@ export const linkService: Service = {
     sweep.unref();
     const offHealth = addHealthCheck(ctx, 'broker', () => ({
       ok: !bus.broker.closed,
-      detail: `${bus.connected().length} agents connected; mqtt port ${listeners.mqttPort}`,
+      detail: `${bus.connected().length} agents connected; mqtt port ${listeners.mqttPort ?? 'off'}, mqtts port ${listeners.mqttsPort ?? 'off'}`,
     }));
     setLink(ctx, link);
     return {

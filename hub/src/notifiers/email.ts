@@ -1,5 +1,7 @@
+import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import * as z from 'zod';
+import { TargetBlockedError } from '../net/target-policy.js';
 import { DeliveryError, type Notifier } from './types.js';
 
 const Address = z.email({ error: 'must be an e-mail address' });
@@ -27,13 +29,28 @@ export const emailNotifier: Notifier<z.infer<typeof Config>, z.infer<typeof Secr
   config: Config,
   secret: Secret,
   async send(m, { config, secret }, opts) {
+    // Resolved (and checked against the target policy) here; nodemailer then connects to that address, with
+    // the name kept for the certificate check, so that no second lookup can point it elsewhere.
+    let address: string;
+    try {
+      address = await opts.targets.address(config.host);
+    } catch (err) {
+      const blocked = err instanceof TargetBlockedError;
+      throw new DeliveryError(`SMTP ${config.host}:${config.port}: ${(err as Error).message}`, {
+        permanent: blocked,
+        cause: err,
+      });
+    }
     const transport = nodemailer.createTransport({
-      host: config.host,
+      host: address,
       port: config.port,
       secure: config.tls === 'implicit',
       requireTLS: config.tls === 'starttls',
       ignoreTLS: config.tls === 'none',
-      tls: { rejectUnauthorized: config.tls_verify },
+      tls: {
+        rejectUnauthorized: config.tls_verify,
+        ...(isIP(config.host) === 0 ? { servername: config.host } : {}),
+      },
       auth: config.username ? { user: config.username, pass: secret.password ?? '' } : undefined,
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
@@ -55,13 +72,14 @@ export const emailNotifier: Notifier<z.infer<typeof Config>, z.infer<typeof Secr
           permanent: true,
         });
       }
-      return { detail: String(info.response ?? '').slice(0, 200) };
+      // The server's answer is not kept: only whether it took the message.
+      return {};
     } catch (err) {
       if (err instanceof DeliveryError) throw err;
       const e = err as Error & { responseCode?: number; code?: string };
       // 5xx SMTP replies are permanent (bad recipient, auth refused); 4xx and connection errors are retried.
       const permanent = e.responseCode !== undefined && e.responseCode >= 500 && e.code !== 'ETIMEDOUT';
-      const why = opts.signal.aborted ? 'timed out' : e.message;
+      const why = opts.signal.aborted ? 'timed out' : e.message.slice(0, 200);
       throw new DeliveryError(`SMTP ${config.host}:${config.port}: ${why}`, {
         statusCode: e.responseCode,
         permanent,

@@ -23,6 +23,23 @@ const COLORS: Record<Severity, string> = {
   info: '#607d8b',
 };
 
+/**
+ * Slack's escaping for message text: `&`, `<` and `>` as entities. Titles and texts carry strings devices report
+ * (ifName, sysName); unescaped, `<!channel>` would ping everyone and `<https://x|label>` would show a fake link.
+ */
+export function escapeSlack(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** A URL as Slack link markup takes it: percent-encoded, `|` too (it would end the URL). */
+function linkTarget(url: string): string | undefined {
+  try {
+    return new URL(url).href.replaceAll('|', '%7C');
+  } catch {
+    return undefined;
+  }
+}
+
 /** Slack incoming webhook: the title in bold, the text, a colour per severity (green for recoveries). */
 export const slackNotifier: Notifier<z.infer<typeof Config>, z.infer<typeof Secret>> = {
   type: 'slack',
@@ -31,12 +48,13 @@ export const slackNotifier: Notifier<z.infer<typeof Config>, z.infer<typeof Secr
   secret: Secret,
   async send(m, { config, secret }, opts) {
     const color = m.kind === 'recovery' ? '#2e7d32' : m.severity ? COLORS[m.severity] : '#607d8b';
-    const link = m.url ? `\n<${m.url}|Open in Outpost>` : '';
+    const href = m.url ? linkTarget(m.url) : undefined;
+    const link = href ? `\n<${href}|Open in Outpost>` : '';
     const body = JSON.stringify({
-      text: m.title,
+      text: escapeSlack(m.title),
       ...(config.username ? { username: config.username } : {}),
-      attachments: [{ color, text: `${m.text}${link}`, ts: Math.floor(m.ts / 1000) }],
+      attachments: [{ color, text: `${escapeSlack(m.text)}${link}`, ts: Math.floor(m.ts / 1000) }],
     });
-    return postJson(secret.webhook_url, body, {}, opts.signal);
+    return postJson(secret.webhook_url, body, {}, opts.signal, opts.targets);
   },
 };

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Severity } from '../alerts/types.js';
+import type { TargetPolicy } from '../net/target-policy.js';
 
 export type MessageKind = 'problem' | 'repeat' | 'recovery' | 'flapping' | 'test' | 'summary';
 
@@ -42,6 +43,8 @@ export class DeliveryError extends Error {
 
 export interface SendOptions {
   signal: AbortSignal;
+  /** Where a notifier may connect (checked on resolved addresses): public ones plus notifyAllowedNetworks. */
+  targets: TargetPolicy;
   /** The outbox row id: receivers may use it to drop duplicates of a retried delivery. */
   deliveryId: string;
 }

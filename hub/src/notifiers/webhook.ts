@@ -62,6 +62,7 @@ export const webhookNotifier: Notifier<z.infer<typeof Config>, z.infer<typeof Se
         [DELIVERY_HEADER]: opts.deliveryId,
       },
       opts.signal,
+      opts.targets,
     );
   },
 };

@@ -1,4 +1,5 @@
 import type { SecretBox } from '../crypto/secrets.js';
+import type { TargetPolicy } from '../net/target-policy.js';
 import { type AnyNotifier, NOTIFIERS } from '../notifiers/index.js';
 import { DeliveryError, type NotificationMessage } from '../notifiers/types.js';
 import type { ChannelRow } from './channels-store.js';
@@ -50,7 +51,12 @@ export async function deliver(
   c: ChannelRow,
   message: NotificationMessage,
   deliveryId: string,
-  opts: { secrets: SecretBox; timeoutMs: number; notifiers?: ReadonlyMap<string, AnyNotifier> },
+  opts: {
+    secrets: SecretBox;
+    timeoutMs: number;
+    targets: TargetPolicy;
+    notifiers?: ReadonlyMap<string, AnyNotifier>;
+  },
 ): Promise<DeliveryOutcome> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -58,7 +64,11 @@ export async function deliver(
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
   try {
     const { notifier, config, secret } = channelSettings(c, opts.secrets, opts.notifiers);
-    const sending = notifier.send(message, { config, secret }, { signal: controller.signal, deliveryId });
+    const sending = notifier.send(
+      message,
+      { config, secret },
+      { signal: controller.signal, deliveryId, targets: opts.targets },
+    );
     // A notifier that ignores the signal still cannot hold the dispatcher past the timeout.
     const timedOut = new Promise<never>((_, reject) =>
       controller.signal.addEventListener('abort', () =>

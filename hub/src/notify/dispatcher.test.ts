@@ -6,6 +6,7 @@ import { SMTPServer } from 'smtp-server';
 import type { AlertRow } from '../alerts/store.js';
 import { testContext } from '../alerts/testing.js';
 import type { HubContext } from '../context.js';
+import { TargetPolicy } from '../net/target-policy.js';
 import { sign } from '../notifiers/webhook.js';
 import { type ChannelInput, saveChannel } from './channels-store.js';
 import { backoffMs, Dispatcher } from './dispatcher.js';
@@ -26,6 +27,8 @@ const plan = new Map<string, number[]>(); // path -> statuses to answer in order
 
 let smtp: SMTPServer;
 let smtpPort: number;
+/** The receivers of this file run on loopback, which the hub refuses unless allowed. */
+const LOCAL = new TargetPolicy(['127.0.0.1/32']);
 const mails: { from: string; to: string[]; raw: string }[] = [];
 
 before(async () => {
@@ -106,6 +109,7 @@ function startDispatcher(maxAttempts = 5) {
   dispatcher = new Dispatcher({
     db: ctx.db,
     secrets: ctx.secrets,
+    targets: LOCAL,
     logger: ctx.logger,
     clock: Date.now,
     timeoutMs: 3000,
@@ -272,7 +276,13 @@ describe('notification delivery to real receivers', () => {
 
   it('messages queued before a restart are delivered by the next dispatcher', async () => {
     const ch = channel('hook', 'webhook', { url: `${httpBase}/after-restart` }, { hmac_secret: HMAC_SECRET });
-    const before = new Dispatcher({ db: ctx.db, secrets: ctx.secrets, logger: ctx.logger, clock: Date.now });
+    const before = new Dispatcher({
+      db: ctx.db,
+      secrets: ctx.secrets,
+      targets: LOCAL,
+      logger: ctx.logger,
+      clock: Date.now,
+    });
     const id = before.enqueue(ch, null, alertMessage('problem', ALERT, Date.now())); // never started: a crash
     await before.stop();
     assert.equal(status(id).status, 'pending');

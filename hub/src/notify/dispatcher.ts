@@ -1,5 +1,6 @@
 import type { SecretBox } from '../crypto/secrets.js';
 import type { Logger } from '../logger.js';
+import type { TargetPolicy } from '../net/target-policy.js';
 import type { AnyNotifier } from '../notifiers/index.js';
 import type { NotificationMessage } from '../notifiers/types.js';
 import type { Db } from '../store/db.js';
@@ -10,6 +11,8 @@ import { Outbox, type OutboxRow } from './outbox.js';
 export interface DispatcherOptions {
   db: Db;
   secrets: SecretBox;
+  /** Where deliveries may connect (notify/targets.ts). */
+  targets: TargetPolicy;
   logger: Logger;
   clock: () => number;
   notifiers?: ReadonlyMap<string, AnyNotifier>;
@@ -123,6 +126,7 @@ export class Dispatcher {
     const r = await deliver(channel, message, `outbox-${row.id}`, {
       secrets: this.o.secrets,
       timeoutMs: this.o.timeoutMs,
+      targets: this.o.targets,
       notifiers: this.o.notifiers,
     });
     const done = this.o.clock();

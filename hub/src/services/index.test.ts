@@ -3,10 +3,12 @@ import { createServer } from 'node:http';
 import { describe, it } from 'node:test';
 import type { HubContext } from '../context.js';
 import { createLogger } from '../logger.js';
+import { UpgradeRoutes } from '../net/upgrades.js';
 import { type Service, startServices } from './index.js';
 
 const ctx = { logger: createLogger('silent') } as unknown as HubContext;
-const http = { server: createServer() };
+const server = createServer();
+const http = { server, upgrades: new UpgradeRoutes(server) };
 
 function recording(log: string[], name: string, failStart = false): Service {
   return {

@@ -1,9 +1,12 @@
 import type { Server } from 'node:http';
 import type { HubContext } from '../context.js';
+import type { UpgradeRoutes } from '../net/upgrades.js';
 
-/** The HTTP side a service may hook into (e.g. `server.on('upgrade')` for MQTT over WebSocket at /mqtt). */
+/** The HTTP side a service may hook into. */
 export interface ServiceHttp {
   server: Server;
+  /** Where a service claims WebSocket upgrade paths (MQTT at /mqtt, the live view); others are refused. */
+  upgrades: UpgradeRoutes;
 }
 
 export interface RunningService {

@@ -1,7 +1,10 @@
+import type { CredentialRepo } from './credentials.js';
+import type { DiscoveredRepo } from './discovered.js';
 import type { FleetRepo } from './fleet.js';
 import type { ReleaseRepo } from './releases.js';
 import type { RolloutRepo } from './rollouts.js';
 import type { SessionRepo } from './sessions.js';
+import type { TopologyRepo } from './topology.js';
 import type { UserRepo } from './users.js';
 
 /**
@@ -12,6 +15,9 @@ export interface Repositories {
   readonly users: UserRepo;
   readonly sessions: SessionRepo;
   readonly fleet: FleetRepo;
+  readonly credentials: CredentialRepo;
+  readonly discovered: DiscoveredRepo;
+  readonly topology: TopologyRepo;
   /** Agent release bundles (fleet upgrades). */
   readonly releases: ReleaseRepo;
   readonly rollouts: RolloutRepo;

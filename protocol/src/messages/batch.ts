@@ -2,9 +2,18 @@ import * as z from 'zod';
 import { LIMITS } from '../limits.js';
 import { CheckStateEvent } from './check-events.js';
 import { Count, EntityId, MetricName, Text, Timestamp, Version } from './common.js';
+import { AgentNetworkEvent, TopologyEvent } from './topology-events.js';
 import { SnmpTrapEvent, TrapDroppedEvent } from './trap-events.js';
 
 export { CHECK_STATUSES, CheckStateEvent } from './check-events.js';
+export {
+  AgentNetworkEvent,
+  type AgentNetworkEventMessage,
+  NeighbourSchema,
+  TOPOLOGY_LIMITS,
+  TopologyEvent,
+  type TopologyEventMessage,
+} from './topology-events.js';
 export { SnmpTrapEvent, TRAP_DROP_REASONS, TrapDroppedEvent, TrapVarbind } from './trap-events.js';
 
 /** What a label key looks like (also checked by the hand-written batch decoders). */
@@ -142,6 +151,8 @@ const KNOWN_EVENT_TYPES = [
   'check_state',
   'snmp_trap',
   'trap_dropped',
+  'topology',
+  'agent_network',
   'upgrade_state',
 ] as const;
 export type KnownEventType = (typeof KNOWN_EVENT_TYPES)[number];
@@ -167,6 +178,8 @@ const KnownEventSchema = z.discriminatedUnion('type', [
   CheckStateEvent,
   SnmpTrapEvent,
   TrapDroppedEvent,
+  TopologyEvent,
+  AgentNetworkEvent,
   UpgradeStateEvent,
 ]);
 

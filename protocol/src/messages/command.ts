@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { DiscoverArgsSchema } from '../discovery/args.js';
 import { ReleaseVersion, SignedReleaseSchema } from '../release.js';
-import { EntityId, Text, Timestamp, Version } from './common.js';
+import { EntityId, Timestamp, Version } from './common.js';
 
 /** Command and job ids: short opaque strings safe in logs and URLs. */
 export const CommandId = z
@@ -19,19 +20,19 @@ export const COMMAND_ARGS = {
     oid: z.string().regex(/^\.?\d+(\.\d+)*$/, 'must be a numeric OID such as 1.3.6.1.2.1.2'),
     max_rows: z.int().min(1).max(100_000).default(10_000),
   }),
-  discover: z.object({
-    cidr: z.union([z.cidrv4(), z.cidrv6()], { error: 'must be a CIDR range such as 192.0.2.0/24' }),
-    community: Text(255).optional(),
-  }),
+  discover: DiscoverArgsSchema,
   'live-start': z.object({
     camera_id: EntityId,
     session_id: CommandId,
     format: z.enum(['fmp4', 'mjpeg']).default('fmp4'),
-    /** Where the agent pushes the stream (a hub WebSocket URL with a one-time token). */
+    /**
+     * Where the agent pushes the stream, with a one-time token: a ws:// or wss:// URL, or a path that the agent
+     * takes on the hub it enrolled with. Agents refuse any URL that is not on that hub.
+     */
     push_url: z
       .string()
       .max(2048)
-      .regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL'),
+      .regex(/^(wss?:\/\/|\/(?!\/))/, 'must be a ws:// or wss:// URL or an absolute path'),
   }),
   'live-stop': z.object({ camera_id: EntityId, session_id: CommandId }),
   /** Stop a running command. */

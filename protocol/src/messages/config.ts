@@ -147,6 +147,24 @@ export const TrapConfigSchema = z
 export type TrapConfig = z.infer<typeof TrapConfigSchema>;
 export type TrapConfigInput = z.input<typeof TrapConfigSchema>;
 
+/**
+ * A site's credential set as the agent gets it: SNMP credentials and camera logins that discovery tries in
+ * order. Secrets like the devices', sent only to the agents of the site (global sets to every site).
+ */
+export const CredentialSetConfigSchema = z.object({
+  id: EntityId,
+  name: Text(100),
+  snmp: z
+    .array(z.object({ id: EntityId, snmp: SnmpCredentialsSchema }))
+    .max(32)
+    .default([]),
+  camera: z
+    .array(z.object({ id: EntityId, username: Text(255).min(1), password: Text(255) }))
+    .max(32)
+    .default([]),
+});
+export type CredentialSetConfig = z.infer<typeof CredentialSetConfigSchema>;
+
 /** `down/config` (retained): everything the agent polls. A higher version replaces a lower one. */
 export const ConfigSchema = z.object({
   v: Version,
@@ -160,12 +178,19 @@ export const ConfigSchema = z.object({
   /** Custom OIDs polled on every SNMP device of the site (or those under their `sys_object_id`). */
   custom_oids: z.array(CustomOidSchema).max(64).default([]),
   traps: TrapConfigSchema.prefault({}),
+  /** Credentials discovery tries (site sets first, then the global ones). Absent from an older hub. */
+  credential_sets: z.array(CredentialSetConfigSchema).max(64).optional(),
   intervals: z
     .object({
       /** How often the agent republishes `status` while online. */
       heartbeat_s: z.int().min(5).max(3_600).default(30),
       /** Most time a sample waits in the outbox before a batch is sent. */
       batch_max_delay_ms: z.int().min(50).max(60_000).default(1_000),
+      /**
+       * How often the agent reads each SNMP device's neighbour, forwarding and ARP tables and its own network
+       * (topology events); 0 turns it off. Absent from an older hub: 900.
+       */
+      topology_s: z.int().min(0).max(86_400).default(900),
     })
     .prefault({}),
   /**

@@ -122,6 +122,46 @@ describe('RTSP client', () => {
     );
   });
 
+  it('sends no credentials across a redirect to another server, Basic included', async () => {
+    const basic = `Basic ${Buffer.from('admin:cam-secret').toString('base64')}`;
+    const askBasic = (req: Req) =>
+      req.headers.authorization === basic
+        ? req.method === 'OPTIONS'
+          ? ok()
+          : sdp()
+        : 'RTSP/1.0 401 Unauthorized\r\nCSeq: ?\r\nWWW-Authenticate: Basic realm="cam"\r\n\r\n';
+    const elsewhere = await fakeServer(askBasic);
+    const first = await fakeServer(
+      () => `RTSP/1.0 302 Moved\r\nCSeq: ?\r\nLocation: rtsp://127.0.0.1:${elsewhere.port}/real\r\n\r\n`,
+    );
+    await assert.rejects(
+      rtspDescribe({ url: `rtsp://127.0.0.1:${first.port}/old`, username: 'admin', password: 'cam-secret' }),
+      (e: RtspError) =>
+        e.code === 'auth_required' &&
+        new RegExp(
+          `redirected from rtsp://127\\.0\\.0\\.1:${first.port} to rtsp://127\\.0\\.0\\.1:${elsewhere.port}`,
+        ).test(e.message) &&
+        !e.message.includes('cam-secret'),
+    );
+    assert.ok(elsewhere.requests.length > 0);
+    for (const r of elsewhere.requests)
+      assert.equal(r.headers.authorization, undefined, 'no credentials sent');
+
+    // A redirect on the same server (another path) keeps them.
+    const same = await fakeServer((req, port) =>
+      req.uri.endsWith('/old')
+        ? `RTSP/1.0 302 Moved\r\nCSeq: ?\r\nLocation: rtsp://127.0.0.1:${port}/real\r\n\r\n`
+        : askBasic(req),
+    );
+    const r = await rtspDescribe({
+      url: `rtsp://127.0.0.1:${same.port}/old`,
+      username: 'admin',
+      password: 'cam-secret',
+    });
+    assert.equal(r.sameOrigin, true);
+    assert.equal(r.auth, 'basic');
+  });
+
   it('times out a response that never comes, naming the step', async () => {
     const { port } = await fakeServer((req) => (req.method === 'OPTIONS' ? ok() : undefined));
     const t0 = Date.now();
@@ -186,7 +226,7 @@ describe('RTSP client', () => {
     );
   });
 
-  it('speaks rtsps (TLS), not verifying a self-signed certificate unless asked', {
+  it('speaks rtsps (TLS), verifying the certificate unless turned off', {
     skip: needPeers('openssl'),
   }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtsps-'));
@@ -224,12 +264,13 @@ describe('RTSP client', () => {
       await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
       const port = (server.address() as net.AddressInfo).port;
       try {
-        const got = await rtspDescribe({ url: `rtsps://127.0.0.1:${port}/live` });
-        assert.equal(got.sdp, SDP);
         await assert.rejects(
-          rtspDescribe({ url: `rtsps://127.0.0.1:${port}/live`, tlsVerify: true }),
-          (e: RtspError) => e.code === 'tls',
+          rtspDescribe({ url: `rtsps://127.0.0.1:${port}/live` }),
+          (e: RtspError) => e.code === 'tls' && /self-signed certificate/.test(e.message),
+          'a self-signed certificate is refused by default',
         );
+        const got = await rtspDescribe({ url: `rtsps://127.0.0.1:${port}/live`, tlsVerify: false });
+        assert.equal(got.sdp, SDP);
       } finally {
         server.close();
       }

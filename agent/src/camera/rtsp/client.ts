@@ -22,7 +22,10 @@ export interface DescribeOptions {
   responseTimeoutMs?: number;
   /** Most redirects followed (301, 302, 303, 305, 307). */
   maxRedirects?: number;
-  /** Verify the server certificate for rtsps (cameras mostly have self-signed ones). */
+  /**
+   * Verify the server certificate for rtsps (default true). A camera with a self-signed certificate needs its
+   * CA in NODE_EXTRA_CA_CERTS, or the agent setting rtsp_tls_verify=false.
+   */
   tlsVerify?: boolean;
   signal?: AbortSignal;
   userAgent?: string;
@@ -43,6 +46,13 @@ export interface DescribeResult {
   auth: string;
   timings: { connectMs: number; optionsMs?: number; describeMs: number };
   redirects: number;
+  /** The final URL is on the scheme, host and port first asked: only there may the credentials go. */
+  sameOrigin: boolean;
+}
+
+/** `rtsps://host:322`: where credentials would go (another scheme, host or port is another server). */
+export function targetOrigin(t: Target): string {
+  return `${t.tls ? 'rtsps' : 'rtsp'}://${t.host.toLowerCase()}:${t.port}`;
 }
 
 function parseTarget(raw: string): Target {
@@ -80,19 +90,24 @@ export async function describe(options: DescribeOptions): Promise<DescribeResult
   const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
   const responseTimeoutMs = options.responseTimeoutMs ?? 5_000;
   const maxRedirects = options.maxRedirects ?? 3;
-  const creds: Credentials | undefined = options.username
+  const configured: Credentials | undefined = options.username
     ? { username: options.username, password: options.password ?? '' }
     : undefined;
   const secrets = [options.password, options.username];
   const userAgent = options.userAgent ?? 'Outpost';
   let target = parseTarget(options.url);
+  const home = targetOrigin(target);
   let redirects = 0;
   try {
     for (;;) {
       const t0 = now();
+      // Credentials go only to the server they were configured for: a redirect to another scheme, host or
+      // port (Basic would hand over the password itself, and rtsp:// would send it in clear) gets none.
+      const sameOrigin = targetOrigin(target) === home;
+      const creds = sameOrigin ? configured : undefined;
       const conn = await Connection.open(
         target,
-        { connectTimeoutMs, tlsVerify: options.tlsVerify ?? false },
+        { connectTimeoutMs, tlsVerify: options.tlsVerify ?? true },
         options.signal,
       );
       try {
@@ -119,7 +134,9 @@ export async function describe(options: DescribeOptions): Promise<DescribeResult
               if (method === 'OPTIONS') return res;
               throw new RtspError(
                 'auth_required',
-                `${method} ${redact(uri)}: the camera asks for credentials (${describeOffer(offered)}) and none are configured`,
+                configured
+                  ? `${method} ${redact(uri)}: redirected from ${home} to ${targetOrigin(target)}, which asks for credentials (${describeOffer(offered)}); they are only sent to ${home}`
+                  : `${method} ${redact(uri)}: the camera asks for credentials (${describeOffer(offered)}) and none are configured`,
                 401,
               );
             }
@@ -193,6 +210,7 @@ export async function describe(options: DescribeOptions): Promise<DescribeResult
           auth: authLabel(auth),
           timings: { connectMs, optionsMs, describeMs },
           redirects,
+          sameOrigin,
         };
         const server = header(res, 'server') ?? header(opt, 'server');
         if (server) result.server = server;

@@ -7,6 +7,7 @@ import { createCheckRunner } from '../../checks/runner.js';
 import { loadSettings } from '../../config.js';
 import { DATA_FILES, type Identity, readPersistedConfig, requireIdentity } from '../../identity.js';
 import { safeUrl } from '../../link/mqtt-link.js';
+import { preferredBrokerUrl } from '../../link/stream.js';
 import { silentLogger } from '../../logger.js';
 import { readOutboxStats } from '../../outbox/sqlite.js';
 import { loadPoller, loadProber } from '../../runtime/plugins.js';
@@ -52,7 +53,7 @@ async function checkHub(identity: Identity, timeoutMs: number): Promise<Finding>
 }
 
 async function checkBroker(identity: Identity, dir: string, timeoutMs: number): Promise<Finding> {
-  const url = safeUrl(identity.mqtt_urls[0] ?? '');
+  const url = safeUrl(preferredBrokerUrl(identity.mqtt_urls));
   const state = readStateFile(dir);
   // The broker allows one connection per agent id: testing it while the service runs would cut the service off.
   if (state && state.stopped_at === undefined && processAlive(state.pid)) {
@@ -70,7 +71,7 @@ async function checkBroker(identity: Identity, dir: string, timeoutMs: number): 
     };
   }
   return new Promise<Finding>((resolve) => {
-    const client = mqtt.connect(identity.mqtt_urls[0] ?? '', {
+    const client = mqtt.connect(preferredBrokerUrl(identity.mqtt_urls), {
       clientId: identity.agent_id,
       username: identity.agent_id,
       password: identity.secret,

@@ -39,7 +39,7 @@ export function runCommand(): Command {
       let agent: Awaited<ReturnType<typeof startAgent>>;
       try {
         const poller = loadPoller(settings.snmpMaxInFlight, log);
-        const prober = await loadProber(log);
+        const prober = await loadProber(log, { rtspTlsVerify: settings.rtspTlsVerify });
         agent = await startAgent({
           settings,
           log,

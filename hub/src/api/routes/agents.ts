@@ -217,7 +217,8 @@ export const agentsRoutes: RouteModule = {
         created_at: iso(a.created_at) as string,
       };
     };
-    const ports = () => linkOf(hub)?.endpoints ?? { mqttPort: hub.config.mqttPort };
+    const ports = () =>
+      linkOf(hub)?.endpoints ?? (hub.config.mqttPlain ? { mqttPort: hub.config.mqttPort } : {});
 
     app.openapi(enroll, (c) => {
       const gate = limiter.hit(clientIp(c));

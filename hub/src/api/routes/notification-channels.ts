@@ -20,6 +20,7 @@ import {
 import { deliver } from '../../notify/deliver.js';
 import { testMessage } from '../../notify/format.js';
 import { Outbox } from '../../notify/outbox.js';
+import { notifyTargets } from '../../notify/targets.js';
 import { defineRoute } from '../access.js';
 import { ApiError, conflict, type ErrorDetail, issueDetails, notFound, unprocessable } from '../errors.js';
 import { body, errors, IdParam, json, name } from '../schemas.js';
@@ -322,6 +323,7 @@ export const notificationChannelsRoutes: RouteModule = {
       const r = await deliver(row, message, `outbox-${outboxId}`, {
         secrets: hub.secrets,
         timeoutMs: 15_000,
+        targets: notifyTargets(hub.config),
       });
       outbox.recordAttempt(
         outboxId,

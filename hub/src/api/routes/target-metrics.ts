@@ -9,6 +9,25 @@ import type { RouteModule } from './index.js';
 
 /** More points than this in one series and the range is averaged into steps automatically. */
 export const MAX_POINTS = 5000;
+/** Points of one answer, all series together: with many series each gets fewer (never under 100). */
+export const MAX_TOTAL_POINTS = 50_000;
+/** Series one query may read; more (an unselective `labels`) is refused. */
+export const MAX_SERIES = 100;
+
+/**
+ * Pure: the step (seconds) a query is read with, so that no series gets more than `perSeries` points: the asked
+ * step when it is wide enough, else the smallest that is; without a step, none while the raw points fit.
+ */
+export function boundedStep(
+  rangeMs: number,
+  asked: number | null,
+  rawMax: number | undefined,
+  perSeries: number,
+): number | null {
+  const minimum = Math.max(1, Math.ceil(rangeMs / 1000 / perSeries));
+  if (asked !== null) return Math.max(asked, minimum);
+  return rawMax !== undefined && rawMax > perSeries ? minimum : null;
+}
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 /** `300`, `30s`, `5m`, `1h`, `1d` -> seconds. */
@@ -82,8 +101,11 @@ export function targetMetricsRoutes(t: TargetMetrics): RouteModule {
     summary: `Metric names of a ${t.kind}, or the points of one metric (raw or averaged into steps)`,
     description:
       `Without \`name\`: the metrics the ${t.kind} has. With \`name\`: points between \`from\` and \`to\` (ISO 8601 ` +
-      'or epoch seconds; default the last 24 h), averaged into `step` when given (or when there would be more than ' +
-      `${MAX_POINTS} points). \`labels\` (key=value,...) selects among labelled series such as interfaces.`,
+      'or epoch seconds; default the last 24 h; at most metricsMaxRangeDays apart), averaged into `step` when ' +
+      `given (or when there would be more than ${MAX_POINTS} points). Every answer is bounded: a step too fine for ` +
+      `the range is widened (\`step_s\` says the one used) so that a series has at most ${MAX_POINTS} points and all ` +
+      `series together at most ${MAX_TOTAL_POINTS}. \`labels\` (key=value,...) selects among labelled series such ` +
+      `as interfaces; at most ${MAX_SERIES} series per query.`,
     request: {
       params: IdParam,
       query: z
@@ -122,16 +144,38 @@ export function targetMetricsRoutes(t: TargetMetrics): RouteModule {
             { path: 'query.from', message: 'after to' },
           ]);
         }
+        const maxDays = hub.config.metricsMaxRangeDays;
+        if (to - from > maxDays * 86_400_000) {
+          throw new ApiError(400, 'validation_failed', `from..to spans more than ${maxDays} days`, [
+            { path: 'query.from', message: `more than ${maxDays} days before to (metricsMaxRangeDays)` },
+          ]);
+        }
         const series = (await ts.listSeries(t.kind, String(id), q.name)).filter((s) =>
           labelsMatch(s.labels, q.labels ?? {}),
         );
         if (series.length === 0) throw notFound(`metric ${q.name} of ${t.kind}`, id);
-        let stepS = q.step ?? null;
-        if (stepS === null) {
+        if (series.length > MAX_SERIES) {
+          throw new ApiError(
+            400,
+            'validation_failed',
+            `${series.length} series match; at most ${MAX_SERIES}`,
+            [
+              {
+                path: 'query.labels',
+                message: `matches ${series.length} series: narrow it (at most ${MAX_SERIES})`,
+              },
+            ],
+          );
+        }
+        // Every answer is bounded, with or without `step`: per series, and all series together.
+        const perSeries = Math.max(100, Math.min(MAX_POINTS, Math.floor(MAX_TOTAL_POINTS / series.length)));
+        let rawMax: number | undefined;
+        if (q.step === undefined) {
           // Counted from chunk headers: whether raw points would exceed the bound, before reading any.
           const counts = await Promise.all(series.map((s) => ts.countPoints(s.id, from, to)));
-          if (counts.some((n) => n > MAX_POINTS)) stepS = Math.ceil((to - from) / 1000 / MAX_POINTS);
+          rawMax = Math.max(0, ...counts);
         }
+        const stepS = boundedStep(to - from, q.step ?? null, rawMax, perSeries);
         const stepMs = stepS === null ? undefined : stepS * 1000;
         const all = await Promise.all(
           series.map(async (s) => ({ labels: s.labels, points: await ts.read(s.id, { from, to, stepMs }) })),

@@ -1,4 +1,5 @@
 import { describe } from 'node:test';
+import { credentialsContract } from './credentials.js';
 import type { ContractSuite, StoreFactory } from './fixtures.js';
 import { releasesContract } from './releases.js';
 import { rolloutsContract } from './rollouts.js';
@@ -11,6 +12,7 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['unit of work', unitOfWorkContract],
   ['users', usersContract],
   ['sessions', sessionsContract],
+  ['credentials', credentialsContract],
   ['releases', releasesContract],
   ['rollouts', rolloutsContract],
 ];

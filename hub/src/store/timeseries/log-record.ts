@@ -26,10 +26,14 @@ export interface LogSamples {
   end: number;
 }
 
+/** Scratch space for the varints, reused by every encode (synchronous). */
+let scratch = new Uint8Array(64 * 1024);
+
 export function encodeLogRecord(s: LogSamples): Uint8Array {
   const n = s.end - s.start;
   // Varints take at most 8 bytes each (safe integers); the values' block is aligned to 8 bytes.
-  const head = new Uint8Array(16 + n * 16);
+  if (scratch.length < 16 + n * 16) scratch = new Uint8Array(Math.max(16 + n * 16, scratch.length * 2));
+  const head = scratch;
   let pos = 0;
   const varint = (v: number) => {
     while (v >= 0x80) {

@@ -4,7 +4,9 @@ import { m003Alerting } from './003_alerting.js';
 import { m004Cameras } from './004_cameras.js';
 import { m005Fleet } from './005_fleet.js';
 import { m006TimeseriesChunks } from './006_timeseries_chunks.js';
-import { m007AgentReleases } from './007_agent_releases.js';
+import { m007TimeseriesSharedTimes } from './007_timeseries_shared_times.js';
+import { m008Discovery } from './008_discovery.js';
+import { m009AgentReleases } from './009_agent_releases.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -17,7 +19,9 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m004Cameras,
   m005Fleet,
   m006TimeseriesChunks,
-  m007AgentReleases,
+  m007TimeseriesSharedTimes,
+  m008Discovery,
+  m009AgentReleases,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {

@@ -40,8 +40,14 @@ const toInfo = (r: SeriesRow): SeriesInfo => ({
  * are all in sealed chunks: replay skips what lies at or below it.
  */
 export class SeriesCatalog {
-  /** kind -> target -> metric -> canonical labels -> id. Nested so that no key is built per sample. */
+  /** kind -> target -> canonical labels -> metric -> id. Nested so that no key is built per sample. */
   readonly #ids = new Map<TargetKind, Map<string | number, Map<string, Map<string, number>>>>();
+  /** The metric map of the last (kind, target, labels object) resolved: consecutive samples of one device
+   * interface share them, so most samples take one lookup. */
+  #lastKind: TargetKind | undefined;
+  #lastTarget: string | number | undefined;
+  #lastLabels: Readonly<Record<string, string>> | undefined | null = null;
+  #lastByMetric: Map<string, number> | undefined;
   readonly #find;
   readonly #create;
   readonly #setSealed;
@@ -78,37 +84,57 @@ export class SeriesCatalog {
     unit: string | undefined,
     lastLogId: number,
   ): number {
-    let byTarget = this.#ids.get(kind);
-    if (!byTarget) {
-      byTarget = new Map();
-      this.#ids.set(kind, byTarget);
+    let byMetric: Map<string, number>;
+    let json: string | undefined;
+    if (
+      this.#lastByMetric !== undefined &&
+      labels === this.#lastLabels &&
+      target === this.#lastTarget &&
+      kind === this.#lastKind &&
+      (labels === undefined || Object.isFrozen(labels))
+    ) {
+      byMetric = this.#lastByMetric;
+    } else {
+      let byTarget = this.#ids.get(kind);
+      if (!byTarget) {
+        byTarget = new Map();
+        this.#ids.set(kind, byTarget);
+      }
+      let byLabels = byTarget.get(target);
+      if (!byLabels) {
+        byLabels = new Map();
+        byTarget.set(target, byLabels);
+      }
+      json = labelsKey(labels);
+      let m = byLabels.get(json);
+      if (!m) {
+        m = new Map();
+        byLabels.set(json, m);
+      }
+      byMetric = m;
+      this.#lastKind = kind;
+      this.#lastTarget = target;
+      this.#lastLabels = labels;
+      this.#lastByMetric = m;
     }
-    let byMetric = byTarget.get(target);
-    if (!byMetric) {
-      byMetric = new Map();
-      byTarget.set(target, byMetric);
-    }
-    let byLabels = byMetric.get(metric);
-    if (!byLabels) {
-      byLabels = new Map();
-      byMetric.set(metric, byLabels);
-    }
-    const json = labelsKey(labels);
-    const cached = byLabels.get(json);
+    const cached = byMetric.get(metric);
     if (cached !== undefined) return cached;
+    json ??= labelsKey(labels);
     const t = String(target);
     let id = this.#find.get(kind, t, metric, json) as number | undefined;
     if (id === undefined) {
       this.#create.run(kind, t, metric, unit ?? null, json, lastLogId);
       id = this.#find.get(kind, t, metric, json) as number;
     }
-    byLabels.set(json, id);
+    byMetric.set(metric, id);
     return id;
   }
 
   /** Drops cached ids (after a rolled-back transaction that may have created series). */
   clearCache(): void {
     this.#ids.clear();
+    this.#lastByMetric = undefined;
+    this.#lastLabels = null;
   }
 
   list(kind: TargetKind, target: string, metric?: string): SeriesInfo[] {

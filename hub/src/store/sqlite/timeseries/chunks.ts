@@ -3,6 +3,7 @@ import {
   type Bucket,
   decodeBuckets,
   decodeChunk,
+  decodeTimes,
   encodeBuckets,
   encodeChunk,
   mergeBuckets,
@@ -20,23 +21,32 @@ export interface ChunkRow {
   data: Uint8Array | null;
   /** Rollup buckets; set when the raw samples were dropped. */
   rollup: Uint8Array | null;
+  /** The shared times column of a format 2 chunk (ts_times), else null. */
+  times_id: number | null;
 }
+
+const COLUMNS = 'id, start_ts, end_ts, count, data, rollup, times_id';
+/** Decoded shared times kept for reads (one column serves every series of a device for that span). */
+const TIMES_CACHE = 4096;
 
 /**
  * Sealed chunks in `ts_chunks`: one row per (series, span of time), spans of one series never overlap.
  * Writing a sorted run: samples after the series' last chunk become a new chunk; earlier ones (late) are
  * merged into the chunk whose span starts at or before them (the first chunk for samples before all),
- * re-encoded, the late sample winning over a stored one at the same timestamp.
+ * re-encoded with their own timestamps, the late sample winning over a stored one at the same timestamp.
  */
 export class ChunkTable {
   /** Start and end of each series' last chunk (by start), once looked up. */
   readonly #last = new Map<number, { start: number; end: number }>();
+  readonly #times = new Map<number, Float64Array>();
   readonly #lastOf;
   readonly #insert;
   readonly #covering;
   readonly #update;
   readonly #overlapping;
   readonly #counts;
+  readonly #timesOf;
+  readonly #insertTimes;
   count = 0;
 
   constructor(db: Db) {
@@ -44,18 +54,17 @@ export class ChunkTable {
       'SELECT start_ts AS start, end_ts AS end FROM ts_chunks WHERE series_id = ? ORDER BY start_ts DESC LIMIT 1',
     );
     this.#insert = db.prepare(
-      'INSERT INTO ts_chunks (series_id, start_ts, end_ts, count, data) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO ts_chunks (series_id, start_ts, end_ts, count, data, times_id) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.#covering = db.prepare(
-      `SELECT id, start_ts, end_ts, count, data, rollup FROM ts_chunks WHERE series_id = ? AND start_ts <= ?
-       ORDER BY start_ts DESC`,
+      `SELECT ${COLUMNS} FROM ts_chunks WHERE series_id = ? AND start_ts <= ? ORDER BY start_ts DESC`,
     );
     this.#update = db.prepare(
-      'UPDATE ts_chunks SET start_ts = ?, end_ts = ?, count = ?, data = ?, rollup = ? WHERE id = ?',
+      'UPDATE ts_chunks SET start_ts = ?, end_ts = ?, count = ?, data = ?, rollup = ?, times_id = NULL WHERE id = ?',
     );
     // Chunks overlapping [from, to]: the one holding `from` (latest start at or before it) and those after.
     this.#overlapping = db.prepare(
-      `SELECT id, start_ts, end_ts, count, data, rollup FROM ts_chunks
+      `SELECT ${COLUMNS} FROM ts_chunks
        WHERE series_id = @series AND start_ts <= @to AND start_ts >= coalesce(
          (SELECT max(start_ts) FROM ts_chunks WHERE series_id = @series AND start_ts <= @from), @from)
        ORDER BY start_ts`,
@@ -67,6 +76,8 @@ export class ChunkTable {
          (SELECT max(start_ts) FROM ts_chunks WHERE series_id = @series AND start_ts <= @from), @from)`,
       )
       .pluck();
+    this.#timesOf = db.prepare('SELECT count, data FROM ts_times WHERE id = ?');
+    this.#insertTimes = db.prepare('INSERT INTO ts_times (count, end_ts, data) VALUES (?, ?, ?)');
     this.count = db.prepare('SELECT count(*) FROM ts_chunks').pluck().get() as number;
   }
 
@@ -79,15 +90,46 @@ export class ChunkTable {
     return last;
   }
 
+  /** Stores a times column to be shared by chunks (in the caller's transaction); returns its id. */
+  insertTimes(ts: Float64Array, bytes: Uint8Array): number {
+    return Number(this.#insertTimes.run(ts.length, ts[ts.length - 1], bytes).lastInsertRowid);
+  }
+
+  /** The timestamps of a shared times column. */
+  times(id: number): Float64Array {
+    let ts = this.#times.get(id);
+    if (ts) return ts;
+    const row = this.#timesOf.get(id) as { count: number; data: Uint8Array } | undefined;
+    if (!row) throw new Error(`time-series chunk refers to times ${id}, which is missing`);
+    ts = decodeTimes(row.data, row.count);
+    if (this.#times.size >= TIMES_CACHE) this.#times.delete(this.#times.keys().next().value as number);
+    this.#times.set(id, ts);
+    return ts;
+  }
+
+  /** A stored chunk as a run of raw samples, or its rollup buckets when the raw samples were dropped. */
+  content(row: ChunkRow): { run?: SampleRun; buckets?: Bucket[] } {
+    if (row.data) return { run: this.decode(row) };
+    return { buckets: row.rollup ? decodeBuckets(row.rollup) : [] };
+  }
+
+  /** The raw samples of a chunk that has them. */
+  decode(row: ChunkRow): { ts: Float64Array; values: Float64Array } {
+    return decodeChunk(row.data as Uint8Array, row.times_id === null ? undefined : this.times(row.times_id));
+  }
+
   /**
-   * Stores a run sorted by time without repeated timestamps (inside the caller's transaction). Returns how
-   * many samples were merged into earlier chunks and how many chunks were written.
+   * Stores a run sorted by time without repeated timestamps (inside the caller's transaction). `share` gives
+   * the id of a times column to refer to for the run's new chunk (when it has those very timestamps), or
+   * undefined to keep them in the chunk. Returns how many samples were merged into earlier chunks and how
+   * many chunks were written.
    */
   write(
     seriesId: number,
     ts: Float64Array,
     values: Float64Array,
     bucketMs: number,
+    share?: (ts: Float64Array) => number | undefined,
   ): { merged: number; chunks: number } {
     const n = ts.length;
     if (n === 0) return { merged: 0, chunks: 0 };
@@ -100,7 +142,9 @@ export class ChunkTable {
       const v = values.subarray(split);
       const start = t[0] as number;
       const end = t[t.length - 1] as number;
-      this.#insert.run(seriesId, start, end, t.length, encodeChunk(t, v));
+      const timesId = share?.(t);
+      const data = encodeChunk(t, v, { sharedTimes: timesId !== undefined });
+      this.#insert.run(seriesId, start, end, t.length, data, timesId ?? null);
       this.#last.set(seriesId, { start, end });
       this.count++;
       return { merged: split, chunks: 1 };
@@ -145,10 +189,11 @@ export class ChunkTable {
     const start = Math.min(row.start_ts, ts[0] as number);
     const end = Math.max(row.end_ts, ts[ts.length - 1] as number);
     if (row.data) {
-      const old = decodeChunk(row.data);
+      const old = this.decode(row);
       const points = mergeRuns([old, { ts, values }], Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
       const t = Float64Array.from(points, (p) => p.t);
       const v = Float64Array.from(points, (p) => p.v);
+      // With its own timestamps from now on: they no longer match the shared column.
       this.#update.run(start, end, points.length, encodeChunk(t, v), row.rollup, row.id);
     } else {
       // Raw samples are gone: the late ones join the rollup buckets (they cannot replace anything).
@@ -177,11 +222,6 @@ export class ChunkTable {
   /** Forgets every cached fact (chunks were deleted by retention). */
   forgetAll(): void {
     this.#last.clear();
+    this.#times.clear();
   }
-}
-
-/** A stored chunk as a run of raw samples, or its rollup buckets when the raw samples were dropped. */
-export function chunkContent(row: ChunkRow): { run?: SampleRun; buckets?: Bucket[] } {
-  if (row.data) return { run: decodeChunk(row.data) };
-  return { buckets: row.rollup ? decodeBuckets(row.rollup) : [] };
 }

@@ -1,5 +1,5 @@
 import { average, mergeRuns, normalize, type SampleRun, type SumRow } from '../../timeseries/aggregate.js';
-import { decodeChunk, encodeBuckets, rollUp } from '../../timeseries/codec/index.js';
+import { encodeBuckets, encodeTimes, rollUp } from '../../timeseries/codec/index.js';
 import { DEFAULT_HEAD_POLICY, Head, type HeadPolicy, type SeriesHead } from '../../timeseries/head.js';
 import { encodeLogRecord, readLogRecord } from '../../timeseries/log-record.js';
 import type {
@@ -17,7 +17,7 @@ import type {
 } from '../../timeseries/types.js';
 import type { Db } from '../connection.js';
 import { SeriesCatalog } from './catalog.js';
-import { ChunkTable, chunkContent } from './chunks.js';
+import { type ChunkRow, ChunkTable } from './chunks.js';
 import { StagedWriter } from './writer.js';
 
 export interface SqliteTimeSeriesOptions {
@@ -40,6 +40,18 @@ export interface SqliteTimeSeriesOptions {
 }
 
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Timestamp columns of one seal pass: how many chunks have them so far, their bytes, their row once stored. */
+type SharedTimes = Map<string, { uses: number; bytes: Uint8Array; id: number | undefined }>;
+
+interface SealWork {
+  s: SeriesHead;
+  runs: { ts: Float64Array; values: Float64Array; key: string }[];
+  shared: SharedTimes;
+}
+
+/** A times column this small stays in its chunk: a shared row would cost more than it saves. */
+const MIN_SHARED_BYTES = 8;
 
 /**
  * The SQLite time-series engine (hub/README.md "Time series"): a head of recent samples in memory backed by
@@ -169,7 +181,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     const runs: SampleRun[] = [];
     const buckets: SumRow[] = [];
     for (const row of this.#chunks.overlapping(seriesId, from, to)) {
-      const c = chunkContent(row);
+      const c = this.#chunks.content(row);
       if (c.run) runs.push(c.run);
       else {
         for (const b of c.buckets ?? []) {
@@ -230,14 +242,17 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     const due = this.#head.dueSeries(now, { all, scanAge });
     const report: SealReport = { series: 0, chunks: 0, samples: 0, merged: 0, logRowsDeleted: 0 };
     if (due.length > 0) this.#opts.onSealStart?.(due.length);
+    // Timestamp columns stored during this pass, reused by its later transactions.
+    const shared: SharedTimes = new Map();
     for (let i = 0; i < due.length; i += this.#perTxn) {
       const slice = due.slice(i, i + this.#perTxn);
       await this.#run(() => {
         const done: [SeriesHead, number][] = [];
         this.#db.transaction(() => {
-          for (const s of slice) {
-            const n = this.#sealSeries(s, report);
-            if (n > 0) done.push([s, n]);
+          const work = this.#prepareSeal(slice, shared);
+          for (const w of work) {
+            this.#sealSeries(w, report);
+            done.push([w.s, w.runs.length]);
           }
         })();
         // Committed: the head forgets what the chunks now hold (in the same turn, before any read).
@@ -251,21 +266,48 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     return report;
   }
 
-  /** Writes the closed chunks of one series (inside the pass's transaction); returns how many. */
-  #sealSeries(s: SeriesHead, report: SealReport): number {
-    if (this.#head.get(s.id) !== s) return 0; // its target was deleted meanwhile
-    const closed = this.#head.closedChunks(s);
-    if (closed.length === 0) return 0;
-    for (const c of closed) {
-      const run = normalize(c.decode());
-      const r = this.#chunks.write(s.id, run.ts, run.values, this.#bucketMs);
+  /**
+   * The closed chunks of a slice of series, decoded and sorted, and which timestamp columns they share: the
+   * series of one device polled together carry the very same timestamps, stored once (ts_times).
+   */
+  #prepareSeal(slice: readonly SeriesHead[], shared: SharedTimes): SealWork[] {
+    const work: SealWork[] = [];
+    for (const s of slice) {
+      if (this.#head.get(s.id) !== s) continue; // its target was deleted meanwhile
+      const closed = this.#head.closedChunks(s);
+      if (closed.length === 0) continue;
+      const runs = closed.map((c) => {
+        const run = normalize(c.decode());
+        const bytes = encodeTimes(run.ts);
+        const key = `${run.ts.length}:${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1')}`;
+        const entry = shared.get(key);
+        if (entry) entry.uses++;
+        else shared.set(key, { uses: 1, bytes, id: undefined });
+        return { ...run, key };
+      });
+      work.push({ s, runs, shared });
+    }
+    return work;
+  }
+
+  /** Writes the closed chunks of one series (inside the pass's transaction). */
+  #sealSeries(w: SealWork, report: SealReport): void {
+    for (const run of w.runs) {
+      const share = (t: Float64Array) => {
+        const entry = w.shared.get(run.key);
+        // Only the whole run (no late samples split off), and only when another chunk has the same times.
+        if (!entry || t.length !== run.ts.length || entry.bytes.length < MIN_SHARED_BYTES) return undefined;
+        if (entry.id === undefined && entry.uses < 2) return undefined;
+        entry.id ??= this.#chunks.insertTimes(run.ts, entry.bytes);
+        return entry.id;
+      };
+      const r = this.#chunks.write(w.s.id, run.ts, run.values, this.#bucketMs, share);
       report.chunks += r.chunks;
       report.merged += r.merged;
       report.samples += run.ts.length;
     }
-    const next = s.chunks[closed.length];
-    this.#catalog.setSealed(s.id, next ? next.minLog - 1 : this.#lastLogId);
-    return closed.length;
+    const next = w.s.chunks[w.runs.length];
+    this.#catalog.setSealed(w.s.id, next ? next.minLog - 1 : this.#lastLogId);
   }
 
   /** Deletes head-log records whose samples are all sealed. */
@@ -292,15 +334,19 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   async retain(opts: RetentionOptions): Promise<RetentionReport> {
     await this.open();
     const db = this.#db;
-    const pick = db.prepare('SELECT id, data FROM ts_chunks WHERE data IS NOT NULL AND end_ts < ? LIMIT ?');
-    const setRollup = db.prepare('UPDATE ts_chunks SET data = NULL, rollup = ? WHERE id = ?');
+    const pick = db.prepare(
+      'SELECT id, start_ts, end_ts, count, data, rollup, times_id FROM ts_chunks WHERE data IS NOT NULL AND end_ts < ? LIMIT ?',
+    );
+    const setRollup = db.prepare(
+      'UPDATE ts_chunks SET data = NULL, rollup = ?, times_id = NULL WHERE id = ?',
+    );
     let rolledUp = 0;
     for (;;) {
       const n = await this.#run(() => {
-        const rows = pick.all(opts.rawBefore, this.#perTxn) as { id: number; data: Uint8Array }[];
+        const rows = pick.all(opts.rawBefore, this.#perTxn) as ChunkRow[];
         db.transaction(() => {
           for (const r of rows) {
-            const { ts, values } = decodeChunk(r.data);
+            const { ts, values } = this.#chunks.decode(r);
             setRollup.run(encodeBuckets(rollUp(ts, values, this.#bucketMs)), r.id);
           }
         })();
@@ -310,6 +356,11 @@ export class SqliteTimeSeries implements TimeSeriesStore {
       rolledUp += n;
       await yieldTurn();
     }
+    // Shared times end where the chunks that use them end: past raw retention, none of those has raw samples.
+    await this.#run(() => {
+      if (db.prepare('DELETE FROM ts_times WHERE end_ts < ?').run(opts.rawBefore).changes > 0)
+        this.#chunks.forgetAll();
+    });
     const drops = [
       db.prepare(
         'DELETE FROM ts_chunks WHERE id IN (SELECT id FROM ts_chunks WHERE data IS NULL AND end_ts < ? LIMIT 1000)',

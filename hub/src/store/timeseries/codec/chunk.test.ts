@@ -7,10 +7,13 @@ import {
   decimalScale,
   decodeChunk,
   decodeColumns,
+  decodeTimes,
   ENC_DEC,
   ENC_XOR,
   encodeChunk,
   encodeColumns,
+  encodeTimes,
+  hasSharedTimes,
 } from './chunk.js';
 import { decodeBuckets, encodeBuckets, mergeBuckets, rollUp } from './rollup.js';
 import { StreamAppender } from './stream.js';
@@ -102,6 +105,18 @@ describe('chunk codec', () => {
   for (const [values, k] of scales) {
     it(`finds decimal scale ${k} for ${values}`, () => assert.equal(decimalScale(values), k));
   }
+
+  it('keeps timestamps apart when asked (format 2) and needs them back to decode', () => {
+    const ts = f([T0, T0 + 10_007, T0 + 20_011]);
+    const bytes = encodeChunk(ts, f([1, 2, 3]), { sharedTimes: true });
+    assert.ok(hasSharedTimes(bytes));
+    const times = decodeTimes(encodeTimes(ts), 3);
+    assert.deepEqual(Array.from(decodeChunk(bytes, times).values), [1, 2, 3]);
+    assert.deepEqual(Array.from(decodeChunk(bytes, times).ts), Array.from(ts));
+    assert.throws(() => decodeChunk(bytes), CorruptColumnError);
+    assert.throws(() => decodeChunk(bytes, times.subarray(1)), CorruptColumnError);
+    assert.ok(!hasSharedTimes(encodeChunk(ts, f([1, 2, 3]))));
+  });
 
   it('refuses what it cannot store exactly', () => {
     assert.throws(() => encodeChunk(f([]), f([])), RangeError);
