@@ -99,7 +99,7 @@ describe('enrollment', () => {
     it(`warns at start: ${name}`, () => {
       const got = transportWarnings(...args);
       assert.equal(got.length, expected.length, got.join('\n'));
-      expected.forEach((re, i) => assert.match(got[i] ?? '', re));
+      for (const [i, re] of expected.entries()) assert.match(got[i] ?? '', re);
     });
   }
 
