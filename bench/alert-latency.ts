@@ -23,10 +23,14 @@ const TIMEOUT_MS = Number(process.env.TIMEOUT_MS ?? 500);
 const KEEPALIVE_S = 30; // the agent's MQTT keepalive (agent/src/link/mqtt-link.ts)
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, f: () => T | undefined, ms: number): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  f: () => T | undefined | Promise<T | undefined>,
+  ms: number,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const v = f();
+    const v = await f();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(5);
@@ -95,23 +99,27 @@ async function main() {
   hub.hub.ctx.events.on('alert.changed', (e) =>
     stored.push({ change: e.change, id: e.alert.id as number, rule: e.alert.rule as string, at: Date.now() }),
   );
-  const site = hub.site('bench-site');
+  const site = await hub.site('bench-site');
   const now = Date.now();
-  const deviceId = Number(
-    hub.hub.ctx.db
-      .prepare(
-        `INSERT INTO devices (name, ip_address, site_id, snmp_json, snmp_secret, poll_interval_s, profile, created_at, updated_at)
-         VALUES ('bench-switch', '127.0.0.1', ?, ?, ?, ?, 'system', ?, ?)`,
-      )
-      .run(
-        site,
-        JSON.stringify({ version: '2c', port: snmpd.port, timeout_ms: TIMEOUT_MS, retries: 0 }),
-        hub.hub.ctx.secrets.encrypt(JSON.stringify({ community: snmpd.community })),
-        POLL_S,
-        now,
-        now,
-      ).lastInsertRowid,
-  );
+  const deviceId = (
+    await hub.hub.ctx.store.devices.insert(
+      {
+        name: 'bench-switch',
+        ip_address: '127.0.0.1',
+        site_id: site,
+        parent_id: null,
+        vendor: null,
+        mac_address: null,
+        device_type: 'other',
+        snmp_json: JSON.stringify({ version: '2c', port: snmpd.port, timeout_ms: TIMEOUT_MS, retries: 0 }),
+        snmp_secret: hub.hub.ctx.secrets.encrypt(JSON.stringify({ community: snmpd.community })),
+        poll_interval_s: POLL_S,
+        profile: 'system',
+        meta: '{}',
+      },
+      now,
+    )
+  ).id;
   const ch = await hub.api('POST', '/api/v1/notification-channels', {
     name: 'bench-hook',
     type: 'webhook',
@@ -142,10 +150,8 @@ async function main() {
       enrolled_at: Date.now(),
     },
   });
-  const status = () =>
-    (hub.hub.ctx.db.prepare('SELECT status FROM devices WHERE id = ?').get(deviceId) as { status: string })
-      .status;
-  await waitFor('device online', () => (status() === 'online' ? true : undefined), 30_000);
+  const status = async () => (await hub.hub.ctx.store.devices.state(deviceId))?.status;
+  await waitFor('device online', async () => ((await status()) === 'online' ? true : undefined), 30_000);
   await sleep(1500); // past the dependency grace of the fresh agent
 
   const toAlert: number[] = [];

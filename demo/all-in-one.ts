@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { tokenService } from '../hub/src/api/app.js';
 import { type HubConfig, parseConfig } from '../hub/src/config.js';
-import { createEnrollmentToken, siteByName } from '../hub/src/link/enrollment.js';
+import { createEnrollmentToken } from '../hub/src/link/enrollment.js';
 import { linkOf } from '../hub/src/link/registry.js';
 import { type RunningHub, startHub } from '../hub/src/server.js';
 import { agentEnv, enrollAgent, enrolledAgentId, type LocalAgent, runAgent } from './local-agent.js';
@@ -44,12 +44,8 @@ function dashboardUrl(config: HubConfig, bound: string): string {
 }
 
 /** The first admin (the API caller of the all-in-one mode). */
-function adminUser(hub: RunningHub) {
-  const row = hub.ctx.db
-    .prepare(
-      "SELECT id, username, email, role FROM users WHERE role = 'admin' AND disabled = 0 ORDER BY id LIMIT 1",
-    )
-    .get() as { id: number; username: string; email: string | null; role: 'admin' } | undefined;
+async function adminUser(hub: RunningHub) {
+  const row = (await hub.ctx.store.users.list()).find((u) => u.role === 'admin' && u.disabled === 0);
   if (!row)
     throw new StartError('no active admin user in this data directory; add one with `outpost-hub user add`');
   return row;
@@ -83,7 +79,7 @@ export async function startAllInOne(opts: AllInOneOptions = {}): Promise<AllInOn
     },
   });
   try {
-    const admin = adminUser(hub);
+    const admin = await adminUser(hub);
     const tokens = tokenService(hub.ctx);
     const api = async <T>(method: string, apiPath: string, body?: unknown): Promise<T> => {
       const res = await fetch(`${hub.url}/api/v1${apiPath}`, {
@@ -103,7 +99,7 @@ export async function startAllInOne(opts: AllInOneOptions = {}): Promise<AllInOn
 
     const siteName = (env.OUTPOST_SITE_NAME || os.hostname() || 'local').slice(0, 200);
     const siteId =
-      siteByName(hub.ctx.db, siteName)?.id ??
+      (await hub.ctx.store.sites.byName(siteName))?.id ??
       (
         await api<{ id: number }>('POST', '/sites', {
           name: siteName,
@@ -114,11 +110,7 @@ export async function startAllInOne(opts: AllInOneOptions = {}): Promise<AllInOn
     const agentDir = path.resolve(config.dataDir, 'agent');
     const childEnv = agentEnv(env, env.OUTPOST_AGENT_LOG_LEVEL || 'warn');
     let agentId = enrolledAgentId(agentDir);
-    const known = agentId
-      ? (hub.ctx.db.prepare('SELECT revoked_at FROM agents WHERE id = ?').get(agentId) as
-          | { revoked_at: number | null }
-          | undefined)
-      : undefined;
+    const known = agentId ? await hub.ctx.store.agents.get(agentId) : undefined;
     if (agentId && (!known || known.revoked_at !== null)) {
       // The hub no longer knows this agent (new hub database, or revoked): enroll afresh, keep the old data.
       const aside = `${agentDir}.stale-${Date.now()}`;
@@ -127,7 +119,7 @@ export async function startAllInOne(opts: AllInOneOptions = {}): Promise<AllInOn
       agentId = undefined;
     }
     if (!agentId) {
-      const { token } = createEnrollmentToken(hub.ctx.db, {
+      const { token } = await createEnrollmentToken(hub.ctx.store, {
         site_id: siteId,
         ttl_ms: 10 * 60_000,
         created_by: admin.id,

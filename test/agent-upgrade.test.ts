@@ -211,7 +211,7 @@ describe('fleet upgrade of a real agent process', {
       assert.equal(up.status, 201, JSON.stringify(up.body));
       assert.equal(up.body.version, version);
     }
-    siteId = t.site('shop-upgrade');
+    siteId = await t.site('shop-upgrade');
     const dev = await api('POST', '/api/v1/devices', {
       name: 'core-sw',
       ip_address: '127.0.0.1',
@@ -236,7 +236,7 @@ describe('fleet upgrade of a real agent process', {
     // Not spawnSync: the hub answering it runs in this process.
     const enrolled = await run(
       launcher,
-      ['enroll', '--hub', t.hub.url, '--token', t.token(siteId), '--data', dataDir],
+      ['enroll', '--hub', t.hub.url, '--token', await t.token(siteId), '--data', dataDir],
       env,
     );
     assert.equal(enrolled.status, 0, enrolled.stderr);

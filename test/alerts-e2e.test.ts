@@ -69,23 +69,27 @@ describe('alerts end to end: real snmpd, agent, hub and a webhook receiver', {
     // The default reconnect grace (120 s): the agent connects with an empty backlog, so it is not held back.
     // The webhook receiver is on loopback: allowed here, as an operator would for a local relay.
     hub = await startTestHub({ alertSettleMs: 200, notifyAllowedNetworks: '127.0.0.1/32' });
-    const site = hub.site('e2e-site');
+    const site = await hub.site('e2e-site');
     const now = Date.now();
-    deviceId = Number(
-      hub.hub.ctx.db
-        .prepare(
-          `INSERT INTO devices (name, ip_address, site_id, snmp_json, snmp_secret, poll_interval_s, profile, created_at, updated_at)
-           VALUES (?, '127.0.0.1', ?, ?, ?, 5, 'system', ?, ?)`,
-        )
-        .run(
-          'e2e-switch',
-          site,
-          JSON.stringify({ version: '2c', port: snmpd.port, timeout_ms: 500, retries: 0 }),
-          hub.hub.ctx.secrets.encrypt(JSON.stringify({ community: snmpd.community })),
-          now,
-          now,
-        ).lastInsertRowid,
-    );
+    deviceId = (
+      await hub.hub.ctx.store.devices.insert(
+        {
+          name: 'e2e-switch',
+          ip_address: '127.0.0.1',
+          site_id: site,
+          parent_id: null,
+          vendor: null,
+          mac_address: null,
+          device_type: 'other',
+          snmp_json: JSON.stringify({ version: '2c', port: snmpd.port, timeout_ms: 500, retries: 0 }),
+          snmp_secret: hub.hub.ctx.secrets.encrypt(JSON.stringify({ community: snmpd.community })),
+          poll_interval_s: 5,
+          profile: 'system',
+          meta: '{}',
+        },
+        now,
+      )
+    ).id;
     const channel = await hub.api('POST', '/api/v1/notification-channels', {
       name: 'e2e-hook',
       type: 'webhook',

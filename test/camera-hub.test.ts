@@ -42,7 +42,7 @@ describe('cameras through the hub: status, snapshots, live view', { skip, timeou
   before(async () => {
     rtsp = await startRtspServer({ auth: 'digest', user: USER, password: PASSWORD });
     hub = await startTestHub();
-    const site = hub.site('shop-12');
+    const site = await hub.site('shop-12');
     // As a new user would: through the API, credentials beside the URL.
     const created = await hub.api('POST', '/api/v1/cameras', {
       name: 'entrance',
@@ -218,11 +218,9 @@ describe('cameras through the hub: status, snapshots, live view', { skip, timeou
       'live ffmpeg gone',
     );
     assert.ok(Date.now() - gone < 10_000);
-    const audit = hub.hub.ctx.db
-      .prepare(
-        "SELECT username, target_id, outcome FROM audit_log WHERE action = 'GET /api/v1/cameras/{id}/live'",
-      )
-      .all();
+    const audit = (
+      await hub.hub.ctx.store.audit.list({ action: 'GET /api/v1/cameras/{id}/live' }, 1, 100)
+    ).rows.map((r) => ({ username: r.username, target_id: r.target_id, outcome: r.outcome }));
     assert.deepEqual(audit, [{ username: 'admin', target_id: String(cameraId), outcome: 'success' }]);
     // The one-time push token is for the agent only.
     const jobs = await hub.api('GET', '/api/v1/jobs?per_page=100');

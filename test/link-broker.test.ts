@@ -52,7 +52,7 @@ describe('hub <-> agent link: enrollment rate limit', () => {
     const res = await fetch(`${t.hub.url}/api/v1/agents/enroll`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...body, token: t.token(t.site('rl')) }),
+      body: JSON.stringify({ ...body, token: await t.token(await t.site('rl')) }),
     });
     assert.equal(res.status, 429);
     assert.ok(Number(res.headers.get('retry-after')) > 0);
@@ -102,7 +102,7 @@ describe('hub <-> agent link: MQTT over TLS', () => {
     const cert = join(dir, 'cert.pem');
     const port = t.link.endpoints.mqttsPort;
     assert.ok(port);
-    const site = t.site('tls');
+    const site = await t.site('tls');
     const e = await t.enroll(site);
     // With TLS on, agents are offered TLS only: no plain mqtt:// (or ws://) URL beside it.
     assert.deepEqual(e.mqtt.urls, [`mqtts://127.0.0.1:${port}`]);
@@ -126,7 +126,7 @@ describe('hub <-> agent link: MQTT over TLS', () => {
     assert.ok(t && dir);
     const hub = t;
     const port = hub.link.endpoints.mqttsPort;
-    const e = await hub.enroll(hub.site('tls-agent'));
+    const e = await hub.enroll(await hub.site('tls-agent'));
     const data = join(dir, 'agent');
     mkdirSync(data, { mode: 0o700 });
     writeFileSync(
@@ -204,7 +204,7 @@ describe('hub <-> agent link: the plain MQTT listener', () => {
     const t = await startTestHub({ mqttPlain: false });
     try {
       assert.equal(t.link.endpoints.mqttPort, undefined);
-      const e = await t.enroll(t.site('no-plain'));
+      const e = await t.enroll(await t.site('no-plain'));
       assert.ok(!e.mqtt.urls.some((u) => u.startsWith('mqtt://')), e.mqtt.urls.join(' '));
       // MQTT over WebSocket on the HTTP port still works.
       const client = await connectAgent(t.wsUrl, e.agent_id, e.secret);
@@ -218,7 +218,7 @@ describe('hub <-> agent link: the plain MQTT listener', () => {
     const t = await startTestHub({ mqttPlainHost: '127.0.0.2' });
     try {
       const port = t.link.endpoints.mqttPort;
-      const e = await t.enroll(t.site('bound'));
+      const e = await t.enroll(await t.site('bound'));
       await assert.rejects(connectAgent(`mqtt://127.0.0.1:${port}`, e.agent_id, e.secret), /ECONNREFUSED/);
       const client = await connectAgent(`mqtt://127.0.0.2:${port}`, e.agent_id, e.secret);
       client.end(true);
@@ -233,8 +233,8 @@ describe('hub <-> agent link: broker, enrollment and access', () => {
   let site: number;
   before(async () => {
     t = await startTestHub();
-    site = t.site('shop-1');
-    t.device(site);
+    site = await t.site('shop-1');
+    await t.device(site);
   });
   after(async () => {
     await t?.close();
@@ -330,14 +330,14 @@ describe('hub <-> agent link: broker, enrollment and access', () => {
   });
 
   it('enrollment: a reused or expired token gets a clear 4xx and creates nothing', async () => {
-    const token = t.token(site);
+    const token = await t.token(site);
     const first = await t.api('POST', '/api/v1/agents/enroll', { token, hostname: 'pi', version: '1' });
     assert.equal(first.status, 201);
     const before = (await t.api('GET', '/api/v1/agents')).body.items.length;
     const again = await t.api('POST', '/api/v1/agents/enroll', { token, hostname: 'pi', version: '1' });
     assert.equal(again.status, 409);
     assert.equal(again.body.error.code, 'token_used');
-    const expired = t.token(site, -1);
+    const expired = await t.token(site, -1);
     const late = await t.api('POST', '/api/v1/agents/enroll', {
       token: expired,
       hostname: 'pi',

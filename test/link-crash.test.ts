@@ -8,6 +8,7 @@ import { encode, topics } from '@outpost/protocol';
 import type { MqttClient } from 'mqtt';
 import { createEnrollmentToken } from '../hub/src/link/enrollment.js';
 import { openDatabase } from '../hub/src/store/db.js';
+import { openSqliteStore } from '../hub/src/store/sqlite/index.js';
 import { SqliteTimeSeries } from '../hub/src/store/sqlite/timeseries/engine.js';
 import { type HubProcess, logLines, spawnHubProcess } from './support/hub-process.js';
 import { connectAgent, until } from './support/link.js';
@@ -44,14 +45,16 @@ function payloads(load: Load): Map<number, Buffer> {
 
 /** A data directory with a site and an enrolled agent. */
 async function prepare(dir: string, env: Record<string, string>) {
-  const db = openDatabase(join(dir, 'hub.db'));
+  const store = openSqliteStore(join(dir, 'hub.db'));
   const now = Date.now();
-  const siteId = Number(
-    db.prepare("INSERT INTO sites (name, created_at, updated_at) VALUES ('crash', ?, ?)").run(now, now)
-      .lastInsertRowid,
-  );
-  const { token } = createEnrollmentToken(db, { site_id: siteId, ttl_ms: 3_600_000, created_by: null, now });
-  db.close();
+  const siteId = (await store.sites.insert({ name: 'crash' }, now)).id;
+  const { token } = await createEnrollmentToken(store, {
+    site_id: siteId,
+    ttl_ms: 3_600_000,
+    created_by: null,
+    now,
+  });
+  await store.close();
   const hub = await spawnHubProcess(dir, { adminPassword: PASSWORD, env, logLevel: 'debug' });
   const res = await fetch(`${hub.url}/api/v1/agents/enroll`, {
     method: 'POST',

@@ -74,11 +74,11 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
   let cam: number;
   before(async () => {
     t = await startTestHub();
-    site = t.site('shop-1');
-    other = t.site('shop-2');
-    dev = t.device(site);
-    foreignDev = t.device(other, 'far', '192.0.2.99');
-    cam = t.camera(site);
+    site = await t.site('shop-1');
+    other = await t.site('shop-2');
+    dev = await t.device(site);
+    foreignDev = await t.device(other, 'far', '192.0.2.99');
+    cam = await t.camera(site);
   });
   after(async () => {
     await t?.close();
@@ -230,8 +230,8 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
   });
 
   it('publishes the site config on connect and a new version when a device changes; tracks the version applied', async () => {
-    const s = t.site('shop-3');
-    const d = t.device(s, 'edge', '192.0.2.30');
+    const s = await t.site('shop-3');
+    const d = await t.device(s, 'edge', '192.0.2.30');
     const a = await agentOf(t, await t.enroll(s));
     try {
       await a.online();
@@ -242,7 +242,7 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
         [d],
       );
       assert.equal(first.devices[0]?.snmp.community, 'test-community');
-      t.device(s, 'edge-2', '192.0.2.31');
+      await t.device(s, 'edge-2', '192.0.2.31');
       t.hub.ctx.events.emit('inventory.changed', { site_id: s, kind: 'device', id: d, change: 'created' });
       await until(() => a.configs.length === 2, 5000, 'config after change');
       assert.equal(a.configs[1]?.version, first.version + 1);
@@ -272,8 +272,8 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
   });
 
   it('runs a job round trip with log lines, and marks the agent offline from its will', async () => {
-    const s = t.site('shop-4');
-    const d = t.device(s, 'sw4', '192.0.2.40');
+    const s = await t.site('shop-4');
+    const d = await t.device(s, 'sw4', '192.0.2.40');
     const a = await agentOf(t, await t.enroll(s));
     try {
       await a.online();
@@ -286,7 +286,7 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
       assert.deepEqual(cmd.args, { device_id: d });
       assert.equal((await t.api('GET', `/api/v1/jobs/${jobId}`)).body.state, 'sent');
       // No answer yet: the command is sent again (same id) until the agent answers.
-      t.link.jobs.sweep(Date.now() + 16_000);
+      await t.link.jobs.sweep(Date.now() + 16_000);
       await until(() => a.cmds.filter((c) => c.id === jobId).length === 2, 5000, 'command re-sent');
       assert.equal((await t.api('GET', `/api/v1/jobs/${jobId}`)).body.send_count, 2);
       await a.result({
@@ -319,9 +319,9 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
   });
 
   it('keeps a job for an offline agent queued, sends it on reconnect, and cancels', async () => {
-    const s = t.site('shop-5');
-    const d = t.device(s, 'sw5', '192.0.2.50');
-    const c = t.camera(s, 'cam5');
+    const s = await t.site('shop-5');
+    const d = await t.device(s, 'sw5', '192.0.2.50');
+    const c = await t.camera(s, 'cam5');
     const e = await t.enroll(s);
     // The agent was online once, then went away.
     const before = await agentOf(t, e);
@@ -403,9 +403,9 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
     try {
       await a.online();
       await until(() => t.link.presence.isOnline(a.id));
-      t.link.presence.sweep(Date.now() + 2 * 30_000); // within 2.5 heartbeats: still online
+      await t.link.presence.sweep(Date.now() + 2 * 30_000); // within 2.5 heartbeats: still online
       assert.equal(t.link.presence.isOnline(a.id), true);
-      t.link.presence.sweep(Date.now() + 3 * 30_000);
+      await t.link.presence.sweep(Date.now() + 3 * 30_000);
       assert.equal(t.link.presence.isOnline(a.id), false);
       assert.deepEqual(
         changes.map((c) => [c.state, c.reason]),

@@ -24,10 +24,10 @@ describe('live view access: stream tokens, per-user cap, token lifetime', () => 
   const open: WebSocket[] = [];
   before(async () => {
     t = await startTestHub({ liveMaxPerUser: 1, passwordHashCost: 10 });
-    const site = t.site('live-site');
+    const site = await t.site('live-site');
     await t.enroll(site); // live-start jobs wait for this (offline) agent: the views stay open
-    cameraId = t.camera(site, 'front');
-    other = t.camera(site, 'back');
+    cameraId = await t.camera(site, 'front');
+    other = await t.camera(site, 'back');
     base = `${t.hub.url.replace('http', 'ws')}/api/v1/cameras`;
   });
   after(async () => {
@@ -107,15 +107,14 @@ describe('live view access: stream tokens, per-user cap, token lifetime', () => 
       }),
     );
     const args = await until(
-      () =>
-        t.hub.ctx.db
-          .prepare("SELECT args FROM jobs WHERE type = 'live-start' AND target_id = ? ORDER BY rowid DESC")
-          .pluck()
-          .get(other) as string | undefined,
+      async () =>
+        (await t.hub.ctx.store.jobs.list({ type: 'live-start', limit: 100, offset: 0 })).items.find(
+          (j) => j.target_id === other,
+        )?.args,
       3000,
       'the live-start job',
     );
-    const push = JSON.parse(args).push_url as string;
+    const push = args.push_url as string;
     assert.ok(!push.includes('attacker'), push);
     // No publicUrl: a path, which the agent takes on the hub it enrolled with.
     assert.match(push, /^\/api\/v1\/cameras\/live\/push\/live_[0-9a-f]+\?token=/);
@@ -127,23 +126,21 @@ describe('live view push URL with publicUrl', () => {
   it('is publicUrl in its WebSocket form', async () => {
     const t = await startTestHub({ publicUrl: 'https://hub.example.org/' });
     try {
-      const site = t.site('s');
+      const site = await t.site('s');
       await t.enroll(site);
-      const cam = t.camera(site);
+      const cam = await t.camera(site);
       const ws = await connect(`${t.hub.url.replace('http', 'ws')}/api/v1/cameras/${cam}/live`, {
         authorization: `Bearer ${t.adminToken}`,
         host: 'attacker.example',
       });
       assert.ok(ws instanceof WebSocket);
       const args = await until(
-        () =>
-          t.hub.ctx.db.prepare("SELECT args FROM jobs WHERE type = 'live-start'").pluck().get() as
-            | string
-            | undefined,
+        async () =>
+          (await t.hub.ctx.store.jobs.list({ type: 'live-start', limit: 1, offset: 0 })).items[0]?.args,
         3000,
         'the live-start job',
       );
-      assert.match(JSON.parse(args).push_url, /^wss:\/\/hub\.example\.org\/api\/v1\/cameras\/live\/push\//);
+      assert.match(String(args.push_url), /^wss:\/\/hub\.example\.org\/api\/v1\/cameras\/live\/push\//);
       ws.terminate();
     } finally {
       await t.close();

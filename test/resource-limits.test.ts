@@ -97,7 +97,7 @@ describe('resource limits under abuse', () => {
   let httpPort: number;
   before(async () => {
     t = await startTestHub(LIMITS);
-    site = t.site('abuse');
+    site = await t.site('abuse');
     mqttPort = t.link.endpoints.mqttPort as number;
     httpPort = Number(new URL(t.hub.url).port);
   });

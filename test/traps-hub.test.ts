@@ -51,9 +51,9 @@ describe('traps through a hub outage', {
     ports = { httpPort: await freeTcpPort(), mqttPort: await freeTcpPort() };
     trapPort = await freeUdpPort();
     hub = await startHubOnce();
-    const site = hub.site('trap-site');
-    switchId = hub.device(site, 'trap-sw', '127.0.0.1');
-    upsId = hub.device(site, 'trap-ups', '127.0.0.2');
+    const site = await hub.site('trap-site');
+    switchId = await hub.device(site, 'trap-sw', '127.0.0.1');
+    upsId = await hub.device(site, 'trap-ups', '127.0.0.2');
     const enrolled = await hub.enroll(site);
     agentId = enrolled.agent_id;
     // The trap receiver's settings as the agent keeps them: this hub's own configs (lower versions) are not
@@ -238,8 +238,8 @@ describe('the trap receiver configured by the hub', { skip: needPeers('snmptrap'
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-traps-agent-'));
     let agent: RunningAgent | undefined;
     try {
-      const site = hub.site('hub-traps');
-      const sw = hub.device(site, 'hub-trap-sw', '127.0.0.1');
+      const site = await hub.site('hub-traps');
+      const sw = await hub.device(site, 'hub-trap-sw', '127.0.0.1');
       const enrolled = await hub.enroll(site);
       const log = createLogger('warn', { test: 'traps-hub' }, () => {});
       agent = await startAgent({

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { topics } from '@outpost/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
-import { AgentStore } from '../../hub/src/store/agents.js';
-import { openDatabase } from '../../hub/src/store/db.js';
+import { hashAgentSecret } from '../../hub/src/auth/agent-credentials.js';
+import { openSqliteStore } from '../../hub/src/store/sqlite/index.js';
 import { spawnHubProcess } from '../../test/support/hub-process.js';
 import { AgentBatches, type Group, selfCheck } from './compact-load.js';
 import { deviceSeries, type SeriesDef } from './fleet.js';
@@ -46,27 +46,35 @@ interface AgentSetup {
 
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
-/** Sites, devices and agents (with known secrets) straight in the hub database. */
-function prepare(o: HubRunOptions, devices: Map<number, SeriesDef[]>): AgentSetup[] {
-  const db = openDatabase(join(o.dir, 'hub.db'));
-  const store = new AgentStore(db);
+/** Sites, devices and agents (with known secrets) straight in the hub's store. */
+async function prepare(o: HubRunOptions, devices: Map<number, SeriesDef[]>): Promise<AgentSetup[]> {
+  const store = openSqliteStore(join(o.dir, 'hub.db'));
   const now = Date.now();
   const out: AgentSetup[] = [];
-  const site = db.prepare('INSERT INTO sites (name, created_at, updated_at) VALUES (?, ?, ?)');
-  const device = db.prepare(
-    `INSERT INTO devices (name, ip_address, site_id, snmp_json, created_at, updated_at)
-     VALUES (?, ?, ?, '{"version":"2c","port":161}', ?, ?)`,
-  );
-  db.transaction(() => {
+  await store.unit(async (tx) => {
     for (let a = 0; a < o.agents; a++) {
-      const siteId = Number(site.run(`bench-${a}`, now, now).lastInsertRowid);
+      const siteId = (await tx.sites.insert({ name: `bench-${a}` }, now)).id;
       const ids: number[] = [];
       for (let d = 0; d < o.devices; d++) {
-        const id = Number(
-          device.run(`sw${a}-${d}`, `10.${a}.${d >> 8}.${d & 255}`, siteId, now, now).lastInsertRowid,
+        const row = await tx.devices.insert(
+          {
+            name: `sw${a}-${d}`,
+            ip_address: `10.${a}.${d >> 8}.${d & 255}`,
+            site_id: siteId,
+            parent_id: null,
+            vendor: null,
+            mac_address: null,
+            device_type: 'switch',
+            snmp_json: '{"version":"2c","port":161}',
+            snmp_secret: null,
+            poll_interval_s: 60,
+            profile: null,
+            meta: '{}',
+          },
+          now,
         );
-        ids.push(id);
-        devices.set(id, deviceSeries(id, id * 7919));
+        ids.push(row.id);
+        devices.set(row.id, deviceSeries(row.id, row.id * 7919));
       }
       const groups: Group[] = [];
       for (let i = 0; i < ids.length; i += o.devicesPerBatch) {
@@ -78,11 +86,18 @@ function prepare(o: HubRunOptions, devices: Map<number, SeriesDef[]>): AgentSetu
       }
       const id = `bench-agent-${a}`;
       const secret = `bench-secret-${a}-${now}`;
-      store.create({ id, site_id: siteId, hostname: id, version: 'bench', secret, created_at: now });
+      await tx.agents.create({
+        id,
+        site_id: siteId,
+        hostname: id,
+        version: 'bench',
+        secret_hash: hashAgentSecret(secret),
+        created_at: now,
+      });
       out.push({ id, secret, groups });
     }
-  })();
-  db.close();
+  });
+  await store.close();
   return out;
 }
 
@@ -165,7 +180,7 @@ async function scrape(url: string): Promise<Record<string, number>> {
 /** Sustained ingest through `outpost-hub serve` (embedded broker), every batch acknowledged. */
 export async function runHub(o: HubRunOptions): Promise<HubRunResult> {
   const devices = new Map<number, SeriesDef[]>();
-  const agents = prepare(o, devices);
+  const agents = await prepare(o, devices);
   const hub = await spawnHubProcess(o.dir, {
     adminPassword: 'bench-password-0123456789',
     env: { OUTPOST_METRICS_TOKEN: METRICS_TOKEN },

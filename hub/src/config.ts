@@ -164,8 +164,6 @@ export const ConfigSchema = z
     rolloutQueueTimeoutS: int(60, 30 * 24 * 3600).default(7 * 24 * 3600),
 
     // Time series (hub/README.md "Time series") and retention
-    /** Longest from..to of one metrics query (days). */
-    metricsMaxRangeDays: int(1, 36_500).default(400),
     retentionRawDays: int(1, 3650).default(7),
     retentionRollupDays: int(1, 36500).default(90),
     /** A head chunk is sealed once it holds this many samples of its series. */

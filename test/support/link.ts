@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { DestinationStream } from 'pino';
 import { tokenService } from '../../hub/src/api/app.js';
 import { parseConfig } from '../../hub/src/config.js';
 import { createEnrollmentToken } from '../../hub/src/link/enrollment.js';
@@ -19,10 +20,10 @@ export interface TestHub {
   wsUrl: string;
   // biome-ignore lint/suspicious/noExplicitAny: response bodies of many shapes, asserted field by field
   api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
-  site(name: string): number;
-  device(siteId: number, name?: string, ip?: string): number;
-  camera(siteId: number, name?: string): number;
-  token(siteId: number, ttlMs?: number): string;
+  site(name: string): Promise<number>;
+  device(siteId: number, name?: string, ip?: string): Promise<number>;
+  camera(siteId: number, name?: string): Promise<number>;
+  token(siteId: number, ttlMs?: number): Promise<string>;
   /** A stream token (events, snapshot:<id>, live:<id>) for a URL's ?access_token=. */
   streamToken(scope: string): Promise<string>;
   enroll(
@@ -31,7 +32,10 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export async function startTestHub(extra: Record<string, unknown> = {}): Promise<TestHub> {
+export async function startTestHub(
+  extra: Record<string, unknown> = {},
+  opts: { logDestination?: DestinationStream } = {},
+): Promise<TestHub> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-link-'));
   const config = parseConfig(
     {
@@ -47,15 +51,10 @@ export async function startTestHub(extra: Record<string, unknown> = {}): Promise
     },
     {},
   );
-  const hub = await startHub(config, { processMetrics: false });
+  const hub = await startHub(config, { processMetrics: false, ...opts });
   const link = linkOf(hub.ctx) as Link;
-  const admin = hub.ctx.db
-    .prepare("SELECT id, username, role FROM users WHERE role = 'admin' LIMIT 1")
-    .get() as {
-    id: number;
-    username: string;
-    role: 'admin';
-  };
+  const admin = (await hub.ctx.store.users.list()).find((u) => u.role === 'admin');
+  if (!admin) throw new Error('the test hub has no admin');
   const adminToken = await tokenService(hub.ctx).signAccess(admin);
   const now = () => hub.ctx.clock();
   const t: TestHub = {
@@ -77,56 +76,55 @@ export async function startTestHub(extra: Record<string, unknown> = {}): Promise
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     },
-    site(name) {
-      return Number(
-        hub.ctx.db
-          .prepare('INSERT INTO sites (name, created_at, updated_at) VALUES (?, ?, ?)')
-          .run(name, now(), now()).lastInsertRowid,
-      );
+    async site(name) {
+      return (await hub.ctx.store.sites.insert({ name }, now())).id;
     },
-    device(siteId, name = 'sw', ip = '192.0.2.10') {
+    async device(siteId, name = 'sw', ip = '192.0.2.10') {
       const secret = hub.ctx.secrets.encrypt(JSON.stringify({ community: 'test-community' }));
-      return Number(
-        hub.ctx.db
-          .prepare(
-            `INSERT INTO devices (name, ip_address, site_id, snmp_json, snmp_secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            name,
-            ip,
-            siteId,
-            JSON.stringify({ version: '2c', port: 161, has_community: true }),
-            secret,
-            now(),
-            now(),
-          ).lastInsertRowid,
+      const row = await hub.ctx.store.devices.insert(
+        {
+          name,
+          ip_address: ip,
+          site_id: siteId,
+          parent_id: null,
+          vendor: null,
+          mac_address: null,
+          device_type: 'other',
+          snmp_json: JSON.stringify({ version: '2c', port: 161, has_community: true }),
+          snmp_secret: secret,
+          poll_interval_s: 60,
+          profile: null,
+          meta: '{}',
+        },
+        now(),
       );
+      return row.id;
     },
-    camera(siteId, name = 'cam') {
-      return Number(
-        hub.ctx.db
-          .prepare(
-            `INSERT INTO cameras (name, ip_address, rtsp_url, username, password_secret, site_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            name,
-            '192.0.2.20',
-            'rtsp://192.0.2.20:554/s',
-            'viewer',
-            hub.ctx.secrets.encrypt('cam-pass'),
-            siteId,
-            now(),
-            now(),
-          ).lastInsertRowid,
+    async camera(siteId, name = 'cam') {
+      const row = await hub.ctx.store.cameras.insert(
+        {
+          name,
+          ip_address: '192.0.2.20',
+          rtsp_url: 'rtsp://192.0.2.20:554/s',
+          username: 'viewer',
+          password_secret: hub.ctx.secrets.encrypt('cam-pass'),
+          location: null,
+          site_id: siteId,
+          meta: '{}',
+        },
+        now(),
       );
+      return row.id;
     },
-    token(siteId, ttlMs = 3_600_000) {
-      return createEnrollmentToken(hub.ctx.db, {
-        site_id: siteId,
-        ttl_ms: ttlMs,
-        created_by: null,
-        now: now(),
-      }).token;
+    async token(siteId, ttlMs = 3_600_000) {
+      return (
+        await createEnrollmentToken(hub.ctx.store, {
+          site_id: siteId,
+          ttl_ms: ttlMs,
+          created_by: null,
+          now: now(),
+        })
+      ).token;
     },
     async streamToken(scope) {
       const r = await t.api('POST', '/api/v1/auth/stream-tokens', { scope });
@@ -135,7 +133,7 @@ export async function startTestHub(extra: Record<string, unknown> = {}): Promise
     },
     async enroll(siteId) {
       const r = await t.api('POST', '/api/v1/agents/enroll', {
-        token: t.token(siteId),
+        token: await t.token(siteId),
         hostname: 'test-pi',
         version: '0.1.0',
       });

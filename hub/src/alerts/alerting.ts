@@ -13,8 +13,10 @@ export interface Alerting {
   engine: AlertEngine;
   dispatcher: Dispatcher;
   scheduler: NotificationScheduler;
-  /** One tick by hand (tests with an injected clock). */
-  tick(): void;
+  /** One tick by hand (tests with an injected clock): resolves when rules, flaps and notices are done. */
+  tick(): Promise<void>;
+  /** Resolves once every hub event received so far has been applied (tests). */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,11 +25,11 @@ function counter(ctx: HubContext, name: string, help: string, labelNames: string
   return (existing as Counter<string>) ?? new Counter({ name, help, labelNames, registers: [ctx.metrics] });
 }
 
-export function startAlerting(
+export async function startAlerting(
   ctx: HubContext,
   settings: AlertSettings,
   opts: { notifiers?: ReadonlyMap<string, AnyNotifier>; timers?: boolean } = {},
-): Alerting {
+): Promise<Alerting> {
   const log = ctx.logger.child({ component: 'alerting' });
   const attempts = counter(ctx, 'outpost_hub_notifications_total', 'Notification delivery attempts', [
     'type',
@@ -37,7 +39,7 @@ export function startAlerting(
     'change',
   ]);
   const dispatcher = new Dispatcher({
-    db: ctx.db,
+    store: ctx.store,
     secrets: ctx.secrets,
     targets: notifyTargets(ctx.config),
     logger: log,
@@ -49,15 +51,13 @@ export function startAlerting(
     onAttempt: (_row, type, ok) => attempts.inc({ type, result: ok ? 'delivered' : 'failed' }),
   });
   let settleTimer: NodeJS.Timeout | undefined;
-  const sweep = () => {
-    try {
-      scheduler.sweep();
-    } catch (err) {
-      log.error({ err }, 'notification planning failed');
-    }
-  };
+  // Planning runs on the engine's lane: it sees every alert change queued before it, and never overlaps.
+  const sweep = () =>
+    engine.lane
+      .run(() => scheduler.sweep())
+      .catch((err) => log.error({ err }, 'notification planning failed'));
   const engine = new AlertEngine({
-    db: ctx.db,
+    store: ctx.store,
     events: ctx.events,
     logger: log,
     clock: ctx.clock,
@@ -67,12 +67,12 @@ export function startAlerting(
       if (settleTimer || opts.timers === false) return;
       settleTimer = setTimeout(() => {
         settleTimer = undefined;
-        sweep();
+        void sweep();
       }, settings.settleMs);
     },
   });
   const scheduler = new NotificationScheduler({
-    db: ctx.db,
+    store: ctx.store,
     engine,
     dispatcher,
     events: ctx.events,
@@ -80,23 +80,33 @@ export function startAlerting(
     clock: ctx.clock,
   });
   const offChanges = ctx.events.on('alert.changed', (e) => changes.inc({ change: e.change }));
-  const tick = () => {
-    engine.tick();
-    sweep();
-    maybeSendSummary(ctx.db, ctx.clock(), settings.summaryAt, settings.summaryTimezone, (id, m) =>
-      dispatcher.enqueue(id, null, m),
-    );
+  let ticking = false;
+  const tick = async () => {
+    await engine.tick();
+    await sweep();
+    await engine.lane.run(async () => {
+      const queued = await maybeSendSummary(
+        ctx.store,
+        ctx.clock(),
+        settings.summaryAt,
+        settings.summaryTimezone,
+      );
+      if (queued > 0) dispatcher.kick();
+    });
   };
-  engine.start();
+  await engine.start();
   let timer: NodeJS.Timeout | undefined;
   if (opts.timers !== false) {
     dispatcher.start();
     timer = setInterval(() => {
-      try {
-        tick();
-      } catch (err) {
-        log.error({ err }, 'alerting tick failed');
-      }
+      // A slow tick (a large store) is not stacked on itself: the next interval finds it still running.
+      if (ticking) return;
+      ticking = true;
+      tick()
+        .catch((err) => log.error({ err }, 'alerting tick failed'))
+        .finally(() => {
+          ticking = false;
+        });
     }, settings.tickMs);
   }
   return {
@@ -104,11 +114,13 @@ export function startAlerting(
     dispatcher,
     scheduler,
     tick,
+    idle: () => engine.idle(),
     async stop() {
       if (timer) clearInterval(timer);
       if (settleTimer) clearTimeout(settleTimer);
       offChanges();
       engine.stop();
+      await engine.idle();
       await dispatcher.stop();
     },
   };

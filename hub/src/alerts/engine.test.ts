@@ -2,13 +2,9 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AgentEvent } from '@outpost/protocol';
 import type { HubContext } from '../context.js';
-import { saveChannel } from '../notify/channels-store.js';
+import type { AlertRow } from '../store/alerts.js';
 import { type Alerting, startAlerting } from './alerting.js';
-import { insertMaintenance } from './maintenance-store.js';
-import { insertRule } from './rules-store.js';
 import { DEFAULT_ALERT_SETTINGS } from './settings.js';
-import { bumpConfigVersion } from './state.js';
-import type { AlertRow } from './store.js';
 import { seedSite, testContext } from './testing.js';
 
 let ctx: HubContext;
@@ -18,14 +14,13 @@ let alerting: Alerting;
 
 const settings = { ...DEFAULT_ALERT_SETTINGS, summaryAt: '', repeatIntervalS: 600 };
 
-function start() {
-  alerting = startAlerting(ctx, settings, { timers: false });
+async function start() {
+  alerting = await startAlerting(ctx, settings, { timers: false });
 }
 
 beforeEach(async () => {
   ({ ctx, clock, cleanup } = await testContext());
-  saveChannel(
-    ctx.db,
+  await ctx.store.channels.save(
     null,
     {
       name: 'ops',
@@ -46,16 +41,17 @@ afterEach(async () => {
 });
 
 /** Advances the clock and runs one tick (rules, flap settling, notice planning). */
-function advance(ms: number) {
+async function advance(ms: number) {
   clock.now += ms;
-  alerting.tick();
+  await alerting.tick();
 }
 
-const notices = () =>
-  ctx.db
-    .prepare(`SELECT alert_id, kind FROM notification_outbox WHERE kind != 'summary' ORDER BY id`)
-    .all() as { alert_id: number; kind: string }[];
-const alerts = () => ctx.db.prepare('SELECT * FROM alerts ORDER BY id').all() as AlertRow[];
+const notices = async () =>
+  (await ctx.store.notifications.list())
+    .filter((n) => n.kind !== 'summary')
+    .map((n) => ({ alert_id: n.alert_id, kind: n.kind }));
+const alerts = async () =>
+  (await ctx.store.alerts.list({}, 1, 10_000)).rows.sort((a, b) => a.id - b.id) as AlertRow[];
 
 function deviceDown(deviceId: number, siteId: number, status = 'unreachable') {
   ctx.events.emit('device.status', {
@@ -68,9 +64,13 @@ function deviceDown(deviceId: number, siteId: number, status = 'unreachable') {
 }
 
 describe('alert engine', () => {
-  it('an offline agent with 20 unreachable devices yields one notified alert, not 21', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'shop', devices: 20, agentId: 'shop-pi' });
-    start();
+  it('an offline agent with 20 unreachable devices yields one notified alert, not 21', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, {
+      name: 'shop',
+      devices: 20,
+      agentId: 'shop-pi',
+    });
+    await start();
     ctx.events.emit('agent.status', {
       agent_id: 'shop-pi',
       site_id: siteId,
@@ -79,18 +79,22 @@ describe('alert engine', () => {
       ts: clock.now,
     });
     for (const id of deviceIds) deviceDown(id, siteId);
-    advance(1000);
-    advance(1000);
-    assert.equal(alerts().length, 21, 'every problem is recorded');
-    assert.equal(alerts().filter((a) => a.suppressed === 1).length, 20);
-    assert.match(alerts()[1]!.suppressed_by!, /agent shop-pi offline/);
-    assert.equal(alerts()[1]!.title, 'Device shop-dev0 (10.0.0.1) unreachable', 'titles carry names');
-    assert.deepEqual(notices(), [{ alert_id: alerts()[0]!.id, kind: 'problem' }]);
+    await advance(1000);
+    await advance(1000);
+    assert.equal((await alerts()).length, 21, 'every problem is recorded');
+    assert.equal((await alerts()).filter((a) => a.suppressed === 1).length, 20);
+    assert.match((await alerts())[1]!.suppressed_by!, /agent shop-pi offline/);
+    assert.equal((await alerts())[1]!.title, 'Device shop-dev0 (10.0.0.1) unreachable', 'titles carry names');
+    assert.deepEqual(await notices(), [{ alert_id: (await alerts())[0]!.id, kind: 'problem' }]);
   });
 
-  it('devices reported down in the same batch before their agent goes offline are still suppressed', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'shop', devices: 20, agentId: 'shop-pi' });
-    start();
+  it('devices reported down in the same batch before their agent goes offline are still suppressed', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, {
+      name: 'shop',
+      devices: 20,
+      agentId: 'shop-pi',
+    });
+    await start();
     for (const id of deviceIds) deviceDown(id, siteId);
     ctx.events.emit('agent.status', {
       agent_id: 'shop-pi',
@@ -99,33 +103,39 @@ describe('alert engine', () => {
       reason: 'will',
       ts: clock.now,
     });
-    advance(1000);
-    assert.equal(notices().length, 1);
-    assert.equal(alerts().find((a) => a.id === notices()[0]!.alert_id)!.rule, 'agent-offline');
+    await advance(1000);
+    assert.equal((await notices()).length, 1);
+    const first = (await notices())[0]!;
+    assert.equal((await alerts()).find((a) => a.id === first.alert_id)!.rule, 'agent-offline');
   });
 
-  it("a parent device's outage suppresses its children", () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, {
+  it("a parent device's outage suppresses its children", async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, {
       name: 'school',
       devices: 5,
       agentId: 'school-pi',
       parentOfAll: true,
     });
-    start();
+    await start();
     for (const id of [...deviceIds].reverse()) deviceDown(id, siteId); // children reported first
-    advance(1000);
-    assert.equal(notices().length, 1);
-    const notified = alerts().find((a) => a.id === notices()[0]!.alert_id)!;
+    await advance(1000);
+    assert.equal((await notices()).length, 1);
+    const first = (await notices())[0]!;
+    const notified = (await alerts()).find((a) => a.id === first.alert_id)!;
     assert.equal(notified.device_id, deviceIds[0]);
     assert.equal(
-      alerts().filter((a) => a.suppressed_by === `parent device ${deviceIds[0]} unreachable`).length,
+      (await alerts()).filter((a) => a.suppressed_by === `parent device ${deviceIds[0]} unreachable`).length,
       4,
     );
   });
 
-  it('a suppressed alert is notified once its cause is gone but it is still open', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'clinic', devices: 1, agentId: 'clinic-pi' });
-    start();
+  it('a suppressed alert is notified once its cause is gone but it is still open', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, {
+      name: 'clinic',
+      devices: 1,
+      agentId: 'clinic-pi',
+    });
+    await start();
     ctx.events.emit('agent.status', {
       agent_id: 'clinic-pi',
       site_id: siteId,
@@ -133,34 +143,38 @@ describe('alert engine', () => {
       ts: clock.now,
     });
     deviceDown(deviceIds[0]!, siteId);
-    advance(1000);
+    await advance(1000);
     ctx.events.emit('agent.status', {
       agent_id: 'clinic-pi',
       site_id: siteId,
       state: 'online',
       ts: clock.now,
     });
-    advance(1000);
-    assert.equal(notices().filter((n) => n.kind === 'problem').length, 1, 'agent alert only');
-    advance(settings.dependencyGraceMs);
-    const device = alerts().find((a) => a.device_id === deviceIds[0])!;
+    await advance(1000);
+    assert.equal((await notices()).filter((n) => n.kind === 'problem').length, 1, 'agent alert only');
+    await advance(settings.dependencyGraceMs);
+    const device = (await alerts()).find((a) => a.device_id === deviceIds[0])!;
     assert.equal(device.suppressed, 0);
     assert.deepEqual(
-      notices().filter((n) => n.alert_id === device.id),
+      (await notices()).filter((n) => n.alert_id === device.id),
       [{ alert_id: device.id, kind: 'problem' }],
     );
   });
 
-  it('an agent that connects with an empty backlog gets no hold-back: a device down is notified at once', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'kiosk', devices: 1, agentId: 'kiosk-pi' });
-    start();
+  it('an agent that connects with an empty backlog gets no hold-back: a device down is notified at once', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, {
+      name: 'kiosk',
+      devices: 1,
+      agentId: 'kiosk-pi',
+    });
+    await start();
     ctx.events.emit('agent.status', {
       agent_id: 'kiosk-pi',
       site_id: siteId,
       state: 'offline',
       ts: clock.now,
     });
-    advance(1000);
+    await advance(1000);
     ctx.events.emit('agent.status', {
       agent_id: 'kiosk-pi',
       site_id: siteId,
@@ -169,25 +183,29 @@ describe('alert engine', () => {
       ts: clock.now,
     });
     deviceDown(deviceIds[0]!, siteId);
-    advance(1000);
-    const device = alerts().find((a) => a.device_id === deviceIds[0])!;
+    await advance(1000);
+    const device = (await alerts()).find((a) => a.device_id === deviceIds[0])!;
     assert.equal(device.suppressed, 0, 'not held back');
     assert.deepEqual(
-      notices().filter((n) => n.alert_id === device.id),
+      (await notices()).filter((n) => n.alert_id === device.id),
       [{ alert_id: device.id, kind: 'problem' }],
     );
   });
 
-  it('an agent that connects with buffered rows holds alerts back until it reports an empty backlog', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'depot', devices: 1, agentId: 'depot-pi' });
-    start();
+  it('an agent that connects with buffered rows holds alerts back until it reports an empty backlog', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, {
+      name: 'depot',
+      devices: 1,
+      agentId: 'depot-pi',
+    });
+    await start();
     ctx.events.emit('agent.status', {
       agent_id: 'depot-pi',
       site_id: siteId,
       state: 'offline',
       ts: clock.now,
     });
-    advance(1000);
+    await advance(1000);
     const connectedAt = clock.now;
     ctx.events.emit('agent.status', {
       agent_id: 'depot-pi',
@@ -197,24 +215,28 @@ describe('alert engine', () => {
       ts: clock.now,
     });
     deviceDown(deviceIds[0]!, siteId);
-    advance(1000);
-    const held = alerts().find((a) => a.device_id === deviceIds[0])!;
+    await advance(1000);
+    const held = (await alerts()).find((a) => a.device_id === deviceIds[0])!;
     assert.match(held.suppressed_by ?? '', /reconnected less than/);
     ctx.events.emit('agent.buffered', { agent_id: 'depot-pi', site_id: siteId, buffered: 40, ts: clock.now });
-    advance(1000);
-    assert.equal(notices().filter((n) => n.alert_id === held.id).length, 0, 'still draining');
+    await advance(1000);
+    assert.equal((await notices()).filter((n) => n.alert_id === held.id).length, 0, 'still draining');
     ctx.events.emit('agent.buffered', { agent_id: 'depot-pi', site_id: siteId, buffered: 0, ts: clock.now });
-    advance(1000);
+    await advance(1000);
     assert.ok(clock.now - connectedAt < settings.dependencyGraceMs, 'well inside the grace period');
     assert.deepEqual(
-      notices().filter((n) => n.alert_id === held.id),
+      (await notices()).filter((n) => n.alert_id === held.id),
       [{ alert_id: held.id, kind: 'problem' }],
     );
   });
 
-  it('repeats update the open alert; clearing resolves it and records when; recovery is notified', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'office', devices: 1, agentId: 'office-pi' });
-    start();
+  it('repeats update the open alert; clearing resolves it and records when; recovery is notified', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, {
+      name: 'office',
+      devices: 1,
+      agentId: 'office-pi',
+    });
+    await start();
     const id = deviceIds[0]!;
     ctx.events.emit('agent.event', {
       agent_id: 'office-pi',
@@ -227,7 +249,7 @@ describe('alert engine', () => {
         ts: clock.now,
       } as AgentEvent,
     });
-    advance(1000);
+    await advance(1000);
     deviceDown(id, siteId, 'auth_failed');
     ctx.events.emit('agent.event', {
       agent_id: 'office-pi',
@@ -239,29 +261,31 @@ describe('alert engine', () => {
       site_id: siteId,
       event: { type: 'buffer_drop', dropped: 7, total_dropped: 12, ts: clock.now } as AgentEvent,
     });
-    const drop = alerts().find((a) => a.rule === 'buffer-drop')!;
+    await alerting.idle();
+    const drop = (await alerts()).find((a) => a.rule === 'buffer-drop')!;
     assert.equal(drop.count, 2);
     assert.match(drop.message!, /7 rows dropped, 12 in total/);
-    advance(1000);
+    await advance(1000);
     const resolvedAt = clock.now + 5000;
     clock.now = resolvedAt;
     deviceDown(id, siteId, 'online');
-    advance(1000);
-    const auth = alerts().find((a) => a.rule === 'snmp-auth-failure')!;
+    await advance(1000);
+    const auth = (await alerts()).find((a) => a.rule === 'snmp-auth-failure')!;
     assert.equal(auth.state, 'resolved');
     assert.equal(auth.resolved_at, resolvedAt);
     assert.deepEqual(
-      notices()
-        .filter((n) => n.alert_id === auth.id)
-        .map((n) => n.kind),
+      (await notices()).filter((n) => n.alert_id === auth.id).map((n) => n.kind),
       ['problem', 'recovery'],
     );
   });
 
-  it('maintenance: recorded, not notified, and no recovery notice for a problem that began inside', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'branch', devices: 1, agentId: 'branch-pi' });
-    insertMaintenance(
-      ctx.db,
+  it('maintenance: recorded, not notified, and no recovery notice for a problem that began inside', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, {
+      name: 'branch',
+      devices: 1,
+      agentId: 'branch-pi',
+    });
+    await ctx.store.maintenance.insert(
       {
         name: 'switch upgrade',
         scope: { type: 'site', id: siteId },
@@ -272,23 +296,26 @@ describe('alert engine', () => {
       null,
       clock.now,
     );
-    bumpConfigVersion(ctx.db);
-    start();
+    await ctx.store.alertingState.bumpConfigVersion();
+    await start();
     deviceDown(deviceIds[0]!, siteId);
-    advance(60_000);
-    const a = alerts()[0]!;
+    await advance(60_000);
+    const a = (await alerts())[0]!;
     assert.equal(a.state, 'open');
     assert.ok(a.maintenance_id !== null);
     deviceDown(deviceIds[0]!, siteId, 'online');
-    advance(60_000);
-    assert.equal(alerts()[0]!.state, 'resolved');
-    assert.deepEqual(notices(), []);
+    await advance(60_000);
+    assert.equal((await alerts())[0]!.state, 'resolved');
+    assert.deepEqual(await notices(), []);
   });
 
-  it('a problem that outlives its maintenance window is notified when the window ends', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'branch', devices: 1, agentId: 'branch-pi' });
-    insertMaintenance(
-      ctx.db,
+  it('a problem that outlives its maintenance window is notified when the window ends', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, {
+      name: 'branch',
+      devices: 1,
+      agentId: 'branch-pi',
+    });
+    await ctx.store.maintenance.insert(
       {
         name: 'reboot',
         scope: { type: 'device', id: deviceIds[0]! },
@@ -299,102 +326,118 @@ describe('alert engine', () => {
       null,
       clock.now,
     );
-    start();
+    await start();
     deviceDown(deviceIds[0]!, siteId);
-    advance(60_000);
-    assert.equal(notices().length, 0);
-    advance(61_000);
+    await advance(60_000);
+    assert.equal((await notices()).length, 0);
+    await advance(61_000);
     assert.deepEqual(
-      notices().map((n) => n.kind),
+      (await notices()).map((n) => n.kind),
       ['problem'],
     );
   });
 
-  it('acknowledgement stops repeat notifications until it expires', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'depot', devices: 1, agentId: 'depot-pi' });
-    start();
+  it('acknowledgement stops repeat notifications until it expires', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, {
+      name: 'depot',
+      devices: 1,
+      agentId: 'depot-pi',
+    });
+    await start();
     deviceDown(deviceIds[0]!, siteId);
-    advance(1000);
-    advance(600_000);
+    await advance(1000);
+    await advance(600_000);
     assert.deepEqual(
-      notices().map((n) => n.kind),
+      (await notices()).map((n) => n.kind),
       ['problem', 'repeat'],
     );
-    ctx.db
-      .prepare('UPDATE alerts SET acknowledged = 1, ack_note = ?, ack_expires_at = ?')
-      .run('on it', clock.now + 1_800_000);
-    advance(600_000);
-    advance(600_000);
-    assert.equal(notices().length, 2, 'no repeats while acknowledged');
-    advance(700_000);
+    const ops = await ctx.store.users.insert(
+      { username: 'ops', role: 'operator', password_hash: 'x' },
+      clock.now,
+    );
+    await ctx.store.alerts.acknowledge({ state: 'open' }, ops.id, 'on it', clock.now + 1_800_000, clock.now);
+    await advance(600_000);
+    await advance(600_000);
+    assert.equal((await notices()).length, 2, 'no repeats while acknowledged');
+    await advance(700_000);
     assert.deepEqual(
-      notices().map((n) => n.kind),
+      (await notices()).map((n) => n.kind),
       ['problem', 'repeat', 'repeat'],
       'repeats resume after expiry',
     );
   });
 
-  it('flapping is damped: one flapping notice, then the settled state', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'kiosk', devices: 1, agentId: 'kiosk-pi' });
-    start();
+  it('flapping is damped: one flapping notice, then the settled state', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, {
+      name: 'kiosk',
+      devices: 1,
+      agentId: 'kiosk-pi',
+    });
+    await start();
     const id = deviceIds[0]!;
     for (let i = 0; i < 5; i++) {
       deviceDown(id, siteId);
-      advance(30_000);
+      await advance(30_000);
       deviceDown(id, siteId, 'online');
-      advance(30_000);
+      await advance(30_000);
     }
-    assert.equal(alerts().length, 1, 'the same alert reopens instead of new ones');
-    const a = alerts()[0]!;
+    assert.equal((await alerts()).length, 1, 'the same alert reopens instead of new ones');
+    const a = (await alerts())[0]!;
     assert.equal(a.flapping, 1);
     assert.equal(a.count, 5);
-    const kinds = notices().map((n) => n.kind);
+    const kinds = (await notices()).map((n) => n.kind);
     assert.deepEqual(kinds.slice(-1), ['flapping']);
     assert.ok(kinds.length <= 6, `few notices while flapping: ${kinds.join(',')}`);
     deviceDown(id, siteId);
-    advance(settings.flapWindowMs + 1000);
-    advance(1000);
-    assert.equal(alerts()[0]!.flapping, 0);
-    assert.deepEqual(
-      notices()
-        .map((n) => n.kind)
-        .slice(-2),
-      ['flapping', 'problem'],
-    );
+    await advance(settings.flapWindowMs + 1000);
+    await advance(1000);
+    assert.equal((await alerts())[0]!.flapping, 0);
+    assert.deepEqual((await notices()).map((n) => n.kind).slice(-2), ['flapping', 'problem']);
   });
 
   it('restores rule state from open alerts after a restart so the alert still resolves', async () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'farm', devices: 1, agentId: 'farm-pi' });
-    start();
+    const { siteId, deviceIds } = await seedSite(ctx.store, { name: 'farm', devices: 1, agentId: 'farm-pi' });
+    await start();
     deviceDown(deviceIds[0]!, siteId);
-    advance(1000);
+    await advance(1000);
     await alerting.stop();
-    start();
+    await start();
     deviceDown(deviceIds[0]!, siteId, 'online');
-    assert.equal(alerts()[0]!.state, 'resolved');
+    await alerting.idle();
+    assert.equal((await alerts())[0]!.state, 'resolved');
   });
 
-  it('disabling a rule resolves its open alerts quietly', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'mill', devices: 1, agentId: 'mill-pi' });
-    start();
+  it('disabling a rule resolves its open alerts quietly', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, { name: 'mill', devices: 1, agentId: 'mill-pi' });
+    await start();
     deviceDown(deviceIds[0]!, siteId);
-    advance(1000);
-    ctx.db.prepare(`UPDATE alert_rules SET enabled = 0 WHERE kind = 'device-unreachable'`).run();
-    bumpConfigVersion(ctx.db);
-    advance(1000);
-    assert.equal(alerts()[0]!.state, 'resolved');
+    await advance(1000);
+    const rule = (await ctx.store.alertRules.list()).find((r) => r.kind === 'device-unreachable')!;
+    await ctx.store.alertRules.update(
+      rule.id,
+      {
+        name: rule.name,
+        enabled: false,
+        severity: rule.severity,
+        params: JSON.parse(rule.params),
+        description: null,
+      },
+      clock.now,
+    );
+    await ctx.store.alertingState.bumpConfigVersion();
+    await advance(1000);
+    assert.equal((await alerts())[0]!.state, 'resolved');
     assert.deepEqual(
-      notices().map((n) => n.kind),
+      (await notices()).map((n) => n.kind),
       ['problem'],
     );
   });
 
-  it('a threshold rule added while running applies to its device type, with hysteresis', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'dc', devices: 2, agentId: 'dc-pi' });
-    ctx.db.prepare(`UPDATE devices SET device_type = 'ups' WHERE id = ?`).run(deviceIds[0]);
-    start();
-    const rule = insertRule(
-      ctx.db,
+  it('a threshold rule added while running applies to its device type, with hysteresis', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, { name: 'dc', devices: 2, agentId: 'dc-pi' });
+    await ctx.store.devices.update(deviceIds[0]!, { device_type: 'ups' }, clock.now);
+    await start();
+    const rule = await ctx.store.alertRules.insert(
       {
         name: 'UPS battery low',
         kind: 'threshold',
@@ -411,8 +454,8 @@ describe('alert engine', () => {
       null,
       clock.now,
     );
-    bumpConfigVersion(ctx.db);
-    advance(1000);
+    await ctx.store.alertingState.bumpConfigVersion();
+    await advance(1000);
     const batch = (value: number) =>
       ctx.events.emit('samples', {
         agent_id: 'dc-pi',
@@ -420,26 +463,30 @@ describe('alert engine', () => {
         samples: deviceIds.map((id) => ({ device_id: id, metric: 'battery_percent', value, ts: clock.now })),
       });
     batch(15);
-    advance(1000);
-    const open = alerts();
+    await advance(1000);
+    const open = await alerts();
     assert.equal(open.length, 1, 'only the UPS');
     assert.equal(open[0]!.rule, `threshold:${rule.id}`);
     assert.equal(open[0]!.severity, 'critical');
     batch(25);
-    advance(1000);
-    assert.equal(alerts()[0]!.state, 'open', 'inside the hysteresis band');
+    await advance(1000);
+    assert.equal((await alerts())[0]!.state, 'open', 'inside the hysteresis band');
     batch(31);
-    advance(1000);
-    assert.equal(alerts()[0]!.state, 'resolved');
+    await advance(1000);
+    assert.equal((await alerts())[0]!.state, 'resolved');
     assert.deepEqual(
-      notices().map((n) => n.kind),
+      (await notices()).map((n) => n.kind),
       ['problem', 'recovery'],
     );
   });
 
-  it('interface-down from interface samples of an up port', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 'shop2', devices: 1, agentId: 'shop2-pi' });
-    start();
+  it('interface-down from interface samples of an up port', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, {
+      name: 'shop2',
+      devices: 1,
+      agentId: 'shop2-pi',
+    });
+    await start();
     const ifs = (oper: number) =>
       ctx.events.emit('samples', {
         agent_id: 'shop2-pi',
@@ -453,25 +500,36 @@ describe('alert engine', () => {
         })),
       });
     ifs(1);
-    advance(60_000);
+    await advance(60_000);
     ifs(2);
-    advance(1000);
-    const a = alerts()[0]!;
+    await advance(1000);
+    const a = (await alerts())[0]!;
     assert.equal(a.rule, 'interface-down');
     assert.equal(a.target_key, `device:${deviceIds[0]}:if:3`);
     assert.match(a.title, /Gi0\/3/);
   });
 
-  it('notifies manual alerts created through the API like any other', () => {
-    start();
-    ctx.db
-      .prepare(
-        `INSERT INTO alerts (rule, severity, title, created_at, last_seen) VALUES ('manual', 'medium', 'Door open', ?, ?)`,
-      )
-      .run(clock.now, clock.now);
-    advance(1000);
+  it('notifies manual alerts created through the API like any other', async () => {
+    await start();
+    const ops = await ctx.store.users.insert(
+      { username: 'ops', role: 'operator', password_hash: 'x' },
+      clock.now,
+    );
+    await ctx.store.alerts.insertManual(
+      {
+        severity: 'medium',
+        title: 'Door open',
+        message: null,
+        device_id: null,
+        camera_id: null,
+        site_id: null,
+        created_by: ops.id,
+      },
+      clock.now,
+    );
+    await advance(1000);
     assert.deepEqual(
-      notices().map((n) => n.kind),
+      (await notices()).map((n) => n.kind),
       ['problem'],
     );
   });

@@ -1,19 +1,19 @@
 import type { HubEvents } from '../events.js';
 import type { Logger } from '../logger.js';
-import { alertToApi } from '../store/alerts.js';
-import type { Db } from '../store/db.js';
+import type { AlertRow } from '../store/alerts.js';
+import type { HubStore } from '../store/port.js';
 import { suppressionFor } from './dependencies.js';
 import { NOT_FLAPPING, recordTransition, settleFlap } from './flapping.js';
+import { Lane } from './lane.js';
 import { activeWindow, type MaintenanceWindow } from './maintenance.js';
 import { loadWindows } from './maintenance-store.js';
 import { renderRefs } from './names.js';
 import { RULE_KINDS } from './rules/index.js';
 import { ensureBuiltinRules, type LoadedRule, loadEnabledRules } from './rules-store.js';
 import type { AlertSettings } from './settings.js';
-import { configVersion } from './state.js';
-import { type AlertRow, AlertStore } from './store.js';
 import { Topology } from './topology.js';
 import type { AlertInput, RuleAction, RuleState } from './types.js';
+import { alertToApi } from './view.js';
 
 /** The entity an alert target belongs to (`device:7:if:3` -> `device:7`); rule state is kept per entity. */
 export function partitionOf(key: string): string {
@@ -60,7 +60,7 @@ const needsTick = (state: RuleState) =>
   Object.values(state).some((t) => t.firing || t.since !== undefined || t.data?.seen_at !== undefined);
 
 export interface EngineOptions {
-  db: Db;
+  store: HubStore;
   events: HubEvents;
   logger: Logger;
   clock: () => number;
@@ -73,41 +73,69 @@ export interface EngineOptions {
  * Runs the rules over hub events and clock ticks and keeps one alert per (rule, target): repeats update it,
  * a cleared condition resolves it, a quick return reopens it (and counts toward flapping). Notifying is the
  * notification scheduler's job; the engine only records facts (suppressed, maintenance, flapping).
+ *
+ * Every input, tick and reload runs on one lane, one after another in arrival order: an action reads the
+ * store (is this alert open?) and then writes it, and two inputs about one target must not interleave.
  */
 export class AlertEngine {
-  readonly store: AlertStore;
   readonly topology: Topology;
+  /** The engine's work, one job at a time; the notification scheduler queues its sweeps here too. */
+  readonly lane = new Lane();
   private rules: RunningRule[] = [];
   private windows: MaintenanceWindow[] = [];
   private version = '';
   private readonly unsubscribe: (() => void)[] = [];
 
   constructor(private readonly o: EngineOptions) {
-    this.store = new AlertStore(o.db);
-    this.topology = new Topology(o.db);
+    this.topology = new Topology(o.store);
+  }
+
+  private get store() {
+    return this.o.store.alerts;
   }
 
   /** Loads rules, windows and topology, restores rule state from open alerts and subscribes to events. */
-  start(): void {
-    ensureBuiltinRules(this.o.db, this.o.clock());
-    this.topology.load();
-    this.reloadIfChanged(true);
+  async start(): Promise<void> {
+    await this.lane.run(async () => {
+      await ensureBuiltinRules(this.o.store.alertRules, this.o.clock());
+      await this.topology.load();
+      await this.reloadIfChanged(true);
+    });
     const ev = this.o.events;
+    // Each input is evaluated at the time it arrived (`now` taken here), however long it waited in the lane.
+    const queue = (what: string, job: (now: number) => Promise<void> | void) => {
+      const now = this.o.clock();
+      this.lane
+        .run(() => job(now))
+        .catch((err) => this.o.logger.error({ err, input: what }, 'alert engine failed'));
+    };
     this.unsubscribe.push(
-      ev.on('device.status', (e) => {
-        this.topology.deviceStatus(e.device_id, e.status);
-        this.handle({ kind: 'device.status', ...e });
-      }),
-      ev.on('device.rebooted', (e) => this.handle({ kind: 'device.rebooted', ...e })),
-      ev.on('camera.status', (e) => this.handle({ kind: 'camera.status', ...e })),
-      ev.on('agent.status', (e) => {
-        this.topology.agentStatus(e.agent_id, e.site_id, e.state === 'online', this.o.clock(), e.buffered);
-        this.handle({ kind: 'agent.status', ...e });
-      }),
-      ev.on('agent.buffered', (e) => this.topology.agentBuffered(e.agent_id, e.buffered)),
-      ev.on('agent.event', (e) => this.handle({ kind: 'agent.event', ...e })),
-      ev.on('samples', (e) => this.handleSamples(e)),
-      ev.on('inventory.changed', (e) => this.inventoryChanged(e)),
+      ev.on('device.status', (e) =>
+        queue('device.status', (now) => {
+          this.topology.deviceStatus(e.device_id, e.status);
+          return this.evaluateAll({ kind: 'device.status', ...e }, now);
+        }),
+      ),
+      ev.on('device.rebooted', (e) =>
+        queue('device.rebooted', (now) => this.evaluateAll({ kind: 'device.rebooted', ...e }, now)),
+      ),
+      ev.on('camera.status', (e) =>
+        queue('camera.status', (now) => this.evaluateAll({ kind: 'camera.status', ...e }, now)),
+      ),
+      ev.on('agent.status', (e) =>
+        queue('agent.status', (now) => {
+          this.topology.agentStatus(e.agent_id, e.site_id, e.state === 'online', now, e.buffered);
+          return this.evaluateAll({ kind: 'agent.status', ...e }, now);
+        }),
+      ),
+      ev.on('agent.buffered', (e) =>
+        queue('agent.buffered', () => this.topology.agentBuffered(e.agent_id, e.buffered)),
+      ),
+      ev.on('agent.event', (e) =>
+        queue('agent.event', (now) => this.evaluateAll({ kind: 'agent.event', ...e }, now)),
+      ),
+      ev.on('samples', (e) => queue('samples', (now) => this.handleSamples(e, now))),
+      ev.on('inventory.changed', (e) => queue('inventory.changed', (now) => this.inventoryChanged(e, now))),
     );
   }
 
@@ -115,28 +143,40 @@ export class AlertEngine {
     for (const u of this.unsubscribe.splice(0)) u();
   }
 
+  /** Resolves once every input received so far has been applied. */
+  idle(): Promise<void> {
+    return this.lane.idle();
+  }
+
   /** Maintenance windows in force (the scheduler mutes notices with them). */
   maintenance(): readonly MaintenanceWindow[] {
     return this.windows;
   }
 
-  /** Evaluates one input with every rule and applies their actions. */
-  handle(input: AlertInput): void {
+  /** Evaluates one input with every rule and applies their actions (queued behind earlier inputs). */
+  handle(input: AlertInput): Promise<void> {
     const now = this.o.clock();
-    const partition = inputPartition(input);
-    for (const rule of this.rules) this.evaluate(rule, partition, input, now);
+    return this.lane.run(() => this.evaluateAll(input, now));
   }
 
-  private handleSamples(e: {
-    agent_id: string;
-    site_id: number;
-    samples: import('@outpost/protocol').Sample[];
-  }) {
-    const now = this.o.clock();
+  private async evaluateAll(input: AlertInput, now: number): Promise<void> {
+    const partition = inputPartition(input);
+    for (const rule of this.rules) await this.evaluate(rule, partition, input, now);
+  }
+
+  private async handleSamples(
+    e: {
+      agent_id: string;
+      site_id: number;
+      samples: import('@outpost/protocol').Sample[];
+    },
+    now: number,
+  ) {
     for (const rule of this.rules) {
       if (rule.metrics === 'batch') {
         const first = e.samples[0];
-        if (first) this.evaluate(rule, `agent:${e.agent_id}`, { kind: 'sample', ...e, sample: first }, now);
+        if (first)
+          await this.evaluate(rule, `agent:${e.agent_id}`, { kind: 'sample', ...e, sample: first }, now);
         continue;
       }
       if (rule.metrics.size === 0) continue;
@@ -151,27 +191,36 @@ export class AlertEngine {
           device_type: deviceType,
           sample,
         };
-        this.evaluate(rule, inputPartition(input), input, now);
+        await this.evaluate(rule, inputPartition(input), input, now);
       }
     }
   }
 
-  /** A clock tick: absence of data and `for` durations, flap settling, config reload. */
-  tick(): void {
+  /** A clock tick: absence of data and `for` durations, flap settling, config reload (queued). */
+  tick(): Promise<void> {
     const now = this.o.clock();
-    this.reloadIfChanged(false);
+    return this.lane.run(() => this.tickNow(now));
+  }
+
+  private async tickNow(now: number): Promise<void> {
+    await this.reloadIfChanged(false, now);
     for (const rule of this.rules) {
       for (const partition of [...rule.tickable])
-        this.evaluate(rule, partition, { kind: 'tick', ts: now }, now);
+        await this.evaluate(rule, partition, { kind: 'tick', ts: now }, now);
     }
     const cfg = { windowMs: this.o.settings.flapWindowMs, threshold: this.o.settings.flapThreshold };
-    for (const a of this.o.db.prepare('SELECT * FROM alerts WHERE flapping = 1').all() as AlertRow[]) {
+    for (const a of await this.store.flapping()) {
       const s = settleFlap({ transitions: JSON.parse(a.transitions) as number[], flapping: true }, now, cfg);
-      if (!s.flapping) this.changed('updated', this.store.setFlapping(a.id, s.transitions, false));
+      if (!s.flapping) this.changed('updated', await this.store.setFlapping(a.id, s.transitions, false));
     }
   }
 
-  private evaluate(rule: RunningRule, partition: string | undefined, input: AlertInput, now: number): void {
+  private async evaluate(
+    rule: RunningRule,
+    partition: string | undefined,
+    input: AlertInput,
+    now: number,
+  ): Promise<void> {
     if (partition === undefined) return;
     const kind = RULE_KINDS.get(rule.kind)!;
     let actions: RuleAction[];
@@ -186,7 +235,7 @@ export class AlertEngine {
     }
     for (const action of actions) {
       try {
-        this.apply(rule, action, now);
+        await this.apply(rule, action, now);
       } catch (err) {
         this.o.logger.error({ err, rule: rule.key, action: action.type }, 'alert action failed');
       }
@@ -200,23 +249,23 @@ export class AlertEngine {
     else rule.tickable.delete(partition);
   }
 
-  private apply(rule: RunningRule, a: RuleAction, now: number): void {
+  private async apply(rule: RunningRule, a: RuleAction, now: number): Promise<void> {
     const flapCfg = { windowMs: this.o.settings.flapWindowMs, threshold: this.o.settings.flapThreshold };
     if (a.type === 'clear') {
-      const open = this.store.findOpen(rule.key, a.key);
+      const open = await this.store.findOpen(rule.key, a.key);
       if (!open) return;
       const f = recordTransition(flapState(open), now, flapCfg);
       this.changed(
         'resolved',
-        this.store.resolve(open.id, Math.min(a.ts, now), f.transitions, f.flapping, a.quiet ?? false),
+        await this.store.resolve(open.id, Math.min(a.ts, now), f.transitions, f.flapping, a.quiet ?? false),
       );
       return;
     }
     const severity = a.severity ?? rule.severity;
-    const message = a.message === undefined ? null : renderRefs(this.o.db, a.message);
-    const open = this.store.findOpen(rule.key, a.target.key);
+    const message = a.message === undefined ? null : await renderRefs(this.o.store, a.message);
+    const open = await this.store.findOpen(rule.key, a.target.key);
     if (open) {
-      this.changed('updated', this.store.repeat(open.id, Math.min(a.ts, now), message, severity));
+      this.changed('updated', await this.store.repeat(open.id, Math.min(a.ts, now), message, severity));
       return;
     }
     const facts = {
@@ -226,18 +275,18 @@ export class AlertEngine {
       suppressed_by: suppressionFor(a.target, this.topology, now, this.o.settings.dependencyGraceMs),
       maintenance_id: activeWindow(this.windows, a.target, now)?.id ?? null,
     };
-    const recent = this.store.findResolvedSince(rule.key, a.target.key, now - flapCfg.windowMs);
+    const recent = await this.store.findResolvedSince(rule.key, a.target.key, now - flapCfg.windowMs);
     if (recent) {
       const f = recordTransition(flapState(recent), now, flapCfg);
-      this.changed('updated', this.store.reopen(recent.id, facts, f.transitions, f.flapping));
+      this.changed('updated', await this.store.reopen(recent.id, facts, f.transitions, f.flapping));
       return;
     }
-    const row = this.store.insert({
+    const row = await this.store.insert({
       rule: rule.key,
       rule_id: rule.id,
       target: a.target,
       severity,
-      title: renderRefs(this.o.db, a.title),
+      title: await renderRefs(this.o.store, a.title),
       ...facts,
       transitions: [now],
       flapping: false,
@@ -250,15 +299,17 @@ export class AlertEngine {
     if (change !== 'updated' || row.state === 'open') this.o.onAlertChange?.();
   }
 
-  private inventoryChanged(e: { kind: 'site' | 'device' | 'camera'; id: number; change: string }): void {
-    if (e.kind === 'device') this.topology.reloadDevice(e.id);
+  private async inventoryChanged(
+    e: { kind: 'site' | 'device' | 'camera'; id: number; change: string },
+    now: number,
+  ): Promise<void> {
+    if (e.kind === 'device') await this.topology.reloadDevice(e.id);
     if (e.change !== 'deleted' || e.kind === 'site') return;
     // Alerts about something that no longer exists resolve quietly, and its rule state goes.
     const partition = `${e.kind}:${e.id}`;
-    const now = this.o.clock();
-    for (const a of this.store.open()) {
+    for (const a of await this.store.open()) {
       if (a.target_key && partitionOf(a.target_key) === partition) {
-        this.changed('resolved', this.store.resolve(a.id, now, JSON.parse(a.transitions), false, true));
+        this.changed('resolved', await this.store.resolve(a.id, now, JSON.parse(a.transitions), false, true));
       }
     }
     for (const r of this.rules) {
@@ -268,14 +319,14 @@ export class AlertEngine {
   }
 
   /** Reloads rules and windows when the API changed them; keeps the state of rules that did not change. */
-  private reloadIfChanged(force: boolean): void {
-    const version = configVersion(this.o.db);
+  private async reloadIfChanged(force: boolean, now = this.o.clock()): Promise<void> {
+    const version = await this.o.store.alertingState.configVersion();
     if (!force && version === this.version) return;
     this.version = version;
-    this.windows = loadWindows(this.o.db, (id, why) =>
+    this.windows = await loadWindows(this.o.store.maintenance, (id, why) =>
       this.o.logger.warn({ maintenance_id: id, why }, 'skipping window'),
     );
-    const loaded = loadEnabledRules(this.o.db, (row, why) =>
+    const loaded = await loadEnabledRules(this.o.store.alertRules, (row, why) =>
       this.o.logger.warn({ rule: row.name, why }, 'skipping invalid alert rule'),
     );
     const previous = new Map(this.rules.map((r) => [r.id, r]));
@@ -293,13 +344,15 @@ export class AlertEngine {
       };
     });
     const active = new Map(this.rules.map((r) => [r.key, r]));
-    const now = this.o.clock();
-    for (const a of this.store.open()) {
+    for (const a of await this.store.open()) {
       const rule = active.get(a.rule);
       if (!rule) {
         // The rule was disabled or deleted: its alerts can no longer clear by themselves.
         if (a.rule_id !== null || RULE_KINDS.has(a.rule.split(':')[0]!))
-          this.changed('resolved', this.store.resolve(a.id, now, JSON.parse(a.transitions), false, true));
+          this.changed(
+            'resolved',
+            await this.store.resolve(a.id, now, JSON.parse(a.transitions), false, true),
+          );
         continue;
       }
       const partition = partitionOf(a.target_key!);

@@ -1,7 +1,4 @@
-import { AgentStore } from '../store/agents.js';
-import { getCamera } from '../store/cameras.js';
-import type { Db } from '../store/db.js';
-import { getDevice } from '../store/devices.js';
+import type { Repositories } from '../store/port.js';
 import type { SeriesInfo, TimeSeriesStore } from '../store/timeseries/types.js';
 import { renderRefs } from './names.js';
 import { type Episode, type ReplaySeries, replayRule } from './preview.js';
@@ -28,20 +25,19 @@ export interface PreviewRun {
 }
 
 /** The site (and device type) of a series' target, or null when the target no longer exists. */
-function targetFacts(
-  db: Db,
-  agents: AgentStore,
+async function targetFacts(
+  store: Pick<Repositories, 'devices' | 'cameras' | 'agents'>,
   s: SeriesInfo,
-): { site_id: number; device_type?: string } | null {
+): Promise<{ site_id: number; device_type?: string } | null> {
   if (s.kind === 'device') {
-    const d = getDevice(db, Number(s.target));
+    const d = await store.devices.get(Number(s.target));
     return d ? { site_id: d.site_id, ...(d.device_type ? { device_type: d.device_type } : {}) } : null;
   }
   if (s.kind === 'camera') {
-    const c = getCamera(db, Number(s.target));
+    const c = await store.cameras.get(Number(s.target));
     return c ? { site_id: c.site_id } : null;
   }
-  const a = agents.get(s.target);
+  const a = await store.agents.get(s.target);
   return a ? { site_id: a.site_id } : null;
 }
 
@@ -51,19 +47,18 @@ function targetFacts(
  * the 5-minute rollup averages stand in for them.
  */
 export async function runPreview(
-  hub: { db: Db; timeseries: TimeSeriesStore },
+  hub: { store: Pick<Repositories, 'devices' | 'cameras' | 'sites' | 'agents'>; timeseries: TimeSeriesStore },
   rule: { name: string; severity: Severity; params: ThresholdParams },
   from: number,
   to: number,
 ): Promise<PreviewRun> {
-  const { db, timeseries } = hub;
+  const { store, timeseries } = hub;
   const found = await timeseries.seriesByMetric(rule.params.metric, PREVIEW_LIMITS.series + 1);
   let truncated = found.length > PREVIEW_LIMITS.series;
   const replay: ReplaySeries[] = [];
   let budget = PREVIEW_LIMITS.samples;
-  const agents = new AgentStore(db);
   for (const s of found.slice(0, PREVIEW_LIMITS.series)) {
-    const facts = targetFacts(db, agents, s);
+    const facts = await targetFacts(store, s);
     if (facts === null) continue; // its device, camera or agent is gone
     if (budget <= 0) {
       truncated = true;
@@ -95,9 +90,11 @@ export async function runPreview(
     fired: r.episodes.length,
     targets: new Set(r.episodes.map((e) => e.key)).size,
     open_at_end: r.episodes.filter((e) => e.resolved_at === null).length,
-    episodes: r.episodes.slice(0, PREVIEW_LIMITS.episodes).map((e) => ({
-      ...e,
-      title: renderRefs(db, e.title),
-    })),
+    episodes: await Promise.all(
+      r.episodes.slice(0, PREVIEW_LIMITS.episodes).map(async (e) => ({
+        ...e,
+        title: await renderRefs(store, e.title),
+      })),
+    ),
   };
 }

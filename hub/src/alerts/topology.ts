@@ -1,4 +1,4 @@
-import type { Db } from '../store/db.js';
+import type { Repositories } from '../store/port.js';
 import type { DependencyFacts } from './dependencies.js';
 
 /**
@@ -11,42 +11,19 @@ export class Topology implements DependencyFacts {
   readonly deviceDown = new Set<number>();
   readonly deviceType = new Map<number, string>();
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly store: Pick<Repositories, 'devices' | 'agents'>) {}
 
-  load(): void {
-    const devices = this.db.prepare('SELECT id, parent_id, status, device_type FROM devices').all() as {
-      id: number;
-      parent_id: number | null;
-      status: string;
-      device_type: string;
-    }[];
-    for (const d of devices) this.setDevice(d);
-    const hasAgents = this.db
-      .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'agents'`)
-      .get();
-    if (hasAgents) {
-      const agents = this.db
-        .prepare('SELECT id, site_id, status FROM agents WHERE revoked_at IS NULL')
-        .all() as {
-        id: string;
-        site_id: number;
-        status: string;
-      }[];
+  async load(): Promise<void> {
+    for (const d of await this.store.devices.links()) this.setDevice(d);
+    for (const a of await this.store.agents.list()) {
+      if (a.revoked_at !== null) continue;
       // Known before this start: not "just reconnected".
-      for (const a of agents)
-        this.agents.set(a.id, {
-          site_id: a.site_id,
-          online: a.status === 'online',
-          since: 0,
-          drained: false,
-        });
+      this.agents.set(a.id, { site_id: a.site_id, online: a.status === 'online', since: 0, drained: false });
     }
   }
 
-  reloadDevice(id: number): void {
-    const d = this.db
-      .prepare('SELECT id, parent_id, status, device_type FROM devices WHERE id = ?')
-      .get(id) as { id: number; parent_id: number | null; status: string; device_type: string } | undefined;
+  async reloadDevice(id: number): Promise<void> {
+    const d = await this.store.devices.get(id);
     if (d) this.setDevice(d);
     else {
       this.deviceParent.delete(id);

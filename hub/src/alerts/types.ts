@@ -1,9 +1,9 @@
 import type { AgentEvent, Sample } from '@outpost/protocol';
 import type { z } from 'zod';
 
-/** Alert severities, most severe first (the order of the `alerts.severity` CHECK in migration 001). */
-export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import { SEVERITIES, type Severity } from '../store/alerts.js';
+
+export { SEVERITIES, type Severity } from '../store/alerts.js';
 
 /** Rank of a severity: 0 is the most severe. */
 export function severityRank(s: Severity): number {

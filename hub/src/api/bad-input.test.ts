@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { dumpTables } from '../store/sqlite/inspect.testing.js';
 import { createTestHub, type TestHub } from './testing.js';
 
 /** Every table but the audit log (which records the refused attempts), as sorted JSON rows. */
 function snapshot(hub: TestHub): string {
-  const tables = hub.ctx.db
-    .prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_log', 'sqlite_sequence')",
-    )
-    .pluck()
-    .all() as string[];
-  return JSON.stringify(
-    tables.map((t) => [
-      t,
-      (hub.ctx.db.prepare(`SELECT * FROM "${t}"`).all() as unknown[]).map((r) => JSON.stringify(r)).sort(),
-    ]),
-  );
+  const { audit_log: _audit, ...rest } = dumpTables(hub.ctx.store);
+  return JSON.stringify(rest);
 }
 
 const DEVICE = {
@@ -244,8 +235,8 @@ describe('bad input on write routes', () => {
       ['%_\\ like wildcards'],
       'LIKE wildcards in q are literal',
     );
-    const count = hub.ctx.db.prepare('SELECT COUNT(*) FROM devices').pluck().get();
-    assert.equal(count, 5);
+    const { total } = await hub.ctx.store.devices.list({}, 'id', 'asc', 1, 1);
+    assert.equal(total, 5);
   });
 
   it('rejects unknown query parameters and bad sort keys', async () => {

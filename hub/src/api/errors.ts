@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../logger.js';
+import { isStoreError } from '../store/errors.js';
 
 export interface ErrorDetail {
   path: string;
@@ -102,13 +103,14 @@ export function errorHandler(logger: Logger) {
     if (code === 'hash_busy') {
       return c.json({ error: { code: 'busy', message: err.message } }, 503, { 'Retry-After': '1' });
     }
-    if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
+    // The store reports unique and foreign-key violations in engine-neutral terms (store/errors.ts).
+    if (isStoreError(err, 'conflict')) {
       return c.json(
         { error: { code: 'conflict', message: 'a record with the same unique value exists' } },
         409,
       );
     }
-    if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+    if (isStoreError(err, 'reference')) {
       return c.json({ error: { code: 'unprocessable', message: 'a referenced record does not exist' } }, 422);
     }
     logger.error({ err, requestId, method: c.req.method, path: c.req.path }, 'request failed');

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { cameraCredentials, getCamera } from '../store/cameras.js';
-import { decryptSnmpSecrets, getDevice } from '../store/devices.js';
+import { cameraCredentials, decryptSnmpSecrets } from '../inventory/credentials.js';
 import { cameraTargetMoved } from './models/camera.js';
 import { deviceTargetMoved } from './models/device.js';
 import { createTestHub, type TestHub } from './testing.js';
@@ -15,8 +14,10 @@ describe('stored secrets do not follow a device or camera to another target', ()
     const res = await hub.req(method, path, { token: hub.tokens.operator, body });
     return { status: res.status, json: (await res.json()) as Json };
   };
-  const secretsOf = (id: number) => decryptSnmpSecrets(hub.ctx.secrets, getDevice(hub.ctx.db, id)!);
-  const passwordOf = (id: number) => cameraCredentials(hub.ctx.secrets, getCamera(hub.ctx.db, id)!).password;
+  const secretsOf = async (id: number) =>
+    decryptSnmpSecrets(hub.ctx.secrets, (await hub.ctx.store.devices.get(id))!);
+  const passwordOf = async (id: number) =>
+    cameraCredentials(hub.ctx.secrets, (await hub.ctx.store.cameras.get(id))!).password;
 
   before(async () => {
     hub = await createTestHub();
@@ -44,7 +45,7 @@ describe('stored secrets do not follow a device or camera to another target', ()
     const r = await op('PUT', `/api/v1/devices/${id}`, { ip_address: '203.0.113.9' });
     assert.equal(r.status, 200, JSON.stringify(r.json));
     assert.equal(r.json.snmp.has_community, false);
-    assert.equal(secretsOf(id).community, undefined);
+    assert.equal((await secretsOf(id)).community, undefined);
     const audit = await hub.req('GET', `/api/v1/audit?target_type=device&target_id=${id}`, {
       token: hub.tokens.admin,
     });
@@ -66,7 +67,7 @@ describe('stored secrets do not follow a device or camera to another target', ()
     assert.equal(r.json.snmp.has_auth_key, false);
     assert.equal(r.json.snmp.has_priv_key, false);
     assert.equal(r.json.snmp.username, 'mon', 'non-secret settings stay');
-    assert.deepEqual(secretsOf(id), {});
+    assert.deepEqual(await secretsOf(id), {});
   });
 
   it('keeps the community when the request gives it again with the new address', async () => {
@@ -77,7 +78,7 @@ describe('stored secrets do not follow a device or camera to another target', ()
     });
     assert.equal(r.status, 200);
     assert.equal(r.json.snmp.has_community, true);
-    assert.equal(secretsOf(id).community, 'Comm-Secret-2');
+    assert.equal((await secretsOf(id)).community, 'Comm-Secret-2');
   });
 
   it('keeps the community for changes on the same target (name, SNMP port)', async () => {
@@ -89,7 +90,7 @@ describe('stored secrets do not follow a device or camera to another target', ()
     });
     assert.equal(r.status, 200);
     assert.equal(r.json.snmp.has_community, true);
-    assert.equal(secretsOf(id).community, 'Comm-Secret-1');
+    assert.equal((await secretsOf(id)).community, 'Comm-Secret-1');
   });
 
   it('clears the camera password when the RTSP host changes', async () => {
@@ -98,7 +99,7 @@ describe('stored secrets do not follow a device or camera to another target', ()
     assert.equal(r.status, 200, JSON.stringify(r.json));
     assert.equal(r.json.has_password, false);
     assert.equal(r.json.username, 'viewer');
-    assert.equal(passwordOf(id), undefined);
+    assert.equal(await passwordOf(id), undefined);
   });
 
   it('clears the camera password when ip_address or site_id changes', async () => {
@@ -113,13 +114,13 @@ describe('stored secrets do not follow a device or camera to another target', ()
     const id = await camera('cam-path');
     const r = await op('PUT', `/api/v1/cameras/${id}`, { rtsp_url: 'rtsp://10.0.0.50/stream2' });
     assert.equal(r.json.has_password, true);
-    assert.equal(passwordOf(id), 'Cam-Secret-1');
+    assert.equal(await passwordOf(id), 'Cam-Secret-1');
     const moved = await op('PUT', `/api/v1/cameras/${id}`, {
       rtsp_url: 'rtsp://10.0.0.60/stream2',
       password: 'Cam-Secret-2',
     });
     assert.equal(moved.json.has_password, true);
-    assert.equal(passwordOf(id), 'Cam-Secret-2');
+    assert.equal(await passwordOf(id), 'Cam-Secret-2');
   });
 
   const cameraCases: [string, Json, boolean][] = [

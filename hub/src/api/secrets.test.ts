@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cameraCredentials, getCamera } from '../store/cameras.js';
-import { deviceSnmpCredentials, getDevice } from '../store/devices.js';
+import { cameraCredentials, deviceSnmpCredentials } from '../inventory/credentials.js';
+import { checkpoint } from '../store/sqlite/inspect.testing.js';
 import { listRoutes } from './access.js';
 import { createTestHub, type TestHub } from './testing.js';
 
@@ -110,21 +110,22 @@ describe('secrets are write-only', () => {
   });
   after(() => hub.close());
 
-  it('stores them (the agent config can get them back)', () => {
-    const d1 = deviceSnmpCredentials(hub.ctx.secrets, getDevice(hub.ctx.db, 1)!);
+  it('stores them (the agent config can get them back)', async () => {
+    const { devices, cameras } = hub.ctx.store;
+    const d1 = deviceSnmpCredentials(hub.ctx.secrets, (await devices.get(1))!);
     assert.deepEqual(d1, {
       port: 1161,
       timeout_ms: undefined,
       retries: undefined,
       snmp: { version: '2c', community: SECRETS.community2 },
     });
-    const d2 = deviceSnmpCredentials(hub.ctx.secrets, getDevice(hub.ctx.db, 2)!);
+    const d2 = deviceSnmpCredentials(hub.ctx.secrets, (await devices.get(2))!);
     assert.equal(d2.snmp.version === '3' && d2.snmp.auth_key, SECRETS.authKey);
-    assert.deepEqual(cameraCredentials(hub.ctx.secrets, getCamera(hub.ctx.db, 1)!), {
+    assert.deepEqual(cameraCredentials(hub.ctx.secrets, (await cameras.get(1))!), {
       username: 'viewer',
       password: SECRETS.urlPassword,
     });
-    assert.deepEqual(cameraCredentials(hub.ctx.secrets, getCamera(hub.ctx.db, 2)!), {
+    assert.deepEqual(cameraCredentials(hub.ctx.secrets, (await cameras.get(2))!), {
       username: 'admin',
       password: SECRETS.camPassword,
     });
@@ -144,8 +145,8 @@ describe('secrets are write-only', () => {
       assert.ok(!all.includes(value), `${name} in the logs`);
   });
 
-  it('keeps them out of the database file in clear', () => {
-    hub.ctx.db.pragma('wal_checkpoint(FULL)');
+  it('keeps them out of the database file in clear', async () => {
+    checkpoint(hub.ctx.store);
     for (const file of ['hub.db', 'hub.db-wal']) {
       let bytes: Buffer;
       try {
@@ -158,7 +159,6 @@ describe('secrets are write-only', () => {
         assert.equal(bytes.indexOf(Buffer.from(value, 'utf16le')), -1, `${name} in ${file} (utf16)`);
       }
     }
-    const row = hub.ctx.db.prepare('SELECT snmp_secret FROM devices WHERE id = 1').pluck().get() as string;
-    assert.match(row, /^v1:/);
+    assert.match((await hub.ctx.store.devices.get(1))?.snmp_secret ?? '', /^v1:/);
   });
 });

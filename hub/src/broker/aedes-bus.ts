@@ -1,6 +1,6 @@
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { Logger } from '../logger.js';
-import type { AgentStore } from '../store/agents.js';
+import type { AgentRepo } from '../store/agents.js';
 import { authenticateAgent, mayPublish, maySubscribe } from './auth.js';
 import type { MessageBus, MessageHandler, PresenceChange, PublishOptions } from './bus.js';
 import { BROKER_LIMITS } from './limits.js';
@@ -40,7 +40,7 @@ export class AedesBus implements MessageBus {
 
   /** Creates the aedes broker (not yet listening on any socket; see listeners.ts). */
   static async create(opts: {
-    agents: AgentStore;
+    agents: Pick<AgentRepo, 'withSecret'>;
     logger: Logger;
     counters?: BrokerCounters;
     /** From TCP accept to CONNECT (default BROKER_LIMITS.connectTimeoutMs). */
@@ -59,21 +59,22 @@ export class AedesBus implements MessageBus {
       maxInflightInbound: BROKER_LIMITS.maxInflightInbound,
       heartbeatInterval: BROKER_LIMITS.heartbeatIntervalMs,
       authenticate(client, username, password, done) {
-        let decision: ReturnType<typeof authenticateAgent>;
-        try {
-          decision = authenticateAgent(agents, client.id, username, password);
-        } catch (err) {
-          logger.error({ err, agent: client.id }, 'mqtt authentication failed with an error');
-          const e = new Error('server unavailable') as AuthenticateError;
-          e.returnCode = 3;
-          return done(e, false);
-        }
-        if (decision.ok) return done(null, true);
-        counters?.authFailure(decision.reason);
-        logger.warn({ agent: client.id, reason: decision.reason }, 'mqtt connection refused');
-        const e = new Error(decision.reason) as AuthenticateError;
-        e.returnCode = decision.returnCode as AuthenticateError['returnCode'];
-        done(e, false);
+        authenticateAgent(agents, client.id, username, password).then(
+          (decision) => {
+            if (decision.ok) return done(null, true);
+            counters?.authFailure(decision.reason);
+            logger.warn({ agent: client.id, reason: decision.reason }, 'mqtt connection refused');
+            const e = new Error(decision.reason) as AuthenticateError;
+            e.returnCode = decision.returnCode as AuthenticateError['returnCode'];
+            done(e, false);
+          },
+          (err) => {
+            logger.error({ err, agent: client.id }, 'mqtt authentication failed with an error');
+            const e = new Error('server unavailable') as AuthenticateError;
+            e.returnCode = 3;
+            done(e, false);
+          },
+        );
       },
       authorizePublish(client, packet, done) {
         // client is null for the hub's own publishes, which never pass through here.

@@ -1,31 +1,31 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { topics } from '@outpost/protocol';
-import { AgentStore } from '../store/agents.js';
-import { openDatabase } from '../store/db.js';
+import { hashAgentSecret } from '../auth/agent-credentials.js';
+import { openSqliteStore } from '../store/sqlite/index.js';
 import { authenticateAgent, CONNACK, mayPublish, maySubscribe } from './auth.js';
 
 describe('broker authentication and ACL', () => {
-  const db = openDatabase(':memory:');
-  db.prepare("INSERT INTO sites (id, name, created_at, updated_at) VALUES (1, 's', 0, 0)").run();
-  const agents = new AgentStore(db);
-  agents.create({
-    id: 'agent-a',
-    site_id: 1,
-    hostname: null,
-    version: null,
-    secret: 's3cret',
-    created_at: 0,
+  const store = openSqliteStore(':memory:');
+  const agents = store.agents;
+  before(async () => {
+    const site = await store.sites.insert({ name: 's' }, 0);
+    for (const [id, secret] of [
+      ['agent-a', 's3cret'],
+      ['agent-r', 'r3voked'],
+    ] as const) {
+      await agents.create({
+        id,
+        site_id: site.id,
+        hostname: null,
+        version: null,
+        secret_hash: hashAgentSecret(secret),
+        created_at: 0,
+      });
+    }
+    await agents.revoke('agent-r', 1);
   });
-  agents.create({
-    id: 'agent-r',
-    site_id: 1,
-    hostname: null,
-    version: null,
-    secret: 'r3voked',
-    created_at: 0,
-  });
-  agents.revoke('agent-r', 1);
+  after(() => store.close());
 
   const cases: { name: string; id: string; user?: string; pass?: string; code: number | 'ok' }[] = [
     { name: 'accepts the right secret', id: 'agent-a', user: 'agent-a', pass: 's3cret', code: 'ok' },
@@ -67,8 +67,8 @@ describe('broker authentication and ACL', () => {
     { name: 'refuses an invalid client id with 2', id: '#', pass: 'x', code: CONNACK.identifierRejected },
   ];
   for (const c of cases) {
-    it(c.name, () => {
-      const d = authenticateAgent(
+    it(c.name, async () => {
+      const d = await authenticateAgent(
         agents,
         c.id,
         c.user,

@@ -1,5 +1,6 @@
 import { canPublish, canSubscribe, isValidAgentId } from '@outpost/protocol';
-import type { AgentStore } from '../store/agents.js';
+import { checkAgentCredentials } from '../auth/agent-credentials.js';
+import type { AgentRepo } from '../store/agents.js';
 
 /** MQTT 3.1.1 CONNACK return codes used by the broker ([MQTT-3.2.2-3]). */
 export const CONNACK = {
@@ -15,19 +16,19 @@ export type AuthDecision = { ok: true; siteId: number } | { ok: false; returnCod
  * the agent's secret. An unknown agent and a wrong secret get the same answer (4) so that ids cannot be
  * probed; a revoked agent with its right secret gets "not authorized" (5).
  */
-export function authenticateAgent(
-  agents: Pick<AgentStore, 'checkCredentials'>,
+export async function authenticateAgent(
+  agents: Pick<AgentRepo, 'withSecret'>,
   clientId: string,
   username: string | undefined,
   password: Buffer | undefined,
-): AuthDecision {
+): Promise<AuthDecision> {
   if (!isValidAgentId(clientId)) {
     return { ok: false, returnCode: CONNACK.identifierRejected, reason: 'invalid client id' };
   }
   if (username !== undefined && username !== clientId) {
     return { ok: false, returnCode: CONNACK.badUsernameOrPassword, reason: 'username is not the client id' };
   }
-  const check = agents.checkCredentials(clientId, password);
+  const check = await checkAgentCredentials(agents, clientId, password);
   if (check.ok) return { ok: true, siteId: check.agent.site_id };
   if (check.reason === 'revoked')
     return { ok: false, returnCode: CONNACK.notAuthorized, reason: 'agent revoked' };

@@ -8,7 +8,6 @@ import type { HubContext } from '../context.js';
 import { linkOf } from '../link/registry.js';
 import { refuseUpgrade } from '../net/upgrades.js';
 import type { Service } from '../services/types.js';
-import { recordAudit } from '../store/audit.js';
 import { CLOSE, type LiveFormat, LiveRelay, type SessionStart } from './live-relay.js';
 
 const VIEW_PATH = /^\/api\/v1\/cameras\/(\d+)\/live\/?$/;
@@ -177,9 +176,7 @@ export const cameraLiveService: Service = {
           `you already watch ${watching.size} live views (liveMaxPerUser)`,
         );
       }
-      const camera = ctx.db.prepare('SELECT site_id, stream_json FROM cameras WHERE id = ?').get(cameraId) as
-        | { site_id: number; stream_json: string | null }
-        | undefined;
+      const camera = Number.isInteger(cameraId) ? await ctx.store.cameras.get(cameraId) : undefined;
       if (!camera) return refuseUpgrade(socket, 404, 'not_found', `camera ${cameraId} not found`);
       const format = chooseFormat(camera.stream_json, url.searchParams.get('format'));
       if (!format)
@@ -202,18 +199,20 @@ export const cameraLiveService: Service = {
           track(ws, user);
         }
         // Who watched which camera, like any other action in the audit log.
-        recordAudit(ctx.db, {
-          ts: ctx.clock(),
-          user_id: user.id,
-          username: user.username,
-          action: 'GET /api/v1/cameras/{id}/live',
-          target_type: 'camera',
-          target_id: String(cameraId),
-          client_ip: req.socket.remoteAddress ?? null,
-          outcome: r.ok ? 'success' : 'failure',
-          status: r.ok ? 101 : 429,
-          details: { format, ...(r.ok ? { session_id: r.sessionId } : {}) },
-        });
+        ctx.store.audit
+          .record({
+            ts: ctx.clock(),
+            user_id: user.id,
+            username: user.username,
+            action: 'GET /api/v1/cameras/{id}/live',
+            target_type: 'camera',
+            target_id: String(cameraId),
+            client_ip: req.socket.remoteAddress ?? null,
+            outcome: r.ok ? 'success' : 'failure',
+            status: r.ok ? 101 : 429,
+            details: { format, ...(r.ok ? { session_id: r.sessionId } : {}) },
+          })
+          .catch((err) => log.error({ err }, 'audit record failed'));
       });
     }
 

@@ -27,16 +27,27 @@ describe('camera snapshots on the hub', () => {
 
   before(async () => {
     hub = await createTestHub({ cameraSnapshotsKeep: 5 });
-    const db = hub.ctx.db;
-    db.prepare(
-      "INSERT INTO sites (id, name, created_at, updated_at) VALUES (1, 'shop', 0, 0), (2, 'school', 0, 0)",
-    ).run();
-    const cam = db.prepare(
-      "INSERT INTO cameras (id, name, ip_address, rtsp_url, site_id, created_at, updated_at) VALUES (?, ?, '192.0.2.20', 'rtsp://192.0.2.20/x', ?, 0, 0)",
+    const { store } = hub.ctx;
+    const shop = (await store.sites.insert({ name: 'shop' }, 0)).id;
+    const school = (await store.sites.insert({ name: 'school' }, 0)).id;
+    const cam = (name: string, site_id: number) =>
+      store.cameras.insert(
+        {
+          name,
+          ip_address: '192.0.2.20',
+          rtsp_url: 'rtsp://192.0.2.20/x',
+          username: null,
+          password_secret: null,
+          location: null,
+          site_id,
+          meta: '{}',
+        },
+        0,
+      );
+    assert.deepEqual(
+      [(await cam('door', shop)).id, (await cam('yard', school)).id, (await cam('empty', shop)).id],
+      [1, 2, 3],
     );
-    cam.run(1, 'door', 1);
-    cam.run(2, 'yard', 2);
-    cam.run(3, 'empty', 1);
     const sites: Record<string, number> = { 'agent-a': 1 };
     link = {
       ctx: hub.ctx,
@@ -46,30 +57,21 @@ describe('camera snapshots on the hub', () => {
   });
   after(() => hub.close());
 
-  it('keeps the last N per camera and advances last_snapshot_at', () => {
-    for (let i = 1; i <= 8; i++) send(1, i);
-    const rows = hub.ctx.db
-      .prepare('SELECT ts FROM camera_snapshots WHERE camera_id = 1 ORDER BY ts')
-      .pluck()
-      .all();
+  it('keeps the last N per camera and advances last_snapshot_at', async () => {
+    for (let i = 1; i <= 8; i++) await send(1, i);
+    const rows = (await hub.ctx.store.snapshots.list(1)).map((s) => s.ts).reverse();
     assert.deepEqual(
       rows,
       [4, 5, 6, 7, 8].map((i) => T0 + i * 60_000),
     );
-    assert.equal(
-      hub.ctx.db.prepare('SELECT last_snapshot_at FROM cameras WHERE id = 1').pluck().get(),
-      T0 + 8 * 60_000,
-    );
+    assert.equal((await hub.ctx.store.cameras.get(1))?.last_snapshot_at, T0 + 8 * 60_000);
   });
 
-  it('refuses a snapshot of a camera outside the agent site, or from an unknown agent', () => {
-    send(2, 1);
-    send(1, 9, 'agent-unknown');
-    assert.equal(
-      hub.ctx.db.prepare('SELECT COUNT(*) FROM camera_snapshots WHERE camera_id = 2').pluck().get(),
-      0,
-    );
-    assert.equal(hub.ctx.db.prepare('SELECT MAX(ts) FROM camera_snapshots').pluck().get(), T0 + 8 * 60_000);
+  it('refuses a snapshot of a camera outside the agent site, or from an unknown agent', async () => {
+    await send(2, 1);
+    await send(1, 9, 'agent-unknown');
+    assert.equal((await hub.ctx.store.snapshots.list(2)).length, 0);
+    assert.equal((await hub.ctx.store.snapshots.list(1))[0]?.ts, T0 + 8 * 60_000);
   });
 
   it('serves the latest JPEG, and an older one with ?at=', async () => {

@@ -2,6 +2,7 @@ import type { AgentEvent, BatchMessage, KnownEvent, Sample } from '@outpost/prot
 import type { HubEventMap } from '../events.js';
 import type { Link } from '../link/link.js';
 import type { SeqOutcome } from '../store/batches.js';
+import type { UnitOfWork } from '../store/port.js';
 import type { SampleWriter } from '../store/timeseries/types.js';
 
 type Emit = { [K in keyof HubEventMap]: [K, HubEventMap[K]] }[keyof HubEventMap];
@@ -18,26 +19,26 @@ export interface Stored {
  * the unit of work's time-series writer), device and camera state, events. Items about a device or camera
  * that is not of the agent's site are refused and counted.
  */
-export function storeBatch(
+export async function storeBatch(
   link: Link,
+  tx: UnitOfWork,
   samples: SampleWriter,
   agentId: string,
   siteId: number,
   batch: BatchMessage,
   now: number,
-): Stored {
-  const { inventory } = link;
+): Promise<Stored> {
   const emits: Emit[] = [];
   const accepted: Sample[] = [];
   let refused = 0;
   const deviceSite = new Map<number, number | undefined>();
   const cameraSite = new Map<number, number | undefined>();
-  const ownDevice = (id: number) => {
-    if (!deviceSite.has(id)) deviceSite.set(id, inventory.deviceSite(id));
+  const ownDevice = async (id: number) => {
+    if (!deviceSite.has(id)) deviceSite.set(id, await tx.devices.siteOf(id));
     return deviceSite.get(id) === siteId;
   };
-  const ownCamera = (id: number) => {
-    if (!cameraSite.has(id)) cameraSite.set(id, inventory.cameraSite(id));
+  const ownCamera = async (id: number) => {
+    if (!cameraSite.has(id)) cameraSite.set(id, await tx.cameras.siteOf(id));
     return cameraSite.get(id) === siteId;
   };
 
@@ -52,13 +53,13 @@ export function storeBatch(
   for (const s of batch.samples) {
     let id: number;
     if (s.device_id !== undefined) {
-      if (!ownDevice(s.device_id)) {
+      if (!(await ownDevice(s.device_id))) {
         refused++;
         continue;
       }
       id = samples.seriesOf('device', s.device_id, s.metric, s.labels, s.unit);
     } else if (s.camera_id !== undefined) {
-      if (!ownCamera(s.camera_id)) {
+      if (!(await ownCamera(s.camera_id))) {
         refused++;
         continue;
       }
@@ -72,7 +73,7 @@ export function storeBatch(
 
   const record = (e: AgentEvent, device_id: number | null, camera_id: number | null) => {
     const { type, ts, ...data } = e as AgentEvent & Record<string, unknown>;
-    link.agentEvents.insert({
+    return tx.agentEvents.insert({
       agent_id: agentId,
       site_id: siteId,
       ts,
@@ -86,16 +87,16 @@ export function storeBatch(
   for (const ev of batch.events) {
     const e = ev as KnownEvent;
     if (e.type === 'device_state') {
-      if (!ownDevice(e.device_id)) {
+      if (!(await ownDevice(e.device_id))) {
         refused++;
         continue;
       }
-      const before = inventory.device(e.device_id);
+      const before = await tx.devices.state(e.device_id);
       if (!before) continue;
       const sys = e.sys;
-      inventory.setDeviceState({ id: e.device_id, status: e.status, error: e.error ?? null, ts: e.ts, sys });
+      await tx.devices.setState({ id: e.device_id, status: e.status, error: e.error ?? null, ts: e.ts, sys });
       if (before.status !== e.status) {
-        record(e, e.device_id, null);
+        await record(e, e.device_id, null);
         emits.push([
           'device.status',
           {
@@ -122,17 +123,17 @@ export function storeBatch(
         ]);
       }
     } else if (e.type === 'camera_state') {
-      if (!ownCamera(e.camera_id)) {
+      if (!(await ownCamera(e.camera_id))) {
         refused++;
         continue;
       }
-      const before = inventory.camera(e.camera_id);
+      const before = await tx.cameras.state(e.camera_id);
       if (!before) continue;
       const stream = e.stream;
       const reason = e.reason ?? null;
-      inventory.setCameraState({ id: e.camera_id, status: e.status, reason, ts: e.ts, stream });
+      await tx.cameras.setState({ id: e.camera_id, status: e.status, reason, ts: e.ts, stream });
       if (before.status !== e.status) {
-        record(e, null, e.camera_id);
+        await record(e, null, e.camera_id);
         emits.push([
           'camera.status',
           {
@@ -148,17 +149,17 @@ export function storeBatch(
     } else {
       const o = ev as AgentEvent & { device_id?: number; camera_id?: number };
       if (
-        (o.device_id !== undefined && !ownDevice(o.device_id)) ||
-        (o.camera_id !== undefined && !ownCamera(o.camera_id))
+        (o.device_id !== undefined && !(await ownDevice(o.device_id))) ||
+        (o.camera_id !== undefined && !(await ownCamera(o.camera_id)))
       ) {
         refused++;
         continue;
       }
-      record(ev, o.device_id ?? null, o.camera_id ?? null);
+      await record(ev, o.device_id ?? null, o.camera_id ?? null);
       emits.push(['agent.event', { agent_id: agentId, site_id: siteId, event: ev }]);
     }
   }
-  link.agents.touch(agentId, now);
-  link.agents.addRefusedItems(agentId, refused);
+  await tx.agents.touch(agentId, now);
+  await tx.agents.addRefusedItems(agentId, refused);
   return { outcome, emits, accepted, refused };
 }

@@ -13,7 +13,7 @@ export const batchHandler = defineHandler({
   kind: 'batch',
   async handle(link, agentId, batch) {
     const { ctx, metrics } = link;
-    const siteId = link.siteOf(agentId);
+    const siteId = await link.siteOf(agentId);
     if (siteId === undefined) {
       ctx.logger.warn({ agent: agentId, seq: batch.seq }, 'batch from an unknown or revoked agent ignored');
       return;

@@ -1,6 +1,5 @@
 import type { BatchMessage } from '@outpost/protocol';
 import type { Link } from '../link/link.js';
-import type { SqliteStore } from '../store/sqlite/index.js';
 import { type Stored, storeBatch } from './batch-store.js';
 
 interface Pending {
@@ -46,31 +45,26 @@ export class GroupCommit {
     this.#queue = [];
     this.#queuedSamples = 0;
     if (group.length === 0) return;
-    // On the connection when no unit of work of the store holds it: the group's transaction must never
-    // nest inside another unit's (which could roll it back after its acks went out).
-    (this.link.ctx.store as SqliteStore)
-      .run(() => this.#store(group))
-      .catch((err) => {
-        for (const p of group) this.#failed(p, err);
-        for (const p of group) p.resolve(undefined);
-      });
+    this.#store(group).catch((err) => {
+      for (const p of group) this.#failed(p, err);
+      for (const p of group) p.resolve(undefined);
+    });
   }
 
-  #store(group: Pending[]): void {
+  async #store(group: Pending[]): Promise<void> {
     const { ctx, metrics } = this.link;
-    const db = ctx.db;
     const results: (Stored | undefined)[] = [];
     const end = metrics.ingestSeconds.startTimer();
     const samples = ctx.timeseries.writer();
     try {
-      db.transaction(() => {
+      await ctx.store.unit(async (tx) => {
         for (const p of group) {
           const mark = samples.mark();
           try {
             results.push(
-              db.transaction(() =>
-                storeBatch(this.link, samples, p.agentId, p.siteId, p.batch, ctx.clock()),
-              )(),
+              await tx.savepoint((sp) =>
+                storeBatch(this.link, sp, samples, p.agentId, p.siteId, p.batch, ctx.clock()),
+              ),
             );
           } catch (err) {
             samples.rollback(mark);
@@ -79,7 +73,7 @@ export class GroupCommit {
           }
         }
         samples.persist();
-      })();
+      });
     } catch (err) {
       // The commit itself failed: nothing of the group is stored.
       samples.abort();

@@ -41,11 +41,9 @@ export async function dispatch(
   if (!r.ok) {
     const agentId = topic.split('/')[3] ?? '?';
     link.metrics.invalidPayloads.inc({ agent: agentId, code: r.error.code });
-    try {
-      link.agents.addInvalidPayloads(agentId);
-    } catch (err) {
-      link.ctx.logger.error({ err, agent: agentId }, 'counting an invalid payload failed');
-    }
+    await link.store.agents
+      .addInvalidPayloads(agentId, 1)
+      .catch((err) => link.ctx.logger.error({ err, agent: agentId }, 'counting an invalid payload failed'));
     link.ctx.logger.warn(
       { agent: agentId, topic, code: r.error.code, err: r.error.message },
       'invalid payload refused',

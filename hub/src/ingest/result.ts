@@ -3,8 +3,8 @@ import { defineHandler } from './types.js';
 /** `up/result`: a command's progress, log lines and outcome move its job. */
 export const resultHandler = defineHandler({
   kind: 'result',
-  handle(link, agentId, message) {
+  async handle(link, agentId, message) {
     link.presence.seen(agentId, link.ctx.clock());
-    link.jobs.onResult(agentId, message);
+    await link.jobs.onResult(agentId, message);
   },
 });

@@ -4,6 +4,6 @@ import { defineHandler } from './types.js';
 export const statusHandler = defineHandler({
   kind: 'status',
   handle(link, agentId, message) {
-    link.presence.onStatus(agentId, message);
+    return link.presence.onStatus(agentId, message);
   },
 });

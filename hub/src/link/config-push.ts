@@ -13,10 +13,10 @@ export class ConfigPush {
   constructor(private readonly link: Link) {}
 
   /** Builds the site's current config and its version (bumped when the content changed). */
-  current(siteId: number): { message: ReturnType<typeof configMessage>; changed: boolean } {
+  async current(siteId: number): Promise<{ message: ReturnType<typeof configMessage>; changed: boolean }> {
     const { ctx, options } = this.link;
-    const { body, skipped } = buildSiteConfig(
-      ctx.db,
+    const { body, skipped } = await buildSiteConfig(
+      this.link.store,
       siteId,
       (b) => ctx.secrets.decrypt(b),
       { heartbeat_s: options.heartbeatS, batch_max_delay_ms: options.batchMaxDelayMs },
@@ -27,7 +27,7 @@ export class ConfigPush {
         { site: siteId, [`${s.kind}_id`]: s.id, reason: s.reason },
         `${s.kind} left out of the agent config`,
       );
-    const { version, issued_at, changed } = this.link.configVersions.versionFor(
+    const { version, issued_at, changed } = await this.link.store.configVersions.versionFor(
       siteId,
       configHash(body),
       ctx.clock(),
@@ -37,9 +37,9 @@ export class ConfigPush {
 
   /** Publishes the config of the agent's site to that agent. */
   async pushTo(agentId: string): Promise<number | undefined> {
-    const siteId = this.link.siteOf(agentId);
+    const siteId = await this.link.siteOf(agentId);
     if (siteId === undefined) return undefined;
-    const { message } = this.current(siteId);
+    const { message } = await this.current(siteId);
     await this.link.send('config', agentId, message);
     this.link.ctx.logger.debug({ agent: agentId, version: message.version }, 'config published');
     return message.version;
@@ -47,9 +47,9 @@ export class ConfigPush {
 
   /** Publishes a site's config to every (non-revoked) agent of the site. */
   async pushSite(siteId: number, force = false): Promise<void> {
-    const { message, changed } = this.current(siteId);
+    const { message, changed } = await this.current(siteId);
     if (!changed && !force) return;
-    for (const agent of this.link.agents.list({ site_id: siteId })) {
+    for (const agent of await this.link.store.agents.list({ site_id: siteId })) {
       if (agent.revoked_at !== null) continue;
       await this.link.send('config', agent.id, message);
     }
@@ -65,12 +65,8 @@ export class ConfigPush {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.#changedSites.clear();
-      const sites = this.link.ctx.db
-        .prepare('SELECT DISTINCT site_id FROM agents WHERE revoked_at IS NULL')
-        .pluck()
-        .all() as number[];
       (async () => {
-        for (const site of sites) await this.pushSite(site);
+        for (const site of await this.link.store.agents.activeSites()) await this.pushSite(site);
       })().catch((err) => this.link.ctx.logger.error({ err }, 'config push after inventory change failed'));
     }, delayMs);
     this.#timer.unref?.();

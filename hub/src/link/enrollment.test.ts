@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { openDatabase } from '../store/db.js';
+import { hashEnrollmentToken } from '../auth/agent-credentials.js';
+import { openSqliteStore } from '../store/sqlite/index.js';
 import {
   agentEndpoints,
   createEnrollmentToken,
@@ -103,23 +104,34 @@ describe('enrollment', () => {
     });
   }
 
-  it('consumes a token once and changes nothing for an expired or reused one', () => {
-    const db = openDatabase(':memory:');
-    db.prepare("INSERT INTO sites (id, name, created_at, updated_at) VALUES (1, 's', 0, 0)").run();
-    const { token } = createEnrollmentToken(db, { site_id: 1, ttl_ms: 60_000, created_by: null, now: 1000 });
-    const stored = db.prepare('SELECT token_hash FROM enrollment_tokens').pluck().get() as string;
-    assert.notEqual(stored, token, 'stored hashed');
-    const e = enrollAgent(db, { token, hostname: 'pi', version: '1', now: 2000 });
-    assert.equal(e.site_id, 1);
-    assert.throws(
-      () => enrollAgent(db, { token, hostname: 'pi', version: '1', now: 3000 }),
+  it('consumes a token once and changes nothing for an expired or reused one', async () => {
+    const store = openSqliteStore(':memory:');
+    const site = await store.sites.insert({ name: 's' }, 0);
+    const created = await createEnrollmentToken(store, {
+      site_id: site.id,
+      ttl_ms: 60_000,
+      created_by: null,
+      now: 1000,
+    });
+    const { token } = created;
+    assert.match(token, /^opt_/);
+    // Only the hash is stored: a wrong hash finds nothing, the right one finds the row.
+    assert.equal((await store.enrollmentTokens.consume(token, 'x', 1000)).ok, false);
+    const e = await enrollAgent(store, { token, hostname: 'pi', version: '1', now: 2000 });
+    assert.equal(e.site_id, site.id);
+    await assert.rejects(
+      enrollAgent(store, { token, hostname: 'pi', version: '1', now: 3000 }),
       (err) => err instanceof EnrollmentError && err.reason === 'used',
     );
-    const late = createEnrollmentToken(db, { site_id: 1, ttl_ms: 60_000, created_by: null, now: 0 }).token;
-    assert.throws(
-      () => enrollAgent(db, { token: late, hostname: 'pi', version: '1', now: 70_000 }),
+    const late = (
+      await createEnrollmentToken(store, { site_id: site.id, ttl_ms: 60_000, created_by: null, now: 0 })
+    ).token;
+    await assert.rejects(
+      enrollAgent(store, { token: late, hostname: 'pi', version: '1', now: 70_000 }),
       (err) => err instanceof EnrollmentError && err.reason === 'expired',
     );
-    assert.equal(db.prepare('SELECT count(*) FROM agents').pluck().get(), 1);
+    assert.equal((await store.agents.list()).length, 1);
+    assert.equal(hashEnrollmentToken(token).length, 64);
+    await store.close();
   });
 });

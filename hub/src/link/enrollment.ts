@@ -1,8 +1,14 @@
+import {
+  hashAgentSecret,
+  hashEnrollmentToken,
+  newAgentId,
+  newAgentSecret,
+  newEnrollmentToken,
+} from '../auth/agent-credentials.js';
 import { MQTT_WS_PATH } from '../broker/listeners.js';
 import type { HubConfig } from '../config.js';
-import { AgentStore, newAgentId, newAgentSecret } from '../store/agents.js';
-import type { Db } from '../store/db.js';
-import { EnrollmentTokenStore, type TokenRefusal } from '../store/enrollment-tokens.js';
+import type { TokenRefusal } from '../store/enrollment-tokens.js';
+import type { HubStore, Repositories } from '../store/port.js';
 
 /** Why enrollment was refused: the HTTP status and a message for the operator running the agent. */
 export class EnrollmentError extends Error {
@@ -27,26 +33,19 @@ export function parseTtl(text: string): number {
   return ms;
 }
 
-/** A site by id, or undefined. */
-export function siteById(db: Db, id: number): { id: number; name: string } | undefined {
-  return db.prepare('SELECT id, name FROM sites WHERE id = ?').get(id) as
-    | { id: number; name: string }
-    | undefined;
-}
-
-/** A site by name (case-insensitive), or undefined. */
-export function siteByName(db: Db, name: string): { id: number; name: string } | undefined {
-  return db.prepare('SELECT id, name FROM sites WHERE name = ?').get(name) as
-    | { id: number; name: string }
-    | undefined;
-}
-
 /** Creates a one-time token for a site; the token exists in clear only in the return value. */
-export function createEnrollmentToken(
-  db: Db,
+export async function createEnrollmentToken(
+  store: Pick<Repositories, 'enrollmentTokens'>,
   a: { site_id: number; ttl_ms: number; created_by: number | null; now: number },
-): { token: string; id: number; site_id: number; expires_at: number } {
-  const { token, row } = new EnrollmentTokenStore(db).create(a);
+): Promise<{ token: string; id: number; site_id: number; expires_at: number }> {
+  const token = newEnrollmentToken();
+  const row = await store.enrollmentTokens.create({
+    token_hash: hashEnrollmentToken(token),
+    site_id: a.site_id,
+    expires_at: a.now + a.ttl_ms,
+    created_by: a.created_by,
+    created_at: a.now,
+  });
   return { token, id: row.id, site_id: row.site_id, expires_at: row.expires_at };
 }
 
@@ -57,31 +56,30 @@ const REFUSALS: Record<TokenRefusal, string> = {
 };
 
 /**
- * Enrolls an agent: consumes the token and creates the agent in one transaction, so an expired or reused
- * token changes nothing. Returns the agent's id and its secret (which only exists here, in clear).
+ * Enrolls an agent: spends the token and creates the agent in one unit of work, so an expired or reused
+ * token changes nothing (and of two enrollments with one token, one fails with `used`). Returns the agent's
+ * id and its secret (which only exists here, in clear).
  */
 export function enrollAgent(
-  db: Db,
+  store: HubStore,
   a: { token: string; hostname: string; version: string; now: number },
-): { agent_id: string; secret: string; site_id: number } {
-  const agents = new AgentStore(db);
-  const tokens = new EnrollmentTokenStore(db);
-  return db.transaction(() => {
+): Promise<{ agent_id: string; secret: string; site_id: number }> {
+  return store.unit(async (tx) => {
     const agentId = newAgentId();
-    const used = tokens.consume(a.token, agentId, a.now);
+    const used = await tx.enrollmentTokens.consume(hashEnrollmentToken(a.token), agentId, a.now);
     if (!used.ok) throw new EnrollmentError(used.reason, REFUSALS[used.reason]);
     const secret = newAgentSecret();
-    agents.create({
+    await tx.agents.create({
       id: agentId,
       site_id: used.row.site_id,
       hostname: a.hostname,
       version: a.version,
-      secret,
+      secret_hash: hashAgentSecret(secret),
       created_at: a.now,
       enrolled_with: used.row.id,
     });
     return { agent_id: agentId, secret, site_id: used.row.site_id };
-  })();
+  });
 }
 
 /** The broker listeners that are open (a port is absent when its listener is off). */

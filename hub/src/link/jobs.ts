@@ -71,13 +71,14 @@ export class JobDispatcher {
   constructor(private readonly link: Link) {}
 
   /** Creates a job of any command type and sends it at once when its agent is online. */
-  create(j: NewJob): JobRow {
+  async create(j: NewJob): Promise<JobRow> {
     const parsed = parseCommandArgs({ type: j.type, args: j.args });
     if (!parsed.ok) throw new JobError('invalid_args', parsed.reason);
-    const agentId = j.agent_id ?? this.#pickAgent(j.site_id);
+    const agentId = j.agent_id ?? (await this.#pickAgent(j.site_id));
     if (!agentId) throw new JobError('no_agent', `site ${j.site_id} has no enrolled agent to run the job`);
     const now = this.link.ctx.clock();
-    const row = this.link.jobStore.insert({
+    const jobs = this.link.store.jobs;
+    const row = await jobs.insert({
       id: `job_${randomBytes(8).toString('hex')}`,
       type: parsed.type,
       args: parsed.args as Record<string, unknown>,
@@ -91,12 +92,14 @@ export class JobDispatcher {
       now,
     });
     this.#changed(row);
-    if (this.link.presence.isOnline(agentId)) this.#send(row);
-    return this.link.jobStore.get(row.id) ?? row;
+    if (this.link.presence.isOnline(agentId)) await this.#send(row);
+    return (await jobs.get(row.id)) ?? row;
   }
 
-  #pickAgent(siteId: number): string | undefined {
-    const agents = this.link.agents.list({ site_id: siteId }).filter((a) => a.revoked_at === null);
+  async #pickAgent(siteId: number): Promise<string | undefined> {
+    const agents = (await this.link.store.agents.list({ site_id: siteId })).filter(
+      (a) => a.revoked_at === null,
+    );
     agents.sort((a, b) => {
       const online = Number(this.link.presence.isOnline(b.id)) - Number(this.link.presence.isOnline(a.id));
       return online !== 0 ? online : (b.last_seen ?? 0) - (a.last_seen ?? 0);
@@ -104,10 +107,10 @@ export class JobDispatcher {
     return agents[0]?.id;
   }
 
-  #send(job: JobRow): void {
+  async #send(job: JobRow): Promise<void> {
     if (!job.agent_id) return;
     const now = this.link.ctx.clock();
-    this.link.jobStore.update(
+    await this.link.store.jobs.update(
       job.id,
       {
         state: job.state === 'queued' ? 'sent' : job.state,
@@ -130,20 +133,20 @@ export class JobDispatcher {
       .catch((err) =>
         this.link.ctx.logger.error({ err, job: job.id, agent: agentId }, 'sending a command failed'),
       );
-    if (job.state === 'queued') this.#changed(this.link.jobStore.get(job.id));
+    if (job.state === 'queued') this.#changed(await this.link.store.jobs.get(job.id));
   }
 
   /** Sends every job of this agent still waiting for an answer (on its connection). */
-  sendPending(agentId: string): void {
-    for (const job of this.link.jobStore.pendingFor(agentId)) {
-      if (job.accepted_at === null) this.#send(job);
+  async sendPending(agentId: string): Promise<void> {
+    for (const job of await this.link.store.jobs.pendingFor(agentId)) {
+      if (job.accepted_at === null) await this.#send(job);
     }
   }
 
   /** Applies an agent's `up/result`. Results for unknown jobs, other agents' jobs or finished jobs are ignored. */
-  onResult(agentId: string, msg: ResultMessage): void {
-    const store = this.link.jobStore;
-    const job = store.get(msg.id);
+  async onResult(agentId: string, msg: ResultMessage): Promise<void> {
+    const store = this.link.store.jobs;
+    const job = await store.get(msg.id);
     if (!job || job.agent_id !== agentId) {
       this.link.ctx.logger.debug({ agent: agentId, job: msg.id }, 'result for an unknown job ignored');
       return;
@@ -166,20 +169,20 @@ export class JobDispatcher {
       if (msg.state === 'succeeded') patch.progress = 100;
     }
     const logs = msg.logs.map((l) => ({ ts: l.ts, level: l.level, line: l.line }));
-    this.link.ctx.db.transaction(() => {
-      store.update(job.id, patch, ACTIVE);
-      store.addLogs(job.id, logs);
-    })();
-    const after = store.get(job.id);
+    await this.link.store.unit(async (tx) => {
+      await tx.jobs.update(job.id, patch, ACTIVE);
+      await tx.jobs.addLogs(job.id, logs);
+    });
+    const after = await store.get(job.id);
     if (after && FINAL_JOB_STATES.includes(after.state))
       this.link.metrics.jobs.inc({ type: after.type, state: after.state });
     this.#changed(after, logs);
   }
 
   /** Cancels a job: at once when it was not sent yet, else by sending `cancel` to its agent. */
-  cancel(jobId: string): JobRow {
-    const store = this.link.jobStore;
-    const job = store.get(jobId);
+  async cancel(jobId: string): Promise<JobRow> {
+    const store = this.link.store.jobs;
+    const job = await store.get(jobId);
     if (!job) throw new JobError('not_found', `job ${jobId} not found`);
     if (FINAL_JOB_STATES.includes(job.state))
       throw new JobError('final', `job ${jobId} is already ${job.state}`);
@@ -188,13 +191,13 @@ export class JobDispatcher {
       job.state === 'queued' ||
       (job.state === 'sent' && !this.link.presence.isOnline(job.agent_id ?? ''))
     ) {
-      store.update(
+      await store.update(
         jobId,
         { state: 'cancelled', finished_at: now, cancel_requested_at: now, updated_at: now },
         ['queued', 'sent'],
       );
     } else {
-      store.update(jobId, { cancel_requested_at: now, updated_at: now }, ACTIVE);
+      await store.update(jobId, { cancel_requested_at: now, updated_at: now }, ACTIVE);
       if (job.agent_id) {
         const agentId = job.agent_id;
         this.link
@@ -209,24 +212,23 @@ export class JobDispatcher {
           .catch((err) => this.link.ctx.logger.error({ err, job: job.id }, 'sending cancel failed'));
       }
     }
-    const after = store.get(jobId) as JobRow;
+    const after = (await store.get(jobId)) as JobRow;
     this.#changed(after);
     return after;
   }
 
   /** Times out jobs nobody ran and re-sends commands the online agent has not answered. */
-  sweep(now: number): void {
-    const store = this.link.jobStore;
-    for (const job of store.active()) {
+  async sweep(now: number): Promise<void> {
+    for (const job of await this.link.store.jobs.active()) {
       if (job.state === 'queued' && now > job.created_at + job.queue_timeout_s * 1000) {
-        this.#finish(job, 'timed_out', 'the agent did not come online before the job timed out', now);
+        await this.#finish(job, 'timed_out', 'the agent did not come online before the job timed out', now);
       } else if (
         job.sent_at !== null &&
         job.state !== 'queued' &&
         now > job.sent_at + (job.timeout_s + GRACE_S) * 1000 &&
         job.accepted_at !== null
       ) {
-        this.#finish(
+        await this.#finish(
           job,
           job.cancel_requested_at ? 'cancelled' : 'timed_out',
           'the agent did not report an outcome in time',
@@ -234,22 +236,23 @@ export class JobDispatcher {
         );
       } else if (job.state === 'sent' && job.accepted_at === null) {
         if (now > job.created_at + (job.queue_timeout_s + job.timeout_s) * 1000) {
-          this.#finish(job, 'timed_out', 'the agent never acknowledged the command', now);
+          await this.#finish(job, 'timed_out', 'the agent never acknowledged the command', now);
         } else if (
           job.agent_id &&
           this.link.presence.isOnline(job.agent_id) &&
           now - (job.sent_at ?? 0) >= this.link.options.jobResendMs
         ) {
-          this.#send(job);
+          await this.#send(job);
         }
       }
     }
   }
 
-  #finish(job: JobRow, state: JobState, error: string, now: number): void {
-    if (this.link.jobStore.update(job.id, { state, error, finished_at: now, updated_at: now }, ACTIVE)) {
+  async #finish(job: JobRow, state: JobState, error: string, now: number): Promise<void> {
+    const jobs = this.link.store.jobs;
+    if (await jobs.update(job.id, { state, error, finished_at: now, updated_at: now }, ACTIVE)) {
       this.link.metrics.jobs.inc({ type: job.type, state });
-      this.#changed(this.link.jobStore.get(job.id));
+      this.#changed(await jobs.get(job.id));
     }
   }
 

@@ -1,12 +1,8 @@
 import { encode, type MessageInputs, type MessageKind, TOPIC_RULES, topicFor } from '@outpost/protocol';
 import type { MessageBus } from '../broker/bus.js';
 import type { HubContext } from '../context.js';
-import { AgentEventStore } from '../store/agent-events.js';
-import { AgentStore } from '../store/agents.js';
 import { BatchStore } from '../store/batches.js';
-import { ConfigVersionStore } from '../store/config-versions.js';
-import { InventoryStateStore } from '../store/inventory-state.js';
-import { JobStore } from '../store/jobs.js';
+import type { HubStore } from '../store/port.js';
 import { ConfigPush } from './config-push.js';
 import type { BrokerPorts } from './enrollment.js';
 import { JobDispatcher } from './jobs.js';
@@ -39,12 +35,8 @@ export const DEFAULT_LINK_OPTIONS: LinkOptions = {
 
 /** The hub's side of the hub <-> agent link: stores, presence, config push and jobs over one MessageBus. */
 export class Link {
-  readonly agents: AgentStore;
+  readonly store: HubStore;
   readonly batches: BatchStore;
-  readonly inventory: InventoryStateStore;
-  readonly agentEvents: AgentEventStore;
-  readonly jobStore: JobStore;
-  readonly configVersions: ConfigVersionStore;
   readonly metrics: LinkMetrics;
   readonly presence: Presence;
   readonly config: ConfigPush;
@@ -60,12 +52,8 @@ export class Link {
     metrics?: LinkMetrics,
   ) {
     const db = ctx.db;
-    this.agents = new AgentStore(db);
+    this.store = ctx.store;
     this.batches = new BatchStore(db);
-    this.inventory = new InventoryStateStore(db);
-    this.agentEvents = new AgentEventStore(db);
-    this.jobStore = new JobStore(db);
-    this.configVersions = new ConfigVersionStore(db);
     this.metrics = metrics ?? createLinkMetrics(ctx.metrics);
     this.presence = new Presence(this);
     this.config = new ConfigPush(this);
@@ -73,10 +61,10 @@ export class Link {
   }
 
   /** The site of an agent (cached; agents never change site), or undefined when unknown or revoked. */
-  siteOf(agentId: string): number | undefined {
+  async siteOf(agentId: string): Promise<number | undefined> {
     const cached = this.#sites.get(agentId);
     if (cached !== undefined) return cached;
-    const row = this.agents.get(agentId);
+    const row = await this.store.agents.get(agentId);
     if (!row || row.revoked_at !== null) return undefined;
     this.#sites.set(agentId, row.site_id);
     return row.site_id;
@@ -99,11 +87,11 @@ export class Link {
   /** Revokes an agent: refused from now on, its live connection closed at once, marked offline. */
   async revoke(agentId: string): Promise<boolean> {
     const now = this.ctx.clock();
-    const done = this.agents.revoke(agentId, now);
+    const done = await this.store.agents.revoke(agentId, now);
     if (!done) return false;
     this.forgetAgent(agentId);
     await this.bus.kick(agentId);
-    this.presence.markRevoked(agentId, now);
+    await this.presence.markRevoked(agentId, now);
     return true;
   }
 }

@@ -25,9 +25,9 @@ export class Presence {
   constructor(private readonly link: Link) {}
 
   /** Loads agents marked online by a previous run: they get 2.5 heartbeats to show up again. */
-  load(): void {
+  async load(): Promise<void> {
     const now = this.link.ctx.clock();
-    for (const a of this.link.agents.listOnline()) {
+    for (const a of await this.link.store.agents.list({ status: 'online' })) {
       this.#online.add(a.id);
       this.#lastSeen.set(a.id, now);
     }
@@ -56,11 +56,9 @@ export class Presence {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         if (!this.#connections.has(id) && this.#online.has(id)) {
-          try {
-            this.#setOffline(id, 'disconnected', this.link.ctx.clock());
-          } catch (err) {
-            this.link.ctx.logger.error({ err, agent: id }, 'marking an agent offline failed');
-          }
+          this.#setOffline(id, 'disconnected', this.link.ctx.clock()).catch((err) =>
+            this.link.ctx.logger.error({ err, agent: id }, 'marking an agent offline failed'),
+          );
         }
       }, WILL_GRACE_MS);
       timer.unref();
@@ -76,7 +74,7 @@ export class Presence {
     this.#pending.clear();
   }
 
-  onStatus(agentId: string, msg: StatusMessage): void {
+  async onStatus(agentId: string, msg: StatusMessage): Promise<void> {
     const now = this.link.ctx.clock();
     const counters = {
       version: msg.version,
@@ -89,78 +87,94 @@ export class Presence {
     if (msg.state === 'offline') {
       // A will of a connection that another one has already replaced (takeover) says nothing about now.
       if (msg.reason === 'will' && this.#connections.has(agentId)) return;
-      this.link.agents.updateStatus(agentId, {
+      const wasOnline = this.#online.has(agentId);
+      if (wasOnline) this.#markOffline(agentId);
+      await this.link.store.agents.updateStatus(agentId, {
         status: 'offline',
         reason: msg.reason ?? 'shutdown',
         last_seen: now,
         ...counters,
       });
-      if (this.#online.has(agentId)) this.#setOffline(agentId, msg.reason ?? 'shutdown', now, false);
+      if (wasOnline) await this.#emit(agentId, 'offline', msg.reason ?? 'shutdown', now);
       return;
     }
-    this.link.agents.updateStatus(agentId, { status: 'online', reason: null, last_seen: now, ...counters });
     this.#lastSeen.set(agentId, now);
     // An agent older than `buffered` only says its backlog: the best upper bound there is.
     const buffered = msg.buffered ?? msg.backlog;
-    if (!this.#online.has(agentId)) {
-      this.#online.add(agentId);
-      this.#emit(agentId, 'online', undefined, now, buffered);
-    } else if (buffered !== undefined && buffered !== this.#buffered.get(agentId)) {
-      const agent = this.link.agents.get(agentId);
+    const cameOnline = !this.#online.has(agentId);
+    const bufferedChanged = !cameOnline && buffered !== undefined && buffered !== this.#buffered.get(agentId);
+    if (cameOnline) this.#online.add(agentId);
+    if (buffered !== undefined) this.#buffered.set(agentId, buffered);
+    const connection = this.connectedAt(agentId);
+    const serve = this.#servedConnection.get(agentId) !== connection;
+    if (serve) this.#servedConnection.set(agentId, connection);
+    await this.link.store.agents.updateStatus(agentId, {
+      status: 'online',
+      reason: null,
+      last_seen: now,
+      ...counters,
+    });
+    if (cameOnline) await this.#emit(agentId, 'online', undefined, now, buffered);
+    else if (bufferedChanged) {
+      const agent = await this.link.store.agents.get(agentId);
       if (agent)
         this.link.ctx.events.emit('agent.buffered', {
           agent_id: agentId,
           site_id: agent.site_id,
-          buffered,
+          buffered: buffered as number,
           ts: now,
         });
     }
-    if (buffered !== undefined) this.#buffered.set(agentId, buffered);
-    const connection = this.connectedAt(agentId);
-    if (this.#servedConnection.get(agentId) !== connection) {
-      this.#servedConnection.set(agentId, connection);
+    if (serve) {
       this.link.config
         .pushTo(agentId)
         .catch((err) => this.link.ctx.logger.error({ err, agent: agentId }, 'config push on connect failed'));
-      this.link.jobs.sendPending(agentId);
+      await this.link.jobs.sendPending(agentId);
     }
   }
 
   /** Marks agents silent for 2.5 heartbeats offline. */
-  sweep(now: number): void {
+  async sweep(now: number): Promise<void> {
     const limit = 2.5 * this.link.options.heartbeatS * 1000;
-    for (const id of this.#online) {
-      if (now - (this.#lastSeen.get(id) ?? 0) > limit) this.#setOffline(id, 'heartbeat', now);
+    for (const id of [...this.#online]) {
+      if (now - (this.#lastSeen.get(id) ?? 0) > limit) await this.#setOffline(id, 'heartbeat', now);
     }
   }
 
-  markRevoked(agentId: string, now: number): void {
+  async markRevoked(agentId: string, now: number): Promise<void> {
     this.#connections.delete(agentId);
     this.#servedConnection.delete(agentId);
-    if (this.#online.has(agentId)) this.#setOffline(agentId, 'revoked', now, false);
+    if (this.#online.has(agentId)) {
+      this.#markOffline(agentId);
+      await this.#emit(agentId, 'offline', 'revoked', now);
+    }
   }
 
-  #setOffline(agentId: string, reason: string, now: number, write = true): void {
+  /** The in-memory part of going offline (done at once, before any write, so that no check sees it online). */
+  #markOffline(agentId: string): void {
     this.#online.delete(agentId);
     this.#buffered.delete(agentId);
     this.#servedConnection.delete(agentId);
-    if (write)
-      this.link.agents.updateStatus(agentId, {
-        status: 'offline',
-        reason,
-        last_seen: this.#lastSeen.get(agentId) ?? now,
-      });
-    this.#emit(agentId, 'offline', reason, now);
   }
 
-  #emit(
+  async #setOffline(agentId: string, reason: string, now: number): Promise<void> {
+    this.#markOffline(agentId);
+    await this.link.store.agents.updateStatus(agentId, {
+      status: 'offline',
+      reason,
+      last_seen: this.#lastSeen.get(agentId) ?? now,
+    });
+    await this.#emit(agentId, 'offline', reason, now);
+  }
+
+  async #emit(
     agentId: string,
     state: 'online' | 'offline',
     reason: string | undefined,
     ts: number,
     buffered?: number,
-  ): void {
-    const agent = this.link.agents.get(agentId);
+  ): Promise<void> {
+    const agent = await this.link.store.agents.get(agentId);
     if (!agent) return;
     this.link.ctx.events.emit('agent.status', {
       agent_id: agentId,

@@ -4,7 +4,6 @@ import { openListeners } from '../broker/listeners.js';
 import { startIngest } from '../ingest/index.js';
 import { clientAddress } from '../net/client-address.js';
 import type { Service } from '../services/types.js';
-import { AgentStore } from '../store/agents.js';
 import { transportWarnings } from './enrollment.js';
 import { DEFAULT_LINK_OPTIONS, Link, type LinkOptions } from './link.js';
 import { createLinkMetrics } from './metrics.js';
@@ -28,7 +27,7 @@ export const linkService: Service = {
     const { config, logger } = ctx;
     const metrics = createLinkMetrics(ctx.metrics);
     const bus = await AedesBus.create({
-      agents: new AgentStore(ctx.db),
+      agents: ctx.store.agents,
       logger,
       connectTimeoutMs: config.mqttConnectTimeoutS * 1000,
       counters: {
@@ -47,7 +46,7 @@ export const linkService: Service = {
       },
     };
     const link = new Link(ctx, bus, options, metrics);
-    link.presence.load();
+    await link.presence.load();
     const offPresence = bus.onPresence((c) => link.presence.onConnection(c));
     const stopIngest = await startIngest(link);
     let listeners: Awaited<ReturnType<typeof openListeners>>;
@@ -110,14 +109,19 @@ export const linkService: Service = {
     }))
       logger.warn(warning);
     const offInventory = ctx.events.on('inventory.changed', (e) => link.config.onInventoryChanged(e.site_id));
+    let sweeping = false;
     const sweep = setInterval(() => {
+      if (sweeping) return;
+      sweeping = true;
       const now = ctx.clock();
-      try {
-        link.presence.sweep(now);
-        link.jobs.sweep(now);
-      } catch (err) {
-        logger.error({ err }, 'link sweep failed');
-      }
+      (async () => {
+        await link.presence.sweep(now);
+        await link.jobs.sweep(now);
+      })()
+        .catch((err) => logger.error({ err }, 'link sweep failed'))
+        .finally(() => {
+          sweeping = false;
+        });
     }, SWEEP_MS);
     sweep.unref();
     const offHealth = addHealthCheck(ctx, 'broker', () => ({

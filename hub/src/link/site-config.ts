@@ -8,7 +8,7 @@ import {
   DeviceConfigSchema,
   type TrapConfigInput,
 } from '@outpost/protocol';
-import type { Db } from '../store/db.js';
+import type { Repositories } from '../store/port.js';
 
 /** Decrypts a stored secret blob (the hub's SecretBox). */
 export type Decrypt = (blob: string) => string;
@@ -152,31 +152,23 @@ export function cameraConfig(
   return { ok: true, value: parsed.data };
 }
 
-/** Builds a site's config from the database. Rows that cannot be expressed are skipped and listed. */
-export function buildSiteConfig(
-  db: Db,
+/** Builds a site's config from the store. Rows that cannot be expressed are skipped and listed. */
+export async function buildSiteConfig(
+  store: Pick<Repositories, 'devices' | 'cameras'>,
   siteId: number,
   decrypt: Decrypt,
   intervals: SiteConfigBody['intervals'],
   traps: { enabled: boolean; port: number; community?: string } = { enabled: false, port: 1162 },
-): { body: SiteConfigBody; skipped: Skipped[] } {
+): Promise<{ body: SiteConfigBody; skipped: Skipped[] }> {
   const skipped: Skipped[] = [];
   const devices: DeviceConfig[] = [];
-  for (const row of db
-    .prepare(
-      'SELECT id, name, ip_address, snmp_json, snmp_secret, poll_interval_s, profile FROM devices WHERE site_id = ? ORDER BY id',
-    )
-    .all(siteId) as DeviceRow[]) {
+  for (const row of await store.devices.forSite(siteId)) {
     const r = deviceConfig(row, decrypt);
     if (r.ok) devices.push(r.value);
     else skipped.push({ kind: 'device', id: row.id, reason: r.reason });
   }
   const cameras: CameraConfig[] = [];
-  for (const row of db
-    .prepare(
-      'SELECT id, name, rtsp_url, username, password_secret, meta FROM cameras WHERE site_id = ? ORDER BY id',
-    )
-    .all(siteId) as CameraRow[]) {
+  for (const row of await store.cameras.forSite(siteId)) {
     const r = cameraConfig(row, decrypt);
     if (r.ok) cameras.push(r.value);
     else skipped.push({ kind: 'camera', id: row.id, reason: r.reason });

@@ -2,7 +2,7 @@ import type { SecretBox } from '../crypto/secrets.js';
 import type { TargetPolicy } from '../net/target-policy.js';
 import { type AnyNotifier, NOTIFIERS } from '../notifiers/index.js';
 import { DeliveryError, type NotificationMessage } from '../notifiers/types.js';
-import type { ChannelRow } from './channels-store.js';
+import type { ChannelRow } from '../store/channels.js';
 
 export interface DeliveryOutcome {
   ok: boolean;

@@ -3,12 +3,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { SMTPServer } from 'smtp-server';
-import type { AlertRow } from '../alerts/store.js';
 import { testContext } from '../alerts/testing.js';
 import type { HubContext } from '../context.js';
 import { TargetPolicy } from '../net/target-policy.js';
 import { sign } from '../notifiers/webhook.js';
-import { type ChannelInput, saveChannel } from './channels-store.js';
+import type { AlertRow } from '../store/alerts.js';
+import type { ChannelInput } from '../store/channels.js';
 import { backoffMs, Dispatcher } from './dispatcher.js';
 import { alertMessage } from './format.js';
 
@@ -91,7 +91,7 @@ afterEach(async () => {
   await cleanup();
 });
 
-function channel(name: string, type: string, config: unknown, secret: unknown): number {
+function channel(name: string, type: string, config: unknown, secret: unknown): Promise<number> {
   const input: ChannelInput = {
     name,
     type,
@@ -102,12 +102,12 @@ function channel(name: string, type: string, config: unknown, secret: unknown): 
     secret: ctx.secrets.encrypt(JSON.stringify(secret)),
     routes: [],
   };
-  return saveChannel(ctx.db, null, input, Date.now());
+  return ctx.store.channels.save(null, input, Date.now());
 }
 
 function startDispatcher(maxAttempts = 5) {
   dispatcher = new Dispatcher({
-    db: ctx.db,
+    store: ctx.store,
     secrets: ctx.secrets,
     targets: LOCAL,
     logger: ctx.logger,
@@ -142,24 +142,23 @@ const ALERT = {
   flapping: 0,
 } as unknown as AlertRow;
 
-async function until(what: string, cond: () => boolean, ms = 10_000) {
+async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 10_000) {
   const deadline = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
-const status = (id: number) =>
-  ctx.db.prepare('SELECT status, attempts, last_error FROM notification_outbox WHERE id = ?').get(id) as {
-    status: string;
-    attempts: number;
-    last_error: string | null;
-  };
+const status = async (id: number) => {
+  const row = await ctx.store.notifications.get(id);
+  if (!row) throw new Error(`no outbox row ${id}`);
+  return { status: row.status, attempts: row.attempts, last_error: row.last_error };
+};
 
 describe('notification delivery to real receivers', () => {
   it('an in-process SMTP server receives the e-mail with the right subject and body', async () => {
-    const ch = channel(
+    const ch = await channel(
       'mail',
       'email',
       {
@@ -172,7 +171,7 @@ describe('notification delivery to real receivers', () => {
       {},
     );
     startDispatcher();
-    const id = dispatcher.enqueue(ch, null, alertMessage('problem', ALERT, Date.now()));
+    const id = await dispatcher.enqueue(ch, null, alertMessage('problem', ALERT, Date.now()));
     await until('mail', () => mails.length === 1);
     const mail = mails[0]!;
     assert.deepEqual(mail.to, ['noc@example.test']);
@@ -180,13 +179,13 @@ describe('notification delivery to real receivers', () => {
     assert.match(mail.raw, /^Subject: \[Outpost\] PROBLEM high: Device core-sw unreachable\r?$/m);
     assert.match(mail.raw, /Detail: timeout after 2 retries/);
     assert.match(mail.raw, /Alert id: 42/);
-    await until('delivered', () => status(id).status === 'delivered');
+    await until('delivered', async () => (await status(id)).status === 'delivered');
   });
 
   it('a local HTTP receiver gets the webhook and verifies its HMAC signature', async () => {
-    const ch = channel('hook', 'webhook', { url: `${httpBase}/hook` }, { hmac_secret: HMAC_SECRET });
+    const ch = await channel('hook', 'webhook', { url: `${httpBase}/hook` }, { hmac_secret: HMAC_SECRET });
     startDispatcher();
-    const id = dispatcher.enqueue(
+    const id = await dispatcher.enqueue(
       ch,
       null,
       alertMessage('recovery', { ...ALERT, state: 'resolved', resolved_at: Date.now() }, Date.now()),
@@ -202,18 +201,28 @@ describe('notification delivery to real receivers', () => {
     assert.equal(body.event, 'recovery');
     assert.equal(body.alert.id, 42);
     assert.equal(r.headers['x-outpost-delivery'], `outbox-${id}`);
-    await until('delivered', () => status(id).status === 'delivered');
+    await until('delivered', async () => (await status(id)).status === 'delivered');
   });
 
   it('failing and rate-limited receivers are retried (429 after Retry-After) while the others deliver', async () => {
     plan.set('/flaky', [500, 503]);
     plan.set('/limited', [429]);
     plan.set('/broken', [500, 500, 500, 500, 500]);
-    const flaky = channel('flaky', 'webhook', { url: `${httpBase}/flaky` }, { hmac_secret: HMAC_SECRET });
-    const limited = channel('slack', 'slack', {}, { webhook_url: `${httpBase}/limited` });
-    const broken = channel('broken', 'webhook', { url: `${httpBase}/broken` }, { hmac_secret: HMAC_SECRET });
-    const good = channel('good', 'webhook', { url: `${httpBase}/good` }, { hmac_secret: HMAC_SECRET });
-    const mail = channel(
+    const flaky = await channel(
+      'flaky',
+      'webhook',
+      { url: `${httpBase}/flaky` },
+      { hmac_secret: HMAC_SECRET },
+    );
+    const limited = await channel('slack', 'slack', {}, { webhook_url: `${httpBase}/limited` });
+    const broken = await channel(
+      'broken',
+      'webhook',
+      { url: `${httpBase}/broken` },
+      { hmac_secret: HMAC_SECRET },
+    );
+    const good = await channel('good', 'webhook', { url: `${httpBase}/good` }, { hmac_secret: HMAC_SECRET });
+    const mail = await channel(
       'mail',
       'email',
       {
@@ -227,38 +236,39 @@ describe('notification delivery to real receivers', () => {
     );
     startDispatcher(3);
     const msg = alertMessage('problem', ALERT, Date.now());
-    const ids = Object.fromEntries(
-      Object.entries({ flaky, limited, broken, good, mail }).map(([k, ch]) => [
-        k,
-        dispatcher.enqueue(ch, null, msg),
-      ]),
-    );
+    const ids: Record<string, number> = {};
+    for (const [k, ch] of Object.entries({ flaky, limited, broken, good, mail }))
+      ids[k] = await dispatcher.enqueue(ch, null, msg);
     await until(
       'good and mail',
-      () => status(ids.good!).status === 'delivered' && status(ids.mail!).status === 'delivered',
+      async () =>
+        (await status(ids.good!)).status === 'delivered' && (await status(ids.mail!)).status === 'delivered',
     );
-    await until('all settled', () =>
-      ['flaky', 'limited', 'broken'].every((k) => status(ids[k]!).status !== 'pending'),
-    );
+    await until('all settled', async () => {
+      for (const k of ['flaky', 'limited', 'broken'])
+        if ((await status(ids[k]!)).status === 'pending') return false;
+      return true;
+    });
     assert.deepEqual(
       {
-        flaky: status(ids.flaky!).status,
-        limited: status(ids.limited!).status,
-        broken: status(ids.broken!).status,
+        flaky: (await status(ids.flaky!)).status,
+        limited: (await status(ids.limited!)).status,
+        broken: (await status(ids.broken!)).status,
       },
       { flaky: 'delivered', limited: 'delivered', broken: 'failed' },
     );
-    assert.equal(status(ids.flaky!).attempts, 3);
-    assert.equal(status(ids.broken!).attempts, 3, 'given up after maxAttempts');
-    assert.match(status(ids.broken!).last_error!, /HTTP 500/);
+    assert.equal((await status(ids.flaky!)).attempts, 3);
+    assert.equal((await status(ids.broken!)).attempts, 3, 'given up after maxAttempts');
+    assert.match((await status(ids.broken!)).last_error!, /HTTP 500/);
     const limitedHits = received.filter((r) => r.path === '/limited');
     assert.equal(limitedHits.length, 2);
     assert.ok(limitedHits[1]!.at - limitedHits[0]!.at >= 950, 'waited for Retry-After: 1');
     const goodAt = received.find((r) => r.path === '/good')!.at;
     assert.ok(goodAt < limitedHits[1]!.at, 'the good channel did not wait for the rate-limited one');
-    const log = ctx.db
-      .prepare('SELECT ok, status_code FROM notification_deliveries WHERE outbox_id = ? ORDER BY id')
-      .all(ids.limited!);
+    const log = (await ctx.store.notifications.attempts(ids.limited!)).map((a) => ({
+      ok: a.ok,
+      status_code: a.status_code,
+    }));
     assert.deepEqual(log, [
       { ok: 0, status_code: 429 },
       { ok: 1, status_code: 200 },
@@ -267,27 +277,32 @@ describe('notification delivery to real receivers', () => {
 
   it('a 4xx other than 429 is given up at once, without retries', async () => {
     plan.set('/gone', [404]);
-    const gone = channel('gone', 'webhook', { url: `${httpBase}/gone` }, { hmac_secret: HMAC_SECRET });
+    const gone = await channel('gone', 'webhook', { url: `${httpBase}/gone` }, { hmac_secret: HMAC_SECRET });
     startDispatcher();
-    const id = dispatcher.enqueue(gone, null, alertMessage('problem', ALERT, Date.now()));
-    await until('failed', () => status(id).status === 'failed');
-    assert.equal(status(id).attempts, 1);
+    const id = await dispatcher.enqueue(gone, null, alertMessage('problem', ALERT, Date.now()));
+    await until('failed', async () => (await status(id)).status === 'failed');
+    assert.equal((await status(id)).attempts, 1);
   });
 
   it('messages queued before a restart are delivered by the next dispatcher', async () => {
-    const ch = channel('hook', 'webhook', { url: `${httpBase}/after-restart` }, { hmac_secret: HMAC_SECRET });
+    const ch = await channel(
+      'hook',
+      'webhook',
+      { url: `${httpBase}/after-restart` },
+      { hmac_secret: HMAC_SECRET },
+    );
     const before = new Dispatcher({
-      db: ctx.db,
+      store: ctx.store,
       secrets: ctx.secrets,
       targets: LOCAL,
       logger: ctx.logger,
       clock: Date.now,
     });
-    const id = before.enqueue(ch, null, alertMessage('problem', ALERT, Date.now())); // never started: a crash
+    const id = await before.enqueue(ch, null, alertMessage('problem', ALERT, Date.now())); // never started: a crash
     await before.stop();
-    assert.equal(status(id).status, 'pending');
+    assert.equal((await status(id)).status, 'pending');
     startDispatcher();
-    await until('delivered after restart', () => status(id).status === 'delivered');
+    await until('delivered after restart', async () => (await status(id)).status === 'delivered');
     assert.equal(received.filter((r) => r.path === '/after-restart').length, 1);
   });
 

@@ -3,13 +3,12 @@ import type { Logger } from '../logger.js';
 import type { TargetPolicy } from '../net/target-policy.js';
 import type { AnyNotifier } from '../notifiers/index.js';
 import type { NotificationMessage } from '../notifiers/types.js';
-import type { Db } from '../store/db.js';
-import { getChannel } from './channels-store.js';
+import type { OutboxRow } from '../store/notifications.js';
+import type { HubStore } from '../store/port.js';
 import { deliver } from './deliver.js';
-import { Outbox, type OutboxRow } from './outbox.js';
 
 export interface DispatcherOptions {
-  db: Db;
+  store: HubStore;
   secrets: SecretBox;
   /** Where deliveries may connect (notify/targets.ts). */
   targets: TargetPolicy;
@@ -40,11 +39,14 @@ export function backoffMs(attempt: number, base: number, max: number, random = M
  * channel only delays itself: other channels, and alert evaluation (which only writes rows), go on.
  */
 export class Dispatcher {
-  readonly outbox: Outbox;
   private readonly busy = new Set<number>();
   private readonly inFlight = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
   private scheduled = false;
+  /** A pass over the due rows is running; `again` asks for one more when it ends (never two at once). */
+  private running = false;
+  private again = false;
+  private pass: Promise<void> | undefined;
   private stopped = true;
   private readonly o: Required<Omit<DispatcherOptions, 'notifiers' | 'onAttempt'>> &
     Pick<DispatcherOptions, 'notifiers' | 'onAttempt'>;
@@ -58,7 +60,6 @@ export class Dispatcher {
       pollMs: 1_000,
       ...opts,
     };
-    this.outbox = new Outbox(opts.db);
   }
 
   start(): void {
@@ -74,11 +75,20 @@ export class Dispatcher {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      try {
-        this.run();
-      } catch (err) {
-        this.o.logger.error({ err }, 'notification dispatch failed');
+      if (this.running) {
+        this.again = true;
+        return;
       }
+      this.running = true;
+      this.pass = this.run()
+        .catch((err) => this.o.logger.error({ err }, 'notification dispatch failed'))
+        .finally(() => {
+          this.running = false;
+          if (this.again) {
+            this.again = false;
+            this.kick();
+          }
+        });
     });
   }
 
@@ -86,19 +96,26 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.pass;
     await Promise.allSettled([...this.inFlight]);
   }
 
   /** Queues a message and wakes the dispatcher. */
-  enqueue(channelId: number, alertId: number | null, message: NotificationMessage): number {
-    const id = this.outbox.enqueue(channelId, alertId, message, this.o.clock());
+  async enqueue(channelId: number, alertId: number | null, message: NotificationMessage): Promise<number> {
+    const id = await this.o.store.notifications.enqueue(
+      channelId,
+      alertId,
+      message.kind,
+      message,
+      this.o.clock(),
+    );
     this.kick();
     return id;
   }
 
-  private run(): void {
+  private async run(): Promise<void> {
     const now = this.o.clock();
-    for (const row of this.outbox.due(now, 200)) {
+    for (const row of await this.o.store.notifications.due(now, 200)) {
       if (this.busy.has(row.channel_id) || this.stopped) continue;
       this.busy.add(row.channel_id);
       const p = this.attempt(row)
@@ -113,13 +130,14 @@ export class Dispatcher {
   }
 
   private async attempt(row: OutboxRow): Promise<void> {
-    const channel = getChannel(this.o.db, row.channel_id);
+    const outbox = this.o.store.notifications;
+    const channel = await this.o.store.channels.get(row.channel_id);
     const ts = this.o.clock();
     if (channel?.enabled !== 1) {
       const error = channel
         ? `channel ${channel.id} (${channel.name}) is disabled`
         : `channel ${row.channel_id} is gone`;
-      this.outbox.recordAttempt(row.id, { ts, ok: false, error, durationMs: 0 }, { status: 'failed' });
+      await outbox.recordAttempt(row.id, { ts, ok: false, error, durationMs: 0 }, { status: 'failed' });
       return;
     }
     const message = JSON.parse(row.payload) as NotificationMessage;
@@ -140,13 +158,13 @@ export class Dispatcher {
     const log = { outbox_id: row.id, alert_id: row.alert_id, channel: channel.name, kind: row.kind };
     this.o.onAttempt?.(row, channel.type, r.ok);
     if (r.ok) {
-      this.outbox.recordAttempt(row.id, attempt, { status: 'delivered' });
+      await outbox.recordAttempt(row.id, attempt, { status: 'delivered' });
       this.o.logger.info({ ...log, duration_ms: r.durationMs }, 'notification delivered');
       return;
     }
     const attempts = row.attempts + 1;
     if (r.permanent || attempts >= this.o.maxAttempts) {
-      this.outbox.recordAttempt(row.id, attempt, { status: 'failed' });
+      await outbox.recordAttempt(row.id, attempt, { status: 'failed' });
       this.o.logger.warn({ ...log, attempts, err: r.error }, 'notification given up');
       return;
     }
@@ -155,7 +173,7 @@ export class Dispatcher {
       r.retryAfterMs !== undefined
         ? Math.min(r.retryAfterMs, this.o.maxBackoffMs)
         : backoffMs(attempts, this.o.baseBackoffMs, this.o.maxBackoffMs);
-    this.outbox.recordAttempt(row.id, attempt, { status: 'pending', nextAttemptAt: done + delay });
+    await outbox.recordAttempt(row.id, attempt, { status: 'pending', nextAttemptAt: done + delay });
     this.o.logger.warn(
       { ...log, attempts, retry_in_ms: delay, err: r.error },
       'notification failed, will retry',

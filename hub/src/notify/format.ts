@@ -1,6 +1,6 @@
-import type { AlertRow } from '../alerts/store.js';
+import { alertToApi } from '../alerts/view.js';
 import type { MessageKind, NotificationMessage } from '../notifiers/types.js';
-import { alertToApi } from '../store/alerts.js';
+import type { AlertRow } from '../store/alerts.js';
 
 const LABEL: Record<string, string> = {
   problem: 'PROBLEM',

@@ -41,6 +41,24 @@ export type NoticeKind = 'problem' | 'repeat' | 'recovery' | 'flapping';
 /** What was already queued for this alert on one channel, oldest first. */
 export type ChannelHistory = { kind: NoticeKind; at: number }[];
 
+/** Pure: queued notices (oldest first) as per-alert, per-channel histories for `planNotices`. */
+export function groupHistory(
+  records: readonly { alert_id: number; channel_id: number; kind: string; created_at: number }[],
+): Map<number, Map<number, ChannelHistory>> {
+  const out = new Map<number, Map<number, ChannelHistory>>();
+  for (const r of records) {
+    let perChannel = out.get(r.alert_id);
+    if (!perChannel) {
+      perChannel = new Map();
+      out.set(r.alert_id, perChannel);
+    }
+    const list = perChannel.get(r.channel_id) ?? [];
+    list.push({ kind: r.kind as NoticeKind, at: r.created_at });
+    perChannel.set(r.channel_id, list);
+  }
+  return out;
+}
+
 export interface PlannedNotice {
   channel_id: number;
   kind: NoticeKind;

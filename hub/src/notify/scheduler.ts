@@ -2,23 +2,24 @@ import { suppressionFor } from '../alerts/dependencies.js';
 import type { AlertEngine } from '../alerts/engine.js';
 import { activeWindow } from '../alerts/maintenance.js';
 import type { AlertSettings } from '../alerts/settings.js';
-import { type AlertRow, isAcknowledged } from '../alerts/store.js';
+import { alertToApi, isAcknowledged } from '../alerts/view.js';
 import type { HubEvents } from '../events.js';
-import { alertToApi } from '../store/alerts.js';
-import type { Db } from '../store/db.js';
-import { effectiveRoutes } from './channels-store.js';
+import type { AlertRow } from '../store/alerts.js';
+import type { HubStore } from '../store/port.js';
+import { effectiveRoutes } from './channel-routes.js';
 import type { Dispatcher } from './dispatcher.js';
 import { alertMessage } from './format.js';
-import { type PlanAlert, planNotices } from './plan.js';
+import { groupHistory, type PlanAlert, planNotices } from './plan.js';
 
 /**
  * Turns alert state into queued notices: for every alert that may still need one, recompute whether it is
  * muted (dependency, maintenance), plan with the routes and what each channel already got, and enqueue.
+ * Sweeps must not overlap (the alerting service runs them on the engine's lane).
  */
 export class NotificationScheduler {
   constructor(
     private readonly o: {
-      db: Db;
+      store: HubStore;
       engine: AlertEngine;
       dispatcher: Dispatcher;
       events: HubEvents;
@@ -27,16 +28,20 @@ export class NotificationScheduler {
     },
   ) {}
 
-  sweep(): number {
-    const { engine, dispatcher, settings } = this.o;
+  async sweep(): Promise<number> {
+    const { store, engine, dispatcher, settings } = this.o;
     const now = this.o.clock();
-    const alerts = engine.store.notifiable();
+    const alerts = await store.alerts.notifiable();
     if (alerts.length === 0) return 0;
-    const routes = effectiveRoutes(this.o.db, settings.repeatIntervalS);
-    const history = dispatcher.outbox.history(alerts.map((a) => a.id));
+    const routes = effectiveRoutes(
+      await store.channels.list(),
+      await store.channels.allRoutes(),
+      settings.repeatIntervalS,
+    );
+    const history = groupHistory(await store.notifications.history(alerts.map((a) => a.id)));
     let queued = 0;
     for (let a of alerts) {
-      if (a.state === 'open') a = this.refreshSuppression(a, now);
+      if (a.state === 'open') a = await this.refreshSuppression(a, now);
       const muted = a.suppressed === 1 || activeWindow(engine.maintenance(), a, now) !== undefined;
       const plan = planNotices(
         toPlan(a, muted, now),
@@ -45,30 +50,29 @@ export class NotificationScheduler {
         now,
         settings.settleMs,
       );
-      this.o.db.transaction(() => {
+      const alert = a;
+      const markNotified = plan.some((p) => p.kind === 'problem' || p.kind === 'repeat');
+      const markHandled = alert.state === 'resolved' && alert.flapping === 0;
+      if (plan.length === 0 && !markNotified && !markHandled) continue;
+      await store.unit(async (tx) => {
         for (const p of plan) {
-          dispatcher.outbox.enqueue(
-            p.channel_id,
-            a.id,
-            alertMessage(p.kind, a, now, settings.publicUrl),
-            now,
-          );
-          queued++;
+          const message = alertMessage(p.kind, alert, now, settings.publicUrl);
+          await tx.notifications.enqueue(p.channel_id, alert.id, message.kind, message, now);
         }
-        if (plan.some((p) => p.kind === 'problem' || p.kind === 'repeat'))
-          engine.store.markNotified(a.id, now);
-        if (a.state === 'resolved' && a.flapping === 0) engine.store.markRecoveryHandled(a.id, now);
-      })();
+        if (markNotified) await tx.alerts.markNotified(alert.id, now);
+        if (markHandled) await tx.alerts.markRecoveryHandled(alert.id, now);
+      });
+      queued += plan.length;
     }
     if (queued > 0) dispatcher.kick();
     return queued;
   }
 
   /** A suppression lifts (agent back, parent up) or starts while the alert is open: record it. */
-  private refreshSuppression(a: AlertRow, now: number): AlertRow {
+  private async refreshSuppression(a: AlertRow, now: number): Promise<AlertRow> {
     const by = suppressionFor(a, this.o.engine.topology, now, this.o.settings.dependencyGraceMs);
     if (by === a.suppressed_by) return a;
-    const row = this.o.engine.store.setSuppressed(a.id, by);
+    const row = await this.o.store.alerts.setSuppressed(a.id, by);
     this.o.events.emit('alert.changed', { change: 'updated', alert: alertToApi(row) });
     return row;
   }

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { AlertStore } from '../alerts/store.js';
 import { seedSite, testContext } from '../alerts/testing.js';
 import type { HubContext } from '../context.js';
-import type { NotificationMessage } from '../notifiers/types.js';
-import { saveChannel } from './channels-store.js';
 import { buildSummary, localDate, maybeSendSummary, summaryDue } from './summary.js';
 
 const utc = (iso: string) => Date.parse(`${iso}Z`);
@@ -61,11 +58,11 @@ describe('daily summary content and sending', () => {
   });
   afterEach(() => cleanup());
 
-  it('counts open alerts by severity, the last day, devices by status; sends once per day to opted-in channels', () => {
-    const { siteId, deviceIds } = seedSite(ctx.db, { name: 's', devices: 3 });
-    ctx.db.prepare(`UPDATE devices SET status = 'unreachable' WHERE id = ?`).run(deviceIds[0]);
-    const store = new AlertStore(ctx.db);
+  it('counts open alerts by severity, the last day, devices by status; sends once per day to opted-in channels', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, { name: 's', devices: 3 });
     const now = ctx.clock();
+    await ctx.store.devices.setState({ id: deviceIds[0]!, status: 'unreachable', error: null, ts: now });
+    const alerts = ctx.store.alerts;
     const base = {
       rule_id: null,
       message: null,
@@ -76,30 +73,29 @@ describe('daily summary content and sending', () => {
       transitions: [],
       flapping: false,
     };
-    store.insert({
+    await alerts.insert({
       ...base,
       rule: 'device-unreachable',
       target: { key: `device:${deviceIds[0]}`, device_id: deviceIds[0], site_id: siteId },
       severity: 'high',
       title: 'Device down',
     });
-    const gone = store.insert({
+    const gone = await alerts.insert({
       ...base,
       rule: 'device-unreachable',
       target: { key: `device:${deviceIds[1]}`, device_id: deviceIds[1], site_id: siteId },
       severity: 'high',
       title: 'Device flaky',
     });
-    store.resolve(gone.id, now - 60_000, [], false, false);
-    const m = buildSummary(ctx.db, now);
+    await alerts.resolve(gone.id, now - 60_000, [], false, false);
+    const m = await buildSummary(ctx.store, now);
     assert.equal(m.title, '[Outpost] Daily summary: 1 open alert');
     assert.match(m.text, /Open alerts: 1 \(high 1\), 1 not acknowledged/);
     assert.match(m.text, /Last 24 h: 2 opened, 1 resolved/);
     assert.match(m.text, /Devices: online 2, unreachable 1/);
 
     const channel = (name: string, daily: boolean) =>
-      saveChannel(
-        ctx.db,
+      ctx.store.channels.save(
         null,
         {
           name,
@@ -113,25 +109,16 @@ describe('daily summary content and sending', () => {
         },
         now,
       );
-    const wants = channel('wants', true);
-    channel('opted-out', false);
-    const sent: [number, NotificationMessage][] = [];
-    assert.equal(
-      maybeSendSummary(ctx.db, now, '08:00', 'UTC', (id, msg) => sent.push([id, msg])),
-      1,
-    );
-    assert.equal(
-      maybeSendSummary(ctx.db, now + 3600_000, '08:00', 'UTC', (id, msg) => sent.push([id, msg])),
-      0,
-    );
-    assert.deepEqual(
-      sent.map(([id, msg]) => [id, msg.kind]),
-      [[wants, 'summary']],
-    );
-    assert.equal(
-      maybeSendSummary(ctx.db, now + 86_400_000, '08:00', 'UTC', (id, msg) => sent.push([id, msg])),
-      1,
-      'next day',
-    );
+    const wants = await channel('wants', true);
+    await channel('opted-out', false);
+    const sent = async () =>
+      (await ctx.store.notifications.list({ kind: 'summary' })).map((r) => [r.channel_id, r.kind]);
+    assert.equal(await maybeSendSummary(ctx.store, now, '08:00', 'UTC'), 1);
+    assert.equal(await maybeSendSummary(ctx.store, now + 3600_000, '08:00', 'UTC'), 0);
+    assert.deepEqual(await sent(), [[wants, 'summary']]);
+    const payload = JSON.parse((await ctx.store.notifications.list({ kind: 'summary' }))[0]!.payload);
+    assert.equal(payload.title, m.title);
+    assert.equal(await maybeSendSummary(ctx.store, now + 86_400_000, '08:00', 'UTC'), 1, 'next day');
+    assert.equal((await sent()).length, 2);
   });
 });

@@ -1,9 +1,7 @@
 import { localClock } from '../alerts/maintenance.js';
-import { getState, setState } from '../alerts/state.js';
 import { SEVERITIES } from '../alerts/types.js';
 import type { NotificationMessage } from '../notifiers/types.js';
-import type { Db } from '../store/db.js';
-import { listChannels } from './channels-store.js';
+import type { HubStore, Repositories } from '../store/port.js';
 
 const DAY_MS = 86_400_000;
 
@@ -30,31 +28,18 @@ export function summaryDue(
   return minutes >= due && lastSentDate !== localDate(now, timezone);
 }
 
-function count(db: Db, sql: string, ...args: unknown[]): number {
-  return (db.prepare(sql).get(...args) as { n: number }).n;
-}
-
-function countBy(db: Db, sql: string): Record<string, number> {
-  return Object.fromEntries((db.prepare(sql).all() as { k: string; n: number }[]).map((r) => [r.k, r.n]));
-}
-
 /** The daily summary: open alerts by severity, the last 24 h's alerts, device and camera status, noisiest alerts. */
-export function buildSummary(db: Db, now: number): NotificationMessage {
+export async function buildSummary(
+  store: Pick<Repositories, 'alerts' | 'devices' | 'cameras'>,
+  now: number,
+): Promise<NotificationMessage> {
   const since = now - DAY_MS;
-  const open = countBy(
-    db,
-    `SELECT severity AS k, count(*) AS n FROM alerts WHERE state = 'open' GROUP BY severity`,
-  );
-  const opened = count(db, 'SELECT count(*) AS n FROM alerts WHERE created_at >= ?', since);
-  const resolved = count(db, `SELECT count(*) AS n FROM alerts WHERE resolved_at >= ?`, since);
-  const unacked = count(db, `SELECT count(*) AS n FROM alerts WHERE state = 'open' AND acknowledged = 0`);
-  const devices = countBy(db, 'SELECT status AS k, count(*) AS n FROM devices GROUP BY status');
-  const cameras = countBy(db, 'SELECT status AS k, count(*) AS n FROM cameras GROUP BY status');
-  const noisy = db
-    .prepare(
-      `SELECT id, title, severity, count FROM alerts WHERE last_seen >= ? ORDER BY count DESC, id LIMIT 5`,
-    )
-    .all(since) as { id: number; title: string; severity: string; count: number }[];
+  const digest = await store.alerts.digest(since);
+  const open = digest.open_by_severity;
+  const { opened, resolved, noisiest: noisy } = digest;
+  const unacked = digest.unacknowledged;
+  const devices = await store.devices.statusCounts();
+  const cameras = await store.cameras.statusCounts();
   const openTotal = Object.values(open).reduce((s, n) => s + n, 0);
   const fmt = (r: Record<string, number>) =>
     Object.entries(r)
@@ -92,20 +77,22 @@ export function buildSummary(db: Db, now: number): NotificationMessage {
   };
 }
 
-/** Queues the daily summary to every enabled channel that wants it, once per local day. Returns how many. */
-export function maybeSendSummary(
-  db: Db,
+/**
+ * Queues the daily summary to every enabled channel that wants it, once per local day: the messages and the
+ * day's mark commit together. Returns how many were queued.
+ */
+export async function maybeSendSummary(
+  store: HubStore,
   now: number,
   at: string,
   timezone: string,
-  enqueue: (channelId: number, message: NotificationMessage) => void,
-): number {
-  if (!summaryDue(now, at, timezone, getState(db, 'last_summary_date'))) return 0;
-  const message = buildSummary(db, now);
-  const channels = listChannels(db).filter((c) => c.enabled === 1 && c.daily_summary === 1);
-  db.transaction(() => {
-    for (const c of channels) enqueue(c.id, message);
-    setState(db, 'last_summary_date', localDate(now, timezone));
-  })();
+): Promise<number> {
+  if (!summaryDue(now, at, timezone, await store.alertingState.get('last_summary_date'))) return 0;
+  const message = await buildSummary(store, now);
+  const channels = (await store.channels.list()).filter((c) => c.enabled === 1 && c.daily_summary === 1);
+  await store.unit(async (tx) => {
+    for (const c of channels) await tx.notifications.enqueue(c.id, null, message.kind, message, now);
+    await tx.alertingState.set('last_summary_date', localDate(now, timezone));
+  });
   return channels.length;
 }

@@ -135,8 +135,11 @@ describe('notification channels: targets and what a receiver says', () => {
       const text = await res.text();
       assert.match(text, /HTTP 500/);
       assert.doesNotMatch(text, /INTERNAL-ONLY|hunter2/);
-      const log = allowed.ctx.db.prepare('SELECT last_error FROM notification_outbox').pluck().all();
-      const attempts = allowed.ctx.db.prepare('SELECT error FROM notification_deliveries').pluck().all();
+      const rows = await allowed.ctx.store.notifications.list();
+      const log = rows.map((r) => r.last_error);
+      const attempts = (await Promise.all(rows.map((r) => allowed.ctx.store.notifications.attempts(r.id))))
+        .flat()
+        .map((a) => a.error);
       assert.ok(log.length > 0 && attempts.length > 0);
       assert.doesNotMatch(JSON.stringify([log, attempts]), /INTERNAL-ONLY|hunter2/);
     } finally {

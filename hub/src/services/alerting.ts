@@ -7,16 +7,12 @@ import type { Service } from './types.js';
 export const alertingService: Service = {
   name: 'alerting',
   async start(ctx) {
-    const alerting = startAlerting(ctx, alertSettings(ctx.config));
-    const removeCheck = addHealthCheck(ctx, 'notifications', () => {
-      const r = ctx.db
-        .prepare(
-          `SELECT count(*) AS pending, min(created_at) AS oldest FROM notification_outbox WHERE status = 'pending'`,
-        )
-        .get() as { pending: number; oldest: number | null };
+    const alerting = await startAlerting(ctx, alertSettings(ctx.config));
+    const removeCheck = addHealthCheck(ctx, 'notifications', async () => {
+      const r = await ctx.store.notifications.pending();
       // A notice waiting for more than an hour means a channel keeps failing.
       const stuck = r.oldest !== null && ctx.clock() - r.oldest > 3_600_000;
-      return { ok: !stuck, detail: `${r.pending} pending${stuck ? ', oldest over 1 h' : ''}` };
+      return { ok: !stuck, detail: `${r.count} pending${stuck ? ', oldest over 1 h' : ''}` };
     });
     return {
       async stop() {

@@ -1,7 +1,5 @@
 import { linkOf } from '../link/registry.js';
 import { RolloutEngine } from '../rollouts/engine.js';
-import { AgentStore } from '../store/agents.js';
-import { JobStore } from '../store/jobs.js';
 import type { Service } from './types.js';
 
 /** How often the rollout in progress is looked at when nothing else wakes it. */
@@ -11,12 +9,10 @@ const TICK_MS = 5_000;
 export const rolloutsService: Service = {
   name: 'rollouts',
   async start(ctx) {
-    const agents = new AgentStore(ctx.db);
-    const jobs = new JobStore(ctx.db);
     const engine = new RolloutEngine({
       store: ctx.store,
       agents: async () =>
-        agents.list().map((a) => ({
+        (await ctx.store.agents.list()).map((a) => ({
           id: a.id,
           site_id: a.site_id,
           version: a.version,
@@ -24,7 +20,7 @@ export const rolloutsService: Service = {
           started_at: a.started_at,
           revoked_at: a.revoked_at,
         })),
-      job: async (id) => jobs.get(id),
+      job: (id) => ctx.store.jobs.get(id),
       createJob: async (job) => {
         const link = linkOf(ctx);
         if (!link) throw new Error('the agent link is not running');

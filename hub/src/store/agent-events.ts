@@ -1,5 +1,4 @@
-import type { Db } from './db.js';
-
+/** Something an agent reported (an error, a buffer drop, lifecycle, a state change). */
 export interface AgentEventRow {
   id: number;
   agent_id: string;
@@ -12,40 +11,8 @@ export interface AgentEventRow {
   received_at: number;
 }
 
-/** Events reported by agents (errors, buffer drops, lifecycle, state changes). */
-export class AgentEventStore {
-  readonly #insert;
-
-  constructor(private readonly db: Db) {
-    this.#insert = db.prepare(
-      `INSERT INTO agent_events (agent_id, site_id, ts, type, device_id, camera_id, data, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-  }
-
-  insert(e: Omit<AgentEventRow, 'id'>): void {
-    this.#insert.run(
-      e.agent_id,
-      e.site_id,
-      e.ts,
-      e.type,
-      e.device_id,
-      e.camera_id,
-      JSON.stringify(e.data),
-      e.received_at,
-    );
-  }
-
-  list(filter: { agent_id?: string; limit?: number } = {}): AgentEventRow[] {
-    const rows = (
-      filter.agent_id
-        ? this.db
-            .prepare('SELECT * FROM agent_events WHERE agent_id = ? ORDER BY ts DESC, id DESC LIMIT ?')
-            .all(filter.agent_id, filter.limit ?? 100)
-        : this.db
-            .prepare('SELECT * FROM agent_events ORDER BY ts DESC, id DESC LIMIT ?')
-            .all(filter.limit ?? 100)
-    ) as (Omit<AgentEventRow, 'data'> & { data: string })[];
-    return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
-  }
+export interface AgentEventRepo {
+  insert(e: Omit<AgentEventRow, 'id'>): Promise<void>;
+  /** Newest first (of one agent when given), at most `limit` (default 100). */
+  list(filter?: { agent_id?: string; limit?: number }): Promise<AgentEventRow[]>;
 }

@@ -1,35 +1,92 @@
-import { type AlertRow, alertView } from '../alerts/store.js';
-import type { Db } from './db.js';
-
-export type { AlertRow } from '../alerts/store.js';
-
-const TIME_FIELDS = [
-  'created_at',
-  'opened_at',
-  'last_seen',
-  'resolved_at',
-  'acknowledged_at',
-  'ack_expires_at',
-  'notified_at',
-  'last_notified_at',
-  'recovery_handled_at',
-];
+/** Alert severities, most severe first (the `alerts.severity` values). */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
 
 /**
- * The API representation of an alert (also what `alert.changed` should carry): the engine's view with
- * times as ISO 8601 and the acknowledging user's name.
+ * An alert as stored. Flags (`acknowledged`, `suppressed`, `flapping`) are 0 or 1; `transitions` is a JSON
+ * array of epoch-ms times (flap detection); times are epoch ms. `acknowledged_by_username` is joined from users.
  */
-export function alertToApi(
-  r: AlertRow & { acknowledged_by_username?: string | null },
-): Record<string, unknown> {
-  const v = alertView(r);
-  for (const k of TIME_FIELDS) {
-    if (typeof v[k] === 'number') v[k] = new Date(v[k] as number).toISOString();
-  }
-  v.acknowledged_by_username = r.acknowledged_by_username ?? null;
-  return v;
+export interface AlertRow {
+  id: number;
+  rule: string;
+  rule_id: number | null;
+  target_key: string | null;
+  severity: Severity;
+  state: 'open' | 'resolved';
+  title: string;
+  message: string | null;
+  device_id: number | null;
+  camera_id: number | null;
+  site_id: number | null;
+  agent_id: string | null;
+  created_at: number;
+  opened_at: number | null;
+  last_seen: number;
+  count: number;
+  resolved_at: number | null;
+  acknowledged: number;
+  acknowledged_by: number | null;
+  acknowledged_by_username: string | null;
+  acknowledged_at: number | null;
+  ack_note: string | null;
+  ack_expires_at: number | null;
+  suppressed: number;
+  suppressed_by: string | null;
+  flapping: number;
+  transitions: string;
+  maintenance_id: number | null;
+  notified_at: number | null;
+  last_notified_at: number | null;
+  recovery_handled_at: number | null;
 }
 
+/** What an alert is about; `key` is unique per rule (`device:7`, `device:7:if:3`). */
+export interface AlertTargetRef {
+  key: string;
+  device_id?: number;
+  camera_id?: number;
+  site_id?: number;
+  agent_id?: string;
+}
+
+/** A new rule-made alert. */
+export interface NewAlert {
+  rule: string;
+  rule_id: number | null;
+  target: AlertTargetRef;
+  severity: Severity;
+  title: string;
+  message: string | null;
+  /** When the problem began. */
+  ts: number;
+  /** Hub time the alert opened (notices settle and escalate from it). */
+  opened_at: number;
+  suppressed_by: string | null;
+  maintenance_id: number | null;
+  transitions: number[];
+  flapping: boolean;
+}
+
+/** The facts of a resolved alert opening again. */
+export interface ReopenFacts {
+  ts: number;
+  opened_at: number;
+  message: string | null;
+  suppressed_by: string | null;
+  maintenance_id: number | null;
+}
+
+export interface NewManualAlert {
+  severity: Severity;
+  title: string;
+  message: string | null;
+  device_id: number | null;
+  camera_id: number | null;
+  site_id: number | null;
+  created_by: number;
+}
+
+/** Filters of the alert list and of acknowledge-all; every field narrows. */
 export interface AlertFilter {
   severity?: string[];
   state?: 'open' | 'resolved';
@@ -38,117 +95,14 @@ export interface AlertFilter {
   camera_id?: number;
   site_id?: number;
   rule?: string;
+  /** Seen at or after (epoch ms). */
   from?: number;
+  /** Created at or before (epoch ms). */
   to?: number;
 }
 
-function where(f: AlertFilter): { clause: string; args: unknown[] } {
-  const parts: string[] = [];
-  const args: unknown[] = [];
-  const eq = (col: string, v: unknown) => {
-    if (v === undefined) return;
-    parts.push(`a.${col} = ?`);
-    args.push(v);
-  };
-  if (f.severity?.length) {
-    parts.push(`a.severity IN (${f.severity.map(() => '?').join(', ')})`);
-    args.push(...f.severity);
-  }
-  eq('state', f.state);
-  eq('acknowledged', f.acknowledged === undefined ? undefined : f.acknowledged ? 1 : 0);
-  eq('device_id', f.device_id);
-  eq('camera_id', f.camera_id);
-  eq('site_id', f.site_id);
-  eq('rule', f.rule);
-  if (f.from !== undefined) {
-    parts.push('a.last_seen >= ?');
-    args.push(f.from);
-  }
-  if (f.to !== undefined) {
-    parts.push('a.created_at <= ?');
-    args.push(f.to);
-  }
-  return { clause: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
-}
-
-const SELECT =
-  'SELECT a.*, u.username AS acknowledged_by_username FROM alerts a LEFT JOIN users u ON u.id = a.acknowledged_by';
-
-/** Newest first. */
-export function listAlerts(
-  db: Db,
-  f: AlertFilter,
-  page: number,
-  perPage: number,
-): { rows: AlertRow[]; total: number } {
-  const { clause, args } = where(f);
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM alerts a ${clause}`).get(...args) as { n: number }).n;
-  const rows = db
-    .prepare(`${SELECT} ${clause} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?`)
-    .all(...args, perPage, (page - 1) * perPage) as AlertRow[];
-  return { rows, total };
-}
-
-export function getAlert(db: Db, id: number): AlertRow | undefined {
-  return db.prepare(`${SELECT} WHERE a.id = ?`).get(id) as AlertRow | undefined;
-}
-
-export function insertManualAlert(
-  db: Db,
-  a: {
-    severity: string;
-    title: string;
-    message: string | null;
-    device_id: number | null;
-    camera_id: number | null;
-    site_id: number | null;
-    created_by: number;
-  },
-  now: number,
-): AlertRow {
-  const info = db
-    .prepare(
-      `INSERT INTO alerts (rule, severity, state, title, message, device_id, camera_id, site_id, created_at, last_seen, created_by)
-       VALUES ('manual', ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(a.severity, a.title, a.message, a.device_id, a.camera_id, a.site_id, now, now, a.created_by);
-  return getAlert(db, Number(info.lastInsertRowid)) as AlertRow;
-}
-
-/** Acknowledges the matching unacknowledged alerts; returns their ids. */
-export function acknowledge(
-  db: Db,
-  f: AlertFilter & { ids?: number[] },
-  by: number,
-  note: string | null,
-  expiresAt: number | null,
-  now: number,
-): number[] {
-  const { clause, args } = where({ ...f, acknowledged: false });
-  const idClause = f.ids ? ` AND a.id IN (${f.ids.map(() => '?').join(', ')})` : '';
-  return db.transaction(() => {
-    const ids = (
-      db.prepare(`SELECT a.id FROM alerts a ${clause}${idClause}`).all(...args, ...(f.ids ?? [])) as {
-        id: number;
-      }[]
-    ).map((r) => r.id);
-    const stmt = db.prepare(
-      'UPDATE alerts SET acknowledged = 1, acknowledged_by = ?, acknowledged_at = ?, ack_note = ?, ack_expires_at = ? WHERE id = ?',
-    );
-    for (const id of ids) stmt.run(by, now, note, expiresAt, id);
-    return ids;
-  })();
-}
-
-export function deleteAlert(db: Db, id: number): boolean {
-  return db.prepare('DELETE FROM alerts WHERE id = ?').run(id).changes > 0;
-}
-
-export function alertSummary(
-  db: Db,
-  since: number,
-  siteId?: number,
-): {
+/** Open alerts by severity and acknowledgement, and how many were created since a time. */
+export interface AlertSummary {
   total: number;
   unacknowledged: number;
   critical: number;
@@ -157,34 +111,60 @@ export function alertSummary(
   low: number;
   info: number;
   recent: number;
-} {
-  const site = siteId === undefined ? '' : ' AND site_id = ?';
-  const args = siteId === undefined ? [] : [siteId];
-  const row = db
-    .prepare(
-      `SELECT COUNT(*) AS total,
-        COALESCE(SUM(acknowledged = 0), 0) AS unacknowledged,
-        COALESCE(SUM(severity = 'critical'), 0) AS critical,
-        COALESCE(SUM(severity = 'high'), 0) AS high,
-        COALESCE(SUM(severity = 'medium'), 0) AS medium,
-        COALESCE(SUM(severity = 'low'), 0) AS low,
-        COALESCE(SUM(severity = 'info'), 0) AS info
-       FROM alerts WHERE state = 'open'${site}`,
-    )
-    .get(...args) as Record<string, number>;
-  const recent = (
-    db.prepare(`SELECT COUNT(*) AS n FROM alerts WHERE created_at >= ?${site}`).get(since, ...args) as {
-      n: number;
-    }
-  ).n;
-  return {
-    total: row.total ?? 0,
-    unacknowledged: row.unacknowledged ?? 0,
-    critical: row.critical ?? 0,
-    high: row.high ?? 0,
-    medium: row.medium ?? 0,
-    low: row.low ?? 0,
-    info: row.info ?? 0,
-    recent,
-  };
+}
+
+/** The figures of the daily summary. */
+export interface AlertDigest {
+  open_by_severity: Record<string, number>;
+  unacknowledged: number;
+  opened: number;
+  resolved: number;
+  /** The alerts seen since then with the most occurrences (at most 5). */
+  noisiest: { id: number; title: string; severity: string; count: number }[];
+}
+
+/** Alerts: what the engine records (one per rule and target) and what operators list, raise and acknowledge. */
+export interface AlertRepo {
+  get(id: number): Promise<AlertRow | undefined>;
+  /** Open rule-made alerts (those with a target key). */
+  open(): Promise<AlertRow[]>;
+  findOpen(rule: string, key: string): Promise<AlertRow | undefined>;
+  /** The latest alert of (rule, key) resolved at or after `since`. */
+  findResolvedSince(rule: string, key: string, since: number): Promise<AlertRow | undefined>;
+  /** Open alerts and resolved ones whose recovery is not handled yet (notices may be due). */
+  notifiable(): Promise<AlertRow[]>;
+  /** Alerts marked flapping. */
+  flapping(): Promise<AlertRow[]>;
+  insert(a: NewAlert): Promise<AlertRow>;
+  /** One more occurrence of an open alert. */
+  repeat(id: number, ts: number, message: string | null, severity: Severity): Promise<AlertRow>;
+  /** Opens a resolved alert again (acknowledgement cleared). */
+  reopen(id: number, facts: ReopenFacts, transitions: number[], flapping: boolean): Promise<AlertRow>;
+  /** Resolves; `quiet` marks the recovery handled at once (no recovery notice). */
+  resolve(
+    id: number,
+    ts: number,
+    transitions: number[],
+    flapping: boolean,
+    quiet: boolean,
+  ): Promise<AlertRow>;
+  setFlapping(id: number, transitions: number[], flapping: boolean): Promise<AlertRow>;
+  setSuppressed(id: number, by: string | null): Promise<AlertRow>;
+  markNotified(id: number, ts: number): Promise<void>;
+  markRecoveryHandled(id: number, ts: number): Promise<void>;
+  /** Newest first (created_at, then id). */
+  list(f: AlertFilter, page: number, perPage: number): Promise<{ rows: AlertRow[]; total: number }>;
+  insertManual(a: NewManualAlert, now: number): Promise<AlertRow>;
+  /** Acknowledges the matching unacknowledged alerts (and only `ids` when given); returns their ids. */
+  acknowledge(
+    f: AlertFilter & { ids?: number[] },
+    by: number,
+    note: string | null,
+    expiresAt: number | null,
+    now: number,
+  ): Promise<number[]>;
+  delete(id: number): Promise<boolean>;
+  /** Open alerts (of one site when given); `recent` counts alerts created at or after `since`. */
+  summary(since: number, siteId?: number): Promise<AlertSummary>;
+  digest(since: number): Promise<AlertDigest>;
 }

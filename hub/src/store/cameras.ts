@@ -1,7 +1,4 @@
-import type { SecretBox } from '../crypto/secrets.js';
-import type { Db } from './db.js';
-import { countByStatus, listRecords, recordTable } from './records.js';
-
+/** What the API writes (password already encrypted, `meta` JSON text). */
 export interface CameraRecord {
   name: string;
   ip_address: string;
@@ -13,6 +10,7 @@ export interface CameraRecord {
   meta: string;
 }
 
+/** A camera with what agents report about it (`stream_json`: codec, size, fps, bitrate as JSON text). */
 export interface CameraRow extends CameraRecord {
   id: number;
   status: string;
@@ -24,30 +22,14 @@ export interface CameraRow extends CameraRecord {
   updated_at: number;
 }
 
-const WRITABLE = [
-  'name',
-  'ip_address',
-  'rtsp_url',
-  'username',
-  'password_secret',
-  'location',
-  'site_id',
-  'meta',
-] as const;
-
-const table = recordTable<CameraRow, CameraRecord>('cameras', WRITABLE);
-
-export const getCamera = table.get;
-export const insertCamera = table.insert;
-export const updateCamera = table.update;
-export const deleteCamera = table.remove;
-
 export interface CameraFilter {
   status?: string;
   site_id?: number;
+  /** Matches name, address or location (a substring, literally). */
   q?: string;
 }
 
+/** Columns the camera list can be sorted by. */
 export const CAMERA_SORTS = [
   'id',
   'name',
@@ -57,34 +39,40 @@ export const CAMERA_SORTS = [
   'site_id',
   'created_at',
 ] as const;
+export type CameraSort = (typeof CAMERA_SORTS)[number];
 
-export function listCameras(
-  db: Db,
-  f: CameraFilter,
-  sort: (typeof CAMERA_SORTS)[number],
-  order: 'asc' | 'desc',
-  page: number,
-  perPage: number,
-): { rows: CameraRow[]; total: number } {
-  const query = {
-    equals: { status: f.status, site_id: f.site_id },
-    q: f.q,
-    searchColumns: ['name', 'ip_address', 'location'],
-  };
-  return listRecords<CameraRow>(db, 'cameras', query, sort, order, page, perPage);
+export interface CameraState {
+  id: number;
+  site_id: number;
+  status: string;
 }
 
-export function cameraStatusCounts(db: Db, siteId?: number): Record<string, number> {
-  return countByStatus(db, 'cameras', siteId);
+/** A state report; `last_seen` moves when online or degraded; `stream` given replaces the stored one. */
+export interface CameraStateUpdate {
+  id: number;
+  status: string;
+  reason: string | null;
+  ts: number;
+  stream?: object;
 }
 
-/** The camera's credentials in clear, for the agent config only (never an API response or a log line). */
-export function cameraCredentials(
-  secrets: SecretBox,
-  row: CameraRow,
-): { username?: string; password?: string } {
-  return {
-    ...(row.username ? { username: row.username } : {}),
-    ...(row.password_secret ? { password: secrets.decrypt(row.password_secret) } : {}),
-  };
+/** Cameras: the inventory (written by the API) and their reported state (written by ingest). */
+export interface CameraRepo {
+  get(id: number): Promise<CameraRow | undefined>;
+  insert(record: CameraRecord, now: number): Promise<CameraRow>;
+  update(id: number, patch: Partial<CameraRecord>, now: number): Promise<CameraRow | undefined>;
+  delete(id: number): Promise<boolean>;
+  list(
+    f: CameraFilter,
+    sort: CameraSort,
+    order: 'asc' | 'desc',
+    page: number,
+    perPage: number,
+  ): Promise<{ rows: CameraRow[]; total: number }>;
+  statusCounts(siteId?: number): Promise<Record<string, number>>;
+  siteOf(id: number): Promise<number | undefined>;
+  /** The cameras of a site, by id (an agent's config). */
+  forSite(siteId: number): Promise<CameraRow[]>;
+  state(id: number): Promise<CameraState | undefined>;
+  setState(u: CameraStateUpdate): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { Severity } from '../alerts/types.js';
+import type { Severity } from './alerts.js';
 
 /** What is wrong at one site, counted from its agents, devices, cameras and open alerts. */
 export interface SiteHealthRow {

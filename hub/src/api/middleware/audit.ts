@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from 'hono';
-import { recordAudit } from '../../store/audit.js';
 import type { HubEnv } from '../types.js';
 import { clientIp } from './observe.js';
 
@@ -25,7 +24,7 @@ export function audit(): MiddlewareHandler<HubEnv> {
       const target = c.var.auditTarget ?? { type: resourceOf(path), id: route?.params.id };
       const actor = c.var.user ?? c.var.auditActor;
       try {
-        recordAudit(c.var.hub.db, {
+        await c.var.hub.store.audit.record({
           ts: c.var.hub.clock(),
           user_id: actor?.id ?? null,
           username: actor?.username ?? null,

@@ -2,8 +2,13 @@ import { z } from '@hono/zod-openapi';
 import { SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, SnmpCredentialsSchema } from '@outpost/protocol';
 import type { SecretBox } from '../../crypto/secrets.js';
 import { normalizeMac } from '../../fleet/mac.js';
-import type { DeviceRow, SnmpSecrets, SnmpSettings } from '../../store/devices.js';
-import { decryptSnmpSecrets, parseSnmp } from '../../store/devices.js';
+import {
+  decryptSnmpSecrets,
+  parseSnmp,
+  type SnmpSecrets,
+  type SnmpSettings,
+} from '../../inventory/credentials.js';
+import type { DeviceRow } from '../../store/devices.js';
 import { ApiError, type ErrorDetail } from '../errors.js';
 import { iso, name, text } from '../schemas.js';
 

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { releaseKeyId } from '@outpost/protocol';
+import { checkAgentCredentials } from '../../auth/agent-credentials.js';
 import { checkUpload, ReleaseUploadError } from '../../rollouts/releases.js';
-import { AgentStore } from '../../store/agents.js';
 import { isStoreError } from '../../store/errors.js';
 import type { ReleaseRow } from '../../store/releases.js';
 import { API_PREFIX, defineRoute, registerRaw } from '../access.js';
@@ -223,7 +223,9 @@ export const agentReleasesRoutes: RouteModule = {
       },
       async (c) => {
         const creds = basicCredentials(c.req.header('authorization'));
-        const check = creds ? new AgentStore(hub.db).checkCredentials(creds.id, creds.secret) : undefined;
+        const check = creds
+          ? await checkAgentCredentials(hub.store.agents, creds.id, creds.secret)
+          : undefined;
         if (!check?.ok)
           throw new ApiError(
             401,

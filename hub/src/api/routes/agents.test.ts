@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { dumpTables } from '../../store/sqlite/inspect.testing.js';
 import { createTestHub, type TestHub } from '../testing.js';
 
 describe('agents API: enrollment tokens', () => {
@@ -11,8 +12,7 @@ describe('agents API: enrollment tokens', () => {
   });
   after(() => hub.close());
 
-  const tokens = () =>
-    (hub.ctx.db.prepare('SELECT COUNT(*) AS n FROM enrollment_tokens').get() as { n: number }).n;
+  const tokens = () => dumpTables(hub.ctx.store).enrollment_tokens?.length ?? 0;
 
   it('refuses an operator: an enrolled agent receives its site decrypted secrets', async () => {
     const res = await hub.req('POST', '/api/v1/agents/enrollment-tokens', {

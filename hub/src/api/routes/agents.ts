@@ -7,12 +7,9 @@ import {
   EnrollmentError,
   enrollAgent,
   parseTtl,
-  siteById,
-  siteByName,
 } from '../../link/enrollment.js';
 import { linkOf } from '../../link/registry.js';
-import { AgentEventStore } from '../../store/agent-events.js';
-import { type AgentRow, AgentStore } from '../../store/agents.js';
+import type { AgentRow } from '../../store/agents.js';
 import { defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import { clientIp } from '../middleware/observe.js';
@@ -193,7 +190,7 @@ export function enrollCommand(hubUrl: string, token: string): string {
 export const agentsRoutes: RouteModule = {
   name: 'agents',
   register(app, hub) {
-    const agents = new AgentStore(hub.db);
+    const agents = hub.store.agents;
     const limiter = new RateLimiter(hub.config.enrollRateLimitPerMinute, 60_000, hub.clock);
     const view = (a: AgentRow) => {
       const link = linkOf(hub);
@@ -220,7 +217,7 @@ export const agentsRoutes: RouteModule = {
     const ports = () =>
       linkOf(hub)?.endpoints ?? (hub.config.mqttPlain ? { mqttPort: hub.config.mqttPort } : {});
 
-    app.openapi(enroll, (c) => {
+    app.openapi(enroll, async (c) => {
       const gate = limiter.hit(clientIp(c));
       if (!gate.allowed) {
         throw new ApiError(429, 'rate_limited', 'too many enrollment attempts; try again later', undefined, {
@@ -228,9 +225,9 @@ export const agentsRoutes: RouteModule = {
         });
       }
       const b = c.req.valid('json');
-      let enrolled: ReturnType<typeof enrollAgent>;
+      let enrolled: Awaited<ReturnType<typeof enrollAgent>>;
       try {
-        enrolled = enrollAgent(hub.db, {
+        enrolled = await enrollAgent(hub.store, {
           token: b.token,
           hostname: b.hostname,
           version: b.version,
@@ -258,10 +255,12 @@ export const agentsRoutes: RouteModule = {
       );
     });
 
-    app.openapi(createToken, (c) => {
+    app.openapi(createToken, async (c) => {
       const b = c.req.valid('json');
       const site =
-        b.site_id !== undefined ? siteById(hub.db, b.site_id) : siteByName(hub.db, b.site as string);
+        b.site_id !== undefined
+          ? await hub.store.sites.get(b.site_id)
+          : await hub.store.sites.byName(b.site as string);
       if (!site)
         throw unprocessable(`site ${b.site_id ?? b.site} does not exist`, [
           { path: b.site_id !== undefined ? 'body.site_id' : 'body.site', message: 'no such site' },
@@ -274,7 +273,7 @@ export const agentsRoutes: RouteModule = {
           { path: 'body.ttl', message: (err as Error).message },
         ]);
       }
-      const t = createEnrollmentToken(hub.db, {
+      const t = await createEnrollmentToken(hub.store, {
         site_id: site.id,
         ttl_ms: ttlMs,
         created_by: c.var.user?.id ?? null,
@@ -294,23 +293,23 @@ export const agentsRoutes: RouteModule = {
       );
     });
 
-    app.openapi(list, (c) => {
+    app.openapi(list, async (c) => {
       const q = c.req.valid('query');
-      return c.json({ items: agents.list(q).map(view) }, 200);
+      return c.json({ items: (await agents.list(q)).map(view) }, 200);
     });
 
-    app.openapi(getOne, (c) => {
+    app.openapi(getOne, async (c) => {
       const { id } = c.req.valid('param');
-      const a = agents.get(id);
+      const a = await agents.get(id);
       if (!a) throw notFound('agent', id);
       return c.json(view(a), 200);
     });
 
-    app.openapi(events, (c) => {
+    app.openapi(events, async (c) => {
       const { id } = c.req.valid('param');
       const { limit } = c.req.valid('query');
-      if (!agents.get(id)) throw notFound('agent', id);
-      const items = new AgentEventStore(hub.db).list({ agent_id: id, limit }).map((e) => ({
+      if (!(await agents.get(id))) throw notFound('agent', id);
+      const items = (await hub.store.agentEvents.list({ agent_id: id, limit })).map((e) => ({
         id: e.id,
         ts: iso(e.ts) as string,
         type: e.type,
@@ -323,14 +322,14 @@ export const agentsRoutes: RouteModule = {
 
     app.openapi(revoke, async (c) => {
       const { id } = c.req.valid('param');
-      const a = agents.get(id);
+      const a = await agents.get(id);
       if (!a) throw notFound('agent', id);
       if (a.revoked_at !== null) throw new ApiError(409, 'conflict', `agent ${id} is already revoked`);
       const link = linkOf(hub);
       if (link) await link.revoke(id);
-      else agents.revoke(id, hub.clock());
+      else await agents.revoke(id, hub.clock());
       hub.logger.info({ agent: id, by: c.var.user?.username }, 'agent revoked');
-      return c.json(view(agents.get(id) as AgentRow), 200);
+      return c.json(view((await agents.get(id)) as AgentRow), 200);
     });
   },
 };

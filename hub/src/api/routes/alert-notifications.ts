@@ -1,6 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { Outbox } from '../../notify/outbox.js';
-import { getAlert } from '../../store/alerts.js';
 import { defineRoute } from '../access.js';
 import { notFound } from '../errors.js';
 import { errors, IdParam, json } from '../schemas.js';
@@ -49,10 +47,10 @@ const route = defineRoute({
 export const alertNotificationsRoutes: RouteModule = {
   name: 'alert-notifications',
   register(app, hub) {
-    app.openapi(route, (c) => {
+    app.openapi(route, async (c) => {
       const { id } = c.req.valid('param');
-      if (!getAlert(hub.db, id)) throw notFound('alert', id);
-      const notifications = new Outbox(hub.db).forAlert(id).map((r) => ({
+      if (!(await hub.store.alerts.get(id))) throw notFound('alert', id);
+      const notifications = (await hub.store.notifications.forAlert(id)).map((r) => ({
         id: r.id,
         channel_id: r.channel_id,
         channel_name: r.channel_name,

@@ -18,7 +18,7 @@ describe('/api/v1/alert-rules', () => {
   it('lists the built-in rules, enabled, to every role', async () => {
     // Built-in rows are created by the alerting service; the API lists what is stored.
     const { ensureBuiltinRules } = await import('../../alerts/rules-store.js');
-    ensureBuiltinRules(hub.ctx.db, Date.now());
+    await ensureBuiltinRules(hub.ctx.store.alertRules, Date.now());
     const res = await hub.req('GET', '/api/v1/alert-rules', { token: hub.tokens.viewer });
     assert.equal(res.status, 200);
     const { rules } = (await res.json()) as { rules: { name: string; builtin: boolean; enabled: boolean }[] };

@@ -1,19 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { RULE_KINDS, ruleKind } from '../../alerts/rules/index.js';
-import {
-  deleteRule,
-  getRule,
-  insertRule,
-  listRules,
-  ruleByName,
-  ruleView,
-  updateRule,
-} from '../../alerts/rules-store.js';
-import { bumpConfigVersion } from '../../alerts/state.js';
 import { SEVERITIES } from '../../alerts/types.js';
-import type { Db } from '../../store/db.js';
+import type { AlertRuleRepo, AlertRuleRow } from '../../store/alert-rules.js';
+import { isStoreError } from '../../store/errors.js';
 import { defineRoute } from '../access.js';
 import { ApiError, conflict, issueDetails, notFound } from '../errors.js';
+import { ruleToApi } from '../models/alert-rule.js';
 import { body, errors, IdParam, json, name, text } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
@@ -82,8 +74,8 @@ const UpdateRule = z
   .strict()
   .openapi('UpdateAlertRule');
 
-const toApi = (r: Parameters<typeof ruleView>[0]) => {
-  const v = ruleView(r);
+const toApi = (r: AlertRuleRow) => {
+  const v = ruleToApi(r);
   return {
     ...v,
     created_at: new Date(v.created_at).toISOString(),
@@ -111,10 +103,15 @@ function parseParams(kindName: string, params: unknown): unknown {
   return parsed.data;
 }
 
-function uniqueName(db: Db, n: string, self?: number) {
-  const other = ruleByName(db, n);
+async function uniqueName(rules: AlertRuleRepo, n: string, self?: number) {
+  const other = await rules.byName(n);
   if (other && other.id !== self) throw conflict(`an alert rule named "${n}" already exists`);
 }
+
+/** A name taken between the check and the write (a concurrent request) is the same 409. */
+const nameTaken = (n: string) => (err: unknown) => {
+  throw isStoreError(err, 'conflict') ? conflict(`an alert rule named "${n}" already exists`) : err;
+};
 
 const kinds = defineRoute({
   method: 'get',
@@ -190,58 +187,72 @@ export const alertRulesRoutes: RouteModule = {
       ),
     );
 
-    app.openapi(list, (c) => c.json({ rules: listRules(hub.db).map(toApi) }, 200));
+    const rules = hub.store.alertRules;
 
-    app.openapi(getOne, (c) => {
-      const row = getRule(hub.db, c.req.valid('param').id);
+    app.openapi(list, async (c) => c.json({ rules: (await rules.list()).map(toApi) }, 200));
+
+    app.openapi(getOne, async (c) => {
+      const row = await rules.get(c.req.valid('param').id);
       if (!row) throw notFound('alert rule', c.req.valid('param').id);
       return c.json(toApi(row), 200);
     });
 
-    app.openapi(create, (c) => {
+    app.openapi(create, async (c) => {
       const b = c.req.valid('json');
       const params = parseParams(b.kind, b.params);
-      uniqueName(hub.db, b.name);
-      const row = insertRule(hub.db, { ...b, params }, c.var.user!.id, hub.clock());
-      bumpConfigVersion(hub.db);
+      await uniqueName(rules, b.name);
+      const row = await hub.store
+        .unit(async (tx) => {
+          const r = await tx.alertRules.insert({ ...b, params }, c.var.user!.id, hub.clock());
+          await tx.alertingState.bumpConfigVersion();
+          return r;
+        })
+        .catch(nameTaken(b.name));
       c.set('auditTarget', { type: 'alert_rule', id: row.id });
       return c.json(toApi(row), 201);
     });
 
-    app.openapi(update, (c) => {
+    app.openapi(update, async (c) => {
       const { id } = c.req.valid('param');
       const b = c.req.valid('json');
-      const row = getRule(hub.db, id);
+      const row = await rules.get(id);
       if (!row) throw notFound('alert rule', id);
       if (row.builtin === 1 && b.name !== undefined && b.name !== row.name) {
         throw conflict('built-in rules keep their name');
       }
-      if (b.name !== undefined) uniqueName(hub.db, b.name, id);
+      if (b.name !== undefined) await uniqueName(rules, b.name, id);
       const params = b.params !== undefined ? parseParams(row.kind, b.params) : JSON.parse(row.params);
-      const next = updateRule(
-        hub.db,
-        id,
-        {
-          name: b.name ?? row.name,
-          enabled: b.enabled ?? row.enabled === 1,
-          severity: b.severity ?? row.severity,
-          params,
-          description: b.description === undefined ? row.description : b.description,
-        },
-        hub.clock(),
-      );
-      bumpConfigVersion(hub.db);
+      const next = await hub.store
+        .unit(async (tx) => {
+          const r = await tx.alertRules.update(
+            id,
+            {
+              name: b.name ?? row.name,
+              enabled: b.enabled ?? row.enabled === 1,
+              severity: b.severity ?? row.severity,
+              params,
+              description: b.description === undefined ? row.description : b.description,
+            },
+            hub.clock(),
+          );
+          await tx.alertingState.bumpConfigVersion();
+          return r;
+        })
+        .catch(nameTaken(b.name ?? row.name));
+      if (!next) throw notFound('alert rule', id);
       return c.json(toApi(next), 200);
     });
 
-    app.openapi(remove, (c) => {
+    app.openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getRule(hub.db, id);
+      const row = await rules.get(id);
       if (!row) throw notFound('alert rule', id);
       if (row.builtin === 1)
         throw conflict(`"${row.name}" is built in: disable it instead (PATCH enabled=false)`);
-      deleteRule(hub.db, id);
-      bumpConfigVersion(hub.db);
+      await hub.store.unit(async (tx) => {
+        await tx.alertRules.delete(id);
+        await tx.alertingState.bumpConfigVersion();
+      });
       return c.body(null, 204);
     });
   },

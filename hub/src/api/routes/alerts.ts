@@ -1,16 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import {
-  acknowledge,
-  alertSummary,
-  alertToApi,
-  deleteAlert,
-  getAlert,
-  insertManualAlert,
-  listAlerts,
-} from '../../store/alerts.js';
-import { getCamera } from '../../store/cameras.js';
-import { getDevice } from '../../store/devices.js';
-import { getSite } from '../../store/sites.js';
+import { alertToApi } from '../../alerts/view.js';
+import type { AlertRow } from '../../store/alerts.js';
 import { defineRoute } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
 import {
@@ -178,24 +168,24 @@ const remove = defineRoute({
 export const alertsRoutes: RouteModule = {
   name: 'alerts',
   register(app, hub) {
-    const emit = (change: 'created' | 'acknowledged' | 'deleted', id: number, row = getAlert(hub.db, id)) => {
+    const { alerts } = hub.store;
+    const emit = (change: 'created' | 'acknowledged' | 'deleted', row: AlertRow | undefined) => {
       if (row) hub.events.emit('alert.changed', { change, alert: alertToApi(row) });
     };
 
-    app.openapi(list, (c) => {
+    app.openapi(list, async (c) => {
       const q = c.req.valid('query');
-      const { rows, total } = listAlerts(hub.db, q, q.page, q.per_page);
+      const { rows, total } = await alerts.list(q, q.page, q.per_page);
       return c.json({ alerts: rows.map(alertToApi), pagination: pagination(q.page, q.per_page, total) }, 200);
     });
 
-    app.openapi(summary, (c) =>
-      c.json(alertSummary(hub.db, hub.clock() - 24 * 3600 * 1000, c.req.valid('query').site_id), 200),
+    app.openapi(summary, async (c) =>
+      c.json(await alerts.summary(hub.clock() - 24 * 3600 * 1000, c.req.valid('query').site_id), 200),
     );
 
-    app.openapi(ackAll, (c) => {
+    app.openapi(ackAll, async (c) => {
       const { note, ...filter } = c.req.valid('json');
-      const ids = acknowledge(
-        hub.db,
+      const ids = await alerts.acknowledge(
         { state: 'open', ...filter },
         c.var.user!.id,
         note ?? null,
@@ -204,28 +194,27 @@ export const alertsRoutes: RouteModule = {
       );
       c.set('auditTarget', { type: 'alert' });
       c.set('auditDetails', { count: ids.length, filter });
-      for (const id of ids) emit('acknowledged', id);
+      for (const id of ids) emit('acknowledged', await alerts.get(id));
       return c.json({ acknowledged: ids.length }, 200);
     });
 
-    app.openapi(create, (c) => {
+    app.openapi(create, async (c) => {
       const input = c.req.valid('json');
       let siteId = input.site_id;
       const ref = (path: string, what: string, id: number) =>
         unprocessable(`${what} ${id} does not exist`, [{ path: `body.${path}`, message: `no such ${what}` }]);
       if (input.device_id !== undefined) {
-        const d = getDevice(hub.db, input.device_id);
+        const d = await hub.store.devices.get(input.device_id);
         if (!d) throw ref('device_id', 'device', input.device_id);
         siteId ??= d.site_id;
       }
       if (input.camera_id !== undefined) {
-        const cam = getCamera(hub.db, input.camera_id);
+        const cam = await hub.store.cameras.get(input.camera_id);
         if (!cam) throw ref('camera_id', 'camera', input.camera_id);
         siteId ??= cam.site_id;
       }
-      if (siteId !== undefined && !getSite(hub.db, siteId)) throw ref('site_id', 'site', siteId);
-      const row = insertManualAlert(
-        hub.db,
+      if (siteId !== undefined && !(await hub.store.sites.get(siteId))) throw ref('site_id', 'site', siteId);
+      const row = await alerts.insertManual(
         {
           severity: input.severity,
           title: input.title,
@@ -238,41 +227,40 @@ export const alertsRoutes: RouteModule = {
         hub.clock(),
       );
       c.set('auditTarget', { type: 'alert', id: row.id });
-      emit('created', row.id, row);
+      emit('created', row);
       return c.json(alertToApi(row), 201);
     });
 
-    app.openapi(get, (c) => {
+    app.openapi(get, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getAlert(hub.db, id);
+      const row = await alerts.get(id);
       if (!row) throw notFound('alert', id);
       return c.json(alertToApi(row), 200);
     });
 
-    app.openapi(ack, (c) => {
+    app.openapi(ack, async (c) => {
       const { id } = c.req.valid('param');
       const input = c.req.valid('json') as z.infer<typeof AckBody>;
-      if (!getAlert(hub.db, id)) throw notFound('alert', id);
-      const ids = acknowledge(
-        hub.db,
+      if (!(await alerts.get(id))) throw notFound('alert', id);
+      const ids = await alerts.acknowledge(
         { ids: [id] },
         c.var.user!.id,
         input.note ?? null,
         input.expires_at ?? null,
         hub.clock(),
       );
-      const row = getAlert(hub.db, id);
+      const row = await alerts.get(id);
       if (!row) throw notFound('alert', id);
-      if (ids.length) emit('acknowledged', id, row);
+      if (ids.length) emit('acknowledged', row);
       return c.json(alertToApi(row), 200);
     });
 
-    app.openapi(remove, (c) => {
+    app.openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getAlert(hub.db, id);
+      const row = await alerts.get(id);
       if (!row) throw notFound('alert', id);
-      deleteAlert(hub.db, id);
-      hub.events.emit('alert.changed', { change: 'deleted', alert: alertToApi(row) });
+      await alerts.delete(id);
+      emit('deleted', row);
       return c.body(null, 204);
     });
   },

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { auditToApi, listAudit } from '../../store/audit.js';
 import { defineRoute } from '../access.js';
+import { auditToApi } from '../models/audit.js';
 import { errors, Instant, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
@@ -49,9 +49,9 @@ const route = defineRoute({
 export const auditRoutes: RouteModule = {
   name: 'audit',
   register(app, hub) {
-    app.openapi(route, (c) => {
+    app.openapi(route, async (c) => {
       const q = c.req.valid('query');
-      const { rows, total } = listAudit(hub.db, q, q.page, q.per_page);
+      const { rows, total } = await hub.store.audit.list(q, q.page, q.per_page);
       return c.json(
         { entries: rows.map(auditToApi), pagination: pagination(q.page, q.per_page, total) },
         200,

@@ -56,11 +56,9 @@ describe('auth routes', () => {
     assert.equal(a.status, 401);
     assert.equal(b.status, 401);
     assert.deepEqual(await a.json(), await b.json());
-    const rows = hub.ctx.db
-      .prepare(
-        "SELECT username, outcome, status FROM audit_log WHERE action = 'POST /api/v1/auth/login' ORDER BY id",
-      )
-      .all();
+    const rows = (await hub.ctx.store.audit.list({ action: 'POST /api/v1/auth/login' }, 1, 100)).rows
+      .reverse()
+      .map((r) => ({ username: r.username, outcome: r.outcome, status: r.status }));
     assert.deepEqual(rows, [
       { username: 'operator', outcome: 'denied', status: 401 },
       { username: 'nobody', outcome: 'denied', status: 401 },
@@ -221,12 +219,12 @@ describe('token attacks', () => {
 
   it('uses the role stored for the user, not the one in the token', async () => {
     const forged = await forge({ role: 'admin', key: key() });
-    hub.ctx.db.prepare("UPDATE users SET role = 'viewer' WHERE id = ?").run(hub.ids.admin);
+    await hub.ctx.store.users.update(hub.ids.admin, { role: 'viewer' }, hub.ctx.clock());
     assert.equal((await hub.req('GET', '/api/v1/users', { token: forged })).status, 403);
   });
 
   it('refuses the token of a disabled user', async () => {
-    hub.ctx.db.prepare('UPDATE users SET disabled = 1 WHERE id = ?').run(hub.ids.operator);
+    await hub.ctx.store.users.update(hub.ids.operator, { disabled: true }, hub.ctx.clock());
     const res = await hub.req('GET', '/api/v1/auth/me', { token: hub.tokens.operator });
     assert.equal(res.status, 401);
   });

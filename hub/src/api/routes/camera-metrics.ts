@@ -1,9 +1,8 @@
-import { getCamera } from '../../store/cameras.js';
 import { targetMetricsRoutes } from './target-metrics.js';
 
 /** `GET /cameras/{id}/metrics`: fps, bitrate, RTSP response time... (target-metrics.ts). */
 export const cameraMetricsRoutes = targetMetricsRoutes({
   kind: 'camera',
   plural: 'cameras',
-  exists: (hub, id) => getCamera(hub.db, id) !== undefined,
+  exists: async (hub, id) => (await hub.store.cameras.get(id)) !== undefined,
 });

@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import { SnapshotStore } from '../../camera/snapshot-store.js';
 import { API_PREFIX, defineRoute, registerRaw } from '../access.js';
 import { ApiError, notFound } from '../errors.js';
 import { errors, IdParam, iso, json } from '../schemas.js';
@@ -57,16 +56,11 @@ function parseAt(raw: string | undefined): number | undefined {
   return t;
 }
 
-function cameraExists(db: SnapshotStoreDb, id: number): boolean {
-  return db.prepare('SELECT 1 FROM cameras WHERE id = ?').get(id) !== undefined;
-}
-type SnapshotStoreDb = ConstructorParameters<typeof SnapshotStore>[0];
-
 /** Camera snapshots: the latest JPEG (or an older one), the list, and taking one now. */
 export const cameraSnapshotsRoutes: RouteModule = {
   name: 'camera-snapshots',
   register(app, hub) {
-    const store = () => new SnapshotStore(hub.db, hub.config.cameraSnapshotsKeep);
+    const { cameras, snapshots } = hub.store;
 
     registerRaw(
       app,
@@ -88,7 +82,7 @@ export const cameraSnapshotsRoutes: RouteModule = {
           404: { description: 'No such camera or no snapshot yet' },
         },
       },
-      (c) => {
+      async (c) => {
         const id = Number(c.req.param('id'));
         if (!Number.isInteger(id) || id < 1) {
           throw new ApiError(400, 'validation_failed', 'path.id: must be a positive integer', [
@@ -96,8 +90,8 @@ export const cameraSnapshotsRoutes: RouteModule = {
           ]);
         }
         const at = parseAt(c.req.query('at'));
-        if (!cameraExists(hub.db, id)) throw notFound('camera', id);
-        const snap = store().latest(id, at);
+        if ((await cameras.siteOf(id)) === undefined) throw notFound('camera', id);
+        const snap = await snapshots.latest(id, at);
         if (!snap)
           throw new ApiError(
             404,
@@ -142,31 +136,27 @@ export const cameraSnapshotsRoutes: RouteModule = {
       },
     );
 
-    app.openapi(listSnapshots, (c) => {
+    app.openapi(listSnapshots, async (c) => {
       const { id } = c.req.valid('param');
-      if (!cameraExists(hub.db, id)) throw notFound('camera', id);
-      const items = store()
-        .list(id)
-        .map((s) => ({
-          id: s.id,
-          ts: iso(s.ts) as string,
-          received_at: iso(s.received_at) as string,
-          width: s.width,
-          height: s.height,
-          bytes: s.bytes,
-          job_id: s.job_id,
-          url: `${API_PREFIX}/cameras/${id}/snapshot?at=${s.ts}`,
-        }));
+      if ((await cameras.siteOf(id)) === undefined) throw notFound('camera', id);
+      const items = (await snapshots.list(id)).map((s) => ({
+        id: s.id,
+        ts: iso(s.ts) as string,
+        received_at: iso(s.received_at) as string,
+        width: s.width,
+        height: s.height,
+        bytes: s.bytes,
+        job_id: s.job_id,
+        url: `${API_PREFIX}/cameras/${id}/snapshot?at=${s.ts}`,
+      }));
       return c.json({ items }, 200);
     });
 
-    app.openapi(takeSnapshot, (c) => {
+    app.openapi(takeSnapshot, async (c) => {
       const { id } = c.req.valid('param');
-      const site = hub.db.prepare('SELECT site_id FROM cameras WHERE id = ?').pluck().get(id) as
-        | number
-        | undefined;
+      const site = await cameras.siteOf(id);
       if (site === undefined) throw notFound('camera', id);
-      const job = createJob(hub, {
+      const job = await createJob(hub, {
         type: 'snapshot',
         args: { camera_id: id },
         site_id: site,

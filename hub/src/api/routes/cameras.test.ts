@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { cameraCredentials, getCamera } from '../../store/cameras.js';
+import { cameraCredentials } from '../../inventory/credentials.js';
 import { splitRtspUrl } from '../models/camera.js';
 import { createTestHub, type TestHub } from '../testing.js';
 
@@ -54,7 +54,7 @@ describe('cameras API', () => {
     });
     assert.equal(u.json.rtsp_url, 'rtsp://10.1.1.1/ch2');
     assert.equal(u.json.has_password, true);
-    assert.deepEqual(cameraCredentials(hub.ctx.secrets, getCamera(hub.ctx.db, c.json.id)!), {
+    assert.deepEqual(cameraCredentials(hub.ctx.secrets, (await hub.ctx.store.cameras.get(c.json.id))!), {
       username: 'u',
       password: 'pw-123',
     });
@@ -69,13 +69,26 @@ describe('cameras API', () => {
       site_id: 1,
     });
     await op('POST', '/api/v1/cameras', { name: 'gate', rtsp_url: 'rtsp://10.1.1.3/h264', site_id: 1 });
-    hub.ctx.db
-      .prepare("UPDATE cameras SET status = 'online', stream_json = ?, last_snapshot_at = ? WHERE id = ?")
-      .run(
-        JSON.stringify({ codec: 'h264', width: 1920, height: 1080, fps: 25, bitrate_kbps: 4000 }),
-        Date.UTC(2026, 0, 1),
-        c.id,
-      );
+    await hub.ctx.store.cameras.setState({
+      id: c.id,
+      status: 'online',
+      reason: null,
+      ts: Date.UTC(2026, 0, 1),
+      stream: { codec: 'h264', width: 1920, height: 1080, fps: 25, bitrate_kbps: 4000 },
+    });
+    await hub.ctx.store.snapshots.add(
+      {
+        camera_id: c.id,
+        ts: Date.UTC(2026, 0, 1),
+        received_at: Date.UTC(2026, 0, 1),
+        agent_id: null,
+        job_id: null,
+        width: null,
+        height: null,
+        image: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]),
+      },
+      20,
+    );
     assert.deepEqual((await op('GET', '/api/v1/cameras/status')).json, {
       total: 2,
       online: 1,

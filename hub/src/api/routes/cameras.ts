@@ -1,15 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import {
-  CAMERA_SORTS,
-  type CameraRecord,
-  cameraStatusCounts,
-  deleteCamera,
-  getCamera,
-  insertCamera,
-  listCameras,
-  updateCamera,
-} from '../../store/cameras.js';
-import { getSite } from '../../store/sites.js';
+import { CAMERA_SORTS, type CameraRecord } from '../../store/cameras.js';
 import { API_PREFIX, defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import {
@@ -138,8 +128,9 @@ const remove = defineRoute({
 export const camerasRoutes: RouteModule = {
   name: 'cameras',
   register(app, hub) {
-    const requireSite = (siteId: number) => {
-      if (!getSite(hub.db, siteId)) {
+    const { cameras } = hub.store;
+    const requireSite = async (siteId: number) => {
+      if (!(await hub.store.sites.get(siteId))) {
         throw unprocessable(`site ${siteId} does not exist`, [
           { path: 'body.site_id', message: 'no such site' },
         ]);
@@ -148,17 +139,17 @@ export const camerasRoutes: RouteModule = {
     const seal = (password: string | null | undefined) =>
       password === undefined ? undefined : password === null ? null : hub.secrets.encrypt(password);
 
-    app.openapi(list, (c) => {
+    app.openapi(list, async (c) => {
       const q = c.req.valid('query');
-      const { rows, total } = listCameras(hub.db, q, q.sort, q.order, q.page, q.per_page);
+      const { rows, total } = await cameras.list(q, q.sort, q.order, q.page, q.per_page);
       return c.json(
         { cameras: rows.map(cameraToApi), pagination: pagination(q.page, q.per_page, total) },
         200,
       );
     });
 
-    app.openapi(status, (c) => {
-      const by = cameraStatusCounts(hub.db, c.req.valid('query').site_id);
+    app.openapi(status, async (c) => {
+      const by = await cameras.statusCounts(c.req.valid('query').site_id);
       const total = Object.values(by).reduce((a, b) => a + b, 0);
       const n = (k: string) => by[k] ?? 0;
       const known = n('online') + n('offline') + n('degraded');
@@ -175,9 +166,9 @@ export const camerasRoutes: RouteModule = {
       );
     });
 
-    app.openapi(create, (c) => {
+    app.openapi(create, async (c) => {
       const input = c.req.valid('json');
-      requireSite(input.site_id);
+      await requireSite(input.site_id);
       const split = splitRtspUrl(input.rtsp_url);
       const ip = input.ip_address ?? ipHost(split.host);
       if (!ip) {
@@ -195,7 +186,7 @@ export const camerasRoutes: RouteModule = {
         site_id: input.site_id,
         meta: JSON.stringify(input.meta),
       };
-      const row = insertCamera(hub.db, record, hub.clock());
+      const row = await cameras.insert(record, hub.clock());
       c.set('auditTarget', { type: 'camera', id: row.id });
       hub.events.emit('inventory.changed', {
         site_id: row.site_id,
@@ -206,16 +197,16 @@ export const camerasRoutes: RouteModule = {
       return c.json(cameraToApi(row), 201);
     });
 
-    app.openapi(get, (c) => {
+    app.openapi(get, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getCamera(hub.db, id);
+      const row = await cameras.get(id);
       if (!row) throw notFound('camera', id);
       return c.json(cameraToApi(row), 200);
     });
 
-    app.openapi(stream, (c) => {
+    app.openapi(stream, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getCamera(hub.db, id);
+      const row = await cameras.get(id);
       if (!row) throw notFound('camera', id);
       return c.json(
         {
@@ -232,12 +223,12 @@ export const camerasRoutes: RouteModule = {
       );
     });
 
-    app.openapi(update, (c) => {
+    app.openapi(update, async (c) => {
       const { id } = c.req.valid('param');
       const input = c.req.valid('json');
-      const before = getCamera(hub.db, id);
+      const before = await cameras.get(id);
       if (!before) throw notFound('camera', id);
-      if (input.site_id !== undefined) requireSite(input.site_id);
+      if (input.site_id !== undefined) await requireSite(input.site_id);
       const patch: Partial<CameraRecord> = {
         name: input.name,
         ip_address: input.ip_address,
@@ -260,7 +251,7 @@ export const camerasRoutes: RouteModule = {
         before.password_secret !== null &&
         cameraTargetMoved(before, { ...input, rtsp_url: patch.rtsp_url });
       if (cleared) patch.password_secret = null;
-      const row = updateCamera(hub.db, id, patch, hub.clock());
+      const row = await cameras.update(id, patch, hub.clock());
       if (!row) throw notFound('camera', id);
       c.set('auditDetails', {
         fields: Object.keys(input),
@@ -278,14 +269,15 @@ export const camerasRoutes: RouteModule = {
       return c.json(cameraToApi(row), 200);
     });
 
-    app.openapi(remove, (c) => {
+    app.openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getCamera(hub.db, id);
+      const row = await cameras.get(id);
       if (!row) throw notFound('camera', id);
-      hub.db.transaction(() => {
+      await hub.store.unit(async (tx) => {
+        // Transitional: the time series joins this unit's transaction on the same SQLite connection.
         hub.timeseries.deleteTarget('camera', String(id));
-        deleteCamera(hub.db, id);
-      })();
+        await tx.cameras.delete(id);
+      });
       hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'camera', id, change: 'deleted' });
       return c.body(null, 204);
     });

@@ -25,19 +25,26 @@ describe('devices API', () => {
       ...extra,
     });
 
+  const visible: Promise<void>[] = [];
   beforeEach(async () => {
     hub = await createTestHub();
     events = [];
     hub.ctx.events.on('inventory.changed', (e) => {
-      // Emitted after commit: the row is already visible.
-      const row = hub.ctx.db.prepare('SELECT id FROM devices WHERE id = ?').get(e.id);
-      if (e.kind === 'device') assert.equal(Boolean(row), e.change !== 'deleted');
+      // Emitted after commit: the row is already visible (the read starts now, while the event is emitted).
+      if (e.kind === 'device') {
+        visible.push(
+          hub.ctx.store.devices.get(e.id).then((row) => assert.equal(Boolean(row), e.change !== 'deleted')),
+        );
+      }
       events.push(e);
     });
     await op('POST', '/api/v1/sites', { name: 'A' });
     await op('POST', '/api/v1/sites', { name: 'B' });
   });
-  afterEach(() => hub.close());
+  afterEach(async () => {
+    await Promise.all(visible.splice(0));
+    await hub.close();
+  });
 
   it('creates with defaults and the documented fields', async () => {
     const { status, json } = await add('sw1', { device_type: 'switch', vendor: 'Cisco', meta: { rack: 3 } });
@@ -59,7 +66,8 @@ describe('devices API', () => {
     await add('zeta', { device_type: 'router' });
     await add('alpha', { site_id: 2, ip_address: '10.9.9.9' });
     await add('mid', { device_type: 'router' });
-    hub.ctx.db.prepare("UPDATE devices SET status = 'online' WHERE name = 'mid'").run();
+    const mid = (await hub.ctx.store.devices.list({ q: 'mid' }, 'id', 'asc', 1, 10)).rows[0]!;
+    await hub.ctx.store.devices.setState({ id: mid.id, status: 'online', error: null, ts: 1 });
     const names = async (q: string) =>
       ((await op('GET', `/api/v1/devices?${q}`)).json.devices as Json[]).map((d) => d.name);
     assert.deepEqual(await names(''), ['alpha', 'mid', 'zeta']);

@@ -1,16 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import {
-  ancestors,
-  DEVICE_SORTS,
-  type DeviceRecord,
-  deleteDevice,
-  deviceStatusCounts,
-  getDevice,
-  insertDevice,
-  listDevices,
-  updateDevice,
-} from '../../store/devices.js';
-import { getSite } from '../../store/sites.js';
+import { DEVICE_SORTS, type DeviceRecord } from '../../store/devices.js';
 import { defineRoute } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
 import {
@@ -122,41 +111,58 @@ const remove = defineRoute({
   responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404) },
 });
 
+/** Pure: devices per status as the API reports them; `offline` is unreachable and auth_failed together. */
+export function deviceStatusSummary(byStatus: Record<string, number>) {
+  const out = { total: 0, online: 0, offline: 0, unreachable: 0, auth_failed: 0, unknown: 0 };
+  for (const [status, n] of Object.entries(byStatus)) {
+    out.total += n;
+    if (status === 'online') out.online += n;
+    else if (status === 'unreachable' || status === 'auth_failed') {
+      out[status] += n;
+      out.offline += n;
+    } else out.unknown += n;
+  }
+  return out;
+}
+
 export const devicesRoutes: RouteModule = {
   name: 'devices',
   register(app, hub) {
-    const requireSite = (siteId: number) => {
-      if (!getSite(hub.db, siteId)) {
+    const { devices } = hub.store;
+    const requireSite = async (siteId: number) => {
+      if (!(await hub.store.sites.get(siteId))) {
         throw unprocessable(`site ${siteId} does not exist`, [
           { path: 'body.site_id', message: 'no such site' },
         ]);
       }
     };
-    const requireParent = (parentId: number | null | undefined, selfId?: number) => {
+    const requireParent = async (parentId: number | null | undefined, selfId?: number) => {
       if (parentId === null || parentId === undefined) return;
       const detail = (message: string) =>
         unprocessable(`parent_id ${parentId}: ${message}`, [{ path: 'body.parent_id', message }]);
       if (parentId === selfId) throw detail('a device cannot be its own parent');
-      if (!getDevice(hub.db, parentId)) throw detail('no such device');
-      if (selfId !== undefined && ancestors(hub.db, parentId).includes(selfId))
+      if (!(await devices.get(parentId))) throw detail('no such device');
+      if (selfId !== undefined && (await devices.ancestors(parentId)).includes(selfId))
         throw detail('would create a cycle');
     };
 
-    app.openapi(list, (c) => {
+    app.openapi(list, async (c) => {
       const q = c.req.valid('query');
-      const { rows, total } = listDevices(hub.db, q, q.sort, q.order, q.page, q.per_page);
+      const { rows, total } = await devices.list(q, q.sort, q.order, q.page, q.per_page);
       return c.json(
         { devices: rows.map(deviceToApi), pagination: pagination(q.page, q.per_page, total) },
         200,
       );
     });
 
-    app.openapi(status, (c) => c.json(deviceStatusCounts(hub.db, c.req.valid('query').site_id), 200));
+    app.openapi(status, async (c) =>
+      c.json(deviceStatusSummary(await devices.statusCounts(c.req.valid('query').site_id)), 200),
+    );
 
-    app.openapi(create, (c) => {
+    app.openapi(create, async (c) => {
       const input = c.req.valid('json');
-      requireSite(input.site_id);
-      requireParent(input.parent_id);
+      await requireSite(input.site_id);
+      await requireParent(input.parent_id);
       const snmp = encodeSnmp(hub.secrets, resolveSnmp(input.snmp));
       const record: DeviceRecord = {
         name: input.name,
@@ -171,7 +177,7 @@ export const devicesRoutes: RouteModule = {
         profile: input.profile ?? null,
         meta: JSON.stringify(input.meta),
       };
-      const row = insertDevice(hub.db, record, hub.clock());
+      const row = await devices.insert(record, hub.clock());
       c.set('auditTarget', { type: 'device', id: row.id });
       hub.events.emit('inventory.changed', {
         site_id: row.site_id,
@@ -182,20 +188,20 @@ export const devicesRoutes: RouteModule = {
       return c.json(deviceToApi(row), 201);
     });
 
-    app.openapi(get, (c) => {
+    app.openapi(get, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getDevice(hub.db, id);
+      const row = await devices.get(id);
       if (!row) throw notFound('device', id);
       return c.json(deviceToApi(row), 200);
     });
 
-    app.openapi(update, (c) => {
+    app.openapi(update, async (c) => {
       const { id } = c.req.valid('param');
       const input = c.req.valid('json');
-      const before = getDevice(hub.db, id);
+      const before = await devices.get(id);
       if (!before) throw notFound('device', id);
-      if (input.site_id !== undefined) requireSite(input.site_id);
-      requireParent(input.parent_id, id);
+      if (input.site_id !== undefined) await requireSite(input.site_id);
+      await requireParent(input.parent_id, id);
       const patch: Partial<DeviceRecord> = {
         name: input.name,
         ip_address: input.ip_address,
@@ -217,7 +223,7 @@ export const devicesRoutes: RouteModule = {
         cleared = Object.keys(stored.secrets).filter((k) => !(k in next.secrets));
         Object.assign(patch, encodeSnmp(hub.secrets, next));
       }
-      const row = updateDevice(hub.db, id, patch, hub.clock());
+      const row = await devices.update(id, patch, hub.clock());
       if (!row) throw notFound('device', id);
       c.set('auditDetails', {
         fields: Object.keys(input),
@@ -235,14 +241,15 @@ export const devicesRoutes: RouteModule = {
       return c.json(deviceToApi(row), 200);
     });
 
-    app.openapi(remove, (c) => {
+    app.openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getDevice(hub.db, id);
+      const row = await devices.get(id);
       if (!row) throw notFound('device', id);
-      hub.db.transaction(() => {
+      await hub.store.unit(async (tx) => {
+        // Transitional: the time series joins this unit's transaction on the same SQLite connection.
         hub.timeseries.deleteTarget('device', String(id));
-        deleteDevice(hub.db, id);
-      })();
+        await tx.devices.delete(id);
+      });
       hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'device', id, change: 'deleted' });
       return c.body(null, 204);
     });

@@ -16,7 +16,7 @@ describe('fleet API: overview, search, rule preview', () => {
 
   before(async () => {
     hub = await createTestHub();
-    const db = hub.ctx.db;
+    const { store } = hub.ctx;
     for (const name of ['Quiet shop', 'Burning clinic', 'Cut-off school', 'Slow depot', 'Empty lot']) {
       ids[name] = (await as('operator', 'POST', '/api/v1/sites', { name })).json.id;
     }
@@ -35,20 +35,43 @@ describe('fleet API: overview, search, rule preview', () => {
     ids.clinicAp = await device('clinic-ap', 'Burning clinic', '10.2.0.2');
     ids.schoolSw = await device('school-sw', 'Cut-off school', '10.3.0.1');
     ids.depotSw = await device('depot-sw', 'Slow depot', '10.4.0.1');
-    db.prepare("UPDATE devices SET status = 'online', sys_name = 'QUIET-SW.example.net' WHERE id = ?").run(
-      ids.quietSw,
-    );
-    db.prepare("UPDATE devices SET status = 'unreachable' WHERE id = ?").run(ids.clinicAp);
-    db.prepare("UPDATE devices SET status = 'auth_failed' WHERE id = ?").run(ids.clinicSw);
-    db.prepare("UPDATE devices SET status = 'online' WHERE id IN (?, ?)").run(ids.schoolSw, ids.depotSw);
-    const agent = db.prepare(
-      `INSERT INTO agents (id, site_id, secret_hash, status, backlog, backlog_previous, last_seen, created_at)
-       VALUES (?, ?, 'x', ?, ?, ?, ?, 1)`,
-    );
-    agent.run('quiet-pi', ids['Quiet shop'], 'online', 0, 0, 1000);
-    agent.run('clinic-pi', ids['Burning clinic'], 'online', 10, 5, 1000);
-    agent.run('school-pi', ids['Cut-off school'], 'offline', 0, 0, 500);
-    agent.run('depot-pi', ids['Slow depot'], 'online', 50_000, 20_000, 1000);
+    const state = (id: number, status: string, sysName?: string) =>
+      store.devices.setState({
+        id,
+        status,
+        error: null,
+        ts: 1000,
+        ...(sysName ? { sys: { name: sysName } } : {}),
+      });
+    await state(ids.quietSw, 'online', 'QUIET-SW.example.net');
+    await state(ids.clinicAp, 'unreachable');
+    await state(ids.clinicSw, 'auth_failed');
+    await state(ids.schoolSw, 'online');
+    await state(ids.depotSw, 'online');
+    const agent = async (
+      id: string,
+      site: number,
+      status: 'online' | 'offline',
+      backlog: number,
+      previous: number,
+      lastSeen: number,
+    ) => {
+      await store.agents.create({
+        id,
+        site_id: site,
+        hostname: null,
+        version: null,
+        secret_hash: 'x',
+        created_at: 1,
+      });
+      // Two reports: the second's backlog is current, the first's becomes backlog_previous.
+      await store.agents.updateStatus(id, { status, backlog: previous, last_seen: lastSeen });
+      await store.agents.updateStatus(id, { status, backlog, last_seen: lastSeen });
+    };
+    await agent('quiet-pi', ids['Quiet shop']!, 'online', 0, 0, 1000);
+    await agent('clinic-pi', ids['Burning clinic']!, 'online', 10, 5, 1000);
+    await agent('school-pi', ids['Cut-off school']!, 'offline', 0, 0, 500);
+    await agent('depot-pi', ids['Slow depot']!, 'online', 50_000, 20_000, 1000);
     await as('operator', 'POST', '/api/v1/cameras', {
       name: 'clinic-lobby',
       rtsp_url: 'rtsp://192.0.2.50:554/stream1',

@@ -19,8 +19,12 @@ const HealthSchema = z
       'gets version, uptime and each check, which tell an attacker what runs and where',
   });
 
-/** Health checks contributed by services: `name -> () => {ok, detail?}`. */
-export type HealthCheck = () => { ok: boolean; detail?: string };
+/** Health checks contributed by services: `name -> () => {ok, detail?}` (or a promise of it). */
+export type HealthCheck = () => HealthResult | Promise<HealthResult>;
+export interface HealthResult {
+  ok: boolean;
+  detail?: string;
+}
 const checks = new WeakMap<object, Map<string, HealthCheck>>();
 
 /** Lets a service (broker, ingest) add its line to /api/v1/health. Keyed by the HubContext. */
@@ -43,17 +47,17 @@ const route = defineRoute({
 export const healthRoutes: RouteModule = {
   name: 'health',
   register(app, hub) {
-    app.openapi(route, (c) => {
+    app.openapi(route, async (c) => {
       let db: { ok: boolean; error?: string } = { ok: true };
       try {
-        hub.db.prepare('SELECT 1').get();
+        await hub.store.ping();
       } catch (err) {
         db = { ok: false, error: (err as Error).message };
       }
-      const results: Record<string, { ok: boolean; detail?: string }> = {};
+      const results: Record<string, HealthResult> = {};
       for (const [name, check] of checks.get(hub) ?? []) {
         try {
-          results[name] = check();
+          results[name] = await check();
         } catch (err) {
           results[name] = { ok: false, detail: (err as Error).message };
         }

@@ -3,7 +3,7 @@ import type { HubContext } from '../../context.js';
 import { JobError, jobView, type NewJob } from '../../link/jobs.js';
 import type { Link } from '../../link/link.js';
 import { linkOf } from '../../link/registry.js';
-import { JOB_STATES, JobStore } from '../../store/jobs.js';
+import { JOB_STATES } from '../../store/jobs.js';
 import { defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import { errors, IdParam, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
@@ -138,9 +138,9 @@ function requireLink(hub: HubContext): Link {
 }
 
 /** Creates a job through the running link, turning JobError into the right HTTP error. */
-export function createJob(hub: HubContext, job: NewJob) {
+export async function createJob(hub: HubContext, job: NewJob) {
   try {
-    return requireLink(hub).jobs.create(job);
+    return await requireLink(hub).jobs.create(job);
   } catch (err) {
     if (err instanceof JobError) throw unprocessable(err.message);
     throw err;
@@ -150,15 +150,13 @@ export function createJob(hub: HubContext, job: NewJob) {
 export const jobsRoutes: RouteModule = {
   name: 'jobs',
   register(app, hub) {
-    const store = new JobStore(hub.db);
-    const siteOf = (table: 'devices' | 'cameras', id: number) =>
-      hub.db.prepare(`SELECT site_id FROM ${table} WHERE id = ?`).pluck().get(id) as number | undefined;
+    const store = hub.store.jobs;
 
-    app.openapi(poll, (c) => {
+    app.openapi(poll, async (c) => {
       const { id } = c.req.valid('param');
-      const site = siteOf('devices', id);
+      const site = await hub.store.devices.siteOf(id);
       if (site === undefined) throw notFound('device', id);
-      const job = createJob(hub, {
+      const job = await createJob(hub, {
         type: 'poll-now',
         args: { device_id: id },
         site_id: site,
@@ -171,11 +169,11 @@ export const jobsRoutes: RouteModule = {
       return c.json({ job_id: job.id }, 202);
     });
 
-    app.openapi(test, (c) => {
+    app.openapi(test, async (c) => {
       const { id } = c.req.valid('param');
-      const site = siteOf('cameras', id);
+      const site = await hub.store.cameras.siteOf(id);
       if (site === undefined) throw notFound('camera', id);
-      const job = createJob(hub, {
+      const job = await createJob(hub, {
         type: 'camera-test',
         args: { camera_id: id },
         site_id: site,
@@ -188,31 +186,38 @@ export const jobsRoutes: RouteModule = {
       return c.json({ job_id: job.id }, 202);
     });
 
-    app.openapi(list, (c) => {
+    app.openapi(list, async (c) => {
       const { page, per_page, ...filter } = c.req.valid('query');
-      const { items, total } = store.list({ ...filter, limit: per_page, offset: (page - 1) * per_page });
+      const { items, total } = await store.list({
+        ...filter,
+        limit: per_page,
+        offset: (page - 1) * per_page,
+      });
       return c.json({ items: items.map(jobView), pagination: pagination(page, per_page, total) }, 200);
     });
 
-    app.openapi(getOne, (c) => {
+    app.openapi(getOne, async (c) => {
       const { id } = c.req.valid('param');
-      const job = store.get(id);
+      const job = await store.get(id);
       if (!job) throw notFound('job', id);
       return c.json(jobView(job), 200);
     });
 
-    app.openapi(logs, (c) => {
+    app.openapi(logs, async (c) => {
       const { id } = c.req.valid('param');
       const { after, limit } = c.req.valid('query');
-      if (!store.get(id)) throw notFound('job', id);
-      const items = store.logs(id, after, limit).map((l) => ({ ...l, ts: new Date(l.ts).toISOString() }));
+      if (!(await store.get(id))) throw notFound('job', id);
+      const items = (await store.logs(id, after, limit)).map((l) => ({
+        ...l,
+        ts: new Date(l.ts).toISOString(),
+      }));
       return c.json({ items }, 200);
     });
 
-    app.openapi(cancel, (c) => {
+    app.openapi(cancel, async (c) => {
       const { id } = c.req.valid('param');
       try {
-        return c.json(jobView(requireLink(hub).jobs.cancel(id)), 200);
+        return c.json(jobView(await requireLink(hub).jobs.cancel(id)), 200);
       } catch (err) {
         if (err instanceof JobError && err.code === 'not_found') throw notFound('job', id);
         if (err instanceof JobError) throw new ApiError(409, 'conflict', err.message);

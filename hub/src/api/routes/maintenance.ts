@@ -1,18 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import type { MaintenanceSchedule } from '../../alerts/maintenance.js';
 import { MaintenanceScope, scheduleActive } from '../../alerts/maintenance.js';
-import {
-  deleteMaintenance,
-  getMaintenance,
-  insertMaintenance,
-  listMaintenance,
-  type MaintenanceRow,
-  maintenanceView,
-  updateMaintenance,
-} from '../../alerts/maintenance-store.js';
-import { bumpConfigVersion } from '../../alerts/state.js';
+import type { MaintenanceInput, MaintenanceRow } from '../../store/maintenance.js';
+import type { UnitOfWork } from '../../store/port.js';
 import { defineRoute } from '../access.js';
 import { ApiError, notFound } from '../errors.js';
+import { maintenanceToApi } from '../models/maintenance.js';
 import { body, errors, IdParam, Instant, json, name, text } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
@@ -84,7 +77,7 @@ function checkSchedule(s: z.infer<typeof ScheduleIn>): MaintenanceSchedule {
 }
 
 function toApi(r: MaintenanceRow, now: number) {
-  const v = maintenanceView(r);
+  const v = maintenanceToApi(r);
   const schedule =
     v.schedule.type === 'once'
       ? {
@@ -151,48 +144,50 @@ const remove = defineRoute({
 export const maintenanceRoutes: RouteModule = {
   name: 'maintenance',
   register(app, hub) {
-    app.openapi(list, (c) =>
-      c.json({ windows: listMaintenance(hub.db).map((r) => toApi(r, hub.clock())) }, 200),
+    const windows = hub.store.maintenance;
+    // A change and the version bump that makes the engine reload commit together.
+    const write = <T>(fn: (tx: UnitOfWork) => Promise<T>) =>
+      hub.store.unit(async (tx) => {
+        const r = await fn(tx);
+        await tx.alertingState.bumpConfigVersion();
+        return r;
+      });
+
+    app.openapi(list, async (c) =>
+      c.json({ windows: (await windows.list()).map((r) => toApi(r, hub.clock())) }, 200),
     );
 
-    app.openapi(getOne, (c) => {
-      const row = getMaintenance(hub.db, c.req.valid('param').id);
+    app.openapi(getOne, async (c) => {
+      const row = await windows.get(c.req.valid('param').id);
       if (!row) throw notFound('maintenance window', c.req.valid('param').id);
       return c.json(toApi(row, hub.clock()), 200);
     });
 
-    app.openapi(create, (c) => {
+    app.openapi(create, async (c) => {
       const b = c.req.valid('json');
-      const row = insertMaintenance(
-        hub.db,
-        { ...b, schedule: checkSchedule(b.schedule), notes: b.notes ?? null },
-        c.var.user!.id,
-        hub.clock(),
-      );
-      bumpConfigVersion(hub.db);
+      const input: MaintenanceInput = { ...b, schedule: checkSchedule(b.schedule), notes: b.notes ?? null };
+      const row = await write((tx) => tx.maintenance.insert(input, c.var.user!.id, hub.clock()));
       c.set('auditTarget', { type: 'maintenance_window', id: row.id });
       return c.json(toApi(row, hub.clock()), 201);
     });
 
-    app.openapi(replace, (c) => {
+    app.openapi(replace, async (c) => {
       const { id } = c.req.valid('param');
       const b = c.req.valid('json');
-      if (!getMaintenance(hub.db, id)) throw notFound('maintenance window', id);
-      const row = updateMaintenance(
-        hub.db,
-        id,
-        { ...b, schedule: checkSchedule(b.schedule), notes: b.notes ?? null },
-        hub.clock(),
-      );
-      bumpConfigVersion(hub.db);
+      const input: MaintenanceInput = { ...b, schedule: checkSchedule(b.schedule), notes: b.notes ?? null };
+      const row = await write(async (tx) => {
+        const r = await tx.maintenance.update(id, input, hub.clock());
+        if (!r) throw notFound('maintenance window', id);
+        return r;
+      });
       return c.json(toApi(row, hub.clock()), 200);
     });
 
-    app.openapi(remove, (c) => {
+    app.openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      if (!getMaintenance(hub.db, id)) throw notFound('maintenance window', id);
-      deleteMaintenance(hub.db, id);
-      bumpConfigVersion(hub.db);
+      await write(async (tx) => {
+        if (!(await tx.maintenance.delete(id))) throw notFound('maintenance window', id);
+      });
       return c.body(null, 204);
     });
   },

@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { AlertStore } from '../../alerts/store.js';
-import { Outbox } from '../../notify/outbox.js';
 import { createTestHub, type TestHub } from '../testing.js';
 
 let hub: TestHub;
@@ -69,10 +67,8 @@ describe('/api/v1/notification-channels', () => {
     assert.equal(c.min_severity, 'info', 'a new channel gets every severity');
     assert.deepEqual(c.routes, []);
     id = c.id;
-    const stored = hub.ctx.db.prepare('SELECT secret FROM notification_channels WHERE id = ?').get(id) as {
-      secret: string;
-    };
-    assert.ok(!stored.secret.includes(SECRET), 'encrypted at rest');
+    const stored = await hub.ctx.store.channels.get(id);
+    assert.ok(stored?.secret && !stored.secret.includes(SECRET), 'encrypted at rest');
     const list = await (
       await hub.req('GET', '/api/v1/notification-channels', { token: hub.tokens.admin })
     ).text();
@@ -153,8 +149,7 @@ describe('/api/v1/notification-channels', () => {
   });
 
   it("serves an alert's delivery log", async () => {
-    const store = new AlertStore(hub.ctx.db);
-    const alert = store.insert({
+    const alert = await hub.ctx.store.alerts.insert({
       rule: 'agent-offline',
       rule_id: null,
       target: { key: 'agent:pi-1', agent_id: 'pi-1' },
@@ -168,19 +163,20 @@ describe('/api/v1/notification-channels', () => {
       transitions: [],
       flapping: false,
     });
-    const outbox = new Outbox(hub.ctx.db);
-    const oid = outbox.enqueue(
+    const outbox = hub.ctx.store.notifications;
+    const oid = await outbox.enqueue(
       id,
       alert.id,
+      'problem',
       { kind: 'problem', title: 'Agent pi-1 offline', text: '', ts: 1 },
       Date.now(),
     );
-    outbox.recordAttempt(
+    await outbox.recordAttempt(
       oid,
       { ts: Date.now(), ok: false, statusCode: 429, error: 'HTTP 429', durationMs: 3 },
       { status: 'pending', nextAttemptAt: Date.now() + 1000 },
     );
-    outbox.recordAttempt(
+    await outbox.recordAttempt(
       oid,
       { ts: Date.now(), ok: true, statusCode: 200, durationMs: 4 },
       { status: 'delivered' },

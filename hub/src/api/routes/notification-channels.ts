@@ -1,28 +1,18 @@
 import { z } from '@hono/zod-openapi';
 import { MaintenanceScope } from '../../alerts/maintenance.js';
-import { listRules, ruleKey } from '../../alerts/rules-store.js';
-import { bumpConfigVersion } from '../../alerts/state.js';
+import { ruleKey } from '../../alerts/rules-store.js';
 import { SEVERITIES } from '../../alerts/types.js';
 import type { HubContext } from '../../context.js';
 import { NOTIFIERS } from '../../notifiers/index.js';
-import {
-  type ChannelRow,
-  channelByName,
-  channelView,
-  deleteChannel,
-  getChannel,
-  listChannels,
-  type RouteInput,
-  routesOf,
-  routeView,
-  saveChannel,
-} from '../../notify/channels-store.js';
+import { parseRoute, type Route } from '../../notify/channel-routes.js';
 import { deliver } from '../../notify/deliver.js';
 import { testMessage } from '../../notify/format.js';
-import { Outbox } from '../../notify/outbox.js';
 import { notifyTargets } from '../../notify/targets.js';
+import type { ChannelInput, ChannelRow } from '../../store/channels.js';
+import { isStoreError } from '../../store/errors.js';
 import { defineRoute } from '../access.js';
 import { ApiError, conflict, type ErrorDetail, issueDetails, notFound, unprocessable } from '../errors.js';
+import { channelToApi } from '../models/channel.js';
 import { body, errors, IdParam, json, name } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
@@ -119,14 +109,14 @@ function decryptSecrets(hub: HubContext, c: ChannelRow): Record<string, string> 
   return c.secret ? (JSON.parse(hub.secrets.decrypt(c.secret)) as Record<string, string>) : {};
 }
 
-function toApi(hub: HubContext, c: ChannelRow) {
+async function toApi(hub: HubContext, c: ChannelRow) {
   let keys: string[] = [];
   try {
     keys = Object.keys(decryptSecrets(hub, c)).sort();
   } catch {
     keys = ['<undecryptable>'];
   }
-  const v = channelView(c, routesOf(hub.db, c.id), keys);
+  const v = channelToApi(c, await hub.store.channels.routes(c.id), keys);
   return {
     ...v,
     created_at: new Date(v.created_at).toISOString(),
@@ -160,8 +150,8 @@ function validate(type: string, config: unknown, secrets: Record<string, string>
   return { config: c.data, secrets: s.data as Record<string, string> };
 }
 
-function checkRoutes(hub: HubContext, routes: RouteInput[]) {
-  const known = new Set(listRules(hub.db).map(ruleKey));
+async function checkRoutes(hub: HubContext, routes: Route[]) {
+  const known = new Set((await hub.store.alertRules.list()).map(ruleKey));
   const details = routes.flatMap((r, i) =>
     (r.rules ?? [])
       .filter((k) => !known.has(k))
@@ -241,37 +231,52 @@ const test = defineRoute({
 export const notificationChannelsRoutes: RouteModule = {
   name: 'notification-channels',
   register(app, hub) {
-    app.openapi(list, (c) => c.json({ channels: listChannelsApi(hub) }, 200));
+    const channels = hub.store.channels;
+    /** Saves a channel and bumps the version the dispatcher reloads on, together; a name taken is a 409. */
+    const save = (id: number | null, input: ChannelInput) =>
+      hub.store
+        .unit(async (tx) => {
+          const saved = await tx.channels.save(id, input, hub.clock());
+          await tx.alertingState.bumpConfigVersion();
+          return saved;
+        })
+        .catch((err) => {
+          throw isStoreError(err, 'conflict')
+            ? conflict(`a channel named "${input.name}" already exists`)
+            : err;
+        });
 
-    app.openapi(getOne, (c) => {
-      const row = getChannel(hub.db, c.req.valid('param').id);
+    app.openapi(list, async (c) =>
+      c.json({ channels: await Promise.all((await channels.list()).map((r) => toApi(hub, r))) }, 200),
+    );
+
+    app.openapi(getOne, async (c) => {
+      const row = await channels.get(c.req.valid('param').id);
       if (!row) throw notFound('notification channel', c.req.valid('param').id);
-      return c.json(toApi(hub, row), 200);
+      return c.json(await toApi(hub, row), 200);
     });
 
-    app.openapi(create, (c) => {
+    app.openapi(create, async (c) => {
       const b = c.req.valid('json');
-      if (channelByName(hub.db, b.name)) throw conflict(`a channel named "${b.name}" already exists`);
+      if (await channels.byName(b.name)) throw conflict(`a channel named "${b.name}" already exists`);
       const v = validate(b.type, b.config, mergeSecrets({}, b.secrets));
-      checkRoutes(hub, b.routes);
-      const id = saveChannel(
-        hub.db,
-        null,
-        { ...b, config: v.config, secret: hub.secrets.encrypt(JSON.stringify(v.secrets)) },
-        hub.clock(),
-      );
-      bumpConfigVersion(hub.db);
+      await checkRoutes(hub, b.routes);
+      const id = await save(null, {
+        ...b,
+        config: v.config,
+        secret: hub.secrets.encrypt(JSON.stringify(v.secrets)),
+      });
       c.set('auditTarget', { type: 'notification_channel', id });
       c.set('auditDetails', { type: b.type, secrets_set: Object.keys(v.secrets) });
-      return c.json(toApi(hub, getChannel(hub.db, id)!), 201);
+      return c.json(await toApi(hub, (await channels.get(id))!), 201);
     });
 
-    app.openapi(update, (c) => {
+    app.openapi(update, async (c) => {
       const { id } = c.req.valid('param');
       const b = c.req.valid('json');
-      const row = getChannel(hub.db, id);
+      const row = await channels.get(id);
       if (!row) throw notFound('notification channel', id);
-      const other = b.name !== undefined ? channelByName(hub.db, b.name) : undefined;
+      const other = b.name !== undefined ? await channels.byName(b.name) : undefined;
       if (other && other.id !== id) throw conflict(`a channel named "${b.name}" already exists`);
       let current: Record<string, string>;
       try {
@@ -284,48 +289,43 @@ export const notificationChannelsRoutes: RouteModule = {
         b.config ?? JSON.parse(row.config),
         mergeSecrets(current, b.secrets ?? {}),
       );
-      const routes = b.routes ?? routesOf(hub.db, id).map(routeView);
-      checkRoutes(hub, routes);
-      saveChannel(
-        hub.db,
-        id,
-        {
-          name: b.name ?? row.name,
-          type: row.type,
-          enabled: b.enabled ?? row.enabled === 1,
-          min_severity: b.min_severity ?? row.min_severity,
-          daily_summary: b.daily_summary ?? row.daily_summary === 1,
-          config: v.config,
-          secret: hub.secrets.encrypt(JSON.stringify(v.secrets)),
-          routes,
-        },
-        hub.clock(),
-      );
-      bumpConfigVersion(hub.db);
-      return c.json(toApi(hub, getChannel(hub.db, id)!), 200);
+      const routes = b.routes ?? (await channels.routes(id)).map(parseRoute);
+      await checkRoutes(hub, routes);
+      await save(id, {
+        name: b.name ?? row.name,
+        type: row.type,
+        enabled: b.enabled ?? row.enabled === 1,
+        min_severity: b.min_severity ?? row.min_severity,
+        daily_summary: b.daily_summary ?? row.daily_summary === 1,
+        config: v.config,
+        secret: hub.secrets.encrypt(JSON.stringify(v.secrets)),
+        routes,
+      });
+      return c.json(await toApi(hub, (await channels.get(id))!), 200);
     });
 
-    app.openapi(remove, (c) => {
+    app.openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      if (!getChannel(hub.db, id)) throw notFound('notification channel', id);
-      deleteChannel(hub.db, id);
-      bumpConfigVersion(hub.db);
+      await hub.store.unit(async (tx) => {
+        if (!(await tx.channels.delete(id))) throw notFound('notification channel', id);
+        await tx.alertingState.bumpConfigVersion();
+      });
       return c.body(null, 204);
     });
 
     app.openapi(test, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getChannel(hub.db, id);
+      const row = await channels.get(id);
       if (!row) throw notFound('notification channel', id);
-      const outbox = new Outbox(hub.db);
+      const outbox = hub.store.notifications;
       const message = testMessage(row.name, hub.clock());
-      const outboxId = outbox.enqueue(id, null, message, hub.clock());
+      const outboxId = await outbox.enqueue(id, null, message.kind, message, hub.clock());
       const r = await deliver(row, message, `outbox-${outboxId}`, {
         secrets: hub.secrets,
         timeoutMs: 15_000,
         targets: notifyTargets(hub.config),
       });
-      outbox.recordAttempt(
+      await outbox.recordAttempt(
         outboxId,
         { ts: hub.clock(), ok: r.ok, statusCode: r.statusCode, error: r.error, durationMs: r.durationMs },
         { status: r.ok ? 'delivered' : 'failed' },
@@ -338,7 +338,3 @@ export const notificationChannelsRoutes: RouteModule = {
     });
   },
 };
-
-function listChannelsApi(hub: HubContext) {
-  return listChannels(hub.db).map((c) => toApi(hub, c));
-}

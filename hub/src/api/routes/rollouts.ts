@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
 import { compareReleaseVersions, ReleaseVersion } from '@outpost/protocol';
-import { AgentStore } from '../../store/agents.js';
 import { isStoreError } from '../../store/errors.js';
 import {
   ROLLOUT_AGENT_STATES,
@@ -199,7 +198,7 @@ export const rolloutsRoutes: RouteModule = {
 
     app.openapi(versions, async (c) => {
       const by = new Map<string | null, { agents: number; online: number }>();
-      for (const a of new AgentStore(hub.db).list()) {
+      for (const a of await hub.store.agents.list()) {
         if (a.revoked_at !== null) continue;
         const v = by.get(a.version) ?? { agents: 0, online: 0 };
         v.agents++;

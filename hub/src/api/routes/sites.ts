@@ -1,13 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import {
-  deleteSite,
-  getSite,
-  insertSite,
-  listSites,
-  type SiteRow,
-  siteUsage,
-  updateSite,
-} from '../../store/sites.js';
+import type { SiteRow } from '../../store/sites.js';
 import { defineRoute } from '../access.js';
 import { conflict, notFound } from '../errors.js';
 import { body, errors, IdParam, iso, json, name, text } from '../schemas.js';
@@ -117,38 +109,42 @@ const remove = defineRoute({
 export const sitesRoutes: RouteModule = {
   name: 'sites',
   register(app, hub) {
-    app.openapi(list, (c) => c.json({ sites: listSites(hub.db).map(siteToApi) }, 200));
+    const { sites } = hub.store;
 
-    app.openapi(create, (c) => {
-      const row = insertSite(hub.db, c.req.valid('json'), hub.clock());
+    app.openapi(list, async (c) => c.json({ sites: (await sites.list()).map(siteToApi) }, 200));
+
+    app.openapi(create, async (c) => {
+      const row = await sites.insert(c.req.valid('json'), hub.clock());
       c.set('auditTarget', { type: 'site', id: row.id });
       hub.events.emit('inventory.changed', { site_id: row.id, kind: 'site', id: row.id, change: 'created' });
       return c.json(siteToApi(row), 201);
     });
 
-    app.openapi(get, (c) => {
+    app.openapi(get, async (c) => {
       const { id } = c.req.valid('param');
-      const row = getSite(hub.db, id);
+      const row = await sites.get(id);
       if (!row) throw notFound('site', id);
       return c.json(siteToApi(row), 200);
     });
 
-    app.openapi(update, (c) => {
+    app.openapi(update, async (c) => {
       const { id } = c.req.valid('param');
-      if (!getSite(hub.db, id)) throw notFound('site', id);
-      const row = updateSite(hub.db, id, c.req.valid('json'), hub.clock()) as SiteRow;
+      const row = await sites.update(id, c.req.valid('json'), hub.clock());
+      if (!row) throw notFound('site', id);
       hub.events.emit('inventory.changed', { site_id: id, kind: 'site', id, change: 'updated' });
       return c.json(siteToApi(row), 200);
     });
 
-    app.openapi(remove, (c) => {
+    app.openapi(remove, async (c) => {
       const { id } = c.req.valid('param');
-      if (!getSite(hub.db, id)) throw notFound('site', id);
-      const usage = siteUsage(hub.db, id);
-      if (usage.devices + usage.cameras > 0) {
-        throw conflict(`site ${id} still has ${usage.devices} devices and ${usage.cameras} cameras`);
-      }
-      deleteSite(hub.db, id);
+      await hub.store.unit(async (tx) => {
+        if (!(await tx.sites.get(id))) throw notFound('site', id);
+        const usage = await tx.sites.usage(id);
+        if (usage.devices + usage.cameras > 0) {
+          throw conflict(`site ${id} still has ${usage.devices} devices and ${usage.cameras} cameras`);
+        }
+        await tx.sites.delete(id);
+      });
       hub.events.emit('inventory.changed', { site_id: id, kind: 'site', id, change: 'deleted' });
       return c.body(null, 204);
     });

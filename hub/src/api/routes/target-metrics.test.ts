@@ -71,11 +71,19 @@ describe('metrics queries are bounded', () => {
     assert.equal(r.json.points.length, 18);
   });
 
-  it('refuses a range longer than metricsMaxRangeDays', async () => {
-    const r = await get('name=cpu&from=0');
-    assert.equal(r.status, 400);
-    assert.equal(r.json.error.details[0].path, 'query.from');
-    assert.match(r.json.error.details[0].message, /more than 400 days/);
+  it('starts a range from 1970 at the oldest history the hub keeps', async () => {
+    const to = T0 + 3 * 3_600_000;
+    const r = await get(`name=cpu&from=0&to=${to / 1000}`);
+    assert.equal(r.status, 200);
+    assert.equal(r.json.from, to - 91 * 86_400_000, 'retentionRollupDays (90) plus a day');
+    assert.equal(r.json.points.length, 180, 'the raw points: they fit');
+    assert.equal(r.json.step_s, null);
+    const stepped = await get(`name=cpu&from=0&to=${to / 1000}&step=1`);
+    assert.equal(
+      stepped.json.step_s,
+      Math.ceil((91 * 86_400) / MAX_POINTS),
+      'widened for 91 days, not 56 years',
+    );
   });
 
   it('refuses a query over more than MAX_SERIES series, and serves a narrowed one', async () => {

@@ -14,6 +14,11 @@ export const MAX_TOTAL_POINTS = 50_000;
 /** Series one query may read; more (an unselective `labels`) is refused. */
 export const MAX_SERIES = 100;
 
+/** How far back the hub keeps samples or their rollups, plus a day for the retention pass not yet run. */
+export function historyMs(hub: Pick<HubContext, 'config'>): number {
+  return (Math.max(hub.config.retentionRawDays, hub.config.retentionRollupDays) + 1) * 86_400_000;
+}
+
 /**
  * Pure: the step (seconds) a query is read with, so that no series gets more than `perSeries` points: the asked
  * step when it is wide enough, else the smallest that is; without a step, none while the raw points fit.
@@ -80,7 +85,7 @@ export interface TargetMetrics {
   kind: Extract<TargetKind, 'device' | 'camera'>;
   /** Plural path segment and tag: `devices`, `cameras`. */
   plural: string;
-  exists(hub: HubContext, id: number): boolean;
+  exists(hub: HubContext, id: number): Promise<boolean>;
 }
 
 /**
@@ -101,7 +106,8 @@ export function targetMetricsRoutes(t: TargetMetrics): RouteModule {
     summary: `Metric names of a ${t.kind}, or the points of one metric (raw or averaged into steps)`,
     description:
       `Without \`name\`: the metrics the ${t.kind} has. With \`name\`: points between \`from\` and \`to\` (ISO 8601 ` +
-      'or epoch seconds; default the last 24 h; at most metricsMaxRangeDays apart), averaged into `step` when ' +
+      'or epoch seconds; default the last 24 h; `from` starts at the oldest history the hub keeps at the earliest, ' +
+      'retentionRollupDays), averaged into `step` when ' +
       `given (or when there would be more than ${MAX_POINTS} points). Every answer is bounded: a step too fine for ` +
       `the range is widened (\`step_s\` says the one used) so that a series has at most ${MAX_POINTS} points and all ` +
       `series together at most ${MAX_TOTAL_POINTS}. \`labels\` (key=value,...) selects among labelled series such ` +
@@ -127,7 +133,7 @@ export function targetMetricsRoutes(t: TargetMetrics): RouteModule {
       app.openapi(route, async (c) => {
         const { id } = c.req.valid('param');
         const q = c.req.valid('query');
-        if (!t.exists(hub, id)) throw notFound(t.kind, id);
+        if (!(await t.exists(hub, id))) throw notFound(t.kind, id);
         const ts = hub.timeseries;
         if (q.name === undefined) {
           const metrics = (await ts.listSeries(t.kind, String(id))).map((s) => ({
@@ -138,18 +144,15 @@ export function targetMetricsRoutes(t: TargetMetrics): RouteModule {
           return c.json({ [idKey]: id, metrics } as z.infer<typeof List>, 200);
         }
         const to = q.to ?? hub.clock();
-        const from = q.from ?? to - 24 * 3600 * 1000;
-        if (from > to) {
+        const asked = q.from ?? to - 24 * 3600 * 1000;
+        if (asked > to) {
           throw new ApiError(400, 'validation_failed', 'from must not be after to', [
             { path: 'query.from', message: 'after to' },
           ]);
         }
-        const maxDays = hub.config.metricsMaxRangeDays;
-        if (to - from > maxDays * 86_400_000) {
-          throw new ApiError(400, 'validation_failed', `from..to spans more than ${maxDays} days`, [
-            { path: 'query.from', message: `more than ${maxDays} days before to (metricsMaxRangeDays)` },
-          ]);
-        }
+        // Nothing older than the history the hub keeps exists: the range starts there at the earliest, so that
+        // a from of 1970 neither reads nor averages over decades (the answer's `from` says where it starts).
+        const from = Math.max(asked, to - historyMs(hub));
         const series = (await ts.listSeries(t.kind, String(id), q.name)).filter((s) =>
           labelsMatch(s.labels, q.labels ?? {}),
         );

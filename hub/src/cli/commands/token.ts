@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createContext } from '../../context.js';
-import { agentEndpoints, createEnrollmentToken, parseTtl, siteByName } from '../../link/enrollment.js';
+import { agentEndpoints, createEnrollmentToken, parseTtl } from '../../link/enrollment.js';
 import { addConfigOptions, configFromOptions, exitOnError, STORE_KEYS } from '../options.js';
 
 /** `outpost-hub token create --site NAME [--ttl 24h]`: a one-time enrollment token for an agent. */
@@ -20,17 +20,17 @@ export function tokenCommand(): Command {
       const ctx = await createContext({ ...config, logLevel: 'silent' }, { processMetrics: false });
       try {
         const now = ctx.clock();
-        let found = siteByName(ctx.db, site);
+        let found = await ctx.store.sites.byName(site);
         if (!found) {
-          const id = Number(
-            ctx.db
-              .prepare('INSERT INTO sites (name, created_at, updated_at) VALUES (?, ?, ?)')
-              .run(site, now, now).lastInsertRowid,
-          );
-          found = { id, name: site };
-          process.stderr.write(`created site "${site}" (id ${id})\n`);
+          found = await ctx.store.sites.insert({ name: site }, now);
+          process.stderr.write(`created site "${site}" (id ${found.id})\n`);
         }
-        const t = createEnrollmentToken(ctx.db, { site_id: found.id, ttl_ms: ttlMs, created_by: null, now });
+        const t = await createEnrollmentToken(ctx.store, {
+          site_id: found.id,
+          ttl_ms: ttlMs,
+          created_by: null,
+          now,
+        });
         const hubUrl = agentEndpoints(config, `http://127.0.0.1:${config.httpPort}`, {
           mqttPort: config.mqttPort,
         }).hub_url;

@@ -1,9 +1,25 @@
 import { describe } from 'node:test';
+import { agentEventsContract } from './agent-events.js';
+import { agentsContract } from './agents.js';
+import { alertRulesContract } from './alert-rules.js';
+import { alertingStateContract } from './alerting-state.js';
+import { alertsContract } from './alerts.js';
+import { auditContract } from './audit.js';
+import { camerasContract } from './cameras.js';
+import { channelsContract } from './channels.js';
+import { configVersionsContract } from './config-versions.js';
 import { credentialsContract } from './credentials.js';
+import { devicesContract } from './devices.js';
+import { enrollmentTokensContract } from './enrollment-tokens.js';
 import type { ContractSuite, StoreFactory } from './fixtures.js';
+import { jobsContract } from './jobs.js';
+import { maintenanceContract } from './maintenance.js';
+import { notificationsContract } from './notifications.js';
 import { releasesContract } from './releases.js';
 import { rolloutsContract } from './rollouts.js';
 import { sessionsContract } from './sessions.js';
+import { sitesContract } from './sites.js';
+import { snapshotsContract } from './snapshots.js';
 import { unitOfWorkContract } from './unit-of-work.js';
 import { usersContract } from './users.js';
 
@@ -12,6 +28,22 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['unit of work', unitOfWorkContract],
   ['users', usersContract],
   ['sessions', sessionsContract],
+  ['audit', auditContract],
+  ['sites', sitesContract],
+  ['devices', devicesContract],
+  ['cameras', camerasContract],
+  ['snapshots', snapshotsContract],
+  ['agents', agentsContract],
+  ['enrollment tokens', enrollmentTokensContract],
+  ['agent events', agentEventsContract],
+  ['config versions', configVersionsContract],
+  ['jobs', jobsContract],
+  ['alerts', alertsContract],
+  ['alert rules', alertRulesContract],
+  ['maintenance', maintenanceContract],
+  ['alerting state', alertingStateContract],
+  ['channels', channelsContract],
+  ['notifications', notificationsContract],
   ['credentials', credentialsContract],
   ['releases', releasesContract],
   ['rollouts', rolloutsContract],

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 
 export type Db = Database.Database;
+
+const MAX_STATEMENTS = 500;
 export type Statement = Database.Statement;
 
 /** Engine errors callers can act on become StoreErrors; the rest pass unchanged. */
@@ -38,11 +40,14 @@ export class SqliteConnection {
 
   constructor(readonly db: Db) {}
 
-  /** A prepared statement, prepared once per SQL text. */
+  /** A prepared statement, prepared once per SQL text (the least recently prepared go past MAX_STATEMENTS). */
   stmt(sql: string): Statement {
     let s = this.#statements.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
+      // Filters build SQL from a bounded set of clauses, but IN lists vary in length: keep the cache bounded.
+      if (this.#statements.size >= MAX_STATEMENTS)
+        this.#statements.delete(this.#statements.keys().next().value as string);
       this.#statements.set(sql, s);
     }
     return s;

@@ -1,4 +1,4 @@
-import { SEVERITIES, type Severity } from '../../alerts/types.js';
+import { SEVERITIES, type Severity } from '../alerts.js';
 import type { FleetRepo, SearchHit, SearchQuery, SearchResult, SiteHealthRow } from '../fleet.js';
 import type { Scope } from './connection.js';
 

@@ -1,41 +1,36 @@
-import type { Db } from './db.js';
+import type { Scope } from './connection.js';
 
-/** Get, insert, update (only the fields given) and delete for an inventory table with `id` and timestamps. */
-export interface RecordTable<Row, Rec> {
-  get(db: Db, id: number): Row | undefined;
-  insert(db: Db, record: Rec, now: number): Row;
-  update(db: Db, id: number, patch: Partial<Rec>, now: number): Row | undefined;
-  remove(db: Db, id: number): boolean;
-}
-
-/** The plain CRUD statements of `table`, writing only the `writable` columns (constants, never input). */
+/**
+ * The plain CRUD statements of an inventory table with `id` and timestamps, writing only the `writable`
+ * columns (constants of the calling module, never input). Runs inside the caller's `run`.
+ */
 export function recordTable<Row, Rec extends object>(
   table: string,
   writable: readonly (keyof Rec & string)[],
-): RecordTable<Row, Rec> {
-  const get = (db: Db, id: number) =>
-    db.prepare(`SELECT * FROM ${table} WHERE id = ?`).get(id) as Row | undefined;
+) {
+  const get = (s: Scope, id: number) =>
+    s.stmt(`SELECT * FROM ${table} WHERE id = ?`).get(id) as Row | undefined;
   return {
     get,
-    insert(db, record, now) {
+    insert(s: Scope, record: Rec, now: number): Row {
       const cols = [...writable, 'created_at', 'updated_at'];
-      const info = db
-        .prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
+      const info = s
+        .stmt(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
         .run(...writable.map((k) => record[k] as unknown), now, now);
-      return get(db, Number(info.lastInsertRowid)) as Row;
+      return get(s, Number(info.lastInsertRowid)) as Row;
     },
-    update(db, id, patch, now) {
+    update(s: Scope, id: number, patch: Partial<Rec>, now: number): Row | undefined {
       const keys = writable.filter((k) => patch[k] !== undefined);
-      db.prepare(
+      s.stmt(
         `UPDATE ${table} SET ${[...keys.map((k) => `${k} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ?`,
       ).run(...keys.map((k) => patch[k] as unknown), now, id);
-      return get(db, id);
+      return get(s, id);
     },
-    remove: (db, id) => db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(id).changes > 0,
+    remove: (s: Scope, id: number) => s.stmt(`DELETE FROM ${table} WHERE id = ?`).run(id).changes > 0,
   };
 }
 
-/** Equality filters (undefined or empty means "any"; a list means any of them) and a LIKE search. */
+/** Equality filters (undefined or empty means "any"; a list means any of them) and a literal substring search. */
 export interface RecordQuery {
   equals: Record<string, string | number | readonly string[] | undefined>;
   q?: string;
@@ -47,7 +42,7 @@ export interface RecordQuery {
  * `sort` come from constants in the calling module, never from input; values are bound parameters.
  */
 export function listRecords<Row>(
-  db: Db,
+  s: Scope,
   table: string,
   query: RecordQuery,
   sort: string,
@@ -74,9 +69,9 @@ export function listRecords<Row>(
     for (const _ of query.searchColumns) args.push(like);
   }
   const clause = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM ${table} ${clause}`).get(...args) as { n: number }).n;
-  const rows = db
-    .prepare(
+  const total = (s.stmt(`SELECT COUNT(*) AS n FROM ${table} ${clause}`).get(...args) as { n: number }).n;
+  const rows = s
+    .stmt(
       `SELECT * FROM ${table} ${clause} ORDER BY ${sort} ${order === 'desc' ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`,
     )
     .all(...args, perPage, (page - 1) * perPage) as Row[];
@@ -84,9 +79,9 @@ export function listRecords<Row>(
 }
 
 /** How many rows of `table` have each status, optionally within one site. */
-export function countByStatus(db: Db, table: string, siteId?: number): Record<string, number> {
-  const rows = db
-    .prepare(
+export function countByStatus(s: Scope, table: string, siteId?: number): Record<string, number> {
+  const rows = s
+    .stmt(
       `SELECT status, COUNT(*) AS n FROM ${table} ${siteId === undefined ? '' : 'WHERE site_id = ?'} GROUP BY status`,
     )
     .all(...(siteId === undefined ? [] : [siteId])) as { status: string; n: number }[];
