@@ -185,7 +185,9 @@ describe('fleet upgrade of a real agent process', {
       [
         shebang,
         "import __net from 'node:net';",
-        "if (process.argv.includes('run')) { const c = __net.connect; __net.connect = (o, ...a) => c({ ...o, port: 9 }, ...a); }",
+        "import __tls from 'node:tls';",
+        // MQTT over TCP goes through net.connect, over TLS and WebSocket-over-TLS through tls.connect.
+        "if (process.argv.includes('run')) for (const m of [__net, __tls]) { const c = m.connect; m.connect = (o, ...a) => c(typeof o === 'object' ? { ...o, port: 9 } : 9, ...a); }",
         ...rest,
       ].join('\n'),
     );
@@ -311,7 +313,7 @@ describe('fleet upgrade of a real agent process', {
     await until(
       async () => (await rollout(id)).state === 'paused',
       90_000,
-      `the rollout paused\n${agent.output.slice(-3000)}`,
+      `the rollout paused; exits ${JSON.stringify(agent.exits)}\n${agent.output.slice(-3000)}`,
     );
     // The rollback was reported after everything the broken version had put in the outbox.
     const pausedAt = Date.now();
