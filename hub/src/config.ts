@@ -139,6 +139,12 @@ export const ConfigSchema = z
     enrollRateLimitPerMinute: int(1, 10_000).default(10),
     /** Seconds a job waits for its offline agent before it times out. */
     jobQueueTimeoutS: int(1, 7 * 24 * 3600).default(900),
+    /** Widest range one discovery may sweep, as a prefix length: 22 allows a /22 (1,024 addresses) and narrower. */
+    discoveryMaxPrefix: int(16, 32).default(22),
+    /** How often agents read their devices' LLDP, CDP, forwarding and ARP tables (sent in their config); 0 off. */
+    topologyIntervalS: int(0, 86_400)
+      .refine((n) => n === 0 || n >= 30, 'must be 0 (off) or at least 30')
+      .default(900),
 
     // Fleet upgrades (hub/README.md "Fleet upgrades")
     /**

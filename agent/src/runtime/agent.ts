@@ -189,6 +189,23 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     },
   });
 
+  /** Commands waiting for the next config (a target created a moment ago may be in it). */
+  const configWaiters = new Set<() => void>();
+  const nextConfig = (timeoutMs: number, signal?: AbortSignal): Promise<boolean> =>
+    new Promise((resolve) => {
+      const done = (applied: boolean) => {
+        clearTimeout(timer);
+        configWaiters.delete(onApplied);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(applied);
+      };
+      const onApplied = () => done(true);
+      const onAbort = () => done(false);
+      const timer = setTimeout(() => done(false), Math.max(0, timeoutMs));
+      configWaiters.add(onApplied);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+
   const apply = (next: ConfigMessage, source: 'disk' | 'hub'): void => {
     const scheduled: { key: string; intervalMs: number }[] = [];
     for (const [name, kind] of kinds) {
@@ -224,6 +241,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       },
       source === 'disk' ? 'polling with the persisted config' : 'config applied',
     );
+    for (const wake of [...configWaiters]) wake();
   };
 
   const forwarder: Forwarder = new Forwarder({
@@ -317,6 +335,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       prober: o.prober,
       pollDevice,
       probeCamera,
+      nextConfig,
       publishSnapshot: (snapshot) => link.publish('snapshot', snapshot),
       hubUrl: identity.hub_url,
       upgrade: (args, job) => upgrades.upgrade(args, job),

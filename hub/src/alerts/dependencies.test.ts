@@ -19,6 +19,11 @@ const facts = (over: Partial<DependencyFacts> = {}): DependencyFacts => ({
     [20, 21],
     [21, 20],
   ]),
+  // camera 5 behind device 12, camera 6 behind device 30 (up), camera 7 with no known parent
+  cameraParent: new Map<number, number | null>([
+    [5, 12],
+    [6, 30],
+  ]),
   deviceDown: new Set([10]),
   ...over,
 });
@@ -69,6 +74,13 @@ describe('alert dependencies', () => {
     { name: 'the parent itself is not suppressed', target: { device_id: 10, site_id: 1 }, expect: null },
     { name: 'a parent cycle ends the walk', target: { device_id: 20, site_id: 1 }, expect: null },
     { name: 'a site without known agents', target: { device_id: 1, site_id: 9 }, expect: null },
+    {
+      name: 'a camera behind a device whose grandparent is down',
+      target: { camera_id: 5, site_id: 1 },
+      expect: 'parent device 10 unreachable',
+    },
+    { name: 'a camera whose parent is up', target: { camera_id: 6, site_id: 1 }, expect: null },
+    { name: 'a camera with no known parent', target: { camera_id: 7, site_id: 1 }, expect: null },
   ];
   for (const c of table) {
     it(c.name, () => assert.equal(suppressionFor(c.target, facts(), NOW, 60_000), c.expect));

@@ -82,6 +82,9 @@ export class AlertEngine {
   /** The engine's work, one job at a time; the notification scheduler queues its sweeps here too. */
   readonly lane = new Lane();
   private rules: RunningRule[] = [];
+  /** sampleRules()'s index and the rule list it was built from. */
+  private byMetric = new Map<string, RunningRule[]>();
+  private byMetricOf: RunningRule[] | undefined;
   private windows: MaintenanceWindow[] = [];
   private version = '';
   private readonly unsubscribe: (() => void)[] = [];
@@ -172,6 +175,21 @@ export class AlertEngine {
     },
     now: number,
   ) {
+    // One pass over the batch picks the samples each rule reads (most samples are read by none); the rules
+    // then run one after another over theirs, in the batch's order, as if each had scanned the batch itself.
+    const byMetric = this.sampleRules();
+    const picked = new Map<RunningRule, import('@outpost/protocol').Sample[]>();
+    if (byMetric.size > 0) {
+      for (const sample of e.samples) {
+        const rules = byMetric.get(sample.metric);
+        if (rules === undefined) continue;
+        for (const rule of rules) {
+          const list = picked.get(rule);
+          if (list) list.push(sample);
+          else picked.set(rule, [sample]);
+        }
+      }
+    }
     for (const rule of this.rules) {
       if (rule.metrics === 'batch') {
         const first = e.samples[0];
@@ -179,9 +197,7 @@ export class AlertEngine {
           await this.evaluate(rule, `agent:${e.agent_id}`, { kind: 'sample', ...e, sample: first }, now);
         continue;
       }
-      if (rule.metrics.size === 0) continue;
-      for (const sample of e.samples) {
-        if (!rule.metrics.has(sample.metric)) continue;
+      for (const sample of picked.get(rule) ?? []) {
         const deviceType =
           sample.device_id !== undefined ? this.topology.deviceType.get(sample.device_id) : undefined;
         const input: AlertInput = {
@@ -191,9 +207,28 @@ export class AlertEngine {
           device_type: deviceType,
           sample,
         };
-        await this.evaluate(rule, inputPartition(input), input, now);
+        // Most samples change nothing: only a rule's actions (store reads and writes) wait.
+        const actions = this.evaluateNow(rule, inputPartition(input), input, now);
+        if (actions.length > 0) await this.applyAll(rule, actions, now);
       }
     }
+  }
+
+  /** metric -> the rules (in their order) that read samples of it; rebuilt when the rules change. */
+  private sampleRules(): Map<string, RunningRule[]> {
+    if (this.byMetricOf === this.rules) return this.byMetric;
+    const out = new Map<string, RunningRule[]>();
+    for (const rule of this.rules) {
+      if (rule.metrics === 'batch') continue;
+      for (const m of rule.metrics) {
+        const list = out.get(m);
+        if (list) list.push(rule);
+        else out.set(m, [rule]);
+      }
+    }
+    this.byMetric = out;
+    this.byMetricOf = this.rules;
+    return out;
   }
 
   /** A clock tick: absence of data and `for` durations, flap settling, config reload (queued). */
@@ -221,18 +256,31 @@ export class AlertEngine {
     input: AlertInput,
     now: number,
   ): Promise<void> {
-    if (partition === undefined) return;
+    const actions = this.evaluateNow(rule, partition, input, now);
+    if (actions.length > 0) await this.applyAll(rule, actions, now);
+  }
+
+  /** Runs one rule over one input and keeps its new state; returns the actions it asks for. */
+  private evaluateNow(
+    rule: RunningRule,
+    partition: string | undefined,
+    input: AlertInput,
+    now: number,
+  ): RuleAction[] {
+    if (partition === undefined) return [];
     const kind = RULE_KINDS.get(rule.kind)!;
-    let actions: RuleAction[];
     try {
       const before = rule.partitions.get(partition);
       const r = kind.evaluate(before ?? {}, input, now, rule);
       if (r.state !== before) this.setPartition(rule, partition, r.state);
-      actions = r.actions;
+      return r.actions;
     } catch (err) {
       this.o.logger.error({ err, rule: rule.key, input: input.kind }, 'alert rule failed');
-      return;
+      return [];
     }
+  }
+
+  private async applyAll(rule: RunningRule, actions: RuleAction[], now: number): Promise<void> {
     for (const action of actions) {
       try {
         await this.apply(rule, action, now);

@@ -40,6 +40,8 @@ export function createApp(hub: HubContext, modules: readonly RouteModule[] = ROU
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
+        // The live player feeds Media Source Extensions through a blob: URL it creates itself.
+        mediaSrc: ["'self'", 'blob:'],
         styleSrc: ["'self'", "'unsafe-inline'"],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],

@@ -50,16 +50,21 @@ export async function storeBatch(
   );
   if (outcome.duplicate) return { outcome, emits, accepted, refused };
 
+  // Each target's site is read once; the loop then runs without awaiting (no promise per sample).
+  for (const s of batch.samples) {
+    if (s.device_id !== undefined && !deviceSite.has(s.device_id)) await ownDevice(s.device_id);
+    else if (s.camera_id !== undefined && !cameraSite.has(s.camera_id)) await ownCamera(s.camera_id);
+  }
   for (const s of batch.samples) {
     let id: number;
     if (s.device_id !== undefined) {
-      if (!(await ownDevice(s.device_id))) {
+      if (deviceSite.get(s.device_id) !== siteId) {
         refused++;
         continue;
       }
       id = samples.seriesOf('device', s.device_id, s.metric, s.labels, s.unit);
     } else if (s.camera_id !== undefined) {
-      if (!(await ownCamera(s.camera_id))) {
+      if (cameraSite.get(s.camera_id) !== siteId) {
         refused++;
         continue;
       }

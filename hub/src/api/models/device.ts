@@ -107,6 +107,8 @@ const DeviceFields = {
   poll_interval_s: z.number().int().min(5).max(86_400),
   profile: text(64).nullable(),
   meta: Meta,
+  /** An SNMP credential of a credential set (the site's or a global one) instead of the device's own secrets. */
+  credential_id: z.number().int().positive().nullable(),
 };
 
 export const CreateDevice = z
@@ -119,6 +121,8 @@ export const CreateDevice = z
     poll_interval_s: DeviceFields.poll_interval_s.default(60),
     profile: DeviceFields.profile.optional(),
     meta: DeviceFields.meta.default({}),
+    snmp: DeviceFields.snmp.optional().openapi({ description: 'Required unless credential_id is given' }),
+    credential_id: DeviceFields.credential_id.optional(),
   })
   .strict()
   .openapi('CreateDevice');
@@ -139,6 +143,7 @@ export const DeviceSchema = z
     poll_interval_s: z.number().int(),
     profile: z.string().nullable(),
     meta: z.record(z.string(), z.unknown()),
+    credential_id: z.number().int().nullable(),
     status: z.string(),
     status_error: z.string().nullable(),
     last_seen: z.string().nullable(),
@@ -170,6 +175,7 @@ export function deviceToApi(d: DeviceRow): z.infer<typeof DeviceSchema> {
     poll_interval_s: d.poll_interval_s,
     profile: d.profile,
     meta: JSON.parse(d.meta) as Record<string, unknown>,
+    credential_id: d.credential_id ?? null,
     status: d.status,
     status_error: d.status_error,
     last_seen: iso(d.last_seen),

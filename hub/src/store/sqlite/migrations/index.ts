@@ -6,7 +6,8 @@ import { m005Fleet } from './005_fleet.js';
 import { m006TimeseriesChunks } from './006_timeseries_chunks.js';
 import { m007TimeseriesSharedTimes } from './007_timeseries_shared_times.js';
 import { m008Discovery } from './008_discovery.js';
-import { m009AgentReleases } from './009_agent_releases.js';
+import { m009FleetIndexes } from './009_fleet_indexes.js';
+import { m010AgentReleases } from './010_agent_releases.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -21,7 +22,8 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m006TimeseriesChunks,
   m007TimeseriesSharedTimes,
   m008Discovery,
-  m009AgentReleases,
+  m009FleetIndexes,
+  m010AgentReleases,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {
