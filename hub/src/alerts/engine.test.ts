@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AgentEvent } from '@outpost/protocol';
 import type { HubContext } from '../context.js';
 import type { AlertRow } from '../store/alerts.js';
+import { storeSamples } from '../store/sqlite/timeseries/write.testing.js';
 import { type Alerting, startAlerting } from './alerting.js';
 import { DEFAULT_ALERT_SETTINGS } from './settings.js';
 import { seedSite, testContext } from './testing.js';
@@ -531,6 +532,50 @@ describe('alert engine', () => {
     assert.deepEqual(
       (await notices()).map((n) => n.kind),
       ['problem'],
+    );
+  });
+});
+
+describe('link traps without the interface name', () => {
+  it('get the name the hub knows from the polls of that interface', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, { name: 'shop', devices: 2, agentId: 'shop-pi' });
+    const [polled, never] = deviceIds as [number, number];
+    storeSamples(ctx as never, [
+      {
+        kind: 'device',
+        target: String(polled),
+        metric: 'if_oper_status',
+        labels: { if_index: '12', if_name: 'Gi1/0/12' },
+        ts: clock.now - 60_000,
+        value: 1,
+      },
+    ]);
+    await start();
+    for (const device_id of [polled, never])
+      ctx.events.emit('agent.event', {
+        agent_id: 'shop-pi',
+        site_id: siteId,
+        event: {
+          type: 'snmp_trap',
+          ts: clock.now,
+          device_id,
+          source: '10.0.0.1',
+          version: '2c',
+          pdu: 'trap',
+          trap_oid: '1.3.6.1.6.3.1.1.5.3',
+          varbinds: [
+            { oid: '1.3.6.1.2.1.2.2.1.1.12', type: 'INTEGER', value: '12' },
+            { oid: '1.3.6.1.2.1.2.2.1.8.12', type: 'INTEGER', value: '2' },
+          ],
+        } as AgentEvent,
+      });
+    await alerting.idle();
+    assert.deepEqual(
+      (await alerts()).map((a) => a.title),
+      [
+        'Interface Gi1/0/12 down on shop-dev0 (10.0.0.1)',
+        'Interface ifIndex 12 down on shop-dev1 (10.0.0.2)',
+      ],
     );
   });
 });

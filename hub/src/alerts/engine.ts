@@ -1,3 +1,4 @@
+import type { AgentEvent } from '@outpost/protocol';
 import type { HubEvents } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { AlertRow } from '../store/alerts.js';
@@ -9,6 +10,7 @@ import { activeWindow, type MaintenanceWindow } from './maintenance.js';
 import { loadWindows } from './maintenance-store.js';
 import { renderRefs } from './names.js';
 import { RULE_KINDS } from './rules/index.js';
+import { unnamedLink } from './rules/trap-fields.js';
 import { ensureBuiltinRules, type LoadedRule, loadEnabledRules } from './rules-store.js';
 import type { AlertSettings } from './settings.js';
 import { Topology } from './topology.js';
@@ -24,6 +26,7 @@ function inputPartition(i: AlertInput): string | undefined {
   switch (i.kind) {
     case 'device.status':
     case 'device.rebooted':
+    case 'check.status':
       return `device:${i.device_id}`;
     case 'camera.status':
       return `camera:${i.camera_id}`;
@@ -67,6 +70,11 @@ export interface EngineOptions {
   settings: AlertSettings;
   /** Called when notices may be due (an alert opened or resolved): the scheduler plans them after settling. */
   onAlertChange?: () => void;
+  /**
+   * The name of a device's interface as the hub knows it (from its polls), for link traps that do not carry
+   * it; undefined when unknown.
+   */
+  interfaceName?: (deviceId: number, ifIndex: string) => Promise<string | undefined>;
 }
 
 /**
@@ -122,6 +130,9 @@ export class AlertEngine {
       ev.on('device.rebooted', (e) =>
         queue('device.rebooted', (now) => this.evaluateAll({ kind: 'device.rebooted', ...e }, now)),
       ),
+      ev.on('check.status', (e) =>
+        queue('check.status', (now) => this.evaluateAll({ kind: 'check.status', ...e }, now)),
+      ),
       ev.on('camera.status', (e) =>
         queue('camera.status', (now) => this.evaluateAll({ kind: 'camera.status', ...e }, now)),
       ),
@@ -135,7 +146,9 @@ export class AlertEngine {
         queue('agent.buffered', () => this.topology.agentBuffered(e.agent_id, e.buffered)),
       ),
       ev.on('agent.event', (e) =>
-        queue('agent.event', (now) => this.evaluateAll({ kind: 'agent.event', ...e }, now)),
+        queue('agent.event', async (now) =>
+          this.evaluateAll({ kind: 'agent.event', ...e, event: await this.named(e.event) }, now),
+        ),
       ),
       ev.on('samples', (e) => queue('samples', (now) => this.handleSamples(e, now))),
       ev.on('inventory.changed', (e) => queue('inventory.changed', (now) => this.inventoryChanged(e, now))),
@@ -160,6 +173,17 @@ export class AlertEngine {
   handle(input: AlertInput): Promise<void> {
     const now = this.o.clock();
     return this.lane.run(() => this.evaluateAll(input, now));
+  }
+
+  /** A link trap without its interface's name gets the one the hub knows (`if_name`), when it knows one. */
+  private async named(event: AgentEvent): Promise<AgentEvent> {
+    const link = unnamedLink(event);
+    if (!link || !this.o.interfaceName) return event;
+    const name = await this.o.interfaceName(link.device_id, link.ifIndex).catch((err: unknown) => {
+      this.o.logger.warn({ err, device: link.device_id }, 'interface name lookup failed');
+      return undefined;
+    });
+    return name ? ({ ...event, if_name: name } as AgentEvent) : event;
   }
 
   private async evaluateAll(input: AlertInput, now: number): Promise<void> {
@@ -348,19 +372,32 @@ export class AlertEngine {
   }
 
   private async inventoryChanged(
-    e: { kind: 'site' | 'device' | 'camera'; id: number; change: string },
+    e: { kind: 'site' | 'device' | 'camera' | 'check'; id: number; change: string },
     now: number,
   ): Promise<void> {
     if (e.kind === 'device') await this.topology.reloadDevice(e.id);
     if (e.change !== 'deleted' || e.kind === 'site') return;
-    // Alerts about something that no longer exists resolve quietly, and its rule state goes.
+    // Alerts about something that no longer exists resolve quietly, and its rule state goes. A check's
+    // targets live in its device's partition (`device:7:check:5`).
     const partition = `${e.kind}:${e.id}`;
+    const gone = (key: string) =>
+      e.kind === 'check' ? key.endsWith(`:check:${e.id}`) : partitionOf(key) === partition;
     for (const a of await this.store.open()) {
-      if (a.target_key && partitionOf(a.target_key) === partition) {
+      if (a.target_key && gone(a.target_key)) {
         this.changed('resolved', await this.store.resolve(a.id, now, JSON.parse(a.transitions), false, true));
       }
     }
     for (const r of this.rules) {
+      if (e.kind === 'check') {
+        for (const [p, state] of r.partitions) {
+          const keys = Object.keys(state).filter(gone);
+          if (keys.length === 0) continue;
+          const next = { ...state };
+          for (const k of keys) delete next[k];
+          r.partitions.set(p, next);
+        }
+        continue;
+      }
       r.partitions.delete(partition);
       r.tickable.delete(partition);
     }

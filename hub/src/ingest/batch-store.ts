@@ -4,6 +4,7 @@ import type { Link } from '../link/link.js';
 import type { SeqOutcome } from '../store/batches.js';
 import type { UnitOfWork } from '../store/port.js';
 import type { SampleWriter } from '../store/timeseries/types.js';
+import { type CheckEmit, type CheckStateInput, storeCheckState } from './check-state.js';
 
 type Emit = { [K in keyof HubEventMap]: [K, HubEventMap[K]] }[keyof HubEventMap];
 
@@ -151,6 +152,12 @@ export async function storeBatch(
           },
         ]);
       }
+    } else if (e.type === 'check_state') {
+      const c = e as CheckStateInput;
+      const stored =
+        (await ownDevice(c.device_id)) &&
+        (await storeCheckState(tx, c, siteId, () => record(e, c.device_id, null), emits as CheckEmit[]));
+      if (!stored) refused++;
     } else {
       const o = ev as AgentEvent & { device_id?: number; camera_id?: number };
       if (

@@ -8,6 +8,7 @@ import type { RouteModule } from '../types.js';
 /** Hub events forwarded to dashboards, with the SSE event name each gets. */
 const FORWARDED = [
   'device.status',
+  'check.status',
   'camera.status',
   'agent.status',
   'alert.changed',
@@ -64,7 +65,7 @@ export const eventsRoutes: RouteModule = {
         access: 'viewer',
         tags: ['events'],
         summary:
-          'Live events as Server-Sent Events: device.status, camera.status, agent.status, alert.changed, job.changed, rollout.changed. ' +
+          'Live events as Server-Sent Events: device.status, check.status, camera.status, agent.status, alert.changed, job.changed, rollout.changed. ' +
           'Token in Authorization, or ?access_token= with a stream token of scope "events" (EventSource cannot ' +
           'send headers). The stream ends with an `end` event when the token it was opened with expires or the ' +
           'user is disabled, deleted or changes password; at most sseMaxPerUser streams per user (429 beyond)',

@@ -1,6 +1,7 @@
 import { m001Schema } from './001_schema.js';
 import { m002FleetIndexes } from './002_fleet_indexes.js';
-import { m003AgentReleases } from './003_agent_releases.js';
+import { m003Coverage } from './003_coverage.js';
+import { m004AgentReleases } from './004_agent_releases.js';
 import type { PgMigration } from './types.js';
 
 export type { PgMigration } from './types.js';
@@ -9,7 +10,8 @@ export type { PgMigration } from './types.js';
 export const PG_MIGRATIONS: readonly PgMigration[] = checkOrder([
   m001Schema,
   m002FleetIndexes,
-  m003AgentReleases,
+  m003Coverage,
+  m004AgentReleases,
 ]);
 
 function checkOrder(list: PgMigration[]): PgMigration[] {

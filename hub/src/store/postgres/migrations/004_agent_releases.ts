@@ -1,8 +1,8 @@
 import type { PgMigration } from './types.js';
 
-/** The SQLite engine's migration 010 (fleet upgrades) in PostgreSQL terms. */
-export const m003AgentReleases: PgMigration = {
-  version: 3,
+/** The SQLite engine's migration 011 (fleet upgrades) in PostgreSQL terms. */
+export const m004AgentReleases: PgMigration = {
+  version: 4,
   name: 'agent_releases',
   sql: `
     -- A signed agent bundle (its bytes in the database, so that every hub of a scale-out can serve it).

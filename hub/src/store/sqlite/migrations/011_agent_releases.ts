@@ -1,8 +1,8 @@
 import type { Migration } from './types.js';
 
 /** Fleet upgrades: agent release bundles the hub serves, rollouts of them and the agents each one reached. */
-export const m010AgentReleases: Migration = {
-  version: 10,
+export const m011AgentReleases: Migration = {
+  version: 11,
   name: 'agent_releases',
   up(db) {
     db.exec(`
