@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { backupCommand } from './backup.js';
+import { dbCommand } from './db.js';
 import { healthCommand } from './health.js';
 import { releaseCommand } from './release.js';
 import { serveCommand } from './serve.js';
@@ -12,6 +13,7 @@ export const COMMANDS: (() => Command)[] = [
   tokenCommand,
   userCommand,
   backupCommand,
+  dbCommand,
   healthCommand,
   releaseCommand,
 ];
