@@ -13,6 +13,21 @@ export interface HubEventMap {
     status: string;
     previous: string;
     error?: string;
+    /** `checks`: a device without SNMP, whose status follows its checks (up while one of them is up). */
+    via?: 'checks';
+    ts: number;
+  };
+  /** A check's status changed (or was first reported). */
+  'check.status': {
+    check_id: number;
+    device_id: number;
+    site_id: number;
+    name: string;
+    /** icmp, tcp, http, dns, ... */
+    check_kind: string;
+    status: 'up' | 'down';
+    previous: string;
+    error?: string;
     ts: number;
   };
   /** A device reported an uptime lower than before: it rebooted. */
@@ -51,10 +66,10 @@ export interface HubEventMap {
   samples: { agent_id: string; site_id: number; samples: Sample[] };
   /** Events of one batch other than device/camera state (buffer_drop, error, lifecycle, ...), after storing. */
   'agent.event': { agent_id: string; site_id: number; event: AgentEvent };
-  /** A site, device or camera was created, updated or deleted. */
+  /** A site (or its trap settings or custom OIDs), device, camera or check was created, updated or deleted. */
   'inventory.changed': {
     site_id: number;
-    kind: 'site' | 'device' | 'camera';
+    kind: 'site' | 'device' | 'camera' | 'check';
     id: number;
     change: 'created' | 'updated' | 'deleted';
   };

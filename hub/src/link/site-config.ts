@@ -3,13 +3,19 @@ import {
   CAPABILITY_COMPACT_BATCH,
   type CameraConfig,
   CameraConfigSchema,
+  type CheckConfig,
+  CheckConfigSchema,
   type ConfigInput,
   type CredentialSetConfig,
+  type CustomOid,
   type DeviceConfig,
   DeviceConfigSchema,
   type TrapConfigInput,
 } from '@outpost/protocol';
 import { credentialSetsForConfig } from '../api/models/credential.js';
+import { hasSnmp } from '../inventory/credentials.js';
+import { decodeSiteTraps, trapConfig } from '../inventory/site-traps.js';
+import type { CheckRow } from '../store/checks.js';
 import type { CredentialRow } from '../store/credentials.js';
 import type { Repositories } from '../store/port.js';
 
@@ -42,6 +48,10 @@ export interface SiteConfigBody {
   devices: DeviceConfig[];
   cameras: CameraConfig[];
   intervals: { heartbeat_s: number; batch_max_delay_ms: number; topology_s?: number };
+  /** The enabled checks of the site's devices; absent when there are none (an older agent ignores it). */
+  checks?: CheckConfig[];
+  /** Site-wide custom OIDs; absent when there are none. */
+  custom_oids?: CustomOid[];
   /** Present when the trap receiver is on (an older agent ignores it). */
   traps?: TrapConfigInput;
   /** The site's credential sets, then the global ones (present when there is any). */
@@ -49,7 +59,7 @@ export interface SiteConfigBody {
 }
 
 export interface Skipped {
-  kind: 'device' | 'camera' | 'credential_set';
+  kind: 'device' | 'camera' | 'check' | 'traps' | 'credential_set';
   id: number;
   reason: string;
 }
@@ -76,6 +86,7 @@ function snmpSecrets(blob: string | null, decrypt: Decrypt): Record<string, unkn
 export function deviceConfig(
   row: DeviceRow,
   decrypt: Decrypt,
+  customOids: readonly CustomOid[] = [],
 ): { ok: true; value: DeviceConfig } | { ok: false; reason: string } {
   let secrets: Record<string, unknown>;
   try {
@@ -116,6 +127,7 @@ export function deviceConfig(
             .map((p) => p.trim())
             .filter(Boolean)
         : []),
+    ...(customOids.length ? { custom_oids: customOids } : {}),
   });
   if (!parsed.success) {
     const i = parsed.error.issues[0];
@@ -159,6 +171,31 @@ export function cameraConfig(
   return { ok: true, value: parsed.data };
 }
 
+/** The agent's view of one check, validated by the protocol schema (params as the kind defines them). */
+export function checkConfig(row: CheckRow): { ok: true; value: CheckConfig } | { ok: false; reason: string } {
+  const parsed = CheckConfigSchema.safeParse({
+    id: row.id,
+    device_id: row.device_id,
+    name: row.name,
+    kind: row.kind,
+    interval_s: row.interval_s,
+    timeout_ms: row.timeout_ms,
+    params: parseObject(row.params),
+  });
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    return { ok: false, reason: `${i?.path.join('.')}: ${i?.message}` };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+/** The hub-wide trap receiver settings (`agentTraps*`): what a site without settings of its own gets. */
+export interface HubTrapDefaults {
+  enabled: boolean;
+  port: number;
+  community?: string;
+}
+
 /**
  * A device or camera row with the secrets of the credential it references in place of its own: the
  * credential's settings over the device's (its port, timeout and retries stay), its secret blob; or why not.
@@ -184,20 +221,23 @@ export function withCredential<R extends DeviceRow | CameraRow>(
 
 /** Builds a site's config from the store. Rows that cannot be expressed are skipped and listed. */
 export async function buildSiteConfig(
-  store: Pick<Repositories, 'devices' | 'cameras' | 'credentials'>,
+  store: Pick<Repositories, 'devices' | 'cameras' | 'credentials' | 'checks' | 'customOids' | 'siteTraps'>,
   siteId: number,
   decrypt: Decrypt,
   intervals: SiteConfigBody['intervals'],
-  traps: { enabled: boolean; port: number; community?: string } = { enabled: false, port: 1162 },
+  traps: HubTrapDefaults = { enabled: false, port: 1162 },
 ): Promise<{ body: SiteConfigBody; skipped: Skipped[] }> {
   const skipped: Skipped[] = [];
   const sets = [...(await store.credentials.listSets(siteId)), ...(await store.credentials.listSets(null))];
   const entryRows = await store.credentials.entries(sets.map((s) => s.id));
   const entries = new Map(entryRows.map((e) => [e.id, e]));
   const devices: DeviceConfig[] = [];
+  const deviceOids = await store.customOids.devicesOfSite(siteId);
   for (const stored of await store.devices.forSite(siteId)) {
+    // A device without SNMP reaches the agent through its checks only.
+    if (!hasSnmp(stored)) continue;
     const w = withCredential(stored, entries);
-    const r = w.ok ? deviceConfig(w.row, decrypt) : w;
+    const r = w.ok ? deviceConfig(w.row, decrypt, deviceOids.get(stored.id)) : w;
     if (r.ok) devices.push(r.value);
     else skipped.push({ kind: 'device', id: stored.id, reason: r.reason });
   }
@@ -208,8 +248,25 @@ export async function buildSiteConfig(
     if (r.ok) cameras.push(r.value);
     else skipped.push({ kind: 'camera', id: stored.id, reason: r.reason });
   }
+  const checks: CheckConfig[] = [];
+  for (const row of await store.checks.forSite(siteId)) {
+    if (!row.enabled) continue;
+    const r = checkConfig(row);
+    if (r.ok) checks.push(r.value);
+    else skipped.push({ kind: 'check', id: row.id, reason: r.reason });
+  }
   const body: SiteConfigBody = { site_id: siteId, devices, cameras, intervals };
-  if (traps.enabled)
+  if (checks.length) body.checks = checks;
+  const siteOids = await store.customOids.list({ site_id: siteId });
+  if (siteOids.length) body.custom_oids = siteOids;
+  const own = await store.siteTraps.get(siteId);
+  if (own) {
+    try {
+      if (own.enabled) body.traps = trapConfig(decodeSiteTraps(own, decrypt));
+    } catch (err) {
+      skipped.push({ kind: 'traps', id: siteId, reason: `trap secrets: ${(err as Error).message}` });
+    }
+  } else if (traps.enabled)
     body.traps = { enabled: true, port: traps.port, communities: traps.community ? [traps.community] : [] };
   if (sets.length > 0) {
     try {

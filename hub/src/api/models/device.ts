@@ -4,6 +4,7 @@ import type { SecretBox } from '../../crypto/secrets.js';
 import { normalizeMac } from '../../fleet/mac.js';
 import {
   decryptSnmpSecrets,
+  NO_SNMP,
   parseSnmp,
   type SnmpSecrets,
   type SnmpSettings,
@@ -103,7 +104,11 @@ const DeviceFields = {
   vendor: text(100).nullable(),
   mac_address: MacAddress.nullable(),
   device_type: z.enum(DEVICE_TYPES),
-  snmp: SnmpInput,
+  snmp: SnmpInput.nullable().openapi({
+    description:
+      'null: the device is not polled by SNMP (an ISP router, an NVR web page, a website); it has checks only ' +
+      '(POST /checks) and its status follows them',
+  }),
   poll_interval_s: z.number().int().min(5).max(86_400),
   profile: text(64).nullable(),
   meta: Meta,
@@ -121,7 +126,11 @@ export const CreateDevice = z
     poll_interval_s: DeviceFields.poll_interval_s.default(60),
     profile: DeviceFields.profile.optional(),
     meta: DeviceFields.meta.default({}),
-    snmp: DeviceFields.snmp.optional().openapi({ description: 'Required unless credential_id is given' }),
+    snmp: DeviceFields.snmp.optional().openapi({
+      description:
+        'Required unless credential_id is given; null: the device is not polled by SNMP (an ISP router, an NVR ' +
+        'web page, a website), it has checks only (POST /checks) and its status follows them',
+    }),
     credential_id: DeviceFields.credential_id.optional(),
   })
   .strict()
@@ -139,7 +148,7 @@ export const DeviceSchema = z
     vendor: z.string().nullable(),
     mac_address: z.string().nullable(),
     device_type: z.string(),
-    snmp: SnmpView,
+    snmp: SnmpView.nullable().openapi({ description: 'null: not polled by SNMP (checks only)' }),
     poll_interval_s: z.number().int(),
     profile: z.string().nullable(),
     meta: z.record(z.string(), z.unknown()),
@@ -156,7 +165,8 @@ export const DeviceSchema = z
   })
   .openapi('Device');
 
-export function snmpView(s: SnmpSettings): z.infer<typeof SnmpView> {
+export function snmpView(s: SnmpSettings | null): z.infer<typeof SnmpView> | null {
+  if (!s) return null;
   const { has_community, has_auth_key, has_priv_key, ...rest } = s;
   return { ...rest, has_community, has_auth_key, has_priv_key };
 }
@@ -317,14 +327,17 @@ function invalid(details: ErrorDetail[]): ApiError {
   );
 }
 
-/** The stored form: settings as JSON, secrets encrypted (null when there are none). */
-export function encodeSnmp(box: SecretBox, r: { settings: SnmpSettings; secrets: SnmpSecrets }) {
+/** The stored form: settings as JSON, secrets encrypted (null when there are none); null: no SNMP. */
+export function encodeSnmp(box: SecretBox, r: { settings: SnmpSettings; secrets: SnmpSecrets } | null) {
+  if (!r) return { snmp_json: NO_SNMP, snmp_secret: null };
   return {
     snmp_json: JSON.stringify(r.settings),
     snmp_secret: Object.keys(r.secrets).length ? box.encrypt(JSON.stringify(r.secrets)) : null,
   };
 }
 
+/** The stored settings and secrets, or undefined for a device without SNMP. */
 export function storedSnmp(box: SecretBox, row: DeviceRow) {
-  return { settings: parseSnmp(row), secrets: decryptSnmpSecrets(box, row) };
+  const settings = parseSnmp(row);
+  return settings ? { settings, secrets: decryptSnmpSecrets(box, row) } : undefined;
 }

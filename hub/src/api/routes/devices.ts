@@ -179,17 +179,26 @@ export const devicesRoutes: RouteModule = {
       return { snmp_json: JSON.stringify(snmpSettingsOf(row, rest)), snmp_secret: null };
     };
 
+    const noSnmpWithCredential = () =>
+      unprocessable('a device without SNMP (snmp: null) takes no SNMP credential', [
+        { path: 'body.credential_id', message: 'must be absent or null when snmp is null' },
+      ]);
+
     app.openapi(create, async (c) => {
       const input = c.req.valid('json');
       await requireSite(input.site_id);
       await requireParent(input.parent_id);
-      if (!input.snmp && !input.credential_id)
+      if (input.snmp === undefined && !input.credential_id)
         throw unprocessable('snmp or credential_id is required', [
-          { path: 'body.snmp', message: 'required' },
+          {
+            path: 'body.snmp',
+            message: 'required: SNMP settings, or null for a device watched by its checks only',
+          },
         ]);
+      if (input.snmp === null && input.credential_id) throw noSnmpWithCredential();
       const snmp = input.credential_id
-        ? await credentialSnmp(input.credential_id, input.site_id, input.snmp)
-        : encodeSnmp(hub.secrets, resolveSnmp(input.snmp ?? {}));
+        ? await credentialSnmp(input.credential_id, input.site_id, input.snmp ?? undefined)
+        : encodeSnmp(hub.secrets, input.snmp ? resolveSnmp(input.snmp) : null);
       const record: DeviceRecord = {
         name: input.name,
         ip_address: input.ip_address,
@@ -244,10 +253,16 @@ export const devicesRoutes: RouteModule = {
       // A new address or site drops the stored secrets unless this request gives them again.
       const moved = deviceTargetMoved(before, input);
       let cleared: string[] = [];
+      const stored = storedSnmp(hub.secrets, before);
       // A credential reference does not follow the device to another address or site unless given again.
       const credentialId =
         input.credential_id === undefined ? (moved ? null : before.credential_id) : input.credential_id;
-      if (moved && input.credential_id === undefined && before.credential_id !== null) {
+      if (input.snmp === null) {
+        // SNMP off: the device keeps its checks; its credentials (own or referenced) go.
+        if (input.credential_id) throw noSnmpWithCredential();
+        cleared = before.credential_id ? ['credential_id'] : Object.keys(stored?.secrets ?? {});
+        Object.assign(patch, encodeSnmp(hub.secrets, null), { credential_id: null });
+      } else if (moved && input.credential_id === undefined && before.credential_id !== null) {
         Object.assign(patch, { credential_id: null, snmp_secret: null });
         cleared = ['credential_id'];
       } else if (credentialId) {
@@ -256,7 +271,7 @@ export const devicesRoutes: RouteModule = {
           auth_key: _a,
           priv_key: _p,
           ...kept
-        } = JSON.parse(before.snmp_json) as SnmpInputT;
+        } = (JSON.parse(before.snmp_json) ?? {}) as SnmpInputT;
         Object.assign(
           patch,
           await credentialSnmp(credentialId, input.site_id ?? before.site_id, {
@@ -268,10 +283,9 @@ export const devicesRoutes: RouteModule = {
       } else if (input.credential_id === null && before.credential_id !== null) {
         // Back to its own secrets: they must be given now.
         Object.assign(patch, encodeSnmp(hub.secrets, resolveSnmp(input.snmp ?? {})), { credential_id: null });
-      } else if (input.snmp || moved) {
-        const stored = storedSnmp(hub.secrets, before);
+      } else if (input.snmp || (moved && stored)) {
         const next = resolveSnmp(input.snmp ?? {}, stored, { secretsDropped: moved });
-        cleared = Object.keys(stored.secrets).filter((k) => !(k in next.secrets));
+        cleared = Object.keys(stored?.secrets ?? {}).filter((k) => !(k in next.secrets));
         Object.assign(patch, encodeSnmp(hub.secrets, next));
       }
       const row = await devices.update(id, patch, hub.clock());

@@ -11,6 +11,9 @@ import { authRoutes } from './auth.js';
 import { cameraMetricsRoutes } from './camera-metrics.js';
 import { cameraSnapshotsRoutes } from './camera-snapshots.js';
 import { camerasRoutes } from './cameras.js';
+import { checksRoutes } from './checks.js';
+import { customOidsRoutes } from './custom-oids.js';
+import { deviceEventsRoutes } from './device-events.js';
 import { deviceMetricsRoutes } from './device-metrics.js';
 import { devicesRoutes } from './devices.js';
 import { docsRoutes } from './docs.js';
@@ -21,6 +24,7 @@ import { jobsRoutes } from './jobs.js';
 import { maintenanceRoutes } from './maintenance.js';
 import { metricsRoutes } from './metrics.js';
 import { notificationChannelsRoutes } from './notification-channels.js';
+import { siteTrapsRoutes } from './site-traps.js';
 import { sitesRoutes } from './sites.js';
 import { usersRoutes } from './users.js';
 
@@ -34,8 +38,12 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   fleetRoutes,
   usersRoutes,
   sitesRoutes,
+  siteTrapsRoutes,
   devicesRoutes,
   deviceMetricsRoutes,
+  deviceEventsRoutes,
+  checksRoutes,
+  customOidsRoutes,
   camerasRoutes,
   cameraMetricsRoutes,
   cameraSnapshotsRoutes,

@@ -7,6 +7,7 @@ import { m006TimeseriesChunks } from './006_timeseries_chunks.js';
 import { m007TimeseriesSharedTimes } from './007_timeseries_shared_times.js';
 import { m008Discovery } from './008_discovery.js';
 import { m009FleetIndexes } from './009_fleet_indexes.js';
+import { m010Coverage } from './010_coverage.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m007TimeseriesSharedTimes,
   m008Discovery,
   m009FleetIndexes,
+  m010Coverage,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {
