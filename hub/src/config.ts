@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { LIMITS } from '@outpost/protocol';
 import * as z from 'zod';
 import { proxyList } from './net/client-address.js';
+import { redactDatabaseUrl } from './store/database-url.js';
 
 /** The largest message an agent may publish (a snapshot, a batch or a result). */
 const MAX_UPSTREAM_BYTES = Math.max(LIMITS.batchBytes, LIMITS.snapshotBytes, LIMITS.resultBytes);
@@ -42,7 +43,7 @@ export const ConfigSchema = z
     dataDir: z.string().min(1).default('./data'),
     /**
      * Where the hub keeps its state: unset -> SQLite at <dataDir>/hub.db; `sqlite:<path>` -> SQLite there
-     * (relative to dataDir); `postgres://...` -> PostgreSQL (not built yet: refused at start).
+     * (relative to dataDir); `postgres://...` -> PostgreSQL (the CLI's store commands; `serve` refuses it for now).
      */
     databaseUrl: z
       .string()
@@ -324,7 +325,7 @@ export function redactConfig(config: HubConfig): Record<string, unknown> {
       SECRET_KEYS.has(k) && v !== undefined
         ? '<secret>'
         : k === 'databaseUrl' && typeof v === 'string'
-          ? v.replace(/^([a-z]+:\/\/[^:/@]+):[^@]*@/i, '$1:<secret>@')
+          ? redactDatabaseUrl(v)
           : v,
     ]),
   );

@@ -14,7 +14,8 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   {
     flags: '--database-url <url>',
     key: 'databaseUrl',
-    description: 'store: sqlite:<path> (default <data>/hub.db); postgres://... is not built yet',
+    description:
+      'store: sqlite:<path> (default <data>/hub.db) or postgres://user:password@host:port/db (CLI store commands; serve not yet)',
   },
   {
     flags: '--http-port <port>',

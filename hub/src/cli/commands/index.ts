@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { backupCommand } from './backup.js';
+import { dbCommand } from './db.js';
 import { healthCommand } from './health.js';
 import { serveCommand } from './serve.js';
 import { tokenCommand } from './token.js';
@@ -11,5 +12,6 @@ export const COMMANDS: (() => Command)[] = [
   tokenCommand,
   userCommand,
   backupCommand,
+  dbCommand,
   healthCommand,
 ];
