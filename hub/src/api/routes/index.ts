@@ -12,10 +12,12 @@ import { cameraMetricsRoutes } from './camera-metrics.js';
 import { cameraSnapshotsRoutes } from './camera-snapshots.js';
 import { camerasRoutes } from './cameras.js';
 import { checksRoutes } from './checks.js';
+import { credentialSetsRoutes } from './credential-sets.js';
 import { customOidsRoutes } from './custom-oids.js';
 import { deviceEventsRoutes } from './device-events.js';
 import { deviceMetricsRoutes } from './device-metrics.js';
 import { devicesRoutes } from './devices.js';
+import { discoveryRoutes } from './discovery.js';
 import { docsRoutes } from './docs.js';
 import { eventsRoutes } from './events.js';
 import { fleetRoutes } from './fleet.js';
@@ -26,6 +28,7 @@ import { metricsRoutes } from './metrics.js';
 import { notificationChannelsRoutes } from './notification-channels.js';
 import { siteTrapsRoutes } from './site-traps.js';
 import { sitesRoutes } from './sites.js';
+import { topologyRoutes } from './topology.js';
 import { usersRoutes } from './users.js';
 
 /**
@@ -38,6 +41,9 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   fleetRoutes,
   usersRoutes,
   sitesRoutes,
+  discoveryRoutes,
+  topologyRoutes,
+  credentialSetsRoutes,
   siteTrapsRoutes,
   devicesRoutes,
   deviceMetricsRoutes,
