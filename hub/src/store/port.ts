@@ -18,6 +18,8 @@ import type { JobRepo } from './jobs.js';
 import type { LedgerRepo } from './ledger.js';
 import type { MaintenanceRepo } from './maintenance.js';
 import type { NotificationRepo } from './notifications.js';
+import type { ReleaseRepo } from './releases.js';
+import type { RolloutRepo } from './rollouts.js';
 import type { SampleSink, SeriesRepo, TimeSeriesUpkeep } from './series.js';
 import type { SessionRepo } from './sessions.js';
 import type { SiteTrapsRepo } from './site-traps.js';
@@ -60,6 +62,9 @@ export interface Repositories {
   readonly series: SeriesRepo;
   /** Per-agent delivery state (stored seqs, ack, gaps); the policy is ingest/ledger.ts. */
   readonly ledger: LedgerRepo;
+  /** Agent release bundles (fleet upgrades). */
+  readonly releases: ReleaseRepo;
+  readonly rollouts: RolloutRepo;
 }
 
 /**

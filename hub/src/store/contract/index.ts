@@ -18,6 +18,8 @@ import { jobsContract } from './jobs.js';
 import { ledgerContract } from './ledger.js';
 import { maintenanceContract } from './maintenance.js';
 import { notificationsContract } from './notifications.js';
+import { releasesContract } from './releases.js';
+import { rolloutsContract } from './rollouts.js';
 import { samplesContract } from './samples.js';
 import { sessionsContract } from './sessions.js';
 import { siteTrapsContract } from './site-traps.js';
@@ -53,6 +55,8 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['credentials', credentialsContract],
   ['delivery ledger', ledgerContract],
   ['samples through units of work', samplesContract],
+  ['releases', releasesContract],
+  ['rollouts', rolloutsContract],
 ];
 
 /**

@@ -20,6 +20,8 @@ import { PgJobs } from './jobs.js';
 import { PgLedger } from './ledger.js';
 import { PgMaintenance } from './maintenance.js';
 import { PgNotifications } from './notifications.js';
+import { PgReleases } from './releases.js';
+import { PgRollouts } from './rollouts.js';
 import { PgSeries } from './series.js';
 import { PgSessions } from './sessions.js';
 import { PgSiteTraps } from './site-traps.js';
@@ -57,6 +59,8 @@ export class PgRepositories implements Repositories {
   readonly topology: PgTopology;
   readonly series: PgSeries;
   readonly ledger: PgLedger;
+  readonly releases: PgReleases;
+  readonly rollouts: PgRollouts;
 
   constructor(scope: Scope) {
     this.users = new PgUsers(scope);
@@ -86,5 +90,7 @@ export class PgRepositories implements Repositories {
     this.topology = new PgTopology(scope);
     this.series = new PgSeries();
     this.ledger = new PgLedger(scope);
+    this.releases = new PgReleases(scope);
+    this.rollouts = new PgRollouts(scope);
   }
 }

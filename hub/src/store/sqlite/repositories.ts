@@ -20,6 +20,8 @@ import { SqliteJobs } from './jobs.js';
 import { SqliteLedger } from './ledger.js';
 import { SqliteMaintenance } from './maintenance.js';
 import { SqliteNotifications } from './notifications.js';
+import { SqliteReleases } from './releases.js';
+import { SqliteRollouts } from './rollouts.js';
 import { SqliteSeries } from './series.js';
 import { SqliteSessions } from './sessions.js';
 import { SqliteSiteTraps } from './site-traps.js';
@@ -58,6 +60,8 @@ export class SqliteRepositories implements Repositories {
   readonly topology: SqliteTopology;
   readonly series: SqliteSeries;
   readonly ledger: SqliteLedger;
+  readonly releases: SqliteReleases;
+  readonly rollouts: SqliteRollouts;
 
   constructor(scope: Scope, timeseries: SqliteTimeSeries, afterCommit?: (fn: () => void) => void) {
     this.users = new SqliteUsers(scope);
@@ -87,5 +91,7 @@ export class SqliteRepositories implements Repositories {
     this.topology = new SqliteTopology(scope);
     this.series = new SqliteSeries(scope, timeseries, afterCommit);
     this.ledger = new SqliteLedger(scope);
+    this.releases = new SqliteReleases(scope);
+    this.rollouts = new SqliteRollouts(scope);
   }
 }
