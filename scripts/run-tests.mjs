@@ -100,7 +100,9 @@ if (mode !== 'off' && extraFiles.length > 0) {
       PATH: `${dirname(extra.node)}${delimiter}${process.env.PATH ?? ''}`,
       NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '),
     };
-    code ||= await runPass(extra.node, extraFiles, env);
+    // Run it even when the first pass failed (a `code ||= await ...` would skip it), so one run shows both.
+    const extraCode = await runPass(extra.node, extraFiles, env);
+    code ||= extraCode;
   }
 }
 process.exit(code);

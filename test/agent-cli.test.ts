@@ -70,14 +70,15 @@ describe('outpost-agent status and doctor on a stopped agent', { skip: needPeers
             retries: 0,
           },
         ],
-        // TCP port 9 (discard) is closed on a test machine: the check is down with the refusal.
+        // TCP port 9 (discard) is closed on a test machine: the check is down with the refusal. The refusal is
+        // instant; the long timeout only keeps a loaded machine's slow event loop from turning it into a timeout.
         checks: [
           {
             id: 2,
             device_id: 5,
             name: 'web',
             kind: 'tcp',
-            timeout_ms: 500,
+            timeout_ms: 10_000,
             params: { host: '127.0.0.1', port: 9 },
           },
         ],

@@ -3,12 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { type AllInOne, startAllInOne } from '../demo/all-in-one.js';
 import { startDemoCamera } from '../demo/demo-camera.js';
 import { registerCamera, registerDevices } from '../demo/demo-site.js';
 import { type SimulatedDevice, startSimulatedSite } from '../demo/sim/index.js';
+import { liveRelayOf } from '../hub/src/camera/live-service.js';
+import { assertAccessible, launchChromium, logIn, open, shot } from './support/browser.js';
 import { needPeers } from './support/peers.js';
+import { ffmpegUnder } from './support/processes.js';
 import type { RtspServer } from './support/rtsp-server.js';
 import { until as waitUntil } from './support/wait.js';
 
@@ -20,34 +23,18 @@ const skip = needPeers('chromium');
 const cameraSkip = skip || needPeers('ffmpeg', 'gst-inspect-1.0', '/usr/bin/python3');
 const ADMIN_PASSWORD = 'correct-horse-battery-staple-9';
 const VIEWER_PASSWORD = 'orange-kettle-window-river-4';
-const SHOTS = path.resolve(import.meta.dirname, '..', 'test-artifacts', 'screenshots');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
-async function shot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+/** The video element's playback position (seconds). */
+const videoTime = (page: Page) =>
+  page.evaluate('document.querySelector("[data-testid=live-view] video").currentTime') as Promise<number>;
 
-async function logIn(page: Page, url: string, username: string, password: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
-}
-
-/** Navigates inside the single-page app (no reload: live updates keep flowing). */
-async function open(page: Page, hash: string): Promise<void> {
-  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
-}
+/** Makes the page believe its tab was hidden (or shown again), as a browser does when switching tabs. */
+const setHidden = (page: Page, hidden: boolean) =>
+  page.evaluate(`(() => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${hidden ? 'hidden' : 'visible'}' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  })()`);
 
 describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
   let dir: string;
@@ -77,11 +64,7 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
       },
       say: () => {},
     });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
     admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await admin.newPage();
     page.on('pageerror', (err) => errors.push(err.message));
@@ -127,7 +110,7 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
     await row.getByRole('link', { name: 'demo-core-sw' }).click();
     await page.getByRole('heading', { name: /demo-core-sw/ }).waitFor();
     await page.getByRole('button', { name: 'Poll now' }).click();
-    await page.locator('[data-testid="job"][data-state="succeeded"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="job"][data-state="succeeded"]').waitFor({ timeout: 60_000 });
     await until(
       async () => (await page.getByTestId('interfaces').locator('tbody tr').count()) >= 26,
       30_000,
@@ -228,12 +211,37 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
     await page.getByTestId('snapshot-history').getByRole('button').first().waitFor();
     await shot(page, 'camera');
     await page.getByRole('button', { name: 'Live view' }).click();
-    await page.getByRole('status').filter({ hasText: 'Live view: live' }).waitFor({ timeout: 30_000 });
-    const live = page.getByRole('img', { name: 'Live view' });
+    const live = page.getByTestId('live-view');
+    // H.264 from the GStreamer RTSP server: fragmented MP4 through the relay into Media Source Extensions.
+    await live.getByTestId('live-format').filter({ hasText: 'fMP4' }).waitFor({ timeout: 30_000 });
+    const t0 = await videoTime(page);
+    await until(async () => (await videoTime(page)) > t0 + 1.5, 20_000, 'the video element advancing');
+    await live
+      .getByTestId('live-bitrate')
+      .filter({ hasText: /bit\/s/ })
+      .waitFor();
+    await live
+      .getByTestId('live-latency')
+      .filter({ hasText: /latency \d+\.\d s/ })
+      .waitFor();
+    // The agent remuxes the camera's H.264 (ffmpeg -c:v copy into fragmented MP4): no process transcodes it.
+    const ffmpeg = ffmpegUnder(hub.agent.child.pid!);
     assert.ok(
-      await live.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth > 0),
-      'a live frame decoded',
+      ffmpeg.some((args) => args.join(' ').includes('frag_keyframe')),
+      `a live ffmpeg under the agent: ${JSON.stringify(ffmpeg)}`,
     );
+    for (const args of ffmpeg) assert.equal(args[args.indexOf('-c:v') + 1], 'copy', args.join(' '));
+    await assertAccessible(page, 'the camera page with live video');
+    await shot(page, 'live');
+    // A hidden tab stops the view: the relay session ends and the agent's ffmpeg with it.
+    await setHidden(page, true);
+    await live.getByText('paused while this tab is hidden').waitFor();
+    await until(() => liveRelayOf(hub.hub.ctx)?.sessions.length === 0, 10_000, 'the relay session ending');
+    await until(() => ffmpegUnder(hub.agent.child.pid!).length === 0, 15_000, "the agent's ffmpeg exiting");
+    await setHidden(page, false);
+    await live.getByTestId('live-format').filter({ hasText: 'fMP4' }).waitFor({ timeout: 30_000 });
+    const t1 = await videoTime(page);
+    await until(async () => (await videoTime(page)) > t1 + 1, 20_000, 'playing again once visible');
     await page.getByRole('button', { name: 'Stop live view' }).click();
     await open(page, '#/cameras');
     await page
@@ -241,6 +249,30 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
       .getByRole('img', { name: 'Latest snapshot of lobby-cam' })
       .waitFor({ timeout: 20_000 });
     await shot(page, 'cameras');
+  });
+
+  it('falls back to MJPEG where Media Source Extensions are missing', { skip: cameraSkip }, async () => {
+    assert.ok(camera, 'the camera test ran first');
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      await ctx.addInitScript('delete window.MediaSource; delete window.ManagedMediaSource;');
+      const m = await ctx.newPage();
+      await logIn(m, hub.url, 'admin', ADMIN_PASSWORD);
+      const { cameras } = await hub.api<{ cameras: { id: number }[] }>('GET', '/cameras');
+      await open(m, `#/cameras/${cameras[0]!.id}`);
+      await m.getByRole('button', { name: 'Live view' }).click();
+      await m.getByTestId('live-format').filter({ hasText: 'MJPEG' }).waitFor({ timeout: 30_000 });
+      const img = m.getByRole('img', { name: 'Live view' });
+      await until(
+        () => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth > 0),
+        20_000,
+        'a JPEG frame',
+      );
+      await m.getByText('MJPEG because this browser has no Media Source Extensions').waitFor();
+      await m.getByRole('button', { name: 'Stop live view' }).click();
+    } finally {
+      await ctx.close();
+    }
   });
 
   it('shows the enrollment command and the admin pages', async () => {
@@ -262,6 +294,69 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
     await page.getByTestId('count-devices').getByText(String(devices.length)).first().waitFor();
     await shot(page, 'overview');
     assert.deepEqual(errors, []);
+  });
+
+  it('finds a device from the header search and opens a site from the health grid with the keyboard', async () => {
+    await open(page, '#/');
+    await page.keyboard.press('/');
+    await page.keyboard.type('demo-core');
+    const option = page.getByRole('option', { name: /demo-core-sw/ });
+    await option.waitFor();
+    assert.equal(await option.getAttribute('aria-selected'), 'true', 'the first hit is active');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /demo-core-sw/ }).waitFor();
+    // By IP address too, and the hit says what matched.
+    await page.getByRole('combobox', { name: /Search sites, devices/ }).fill('127.0.1');
+    await page
+      .getByRole('option', { name: /IP 127\.0\.1\.\d+/ })
+      .first()
+      .waitFor();
+    await page.keyboard.press('Escape');
+    await open(page, '#/');
+    const grid = page.getByTestId('health-grid');
+    await grid.getByRole('link').first().waitFor();
+    await grid.getByRole('link').first().focus();
+    await page.keyboard.press('End');
+    const last = (await grid.getByRole('link').count()) - 1;
+    assert.equal(
+      await page.evaluate('document.activeElement.getAttribute("aria-label")'),
+      await grid.getByRole('link').nth(last).getAttribute('aria-label'),
+      'End moved the focus to the last cell',
+    );
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Enter');
+    await page.getByText(/Rank 1 of \d+ sites/).waitFor();
+  });
+
+  it('passes axe-core (no serious or critical violations) on the main pages', async () => {
+    const ids = await hub.api<{ devices: { id: number }[] }>('GET', '/devices?per_page=1');
+    const pages: [string, string][] = [
+      ['#/', 'Overview'],
+      [`#/sites/${hub.siteId}`, 'Test branch'],
+      ['#/devices', 'Devices'],
+      [`#/devices/${ids.devices[0]!.id}`, 'demo-'],
+      ['#/alerts?state=all', 'Alerts'],
+      ['#/cameras', 'Cameras'],
+      ['#/agents', 'Agents'],
+      ['#/alerting/rules', 'Alerting'],
+      ['#/alerting/maintenance', 'Alerting'],
+      ['#/alerting/channels', 'Alerting'],
+      ['#/admin/users', 'Admin'],
+    ];
+    for (const [hash, heading] of pages) {
+      await open(page, hash);
+      await page
+        .getByRole('heading', { name: new RegExp(heading) })
+        .first()
+        .waitFor();
+      await page.waitForLoadState('networkidle').catch(() => {});
+      await assertAccessible(page, hash);
+    }
+    await open(page, '#/devices');
+    await page.getByRole('button', { name: 'Add device' }).click();
+    await page.getByLabel('Version').selectOption('3');
+    await assertAccessible(page, 'the device form (SNMPv3)');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
   });
 
   it('shows a viewer no write controls (the API refuses them anyway)', async () => {

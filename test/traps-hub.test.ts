@@ -1,7 +1,8 @@
 // Traps end to end: Debian's snmptrap and snmpinform send to the agent's receiver while the hub is down; the
 // agent keeps them in its outbox; once the hub is back each trap is stored exactly once and the standard ones map
-// to their alerts (a v1 linkDown to interface-down, a v2c coldStart to snmp-trap, a v3 UPS on-battery inform to
-// ups-on-battery). The hub restarts on the same data directory and ports, as after a crash or an upgrade.
+// to their alerts (a v1 linkDown to interface-down, named after the port the hub knows, a v2c coldStart to
+// snmp-trap, a v3 UPS on-battery inform to ups-on-battery). The receiver and its v3 user come from the hub's API.
+// The hub restarts on the same data directory and ports, as after a crash or an upgrade.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,11 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { ConfigSchema } from '@outpost/protocol';
 import { loadSettings } from '../agent/src/config.js';
-import { writePersistedConfig } from '../agent/src/identity.js';
 import { createLogger } from '../agent/src/logger.js';
 import { type RunningAgent, startAgent } from '../agent/src/runtime/index.js';
+import { storeSamples } from '../hub/src/store/sqlite/timeseries/write.testing.js';
 import { startTestHub, type TestHub, until } from './support/link.js';
 import { needPeers } from './support/peers.js';
 import { freeUdpPort } from './support/snmpd.js';
@@ -56,40 +56,36 @@ describe('traps through a hub outage', {
     upsId = await hub.device(site, 'trap-ups', '127.0.0.2');
     const enrolled = await hub.enroll(site);
     agentId = enrolled.agent_id;
-    // The trap receiver's settings as the agent keeps them: this hub's own configs (lower versions) are not
-    // applied over it, so the receiver stays on through the hub's restart.
-    writePersistedConfig(
-      agentDir,
-      ConfigSchema.parse({
-        v: 1,
-        version: 1_000_000,
-        issued_at: Date.now(),
-        site_id: site,
-        devices: [switchId, upsId].map((id, i) => ({
-          id,
-          name: i === 0 ? 'trap-sw' : 'trap-ups',
-          ip_address: `127.0.0.${i + 1}`,
-          snmp: { version: '2c', community: 'poll-community' },
-          poll_interval_s: 3600,
-        })),
-        traps: {
-          enabled: true,
-          port: trapPort,
-          address: '127.0.0.1',
-          communities: [COMMUNITY],
-          users: [
-            {
-              username: USER.username,
-              security_level: 'authPriv',
-              auth_protocol: 'sha',
-              auth_key: USER.auth_key,
-              priv_protocol: 'aes',
-              priv_key: USER.priv_key,
-            },
-          ],
+    // The site's trap receiver, with its v3 inform user, set through the hub's API: the agent gets it in its
+    // config and keeps it through the hub's restart (its last config).
+    const traps = await hub.api('PUT', `/api/v1/sites/${site}/traps`, {
+      enabled: true,
+      port: trapPort,
+      address: '127.0.0.1',
+      communities: [COMMUNITY],
+      users: [
+        {
+          username: USER.username,
+          auth_protocol: 'sha',
+          auth_key: USER.auth_key,
+          priv_protocol: 'aes',
+          priv_key: USER.priv_key,
         },
-      }),
-    );
+      ],
+    });
+    assert.equal(traps.status, 200, JSON.stringify(traps.body));
+    assert.equal(traps.body.users[0].security_level, 'authPriv');
+    // The switch's port 12 as its polls named it: the linkDown trap does not carry the name.
+    storeSamples(hub.hub.ctx as never, [
+      {
+        kind: 'device',
+        target: String(switchId),
+        metric: 'if_oper_status',
+        labels: { if_index: '12', if_name: 'Gi1/0/12' },
+        ts: Date.now() - 60_000,
+        value: 1,
+      },
+    ]);
     const settings = loadSettings(
       { data: agentDir },
       { OUTPOST_RECONNECT_MIN_MS: '100', OUTPOST_RECONNECT_MAX_MS: '500', OUTPOST_LOG_LEVEL: 'warn' },
@@ -220,7 +216,7 @@ describe('traps through a hub outage', {
         state: string;
       }[];
     await until(async () => (await alert('interface-down', switchId)).length === 1, 20_000, 'interface-down');
-    assert.match((await alert('interface-down', switchId))[0]!.title, /ifIndex 12 down on trap-sw/);
+    assert.match((await alert('interface-down', switchId))[0]!.title, /Interface Gi1\/0\/12 down on trap-sw/);
     await until(async () => (await alert('snmp-trap', switchId)).length === 1, 10_000, 'the coldStart alert');
     await until(async () => (await alert('ups-on-battery', upsId)).length === 1, 10_000, 'ups-on-battery');
     assert.match((await alert('ups-on-battery', upsId))[0]!.title, /trap-ups.* on battery/);

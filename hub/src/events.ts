@@ -13,6 +13,21 @@ export interface HubEventMap {
     status: string;
     previous: string;
     error?: string;
+    /** `checks`: a device without SNMP, whose status follows its checks (up while one of them is up). */
+    via?: 'checks';
+    ts: number;
+  };
+  /** A check's status changed (or was first reported). */
+  'check.status': {
+    check_id: number;
+    device_id: number;
+    site_id: number;
+    name: string;
+    /** icmp, tcp, http, dns, ... */
+    check_kind: string;
+    status: 'up' | 'down';
+    previous: string;
+    error?: string;
     ts: number;
   };
   /** A device reported an uptime lower than before: it rebooted. */
@@ -51,13 +66,22 @@ export interface HubEventMap {
   samples: { agent_id: string; site_id: number; samples: Sample[] };
   /** Events of one batch other than device/camera state (buffer_drop, error, lifecycle, ...), after storing. */
   'agent.event': { agent_id: string; site_id: number; event: AgentEvent };
-  /** A site, device or camera was created, updated or deleted. */
+  /** A site (or its trap settings or custom OIDs), device, camera or check was created, updated or deleted. */
   'inventory.changed': {
     site_id: number;
-    kind: 'site' | 'device' | 'camera';
+    kind: 'site' | 'device' | 'camera' | 'check';
     id: number;
     change: 'created' | 'updated' | 'deleted';
   };
+  /**
+   * A site's inferred upstream parents were rebuilt, or one was pinned or unpinned: the alert engine re-reads
+   * them (manual parents come with `inventory.changed`).
+   */
+  'dependencies.changed': { site_id: number };
+  /** A site's discovered list or topology map changed (the dashboard reloads them). */
+  'topology.changed': { site_id: number; what: 'discovered' | 'map' };
+  /** An agent reported a result for a job, running or final (services that read job results listen here). */
+  'job.result': { job_id: string; type: string; site_id: number | null; result: unknown };
   /** An alert was created or changed. `alert` is the API representation. */
   'alert.changed': {
     change: 'created' | 'updated' | 'resolved' | 'acknowledged' | 'deleted';
@@ -68,6 +92,11 @@ export interface HubEventMap {
    * older token (event streams, live views) must end.
    */
   'user.changed': { user_id: number; change: 'disabled' | 'deleted' | 'password' | 'role' };
+  /**
+   * A rollout was created or changed: by the API (`by: 'api'`, the rollout service then runs at once) or as it
+   * progressed (`by: 'engine'`).
+   */
+  'rollout.changed': { rollout_id: number; by: 'api' | 'engine' };
   /** A job changed state or logged lines. `job` is the API representation. */
   'job.changed': { job: Record<string, unknown>; logs?: { ts: number; level: string; line: string }[] };
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { type CheckParams, statusMatches } from '@outpost/protocol';
 import { AGENT_VERSION } from '../version.js';
@@ -29,6 +30,11 @@ export function daysLeft(validTo: number, now: number): number {
   return Math.round(((validTo - now) / DAY_MS) * 100) / 100;
 }
 
+function sni(hostname: string): { servername?: string } {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return net.isIP(host) === 0 ? { servername: host } : {};
+}
+
 function request(url: URL, p: CheckParams['http'], signal: AbortSignal, readBody: boolean): Promise<Hop> {
   const secure = url.protocol === 'https:';
   const mod = secure ? https : http;
@@ -41,7 +47,8 @@ function request(url: URL, p: CheckParams['http'], signal: AbortSignal, readBody
         agent: false,
         signal,
         headers: { 'user-agent': `outpost-agent/${AGENT_VERSION}`, accept: '*/*' },
-        ...(secure ? { rejectUnauthorized: p.verify_tls, servername: url.hostname } : {}),
+        // SNI names a host, never an address (RFC 6066): none is sent for https://192.0.2.1/.
+        ...(secure ? { rejectUnauthorized: p.verify_tls, ...sni(url.hostname) } : {}),
       },
       (res) => {
         const hop: Hop = { status: res.statusCode ?? 0, body: '' };

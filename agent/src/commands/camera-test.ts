@@ -1,4 +1,5 @@
 import type { KnownEvent } from '@outpost/protocol';
+import { awaitTarget } from './await-target.js';
 import { CommandError, defineCommand } from './types.js';
 
 type CameraStateEvent = Extract<KnownEvent, { type: 'camera_state' }>;
@@ -11,7 +12,12 @@ type CameraStateEvent = Extract<KnownEvent, { type: 'camera_state' }>;
 export const cameraTest = defineCommand({
   type: 'camera-test',
   async run(job, ctx) {
-    const camera = ctx.camera(job.args.camera_id);
+    const camera = await awaitTarget(
+      ctx,
+      job,
+      () => ctx.camera(job.args.camera_id),
+      `camera ${job.args.camera_id}`,
+    );
     if (!camera)
       throw new CommandError('not_found', `camera ${job.args.camera_id} is not in this agent's config`);
     if (!ctx.prober) throw new CommandError('unsupported', 'camera probing is not available on this agent');

@@ -1,3 +1,4 @@
+import { awaitTarget } from './await-target.js';
 import { resolvePushUrl } from './push-url.js';
 import { CommandError, defineCommand } from './types.js';
 
@@ -10,7 +11,12 @@ import { CommandError, defineCommand } from './types.js';
 export const liveStart = defineCommand({
   type: 'live-start',
   async run(job, ctx) {
-    const camera = ctx.camera(job.args.camera_id);
+    const camera = await awaitTarget(
+      ctx,
+      job,
+      () => ctx.camera(job.args.camera_id),
+      `camera ${job.args.camera_id}`,
+    );
     if (!camera)
       throw new CommandError('not_found', `camera ${job.args.camera_id} is not in this agent's config`);
     const push = resolvePushUrl(job.args.push_url, ctx.hubUrl);

@@ -1,10 +1,16 @@
+import { awaitTarget } from './await-target.js';
 import { CommandError, defineCommand } from './types.js';
 
 /** `poll-now {device_id}`: polls the device at once; samples go to the hub as usual, a summary as the result. */
 export const pollNow = defineCommand({
   type: 'poll-now',
   async run(job, ctx) {
-    const device = ctx.device(job.args.device_id);
+    const device = await awaitTarget(
+      ctx,
+      job,
+      () => ctx.device(job.args.device_id),
+      `device ${job.args.device_id}`,
+    );
     if (!device)
       throw new CommandError('not_found', `device ${job.args.device_id} is not in this agent's config`);
     job.log(`polling ${device.name} (${device.ip_address})`);

@@ -1,4 +1,5 @@
 import type { CameraSnapshot } from '../camera/index.js';
+import { awaitTarget } from './await-target.js';
 import { CommandError, defineCommand } from './types.js';
 
 /**
@@ -8,7 +9,12 @@ import { CommandError, defineCommand } from './types.js';
 export const snapshot = defineCommand({
   type: 'snapshot',
   async run(job, ctx) {
-    const camera = ctx.camera(job.args.camera_id);
+    const camera = await awaitTarget(
+      ctx,
+      job,
+      () => ctx.camera(job.args.camera_id),
+      `camera ${job.args.camera_id}`,
+    );
     if (!camera)
       throw new CommandError('not_found', `camera ${job.args.camera_id} is not in this agent's config`);
     if (!ctx.prober?.snapshot)

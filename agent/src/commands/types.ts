@@ -22,8 +22,18 @@ export interface CommandContext {
   probeCamera(camera: CameraConfig, opts?: ProbeCallOptions): Promise<Outcome>;
   /** Publishes a camera frame on `up/snapshot`. */
   publishSnapshot(snapshot: SnapshotInput): Promise<void>;
+  /**
+   * Resolves true when the agent applies its next config, false after `timeoutMs` or when `signal` aborts.
+   * Optional: without it, a target missing from the config is reported at once.
+   */
+  nextConfig?(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
   /** The hub this agent enrolled with (identity `hub_url`): live views are pushed there and nowhere else. */
   hubUrl: string;
+  /** Installs a signed release and restarts into it (fleet upgrades); absent where the agent cannot. */
+  upgrade?(
+    args: CommandArgs<'upgrade'>,
+    job: { id: string; signal: AbortSignal; log(line: string): void },
+  ): Promise<Record<string, unknown>>;
   /** Stops another running command; false when it is not running. */
   cancel(commandId: string): boolean;
   log: Logger;

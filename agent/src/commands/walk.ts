@@ -1,10 +1,16 @@
+import { awaitTarget } from './await-target.js';
 import { CommandError, defineCommand } from './types.js';
 
 /** `walk {device_id, oid, max_rows}`: the subtree's rows as job log lines, bounded by max_rows, with progress. */
 export const walk = defineCommand({
   type: 'walk',
   async run(job, ctx) {
-    const device = ctx.device(job.args.device_id);
+    const device = await awaitTarget(
+      ctx,
+      job,
+      () => ctx.device(job.args.device_id),
+      `device ${job.args.device_id}`,
+    );
     if (!device)
       throw new CommandError('not_found', `device ${job.args.device_id} is not in this agent's config`);
     if (!ctx.poller) throw new CommandError('unsupported', 'SNMP polling is not available on this agent');

@@ -19,6 +19,8 @@ import { SqliteOutbox } from '../outbox/sqlite.js';
 import type { BatchLimits } from '../outbox/types.js';
 import { type Clock, Scheduler, systemClock } from '../scheduler/scheduler.js';
 import { type AgentStateFile, StateTracker, writeStateFile } from '../state/state.js';
+import { launcherInfo } from '../upgrade/state.js';
+import { createUpgradeTracker } from '../upgrade/tracker.js';
 import { AGENT_VERSION } from '../version.js';
 import { checkOutcome } from './record.js';
 import { buildTargetKinds, type TargetKind } from './targets/index.js';
@@ -37,6 +39,8 @@ export interface AgentOptions {
   identity?: Identity;
   /** Overrides the protocol batch limits (tests use small batches). */
   batchLimits?: BatchLimits;
+  /** Stop and start again (`run` exits with the restart code); after installing an upgrade. */
+  onRestart?: (reason: string) => void;
 }
 
 export interface RunningAgent {
@@ -120,6 +124,26 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     log: log.child({ part: 'traps' }),
   });
 
+  // Fleet upgrades: outcomes to report, the trial of this version, the `upgrade` command.
+  const upgrades = createUpgradeTracker({
+    dataDir: dir,
+    version: AGENT_VERSION,
+    identity,
+    launcher: launcherInfo(),
+    record: (events) => {
+      record({ samples: [], events }, 'upgrade');
+      forwarder.pump();
+    },
+    restart: (reason) => {
+      if (!o.onRestart)
+        return log.warn({ reason }, 'a restart was asked for, but nothing can restart this agent');
+      // Let the command's result reach the hub first.
+      setTimeout(() => o.onRestart?.(reason), 300).unref();
+    },
+    log,
+    now: () => clock.now(),
+  });
+
   /** The current targets of each kind, by id. */
   const targets = new Map<string, Map<number, { id: number }>>();
   for (const name of kinds.keys()) targets.set(name, new Map());
@@ -165,6 +189,23 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     },
   });
 
+  /** Commands waiting for the next config (a target created a moment ago may be in it). */
+  const configWaiters = new Set<() => void>();
+  const nextConfig = (timeoutMs: number, signal?: AbortSignal): Promise<boolean> =>
+    new Promise((resolve) => {
+      const done = (applied: boolean) => {
+        clearTimeout(timer);
+        configWaiters.delete(onApplied);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(applied);
+      };
+      const onApplied = () => done(true);
+      const onAbort = () => done(false);
+      const timer = setTimeout(() => done(false), Math.max(0, timeoutMs));
+      configWaiters.add(onApplied);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+
   const apply = (next: ConfigMessage, source: 'disk' | 'hub'): void => {
     const scheduled: { key: string; intervalMs: number }[] = [];
     for (const [name, kind] of kinds) {
@@ -200,6 +241,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       },
       source === 'disk' ? 'polling with the persisted config' : 'config applied',
     );
+    for (const wake of [...configWaiters]) wake();
   };
 
   const forwarder: Forwarder = new Forwarder({
@@ -240,7 +282,11 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
         forwarder.onConnected();
       },
       disconnected: () => forwarder.onDisconnected(),
-      ack: (upTo) => forwarder.onAck(upTo),
+      ack: (upTo) => {
+        forwarder.onAck(upTo);
+        // The hub stored what this version sent: a version on trial stays.
+        upgrades.reachedHub();
+      },
       config(next) {
         if (stopping) return;
         followHub(next);
@@ -289,8 +335,10 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       prober: o.prober,
       pollDevice,
       probeCamera,
+      nextConfig,
       publishSnapshot: (snapshot) => link.publish('snapshot', snapshot),
       hubUrl: identity.hub_url,
+      upgrade: (args, job) => upgrades.upgrade(args, job),
       log,
     },
   });
@@ -345,6 +393,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   }
   restartTicker(config ? (config as ConfigMessage).intervals.batch_max_delay_ms : 1_000);
   lifecycle('started', `version ${AGENT_VERSION}`);
+  upgrades.flush();
   link.start();
   log.info(
     { agent_id: identity.agent_id, hub: link.status.url, data: dir, settings: describeSettings(settings) },

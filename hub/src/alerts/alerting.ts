@@ -6,6 +6,7 @@ import { NotificationScheduler } from '../notify/scheduler.js';
 import { maybeSendSummary } from '../notify/summary.js';
 import { notifyTargets } from '../notify/targets.js';
 import { AlertEngine } from './engine.js';
+import { interfaceName } from './interface-names.js';
 import type { AlertSettings } from './settings.js';
 
 /** The alert engine, the notification scheduler and the delivery dispatcher, wired and driven by one timer. */
@@ -62,6 +63,7 @@ export async function startAlerting(
     logger: log,
     clock: ctx.clock,
     settings,
+    interfaceName: (deviceId, ifIndex) => interfaceName(ctx.timeseries, deviceId, ifIndex),
     // Plan notices once the batch that opened the alert has been applied in full (dependencies settle).
     onAlertChange: () => {
       if (settleTimer || opts.timers === false) return;

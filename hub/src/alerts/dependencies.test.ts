@@ -19,12 +19,22 @@ const facts = (over: Partial<DependencyFacts> = {}): DependencyFacts => ({
     [20, 21],
     [21, 20],
   ]),
+  // camera 5 behind device 12, camera 6 behind device 30 (up), camera 7 with no known parent
+  cameraParent: new Map<number, number | null>([
+    [5, 12],
+    [6, 30],
+  ]),
   deviceDown: new Set([10]),
   ...over,
 });
 
 describe('alert dependencies', () => {
-  const table: { name: string; target: Parameters<typeof suppressionFor>[0]; expect: string | null }[] = [
+  const table: {
+    name: string;
+    target: Parameters<typeof suppressionFor>[0];
+    over?: Parameters<typeof facts>[0];
+    expect: string | null;
+  }[] = [
     { name: 'a device at a site whose agent is online', target: { device_id: 1, site_id: 1 }, expect: null },
     {
       name: 'a device at a site whose agent is offline',
@@ -66,11 +76,24 @@ describe('alert dependencies', () => {
       target: { device_id: 12, site_id: 1 },
       expect: 'parent device 10 unreachable',
     },
+    {
+      name: 'a device whose parent and grandparent are down names the topmost',
+      target: { device_id: 12, site_id: 1 },
+      over: { deviceDown: new Set([10, 11]) },
+      expect: 'parent device 10 unreachable',
+    },
     { name: 'the parent itself is not suppressed', target: { device_id: 10, site_id: 1 }, expect: null },
     { name: 'a parent cycle ends the walk', target: { device_id: 20, site_id: 1 }, expect: null },
     { name: 'a site without known agents', target: { device_id: 1, site_id: 9 }, expect: null },
+    {
+      name: 'a camera behind a device whose grandparent is down',
+      target: { camera_id: 5, site_id: 1 },
+      expect: 'parent device 10 unreachable',
+    },
+    { name: 'a camera whose parent is up', target: { camera_id: 6, site_id: 1 }, expect: null },
+    { name: 'a camera with no known parent', target: { camera_id: 7, site_id: 1 }, expect: null },
   ];
   for (const c of table) {
-    it(c.name, () => assert.equal(suppressionFor(c.target, facts(), NOW, 60_000), c.expect));
+    it(c.name, () => assert.equal(suppressionFor(c.target, facts(c.over), NOW, 60_000), c.expect));
   }
 });

@@ -5,8 +5,10 @@ export interface DependencyFacts {
    * backlog since they came online (nothing buffered left to deliver).
    */
   agents: ReadonlyMap<string, { site_id: number; online: boolean; since: number; drained?: boolean }>;
-  /** A device's uplink (devices.parent_id). */
+  /** A device's uplink: its manual parent (devices.parent_id), else the one inferred from the site's topology. */
   deviceParent: ReadonlyMap<number, number | null>;
+  /** A camera's uplink device, manual or inferred. */
+  cameraParent?: ReadonlyMap<number, number | null>;
   /** Devices currently reported unreachable. */
   deviceDown: ReadonlySet<number>;
 }
@@ -22,8 +24,8 @@ export interface DependencyTarget {
  * Why an alert about `target` should be recorded but not notified, or null. A device or camera alert is
  * suppressed while its site's agent is offline (the agent's own alert says it all) and for `graceMs` after
  * the agent reconnects (its buffered and first fresh polls arrive then) unless the agent has reported an empty
- * backlog since (nothing buffered: what arrives is live); a device alert is suppressed while one of its parent
- * devices (uplinks) is unreachable.
+ * backlog since (nothing buffered: what arrives is live); a device or camera alert is suppressed while one of
+ * its parent devices (uplinks, manual or inferred) is unreachable, naming the topmost one that is.
  */
 export function suppressionFor(
   target: DependencyTarget,
@@ -41,14 +43,20 @@ export function suppressionFor(
       return `agent ${agents[0]![0]} reconnected less than ${Math.round(graceMs / 1000)} s ago`;
     }
   }
-  if (target.device_id != null) {
-    const seen = new Set<number>([target.device_id]);
-    let parent = facts.deviceParent.get(target.device_id) ?? null;
+  if (target.device_id != null || target.camera_id != null) {
+    const seen = new Set<number>(target.device_id != null ? [target.device_id] : []);
+    let parent =
+      target.device_id != null
+        ? (facts.deviceParent.get(target.device_id) ?? null)
+        : (facts.cameraParent?.get(target.camera_id!) ?? null);
+    // The topmost unreachable ancestor is named: what is behind a dead uplink is unreachable through it.
+    let top: number | null = null;
     while (parent != null && !seen.has(parent)) {
-      if (facts.deviceDown.has(parent)) return `parent device ${parent} unreachable`;
+      if (facts.deviceDown.has(parent)) top = parent;
       seen.add(parent);
       parent = facts.deviceParent.get(parent) ?? null;
     }
+    if (top !== null) return `parent device ${top} unreachable`;
   }
   return null;
 }

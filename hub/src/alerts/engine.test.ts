@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AgentEvent } from '@outpost/protocol';
 import type { HubContext } from '../context.js';
 import type { AlertRow } from '../store/alerts.js';
+import { storeSamples } from '../store/sqlite/timeseries/write.testing.js';
 import { type Alerting, startAlerting } from './alerting.js';
 import { DEFAULT_ALERT_SETTINGS } from './settings.js';
 import { seedSite, testContext } from './testing.js';
@@ -480,6 +481,48 @@ describe('alert engine', () => {
     );
   });
 
+  it('every rule reading a metric sees its samples, in a batch mixing metrics; other rules see none', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, { name: 'mix', devices: 2, agentId: 'mix-pi' });
+    const threshold = (name: string, metric: string, threshold: number) =>
+      ctx.store.alertRules.insert(
+        {
+          name,
+          kind: 'threshold',
+          enabled: true,
+          severity: 'high',
+          params: { metric, scope: { type: 'all' }, comparison: '>', threshold },
+        },
+        null,
+        clock.now,
+      );
+    const hot = await threshold('CPU hot', 'cpu_percent', 90);
+    const warm = await threshold('CPU warm', 'cpu_percent', 50);
+    const mem = await threshold('Memory high', 'memory_percent', 95);
+    await start();
+    const [a, b] = deviceIds as [number, number];
+    ctx.events.emit('samples', {
+      agent_id: 'mix-pi',
+      site_id: siteId,
+      samples: [
+        { device_id: a, metric: 'memory_percent', value: 40, ts: clock.now },
+        { device_id: a, metric: 'cpu_percent', value: 95, ts: clock.now },
+        { device_id: b, metric: 'if_in_bps', value: 1e9, ts: clock.now },
+        { device_id: b, metric: 'cpu_percent', value: 60, ts: clock.now },
+      ],
+    });
+    await advance(1000);
+    const open = (await alerts()).map((r) => `${r.rule} ${r.target_key}`).sort();
+    assert.deepEqual(
+      open,
+      [
+        `threshold:${hot.id} device:${a}`,
+        `threshold:${warm.id} device:${a}`,
+        `threshold:${warm.id} device:${b}`,
+      ].sort(),
+    );
+    assert.ok(!open.some((k) => k.startsWith(`threshold:${mem.id} `)), 'memory stayed below its threshold');
+  });
+
   it('interface-down from interface samples of an up port', async () => {
     const { siteId, deviceIds } = await seedSite(ctx.store, {
       name: 'shop2',
@@ -531,6 +574,50 @@ describe('alert engine', () => {
     assert.deepEqual(
       (await notices()).map((n) => n.kind),
       ['problem'],
+    );
+  });
+});
+
+describe('link traps without the interface name', () => {
+  it('get the name the hub knows from the polls of that interface', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, { name: 'shop', devices: 2, agentId: 'shop-pi' });
+    const [polled, never] = deviceIds as [number, number];
+    storeSamples(ctx as never, [
+      {
+        kind: 'device',
+        target: String(polled),
+        metric: 'if_oper_status',
+        labels: { if_index: '12', if_name: 'Gi1/0/12' },
+        ts: clock.now - 60_000,
+        value: 1,
+      },
+    ]);
+    await start();
+    for (const device_id of [polled, never])
+      ctx.events.emit('agent.event', {
+        agent_id: 'shop-pi',
+        site_id: siteId,
+        event: {
+          type: 'snmp_trap',
+          ts: clock.now,
+          device_id,
+          source: '10.0.0.1',
+          version: '2c',
+          pdu: 'trap',
+          trap_oid: '1.3.6.1.6.3.1.1.5.3',
+          varbinds: [
+            { oid: '1.3.6.1.2.1.2.2.1.1.12', type: 'INTEGER', value: '12' },
+            { oid: '1.3.6.1.2.1.2.2.1.8.12', type: 'INTEGER', value: '2' },
+          ],
+        } as AgentEvent,
+      });
+    await alerting.idle();
+    assert.deepEqual(
+      (await alerts()).map((a) => a.title),
+      [
+        'Interface Gi1/0/12 down on shop-dev0 (10.0.0.1)',
+        'Interface ifIndex 12 down on shop-dev1 (10.0.0.2)',
+      ],
     );
   });
 });

@@ -1,3 +1,4 @@
+import type { AgentEvent } from '@outpost/protocol';
 import type { HubEvents } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { AlertRow } from '../store/alerts.js';
@@ -9,6 +10,7 @@ import { activeWindow, type MaintenanceWindow } from './maintenance.js';
 import { loadWindows } from './maintenance-store.js';
 import { renderRefs } from './names.js';
 import { RULE_KINDS } from './rules/index.js';
+import { unnamedLink } from './rules/trap-fields.js';
 import { ensureBuiltinRules, type LoadedRule, loadEnabledRules } from './rules-store.js';
 import type { AlertSettings } from './settings.js';
 import { Topology } from './topology.js';
@@ -24,6 +26,7 @@ function inputPartition(i: AlertInput): string | undefined {
   switch (i.kind) {
     case 'device.status':
     case 'device.rebooted':
+    case 'check.status':
       return `device:${i.device_id}`;
     case 'camera.status':
       return `camera:${i.camera_id}`;
@@ -67,6 +70,11 @@ export interface EngineOptions {
   settings: AlertSettings;
   /** Called when notices may be due (an alert opened or resolved): the scheduler plans them after settling. */
   onAlertChange?: () => void;
+  /**
+   * The name of a device's interface as the hub knows it (from its polls), for link traps that do not carry
+   * it; undefined when unknown.
+   */
+  interfaceName?: (deviceId: number, ifIndex: string) => Promise<string | undefined>;
 }
 
 /**
@@ -82,6 +90,9 @@ export class AlertEngine {
   /** The engine's work, one job at a time; the notification scheduler queues its sweeps here too. */
   readonly lane = new Lane();
   private rules: RunningRule[] = [];
+  /** sampleRules()'s index and the rule list it was built from. */
+  private byMetric = new Map<string, RunningRule[]>();
+  private byMetricOf: RunningRule[] | undefined;
   private windows: MaintenanceWindow[] = [];
   private version = '';
   private readonly unsubscribe: (() => void)[] = [];
@@ -119,6 +130,9 @@ export class AlertEngine {
       ev.on('device.rebooted', (e) =>
         queue('device.rebooted', (now) => this.evaluateAll({ kind: 'device.rebooted', ...e }, now)),
       ),
+      ev.on('check.status', (e) =>
+        queue('check.status', (now) => this.evaluateAll({ kind: 'check.status', ...e }, now)),
+      ),
       ev.on('camera.status', (e) =>
         queue('camera.status', (now) => this.evaluateAll({ kind: 'camera.status', ...e }, now)),
       ),
@@ -132,10 +146,15 @@ export class AlertEngine {
         queue('agent.buffered', () => this.topology.agentBuffered(e.agent_id, e.buffered)),
       ),
       ev.on('agent.event', (e) =>
-        queue('agent.event', (now) => this.evaluateAll({ kind: 'agent.event', ...e }, now)),
+        queue('agent.event', async (now) =>
+          this.evaluateAll({ kind: 'agent.event', ...e, event: await this.named(e.event) }, now),
+        ),
       ),
       ev.on('samples', (e) => queue('samples', (now) => this.handleSamples(e, now))),
       ev.on('inventory.changed', (e) => queue('inventory.changed', (now) => this.inventoryChanged(e, now))),
+      ev.on('dependencies.changed', (e) =>
+        queue('dependencies.changed', () => this.topology.reloadInferred(e.site_id)),
+      ),
     );
   }
 
@@ -159,6 +178,17 @@ export class AlertEngine {
     return this.lane.run(() => this.evaluateAll(input, now));
   }
 
+  /** A link trap without its interface's name gets the one the hub knows (`if_name`), when it knows one. */
+  private async named(event: AgentEvent): Promise<AgentEvent> {
+    const link = unnamedLink(event);
+    if (!link || !this.o.interfaceName) return event;
+    const name = await this.o.interfaceName(link.device_id, link.ifIndex).catch((err: unknown) => {
+      this.o.logger.warn({ err, device: link.device_id }, 'interface name lookup failed');
+      return undefined;
+    });
+    return name ? ({ ...event, if_name: name } as AgentEvent) : event;
+  }
+
   private async evaluateAll(input: AlertInput, now: number): Promise<void> {
     const partition = inputPartition(input);
     for (const rule of this.rules) await this.evaluate(rule, partition, input, now);
@@ -172,6 +202,21 @@ export class AlertEngine {
     },
     now: number,
   ) {
+    // One pass over the batch picks the samples each rule reads (most samples are read by none); the rules
+    // then run one after another over theirs, in the batch's order, as if each had scanned the batch itself.
+    const byMetric = this.sampleRules();
+    const picked = new Map<RunningRule, import('@outpost/protocol').Sample[]>();
+    if (byMetric.size > 0) {
+      for (const sample of e.samples) {
+        const rules = byMetric.get(sample.metric);
+        if (rules === undefined) continue;
+        for (const rule of rules) {
+          const list = picked.get(rule);
+          if (list) list.push(sample);
+          else picked.set(rule, [sample]);
+        }
+      }
+    }
     for (const rule of this.rules) {
       if (rule.metrics === 'batch') {
         const first = e.samples[0];
@@ -179,9 +224,7 @@ export class AlertEngine {
           await this.evaluate(rule, `agent:${e.agent_id}`, { kind: 'sample', ...e, sample: first }, now);
         continue;
       }
-      if (rule.metrics.size === 0) continue;
-      for (const sample of e.samples) {
-        if (!rule.metrics.has(sample.metric)) continue;
+      for (const sample of picked.get(rule) ?? []) {
         const deviceType =
           sample.device_id !== undefined ? this.topology.deviceType.get(sample.device_id) : undefined;
         const input: AlertInput = {
@@ -191,9 +234,28 @@ export class AlertEngine {
           device_type: deviceType,
           sample,
         };
-        await this.evaluate(rule, inputPartition(input), input, now);
+        // Most samples change nothing: only a rule's actions (store reads and writes) wait.
+        const actions = this.evaluateNow(rule, inputPartition(input), input, now);
+        if (actions.length > 0) await this.applyAll(rule, actions, now);
       }
     }
+  }
+
+  /** metric -> the rules (in their order) that read samples of it; rebuilt when the rules change. */
+  private sampleRules(): Map<string, RunningRule[]> {
+    if (this.byMetricOf === this.rules) return this.byMetric;
+    const out = new Map<string, RunningRule[]>();
+    for (const rule of this.rules) {
+      if (rule.metrics === 'batch') continue;
+      for (const m of rule.metrics) {
+        const list = out.get(m);
+        if (list) list.push(rule);
+        else out.set(m, [rule]);
+      }
+    }
+    this.byMetric = out;
+    this.byMetricOf = this.rules;
+    return out;
   }
 
   /** A clock tick: absence of data and `for` durations, flap settling, config reload (queued). */
@@ -221,18 +283,31 @@ export class AlertEngine {
     input: AlertInput,
     now: number,
   ): Promise<void> {
-    if (partition === undefined) return;
+    const actions = this.evaluateNow(rule, partition, input, now);
+    if (actions.length > 0) await this.applyAll(rule, actions, now);
+  }
+
+  /** Runs one rule over one input and keeps its new state; returns the actions it asks for. */
+  private evaluateNow(
+    rule: RunningRule,
+    partition: string | undefined,
+    input: AlertInput,
+    now: number,
+  ): RuleAction[] {
+    if (partition === undefined) return [];
     const kind = RULE_KINDS.get(rule.kind)!;
-    let actions: RuleAction[];
     try {
       const before = rule.partitions.get(partition);
       const r = kind.evaluate(before ?? {}, input, now, rule);
       if (r.state !== before) this.setPartition(rule, partition, r.state);
-      actions = r.actions;
+      return r.actions;
     } catch (err) {
       this.o.logger.error({ err, rule: rule.key, input: input.kind }, 'alert rule failed');
-      return;
+      return [];
     }
+  }
+
+  private async applyAll(rule: RunningRule, actions: RuleAction[], now: number): Promise<void> {
     for (const action of actions) {
       try {
         await this.apply(rule, action, now);
@@ -300,19 +375,33 @@ export class AlertEngine {
   }
 
   private async inventoryChanged(
-    e: { kind: 'site' | 'device' | 'camera'; id: number; change: string },
+    e: { kind: 'site' | 'device' | 'camera' | 'check'; id: number; change: string },
     now: number,
   ): Promise<void> {
     if (e.kind === 'device') await this.topology.reloadDevice(e.id);
+    if (e.kind === 'camera') await this.topology.reloadCamera(e.id);
     if (e.change !== 'deleted' || e.kind === 'site') return;
-    // Alerts about something that no longer exists resolve quietly, and its rule state goes.
+    // Alerts about something that no longer exists resolve quietly, and its rule state goes. A check's
+    // targets live in its device's partition (`device:7:check:5`).
     const partition = `${e.kind}:${e.id}`;
+    const gone = (key: string) =>
+      e.kind === 'check' ? key.endsWith(`:check:${e.id}`) : partitionOf(key) === partition;
     for (const a of await this.store.open()) {
-      if (a.target_key && partitionOf(a.target_key) === partition) {
+      if (a.target_key && gone(a.target_key)) {
         this.changed('resolved', await this.store.resolve(a.id, now, JSON.parse(a.transitions), false, true));
       }
     }
     for (const r of this.rules) {
+      if (e.kind === 'check') {
+        for (const [p, state] of r.partitions) {
+          const keys = Object.keys(state).filter(gone);
+          if (keys.length === 0) continue;
+          const next = { ...state };
+          for (const k of keys) delete next[k];
+          r.partitions.set(p, next);
+        }
+        continue;
+      }
       r.partitions.delete(partition);
       r.tickable.delete(partition);
     }

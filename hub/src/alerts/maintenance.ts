@@ -78,15 +78,29 @@ export function scopeMatches(scope: MaintenanceScope, t: ScopeTarget): boolean {
   }
 }
 
+/** Formatters by time zone: building one costs far more than using it, and the zones in use are few. */
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+function clockFormat(timezone: string): Intl.DateTimeFormat {
+  let f = clockFormats.get(timezone);
+  if (f === undefined) {
+    // A bad zone throws here, before anything is cached.
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: timezone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    if (clockFormats.size >= 64) clockFormats.clear();
+    clockFormats.set(timezone, f);
+  }
+  return f;
+}
+
 /** Day of week (0 = Sunday) and minutes since midnight of `ts` in `timezone`. */
 export function localClock(ts: number, timezone: string): { day: number; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: timezone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(ts));
+  const parts = clockFormat(timezone).formatToParts(new Date(ts));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(get('weekday'));
   return { day, minutes: Number(get('hour')) * 60 + Number(get('minute')) };

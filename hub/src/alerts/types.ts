@@ -27,6 +27,20 @@ export type AlertInput =
       status: string;
       previous: string;
       error?: string;
+      /** `checks`: a device without SNMP whose status follows its checks. */
+      via?: 'checks';
+      ts: number;
+    }
+  | {
+      kind: 'check.status';
+      check_id: number;
+      device_id: number;
+      site_id: number;
+      name: string;
+      check_kind: string;
+      status: 'up' | 'down';
+      previous: string;
+      error?: string;
       ts: number;
     }
   | {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cameraCredentials, deviceSnmpCredentials } from '../inventory/credentials.js';
+import { buildSiteConfig } from '../link/site-config.js';
 import { checkpoint } from '../store/sqlite/inspect.testing.js';
 import { listRoutes } from './access.js';
 import { createTestHub, type TestHub } from './testing.js';
@@ -14,6 +15,9 @@ const SECRETS = {
   privKey: 'PrivKey-S3cret-456',
   urlPassword: 'UrlPass-S3cret-789',
   camPassword: 'CamPass-S3cret-000',
+  trapCommunity: 'TrapComm-S3cret-111',
+  trapAuthKey: 'TrapAuth-S3cret-222',
+  trapPrivKey: 'TrapPriv-S3cret-333',
 };
 
 describe('secrets are write-only', () => {
@@ -98,6 +102,36 @@ describe('secrets are write-only', () => {
       ).status,
       400,
     );
+    // A site's trap receiver with a community and a v3 inform user; then an update that keeps the keys.
+    const traps = await send('PUT', '/api/v1/sites/1/traps', {
+      enabled: true,
+      communities: [SECRETS.trapCommunity],
+      users: [
+        {
+          username: 'ups-informer',
+          auth_protocol: 'sha',
+          auth_key: SECRETS.trapAuthKey,
+          priv_protocol: 'aes',
+          priv_key: SECRETS.trapPrivKey,
+        },
+      ],
+    });
+    assert.equal(traps.status, 200, JSON.stringify(traps.json));
+    const kept = await send('PUT', '/api/v1/sites/1/traps', {
+      port: 1163,
+      users: [{ username: 'ups-informer' }],
+    });
+    assert.deepEqual(kept.json.users, [
+      {
+        username: 'ups-informer',
+        security_level: 'authPriv',
+        auth_protocol: 'sha',
+        priv_protocol: 'aes',
+        has_auth_key: true,
+        has_priv_key: true,
+      },
+    ]);
+    assert.equal(kept.json.communities_set, 1);
     // Every GET route an admin can call, with the ids that exist.
     for (const r of listRoutes(hub.app)) {
       if (r.method !== 'GET' || r.hidden || r.path.includes('events') || r.path.includes('live')) continue;
@@ -120,7 +154,23 @@ describe('secrets are write-only', () => {
       snmp: { version: '2c', community: SECRETS.community2 },
     });
     const d2 = deviceSnmpCredentials(hub.ctx.secrets, (await devices.get(2))!);
-    assert.equal(d2.snmp.version === '3' && d2.snmp.auth_key, SECRETS.authKey);
+    assert.equal(d2?.snmp.version === '3' && d2.snmp.auth_key, SECRETS.authKey);
+    const { body } = await buildSiteConfig(hub.ctx.store, 1, (b) => hub.ctx.secrets.decrypt(b), {
+      heartbeat_s: 30,
+      batch_max_delay_ms: 1000,
+    });
+    assert.deepEqual(body.traps?.communities, [SECRETS.trapCommunity]);
+    assert.deepEqual(body.traps?.users, [
+      {
+        username: 'ups-informer',
+        security_level: 'authPriv',
+        auth_protocol: 'sha',
+        auth_key: SECRETS.trapAuthKey,
+        priv_protocol: 'aes',
+        priv_key: SECRETS.trapPrivKey,
+      },
+    ]);
+    assert.equal(body.traps?.port, 1163);
     assert.deepEqual(cameraCredentials(hub.ctx.secrets, (await cameras.get(1))!), {
       username: 'viewer',
       password: SECRETS.urlPassword,

@@ -4,6 +4,7 @@ import type { Link } from '../link/link.js';
 import type { SeqOutcome } from '../store/batches.js';
 import type { UnitOfWork } from '../store/port.js';
 import type { SampleWriter } from '../store/timeseries/types.js';
+import { type CheckEmit, type CheckStateInput, storeCheckState } from './check-state.js';
 
 type Emit = { [K in keyof HubEventMap]: [K, HubEventMap[K]] }[keyof HubEventMap];
 
@@ -50,16 +51,21 @@ export async function storeBatch(
   );
   if (outcome.duplicate) return { outcome, emits, accepted, refused };
 
+  // Each target's site is read once; the loop then runs without awaiting (no promise per sample).
+  for (const s of batch.samples) {
+    if (s.device_id !== undefined && !deviceSite.has(s.device_id)) await ownDevice(s.device_id);
+    else if (s.camera_id !== undefined && !cameraSite.has(s.camera_id)) await ownCamera(s.camera_id);
+  }
   for (const s of batch.samples) {
     let id: number;
     if (s.device_id !== undefined) {
-      if (!(await ownDevice(s.device_id))) {
+      if (deviceSite.get(s.device_id) !== siteId) {
         refused++;
         continue;
       }
       id = samples.seriesOf('device', s.device_id, s.metric, s.labels, s.unit);
     } else if (s.camera_id !== undefined) {
-      if (!(await ownCamera(s.camera_id))) {
+      if (cameraSite.get(s.camera_id) !== siteId) {
         refused++;
         continue;
       }
@@ -146,6 +152,12 @@ export async function storeBatch(
           },
         ]);
       }
+    } else if (e.type === 'check_state') {
+      const c = e as CheckStateInput;
+      const stored =
+        (await ownDevice(c.device_id)) &&
+        (await storeCheckState(tx, c, siteId, () => record(e, c.device_id, null), emits as CheckEmit[]));
+      if (!stored) refused++;
     } else {
       const o = ev as AgentEvent & { device_id?: number; camera_id?: number };
       if (
@@ -155,7 +167,9 @@ export async function storeBatch(
         refused++;
         continue;
       }
-      await record(ev, o.device_id ?? null, o.camera_id ?? null);
+      // Topology facts and the agent's network are state, kept by the topology service, not history.
+      if (o.type !== 'topology' && o.type !== 'agent_network')
+        await record(ev, o.device_id ?? null, o.camera_id ?? null);
       emits.push(['agent.event', { agent_id: agentId, site_id: siteId, event: ev }]);
     }
   }

@@ -29,8 +29,17 @@ export interface SnmpSecrets {
   priv_key?: string;
 }
 
-export function parseSnmp(row: Pick<DeviceRow, 'snmp_json'>): SnmpSettings {
-  return JSON.parse(row.snmp_json) as SnmpSettings;
+/** What devices.snmp_json holds for a device that is not polled by SNMP (checks only). */
+export const NO_SNMP = 'null';
+
+/** The device's SNMP settings, or null for a device without SNMP (checks only: an ISP router, a website). */
+export function parseSnmp(row: Pick<DeviceRow, 'snmp_json'>): SnmpSettings | null {
+  return JSON.parse(row.snmp_json) as SnmpSettings | null;
+}
+
+/** Whether the device is polled by SNMP (otherwise its status follows its checks). */
+export function hasSnmp(row: Pick<DeviceRow, 'snmp_json'>): boolean {
+  return row.snmp_json !== NO_SNMP;
 }
 
 export function decryptSnmpSecrets(secrets: SecretBox, row: Pick<DeviceRow, 'snmp_secret'>): SnmpSecrets {
@@ -44,8 +53,9 @@ export function decryptSnmpSecrets(secrets: SecretBox, row: Pick<DeviceRow, 'snm
 export function deviceSnmpCredentials(
   secrets: SecretBox,
   row: DeviceRow,
-): { port: number; timeout_ms?: number; retries?: number; snmp: SnmpCredentials } {
+): { port: number; timeout_ms?: number; retries?: number; snmp: SnmpCredentials } | null {
   const s = parseSnmp(row);
+  if (!s) return null;
   const k = decryptSnmpSecrets(secrets, row);
   const base = { port: s.port, timeout_ms: s.timeout_ms, retries: s.retries };
   if (s.version !== '3') return { ...base, snmp: { version: s.version, community: k.community ?? '' } };

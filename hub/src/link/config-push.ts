@@ -19,7 +19,11 @@ export class ConfigPush {
       this.link.store,
       siteId,
       (b) => ctx.secrets.decrypt(b),
-      { heartbeat_s: options.heartbeatS, batch_max_delay_ms: options.batchMaxDelayMs },
+      {
+        heartbeat_s: options.heartbeatS,
+        batch_max_delay_ms: options.batchMaxDelayMs,
+        topology_s: options.topologyIntervalS,
+      },
       options.traps,
     );
     for (const s of skipped)

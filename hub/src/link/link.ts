@@ -22,6 +22,8 @@ export interface LinkOptions {
   jobQueueTimeoutS: number;
   /** The agents' trap receiver, as sent in every site's config. */
   traps: { enabled: boolean; port: number; community?: string };
+  /** How often agents read their devices' topology tables (sent in every site's config); 0 off. */
+  topologyIntervalS: number;
 }
 
 export const DEFAULT_LINK_OPTIONS: LinkOptions = {
@@ -31,6 +33,7 @@ export const DEFAULT_LINK_OPTIONS: LinkOptions = {
   jobResendMs: 15_000,
   jobQueueTimeoutS: 900,
   traps: { enabled: false, port: 1162 },
+  topologyIntervalS: 900,
 };
 
 /** The hub's side of the hub <-> agent link: stores, presence, config push and jobs over one MessageBus. */

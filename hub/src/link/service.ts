@@ -39,6 +39,7 @@ export const linkService: Service = {
       ...DEFAULT_LINK_OPTIONS,
       heartbeatS: config.agentHeartbeatS,
       jobQueueTimeoutS: config.jobQueueTimeoutS,
+      topologyIntervalS: config.topologyIntervalS,
       traps: {
         enabled: config.agentTrapsEnabled,
         port: config.agentTrapsPort,

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CAPABILITY_COMPACT_BATCH, ConfigSchema } from '@outpost/protocol';
-import { cameraConfig, configMessage, deviceConfig, type SiteConfigBody } from './site-config.js';
+import type { CredentialRow } from '../store/credentials.js';
+import {
+  cameraConfig,
+  configMessage,
+  deviceConfig,
+  type SiteConfigBody,
+  withCredential,
+} from './site-config.js';
 
 const decrypt = (b: string) => b.replace(/^enc:/, '');
 const device = (snmp: object, secret: object | null) => ({
@@ -86,5 +93,61 @@ describe('agent config from the inventory', () => {
     };
     const message = ConfigSchema.parse(configMessage(body, 3, Date.UTC(2026, 0, 1)));
     assert.deepEqual(message.capabilities, [CAPABILITY_COMPACT_BATCH]);
+  });
+});
+
+describe('devices and cameras referencing a credential', () => {
+  const entry = (id: number, kind: 'snmp' | 'camera', settings: object, secret: object | string) => ({
+    id,
+    set_id: 1,
+    kind,
+    position: 0,
+    settings: JSON.stringify(settings),
+    secret: `enc:${typeof secret === 'string' ? secret : JSON.stringify(secret)}`,
+    created_at: 0,
+    updated_at: 0,
+  });
+  const entries = new Map<number, CredentialRow>([
+    [4, entry(4, 'snmp', { version: '2c', has_community: true }, { community: 'site-ro' })],
+    [5, entry(5, 'camera', { username: 'onvif' }, 'campw')],
+  ]);
+
+  it("takes the credential's community and keeps the device's own port", () => {
+    const row = {
+      ...device({ version: '2c', port: 1161, has_community: true }, { community: 'own' }),
+      credential_id: 4,
+    };
+    const w = withCredential(row, entries);
+    assert.ok(w.ok);
+    const r = deviceConfig(w.row, decrypt);
+    assert.ok(r.ok);
+    assert.deepEqual(r.value.snmp, { version: '2c', community: 'site-ro' });
+    assert.equal(r.value.port, 1161);
+  });
+
+  it("takes the camera login's username and password", () => {
+    const cam = {
+      id: 3,
+      name: 'cam',
+      rtsp_url: 'rtsp://192.0.2.20/s',
+      username: null,
+      password_secret: null,
+      meta: '{}',
+      credential_id: 5,
+    };
+    const w = withCredential(cam, entries);
+    assert.ok(w.ok);
+    const r = cameraConfig(w.row, decrypt);
+    assert.ok(r.ok);
+    assert.equal(r.value.username, 'onvif');
+    assert.equal(r.value.password, 'campw');
+  });
+
+  it('refuses a missing credential or one of the wrong kind, saying which', () => {
+    const gone = withCredential({ ...device({ version: '2c' }, null), credential_id: 9 }, entries);
+    assert.equal(gone.ok, false);
+    assert.match(gone.ok ? '' : gone.reason, /credential 9 no longer exists/);
+    const wrong = withCredential({ ...device({ version: '2c' }, null), credential_id: 5 }, entries);
+    assert.match(wrong.ok ? '' : wrong.reason, /not an SNMP credential/);
   });
 });

@@ -3,11 +3,20 @@ import {
   CAPABILITY_COMPACT_BATCH,
   type CameraConfig,
   CameraConfigSchema,
+  type CheckConfig,
+  CheckConfigSchema,
   type ConfigInput,
+  type CredentialSetConfig,
+  type CustomOid,
   type DeviceConfig,
   DeviceConfigSchema,
   type TrapConfigInput,
 } from '@outpost/protocol';
+import { credentialSetsForConfig } from '../api/models/credential.js';
+import { hasSnmp } from '../inventory/credentials.js';
+import { decodeSiteTraps, trapConfig } from '../inventory/site-traps.js';
+import type { CheckRow } from '../store/checks.js';
+import type { CredentialRow } from '../store/credentials.js';
 import type { Repositories } from '../store/port.js';
 
 /** Decrypts a stored secret blob (the hub's SecretBox). */
@@ -21,6 +30,7 @@ interface DeviceRow {
   snmp_secret: string | null;
   poll_interval_s: number;
   profile: string | null;
+  credential_id?: number | null;
 }
 
 interface CameraRow {
@@ -30,19 +40,26 @@ interface CameraRow {
   username: string | null;
   password_secret: string | null;
   meta: string;
+  credential_id?: number | null;
 }
 
 export interface SiteConfigBody {
   site_id: number;
   devices: DeviceConfig[];
   cameras: CameraConfig[];
-  intervals: { heartbeat_s: number; batch_max_delay_ms: number };
+  intervals: { heartbeat_s: number; batch_max_delay_ms: number; topology_s?: number };
+  /** The enabled checks of the site's devices; absent when there are none (an older agent ignores it). */
+  checks?: CheckConfig[];
+  /** Site-wide custom OIDs; absent when there are none. */
+  custom_oids?: CustomOid[];
   /** Present when the trap receiver is on (an older agent ignores it). */
   traps?: TrapConfigInput;
+  /** The site's credential sets, then the global ones (present when there is any). */
+  credential_sets?: CredentialSetConfig[];
 }
 
 export interface Skipped {
-  kind: 'device' | 'camera';
+  kind: 'device' | 'camera' | 'check' | 'traps' | 'credential_set';
   id: number;
   reason: string;
 }
@@ -69,6 +86,7 @@ function snmpSecrets(blob: string | null, decrypt: Decrypt): Record<string, unkn
 export function deviceConfig(
   row: DeviceRow,
   decrypt: Decrypt,
+  customOids: readonly CustomOid[] = [],
 ): { ok: true; value: DeviceConfig } | { ok: false; reason: string } {
   let secrets: Record<string, unknown>;
   try {
@@ -109,6 +127,7 @@ export function deviceConfig(
             .map((p) => p.trim())
             .filter(Boolean)
         : []),
+    ...(customOids.length ? { custom_oids: customOids } : {}),
   });
   if (!parsed.success) {
     const i = parsed.error.issues[0];
@@ -152,30 +171,110 @@ export function cameraConfig(
   return { ok: true, value: parsed.data };
 }
 
+/** The agent's view of one check, validated by the protocol schema (params as the kind defines them). */
+export function checkConfig(row: CheckRow): { ok: true; value: CheckConfig } | { ok: false; reason: string } {
+  const parsed = CheckConfigSchema.safeParse({
+    id: row.id,
+    device_id: row.device_id,
+    name: row.name,
+    kind: row.kind,
+    interval_s: row.interval_s,
+    timeout_ms: row.timeout_ms,
+    params: parseObject(row.params),
+  });
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    return { ok: false, reason: `${i?.path.join('.')}: ${i?.message}` };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+/** The hub-wide trap receiver settings (`agentTraps*`): what a site without settings of its own gets. */
+export interface HubTrapDefaults {
+  enabled: boolean;
+  port: number;
+  community?: string;
+}
+
+/**
+ * A device or camera row with the secrets of the credential it references in place of its own: the
+ * credential's settings over the device's (its port, timeout and retries stay), its secret blob; or why not.
+ */
+export function withCredential<R extends DeviceRow | CameraRow>(
+  row: R,
+  entries: ReadonlyMap<number, CredentialRow>,
+): { ok: true; row: R } | { ok: false; reason: string } {
+  if (!row.credential_id) return { ok: true, row };
+  const entry = entries.get(row.credential_id);
+  if (!entry) return { ok: false, reason: `credential ${row.credential_id} no longer exists` };
+  if ('snmp_json' in row) {
+    if (entry.kind !== 'snmp')
+      return { ok: false, reason: `credential ${entry.id} is not an SNMP credential` };
+    const { port, timeout_ms, retries } = parseObject(row.snmp_json);
+    const settings = { ...parseObject(entry.settings), port, timeout_ms, retries };
+    return { ok: true, row: { ...row, snmp_json: JSON.stringify(settings), snmp_secret: entry.secret } };
+  }
+  if (entry.kind !== 'camera') return { ok: false, reason: `credential ${entry.id} is not a camera login` };
+  const username = String(parseObject(entry.settings).username ?? '');
+  return { ok: true, row: { ...row, username: username || null, password_secret: entry.secret } };
+}
+
 /** Builds a site's config from the store. Rows that cannot be expressed are skipped and listed. */
 export async function buildSiteConfig(
-  store: Pick<Repositories, 'devices' | 'cameras'>,
+  store: Pick<Repositories, 'devices' | 'cameras' | 'credentials' | 'checks' | 'customOids' | 'siteTraps'>,
   siteId: number,
   decrypt: Decrypt,
   intervals: SiteConfigBody['intervals'],
-  traps: { enabled: boolean; port: number; community?: string } = { enabled: false, port: 1162 },
+  traps: HubTrapDefaults = { enabled: false, port: 1162 },
 ): Promise<{ body: SiteConfigBody; skipped: Skipped[] }> {
   const skipped: Skipped[] = [];
+  const sets = [...(await store.credentials.listSets(siteId)), ...(await store.credentials.listSets(null))];
+  const entryRows = await store.credentials.entries(sets.map((s) => s.id));
+  const entries = new Map(entryRows.map((e) => [e.id, e]));
   const devices: DeviceConfig[] = [];
-  for (const row of await store.devices.forSite(siteId)) {
-    const r = deviceConfig(row, decrypt);
+  const deviceOids = await store.customOids.devicesOfSite(siteId);
+  for (const stored of await store.devices.forSite(siteId)) {
+    // A device without SNMP reaches the agent through its checks only.
+    if (!hasSnmp(stored)) continue;
+    const w = withCredential(stored, entries);
+    const r = w.ok ? deviceConfig(w.row, decrypt, deviceOids.get(stored.id)) : w;
     if (r.ok) devices.push(r.value);
-    else skipped.push({ kind: 'device', id: row.id, reason: r.reason });
+    else skipped.push({ kind: 'device', id: stored.id, reason: r.reason });
   }
   const cameras: CameraConfig[] = [];
-  for (const row of await store.cameras.forSite(siteId)) {
-    const r = cameraConfig(row, decrypt);
+  for (const stored of await store.cameras.forSite(siteId)) {
+    const w = withCredential(stored, entries);
+    const r = w.ok ? cameraConfig(w.row, decrypt) : w;
     if (r.ok) cameras.push(r.value);
-    else skipped.push({ kind: 'camera', id: row.id, reason: r.reason });
+    else skipped.push({ kind: 'camera', id: stored.id, reason: r.reason });
+  }
+  const checks: CheckConfig[] = [];
+  for (const row of await store.checks.forSite(siteId)) {
+    if (!row.enabled) continue;
+    const r = checkConfig(row);
+    if (r.ok) checks.push(r.value);
+    else skipped.push({ kind: 'check', id: row.id, reason: r.reason });
   }
   const body: SiteConfigBody = { site_id: siteId, devices, cameras, intervals };
-  if (traps.enabled)
+  if (checks.length) body.checks = checks;
+  const siteOids = await store.customOids.list({ site_id: siteId });
+  if (siteOids.length) body.custom_oids = siteOids;
+  const own = await store.siteTraps.get(siteId);
+  if (own) {
+    try {
+      if (own.enabled) body.traps = trapConfig(decodeSiteTraps(own, decrypt));
+    } catch (err) {
+      skipped.push({ kind: 'traps', id: siteId, reason: `trap secrets: ${(err as Error).message}` });
+    }
+  } else if (traps.enabled)
     body.traps = { enabled: true, port: traps.port, communities: traps.community ? [traps.community] : [] };
+  if (sets.length > 0) {
+    try {
+      body.credential_sets = credentialSetsForConfig({ decrypt }, sets, entryRows);
+    } catch (err) {
+      skipped.push({ kind: 'credential_set', id: 0, reason: `credential sets: ${(err as Error).message}` });
+    }
+  }
   return { body, skipped };
 }
 

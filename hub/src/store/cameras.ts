@@ -8,10 +8,18 @@ export interface CameraRecord {
   location: string | null;
   site_id: number;
   meta: string;
+  /** The device it hangs off, set by an operator (else one is inferred from the site's topology). */
+  parent_id?: number | null;
+  mac_address?: string | null;
+  /** A camera login of a credential set used instead of the camera's own username and password. */
+  credential_id?: number | null;
 }
 
 /** A camera with what agents report about it (`stream_json`: codec, size, fps, bitrate as JSON text). */
 export interface CameraRow extends CameraRecord {
+  parent_id: number | null;
+  mac_address: string | null;
+  credential_id: number | null;
   id: number;
   status: string;
   status_reason: string | null;

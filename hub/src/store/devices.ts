@@ -15,10 +15,13 @@ export interface DeviceRecord {
   poll_interval_s: number;
   profile: string | null;
   meta: string;
+  /** A credential of a credential set used instead of the device's own SNMP secrets. */
+  credential_id?: number | null;
 }
 
 /** A device with what agents report about it. */
 export interface DeviceRow extends DeviceRecord {
+  credential_id: number | null;
   id: number;
   status: string;
   status_error: string | null;
@@ -38,6 +41,8 @@ export interface DeviceFilter {
   device_type?: string;
   /** Matches name, address, sysName, vendor or MAC (with or without colons; a substring, literally). */
   q?: string;
+  /** `q` as MAC hex digits when it looks like part of a MAC address (fleet/mac.ts). */
+  macHex?: string;
 }
 
 /** Columns the device list can be sorted by. */

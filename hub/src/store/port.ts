@@ -6,8 +6,10 @@ import type { AlertRepo } from './alerts.js';
 import type { AuditRepo } from './audit.js';
 import type { CameraRepo } from './cameras.js';
 import type { ChannelRepo } from './channels.js';
+import type { CheckRepo } from './checks.js';
 import type { ConfigVersionRepo } from './config-versions.js';
 import type { CredentialRepo } from './credentials.js';
+import type { CustomOidRepo } from './custom-oids.js';
 import type { DeviceRepo } from './devices.js';
 import type { DiscoveredRepo } from './discovered.js';
 import type { EnrollmentTokenRepo } from './enrollment-tokens.js';
@@ -15,7 +17,10 @@ import type { FleetRepo } from './fleet.js';
 import type { JobRepo } from './jobs.js';
 import type { MaintenanceRepo } from './maintenance.js';
 import type { NotificationRepo } from './notifications.js';
+import type { ReleaseRepo } from './releases.js';
+import type { RolloutRepo } from './rollouts.js';
 import type { SessionRepo } from './sessions.js';
+import type { SiteTrapsRepo } from './site-traps.js';
 import type { SiteRepo } from './sites.js';
 import type { SnapshotRepo } from './snapshots.js';
 import type { TopologyRepo } from './topology.js';
@@ -45,9 +50,15 @@ export interface Repositories {
   readonly channels: ChannelRepo;
   readonly notifications: NotificationRepo;
   readonly fleet: FleetRepo;
+  readonly checks: CheckRepo;
+  readonly customOids: CustomOidRepo;
+  readonly siteTraps: SiteTrapsRepo;
   readonly credentials: CredentialRepo;
   readonly discovered: DiscoveredRepo;
   readonly topology: TopologyRepo;
+  /** Agent release bundles (fleet upgrades). */
+  readonly releases: ReleaseRepo;
+  readonly rollouts: RolloutRepo;
 }
 
 /**

@@ -327,19 +327,32 @@ function readSeries(
   return { target, id, metric, unit, labels };
 }
 
-/** A sample with the keys in the schema's order (device_id, camera_id, metric, value, unit, ts, labels). */
+/**
+ * A sample with the keys in the schema's order (device_id, camera_id, metric, value, unit, ts, labels), built
+ * as one literal per shape: samples of one shape share one hidden class and are allocated in one step.
+ */
 function makeSample(s: Series, value: number, ts: number): Sample {
-  const out = (
-    s.target === TARGET_DEVICE
-      ? { device_id: s.id, metric: s.metric, value }
-      : s.target === TARGET_CAMERA
-        ? { camera_id: s.id, metric: s.metric, value }
-        : { metric: s.metric, value }
-  ) as Sample;
-  if (s.unit !== undefined) out.unit = s.unit;
-  out.ts = ts;
-  if (s.labels !== undefined) out.labels = s.labels as Record<string, string>;
-  return out;
+  const { metric, unit, labels } = s;
+  const l = labels as Record<string, string> | undefined;
+  if (s.target === TARGET_DEVICE) {
+    const device_id = s.id;
+    if (unit !== undefined)
+      return l !== undefined
+        ? { device_id, metric, value, unit, ts, labels: l }
+        : { device_id, metric, value, unit, ts };
+    return l !== undefined ? { device_id, metric, value, ts, labels: l } : { device_id, metric, value, ts };
+  }
+  if (s.target === TARGET_CAMERA) {
+    const camera_id = s.id;
+    if (unit !== undefined)
+      return l !== undefined
+        ? { camera_id, metric, value, unit, ts, labels: l }
+        : { camera_id, metric, value, unit, ts };
+    return l !== undefined ? { camera_id, metric, value, ts, labels: l } : { camera_id, metric, value, ts };
+  }
+  if (unit !== undefined)
+    return l !== undefined ? { metric, value, unit, ts, labels: l } : { metric, value, unit, ts };
+  return l !== undefined ? { metric, value, ts, labels: l } : { metric, value, ts };
 }
 
 function decodeEvents(text: string): { ok: true; events: AgentEvent[] } | Failure {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { AgentEvent } from '@outpost/protocol';
 import type { AlertInput } from '../types.js';
 import { checkDown } from './check-down.js';
 import type { AnyRuleKind } from './index.js';
@@ -7,6 +8,7 @@ import { interfaceDown } from './interface-down.js';
 import { snmpTrap } from './snmp-trap.js';
 import { at, runRule, sample, T0, tick } from './testing.js';
 import { tlsCertExpiry } from './tls-cert-expiry.js';
+import { unnamedLink } from './trap-fields.js';
 import { trapOid } from './trap-oid.js';
 import { upsBattery } from './ups-battery.js';
 import { upsOnBattery } from './ups-on-battery.js';
@@ -27,15 +29,18 @@ const trap = (s: number, trap_oid: string, varbinds: [string, string][] = [], de
     ...(device_id !== null ? { device_id } : {}),
     varbinds: varbinds.map(([oid, value]) => ({ oid, type: 'INTEGER', value })),
   });
-const check = (s: number, status: 'up' | 'down', error?: string) =>
-  event(s, {
-    type: 'check_state',
-    check_id: 5,
-    device_id: 9,
-    kind: 'http',
-    status,
-    ...(error ? { error } : {}),
-  });
+const check = (s: number, status: 'up' | 'down', previous: string, error?: string): AlertInput => ({
+  kind: 'check.status',
+  check_id: 5,
+  device_id: 9,
+  site_id: 1,
+  name: 'NVR web page',
+  check_kind: 'http',
+  status,
+  previous,
+  ts: T0 + s * 1000,
+  ...(error ? { error } : {}),
+});
 const LINK_DOWN = '1.3.6.1.6.3.1.1.5.3';
 const LINK_UP = '1.3.6.1.6.3.1.1.5.4';
 const ifVbs = (i: number, admin: number, oper: number): [string, string][] => [
@@ -140,12 +145,18 @@ const cases: {
     name: 'check-down: fires on a down check, clears when it is up again',
     kind: checkDown,
     inputs: [
-      check(0, 'up'),
-      check(60, 'down', 'status 503 not in 200-399'),
-      check(120, 'down'),
-      check(180, 'up'),
+      check(0, 'up', 'unknown'),
+      check(60, 'down', 'up', 'status 503 not in 200-399'),
+      check(180, 'up', 'down'),
     ],
     trace: [`fire device:9:check:5@${at(60)}`, `clear device:9:check:5@${at(180)}`],
+  },
+  {
+    name: 'check-down: with for_s, a check down once fires when the time is up, without another report',
+    kind: checkDown,
+    params: { for_s: 120 },
+    inputs: [check(0, 'down', 'unknown', 'no reply to 3 echo requests'), tick(60), tick(121)],
+    trace: [`fire device:9:check:5@${at(121)}`],
   },
   {
     name: 'trap-oid: a vendor trap opens an alert per device, its clear trap resolves it',
@@ -187,5 +198,58 @@ describe('check, certificate, UPS and trap rule kinds', () => {
     const r = trapOid.params.safeParse({ trap_oid: 'linkDown' });
     assert.equal(r.success, false);
     assert.deepEqual(r.error?.issues[0]?.path, ['trap_oid']);
+  });
+});
+
+describe('check-down titles', () => {
+  it('names the check, its kind and its device, with the reason as the message', () => {
+    const { actions } = runRule(checkDown, {}, [
+      check(0, 'down', 'up', 'connect ECONNREFUSED 192.0.2.7:443'),
+    ]);
+    assert.deepEqual(
+      actions.map((a) => (a.type === 'fire' ? [a.title, a.message] : [])),
+      [['Check NVR web page (http) down on {{device:9}}', 'connect ECONNREFUSED 192.0.2.7:443']],
+    );
+  });
+});
+
+describe('interface-down titles from traps', () => {
+  const title = (inputs: AlertInput[]) =>
+    runRule(interfaceDown, {}, inputs).actions.flatMap((a) => (a.type === 'fire' ? [a.title] : []));
+  const withVb = (vbs: [string, string][]) => trap(0, LINK_DOWN, [...ifVbs(12, 1, 2), ...vbs]);
+
+  it("names the port from the trap's ifName, else its ifDescr", () => {
+    assert.deepEqual(title([withVb([['1.3.6.1.2.1.31.1.1.1.1.12', '"Gi1/0/12"']])]), [
+      'Interface Gi1/0/12 down on {{device:7}}',
+    ]);
+    assert.deepEqual(title([withVb([['1.3.6.1.2.1.2.2.1.2.12', 'GigabitEthernet1/0/12']])]), [
+      'Interface GigabitEthernet1/0/12 down on {{device:7}}',
+    ]);
+  });
+
+  it('names a port the trap does not name from its polls, else from the hub interface table, else by ifIndex', () => {
+    assert.deepEqual(title([oper(0, '12', 1), trap(5, LINK_DOWN, ifVbs(12, 1, 2))]), [
+      'Interface Gi0/12 down on {{device:7}}',
+    ]);
+    const known = trap(0, LINK_DOWN, ifVbs(12, 1, 2));
+    (known as { event: Record<string, unknown> }).event.if_name = 'Fa0/12';
+    assert.deepEqual(title([known]), ['Interface Fa0/12 down on {{device:7}}']);
+    assert.deepEqual(title([trap(0, LINK_DOWN, ifVbs(12, 1, 2))]), [
+      'Interface ifIndex 12 down on {{device:7}}',
+    ]);
+  });
+
+  it('asks the hub for a name only for a link trap that carries none', () => {
+    assert.deepEqual(unnamedLink((trap(0, LINK_DOWN, ifVbs(3, 1, 2)) as { event: AgentEvent }).event), {
+      device_id: 7,
+      ifIndex: '3',
+    });
+    const named = trap(0, LINK_DOWN, [...ifVbs(3, 1, 2), ['1.3.6.1.2.1.31.1.1.1.1.3', 'Gi0/3']]);
+    assert.equal(unnamedLink((named as { event: AgentEvent }).event), undefined);
+    assert.equal(unnamedLink((trap(0, '1.3.6.1.6.3.1.1.5.1') as { event: AgentEvent }).event), undefined);
+    assert.equal(
+      unnamedLink((trap(0, LINK_DOWN, ifVbs(3, 1, 2), null) as { event: AgentEvent }).event),
+      undefined,
+    );
   });
 });

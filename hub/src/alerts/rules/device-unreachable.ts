@@ -9,7 +9,10 @@ const Params = z
   })
   .strict();
 
-/** A device stopped answering its polls. */
+/**
+ * A device stopped answering its polls. A device without SNMP takes its status from its checks; its check-down
+ * alerts already say what failed, so that status never opens this alert (it only closes one left open).
+ */
 export const deviceUnreachable: RuleKind<z.infer<typeof Params>> = {
   name: 'device-unreachable',
   description: 'A device does not answer SNMP polls (timeouts, no route).',
@@ -25,7 +28,7 @@ export const deviceUnreachable: RuleKind<z.infer<typeof Params>> = {
       state,
       {
         key,
-        holds: input.status === 'unreachable',
+        holds: input.status === 'unreachable' && input.via !== 'checks',
         ts: input.ts,
         target: { key, device_id: input.device_id, site_id: input.site_id },
         title: `Device ${ref('device', input.device_id)} unreachable`,

@@ -69,7 +69,13 @@ export const interfaceDown: RuleKind<z.infer<typeof Params>> = {
         up_seen: 1,
         ...(link.admin ? { admin: link.admin } : {}),
       };
-      const name = cur.title?.match(/^Interface (.+) down on /)?.[1] ?? `ifIndex ${link.ifIndex}`;
+      // The trap's own ifName/ifDescr, else the name a poll gave, else the hub's interface table (if_name).
+      const polled = cur.title?.match(/^Interface (.+) down on /)?.[1];
+      const name =
+        link.name ??
+        (polled && polled !== `ifIndex ${link.ifIndex}` ? polled : undefined) ??
+        trap.if_name ??
+        `ifIndex ${link.ifIndex}`;
       const admin = data.admin === undefined ? UP : Number(data.admin);
       const base: TargetState = {
         ...cur,

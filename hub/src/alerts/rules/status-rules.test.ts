@@ -57,6 +57,16 @@ const cases: {
     trace: [`fire device:2@${at(1)}`, `clear device:2@${at(3)}`],
   },
   {
+    name: 'device-unreachable leaves a device whose status follows its checks to check-down, and closes an old alert',
+    kind: deviceUnreachable,
+    inputs: [
+      dev(3, 'unreachable', 0),
+      { ...dev(3, 'unreachable', 5), via: 'checks' } as AlertInput,
+      { ...dev(4, 'unreachable', 6), via: 'checks' } as AlertInput,
+    ],
+    trace: [`fire device:3@${at(0)}`, `clear device:3@${at(5)}`],
+  },
+  {
     name: 'device-unreachable restored from an open alert clears when the device answers',
     kind: deviceUnreachable,
     inputs: [dev(5, 'online', 0, 'unreachable')],

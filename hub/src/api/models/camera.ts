@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { CameraRow } from '../../store/cameras.js';
 import { ApiError, type ErrorDetail } from '../errors.js';
 import { iso, name, text } from '../schemas.js';
-import { IpAddress, Meta } from './device.js';
+import { IpAddress, MacAddress, Meta } from './device.js';
 
 export const CAMERA_STATUSES = [
   'online',
@@ -28,6 +28,11 @@ const CameraFields = {
   location: text(200).nullable(),
   site_id: z.number().int().positive(),
   meta: Meta,
+  /** The device it hangs off (an operator's choice; else one is inferred from the site's topology). */
+  parent_id: z.number().int().positive().nullable(),
+  mac_address: MacAddress.nullable(),
+  /** A camera login of a credential set instead of the camera's own username and password. */
+  credential_id: z.number().int().positive().nullable(),
 };
 
 export const CreateCamera = z
@@ -40,6 +45,9 @@ export const CreateCamera = z
     password: CameraFields.password.optional(),
     location: CameraFields.location.optional(),
     meta: CameraFields.meta.default({}),
+    parent_id: CameraFields.parent_id.optional(),
+    mac_address: CameraFields.mac_address.optional(),
+    credential_id: CameraFields.credential_id.optional(),
   })
   .strict()
   .openapi('CreateCamera');
@@ -67,6 +75,9 @@ export const CameraSchema = z
     location: z.string().nullable(),
     site_id: z.number().int(),
     meta: z.record(z.string(), z.unknown()),
+    parent_id: z.number().int().nullable(),
+    mac_address: z.string().nullable(),
+    credential_id: z.number().int().nullable(),
     status: z.string(),
     status_reason: z.string().nullable(),
     last_seen: z.string().nullable(),
@@ -101,6 +112,9 @@ export function cameraToApi(r: CameraRow): z.infer<typeof CameraSchema> {
     location: r.location,
     site_id: r.site_id,
     meta: JSON.parse(r.meta) as Record<string, unknown>,
+    parent_id: r.parent_id ?? null,
+    mac_address: r.mac_address ?? null,
+    credential_id: r.credential_id ?? null,
     status: r.status,
     status_reason: r.status_reason,
     last_seen: iso(r.last_seen),

@@ -189,7 +189,7 @@ export function credentialWrites(
 export function credentialSetToApi(
   set: CredentialSetRow,
   entries: readonly CredentialRow[],
-  box: SecretBox,
+  box: Pick<SecretBox, 'decrypt'>,
   usage: ReadonlyMap<number, { devices: number; cameras: number }>,
 ): z.infer<typeof CredentialSetSchema> {
   const used = (id: number) => usage.get(id) ?? { devices: 0, cameras: 0 };
@@ -231,7 +231,7 @@ export function credentialSetToApi(
 }
 
 /** A stored SNMP credential with its secrets, in the protocol's shape: for the agent config only. */
-export function snmpCredentialOf(box: SecretBox, row: CredentialRow): SnmpCredentials {
+export function snmpCredentialOf(box: Pick<SecretBox, 'decrypt'>, row: CredentialRow): SnmpCredentials {
   const settings = JSON.parse(row.settings) as SnmpPublic;
   const keys: SnmpSecret = row.secret ? (JSON.parse(box.decrypt(row.secret)) as SnmpSecret) : {};
   return { ...settings, ...keys } as SnmpCredentials;
@@ -239,7 +239,7 @@ export function snmpCredentialOf(box: SecretBox, row: CredentialRow): SnmpCreden
 
 /** A stored camera login with its password: for the agent config only. */
 export function cameraCredentialOf(
-  box: SecretBox,
+  box: Pick<SecretBox, 'decrypt'>,
   row: CredentialRow,
 ): { username: string; password: string } {
   return {
@@ -250,7 +250,7 @@ export function cameraCredentialOf(
 
 /** A site's credential sets (its own, then the global ones) as `down/config` carries them. */
 export function credentialSetsForConfig(
-  box: SecretBox,
+  box: Pick<SecretBox, 'decrypt'>,
   sets: readonly CredentialSetRow[],
   entries: readonly CredentialRow[],
 ): CredentialSetConfig[] {
@@ -265,4 +265,23 @@ export function credentialSetsForConfig(
         .map((e) => ({ id: e.id, ...cameraCredentialOf(box, e) })),
     };
   });
+}
+
+/** The non-secret SNMP settings a device stores when it references a credential (secrets stay with it). */
+export function snmpSettingsOf(
+  row: CredentialRow,
+  device: { port?: number; timeout_ms?: number; retries?: number },
+) {
+  const s = JSON.parse(row.settings) as SnmpPublic;
+  const keys: SnmpSecret = {};
+  return {
+    ...(s as Record<string, unknown>),
+    version: s.version,
+    port: device.port ?? 161,
+    ...(device.timeout_ms !== undefined ? { timeout_ms: device.timeout_ms } : {}),
+    ...(device.retries !== undefined ? { retries: device.retries } : {}),
+    has_community: !!keys.community,
+    has_auth_key: !!keys.auth_key,
+    has_priv_key: !!keys.priv_key,
+  };
 }

@@ -4,6 +4,7 @@ import type { SecretBox } from '../../crypto/secrets.js';
 import { normalizeMac } from '../../fleet/mac.js';
 import {
   decryptSnmpSecrets,
+  NO_SNMP,
   parseSnmp,
   type SnmpSecrets,
   type SnmpSettings,
@@ -103,10 +104,16 @@ const DeviceFields = {
   vendor: text(100).nullable(),
   mac_address: MacAddress.nullable(),
   device_type: z.enum(DEVICE_TYPES),
-  snmp: SnmpInput,
+  snmp: SnmpInput.nullable().openapi({
+    description:
+      'null: the device is not polled by SNMP (an ISP router, an NVR web page, a website); it has checks only ' +
+      '(POST /checks) and its status follows them',
+  }),
   poll_interval_s: z.number().int().min(5).max(86_400),
   profile: text(64).nullable(),
   meta: Meta,
+  /** An SNMP credential of a credential set (the site's or a global one) instead of the device's own secrets. */
+  credential_id: z.number().int().positive().nullable(),
 };
 
 export const CreateDevice = z
@@ -119,6 +126,12 @@ export const CreateDevice = z
     poll_interval_s: DeviceFields.poll_interval_s.default(60),
     profile: DeviceFields.profile.optional(),
     meta: DeviceFields.meta.default({}),
+    snmp: DeviceFields.snmp.optional().openapi({
+      description:
+        'Required unless credential_id is given; null: the device is not polled by SNMP (an ISP router, an NVR ' +
+        'web page, a website), it has checks only (POST /checks) and its status follows them',
+    }),
+    credential_id: DeviceFields.credential_id.optional(),
   })
   .strict()
   .openapi('CreateDevice');
@@ -135,10 +148,11 @@ export const DeviceSchema = z
     vendor: z.string().nullable(),
     mac_address: z.string().nullable(),
     device_type: z.string(),
-    snmp: SnmpView,
+    snmp: SnmpView.nullable().openapi({ description: 'null: not polled by SNMP (checks only)' }),
     poll_interval_s: z.number().int(),
     profile: z.string().nullable(),
     meta: z.record(z.string(), z.unknown()),
+    credential_id: z.number().int().nullable(),
     status: z.string(),
     status_error: z.string().nullable(),
     last_seen: z.string().nullable(),
@@ -151,7 +165,8 @@ export const DeviceSchema = z
   })
   .openapi('Device');
 
-export function snmpView(s: SnmpSettings): z.infer<typeof SnmpView> {
+export function snmpView(s: SnmpSettings | null): z.infer<typeof SnmpView> | null {
+  if (!s) return null;
   const { has_community, has_auth_key, has_priv_key, ...rest } = s;
   return { ...rest, has_community, has_auth_key, has_priv_key };
 }
@@ -170,6 +185,7 @@ export function deviceToApi(d: DeviceRow): z.infer<typeof DeviceSchema> {
     poll_interval_s: d.poll_interval_s,
     profile: d.profile,
     meta: JSON.parse(d.meta) as Record<string, unknown>,
+    credential_id: d.credential_id ?? null,
     status: d.status,
     status_error: d.status_error,
     last_seen: iso(d.last_seen),
@@ -311,14 +327,17 @@ function invalid(details: ErrorDetail[]): ApiError {
   );
 }
 
-/** The stored form: settings as JSON, secrets encrypted (null when there are none). */
-export function encodeSnmp(box: SecretBox, r: { settings: SnmpSettings; secrets: SnmpSecrets }) {
+/** The stored form: settings as JSON, secrets encrypted (null when there are none); null: no SNMP. */
+export function encodeSnmp(box: SecretBox, r: { settings: SnmpSettings; secrets: SnmpSecrets } | null) {
+  if (!r) return { snmp_json: NO_SNMP, snmp_secret: null };
   return {
     snmp_json: JSON.stringify(r.settings),
     snmp_secret: Object.keys(r.secrets).length ? box.encrypt(JSON.stringify(r.secrets)) : null,
   };
 }
 
+/** The stored settings and secrets, or undefined for a device without SNMP. */
 export function storedSnmp(box: SecretBox, row: DeviceRow) {
-  return { settings: parseSnmp(row), secrets: decryptSnmpSecrets(box, row) };
+  const settings = parseSnmp(row);
+  return settings ? { settings, secrets: decryptSnmpSecrets(box, row) } : undefined;
 }

@@ -54,6 +54,25 @@ const PreviewOut = z
   })
   .openapi('AlertRulePreview');
 
+const metrics = defineRoute({
+  method: 'get',
+  path: '/alert-rules/metrics',
+  access: 'viewer',
+  tags: ['alerting'],
+  summary: 'The metric names stored, for threshold rules (with unit and how many series report each)',
+  responses: {
+    200: json(
+      z.object({
+        metrics: z.array(
+          z.object({ name: z.string(), unit: z.string().nullable(), series: z.number().int() }),
+        ),
+      }),
+      'Every metric name',
+    ),
+    ...errors(401),
+  },
+});
+
 const preview = defineRoute({
   method: 'post',
   path: '/alert-rules/preview',
@@ -68,6 +87,8 @@ const preview = defineRoute({
 export const alertRulePreviewRoutes: RouteModule = {
   name: 'alert-rule-preview',
   register(app, hub) {
+    app.openapi(metrics, async (c) => c.json({ metrics: await hub.timeseries.metricNames() }, 200));
+
     app.openapi(preview, async (c) => {
       const b = c.req.valid('json');
       const parsed = ThresholdParams.safeParse(b.params);

@@ -136,6 +136,24 @@ export const camerasRoutes: RouteModule = {
         ]);
       }
     };
+    /** A camera login of the site's or a global set; 422 naming the field otherwise. */
+    const requireCredential = async (credentialId: number | null | undefined, siteId: number) => {
+      if (!credentialId) return;
+      const detail = (message: string) =>
+        unprocessable(`credential_id ${credentialId}: ${message}`, [{ path: 'body.credential_id', message }]);
+      const row = await hub.store.credentials.entry(credentialId);
+      if (!row || row.kind !== 'camera') throw detail('no camera credential with this id');
+      const set = await hub.store.credentials.getSet(row.set_id);
+      if (set && set.site_id !== null && set.site_id !== siteId) throw detail('belongs to another site');
+    };
+    const requireParentDevice = async (parentId: number | null | undefined, siteId: number) => {
+      if (!parentId) return;
+      const parent = await hub.store.devices.get(parentId);
+      if (!parent || parent.site_id !== siteId)
+        throw unprocessable(`parent_id ${parentId}: no such device at this site`, [
+          { path: 'body.parent_id', message: 'no such device at this site' },
+        ]);
+    };
     const seal = (password: string | null | undefined) =>
       password === undefined ? undefined : password === null ? null : hub.secrets.encrypt(password);
 
@@ -169,6 +187,8 @@ export const camerasRoutes: RouteModule = {
     app.openapi(create, async (c) => {
       const input = c.req.valid('json');
       await requireSite(input.site_id);
+      await requireCredential(input.credential_id, input.site_id);
+      await requireParentDevice(input.parent_id, input.site_id);
       const split = splitRtspUrl(input.rtsp_url);
       const ip = input.ip_address ?? ipHost(split.host);
       if (!ip) {
@@ -185,6 +205,9 @@ export const camerasRoutes: RouteModule = {
         location: input.location ?? null,
         site_id: input.site_id,
         meta: JSON.stringify(input.meta),
+        parent_id: input.parent_id ?? null,
+        mac_address: input.mac_address ?? null,
+        credential_id: input.credential_id ?? null,
       };
       const row = await cameras.insert(record, hub.clock());
       c.set('auditTarget', { type: 'camera', id: row.id });
@@ -229,6 +252,8 @@ export const camerasRoutes: RouteModule = {
       const before = await cameras.get(id);
       if (!before) throw notFound('camera', id);
       if (input.site_id !== undefined) await requireSite(input.site_id);
+      await requireCredential(input.credential_id, input.site_id ?? before.site_id);
+      await requireParentDevice(input.parent_id, input.site_id ?? before.site_id);
       const patch: Partial<CameraRecord> = {
         name: input.name,
         ip_address: input.ip_address,
@@ -237,6 +262,9 @@ export const camerasRoutes: RouteModule = {
         location: input.location,
         site_id: input.site_id,
         meta: input.meta === undefined ? undefined : JSON.stringify(input.meta),
+        parent_id: input.parent_id,
+        mac_address: input.mac_address,
+        credential_id: input.credential_id,
       };
       if (input.rtsp_url !== undefined) {
         const split = splitRtspUrl(input.rtsp_url);
@@ -251,6 +279,13 @@ export const camerasRoutes: RouteModule = {
         before.password_secret !== null &&
         cameraTargetMoved(before, { ...input, rtsp_url: patch.rtsp_url });
       if (cleared) patch.password_secret = null;
+      // A camera login reference does not follow the camera to another server unless given again.
+      if (
+        input.credential_id === undefined &&
+        before.credential_id !== null &&
+        cameraTargetMoved(before, { ...input, rtsp_url: patch.rtsp_url })
+      )
+        patch.credential_id = null;
       const row = await cameras.update(id, patch, hub.clock());
       if (!row) throw notFound('camera', id);
       c.set('auditDetails', {

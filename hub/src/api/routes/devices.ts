@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi';
+import { macSearchHex } from '../../fleet/mac.js';
 import { DEVICE_SORTS, type DeviceRecord } from '../../store/devices.js';
 import { defineRoute } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
+import { snmpSettingsOf } from '../models/credential.js';
 import {
   CreateDevice,
   DEVICE_STATUS_FILTERS,
@@ -11,6 +13,7 @@ import {
   deviceToApi,
   encodeSnmp,
   resolveSnmp,
+  type SnmpInputT,
   storedSnmp,
   UpdateDevice,
 } from '../models/device.js';
@@ -148,7 +151,8 @@ export const devicesRoutes: RouteModule = {
 
     app.openapi(list, async (c) => {
       const q = c.req.valid('query');
-      const { rows, total } = await devices.list(q, q.sort, q.order, q.page, q.per_page);
+      const filter = { ...q, macHex: q.q ? macSearchHex(q.q) : undefined };
+      const { rows, total } = await devices.list(filter, q.sort, q.order, q.page, q.per_page);
       return c.json(
         { devices: rows.map(deviceToApi), pagination: pagination(q.page, q.per_page, total) },
         200,
@@ -159,11 +163,42 @@ export const devicesRoutes: RouteModule = {
       c.json(deviceStatusSummary(await devices.statusCounts(c.req.valid('query').site_id)), 200),
     );
 
+    /** The stored SNMP settings of a device that references a credential; 422 naming credential_id otherwise. */
+    const credentialSnmp = async (credentialId: number, siteId: number, snmpIn: SnmpInputT | undefined) => {
+      const detail = (message: string) =>
+        unprocessable(`credential_id ${credentialId}: ${message}`, [{ path: 'body.credential_id', message }]);
+      const row = await hub.store.credentials.entry(credentialId);
+      if (!row || row.kind !== 'snmp') throw detail('no SNMP credential with this id');
+      const set = await hub.store.credentials.getSet(row.set_id);
+      if (set && set.site_id !== null && set.site_id !== siteId) throw detail('belongs to another site');
+      const { community, auth_key, priv_key, ...rest } = snmpIn ?? {};
+      if (community || auth_key || priv_key)
+        throw unprocessable('give either credential_id or SNMP secrets, not both', [
+          { path: 'body.snmp', message: 'secrets come from the credential' },
+        ]);
+      return { snmp_json: JSON.stringify(snmpSettingsOf(row, rest)), snmp_secret: null };
+    };
+
+    const noSnmpWithCredential = () =>
+      unprocessable('a device without SNMP (snmp: null) takes no SNMP credential', [
+        { path: 'body.credential_id', message: 'must be absent or null when snmp is null' },
+      ]);
+
     app.openapi(create, async (c) => {
       const input = c.req.valid('json');
       await requireSite(input.site_id);
       await requireParent(input.parent_id);
-      const snmp = encodeSnmp(hub.secrets, resolveSnmp(input.snmp));
+      if (input.snmp === undefined && !input.credential_id)
+        throw unprocessable('snmp or credential_id is required', [
+          {
+            path: 'body.snmp',
+            message: 'required: SNMP settings, or null for a device watched by its checks only',
+          },
+        ]);
+      if (input.snmp === null && input.credential_id) throw noSnmpWithCredential();
+      const snmp = input.credential_id
+        ? await credentialSnmp(input.credential_id, input.site_id, input.snmp ?? undefined)
+        : encodeSnmp(hub.secrets, input.snmp ? resolveSnmp(input.snmp) : null);
       const record: DeviceRecord = {
         name: input.name,
         ip_address: input.ip_address,
@@ -176,6 +211,7 @@ export const devicesRoutes: RouteModule = {
         poll_interval_s: input.poll_interval_s,
         profile: input.profile ?? null,
         meta: JSON.stringify(input.meta),
+        credential_id: input.credential_id ?? null,
       };
       const row = await devices.insert(record, hub.clock());
       c.set('auditTarget', { type: 'device', id: row.id });
@@ -217,10 +253,39 @@ export const devicesRoutes: RouteModule = {
       // A new address or site drops the stored secrets unless this request gives them again.
       const moved = deviceTargetMoved(before, input);
       let cleared: string[] = [];
-      if (input.snmp || moved) {
-        const stored = storedSnmp(hub.secrets, before);
+      const stored = storedSnmp(hub.secrets, before);
+      // A credential reference does not follow the device to another address or site unless given again.
+      const credentialId =
+        input.credential_id === undefined ? (moved ? null : before.credential_id) : input.credential_id;
+      if (input.snmp === null) {
+        // SNMP off: the device keeps its checks; its credentials (own or referenced) go.
+        if (input.credential_id) throw noSnmpWithCredential();
+        cleared = before.credential_id ? ['credential_id'] : Object.keys(stored?.secrets ?? {});
+        Object.assign(patch, encodeSnmp(hub.secrets, null), { credential_id: null });
+      } else if (moved && input.credential_id === undefined && before.credential_id !== null) {
+        Object.assign(patch, { credential_id: null, snmp_secret: null });
+        cleared = ['credential_id'];
+      } else if (credentialId) {
+        const {
+          community: _c,
+          auth_key: _a,
+          priv_key: _p,
+          ...kept
+        } = (JSON.parse(before.snmp_json) ?? {}) as SnmpInputT;
+        Object.assign(
+          patch,
+          await credentialSnmp(credentialId, input.site_id ?? before.site_id, {
+            ...kept,
+            ...(input.snmp ?? {}),
+          }),
+          { credential_id: credentialId },
+        );
+      } else if (input.credential_id === null && before.credential_id !== null) {
+        // Back to its own secrets: they must be given now.
+        Object.assign(patch, encodeSnmp(hub.secrets, resolveSnmp(input.snmp ?? {})), { credential_id: null });
+      } else if (input.snmp || (moved && stored)) {
         const next = resolveSnmp(input.snmp ?? {}, stored, { secretsDropped: moved });
-        cleared = Object.keys(stored.secrets).filter((k) => !(k in next.secrets));
+        cleared = Object.keys(stored?.secrets ?? {}).filter((k) => !(k in next.secrets));
         Object.assign(patch, encodeSnmp(hub.secrets, next));
       }
       const row = await devices.update(id, patch, hub.clock());

@@ -6,7 +6,16 @@ import { ApiError } from '../errors.js';
 import type { RouteModule } from '../types.js';
 
 /** Hub events forwarded to dashboards, with the SSE event name each gets. */
-const FORWARDED = ['device.status', 'camera.status', 'agent.status', 'alert.changed', 'job.changed'] as const;
+const FORWARDED = [
+  'device.status',
+  'check.status',
+  'camera.status',
+  'agent.status',
+  'alert.changed',
+  'job.changed',
+  'rollout.changed',
+  'topology.changed',
+] as const;
 
 /** Seconds between heartbeat comments, so proxies keep the stream open and dead clients are noticed. */
 const HEARTBEAT_MS = 15_000;
@@ -57,7 +66,8 @@ export const eventsRoutes: RouteModule = {
         access: 'viewer',
         tags: ['events'],
         summary:
-          'Live events as Server-Sent Events: device.status, camera.status, agent.status, alert.changed, job.changed. ' +
+          'Live events as Server-Sent Events: device.status, check.status, camera.status, agent.status, alert.changed, ' +
+          "job.changed, topology.changed (a site's discovered list or map), rollout.changed. " +
           'Token in Authorization, or ?access_token= with a stream token of scope "events" (EventSource cannot ' +
           'send headers). The stream ends with an `end` event when the token it was opened with expires or the ' +
           'user is disabled, deleted or changes password; at most sseMaxPerUser streams per user (429 beyond)',

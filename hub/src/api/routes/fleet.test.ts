@@ -139,6 +139,12 @@ describe('fleet API: overview, search, rule preview', () => {
       ['Burning clinic', 'Cut-off school'],
     );
     assert.equal(critical.json.grid.length, 5);
+    const one = await as('viewer', 'GET', `/api/v1/overview?site_id=${ids['Slow depot']}&grid=false`);
+    assert.deepEqual(
+      one.json.sites.map((s: Json) => [s.name, s.rank]),
+      [['Slow depot', 3]],
+    );
+    assert.deepEqual(one.json.grid, []);
     const bad = await as('viewer', 'GET', '/api/v1/overview?state=on-fire');
     assert.equal(bad.status, 400);
     assert.match(JSON.stringify(bad.json), /query\.state/);
@@ -281,6 +287,8 @@ describe('fleet API: overview, search, rule preview', () => {
     assert.equal(otherSite.json.fired, 0);
     const nothing = await preview({ metric: 'no_such_metric', comparison: '>', threshold: 1 });
     assert.deepEqual([nothing.json.fired, nothing.json.series], [0, 0]);
+    const names = (await as('viewer', 'GET', '/api/v1/alert-rules/metrics')).json.metrics;
+    assert.deepEqual(names, [{ name: 'cpu_load', unit: null, series: 2 }]);
     const rules = (await as('viewer', 'GET', '/api/v1/alert-rules')).json.rules;
     assert.ok(!rules.some((r: Json) => r.name === 'CPU'), 'a preview saves nothing');
   });
@@ -301,5 +309,49 @@ describe('fleet API: overview, search, rule preview', () => {
       params: { metric: 'cpu_load', comparison: '>', threshold: 1 },
     });
     assert.equal(viewer.status, 403);
+  });
+  it('keeps the search index current: renames, new MACs, deletions, and finds resolved alerts after open ones', async () => {
+    const hits = async (q: string) =>
+      (await as('viewer', 'GET', `/api/v1/search?q=${encodeURIComponent(q)}`)).json;
+    await as('operator', 'PUT', `/api/v1/devices/${ids.depotSw}`, {
+      name: 'depot-core-7',
+      mac_address: 'aa-bb-cc-00-11-22',
+    });
+    assert.deepEqual((await hits('depot-sw')).devices, [], 'the old name is gone');
+    assert.deepEqual(
+      (await hits('depot-core')).devices.map((d: Json) => d.id),
+      [ids.depotSw],
+    );
+    assert.deepEqual(
+      (await hits('ccdd.0011')).devices.map((d: Json) => [d.id, d.matched]),
+      [],
+      'a Cisco-dotted fragment must line up with the digits',
+    );
+    assert.deepEqual(
+      (await hits('aabb.cc00.1122')).devices.map((d: Json) => [d.id, d.matched]),
+      [[ids.depotSw, 'mac_address']],
+    );
+    // Status updates (every poll) leave the index alone; the device is still found by its name.
+    hub.ctx.db
+      .prepare("UPDATE devices SET status = 'unreachable', sys_name = sys_name WHERE id = ?")
+      .run(ids.depotSw);
+    assert.equal((await hits('depot-core')).devices.length, 1);
+    const db = hub.ctx.db;
+    db.prepare(
+      `INSERT INTO alerts (rule, severity, state, title, site_id, created_at, last_seen, resolved_at)
+       VALUES ('manual', 'low', 'resolved', 'Clinic UPS battery replaced', ?, 1, 1, 2)`,
+    ).run(ids['Burning clinic']);
+    const clinic = await hits('clinic');
+    assert.deepEqual(
+      clinic.alerts.map((a: Json) => [a.title, a.state]),
+      [
+        ['Clinic AP down', 'open'],
+        ['Clinic core switch refuses SNMP', 'open'],
+        ['Clinic UPS battery replaced', 'resolved'],
+      ],
+    );
+    const gone = await as('admin', 'DELETE', `/api/v1/devices/${ids.depotSw}`);
+    assert.equal(gone.status, 204);
+    assert.deepEqual((await hits('depot-core')).devices, []);
   });
 });

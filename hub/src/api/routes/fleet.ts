@@ -115,6 +115,17 @@ const overview = defineRoute({
         page: z.coerce.number().int().min(1).default(1),
         per_page: z.coerce.number().int().min(1).max(1000).default(25),
         state: z.enum(STATES).optional().openapi({ description: 'Only sites in this state (the page)' }),
+        site_id: z.coerce
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .openapi({ description: 'Only this site (the page)' }),
+        grid: z
+          .enum(['true', 'false'])
+          .default('true')
+          .transform((v) => v === 'true')
+          .openapi({ description: 'false leaves the grid out (one site, or paging)' }),
       })
       .strict(),
   },
@@ -172,7 +183,9 @@ export const fleetRoutes: RouteModule = {
         camerasDown += s.cameras_down;
         for (const sev of SEVERITIES) open[sev] += s.open[sev];
       }
-      const listed = q.state ? ranked.filter((s) => s.state === q.state) : ranked;
+      const listed = ranked.filter(
+        (s) => (!q.state || s.state === q.state) && (!q.site_id || s.id === q.site_id),
+      );
       const page = listed.slice((q.page - 1) * q.per_page, q.page * q.per_page);
       return c.json(
         {
@@ -192,7 +205,9 @@ export const fleetRoutes: RouteModule = {
             last_seen: iso(s.last_seen),
             oldest_problem_at: iso(s.oldest_problem_at),
           })),
-          grid: ranked.map((s) => ({ id: s.id, name: s.name, state: s.state, reason: s.reasons[0] ?? null })),
+          grid: q.grid
+            ? ranked.map((s) => ({ id: s.id, name: s.name, state: s.state, reason: s.reasons[0] ?? null }))
+            : [],
           pagination: pagination(q.page, q.per_page, listed.length),
         },
         200,

@@ -7,15 +7,20 @@ import { alertsContract } from './alerts.js';
 import { auditContract } from './audit.js';
 import { camerasContract } from './cameras.js';
 import { channelsContract } from './channels.js';
+import { checksContract } from './checks.js';
 import { configVersionsContract } from './config-versions.js';
 import { credentialsContract } from './credentials.js';
+import { customOidsContract } from './custom-oids.js';
 import { devicesContract } from './devices.js';
 import { enrollmentTokensContract } from './enrollment-tokens.js';
 import type { ContractSuite, StoreFactory } from './fixtures.js';
 import { jobsContract } from './jobs.js';
 import { maintenanceContract } from './maintenance.js';
 import { notificationsContract } from './notifications.js';
+import { releasesContract } from './releases.js';
+import { rolloutsContract } from './rollouts.js';
 import { sessionsContract } from './sessions.js';
+import { siteTrapsContract } from './site-traps.js';
 import { sitesContract } from './sites.js';
 import { snapshotsContract } from './snapshots.js';
 import { unitOfWorkContract } from './unit-of-work.js';
@@ -42,7 +47,12 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['alerting state', alertingStateContract],
   ['channels', channelsContract],
   ['notifications', notificationsContract],
+  ['checks', checksContract],
+  ['custom OIDs', customOidsContract],
+  ['site traps', siteTrapsContract],
   ['credentials', credentialsContract],
+  ['releases', releasesContract],
+  ['rollouts', rolloutsContract],
 ];
 
 /**

@@ -1,4 +1,4 @@
-import type { AgentEventRepo, AgentEventRow } from '../agent-events.js';
+import type { AgentEventRepo, AgentEventRow, DeviceEventQuery } from '../agent-events.js';
 import type { Scope } from './connection.js';
 
 export class SqliteAgentEvents implements AgentEventRepo {
@@ -34,8 +34,34 @@ export class SqliteAgentEvents implements AgentEventRepo {
           : this.s
               .stmt('SELECT * FROM agent_events ORDER BY ts DESC, id DESC LIMIT ?')
               .all(filter.limit ?? 100)
-      ) as (Omit<AgentEventRow, 'data'> & { data: string })[];
-      return rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+      ) as Raw[];
+      return rows.map(parse);
+    });
+  }
+
+  forDevice(q: DeviceEventQuery): Promise<AgentEventRow[]> {
+    return this.s.run(() => {
+      const parts = ['device_id = ?'];
+      const args: unknown[] = [q.device_id];
+      if (q.types?.length) {
+        parts.push(`type IN (${q.types.map(() => '?').join(', ')})`);
+        args.push(...q.types);
+      }
+      if (q.before_id !== undefined) {
+        // Newest first by (ts, id): the page after an event holds what sorts after it.
+        parts.push(
+          '(ts < (SELECT ts FROM agent_events WHERE id = ?) OR (ts = (SELECT ts FROM agent_events WHERE id = ?) AND id < ?))',
+        );
+        args.push(q.before_id, q.before_id, q.before_id);
+      }
+      const rows = this.s
+        .stmt(`SELECT * FROM agent_events WHERE ${parts.join(' AND ')} ORDER BY ts DESC, id DESC LIMIT ?`)
+        .all(...args, q.limit ?? 100) as Raw[];
+      return rows.map(parse);
     });
   }
 }
+
+type Raw = Omit<AgentEventRow, 'data'> & { data: string };
+
+const parse = (r: Raw): AgentEventRow => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> });

@@ -223,8 +223,14 @@ export class SqliteAlerts implements AlertRepo {
       const total = (
         this.s.stmt(`SELECT COUNT(*) AS n FROM alerts a ${clause}`).get(...args) as { n: number }
       ).n;
+      // The page's ids first, from the (created_at, id) indexes alone, then only those rows: a deep page then
+      // skips index entries instead of whole joined rows (bench:dashboard, "history, page 1,000").
       const rows = this.s
-        .stmt(`${SELECT} ${clause} ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?`)
+        .stmt(
+          `${SELECT} WHERE a.id IN (SELECT a.id FROM alerts a ${clause}
+             ORDER BY a.created_at DESC, a.id DESC LIMIT ? OFFSET ?)
+           ORDER BY a.created_at DESC, a.id DESC`,
+        )
         .all(...args, perPage, (page - 1) * perPage) as AlertRow[];
       return { rows, total };
     });

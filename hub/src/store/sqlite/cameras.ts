@@ -19,6 +19,9 @@ const table = recordTable<CameraRow, CameraRecord>('cameras', [
   'location',
   'site_id',
   'meta',
+  'parent_id',
+  'mac_address',
+  'credential_id',
 ]);
 
 export class SqliteCameras implements CameraRepo {

@@ -9,7 +9,10 @@ import type {
   DeviceStateUpdate,
 } from '../devices.js';
 import type { Scope } from './connection.js';
+import { deviceMatch } from './fts.js';
 import { countByStatus, listRecords, recordTable } from './records.js';
+
+const DEVICE_MATCH = 'id IN (SELECT rowid FROM devices_search WHERE devices_search MATCH ?)';
 
 const table = recordTable<DeviceRow, DeviceRecord>('devices', [
   'name',
@@ -24,6 +27,7 @@ const table = recordTable<DeviceRow, DeviceRecord>('devices', [
   'poll_interval_s',
   'profile',
   'meta',
+  'credential_id',
 ]);
 
 export class SqliteDevices implements DeviceRepo {
@@ -46,6 +50,8 @@ export class SqliteDevices implements DeviceRepo {
   }
 
   list(f: DeviceFilter, sort: DeviceSort, order: 'asc' | 'desc', page: number, perPage: number) {
+    // Three characters or more: the trigram index (migration 009) instead of scanning every device.
+    const match = f.q ? deviceMatch(f.q, f.macHex) : undefined;
     const query = {
       equals: {
         status: f.status === 'offline' ? ['unreachable', 'auth_failed'] : f.status,
@@ -53,6 +59,7 @@ export class SqliteDevices implements DeviceRepo {
         device_type: f.device_type,
       },
       q: f.q,
+      match: match === undefined ? undefined : { sql: DEVICE_MATCH, args: [match] },
       // The MAC also without colons, so that 001a2b finds 00:1a:2b:...
       searchColumns: [
         'name',

@@ -1,6 +1,7 @@
 import { SEVERITIES, type Severity } from '../alerts.js';
 import type { FleetRepo, SearchHit, SearchQuery, SearchResult, SiteHealthRow } from '../fleet.js';
 import type { Scope } from './connection.js';
+import { deviceMatch, phrase, TRIGRAM_MIN } from './fts.js';
 
 const zero = (): Record<Severity, number> => ({ critical: 0, high: 0, medium: 0, low: 0, info: 0 });
 
@@ -162,18 +163,26 @@ export class SqliteFleet implements FleetRepo {
         .all(like, prefix, n) as { id: number; name: string }[],
     ).map((s): SearchHit => ({ kind: 'site', id: s.id, title: s.name, matched: 'name', site_id: s.id }));
 
-    const macClause = q.macHex ? ` OR replace(mac_address, ':', '') LIKE ? ${esc}` : '';
+    // Devices: through the trigram index when the text is long enough (migration 009), else a LIKE scan.
+    const match = deviceMatch(q.text, q.macHex);
+    const deviceWhere =
+      match !== undefined
+        ? 'id IN (SELECT rowid FROM devices_search WHERE devices_search MATCH ?)'
+        : `name LIKE ? ${esc} OR ip_address LIKE ? ${esc} OR sys_name LIKE ? ${esc} OR mac_address LIKE ? ${esc}${
+            q.macHex ? ` OR replace(mac_address, ':', '') LIKE ? ${esc}` : ''
+          }`;
+    const deviceArgs =
+      match !== undefined ? [match] : [like, like, like, like, ...(q.macHex ? [contains(q.macHex)] : [])];
     const deviceFields = ['name', 'ip_address', 'sys_name', 'mac_address'] as const;
     const devices = take(
       'device',
       this.s
         .stmt(
           `SELECT id, name, ip_address, sys_name, mac_address, site_id, status FROM devices
-           WHERE name LIKE ? ${esc} OR ip_address LIKE ? ${esc} OR sys_name LIKE ? ${esc}
-             OR mac_address LIKE ? ${esc}${macClause}
+           WHERE ${deviceWhere}
            ORDER BY (name LIKE ? ${esc} OR ip_address LIKE ? ${esc}) DESC, name LIMIT ?`,
         )
-        .all(like, like, like, like, ...(q.macHex ? [contains(q.macHex)] : []), prefix, prefix, n) as {
+        .all(...deviceArgs, prefix, prefix, n) as {
         id: number;
         name: string;
         ip_address: string;
@@ -225,24 +234,40 @@ export class SqliteFleet implements FleetRepo {
       }),
     );
 
-    // Open alerts first, then the newest: the id order is the creation order.
-    const alerts = take(
-      'alert',
-      this.s
-        .stmt(
-          `SELECT id, title, severity, state, site_id, created_at FROM alerts
-           WHERE title LIKE ? ${esc}
-           ORDER BY state = 'open' DESC, id DESC LIMIT ?`,
-        )
-        .all(like, n) as {
-        id: number;
-        title: string;
-        severity: string;
-        state: string;
-        site_id: number | null;
-        created_at: number;
-      }[],
-    ).map(
+    // Open alerts first (few: an index finds them, LIKE checks their titles), then the newest others through
+    // the trigram index in id order (the creation order), without sorting every match.
+    type AlertHit = {
+      id: number;
+      title: string;
+      severity: string;
+      state: string;
+      site_id: number | null;
+      created_at: number;
+    };
+    const open = this.s
+      .stmt(
+        `SELECT id, title, severity, state, site_id, created_at FROM alerts
+         WHERE state = 'open' AND title LIKE ? ${esc} ORDER BY id DESC LIMIT ?`,
+      )
+      .all(like, n) as AlertHit[];
+    const history =
+      open.length >= n
+        ? []
+        : q.text.length >= TRIGRAM_MIN
+          ? (this.s
+              .stmt(
+                `SELECT id, title, severity, state, site_id, created_at FROM alerts WHERE state != 'open' AND id IN (
+                   SELECT rowid FROM alerts_search WHERE alerts_search MATCH ? ORDER BY rowid DESC LIMIT ?)
+                 ORDER BY id DESC`,
+              )
+              .all(phrase(q.text), n + open.length) as AlertHit[])
+          : (this.s
+              .stmt(
+                `SELECT id, title, severity, state, site_id, created_at FROM alerts
+                 WHERE state != 'open' AND title LIKE ? ${esc} ORDER BY id DESC LIMIT ?`,
+              )
+              .all(like, n) as AlertHit[]);
+    const alerts = take('alert', [...open, ...history].slice(0, n)).map(
       (a): SearchHit => ({
         kind: 'alert',
         id: a.id,

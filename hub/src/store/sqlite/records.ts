@@ -16,7 +16,7 @@ export function recordTable<Row, Rec extends object>(
       const cols = [...writable, 'created_at', 'updated_at'];
       const info = s
         .stmt(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
-        .run(...writable.map((k) => record[k] as unknown), now, now);
+        .run(...writable.map((k) => (record[k] === undefined ? null : (record[k] as unknown))), now, now);
       return get(s, Number(info.lastInsertRowid)) as Row;
     },
     update(s: Scope, id: number, patch: Partial<Rec>, now: number): Row | undefined {
@@ -35,6 +35,8 @@ export interface RecordQuery {
   equals: Record<string, string | number | readonly string[] | undefined>;
   q?: string;
   searchColumns: readonly string[];
+  /** Instead of LIKE over searchColumns: a condition that finds `q` through an index (full-text search). */
+  match?: { sql: string; args: readonly unknown[] };
 }
 
 /**
@@ -62,7 +64,10 @@ export function listRecords<Row>(
     parts.push(`${column} = ?`);
     args.push(value);
   }
-  if (query.q) {
+  if (query.q && query.match) {
+    parts.push(query.match.sql);
+    args.push(...query.match.args);
+  } else if (query.q) {
     // LIKE with an escape so that %, _ in the search are literal.
     const like = `%${query.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     parts.push(`(${query.searchColumns.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);

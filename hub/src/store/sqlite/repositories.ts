@@ -7,9 +7,11 @@ import { SqliteAlerts } from './alerts.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteCameras } from './cameras.js';
 import { SqliteChannels } from './channels.js';
+import { SqliteChecks } from './checks.js';
 import { SqliteConfigVersions } from './config-versions.js';
 import type { Scope } from './connection.js';
 import { SqliteCredentials } from './credentials.js';
+import { SqliteCustomOids } from './custom-oids.js';
 import { SqliteDevices } from './devices.js';
 import { SqliteDiscovered } from './discovered.js';
 import { SqliteEnrollmentTokens } from './enrollment-tokens.js';
@@ -17,7 +19,10 @@ import { SqliteFleet } from './fleet.js';
 import { SqliteJobs } from './jobs.js';
 import { SqliteMaintenance } from './maintenance.js';
 import { SqliteNotifications } from './notifications.js';
+import { SqliteReleases } from './releases.js';
+import { SqliteRollouts } from './rollouts.js';
 import { SqliteSessions } from './sessions.js';
+import { SqliteSiteTraps } from './site-traps.js';
 import { SqliteSites } from './sites.js';
 import { SqliteSnapshots } from './snapshots.js';
 import { SqliteTopology } from './topology.js';
@@ -44,9 +49,14 @@ export class SqliteRepositories implements Repositories {
   readonly channels: SqliteChannels;
   readonly notifications: SqliteNotifications;
   readonly fleet: SqliteFleet;
+  readonly checks: SqliteChecks;
+  readonly customOids: SqliteCustomOids;
+  readonly siteTraps: SqliteSiteTraps;
   readonly credentials: SqliteCredentials;
   readonly discovered: SqliteDiscovered;
   readonly topology: SqliteTopology;
+  readonly releases: SqliteReleases;
+  readonly rollouts: SqliteRollouts;
 
   constructor(scope: Scope) {
     this.users = new SqliteUsers(scope);
@@ -68,8 +78,13 @@ export class SqliteRepositories implements Repositories {
     this.channels = new SqliteChannels(scope);
     this.notifications = new SqliteNotifications(scope);
     this.fleet = new SqliteFleet(scope);
+    this.checks = new SqliteChecks(scope);
+    this.customOids = new SqliteCustomOids(scope);
+    this.siteTraps = new SqliteSiteTraps(scope);
     this.credentials = new SqliteCredentials(scope);
     this.discovered = new SqliteDiscovered(scope);
     this.topology = new SqliteTopology(scope);
+    this.releases = new SqliteReleases(scope);
+    this.rollouts = new SqliteRollouts(scope);
   }
 }

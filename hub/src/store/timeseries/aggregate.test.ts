@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { average, mergeRuns, normalize } from './aggregate.js';
+import { average, mergeRuns, normalize, StepSums } from './aggregate.js';
 
 const run = (pairs: [number, number][]) => ({ ts: pairs.map((p) => p[0]), values: pairs.map((p) => p[1]) });
 const pts = (pairs: [number, number][]) => pairs.map(([t, v]) => ({ t, v }));
@@ -131,4 +131,36 @@ describe('averaging into steps', () => {
     ],
   ];
   for (const [name, step, want] of cases) it(name, () => assert.deepEqual(average(rows, step), pts(want)));
+});
+
+describe('step sums', () => {
+  it('averages samples and buckets per aligned step, dropping what lies outside', () => {
+    const s = new StepSums(100, 399, 100);
+    s.add(99, 1000, 1); // before the first step
+    s.add(100, 2, 1);
+    s.add(150, 4, 1);
+    s.add(300, 30, 3); // a bucket of three samples
+    s.add(400, 1000, 1); // after the last step
+    assert.deepEqual(
+      s.points(),
+      pts([
+        [100, 3],
+        [300, 10],
+      ]),
+    );
+  });
+
+  it('counts in a map when the range holds too many steps for arrays', () => {
+    const s = new StepSums(0, 2 ** 40, 1);
+    s.add(2 ** 39, 5, 1);
+    s.add(7, 1, 1);
+    s.add(7, 3, 1);
+    assert.deepEqual(
+      s.points(),
+      pts([
+        [7, 2],
+        [2 ** 39, 5],
+      ]),
+    );
+  });
 });

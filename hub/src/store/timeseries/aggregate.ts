@@ -102,3 +102,61 @@ export function average(rows: readonly SumRow[], stepMs?: number): Point[] {
   });
   return points.sort((a, b) => a.t - b.t);
 }
+
+/** Steps held in flat arrays up to this many; a wider (finer) read counts its steps in a Map instead. */
+const DENSE_STEPS = 1 << 20;
+
+/**
+ * Pure: sums and counts per aligned step of `stepMs`, fed sample by sample (or bucket by bucket), so that a
+ * stepped read holds one entry per step, never one per raw sample.
+ */
+export class StepSums {
+  readonly #first: number;
+  readonly #sums: Float64Array | undefined;
+  readonly #counts: Float64Array | undefined;
+  readonly #sparse: Map<number, { sum: number; count: number }> | undefined;
+
+  constructor(
+    from: number,
+    to: number,
+    private readonly stepMs: number,
+  ) {
+    this.#first = Math.floor(from / stepMs);
+    const n = Math.floor(to / stepMs) - this.#first + 1;
+    if (n <= DENSE_STEPS) {
+      this.#sums = new Float64Array(n);
+      this.#counts = new Float64Array(n);
+    } else this.#sparse = new Map();
+  }
+
+  add(t: number, sum: number, count: number): void {
+    const i = Math.floor(t / this.stepMs) - this.#first;
+    if (this.#sums && this.#counts) {
+      if (i < 0 || i >= this.#sums.length) return;
+      this.#sums[i]! += sum;
+      this.#counts[i]! += count;
+      return;
+    }
+    const acc = this.#sparse!.get(i);
+    if (acc) {
+      acc.sum += sum;
+      acc.count += count;
+    } else this.#sparse!.set(i, { sum, count });
+  }
+
+  /** The average of every step that has something, in time order. */
+  points(): Point[] {
+    const out: Point[] = [];
+    if (this.#sums && this.#counts) {
+      for (let i = 0; i < this.#sums.length; i++) {
+        const c = this.#counts[i] as number;
+        if (c > 0) out.push({ t: (this.#first + i) * this.stepMs, v: (this.#sums[i] as number) / c });
+      }
+      return out;
+    }
+    for (const [i, a] of [...this.#sparse!.entries()].sort((x, y) => x[0] - y[0])) {
+      if (a.count > 0) out.push({ t: (this.#first + i) * this.stepMs, v: a.sum / a.count });
+    }
+    return out;
+  }
+}

@@ -119,6 +119,10 @@ export function runTimeSeriesContract(name: string, factory: TimeSeriesFactory):
           [T0 + 3 * MIN, 1],
         ]),
       );
+      // Averaged into steps, the head's write replaces the sealed one too.
+      assert.deepEqual(await h.store.read(id!, { from: T0, to: T0 + 3 * MIN - 1, stepMs: 3 * MIN }), [
+        { t: T0, v: (1 + 2 + 4) / 3 },
+      ]);
       const r = await h.store.seal({ all: true });
       assert.ok(r.merged >= 1, 'the late sample was merged into a sealed chunk');
       const all = await h.store.read(id!, ALL);
@@ -325,6 +329,19 @@ export function runTimeSeriesContract(name: string, factory: TimeSeriesFactory):
         (await h.store.listSeries('device', '9', 'm')).map((s) => s.id),
         [ids[0]],
       );
+      await writeSamples(h, [[{ kind: 'camera', target: '3', metric: 'm' }, T0, 4]]);
+      assert.deepEqual(
+        (await h.store.seriesByMetric('m', 10)).map((s) => [s.kind, s.target]),
+        [
+          ['camera', '3'],
+          ['device', '9'],
+        ],
+      );
+      assert.equal((await h.store.seriesByMetric('m', 1)).length, 1);
+      assert.deepEqual(await h.store.metricNames(), [
+        { name: 'cpu_load', unit: 'percent', series: 1 },
+        { name: 'm', unit: null, series: 2 },
+      ]);
       h.dispose();
     });
 

@@ -118,6 +118,8 @@ export interface TimeSeriesStore {
   listSeries(kind: TargetKind, target: string, metric?: string): Promise<SeriesInfo[]>;
   /** Series of one metric across every target (ordered by target, then labels), at most `limit`. */
   seriesByMetric(metric: string, limit: number): Promise<SeriesInfo[]>;
+  /** Every metric name stored, with a unit and how many series (targets, labels) report it, by name. */
+  metricNames(): Promise<{ name: string; unit: string | null; series: number }[]>;
   /** Points of one series in a range: raw (last write wins per timestamp), or averaged into steps. */
   read(seriesId: number, range: ReadRange): Promise<Point[]>;
   /** How many raw points a read of the range would return (from chunk headers; no decoding). */

@@ -1,7 +1,7 @@
 // Preact + htm: components as tagged templates, no build step.
 import htm from '/ui/lib/htm.js';
-import { h, render } from '/ui/lib/preact.js';
+import { cloneElement, h, render } from '/ui/lib/preact.js';
 
 export const html = htm.bind(h);
 export { useCallback, useEffect, useMemo, useRef, useState } from '/ui/lib/hooks.js';
-export { render };
+export { cloneElement, render };

@@ -4,6 +4,7 @@ import { isLive, onLiveState, startLive, stopLive } from './live.js';
 import { AccountPage } from './pages/account.js';
 import { AdminPage } from './pages/admin.js';
 import { AgentsPage } from './pages/agents.js';
+import { AlertingPage } from './pages/alerting.js';
 import { AlertsPage } from './pages/alerts.js';
 import { CameraPage } from './pages/camera.js';
 import { CamerasPage } from './pages/cameras.js';
@@ -11,7 +12,10 @@ import { DevicePage } from './pages/device.js';
 import { DevicesPage } from './pages/devices.js';
 import { LoginPage } from './pages/login.js';
 import { OverviewPage } from './pages/overview.js';
+import { SitePage } from './pages/site.js';
+import { UpgradesPage } from './pages/upgrades.js';
 import { useRoute } from './router.js';
+import { GlobalSearch } from './search.js';
 import { can, currentUser, logout, onSession, refresh } from './session.js';
 
 const NAV = [
@@ -19,14 +23,20 @@ const NAV = [
   ['/devices', 'Devices'],
   ['/cameras', 'Cameras'],
   ['/alerts', 'Alerts'],
+  ['/alerting', 'Alerting'],
   ['/agents', 'Agents & sites'],
+  ['/upgrades', 'Upgrades'],
 ];
 
 function page(route) {
   const [first, second] = route.parts;
   switch (first) {
     case undefined:
-      return html`<${OverviewPage} />`;
+      return html`<${OverviewPage} params=${route.params} />`;
+    case 'sites':
+      return second
+        ? html`<${SitePage} id=${Number(second)} />`
+        : html`<${OverviewPage} params=${route.params} />`;
     case 'devices':
       return second
         ? html`<${DevicePage} id=${Number(second)} />`
@@ -39,7 +49,14 @@ function page(route) {
       return html`<${AlertsPage} params=${route.params} />`;
     case 'agents':
       return html`<${AgentsPage} />`;
+    case 'upgrades':
+      return html`<${UpgradesPage} />`;
+    case 'alerting':
+      return html`<${AlertingPage} tab=${second ?? 'rules'} />`;
     case 'admin':
+      // Old links to the alerting tabs, which moved.
+      if (['channels', 'rules', 'maintenance'].includes(second))
+        return html`<${AlertingPage} tab=${second} />`;
       return can('admin')
         ? html`<${AdminPage} tab=${second ?? 'users'} />`
         : html`<p>Administrators only.</p>`;
@@ -78,6 +95,7 @@ function Shell({ user }) {
       <nav id="nav" class=${menu ? 'open' : ''} aria-label="Main">
         ${links.map(([href, label]) => html`<a href=${`#${href}`} aria-current=${here === href ? 'page' : undefined}>${label}</a>`)}
       </nav>
+      <${GlobalSearch} />
       <div class="who">
         <${LiveBadge} />
         <a href="#/account" title="Account">${user.username} <small>(${user.role})</small></a>

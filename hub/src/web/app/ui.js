@@ -1,6 +1,6 @@
 // Small shared components: badges, pager, errors, data loading, dialogs, copy box, authenticated images.
 import { api } from './api.js';
-import { html, useCallback, useEffect, useRef, useState } from './html.js';
+import { cloneElement, html, useCallback, useEffect, useMemo, useRef, useState } from './html.js';
 import { refresh, token } from './session.js';
 
 // Severity: colour plus a distinct shape and the word, so it reads without colour vision.
@@ -23,6 +23,8 @@ const STATUS_ICON = {
   up: '✔',
   offline: '✖',
   down: '✖',
+  unreachable: '✖',
+  auth_failed: '⚷',
   degraded: '!',
   unknown: '?',
   resolved: '✔',
@@ -30,7 +32,7 @@ const STATUS_ICON = {
 };
 export function Status({ value, title }) {
   const v = value ?? 'unknown';
-  return html`<span class=${`status status-${v}`} title=${title ?? ''}><span aria-hidden="true">${STATUS_ICON[v] ?? '•'}</span> ${v}</span>`;
+  return html`<span class=${`status status-${v}`} title=${title ?? ''}><span aria-hidden="true">${STATUS_ICON[v] ?? '•'}</span> ${v.replace('_', ' ')}</span>`;
 }
 
 export function ErrorNote({ error }) {
@@ -144,9 +146,21 @@ export function AuthedImage({ path, alt, className, stamp }) {
   return html`<img class=${className} src=${src} alt=${alt} />`;
 }
 
-/** A labelled form field. */
+let fieldIds = 0;
+
+/**
+ * A labelled form field: the label names its control, the hint describes it (aria-describedby), so that the
+ * control's accessible name is the label alone.
+ */
 export function Field({ label, children, hint }) {
-  return html`<label class="field"><span>${label}</span>${children}${hint ? html`<small>${hint}</small>` : null}</label>`;
+  const id = useMemo(() => `field-${++fieldIds}`, []);
+  const list = Array.isArray(children) ? children : [children];
+  const first = list.findIndex((c) => c && typeof c === 'object' && 'props' in c);
+  const controlId = first >= 0 ? (list[first].props.id ?? id) : id;
+  const controls = list.map((c, i) =>
+    i === first ? cloneElement(c, { id: controlId, 'aria-describedby': hint ? `${id}-hint` : undefined }) : c,
+  );
+  return html`<div class="field"><label for=${controlId}>${label}</label>${controls}${hint ? html`<small id=${`${id}-hint`}>${hint}</small>` : null}</div>`;
 }
 
 /** Runs an async action with busy/error state for a form or button. */

@@ -166,5 +166,6 @@ describe('dashboard assets', () => {
     const csp = (await hub.req('GET', '/')).headers.get('content-security-policy') ?? '';
     assert.match(csp, /default-src 'self'/);
     assert.doesNotMatch(csp, /script-src[^;]*unsafe-inline/);
+    assert.match(csp, /media-src 'self' blob:/, 'the live player plays a MediaSource blob: URL');
   });
 });

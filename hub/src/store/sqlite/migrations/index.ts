@@ -6,6 +6,9 @@ import { m005Fleet } from './005_fleet.js';
 import { m006TimeseriesChunks } from './006_timeseries_chunks.js';
 import { m007TimeseriesSharedTimes } from './007_timeseries_shared_times.js';
 import { m008Discovery } from './008_discovery.js';
+import { m009FleetIndexes } from './009_fleet_indexes.js';
+import { m010Coverage } from './010_coverage.js';
+import { m011AgentReleases } from './011_agent_releases.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -20,6 +23,9 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m006TimeseriesChunks,
   m007TimeseriesSharedTimes,
   m008Discovery,
+  m009FleetIndexes,
+  m010Coverage,
+  m011AgentReleases,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {

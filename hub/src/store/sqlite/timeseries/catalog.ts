@@ -157,6 +157,14 @@ export class SeriesCatalog {
     return rows.map(toInfo);
   }
 
+  metricNames(): { name: string; unit: string | null; series: number }[] {
+    return this.db
+      .prepare(
+        'SELECT metric AS name, MAX(unit) AS unit, COUNT(*) AS series FROM series GROUP BY metric ORDER BY metric',
+      )
+      .all() as { name: string; unit: string | null; series: number }[];
+  }
+
   /** Deletes the series rows of a target; returns their ids. */
   deleteTarget(kind: TargetKind, target: string): number[] {
     const ids = this.db

@@ -47,6 +47,8 @@ export class ChunkTable {
   readonly #counts;
   readonly #timesOf;
   readonly #insertTimes;
+  readonly #countAll;
+  /** Chunks stored (counted when the engine opens, then kept up to date). */
   count = 0;
 
   constructor(db: Db) {
@@ -78,7 +80,12 @@ export class ChunkTable {
       .pluck();
     this.#timesOf = db.prepare('SELECT count, data FROM ts_times WHERE id = ?');
     this.#insertTimes = db.prepare('INSERT INTO ts_times (count, end_ts, data) VALUES (?, ?, ?)');
-    this.count = db.prepare('SELECT count(*) FROM ts_chunks').pluck().get() as number;
+    this.#countAll = db.prepare('SELECT count(*) FROM ts_chunks').pluck();
+  }
+
+  /** Counts the stored chunks (a scan of an index: once, when the engine opens). */
+  countAll(): void {
+    this.count = this.#countAll.get() as number;
   }
 
   #lastChunk(seriesId: number): { start: number; end: number } | undefined {

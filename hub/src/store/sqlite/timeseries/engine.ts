@@ -1,6 +1,19 @@
-import { average, mergeRuns, normalize, type SampleRun, type SumRow } from '../../timeseries/aggregate.js';
+import {
+  average,
+  mergeRuns,
+  normalize,
+  type SampleRun,
+  StepSums,
+  type SumRow,
+} from '../../timeseries/aggregate.js';
 import { encodeBuckets, encodeTimes, rollUp } from '../../timeseries/codec/index.js';
-import { DEFAULT_HEAD_POLICY, Head, type HeadPolicy, type SeriesHead } from '../../timeseries/head.js';
+import {
+  DEFAULT_HEAD_POLICY,
+  Head,
+  type HeadChunk,
+  type HeadPolicy,
+  type SeriesHead,
+} from '../../timeseries/head.js';
 import { encodeLogRecord, readLogRecord } from '../../timeseries/log-record.js';
 import type {
   Point,
@@ -109,6 +122,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   #open(): void {
     if (this.#opened) return;
     this.#opened = true;
+    this.#chunks.countAll();
     const sealed = this.#catalog.sealedLogIds();
     let last = (this.#db.prepare('SELECT max(id) FROM ts_head_log').pluck().get() as number | null) ?? 0;
     for (const through of sealed.values()) if (through > last) last = through;
@@ -171,6 +185,10 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     return this.#run(() => this.#catalog.byMetric(metric, limit));
   }
 
+  metricNames(): Promise<{ name: string; unit: string | null; series: number }[]> {
+    return this.#run(() => this.#catalog.metricNames());
+  }
+
   read(seriesId: number, range: ReadRange): Promise<Point[]> {
     return this.#run(() => this.#read(seriesId, range));
   }
@@ -178,9 +196,12 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   #read(seriesId: number, range: ReadRange): Point[] {
     this.#open();
     const { from, to, stepMs } = range;
+    const rows = this.#chunks.overlapping(seriesId, from, to);
+    const head = (this.#head.get(seriesId)?.chunks ?? []).filter((c) => c.maxT >= from && c.minT <= to);
+    if (stepMs) return this.#readSteps(rows, head, from, to, stepMs);
     const runs: SampleRun[] = [];
     const buckets: SumRow[] = [];
-    for (const row of this.#chunks.overlapping(seriesId, from, to)) {
+    for (const row of rows) {
       const c = this.#chunks.content(row);
       if (c.run) runs.push(c.run);
       else {
@@ -189,15 +210,51 @@ export class SqliteTimeSeries implements TimeSeriesStore {
         }
       }
     }
-    for (const c of this.#head.get(seriesId)?.chunks ?? []) {
-      if (c.maxT >= from && c.minT <= to) runs.push(c.decode());
-    }
+    for (const c of head) runs.push(c.decode());
     const points = mergeRuns(runs, from, to);
-    if (!stepMs && buckets.length === 0) return points;
-    const rows: SumRow[] = buckets;
-    for (const p of points) rows.push({ t: p.t, sum: p.v, count: 1 });
-    rows.sort((a, b) => a.t - b.t);
-    return average(rows, stepMs);
+    if (buckets.length === 0) return points;
+    const all: SumRow[] = buckets;
+    for (const p of points) all.push({ t: p.t, sum: p.v, count: 1 });
+    all.sort((a, b) => a.t - b.t);
+    return average(all);
+  }
+
+  /**
+   * A read averaged into steps, sample by sample into per-step sums: a long range costs decoding its chunks,
+   * never a point object per raw sample. Sealed chunks never overlap one another; samples in the head are
+   * later writes, so a sealed sample at a timestamp the head also has is skipped.
+   */
+  #readSteps(
+    rows: readonly ChunkRow[],
+    head: readonly HeadChunk[],
+    from: number,
+    to: number,
+    stepMs: number,
+  ): Point[] {
+    const steps = new StepSums(from, to, stepMs);
+    const recent = new Map<number, number>();
+    for (const c of head) {
+      const { ts, values } = c.decode();
+      for (let i = 0; i < ts.length; i++) {
+        const t = ts[i] as number;
+        if (t >= from && t <= to) recent.set(t, values[i] as number);
+      }
+    }
+    for (const row of rows) {
+      const c = this.#chunks.content(row);
+      if (c.run) {
+        const { ts, values } = c.run;
+        for (let i = 0; i < ts.length; i++) {
+          const t = ts[i] as number;
+          if (t >= from && t <= to && !recent.has(t)) steps.add(t, values[i] as number, 1);
+        }
+      } else {
+        for (const b of c.buckets ?? [])
+          if (b.t + this.#bucketMs > from && b.t <= to) steps.add(b.t, b.sum, b.count);
+      }
+    }
+    for (const [t, v] of recent) steps.add(t, v, 1);
+    return steps.points();
   }
 
   countPoints(seriesId: number, from: number, to: number): Promise<number> {

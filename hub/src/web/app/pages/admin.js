@@ -1,16 +1,10 @@
-// Admin: tabs for users, notification channels, alert rules, maintenance windows and the audit log.
+// Admin: users and the audit log (alerting settings are under Alerting).
 import { html } from '../html.js';
 import { AuditTab } from './admin-audit.js';
-import { ChannelsTab } from './admin-channels.js';
-import { MaintenanceTab } from './admin-maintenance.js';
-import { RulesTab } from './admin-rules.js';
 import { UsersTab } from './admin-users.js';
 
 const TABS = [
   ['users', 'Users', UsersTab],
-  ['channels', 'Notification channels', ChannelsTab],
-  ['rules', 'Alert rules', RulesTab],
-  ['maintenance', 'Maintenance', MaintenanceTab],
   ['audit', 'Audit log', AuditTab],
 ];
 

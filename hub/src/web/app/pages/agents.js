@@ -4,6 +4,7 @@ import { ago, when } from '../format.js';
 import { html, useState } from '../html.js';
 import { useLive } from '../live.js';
 import { can } from '../session.js';
+import { invalidateSites } from '../sites.js';
 import { CopyBox, Dialog, ErrorNote, Field, Status, useAction, useFetch, useThrottle } from '../ui.js';
 
 function TokenDialog({ sites, onClose }) {
@@ -39,6 +40,7 @@ function SiteDialog({ onClose, onSaved }) {
   const [location, setLocation] = useState('');
   const save = useAction(async () => {
     await api('POST', '/sites', { name, ...(location ? { location } : {}) });
+    invalidateSites();
     onSaved();
   });
   return html`<${Dialog} title="Add a site" onClose=${onClose}>
@@ -89,7 +91,7 @@ export function AgentsPage() {
     <div class="title-row"><h2>Sites</h2>${can('operator') ? html`<button type="button" onClick=${() => setDialog('site')}>Add site</button>` : null}</div>
     <div class="table-wrap"><table>
       <thead><tr><th>Site</th><th>Location</th><th>Time zone</th><th>Devices</th><th>Cameras</th></tr></thead>
-      <tbody>${siteList.map((s) => html`<tr><td><a href=${`#/devices?site_id=${s.id}`}>${s.name}</a></td><td>${s.location ?? '–'}</td><td>${s.timezone}</td><td>${s.device_count ?? '–'}</td><td>${s.camera_count ?? '–'}</td></tr>`)}</tbody>
+      <tbody>${siteList.map((s) => html`<tr><td><a href=${`#/sites/${s.id}`}>${s.name}</a> <small><a href=${`#/devices?site_id=${s.id}`}>devices</a></small></td><td>${s.location ?? '–'}</td><td>${s.timezone}</td><td>${s.device_count ?? '–'}</td><td>${s.camera_count ?? '–'}</td></tr>`)}</tbody>
     </table></div>
     ${dialog === 'token' ? html`<${TokenDialog} sites=${siteList} onClose=${() => setDialog(null)} />` : null}
     ${

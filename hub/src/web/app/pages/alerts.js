@@ -38,6 +38,20 @@ function AckDialog({ alert, filters, total, onClose, onDone }) {
   </${Dialog}>`;
 }
 
+/** One alert opened from a link (search, site page): its facts and notifications above the list. */
+function OneAlert({ id, onClose }) {
+  const a = useFetch(`/alerts/${id}`);
+  if (a.error) return html`<${ErrorNote} error=${a.error} />`;
+  if (!a.data) return html`<p role="status">Loading…</p>`;
+  const x = a.data;
+  return html`<section class="card" data-testid="one-alert">
+    <div class="title-row"><h2><${Severity} value=${x.severity} /> ${x.title}</h2><button type="button" onClick=${onClose}>Close</button></div>
+    ${x.message ? html`<p>${x.message}</p>` : null}
+    <p><${Status} value=${x.state} /> ${x.device_id ? html`<a href=${`#/devices/${x.device_id}`}>device ${x.device_name ?? x.device_id}</a>` : x.camera_id ? html`<a href=${`#/cameras/${x.camera_id}`}>camera ${x.camera_name ?? x.camera_id}</a>` : null}</p>
+    <${AlertDetails} alert=${x} />
+  </section>`;
+}
+
 export function AlertsPage({ params }) {
   const {
     state = 'open',
@@ -90,6 +104,7 @@ export function AlertsPage({ params }) {
       </select>
       ${device_id || camera_id ? html`<button type="button" onClick=${() => setParams({ ...params, device_id: '', camera_id: '' })}>Clear ${device_id ? 'device' : 'camera'} filter ✕</button>` : null}
     </form>
+    ${params.id ? html`<${OneAlert} id=${Number(params.id)} onClose=${() => setParams({ ...params, id: '' })} />` : null}
     <${ErrorNote} error=${list.error} />
     <div class="table-wrap"><table data-testid="alerts-table">
       <thead><tr><th>Severity</th><th>Alert</th><th>On</th><th>State</th><th>Since</th><th>Acknowledged</th>${canAck ? html`<th><span class="sr">Actions</span></th>` : null}</tr></thead>

@@ -1,60 +1,92 @@
-// Add or edit a device (SNMP v1/v2c community; secrets are write-only: left empty keeps the stored one).
+// Add or edit a device, with SNMP v1/v2c/v3 settings (secrets write-only) and a test: save, then a poll job
+// through the site's agent whose result (online with sysName, or why not) is shown in the form.
 import { api } from '../api.js';
 import { html, useState } from '../html.js';
+import { JobProgress } from '../job.js';
 import { can } from '../session.js';
+import { useSites } from '../sites.js';
 import { Dialog, ErrorNote, Field, useAction } from '../ui.js';
+import { SnmpFields, snmpBody, snmpState } from './snmp-fields.js';
 
 const TYPES = ['switch', 'router', 'access_point', 'firewall', 'server', 'ups', 'printer', 'other'];
 
-export function DeviceForm({ device, sites, onClose, onSaved }) {
+/** The outcome of a poll job, in words. */
+export function PollResult({ job }) {
+  if (!job || !['succeeded', 'failed', 'timed_out', 'cancelled', 'expired'].includes(job.state)) return null;
+  const r = job.result ?? {};
+  if (job.state !== 'succeeded')
+    return html`<div class="result bad" role="status" data-testid="poll-result">✖ The test did not run: ${job.error ?? job.state}</div>`;
+  if (r.status === 'online')
+    return html`<div class="result good" role="status" data-testid="poll-result">✔ The device answers${r.sys?.name ? html` as <strong>${r.sys.name}</strong>` : ''}: ${r.samples} values read.
+      ${r.sys?.descr ? html`<div class="small muted">${r.sys.descr}</div>` : null}</div>`;
+  return html`<div class="result bad" role="status" data-testid="poll-result">✖ <strong>${r.status === 'auth_failed' ? 'Credentials refused (auth_failed)' : r.status}</strong>: ${r.error ?? 'no details'}</div>`;
+}
+
+export function DeviceForm({ device, onClose, onSaved }) {
+  const { sites } = useSites();
+  const [saved, setSaved] = useState(device ?? null);
   const [f, setF] = useState({
     name: device?.name ?? '',
     ip_address: device?.ip_address ?? '',
-    site_id: device?.site_id ?? sites[0]?.id ?? '',
+    site_id: device?.site_id ?? '',
     device_type: device?.device_type ?? 'switch',
-    version: device?.snmp.version ?? '2c',
-    port: device?.snmp.port ?? 161,
-    community: '',
+    mac_address: device?.mac_address ?? '',
     poll_interval_s: device?.poll_interval_s ?? 60,
+    ...snmpState(device?.snmp),
   });
+  const [jobId, setJobId] = useState(null);
+  const [job, setJob] = useState(null);
   const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
-  const save = useAction(async () => {
-    const snmp = { version: f.version, port: Number(f.port) };
-    if (f.community) snmp.community = f.community;
+  const siteId = f.site_id || sites[0]?.id || '';
+  const save = useAction(async (test) => {
     const body = {
       name: f.name,
       ip_address: f.ip_address,
-      site_id: Number(f.site_id),
+      site_id: Number(siteId),
       device_type: f.device_type,
+      mac_address: f.mac_address.trim() || null,
       poll_interval_s: Number(f.poll_interval_s),
-      snmp,
+      snmp: snmpBody(f),
     };
-    await api(device ? 'PUT' : 'POST', device ? `/devices/${device.id}` : '/devices', body);
-    onSaved();
+    const row = await api(saved ? 'PUT' : 'POST', saved ? `/devices/${saved.id}` : '/devices', body);
+    setSaved(row);
+    setF((cur) => ({ ...cur, community: '', auth_key: '', priv_key: '' }));
+    if (!test) {
+      onSaved(row);
+      return;
+    }
+    setJob(null);
+    setJobId((await api('POST', `/devices/${row.id}/poll`)).job_id);
   });
   const remove = useAction(async () => {
     if (!confirm(`Delete ${device.name} and its history?`)) return;
     await api('DELETE', `/devices/${device.id}`);
     location.hash = '#/devices';
   });
-  return html`<${Dialog} title=${device ? `Edit ${device.name}` : 'Add a device'} onClose=${onClose}>
+  return html`<${Dialog} title=${device ? `Edit ${device.name}` : 'Add a device'} onClose=${() => (saved && !device ? onSaved(saved) : onClose())}>
     <form class="form" onSubmit=${(e) => {
       e.preventDefault();
-      save.run();
+      save.run(e.submitter?.value === 'test');
     }}>
-      <${Field} label="Name"><input required value=${f.name} onInput=${set('name')} /></${Field}>
-      <${Field} label="IP address"><input required value=${f.ip_address} onInput=${set('ip_address')} /></${Field}>
-      <${Field} label="Site"><select value=${f.site_id} onChange=${set('site_id')}>${sites.map((s) => html`<option value=${s.id}>${s.name}</option>`)}</select></${Field}>
-      <${Field} label="Type"><select value=${f.device_type} onChange=${set('device_type')}>${TYPES.map((t) => html`<option value=${t}>${t}</option>`)}</select></${Field}>
-      <${Field} label="SNMP version"><select value=${f.version} onChange=${set('version')}><option value="2c">v2c</option><option value="1">v1</option></select></${Field}>
-      <${Field} label="SNMP port"><input type="number" min="1" max="65535" value=${f.port} onInput=${set('port')} /></${Field}>
-      <${Field} label="Community" hint=${device ? 'Leave empty to keep the stored one' : 'Stored encrypted, never shown again'}>
-        <input type="password" autocomplete="off" required=${!device} value=${f.community} onInput=${set('community')} /></${Field}>
-      <${Field} label="Poll every (s)"><input type="number" min="5" value=${f.poll_interval_s} onInput=${set('poll_interval_s')} /></${Field}>
-      <p class="muted">SNMPv3 devices: use the API (<a href="/api/docs">/api/docs</a>).</p>
+      <div class="row">
+        <${Field} label="Name"><input required value=${f.name} onInput=${set('name')} /></${Field}>
+        <${Field} label="IP address"><input required value=${f.ip_address} onInput=${set('ip_address')} /></${Field}>
+      </div>
+      <div class="row">
+        <${Field} label="Site"><select value=${siteId} onChange=${set('site_id')}>${sites.map((s) => html`<option value=${s.id}>${s.name}</option>`)}</select></${Field}>
+        <${Field} label="Type"><select value=${f.device_type} onChange=${set('device_type')}>${TYPES.map((t) => html`<option value=${t}>${t.replace('_', ' ')}</option>`)}</select></${Field}>
+      </div>
+      <div class="row">
+        <${Field} label="MAC address" hint="Optional, for search"><input autocomplete="off" placeholder="00:1a:2b:3c:4d:5e" value=${f.mac_address} onInput=${set('mac_address')} /></${Field}>
+        <${Field} label="Poll every (s)"><input type="number" min="5" value=${f.poll_interval_s} onInput=${set('poll_interval_s')} /></${Field}>
+      </div>
+      <${SnmpFields} f=${f} set=${set} stored=${saved?.snmp} editing=${!!saved} />
+      ${jobId ? html`<${JobProgress} jobId=${jobId} onDone=${setJob} />` : null}
+      <${PollResult} job=${job} />
       <${ErrorNote} error=${save.error ?? remove.error} />
       <div class="actions">
-        <button type="submit" class="primary" disabled=${save.busy}>Save</button>
+        <button type="submit" class="primary" value="save" disabled=${save.busy}>Save</button>
+        <button type="submit" value="test" disabled=${save.busy} title="Save, then poll the device once through its site's agent">Save and test</button>
         ${device && can('admin') ? html`<button type="button" class="danger" onClick=${() => remove.run()}>Delete</button>` : null}
       </div>
     </form>

@@ -5,6 +5,7 @@ import { html, useEffect, useState } from '../html.js';
 import { JobProgress } from '../job.js';
 import { useLive } from '../live.js';
 import { can } from '../session.js';
+import { useSites } from '../sites.js';
 import { ErrorNote, Severity, Status, useAction, useFetch, useThrottle } from '../ui.js';
 import { DeviceCharts } from './device-charts.js';
 import { DeviceForm } from './device-form.js';
@@ -13,7 +14,7 @@ import { Interfaces, loadInterfaces } from './device-interfaces.js';
 export function DevicePage({ id }) {
   const device = useFetch(`/devices/${id}`);
   const alerts = useFetch(`/alerts${query({ device_id: id, per_page: 10 })}`);
-  const sites = useFetch('/sites?per_page=500');
+  const { byId } = useSites();
   const [job, setJob] = useState(null);
   const [editing, setEditing] = useState(false);
   const [stamp, setStamp] = useState(0);
@@ -39,7 +40,7 @@ export function DevicePage({ id }) {
   const d = device.data;
   if (device.error) return html`<${ErrorNote} error=${device.error} />`;
   if (!d) return html`<p role="status">Loading…</p>`;
-  const site = sites.data?.sites?.find((s) => s.id === d.site_id);
+  const site = byId.get(d.site_id);
   return html`<section>
     <p class="crumbs"><a href="#/devices">Devices</a> ›</p>
     <div class="title-row">
@@ -67,15 +68,16 @@ export function DevicePage({ id }) {
         <h2>Identity</h2>
         <dl class="facts">
           <dt>IP address</dt><dd>${d.ip_address}</dd>
-          <dt>Site</dt><dd>${site ? html`<a href=${`#/devices?site_id=${site.id}`}>${site.name}</a>` : d.site_id}</dd>
+          <dt>Site</dt><dd>${site ? html`<a href=${`#/sites/${site.id}`}>${site.name}</a>` : d.site_id}</dd>
           <dt>Type</dt><dd>${d.device_type.replace('_', ' ')}${d.vendor ? ` · ${d.vendor}` : ''}</dd>
           <dt>sysName</dt><dd>${d.sys_name ?? '–'}</dd>
           <dt>sysDescr</dt><dd class="wrap">${d.sys_descr ?? '–'}</dd>
           <dt>sysObjectID</dt><dd>${d.sys_object_id ?? '–'}</dd>
           <dt>Uptime</dt><dd>${duration(d.uptime_s)}</dd>
-          <dt>SNMP</dt><dd>v${d.snmp.version}, port ${d.snmp.port}, every ${d.poll_interval_s} s</dd>
+          ${d.mac_address ? html`<dt>MAC</dt><dd>${d.mac_address}</dd>` : null}
+          <dt>SNMP</dt><dd>v${d.snmp.version}${d.snmp.version === '3' ? ` as ${d.snmp.username} (${d.snmp.security_level})` : ''}, port ${d.snmp.port}, every ${d.poll_interval_s} s</dd>
           <dt>Last seen</dt><dd title=${when(d.last_seen)}>${ago(d.last_seen)}</dd>
-          ${d.status_error ? html`<dt>Error</dt><dd class="error">${d.status_error}</dd>` : null}
+          ${d.status_error ? html`<dt>Why</dt><dd class="error" data-testid="status-error">${d.status_error}</dd>` : null}
         </dl>
       </section>
       <section class="card">
@@ -95,7 +97,7 @@ export function DevicePage({ id }) {
     <${DeviceCharts} deviceId=${id} interfaces=${ifs.rows} stamp=${stamp} />
     ${
       editing
-        ? html`<${DeviceForm} device=${d} sites=${sites.data?.sites ?? []} onClose=${() => setEditing(false)} onSaved=${() => {
+        ? html`<${DeviceForm} device=${d} onClose=${() => setEditing(false)} onSaved=${() => {
             setEditing(false);
             device.reload();
           }} />`

@@ -5,6 +5,7 @@ import { html, useEffect, useState } from '../html.js';
 import { useLive } from '../live.js';
 import { setParams } from '../router.js';
 import { can } from '../session.js';
+import { useSites } from '../sites.js';
 import { ErrorNote, Pager, Status, useFetch, useThrottle } from '../ui.js';
 import { DeviceForm } from './device-form.js';
 
@@ -25,8 +26,7 @@ export function DevicesPage({ params }) {
   const list = useFetch(
     `/devices${query({ q, status, site_id, device_type, page, sort, order, per_page: 50 })}`,
   );
-  const sites = useFetch('/sites?per_page=500');
-  const siteName = new Map((sites.data?.sites ?? []).map((s) => [s.id, s.name]));
+  const { sites, byId } = useSites();
   const reload = useThrottle(list.reload, 2000);
   useLive('device.status', reload);
   useEffect(() => {
@@ -41,12 +41,13 @@ export function DevicesPage({ params }) {
   return html`<section>
     <div class="title-row"><h1>Devices</h1>${can('operator') ? html`<button type="button" class="primary" onClick=${() => setAdding(true)}>Add device</button>` : null}</div>
     <form class="filters" role="search" onSubmit=${(e) => e.preventDefault()}>
-      <input type="search" aria-label="Search devices" placeholder="Search name, IP, sysName, vendor" value=${search} onInput=${(e) => setSearch(e.target.value)} />
+      <input type="search" aria-label="Search devices" placeholder="Search name, IP, sysName, vendor, MAC" value=${search} onInput=${(e) => setSearch(e.target.value)} />
       <select aria-label="Status" value=${status} onChange=${set('status')}>
-        <option value="">Any status</option><option>online</option><option>offline</option><option>unknown</option>
+        <option value="">Any status</option><option value="online">online</option><option value="offline">down (unreachable or auth failed)</option>
+        <option value="unreachable">unreachable</option><option value="auth_failed">auth failed</option><option value="unknown">not polled yet</option>
       </select>
       <select aria-label="Site" value=${site_id} onChange=${set('site_id')}>
-        <option value="">All sites</option>${(sites.data?.sites ?? []).map((s) => html`<option value=${s.id}>${s.name}</option>`)}
+        <option value="">All sites</option>${sites.map((s) => html`<option value=${s.id}>${s.name}</option>`)}
       </select>
       <select aria-label="Type" value=${device_type} onChange=${set('device_type')}>
         <option value="">Any type</option>${TYPES.map((t) => html`<option value=${t}>${t.replace('_', ' ')}</option>`)}
@@ -59,8 +60,8 @@ export function DevicesPage({ params }) {
         ${(list.data?.devices ?? []).map(
           (d) => html`<tr>
             <td><a href=${`#/devices/${d.id}`}>${d.name}</a>${d.sys_name && d.sys_name !== d.name ? html` <small class="muted">${d.sys_name}</small>` : null}</td>
-            <td>${d.ip_address}</td><td>${siteName.get(d.site_id) ?? d.site_id}</td><td>${d.device_type.replace('_', ' ')}</td>
-            <td><${Status} value=${d.status} title=${d.status_error ?? ''} /></td><td>${ago(d.last_seen)}</td>
+            <td>${d.ip_address}</td><td><a href=${`#/sites/${d.site_id}`}>${byId.get(d.site_id)?.name ?? d.site_id}</a></td><td>${d.device_type.replace('_', ' ')}</td>
+            <td><${Status} value=${d.status} title=${d.status_error ?? ''} />${d.status !== 'online' && d.status_error ? html`<div class="small reason">${d.status_error}</div>` : null}</td><td>${ago(d.last_seen)}</td>
           </tr>`,
         )}
         ${list.data && list.data.devices.length === 0 ? html`<tr><td colspan="6" class="muted">No devices match.</td></tr>` : null}
@@ -69,7 +70,7 @@ export function DevicesPage({ params }) {
     <${Pager} pagination=${list.data?.pagination} onPage=${(p) => setParams({ ...params, page: p })} />
     ${
       adding
-        ? html`<${DeviceForm} sites=${sites.data?.sites ?? []} onClose=${() => setAdding(false)} onSaved=${() => {
+        ? html`<${DeviceForm} onClose=${() => setAdding(false)} onSaved=${() => {
             setAdding(false);
             list.reload();
           }} />`

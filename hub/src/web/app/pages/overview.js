@@ -1,78 +1,82 @@
-// Overview: device and camera counts by status, open alerts by severity, sites with their agents.
-
+// Overview: the fleet at a glance. Sites ranked by what is wrong (critical and high alerts, agent offline,
+// devices down, backlog growing), a health grid with one cell per site, and the fleet's totals.
+import { query } from '../api.js';
 import { ago } from '../format.js';
 import { html } from '../html.js';
 import { useLive } from '../live.js';
-import { ErrorNote, SEVERITIES, Severity, Status, useFetch, useThrottle } from '../ui.js';
+import { setParams } from '../router.js';
+import { ErrorNote, Pager, SEVERITIES, Severity, useFetch, useThrottle } from '../ui.js';
+import { HealthGrid, STATE_LABEL, StateBadge } from './health-grid.js';
 
-function Counts({ title, data, href }) {
-  if (!data) return html`<div class="card stat"><h2>${title}</h2><p>…</p></div>`;
-  const keys = Object.keys(data).filter((k) => k !== 'total' && typeof data[k] === 'number');
-  return html`<div class="card stat" data-testid=${`count-${title.toLowerCase()}`}>
-    <h2><a href=${href}>${title}</a></h2>
-    <p class="big">${data.total}</p>
-    <ul class="inline">${keys.map((k) => html`<li><a href=${`${href}?status=${k}`}><${Status} value=${k} /> ${data[k]}</a></li>`)}</ul>
+const STATES = ['critical', 'problem', 'warning', 'ok', 'empty'];
+
+function Totals({ totals }) {
+  if (!totals) return null;
+  return html`<div class="grid stats">
+    <div class="card stat" data-testid="count-sites">
+      <h2>Sites</h2>
+      <p class="big">${totals.sites}</p>
+      <ul class="inline">${STATES.filter((s) => totals.by_state[s]).map(
+        (s) =>
+          html`<li><a href=${`#/?state=${s}`}><${StateBadge} state=${s} /> ${totals.by_state[s]}</a></li>`,
+      )}</ul>
+    </div>
+    <div class="card stat" data-testid="count-devices">
+      <h2><a href="#/devices">Devices</a></h2>
+      <p class="big">${totals.devices}</p>
+      <p><a href="#/devices?status=offline">${totals.devices_down} down</a>${totals.cameras ? html` · <a href="#/cameras">${totals.cameras} cameras</a>, ${totals.cameras_down} down` : null}</p>
+    </div>
+    <div class="card stat" data-testid="count-alerts">
+      <h2><a href="#/alerts?state=open">Open alerts</a></h2>
+      <p class="big">${SEVERITIES.reduce((n, s) => n + totals.open[s], 0)}</p>
+      <ul class="inline">${SEVERITIES.map(
+        (s) =>
+          html`<li><a href=${`#/alerts?state=open&severity=${s}`}><${Severity} value=${s} /> ${totals.open[s]}</a></li>`,
+      )}</ul>
+    </div>
   </div>`;
 }
 
-export function OverviewPage() {
-  const devices = useFetch('/devices/status');
-  const cameras = useFetch('/cameras/status');
-  const alerts = useFetch('/alerts/summary');
-  const sites = useFetch('/sites?per_page=200');
-  const agents = useFetch('/agents');
-  const reload = useThrottle(() => {
-    devices.reload();
-    cameras.reload();
-    alerts.reload();
-    agents.reload();
-  }, 2000);
+export function SiteRow({ s }) {
+  return html`<tr data-site=${s.name}>
+    <td class="num">${s.rank}</td>
+    <td><a href=${`#/sites/${s.id}`}><strong>${s.name}</strong></a><div><${StateBadge} state=${s.state} /></div></td>
+    <td>${s.reasons.length ? html`<ul class="reasons">${s.reasons.map((r) => html`<li>${r}</li>`)}</ul>` : html`<span class="muted">nothing wrong</span>`}</td>
+    <td><a href=${`#/devices?site_id=${s.id}`}>${s.devices}</a>${s.devices_down ? html` <a class="warn" href=${`#/devices?site_id=${s.id}&status=offline`}>(${s.devices_down} down)</a>` : null}</td>
+    <td>${s.agents ? html`${s.agents_online}/${s.agents} online` : html`<span class="muted">no agent</span>`}${s.backlog ? html`<div class="small">backlog ${s.backlog.toLocaleString()}${s.backlog_growing ? ' ▲' : ''}</div>` : null}</td>
+    <td>${s.agents ? ago(s.last_seen) : '–'}</td>
+  </tr>`;
+}
+
+export function OverviewPage({ params = {} }) {
+  const { state = '', page = '1' } = params;
+  const data = useFetch(`/overview${query({ state, page, per_page: 25 })}`);
+  const reload = useThrottle(data.reload, 3000);
   useLive('*', reload);
-  const bySite = new Map();
-  for (const a of agents.data?.items ?? []) {
-    const list = bySite.get(a.site_id) ?? [];
-    list.push(a);
-    bySite.set(a.site_id, list);
-  }
+  const d = data.data;
   return html`<section>
     <h1>Overview</h1>
-    <${ErrorNote} error=${devices.error ?? alerts.error ?? sites.error} />
-    <div class="grid stats">
-      <${Counts} title="Devices" data=${devices.data} href="#/devices" />
-      <${Counts} title="Cameras" data=${cameras.data} href="#/cameras" />
-      <div class="card stat" data-testid="count-alerts">
-        <h2><a href="#/alerts?state=open">Open alerts</a></h2>
-        <p class="big">${alerts.data?.total ?? '…'}</p>
-        <ul class="inline">
-          ${SEVERITIES.map((s) => html`<li><a href=${`#/alerts?state=open&severity=${s}`}><${Severity} value=${s} /> ${alerts.data?.[s] ?? 0}</a></li>`)}
-        </ul>
-        <p class="muted">${alerts.data?.unacknowledged ?? 0} not acknowledged · ${alerts.data?.recent ?? 0} in the last 24 h</p>
+    <${ErrorNote} error=${data.error} />
+    <${Totals} totals=${d?.totals} />
+    <section class="card">
+      <div class="title-row"><h2>Site health</h2>
+        <ul class="inline legend" aria-label="Legend">${STATES.map((s) => html`<li><${StateBadge} state=${s} /></li>`)}</ul>
       </div>
+      ${d ? html`<${HealthGrid} cells=${d.grid} />` : html`<p role="status">Loading…</p>`}
+    </section>
+    <div class="title-row">
+      <h2>${state ? `${STATE_LABEL[state]} sites` : 'Sites, worst first'}</h2>
+      <label class="check">Show <select value=${state} onChange=${(e) => setParams({ state: e.target.value, page: 1 })}>
+        <option value="">every site</option>${STATES.map((s) => html`<option value=${s}>${STATE_LABEL[s].toLowerCase()} only</option>`)}
+      </select></label>
     </div>
-    <h2>Sites</h2>
-    <div class="table-wrap"><table>
-      <thead><tr><th>Site</th><th>Devices</th><th>Cameras</th><th>Agent</th><th>Backlog</th><th>Last seen</th></tr></thead>
+    <div class="table-wrap"><table data-testid="sites-table">
+      <thead><tr><th class="num">#</th><th>Site</th><th>What is wrong</th><th>Devices</th><th>Agents</th><th>Last seen</th></tr></thead>
       <tbody>
-        ${(sites.data?.sites ?? []).map((s) => {
-          const list = bySite.get(s.id) ?? [];
-          return html`<tr>
-            <td><a href=${`#/devices?site_id=${s.id}`}>${s.name}</a></td>
-            <td>${s.device_count ?? '–'}</td><td>${s.camera_count ?? '–'}</td>
-            <td>${list.length ? list.map((a) => html`<div><${Status} value=${a.status} /> <small>${a.hostname ?? a.id}</small></div>`) : html`<span class="muted">no agent</span>`}</td>
-            <td>${list.reduce((n, a) => n + a.backlog, 0)}</td>
-            <td>${
-              list.length
-                ? ago(
-                    list
-                      .map((a) => a.last_seen)
-                      .sort()
-                      .at(-1),
-                  )
-                : '–'
-            }</td>
-          </tr>`;
-        })}
+        ${(d?.sites ?? []).map((s) => html`<${SiteRow} s=${s} />`)}
+        ${d && d.sites.length === 0 ? html`<tr><td colspan="6" class="muted">No sites${state ? ' in this state' : ' yet: add one under Agents & sites'}.</td></tr>` : null}
       </tbody>
     </table></div>
+    <${Pager} pagination=${d?.pagination} onPage=${(p) => setParams({ ...params, page: p })} />
   </section>`;
 }

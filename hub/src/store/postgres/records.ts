@@ -1,0 +1,114 @@
+import type { Scope } from './connection.js';
+
+/**
+ * The plain CRUD statements of an inventory table with `id` and timestamps, writing only the `writable`
+ * columns (constants of the calling module, never input).
+ */
+export function recordTable<Row, Rec extends object>(
+  table: string,
+  writable: readonly (keyof Rec & string)[],
+) {
+  const get = (s: Scope, id: number) => s.get<Row>(`SELECT * FROM ${table} WHERE id = ?`, id);
+  return {
+    get,
+    insert(s: Scope, record: Rec, now: number): Promise<Row> {
+      const cols = [...writable, 'created_at', 'updated_at'];
+      return s.get<Row>(
+        `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) RETURNING *`,
+        ...writable.map((k) => (record[k] === undefined ? null : (record[k] as unknown))),
+        now,
+        now,
+      ) as Promise<Row>;
+    },
+    update(s: Scope, id: number, patch: Partial<Rec>, now: number): Promise<Row | undefined> {
+      const keys = writable.filter((k) => patch[k] !== undefined);
+      return s.get<Row>(
+        `UPDATE ${table} SET ${[...keys.map((k) => `${k} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ? RETURNING *`,
+        ...keys.map((k) => patch[k] as unknown),
+        now,
+        id,
+      );
+    },
+    remove: async (s: Scope, id: number) => (await s.run(`DELETE FROM ${table} WHERE id = ?`, id)) > 0,
+  };
+}
+
+/** Equality filters (undefined or empty means "any"; a list means any of them) and a literal substring search. */
+export interface RecordQuery {
+  equals: Record<string, string | number | readonly string[] | undefined>;
+  q?: string;
+  searchColumns: readonly string[];
+  /** More ways to match the search: `column ILIKE %value%` (a MAC typed in another notation). */
+  alsoLike?: readonly { column: string; value: string }[];
+}
+
+/** `%q%` for LIKE with `\` escaping, so that %, _ and \ in a search are literal. */
+export function likePattern(q: string): string {
+  return `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+}
+
+/**
+ * One page of `table` matching `query`, ordered by `sort` (then id), with the total count. Column names and
+ * `sort` come from constants in the calling module, never from input; values are bound parameters. The
+ * search is ILIKE: SQLite's LIKE ignores ASCII case too.
+ */
+export async function listRecords<Row>(
+  s: Scope,
+  table: string,
+  query: RecordQuery,
+  sort: string,
+  order: 'asc' | 'desc',
+  page: number,
+  perPage: number,
+): Promise<{ rows: Row[]; total: number }> {
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  for (const [column, value] of Object.entries(query.equals)) {
+    if (value === undefined || value === '') continue;
+    if (Array.isArray(value)) {
+      parts.push(`${column} = ANY(?)`);
+      args.push(value);
+      continue;
+    }
+    parts.push(`${column} = ?`);
+    args.push(value);
+  }
+  if (query.q) {
+    const like = likePattern(query.q);
+    const also = query.alsoLike ?? [];
+    parts.push(
+      `(${[...query.searchColumns, ...also.map((a) => a.column)].map((c) => `${c} ILIKE ?`).join(' OR ')})`,
+    );
+    for (const _ of query.searchColumns) args.push(like);
+    for (const a of also) args.push(likePattern(a.value));
+  }
+  const clause = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
+  // One statement: the page and the total (a window count) from the same snapshot.
+  const rows = await s.all<Row & { total__: number }>(
+    `SELECT *, COUNT(*) OVER () AS total__ FROM ${table} ${clause}
+     ORDER BY ${sort} ${order === 'desc' ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`,
+    ...args,
+    perPage,
+    (page - 1) * perPage,
+  );
+  const total =
+    rows[0]?.total__ ??
+    (page > 1
+      ? ((await s.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} ${clause}`, ...args))?.n ?? 0)
+      : 0);
+  for (const r of rows) delete (r as { total__?: number }).total__;
+  return { rows, total };
+}
+
+/** How many rows of `table` have each status, optionally within one site. */
+export async function countByStatus(
+  s: Scope,
+  table: string,
+  siteId?: number,
+): Promise<Record<string, number>> {
+  const rows = await s.all<{ status: string; n: number }>(
+    `SELECT status, COUNT(*) AS n FROM ${table} ${siteId === undefined ? '' : 'WHERE site_id = ?'} GROUP BY status`,
+    ...(siteId === undefined ? [] : [siteId]),
+  );
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
