@@ -1,6 +1,7 @@
 import { webAuthRoutes } from '../../web/routes/web-auth.js';
 import { webStaticRoutes } from '../../web/routes/web-static.js';
 import type { RouteModule } from '../types.js';
+import { agentReleasesRoutes } from './agent-releases.js';
 import { agentsRoutes } from './agents.js';
 import { alertNotificationsRoutes } from './alert-notifications.js';
 import { alertRulePreviewRoutes } from './alert-rule-preview.js';
@@ -27,6 +28,7 @@ import { jobsRoutes } from './jobs.js';
 import { maintenanceRoutes } from './maintenance.js';
 import { metricsRoutes } from './metrics.js';
 import { notificationChannelsRoutes } from './notification-channels.js';
+import { rolloutsRoutes } from './rollouts.js';
 import { siteTrapsRoutes } from './site-traps.js';
 import { sitesRoutes } from './sites.js';
 import { topologyRoutes } from './topology.js';
@@ -63,6 +65,8 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   notificationChannelsRoutes,
   auditRoutes,
   agentsRoutes,
+  agentReleasesRoutes,
+  rolloutsRoutes,
   jobsRoutes,
   eventsRoutes,
   metricsRoutes,
