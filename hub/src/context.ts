@@ -6,7 +6,7 @@ import type { HubConfig } from './config.js';
 import { loadSecretKey, SecretBox } from './crypto/secrets.js';
 import { HubEvents } from './events.js';
 import { createLogger, type Logger } from './logger.js';
-import { openStore } from './store/open.js';
+import { openStore, redactDatabaseUrl } from './store/open.js';
 import type { HubStore } from './store/port.js';
 import type { Db } from './store/sqlite/connection.js';
 import type { SqliteStore } from './store/sqlite/index.js';
@@ -50,6 +50,14 @@ export async function createContext(config: HubConfig, opts: ContextOptions = {}
   const { key, created } = loadSecretKey(config.dataDir, config.secretKey);
   if (created) logger.info({ file: join(config.dataDir, 'secret.key') }, 'created a new secret key');
   const store = await openStore(config.databaseUrl, config.dataDir);
+  if (store.engine !== 'sqlite') {
+    // The repositories run on PostgreSQL (CLI commands, `db copy`); the time-series engine and the delivery
+    // ledger still write through the SQLite handle, so the hub itself does not start on it yet.
+    await store.close();
+    throw new Error(
+      `databaseUrl ${redactDatabaseUrl(config.databaseUrl ?? '')}: serve does not run on PostgreSQL yet (its time series and delivery ledger are SQLite-only); the CLI's user and db commands do`,
+    );
+  }
   const events = new HubEvents((name, err) => logger.error({ err, event: name }, 'event listener failed'));
   const metrics = new Registry();
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: metrics, prefix: 'outpost_hub_' });

@@ -481,6 +481,48 @@ describe('alert engine', () => {
     );
   });
 
+  it('every rule reading a metric sees its samples, in a batch mixing metrics; other rules see none', async () => {
+    const { siteId, deviceIds } = await seedSite(ctx.store, { name: 'mix', devices: 2, agentId: 'mix-pi' });
+    const threshold = (name: string, metric: string, threshold: number) =>
+      ctx.store.alertRules.insert(
+        {
+          name,
+          kind: 'threshold',
+          enabled: true,
+          severity: 'high',
+          params: { metric, scope: { type: 'all' }, comparison: '>', threshold },
+        },
+        null,
+        clock.now,
+      );
+    const hot = await threshold('CPU hot', 'cpu_percent', 90);
+    const warm = await threshold('CPU warm', 'cpu_percent', 50);
+    const mem = await threshold('Memory high', 'memory_percent', 95);
+    await start();
+    const [a, b] = deviceIds as [number, number];
+    ctx.events.emit('samples', {
+      agent_id: 'mix-pi',
+      site_id: siteId,
+      samples: [
+        { device_id: a, metric: 'memory_percent', value: 40, ts: clock.now },
+        { device_id: a, metric: 'cpu_percent', value: 95, ts: clock.now },
+        { device_id: b, metric: 'if_in_bps', value: 1e9, ts: clock.now },
+        { device_id: b, metric: 'cpu_percent', value: 60, ts: clock.now },
+      ],
+    });
+    await advance(1000);
+    const open = (await alerts()).map((r) => `${r.rule} ${r.target_key}`).sort();
+    assert.deepEqual(
+      open,
+      [
+        `threshold:${hot.id} device:${a}`,
+        `threshold:${warm.id} device:${a}`,
+        `threshold:${warm.id} device:${b}`,
+      ].sort(),
+    );
+    assert.ok(!open.some((k) => k.startsWith(`threshold:${mem.id} `)), 'memory stayed below its threshold');
+  });
+
   it('interface-down from interface samples of an up port', async () => {
     const { siteId, deviceIds } = await seedSite(ctx.store, {
       name: 'shop2',

@@ -14,7 +14,8 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   {
     flags: '--database-url <url>',
     key: 'databaseUrl',
-    description: 'store: sqlite:<path> (default <data>/hub.db); postgres://... is not built yet',
+    description:
+      'store: sqlite:<path> (default <data>/hub.db) or postgres://user:password@host:port/db (CLI store commands; serve not yet)',
   },
   {
     flags: '--http-port <port>',
@@ -22,6 +23,12 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
     description: 'HTTP port (default 8080; 0 picks a free one)',
   },
   { flags: '--host <host>', key: 'host', description: 'address to listen on (default 0.0.0.0)' },
+  {
+    flags: '--http-tls-cert <file>',
+    key: 'httpTlsCert',
+    description: 'PEM certificate chain: serve HTTPS on the HTTP port (needs --http-tls-key)',
+  },
+  { flags: '--http-tls-key <file>', key: 'httpTlsKey', description: 'PEM private key for HTTPS' },
   { flags: '--log-level <level>', key: 'logLevel', description: 'fatal|error|warn|info|debug|trace|silent' },
   {
     flags: '--mqtt-port <port>',

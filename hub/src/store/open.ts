@@ -1,45 +1,25 @@
 import { chmodSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 import { StoreError } from './errors.js';
 import type { HubStore } from './port.js';
+import { openPostgresStore } from './postgres/index.js';
 import { openSqliteStore } from './sqlite/index.js';
 
-/** Which engine a `databaseUrl` names, and where. */
-export type DatabaseTarget = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
-
-/**
- * Reads the `databaseUrl` setting: absent -> SQLite at `<dataDir>/hub.db`; `sqlite:<path>` (relative to the
- * data directory, or absolute; `sqlite::memory:` for a throwaway store) -> SQLite; `postgres://` or
- * `postgresql://` -> PostgreSQL. Anything else is refused with the reason.
- */
-export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseTarget {
-  if (url === undefined || url === '') return { engine: 'sqlite', file: join(dataDir, 'hub.db') };
-  if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (path === '') throw new StoreError('unavailable', 'databaseUrl: sqlite: needs a file path');
-    if (path === ':memory:') return { engine: 'sqlite', file: ':memory:' };
-    return { engine: 'sqlite', file: isAbsolute(path) ? path : resolve(dataDir, path) };
-  }
-  if (/^postgres(ql)?:\/\//i.test(url)) return { engine: 'postgres', url };
-  throw new StoreError(
-    'unavailable',
-    'databaseUrl: use sqlite:<path> (or leave it unset for <dataDir>/hub.db) or postgres://user@host/db',
-  );
-}
-
-/** The URL without its password, for logs. */
-export function redactDatabaseUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+):[^@]*@/i, '$1:<secret>@');
-}
+export { type DatabaseTarget, parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 
 /** Opens the store a `databaseUrl` names (see parseDatabaseUrl), migrated to the current schema. */
 export async function openStore(url: string | undefined, dataDir: string): Promise<HubStore> {
   const target = parseDatabaseUrl(url, dataDir);
   if (target.engine === 'postgres') {
-    throw new StoreError(
-      'unavailable',
-      `databaseUrl ${redactDatabaseUrl(target.url)}: the PostgreSQL engine is not built yet; leave databaseUrl unset (SQLite)`,
-    );
+    try {
+      return await openPostgresStore(target.url);
+    } catch (err) {
+      // One line naming the database (never its password) and why: refused, unknown host, login, no database.
+      const why = (err as Error).message.replace(/^PostgreSQL is not reachable: /, '');
+      throw new StoreError('unavailable', `databaseUrl ${redactDatabaseUrl(target.url)}: ${why}`, {
+        cause: err,
+      });
+    }
   }
   const store = openSqliteStore(target.file);
   // Password hashes and encrypted secrets: readable by the hub's user only (SQLite gives -wal/-shm the same mode).

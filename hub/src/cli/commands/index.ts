@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { backupCommand } from './backup.js';
+import { dbCommand } from './db.js';
 import { healthCommand } from './health.js';
+import { releaseCommand } from './release.js';
 import { serveCommand } from './serve.js';
 import { tokenCommand } from './token.js';
 import { userCommand } from './user.js';
@@ -11,5 +13,7 @@ export const COMMANDS: (() => Command)[] = [
   tokenCommand,
   userCommand,
   backupCommand,
+  dbCommand,
   healthCommand,
+  releaseCommand,
 ];

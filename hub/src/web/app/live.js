@@ -10,6 +10,7 @@ const NAMES = [
   'agent.status',
   'alert.changed',
   'job.changed',
+  'rollout.changed',
 ];
 const handlers = new Map();
 const stateListeners = new Set();

@@ -1,12 +1,20 @@
 import { m001Schema } from './001_schema.js';
 import { m002FleetIndexes } from './002_fleet_indexes.js';
 import { m003Coverage } from './003_coverage.js';
+import { m004DeferrableReferences } from './004_deferrable_references.js';
+import { m005AgentReleases } from './005_agent_releases.js';
 import type { PgMigration } from './types.js';
 
 export type { PgMigration } from './types.js';
 
 /** Every migration, one file each, one line here, in increasing version order. */
-export const PG_MIGRATIONS: readonly PgMigration[] = checkOrder([m001Schema, m002FleetIndexes, m003Coverage]);
+export const PG_MIGRATIONS: readonly PgMigration[] = checkOrder([
+  m001Schema,
+  m002FleetIndexes,
+  m003Coverage,
+  m004DeferrableReferences,
+  m005AgentReleases,
+]);
 
 function checkOrder(list: PgMigration[]): PgMigration[] {
   list.forEach((m, i) => {
