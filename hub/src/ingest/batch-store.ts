@@ -179,15 +179,10 @@ export async function storeBatch(
         refused++;
         continue;
       }
-<<<<<<< HEAD
-      await record(o, o.device_id ?? null, o.camera_id ?? null);
-      emits.push(['agent.event', { agent_id: agentId, site_id: siteId, event: o }]);
-=======
       // Topology facts and the agent's network are state, kept by the topology service, not history.
       if (o.type !== 'topology' && o.type !== 'agent_network')
-        await record(ev, o.device_id ?? null, o.camera_id ?? null);
-      emits.push(['agent.event', { agent_id: agentId, site_id: siteId, event: ev }]);
->>>>>>> main
+        await record(o, o.device_id ?? null, o.camera_id ?? null);
+      emits.push(['agent.event', { agent_id: agentId, site_id: siteId, event: o }]);
     }
   }
   await tx.agents.touch(agentId, now);
