@@ -17,6 +17,7 @@ import type { ContractSuite, StoreFactory } from './fixtures.js';
 import { jobsContract } from './jobs.js';
 import { maintenanceContract } from './maintenance.js';
 import { notificationsContract } from './notifications.js';
+import { racesContract } from './races.js';
 import { sessionsContract } from './sessions.js';
 import { siteTrapsContract } from './site-traps.js';
 import { sitesContract } from './sites.js';
@@ -49,6 +50,7 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['custom OIDs', customOidsContract],
   ['site traps', siteTrapsContract],
   ['credentials', credentialsContract],
+  ['writers racing', racesContract],
 ];
 
 /**
