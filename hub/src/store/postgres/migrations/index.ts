@@ -2,6 +2,7 @@ import { m001Schema } from './001_schema.js';
 import { m002FleetIndexes } from './002_fleet_indexes.js';
 import { m003Coverage } from './003_coverage.js';
 import { m004DeferrableReferences } from './004_deferrable_references.js';
+import { m005DeviceSearch } from './005_device_search.js';
 import type { PgMigration } from './types.js';
 
 export type { PgMigration } from './types.js';
@@ -12,6 +13,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = checkOrder([
   m002FleetIndexes,
   m003Coverage,
   m004DeferrableReferences,
+  m005DeviceSearch,
 ]);
 
 function checkOrder(list: PgMigration[]): PgMigration[] {
