@@ -9,6 +9,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createTestHub, type TestHub } from '../hub/src/api/testing.js';
 import { FLEET_INDEXES } from '../hub/src/store/sqlite/migrations/009_fleet_indexes.js';
+import { seedFleet } from '../test/support/fleet-seed.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,100 +23,6 @@ const SITES = Number(values.sites);
 const DEVICES = Number(values.devices);
 const ALERTS = Number(values.alerts);
 const RUNS = Number(values.runs);
-
-/** A fixed pseudo-random sequence, so that every run has the same data. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'];
-const TYPES = ['switch', 'router', 'access_point', 'firewall', 'server', 'ups', 'printer', 'other'];
-
-/** Sites with one agent each, devices spread over them (2 % down), alerts over 90 days (3 % still open). */
-function seed(hub: TestHub): void {
-  const db = hub.ctx.db;
-  const now = hub.ctx.clock();
-  const r = rng(42);
-  const snmp = JSON.stringify({
-    version: '2c',
-    port: 161,
-    has_community: true,
-    has_auth_key: false,
-    has_priv_key: false,
-  });
-  db.transaction(() => {
-    const site = db.prepare('INSERT INTO sites (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)');
-    const agent = db.prepare(
-      `INSERT INTO agents (id, site_id, secret_hash, status, backlog, backlog_previous, last_seen, created_at)
-       VALUES (?, ?, 'x', ?, ?, ?, ?, ?)`,
-    );
-    for (let s = 1; s <= SITES; s++) {
-      site.run(s, `shop-${String(s).padStart(4, '0')}`, now, now);
-      const offline = r() < 0.01;
-      const backlog = r() < 0.01 ? 20_000 : 0;
-      agent.run(`agent-${s}`, s, offline ? 'offline' : 'online', backlog, backlog / 2, now - 30_000, now);
-    }
-    const device = db.prepare(
-      `INSERT INTO devices (id, name, ip_address, site_id, device_type, snmp_json, status, status_error, last_seen,
-         sys_name, mac_address, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (let d = 1; d <= DEVICES; d++) {
-      const s = 1 + (d % SITES);
-      const x = r();
-      const status = x < 0.015 ? 'unreachable' : x < 0.02 ? 'auth_failed' : 'online';
-      const mac = Array.from({ length: 6 }, () =>
-        Math.floor(r() * 256)
-          .toString(16)
-          .padStart(2, '0'),
-      ).join(':');
-      device.run(
-        d,
-        `sw-${String(s).padStart(4, '0')}-${d}`,
-        `10.${(d >> 16) & 255}.${(d >> 8) & 255}.${d & 255}`,
-        s,
-        TYPES[d % TYPES.length],
-        snmp,
-        status,
-        status === 'online' ? null : 'timeout',
-        now - Math.floor(r() * 3_600_000),
-        `SW${d}.shop${s}.example.net`,
-        mac,
-        now,
-        now,
-      );
-    }
-    const alert = db.prepare(
-      `INSERT INTO alerts (rule, target_key, severity, state, title, device_id, site_id, created_at, last_seen,
-         resolved_at, acknowledged, opened_at)
-       VALUES ('device-unreachable', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (let a = 1; a <= ALERTS; a++) {
-      const d = 1 + Math.floor(r() * DEVICES);
-      const s = 1 + (d % SITES);
-      const created = now - Math.floor(r() * 90 * 86_400_000);
-      const open = r() < 0.03;
-      alert.run(
-        open ? `device:${d}:${a}` : `device:${d}`,
-        SEVERITIES[Math.floor(r() * r() * SEVERITIES.length)],
-        open ? 'open' : 'resolved',
-        `Device sw-${String(s).padStart(4, '0')}-${d} unreachable`,
-        d,
-        s,
-        created,
-        created + 60_000,
-        open ? null : created + 600_000,
-        open && r() < 0.3 ? 1 : 0,
-        created,
-      );
-    }
-  })();
-  db.exec('ANALYZE');
-}
 
 interface Case {
   page: string;
@@ -181,7 +88,7 @@ async function main() {
   const hub = await createTestHub({ logLevel: 'silent' });
   try {
     const t0 = Date.now();
-    seed(hub);
+    seedFleet(hub.ctx.db, { sites: SITES, devices: DEVICES, alerts: ALERTS }, hub.ctx.clock());
     const seeded = (Date.now() - t0) / 1000;
     const cpu = os.cpus();
     console.log(

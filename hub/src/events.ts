@@ -73,6 +73,15 @@ export interface HubEventMap {
     id: number;
     change: 'created' | 'updated' | 'deleted';
   };
+  /**
+   * A site's inferred upstream parents were rebuilt, or one was pinned or unpinned: the alert engine re-reads
+   * them (manual parents come with `inventory.changed`).
+   */
+  'dependencies.changed': { site_id: number };
+  /** A site's discovered list or topology map changed (the dashboard reloads them). */
+  'topology.changed': { site_id: number; what: 'discovered' | 'map' };
+  /** An agent reported a result for a job, running or final (services that read job results listen here). */
+  'job.result': { job_id: string; type: string; site_id: number | null; result: unknown };
   /** An alert was created or changed. `alert` is the API representation. */
   'alert.changed': {
     change: 'created' | 'updated' | 'resolved' | 'acknowledged' | 'deleted';
@@ -83,6 +92,11 @@ export interface HubEventMap {
    * older token (event streams, live views) must end.
    */
   'user.changed': { user_id: number; change: 'disabled' | 'deleted' | 'password' | 'role' };
+  /**
+   * A rollout was created or changed: by the API (`by: 'api'`, the rollout service then runs at once) or as it
+   * progressed (`by: 'engine'`).
+   */
+  'rollout.changed': { rollout_id: number; by: 'api' | 'engine' };
   /** A job changed state or logged lines. `job` is the API representation. */
   'job.changed': { job: Record<string, unknown>; logs?: { ts: number; level: string; line: string }[] };
 }

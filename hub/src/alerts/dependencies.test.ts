@@ -29,7 +29,12 @@ const facts = (over: Partial<DependencyFacts> = {}): DependencyFacts => ({
 });
 
 describe('alert dependencies', () => {
-  const table: { name: string; target: Parameters<typeof suppressionFor>[0]; expect: string | null }[] = [
+  const table: {
+    name: string;
+    target: Parameters<typeof suppressionFor>[0];
+    over?: Parameters<typeof facts>[0];
+    expect: string | null;
+  }[] = [
     { name: 'a device at a site whose agent is online', target: { device_id: 1, site_id: 1 }, expect: null },
     {
       name: 'a device at a site whose agent is offline',
@@ -71,6 +76,12 @@ describe('alert dependencies', () => {
       target: { device_id: 12, site_id: 1 },
       expect: 'parent device 10 unreachable',
     },
+    {
+      name: 'a device whose parent and grandparent are down names the topmost',
+      target: { device_id: 12, site_id: 1 },
+      over: { deviceDown: new Set([10, 11]) },
+      expect: 'parent device 10 unreachable',
+    },
     { name: 'the parent itself is not suppressed', target: { device_id: 10, site_id: 1 }, expect: null },
     { name: 'a parent cycle ends the walk', target: { device_id: 20, site_id: 1 }, expect: null },
     { name: 'a site without known agents', target: { device_id: 1, site_id: 9 }, expect: null },
@@ -83,6 +94,6 @@ describe('alert dependencies', () => {
     { name: 'a camera with no known parent', target: { camera_id: 7, site_id: 1 }, expect: null },
   ];
   for (const c of table) {
-    it(c.name, () => assert.equal(suppressionFor(c.target, facts(), NOW, 60_000), c.expect));
+    it(c.name, () => assert.equal(suppressionFor(c.target, facts(c.over), NOW, 60_000), c.expect));
   }
 });

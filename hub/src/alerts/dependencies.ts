@@ -25,7 +25,7 @@ export interface DependencyTarget {
  * suppressed while its site's agent is offline (the agent's own alert says it all) and for `graceMs` after
  * the agent reconnects (its buffered and first fresh polls arrive then) unless the agent has reported an empty
  * backlog since (nothing buffered: what arrives is live); a device or camera alert is suppressed while one of
- * its parent devices (uplinks, manual or inferred) is unreachable.
+ * its parent devices (uplinks, manual or inferred) is unreachable, naming the topmost one that is.
  */
 export function suppressionFor(
   target: DependencyTarget,
@@ -49,11 +49,14 @@ export function suppressionFor(
       target.device_id != null
         ? (facts.deviceParent.get(target.device_id) ?? null)
         : (facts.cameraParent?.get(target.camera_id!) ?? null);
+    // The topmost unreachable ancestor is named: what is behind a dead uplink is unreachable through it.
+    let top: number | null = null;
     while (parent != null && !seen.has(parent)) {
-      if (facts.deviceDown.has(parent)) return `parent device ${parent} unreachable`;
+      if (facts.deviceDown.has(parent)) top = parent;
       seen.add(parent);
       parent = facts.deviceParent.get(parent) ?? null;
     }
+    if (top !== null) return `parent device ${top} unreachable`;
   }
   return null;
 }

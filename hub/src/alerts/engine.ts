@@ -152,6 +152,9 @@ export class AlertEngine {
       ),
       ev.on('samples', (e) => queue('samples', (now) => this.handleSamples(e, now))),
       ev.on('inventory.changed', (e) => queue('inventory.changed', (now) => this.inventoryChanged(e, now))),
+      ev.on('dependencies.changed', (e) =>
+        queue('dependencies.changed', () => this.topology.reloadInferred(e.site_id)),
+      ),
     );
   }
 
@@ -376,6 +379,7 @@ export class AlertEngine {
     now: number,
   ): Promise<void> {
     if (e.kind === 'device') await this.topology.reloadDevice(e.id);
+    if (e.kind === 'camera') await this.topology.reloadCamera(e.id);
     if (e.change !== 'deleted' || e.kind === 'site') return;
     // Alerts about something that no longer exists resolve quietly, and its rule state goes. A check's
     // targets live in its device's partition (`device:7:check:5`).

@@ -100,6 +100,21 @@ export class DiscoveryService {
     input: DiscoverArgsInput,
     userId: number | null,
   ): Promise<{ id: string; addresses: number }> {
+    const { args, addresses } = await this.check(siteId, input);
+    const job = await this.d.createJob({
+      site_id: siteId,
+      args: { ...args },
+      timeout_s: sweepTimeoutS(addresses, args),
+      created_by: userId,
+    });
+    return { id: job.id, addresses };
+  }
+
+  /**
+   * The args as the agent gets them and how many addresses they cover; a 400 naming the field when they are
+   * invalid, a range is wider than the bound, or a credential set is neither the site's nor global.
+   */
+  async check(siteId: number, input: DiscoverArgsInput) {
     const parsed = DiscoverArgsSchema.safeParse(input);
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => ({
@@ -127,13 +142,7 @@ export class DiscoveryService {
           { path: 'body.credential_set_ids', message: `no credential set ${id} for this site` },
         ]);
     }
-    const job = await this.d.createJob({
-      site_id: siteId,
-      args: { ...args },
-      timeout_s: sweepTimeoutS(checked.addresses, args),
-      created_by: userId,
-    });
-    return { id: job.id, addresses: checked.addresses };
+    return { args, addresses: checked.addresses };
   }
 
   /** Stores the hosts a discover job reported in a result (running or final). Invalid hosts are skipped, logged. */

@@ -167,7 +167,9 @@ export async function storeBatch(
         refused++;
         continue;
       }
-      await record(ev, o.device_id ?? null, o.camera_id ?? null);
+      // Topology facts and the agent's network are state, kept by the topology service, not history.
+      if (o.type !== 'topology' && o.type !== 'agent_network')
+        await record(ev, o.device_id ?? null, o.camera_id ?? null);
       emits.push(['agent.event', { agent_id: agentId, site_id: siteId, event: ev }]);
     }
   }

@@ -173,6 +173,13 @@ export class JobDispatcher {
       await tx.jobs.update(job.id, patch, ACTIVE);
       await tx.jobs.addLogs(job.id, logs);
     });
+    if (msg.result !== undefined)
+      this.link.ctx.events.emit('job.result', {
+        job_id: job.id,
+        type: job.type,
+        site_id: job.site_id,
+        result: msg.result,
+      });
     const after = await store.get(job.id);
     if (after && FINAL_JOB_STATES.includes(after.state))
       this.link.metrics.jobs.inc({ type: after.type, state: after.state });

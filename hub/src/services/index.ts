@@ -2,6 +2,8 @@ import { cameraLiveService } from '../camera/live-service.js';
 import type { HubContext } from '../context.js';
 import { linkService } from '../link/service.js';
 import { alertingService } from './alerting.js';
+import { onboardingService } from './onboarding.js';
+import { rolloutsService } from './rollouts.js';
 import { sessionsService } from './sessions.js';
 import { timeseriesService } from './timeseries.js';
 import type { RunningService, Service, ServiceHttp } from './types.js';
@@ -12,7 +14,9 @@ export const SERVICES: readonly Service[] = checkNames([
   timeseriesService,
   linkService,
   alertingService,
+  onboardingService,
   cameraLiveService,
+  rolloutsService,
 ]);
 
 function checkNames(list: Service[]): Service[] {

@@ -1,6 +1,7 @@
 import { webAuthRoutes } from '../../web/routes/web-auth.js';
 import { webStaticRoutes } from '../../web/routes/web-static.js';
 import type { RouteModule } from '../types.js';
+import { agentReleasesRoutes } from './agent-releases.js';
 import { agentsRoutes } from './agents.js';
 import { alertNotificationsRoutes } from './alert-notifications.js';
 import { alertRulePreviewRoutes } from './alert-rule-preview.js';
@@ -8,14 +9,17 @@ import { alertRulesRoutes } from './alert-rules.js';
 import { alertsRoutes } from './alerts.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { bulkRoutes } from './bulk.js';
 import { cameraMetricsRoutes } from './camera-metrics.js';
 import { cameraSnapshotsRoutes } from './camera-snapshots.js';
 import { camerasRoutes } from './cameras.js';
 import { checksRoutes } from './checks.js';
+import { credentialSetsRoutes } from './credential-sets.js';
 import { customOidsRoutes } from './custom-oids.js';
 import { deviceEventsRoutes } from './device-events.js';
 import { deviceMetricsRoutes } from './device-metrics.js';
 import { devicesRoutes } from './devices.js';
+import { discoveryRoutes } from './discovery.js';
 import { docsRoutes } from './docs.js';
 import { eventsRoutes } from './events.js';
 import { fleetRoutes } from './fleet.js';
@@ -24,8 +28,10 @@ import { jobsRoutes } from './jobs.js';
 import { maintenanceRoutes } from './maintenance.js';
 import { metricsRoutes } from './metrics.js';
 import { notificationChannelsRoutes } from './notification-channels.js';
+import { rolloutsRoutes } from './rollouts.js';
 import { siteTrapsRoutes } from './site-traps.js';
 import { sitesRoutes } from './sites.js';
+import { topologyRoutes } from './topology.js';
 import { usersRoutes } from './users.js';
 
 /**
@@ -38,6 +44,10 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   fleetRoutes,
   usersRoutes,
   sitesRoutes,
+  bulkRoutes,
+  discoveryRoutes,
+  topologyRoutes,
+  credentialSetsRoutes,
   siteTrapsRoutes,
   devicesRoutes,
   deviceMetricsRoutes,
@@ -55,6 +65,8 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   notificationChannelsRoutes,
   auditRoutes,
   agentsRoutes,
+  agentReleasesRoutes,
+  rolloutsRoutes,
   jobsRoutes,
   eventsRoutes,
   metricsRoutes,

@@ -1,6 +1,6 @@
 /**
  * What a device search looks through, as one lower-case text: the searched columns joined by a unit separator
- * (which a search never contains, so a match never spans two columns). Migration 005 indexes exactly this
+ * (which a search never contains, so a match never spans two columns). Migration 006 indexes exactly this
  * expression with trigrams; queries use it verbatim with `LIKE` and a lower-case pattern (ILIKE would fold
  * every row's case on a scan and is many times slower).
  */

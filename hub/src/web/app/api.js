@@ -48,3 +48,19 @@ export function query(params) {
 export async function streamToken(scope) {
   return (await api('POST', '/auth/stream-tokens', { scope })).token;
 }
+
+/** Uploads a multipart form (files) to /api/v1; JSON answer, errors as api(). */
+export async function upload(path, form) {
+  const send = () =>
+    fetch(`/api/v1${path}`, {
+      method: 'POST',
+      headers: token() ? { authorization: `Bearer ${token()}` } : {},
+      body: form,
+    });
+  let res = await send();
+  if (res.status === 401 && (await refresh())) res = await send();
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}

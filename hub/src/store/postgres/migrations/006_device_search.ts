@@ -6,8 +6,8 @@ import type { PgMigration } from './types.js';
  * column: a search is one index scan (or one pattern test per row) instead of six, and a status update of a
  * device maintains one GIN entry set instead of six.
  */
-export const m005DeviceSearch: PgMigration = {
-  version: 5,
+export const m006DeviceSearch: PgMigration = {
+  version: 6,
   name: 'device_search',
   sql: `
     CREATE INDEX devices_search_trgm ON devices USING gin (${DEVICE_SEARCH_TEXT} gin_trgm_ops);
