@@ -8,16 +8,12 @@ import { HubEvents } from './events.js';
 import { createLogger, type Logger } from './logger.js';
 import { openStore, redactDatabaseUrl } from './store/open.js';
 import type { HubStore } from './store/port.js';
-import type { Db } from './store/sqlite/connection.js';
-import type { SqliteStore } from './store/sqlite/index.js';
 
 /** Everything a route module or a service needs, passed explicitly (no globals). */
 export interface HubContext {
   config: HubConfig;
   /** The hub's state: repositories and units of work (store/port.ts). */
   store: HubStore;
-  /** @deprecated the SQLite handle under `store`, while the last callers move to repositories. */
-  db: Db;
   logger: Logger;
   events: HubEvents;
   /** Encrypts device/camera/agent secrets at rest. */
@@ -72,7 +68,6 @@ export async function createContext(config: HubConfig, opts: ContextOptions = {}
   return {
     config,
     store,
-    db: (store as SqliteStore).db,
     logger,
     events,
     secrets: new SecretBox(key),

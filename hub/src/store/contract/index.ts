@@ -18,6 +18,7 @@ import { jobsContract } from './jobs.js';
 import { ledgerContract } from './ledger.js';
 import { maintenanceContract } from './maintenance.js';
 import { notificationsContract } from './notifications.js';
+import { racesContract } from './races.js';
 import { releasesContract } from './releases.js';
 import { rolloutsContract } from './rollouts.js';
 import { samplesContract } from './samples.js';
@@ -57,6 +58,7 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['samples through units of work', samplesContract],
   ['releases', releasesContract],
   ['rollouts', rolloutsContract],
+  ['writers racing', racesContract],
 ];
 
 /**

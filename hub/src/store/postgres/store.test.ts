@@ -49,6 +49,11 @@ if (!skip) {
         urls.set(again, url);
         return again;
       },
+      async twin(store) {
+        const url = urls.get(store);
+        if (!url) throw new Error('unknown store');
+        return openPostgresStore(url, { maxConnections: 4 });
+      },
     },
     {
       notBuilt: { 'samples through units of work': 'the time series on PostgreSQL is not built yet' },
