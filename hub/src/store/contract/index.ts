@@ -17,6 +17,7 @@ import type { ContractSuite, StoreFactory } from './fixtures.js';
 import { jobsContract } from './jobs.js';
 import { maintenanceContract } from './maintenance.js';
 import { notificationsContract } from './notifications.js';
+import { racesContract } from './races.js';
 import { releasesContract } from './releases.js';
 import { rolloutsContract } from './rollouts.js';
 import { sessionsContract } from './sessions.js';
@@ -53,6 +54,7 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['credentials', credentialsContract],
   ['releases', releasesContract],
   ['rollouts', rolloutsContract],
+  ['writers racing', racesContract],
 ];
 
 /**
