@@ -235,7 +235,7 @@ export const camerasRoutes: RouteModule = {
         return null;
       const parent = await hub.store.devices.get(row.parent_id);
       const cause = await poeCause(
-        hub.timeseries,
+        hub.store.series,
         { parent_id: row.parent_id, poe_port: row.uplink_port, offline_at: row.last_seen ?? row.updated_at },
         parent?.name ?? `device ${row.parent_id}`,
         hub.clock(),
