@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
+import { defaultDataDir, SYSTEM_CONFIG_FILE, SYSTEM_DATA_DIR } from './upgrade/data-dir.js';
+
+export { SYSTEM_CONFIG_FILE, SYSTEM_DATA_DIR } from './upgrade/data-dir.js';
 
 /** The agent's own settings (what to poll comes from the hub's `down/config`, not from here). */
 export interface AgentSettings {
@@ -31,11 +34,6 @@ export type BatchEncodingSetting = (typeof BATCH_ENCODING_SETTINGS)[number];
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** The data directory of a packaged install (created by the systemd unit's StateDirectory). */
-export const SYSTEM_DATA_DIR = '/var/lib/outpost-agent';
-/** The settings file read when no --config / OUTPOST_CONFIG is given and it exists. */
-export const SYSTEM_CONFIG_FILE = '/etc/outpost-agent/agent.json';
 
 const positive = (max: number) => z.coerce.number().int().positive().max(max);
 
@@ -136,7 +134,7 @@ export function parseConfig(
   });
   const s = { ...file, ...envSettings, ...flagSettings };
   const settings: AgentSettings = {
-    dataDir: path.resolve(facts.cwd, s.data_dir ?? (facts.systemDataDir ? SYSTEM_DATA_DIR : 'data')),
+    dataDir: path.resolve(facts.cwd, s.data_dir ?? defaultDataDir(facts.systemDataDir)),
     outboxMaxBytes: s.outbox_max_bytes ?? 256 * 1024 * 1024,
     snmpMaxInFlight: s.snmp_max_in_flight ?? 64,
     linkMaxInFlight: s.link_max_in_flight ?? 4,

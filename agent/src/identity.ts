@@ -24,6 +24,11 @@ export const IdentitySchema = z.object({
     .min(1),
   hostname: z.string(),
   enrolled_at: z.int().positive(),
+  /** The release key (raw Ed25519, base64) that signs the agent releases this agent installs. */
+  release_key: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be a raw Ed25519 public key in base64 (44 characters)')
+    .optional(),
 });
 export type Identity = z.infer<typeof IdentitySchema>;
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LIMITS } from '@outpost/protocol';
+import { LIMITS, releasePublicKey } from '@outpost/protocol';
 import * as z from 'zod';
 import { proxyList } from './net/client-address.js';
 import { redactDatabaseUrl } from './store/database-url.js';
@@ -51,6 +51,9 @@ export const ConfigSchema = z
       .optional(),
     httpPort: port().default(8080),
     host: z.string().min(1).default('0.0.0.0'),
+    /** PEM certificate chain and key: the HTTP port then serves HTTPS (agents download upgrades over HTTPS). */
+    httpTlsCert: z.string().min(1).optional(),
+    httpTlsKey: z.string().min(1).optional(),
     /** Public base URL of the hub (links in notifications, agent enrollment). */
     publicUrl: z.url().optional(),
     /** Origins allowed by CORS; empty means same-origin only. */
@@ -143,6 +146,29 @@ export const ConfigSchema = z
     topologyIntervalS: int(0, 86_400)
       .refine((n) => n === 0 || n >= 30, 'must be 0 (off) or at least 30')
       .default(900),
+
+    // Fleet upgrades (hub/README.md "Fleet upgrades")
+    /**
+     * The release key's public half (raw Ed25519, base64, as `outpost-hub release keygen` prints it): bundles
+     * must be signed with it, and agents pin it at enrollment. Without it, fleet upgrades are off.
+     */
+    releasePublicKey: z
+      .string()
+      .refine((k) => {
+        try {
+          releasePublicKey(k);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a raw Ed25519 public key in base64 (44 characters), as `outpost-hub release keygen` prints')
+      .optional(),
+    /** Largest agent bundle accepted for upload (bytes). */
+    releaseMaxBytes: int(1024 * 1024, 256 * 1024 * 1024).default(64 * 1024 * 1024),
+    /** Default seconds a new agent version has to reach the hub before the agent rolls it back. */
+    rolloutConfirmS: int(10, 24 * 3600).default(300),
+    /** Seconds an upgrade job waits for its offline agent. */
+    rolloutQueueTimeoutS: int(60, 30 * 24 * 3600).default(7 * 24 * 3600),
 
     // Time series (hub/README.md "Time series") and retention
     retentionRawDays: int(1, 3650).default(7),

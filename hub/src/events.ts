@@ -92,6 +92,11 @@ export interface HubEventMap {
    * older token (event streams, live views) must end.
    */
   'user.changed': { user_id: number; change: 'disabled' | 'deleted' | 'password' | 'role' };
+  /**
+   * A rollout was created or changed: by the API (`by: 'api'`, the rollout service then runs at once) or as it
+   * progressed (`by: 'engine'`).
+   */
+  'rollout.changed': { rollout_id: number; by: 'api' | 'engine' };
   /** A job changed state or logged lines. `job` is the API representation. */
   'job.changed': { job: Record<string, unknown>; logs?: { ts: number; level: string; line: string }[] };
 }

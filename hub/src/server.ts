@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './api/app.js';
@@ -60,6 +62,24 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
+/** The HTTP port over TLS (httpTlsCert and httpTlsKey, PEM files): one line naming what is missing or unreadable. */
+function httpsServer(app: ApiApp, config: HubConfig): Server {
+  if (!config.httpTlsCert || !config.httpTlsKey)
+    throw new Error('HTTPS needs both httpTlsCert and httpTlsKey (PEM files)');
+  const read = (key: 'httpTlsCert' | 'httpTlsKey') => {
+    try {
+      return readFileSync(config[key] as string);
+    } catch (err) {
+      throw new Error(`${key}: cannot read ${config[key]}: ${(err as Error).message}`);
+    }
+  };
+  return createAdaptorServer({
+    fetch: app.fetch,
+    createServer: createHttpsServer,
+    serverOptions: { cert: read('httpTlsCert'), key: read('httpTlsKey'), minVersion: 'TLSv1.2' },
+  }) as Server;
+}
+
 /** Opens the data directory, creates the first admin if needed, serves HTTP and starts every service. */
 export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
   const ctx = await createContext(config, opts);
@@ -71,7 +91,14 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     throw err;
   }
   const app = createApp(ctx);
-  const httpServer = createAdaptorServer({ fetch: app.fetch }) as Server;
+  let httpServer: Server;
+  const tls = config.httpTlsCert !== undefined || config.httpTlsKey !== undefined;
+  try {
+    httpServer = tls ? httpsServer(app, config) : (createAdaptorServer({ fetch: app.fetch }) as Server);
+  } catch (err) {
+    await ctx.store.close();
+    throw err;
+  }
   // Bounded connections: over the cap a new one is closed at accept; a silent one goes after the idle timeout
   // (upgraded WebSockets clear it). Node would otherwise keep a connection that never sends a byte forever.
   httpServer.maxConnections = config.httpMaxConnections;
@@ -88,7 +115,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   httpServer.on('error', (err) => ctx.logger.error({ err }, 'HTTP server error'));
   const address = httpServer.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+  const url = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
   let stopServices: () => Promise<void>;
   try {
     stopServices = await startServices(ctx, { server: httpServer, upgrades }, opts.services ?? SERVICES);

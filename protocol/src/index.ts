@@ -34,4 +34,5 @@ export * from './messages/result.js';
 export * from './messages/snapshot.js';
 export * from './messages/status.js';
 export { registry } from './registry.js';
+export * from './release.js';
 export * from './topics.js';

@@ -7,6 +7,7 @@ import { liveStop } from './live-stop.js';
 import { pollNow } from './poll-now.js';
 import { snapshot } from './snapshot.js';
 import type { CommandHandler } from './types.js';
+import { upgrade } from './upgrade.js';
 import { walk } from './walk.js';
 
 export { CommandDispatcher, type DispatcherOptions } from './dispatcher.js';
@@ -22,6 +23,7 @@ const HANDLERS: CommandHandler[] = [
   liveStart,
   liveStop,
   discover,
+  upgrade,
 ] as CommandHandler[];
 
 /** Builds the registry; rejects duplicates and types the protocol does not define. */

@@ -29,6 +29,11 @@ export interface CommandContext {
   nextConfig?(timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
   /** The hub this agent enrolled with (identity `hub_url`): live views are pushed there and nowhere else. */
   hubUrl: string;
+  /** Installs a signed release and restarts into it (fleet upgrades); absent where the agent cannot. */
+  upgrade?(
+    args: CommandArgs<'upgrade'>,
+    job: { id: string; signal: AbortSignal; log(line: string): void },
+  ): Promise<Record<string, unknown>>;
   /** Stops another running command; false when it is not running. */
   cancel(commandId: string): boolean;
   log: Logger;

@@ -19,6 +19,8 @@ import { SqliteOutbox } from '../outbox/sqlite.js';
 import type { BatchLimits } from '../outbox/types.js';
 import { type Clock, Scheduler, systemClock } from '../scheduler/scheduler.js';
 import { type AgentStateFile, StateTracker, writeStateFile } from '../state/state.js';
+import { launcherInfo } from '../upgrade/state.js';
+import { createUpgradeTracker } from '../upgrade/tracker.js';
 import { AGENT_VERSION } from '../version.js';
 import { checkOutcome } from './record.js';
 import { buildTargetKinds, type TargetKind } from './targets/index.js';
@@ -37,6 +39,8 @@ export interface AgentOptions {
   identity?: Identity;
   /** Overrides the protocol batch limits (tests use small batches). */
   batchLimits?: BatchLimits;
+  /** Stop and start again (`run` exits with the restart code); after installing an upgrade. */
+  onRestart?: (reason: string) => void;
 }
 
 export interface RunningAgent {
@@ -118,6 +122,26 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     },
     now: () => clock.now(),
     log: log.child({ part: 'traps' }),
+  });
+
+  // Fleet upgrades: outcomes to report, the trial of this version, the `upgrade` command.
+  const upgrades = createUpgradeTracker({
+    dataDir: dir,
+    version: AGENT_VERSION,
+    identity,
+    launcher: launcherInfo(),
+    record: (events) => {
+      record({ samples: [], events }, 'upgrade');
+      forwarder.pump();
+    },
+    restart: (reason) => {
+      if (!o.onRestart)
+        return log.warn({ reason }, 'a restart was asked for, but nothing can restart this agent');
+      // Let the command's result reach the hub first.
+      setTimeout(() => o.onRestart?.(reason), 300).unref();
+    },
+    log,
+    now: () => clock.now(),
   });
 
   /** The current targets of each kind, by id. */
@@ -258,7 +282,11 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
         forwarder.onConnected();
       },
       disconnected: () => forwarder.onDisconnected(),
-      ack: (upTo) => forwarder.onAck(upTo),
+      ack: (upTo) => {
+        forwarder.onAck(upTo);
+        // The hub stored what this version sent: a version on trial stays.
+        upgrades.reachedHub();
+      },
       config(next) {
         if (stopping) return;
         followHub(next);
@@ -310,6 +338,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       nextConfig,
       publishSnapshot: (snapshot) => link.publish('snapshot', snapshot),
       hubUrl: identity.hub_url,
+      upgrade: (args, job) => upgrades.upgrade(args, job),
       log,
     },
   });
@@ -364,6 +393,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   }
   restartTicker(config ? (config as ConfigMessage).intervals.batch_max_delay_ms : 1_000);
   lifecycle('started', `version ${AGENT_VERSION}`);
+  upgrades.flush();
   link.start();
   log.info(
     { agent_id: identity.agent_id, hub: link.status.url, data: dir, settings: describeSettings(settings) },

@@ -137,6 +137,8 @@ export interface RawRouteDef {
   tags?: string[];
   /** Content types and descriptions of the responses, for the OpenAPI document. */
   responses?: RouteConfig['responses'];
+  /** The request body, for the OpenAPI document (the handler reads and checks it itself). */
+  requestBody?: { description?: string; required?: boolean; content: Record<string, { schema: unknown }> };
   /**
    * Accept `?access_token=` with a stream token of this scope (EventSource, <img> and WebSocket cannot set
    * headers); full access tokens are refused in URLs.
@@ -169,6 +171,7 @@ export function registerRaw(app: ApiApp, def: RawRouteDef, ...handlers: Handler<
       security: def.access === 'public' ? [] : [{ bearerAuth: [] }],
       'x-access': def.access,
       responses: def.responses ?? { 200: { description: def.summary } },
+      ...(def.requestBody ? { request: { body: def.requestBody as never } } : {}),
     });
   }
   const honoPath = def.path.replaceAll(/\{([^}]+)\}/g, ':$1');
@@ -209,6 +212,8 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/docs/{asset}',
   // Authenticated by the single-use enrollment token in the body.
   'POST /api/v1/agents/enroll',
+  // Authenticated by the agent's own id and secret (HTTP Basic), as on the broker.
+  'GET /api/v1/agent-releases/{version}/download',
   // The dashboard's cookie-based login, refresh and logout.
   'POST /api/v1/auth/web/login',
   'POST /api/v1/auth/web/refresh',

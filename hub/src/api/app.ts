@@ -8,6 +8,7 @@ import type { HubContext } from '../context.js';
 import { ApiError, errorHandler, validationHook } from './errors.js';
 import { audit } from './middleware/audit.js';
 import { observe } from './middleware/observe.js';
+import { RELEASE_UPLOAD_PATH } from './routes/agent-releases.js';
 import { ROUTE_MODULES, type RouteModule } from './routes/index.js';
 import type { ApiApp, HubEnv } from './types.js';
 
@@ -59,19 +60,21 @@ export function createApp(hub: HubContext, modules: readonly RouteModule[] = ROU
       }),
     );
   }
-  app.use(
-    '/api/*',
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: hub.config.bodyLimitBytes,
+      maxSize,
       onError: () => {
-        throw new ApiError(
-          413,
-          'payload_too_large',
-          `request body exceeds ${hub.config.bodyLimitBytes} bytes`,
-        );
+        throw new ApiError(413, 'payload_too_large', `request body exceeds ${maxSize} bytes`);
       },
-    }),
-  );
+    });
+  const apiLimit = limit(hub.config.bodyLimitBytes);
+  // Agent bundles are uploaded whole: they have a limit of their own.
+  const releaseLimit = limit(hub.config.releaseMaxBytes);
+  app.use('/api/*', function limitBody(c, next) {
+    return c.req.method === 'POST' && c.req.path === RELEASE_UPLOAD_PATH
+      ? releaseLimit(c, next)
+      : apiLimit(c, next);
+  });
   app.use('/api/*', audit());
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

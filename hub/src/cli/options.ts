@@ -23,6 +23,12 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
     description: 'HTTP port (default 8080; 0 picks a free one)',
   },
   { flags: '--host <host>', key: 'host', description: 'address to listen on (default 0.0.0.0)' },
+  {
+    flags: '--http-tls-cert <file>',
+    key: 'httpTlsCert',
+    description: 'PEM certificate chain: serve HTTPS on the HTTP port (needs --http-tls-key)',
+  },
+  { flags: '--http-tls-key <file>', key: 'httpTlsKey', description: 'PEM private key for HTTPS' },
   { flags: '--log-level <level>', key: 'logLevel', description: 'fatal|error|warn|info|debug|trace|silent' },
   {
     flags: '--mqtt-port <port>',

@@ -3,6 +3,7 @@ import type { HubContext } from '../context.js';
 import { linkService } from '../link/service.js';
 import { alertingService } from './alerting.js';
 import { onboardingService } from './onboarding.js';
+import { rolloutsService } from './rollouts.js';
 import { sessionsService } from './sessions.js';
 import { timeseriesService } from './timeseries.js';
 import type { RunningService, Service, ServiceHttp } from './types.js';
@@ -15,6 +16,7 @@ export const SERVICES: readonly Service[] = checkNames([
   alertingService,
   onboardingService,
   cameraLiveService,
+  rolloutsService,
 ]);
 
 function checkNames(list: Service[]): Service[] {

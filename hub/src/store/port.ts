@@ -17,6 +17,8 @@ import type { FleetRepo } from './fleet.js';
 import type { JobRepo } from './jobs.js';
 import type { MaintenanceRepo } from './maintenance.js';
 import type { NotificationRepo } from './notifications.js';
+import type { ReleaseRepo } from './releases.js';
+import type { RolloutRepo } from './rollouts.js';
 import type { SessionRepo } from './sessions.js';
 import type { SiteTrapsRepo } from './site-traps.js';
 import type { SiteRepo } from './sites.js';
@@ -54,6 +56,9 @@ export interface Repositories {
   readonly credentials: CredentialRepo;
   readonly discovered: DiscoveredRepo;
   readonly topology: TopologyRepo;
+  /** Agent release bundles (fleet upgrades). */
+  readonly releases: ReleaseRepo;
+  readonly rollouts: RolloutRepo;
 }
 
 /**

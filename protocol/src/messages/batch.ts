@@ -122,6 +122,26 @@ export const LifecycleEvent = z.object({
   detail: Text(1024).optional(),
 });
 
+export const UPGRADE_PHASES = ['installed', 'confirmed', 'rolled_back', 'refused'] as const;
+
+/**
+ * A fleet upgrade step on the agent: a release `installed` beside the running version (a restart follows),
+ * `confirmed` (the new version reached the hub), `rolled_back` (it did not, within its time, or kept failing:
+ * the agent runs `from_version` again) or `refused` (not installed: signature, checksum, Node.js version).
+ */
+export const UpgradeStateEvent = z.object({
+  type: z.literal('upgrade_state'),
+  ts: Timestamp,
+  phase: z.enum(UPGRADE_PHASES),
+  /** The release this is about. */
+  version: Text(64),
+  /** The version the agent ran before (and runs again after a rollback). */
+  from_version: Text(64).optional(),
+  reason: Text(1024).optional(),
+  /** The hub job that asked for it, when one did. */
+  job_id: Text(64).optional(),
+});
+
 const KNOWN_EVENT_TYPES = [
   'device_state',
   'camera_state',
@@ -133,6 +153,7 @@ const KNOWN_EVENT_TYPES = [
   'trap_dropped',
   'topology',
   'agent_network',
+  'upgrade_state',
 ] as const;
 export type KnownEventType = (typeof KNOWN_EVENT_TYPES)[number];
 
@@ -159,6 +180,7 @@ const KnownEventSchema = z.discriminatedUnion('type', [
   TrapDroppedEvent,
   TopologyEvent,
   AgentNetworkEvent,
+  UpgradeStateEvent,
 ]);
 
 /** Any event; a known type must match its schema exactly. */

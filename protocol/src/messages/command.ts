@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DiscoverArgsSchema } from '../discovery/args.js';
+import { ReleaseVersion, SignedReleaseSchema } from '../release.js';
 import { EntityId, Timestamp, Version } from './common.js';
 
 /** Command and job ids: short opaque strings safe in logs and URLs. */
@@ -36,6 +37,23 @@ export const COMMAND_ARGS = {
   'live-stop': z.object({ camera_id: EntityId, session_id: CommandId }),
   /** Stop a running command. */
   cancel: z.object({ command_id: CommandId }),
+  /**
+   * Install a signed agent release and restart into it (agent/README.md, "Fleet upgrades"). The agent
+   * downloads `path` from its own hub URL (never another host), checks the signature against its pinned
+   * release key and the file against the statement, and goes back to the running version by itself when the
+   * new one has not reached the hub within `confirm_s`.
+   */
+  upgrade: z.object({
+    version: ReleaseVersion,
+    /** Where the bundle is, relative to the agent's hub URL. */
+    path: z
+      .string()
+      .max(512)
+      .regex(/^\/api\/v1\/[A-Za-z0-9._~/-]+$/, 'must be a path under /api/v1/ of the hub')
+      .refine((p) => !p.split('/').includes('..'), 'must not hold ".." segments'),
+    release: SignedReleaseSchema,
+    confirm_s: z.int().min(5).max(86_400).default(300),
+  }),
 } as const;
 
 export type CommandType = keyof typeof COMMAND_ARGS;

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { releaseKeyId, releasePublicKey } from '@outpost/protocol';
 import { Command } from 'commander';
 import * as z from 'zod';
 import { loadSettings } from '../../config.js';
@@ -13,13 +14,27 @@ const EnrollResponse = z.object({
   site_id: z.int().positive(),
   mqtt: z.object({ urls: z.array(z.string()).min(1) }),
   hub_url: z.string(),
+  /** The hub's release key, when it has one configured. */
+  release_key: z.string().optional(),
 });
 
 /** Why enrollment failed, in words an installer can act on. */
 export class EnrollError extends Error {}
 
 /** Calls the hub's enroll endpoint and returns the identity to store. */
-export async function enroll(hub: string, token: string, timeoutMs = 15_000): Promise<Identity> {
+export async function enroll(
+  hub: string,
+  token: string,
+  timeoutMs = 15_000,
+  pinnedReleaseKey?: string,
+): Promise<Identity> {
+  if (pinnedReleaseKey !== undefined) {
+    try {
+      releasePublicKey(pinnedReleaseKey);
+    } catch (err) {
+      throw new EnrollError(`--release-key: ${(err as Error).message}`);
+    }
+  }
   let base: URL;
   try {
     base = new URL(hub);
@@ -77,6 +92,13 @@ export async function enroll(hub: string, token: string, timeoutMs = 15_000): Pr
       `the hub answered with an unexpected enrollment response: ${issue?.path.join('.')}: ${issue?.message}`,
     );
   }
+  const offered = parsed.data.release_key?.trim();
+  if (pinnedReleaseKey && offered && offered !== pinnedReleaseKey.trim()) {
+    throw new EnrollError(
+      `the hub offers release key ${releaseKeyId(offered)}, not the one given with --release-key (${releaseKeyId(pinnedReleaseKey)}); nothing was saved. Check the key with the hub's operator.`,
+    );
+  }
+  const releaseKey = pinnedReleaseKey?.trim() ?? offered;
   const identity = IdentitySchema.safeParse({
     agent_id: parsed.data.agent_id,
     secret: parsed.data.secret,
@@ -85,6 +107,7 @@ export async function enroll(hub: string, token: string, timeoutMs = 15_000): Pr
     mqtt_urls: parsed.data.mqtt.urls,
     hostname: os.hostname(),
     enrolled_at: Date.now(),
+    ...(releaseKey ? { release_key: releaseKey } : {}),
   });
   if (!identity.success) {
     const issue = identity.error.issues[0];
@@ -105,36 +128,45 @@ export function enrollCommand(): Command {
     .requiredOption('--token <token>', 'an enrollment token from `outpost-hub token create`')
     .option('--data <dir>', 'data directory (default: /var/lib/outpost-agent when it exists, else ./data)')
     .option('--config <file>', 'settings file')
-    .action(async (opts: { hub: string; token: string; data?: string; config?: string }) => {
-      try {
-        const settings = loadSettings(opts);
-        const dir = settings.dataDir;
-        const existing = readIdentity(dir);
-        if (existing) {
-          throw new EnrollError(
-            `already enrolled as agent ${existing.agent_id} with ${safeUrl(existing.hub_url)} (${path.join(dir, DATA_FILES.identity)}). To enroll again, stop the agent and move ${dir} away first (its unsent results would be lost).`,
+    .option(
+      '--release-key <key>',
+      "pin this release key (44 base64 characters from `outpost-hub release keygen`) instead of the hub's; refused when the hub offers another",
+    )
+    .action(
+      async (opts: { hub: string; token: string; data?: string; config?: string; releaseKey?: string }) => {
+        try {
+          const settings = loadSettings(opts);
+          const dir = settings.dataDir;
+          const existing = readIdentity(dir);
+          if (existing) {
+            throw new EnrollError(
+              `already enrolled as agent ${existing.agent_id} with ${safeUrl(existing.hub_url)} (${path.join(dir, DATA_FILES.identity)}). To enroll again, stop the agent and move ${dir} away first (its unsent results would be lost).`,
+            );
+          }
+          const identity = await enroll(opts.hub, opts.token, undefined, opts.releaseKey);
+          writeIdentity(dir, identity);
+          const dataFlag = opts.data ? ` --data ${dir}` : '';
+          process.stdout.write(
+            [
+              `Enrolled as agent ${identity.agent_id} (site ${identity.site_id}) with ${safeUrl(identity.hub_url)}.`,
+              `Identity and credentials saved to ${path.join(dir, DATA_FILES.identity)} (mode 0600).`,
+              `Broker: ${identity.mqtt_urls.map(safeUrl).join(', ')}`,
+              identity.release_key
+                ? `Release key ${releaseKeyId(identity.release_key)} pinned: upgrades from the hub must be signed with it.`
+                : 'No release key pinned (the hub has none): upgrades from the hub are refused until one is (outpost-agent release-key --set).',
+              '',
+              'Start it:',
+              `  outpost-agent run${dataFlag}`,
+              'or, installed as a service:',
+              '  sudo systemctl enable --now outpost-agent',
+              `Then check it with: outpost-agent status${dataFlag}`,
+              '',
+            ].join('\n'),
           );
+        } catch (err) {
+          process.stderr.write(`outpost-agent enroll: ${(err as Error).message}\n`);
+          process.exitCode = 1;
         }
-        const identity = await enroll(opts.hub, opts.token);
-        writeIdentity(dir, identity);
-        const dataFlag = opts.data ? ` --data ${dir}` : '';
-        process.stdout.write(
-          [
-            `Enrolled as agent ${identity.agent_id} (site ${identity.site_id}) with ${safeUrl(identity.hub_url)}.`,
-            `Identity and credentials saved to ${path.join(dir, DATA_FILES.identity)} (mode 0600).`,
-            `Broker: ${identity.mqtt_urls.map(safeUrl).join(', ')}`,
-            '',
-            'Start it:',
-            `  outpost-agent run${dataFlag}`,
-            'or, installed as a service:',
-            '  sudo systemctl enable --now outpost-agent',
-            `Then check it with: outpost-agent status${dataFlag}`,
-            '',
-          ].join('\n'),
-        );
-      } catch (err) {
-        process.stderr.write(`outpost-agent enroll: ${(err as Error).message}\n`);
-        process.exitCode = 1;
-      }
-    });
+      },
+    );
 }

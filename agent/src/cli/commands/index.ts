@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { doctorCommand } from './doctor.js';
 import { enrollCommand } from './enroll.js';
 import { pollCommand } from './poll.js';
+import { releaseKeyCommand } from './release-key.js';
 import { runCommand } from './run.js';
 import { statusCommand } from './status.js';
 
@@ -12,4 +13,5 @@ export const COMMANDS: (() => Command)[] = [
   statusCommand,
   doctorCommand,
   pollCommand,
+  releaseKeyCommand,
 ];

@@ -3,6 +3,7 @@ import { loadSettings } from '../../config.js';
 import { requireIdentity } from '../../identity.js';
 import { createLogger } from '../../logger.js';
 import { loadPoller, loadProber, startAgent } from '../../runtime/index.js';
+import { RESTART_EXIT_CODE } from '../../upgrade/state.js';
 
 interface RunOptions {
   data?: string;
@@ -21,7 +22,7 @@ export function runCommand(): Command {
     .option('--log-level <level>', 'debug, info, warn or error')
     .addHelpText(
       'after',
-      '\nStops cleanly on SIGTERM or SIGINT: finishes the polls in flight, flushes to the hub, closes the outbox.\nSettings: OUTPOST_DATA_DIR, OUTPOST_OUTBOX_MAX_BYTES, OUTPOST_LOG_LEVEL, ... (see agent/README.md).',
+      '\nStops cleanly on SIGTERM or SIGINT: finishes the polls in flight, flushes to the hub, closes the outbox.\nAfter installing an upgrade it stops the same way and exits with code 75, which the systemd unit restarts on.\nSettings: OUTPOST_DATA_DIR, OUTPOST_OUTBOX_MAX_BYTES, OUTPOST_LOG_LEVEL, ... (see agent/README.md).',
     )
     .action(async (opts: RunOptions) => {
       let settings: ReturnType<typeof loadSettings>;
@@ -39,7 +40,22 @@ export function runCommand(): Command {
       try {
         const poller = loadPoller(settings.snmpMaxInFlight, log);
         const prober = await loadProber(log, { rtspTlsVerify: settings.rtspTlsVerify });
-        agent = await startAgent({ settings, log, poller, prober });
+        agent = await startAgent({
+          settings,
+          log,
+          poller,
+          prober,
+          // The service manager starts the agent again on this exit code (systemd: RestartForceExitStatus).
+          onRestart: (reason) => {
+            agent
+              .stop(`restart: ${reason}`)
+              .then(() => process.exit(RESTART_EXIT_CODE))
+              .catch((err: unknown) => {
+                log.error({ err }, 'stopping for a restart failed');
+                process.exit(RESTART_EXIT_CODE);
+              });
+          },
+        });
       } catch (err) {
         log.error({ err }, 'cannot start');
         process.stderr.write(`outpost-agent run: cannot start: ${(err as Error).message}\n`);

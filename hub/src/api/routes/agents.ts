@@ -54,6 +54,10 @@ const EnrollResponse = z
     site_id: z.number().int(),
     mqtt: z.object({ urls: z.array(z.string()) }),
     hub_url: z.string(),
+    release_key: z.string().optional().openapi({
+      description:
+        'The release key (raw Ed25519, base64) agent upgrades are signed with, when the hub has one: the agent pins it',
+    }),
   })
   .openapi('EnrollResponse');
 
@@ -241,7 +245,14 @@ export const agentsRoutes: RouteModule = {
         { agent: enrolled.agent_id, site: enrolled.site_id, hostname: b.hostname },
         'agent enrolled',
       );
-      return c.json({ ...enrolled, ...agentEndpoints(hub.config, c.req.url, ports()) }, 201);
+      return c.json(
+        {
+          ...enrolled,
+          ...agentEndpoints(hub.config, c.req.url, ports()),
+          ...(hub.config.releasePublicKey ? { release_key: hub.config.releasePublicKey.trim() } : {}),
+        },
+        201,
+      );
     });
 
     app.openapi(createToken, async (c) => {

@@ -13,6 +13,7 @@ const FORWARDED = [
   'agent.status',
   'alert.changed',
   'job.changed',
+  'rollout.changed',
   'topology.changed',
 ] as const;
 
@@ -66,7 +67,7 @@ export const eventsRoutes: RouteModule = {
         tags: ['events'],
         summary:
           'Live events as Server-Sent Events: device.status, check.status, camera.status, agent.status, alert.changed, ' +
-          "job.changed, topology.changed (a site's discovered list or map). " +
+          "job.changed, topology.changed (a site's discovered list or map), rollout.changed. " +
           'Token in Authorization, or ?access_token= with a stream token of scope "events" (EventSource cannot ' +
           'send headers). The stream ends with an `end` event when the token it was opened with expires or the ' +
           'user is disabled, deleted or changes password; at most sseMaxPerUser streams per user (429 beyond)',

@@ -1,6 +1,7 @@
 import { webAuthRoutes } from '../../web/routes/web-auth.js';
 import { webStaticRoutes } from '../../web/routes/web-static.js';
 import type { RouteModule } from '../types.js';
+import { agentReleasesRoutes } from './agent-releases.js';
 import { agentsRoutes } from './agents.js';
 import { alertNotificationsRoutes } from './alert-notifications.js';
 import { alertRulePreviewRoutes } from './alert-rule-preview.js';
@@ -8,6 +9,7 @@ import { alertRulesRoutes } from './alert-rules.js';
 import { alertsRoutes } from './alerts.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { bulkRoutes } from './bulk.js';
 import { cameraMetricsRoutes } from './camera-metrics.js';
 import { cameraSnapshotsRoutes } from './camera-snapshots.js';
 import { camerasRoutes } from './cameras.js';
@@ -26,6 +28,7 @@ import { jobsRoutes } from './jobs.js';
 import { maintenanceRoutes } from './maintenance.js';
 import { metricsRoutes } from './metrics.js';
 import { notificationChannelsRoutes } from './notification-channels.js';
+import { rolloutsRoutes } from './rollouts.js';
 import { siteTrapsRoutes } from './site-traps.js';
 import { sitesRoutes } from './sites.js';
 import { topologyRoutes } from './topology.js';
@@ -41,6 +44,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   fleetRoutes,
   usersRoutes,
   sitesRoutes,
+  bulkRoutes,
   discoveryRoutes,
   topologyRoutes,
   credentialSetsRoutes,
@@ -61,6 +65,8 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   notificationChannelsRoutes,
   auditRoutes,
   agentsRoutes,
+  agentReleasesRoutes,
+  rolloutsRoutes,
   jobsRoutes,
   eventsRoutes,
   metricsRoutes,

@@ -3,12 +3,12 @@ import type { HubConfig } from '../../config.js';
 import { addConfigOptions, configFromOptions, exitOnError } from '../options.js';
 
 /** The health URL of the hub that `config` describes, reached from the same machine. */
-export function localHealthUrl(config: Pick<HubConfig, 'host' | 'httpPort'>): string {
+export function localHealthUrl(config: Pick<HubConfig, 'host' | 'httpPort' | 'httpTlsCert'>): string {
   let host = config.host;
   if (host === '0.0.0.0' || host === '') host = '127.0.0.1';
   else if (host === '::') host = '::1';
   if (host.includes(':')) host = `[${host}]`;
-  return `http://${host}:${config.httpPort}/api/v1/health`;
+  return `${config.httpTlsCert ? 'https' : 'http'}://${host}:${config.httpPort}/api/v1/health`;
 }
 
 /** What `outpost-hub health` prints and exits with for a health answer (or a failed request). */
@@ -51,7 +51,7 @@ export function healthCommand(): Command {
     )
     .option('--url <url>', 'health URL (default: this machine, the configured HTTP host and port)')
     .option('--timeout <ms>', 'give up after this many milliseconds', '5000');
-  addConfigOptions(cmd, ['httpPort', 'host']).action(async (opts: Record<string, unknown>) => {
+  addConfigOptions(cmd, ['httpPort', 'host', 'httpTlsCert']).action(async (opts: Record<string, unknown>) => {
     let url: string;
     let timeoutMs: number;
     let token: string | undefined;

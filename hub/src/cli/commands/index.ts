@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { backupCommand } from './backup.js';
 import { dbCommand } from './db.js';
 import { healthCommand } from './health.js';
+import { releaseCommand } from './release.js';
 import { serveCommand } from './serve.js';
 import { tokenCommand } from './token.js';
 import { userCommand } from './user.js';
@@ -14,4 +15,5 @@ export const COMMANDS: (() => Command)[] = [
   backupCommand,
   dbCommand,
   healthCommand,
+  releaseCommand,
 ];

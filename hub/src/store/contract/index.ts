@@ -17,6 +17,9 @@ import type { ContractSuite, StoreFactory } from './fixtures.js';
 import { jobsContract } from './jobs.js';
 import { maintenanceContract } from './maintenance.js';
 import { notificationsContract } from './notifications.js';
+import { racesContract } from './races.js';
+import { releasesContract } from './releases.js';
+import { rolloutsContract } from './rollouts.js';
 import { sessionsContract } from './sessions.js';
 import { siteTrapsContract } from './site-traps.js';
 import { sitesContract } from './sites.js';
@@ -49,6 +52,9 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['custom OIDs', customOidsContract],
   ['site traps', siteTrapsContract],
   ['credentials', credentialsContract],
+  ['releases', releasesContract],
+  ['rollouts', rolloutsContract],
+  ['writers racing', racesContract],
 ];
 
 /**

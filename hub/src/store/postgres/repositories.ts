@@ -19,6 +19,8 @@ import { PgFleet } from './fleet.js';
 import { PgJobs } from './jobs.js';
 import { PgMaintenance } from './maintenance.js';
 import { PgNotifications } from './notifications.js';
+import { PgReleases } from './releases.js';
+import { PgRollouts } from './rollouts.js';
 import { PgSessions } from './sessions.js';
 import { PgSiteTraps } from './site-traps.js';
 import { PgSites } from './sites.js';
@@ -53,6 +55,8 @@ export class PgRepositories implements Repositories {
   readonly credentials: PgCredentials;
   readonly discovered: PgDiscovered;
   readonly topology: PgTopology;
+  readonly releases: PgReleases;
+  readonly rollouts: PgRollouts;
 
   constructor(scope: Scope) {
     this.users = new PgUsers(scope);
@@ -80,5 +84,7 @@ export class PgRepositories implements Repositories {
     this.credentials = new PgCredentials(scope);
     this.discovered = new PgDiscovered(scope);
     this.topology = new PgTopology(scope);
+    this.releases = new PgReleases(scope);
+    this.rollouts = new PgRollouts(scope);
   }
 }

@@ -19,6 +19,8 @@ import { SqliteFleet } from './fleet.js';
 import { SqliteJobs } from './jobs.js';
 import { SqliteMaintenance } from './maintenance.js';
 import { SqliteNotifications } from './notifications.js';
+import { SqliteReleases } from './releases.js';
+import { SqliteRollouts } from './rollouts.js';
 import { SqliteSessions } from './sessions.js';
 import { SqliteSiteTraps } from './site-traps.js';
 import { SqliteSites } from './sites.js';
@@ -53,6 +55,8 @@ export class SqliteRepositories implements Repositories {
   readonly credentials: SqliteCredentials;
   readonly discovered: SqliteDiscovered;
   readonly topology: SqliteTopology;
+  readonly releases: SqliteReleases;
+  readonly rollouts: SqliteRollouts;
 
   constructor(scope: Scope) {
     this.users = new SqliteUsers(scope);
@@ -80,5 +84,7 @@ export class SqliteRepositories implements Repositories {
     this.credentials = new SqliteCredentials(scope);
     this.discovered = new SqliteDiscovered(scope);
     this.topology = new SqliteTopology(scope);
+    this.releases = new SqliteReleases(scope);
+    this.rollouts = new SqliteRollouts(scope);
   }
 }

@@ -3,7 +3,15 @@ import { streamToken } from './api.js';
 import { useEffect, useRef } from './html.js';
 import { refresh, token } from './session.js';
 
-const NAMES = ['device.status', 'camera.status', 'agent.status', 'alert.changed', 'job.changed'];
+const NAMES = [
+  'device.status',
+  'check.status',
+  'camera.status',
+  'agent.status',
+  'alert.changed',
+  'job.changed',
+  'rollout.changed',
+];
 const handlers = new Map();
 const stateListeners = new Set();
 let source = null;

@@ -13,6 +13,7 @@ import { DevicesPage } from './pages/devices.js';
 import { LoginPage } from './pages/login.js';
 import { OverviewPage } from './pages/overview.js';
 import { SitePage } from './pages/site.js';
+import { UpgradesPage } from './pages/upgrades.js';
 import { useRoute } from './router.js';
 import { GlobalSearch } from './search.js';
 import { can, currentUser, logout, onSession, refresh } from './session.js';
@@ -24,6 +25,7 @@ const NAV = [
   ['/alerts', 'Alerts'],
   ['/alerting', 'Alerting'],
   ['/agents', 'Agents & sites'],
+  ['/upgrades', 'Upgrades'],
 ];
 
 function page(route) {
@@ -47,6 +49,8 @@ function page(route) {
       return html`<${AlertsPage} params=${route.params} />`;
     case 'agents':
       return html`<${AgentsPage} />`;
+    case 'upgrades':
+      return html`<${UpgradesPage} />`;
     case 'alerting':
       return html`<${AlertingPage} tab=${second ?? 'rules'} />`;
     case 'admin':

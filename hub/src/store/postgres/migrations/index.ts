@@ -2,6 +2,8 @@ import { m001Schema } from './001_schema.js';
 import { m002FleetIndexes } from './002_fleet_indexes.js';
 import { m003Coverage } from './003_coverage.js';
 import { m004DeferrableReferences } from './004_deferrable_references.js';
+import { m005AgentReleases } from './005_agent_releases.js';
+import { m006DeviceSearch } from './006_device_search.js';
 import type { PgMigration } from './types.js';
 
 export type { PgMigration } from './types.js';
@@ -12,6 +14,8 @@ export const PG_MIGRATIONS: readonly PgMigration[] = checkOrder([
   m002FleetIndexes,
   m003Coverage,
   m004DeferrableReferences,
+  m005AgentReleases,
+  m006DeviceSearch,
 ]);
 
 function checkOrder(list: PgMigration[]): PgMigration[] {

@@ -8,6 +8,7 @@ import { m007TimeseriesSharedTimes } from './007_timeseries_shared_times.js';
 import { m008Discovery } from './008_discovery.js';
 import { m009FleetIndexes } from './009_fleet_indexes.js';
 import { m010Coverage } from './010_coverage.js';
+import { m011AgentReleases } from './011_agent_releases.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m008Discovery,
   m009FleetIndexes,
   m010Coverage,
+  m011AgentReleases,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {
