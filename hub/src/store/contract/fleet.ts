@@ -14,6 +14,7 @@ import {
 export function fleetContract(factory: StoreFactory): void {
   it("counts each site's agents, devices, cameras and open alerts (an alert without a site by its device's)", async () => {
     await withStore(factory, async (store) => {
+      const ops = await addUser(store, 'ops', 'operator');
       const a = await addSite(store, 'shop-a');
       const b = await addSite(store, 'shop-b');
       await addAgent(store, 'agent-a', a.id);
@@ -32,7 +33,7 @@ export function fleetContract(factory: StoreFactory): void {
           device_id: down.id,
           camera_id: null,
           site_id: null,
-          created_by: null,
+          created_by: ops.id,
         },
         T0 + 1,
       );
@@ -44,11 +45,10 @@ export function fleetContract(factory: StoreFactory): void {
           device_id: null,
           camera_id: null,
           site_id: b.id,
-          created_by: null,
+          created_by: ops.id,
         },
         T0 + 2,
       );
-      const ops = await addUser(store, 'ops', 'operator');
       await store.alerts.acknowledge({ ids: [crit.id] }, ops.id, null, T0 + 100, T0 + 3);
       const rows = await store.fleet.siteHealth(T0 + 50, 100);
       const ra = rows.find((r) => r.id === a.id);
@@ -96,6 +96,7 @@ export function fleetContract(factory: StoreFactory): void {
 
   it('searches sites, devices (name, address, MAC in any notation), cameras and alerts, case-insensitively and literally', async () => {
     await withStore(factory, async (store) => {
+      const ops = await addUser(store, 'ops', 'operator');
       const s = await addSite(store, 'North-Shop');
       await store.devices.insert(
         deviceRecord(s.id, 'Core-SW', { ip_address: '10.9.8.7', mac_address: '00:1a:2b:3c:4d:5e' }),
@@ -111,7 +112,7 @@ export function fleetContract(factory: StoreFactory): void {
           device_id: null,
           camera_id: null,
           site_id: s.id,
-          created_by: null,
+          created_by: ops.id,
         },
         T0,
       );
