@@ -1,6 +1,7 @@
 import type { AgentEvent, BatchMessage, KnownEvent, Sample } from '@outpost/protocol';
 import type { HubEventMap } from '../events.js';
 import type { UnitOfWork } from '../store/port.js';
+import { batchTargets, stageSamples } from './batch-samples.js';
 import { type CheckEmit, type CheckStateInput, storeCheckState } from './check-state.js';
 import { decide, type LedgerDecision } from './ledger.js';
 
@@ -33,8 +34,6 @@ export interface BatchArrival {
 export async function storeBatch(tx: UnitOfWork, a: BatchArrival): Promise<Stored> {
   const { agentId, siteId, batch, now } = a;
   const emits: Emit[] = [];
-  const accepted: Sample[] = [];
-  let refused = 0;
 
   const seen = await tx.ledger.observe(agentId, batch.seq);
   const decision = decide(seen.state, {
@@ -45,7 +44,7 @@ export async function storeBatch(tx: UnitOfWork, a: BatchArrival): Promise<Store
     connectedAt: a.connectedAt,
     lostAfterMs: a.lostAfterMs,
   });
-  if (decision.verdict === 'duplicate') return { decision, emits, accepted, refused };
+  if (decision.verdict === 'duplicate') return { decision, emits, accepted: [], refused: 0 };
   await tx.ledger.record(agentId, {
     seq: batch.seq,
     received_at: now,
@@ -60,12 +59,13 @@ export async function storeBatch(tx: UnitOfWork, a: BatchArrival): Promise<Store
   // Which site each device and camera named in the batch belongs to: read once, then checked per item.
   const deviceSite = new Map<number, number | undefined>();
   const cameraSite = new Map<number, number | undefined>();
-  for (const item of [...batch.samples, ...(batch.events as { device_id?: number; camera_id?: number }[])]) {
-    if (item.device_id !== undefined && !deviceSite.has(item.device_id))
-      deviceSite.set(item.device_id, await tx.devices.siteOf(item.device_id));
-    if (item.camera_id !== undefined && !cameraSite.has(item.camera_id))
-      cameraSite.set(item.camera_id, await tx.cameras.siteOf(item.camera_id));
+  const targets = batchTargets(batch);
+  for (const item of batch.events as { device_id?: number; camera_id?: number }[]) {
+    if (item.device_id !== undefined) targets.devices.add(item.device_id);
+    if (item.camera_id !== undefined) targets.cameras.add(item.camera_id);
   }
+  for (const id of targets.devices) deviceSite.set(id, await tx.devices.siteOf(id));
+  for (const id of targets.cameras) cameraSite.set(id, await tx.cameras.siteOf(id));
   const ownDevice = (id: number) => deviceSite.get(id) === siteId;
   const ownCamera = (id: number) => cameraSite.get(id) === siteId;
   // A trap whose sender the agent does not poll (a device without SNMP, a door controller) is put on the
@@ -79,24 +79,10 @@ export async function storeBatch(tx: UnitOfWork, a: BatchArrival): Promise<Store
     return id;
   };
 
-  for (const s of batch.samples) {
-    if (s.device_id !== undefined) {
-      if (!ownDevice(s.device_id)) {
-        refused++;
-        continue;
-      }
-      tx.samples.add('device', s.device_id, s.metric, s.labels, s.unit, s.ts, s.value);
-    } else if (s.camera_id !== undefined) {
-      if (!ownCamera(s.camera_id)) {
-        refused++;
-        continue;
-      }
-      tx.samples.add('camera', s.camera_id, s.metric, s.labels, s.unit, s.ts, s.value);
-    } else {
-      tx.samples.add('agent', agentId, s.metric, s.labels, s.unit, s.ts, s.value);
-    }
-    accepted.push(s);
-  }
+  // The samples are staged without awaiting (no promise per sample).
+  const staged = stageSamples(tx.samples, batch, agentId, siteId, { device: deviceSite, camera: cameraSite });
+  const accepted = staged.accepted;
+  let refused = staged.refused;
 
   const record = (e: AgentEvent, device_id: number | null, camera_id: number | null) => {
     const { type, ts, ...data } = e as AgentEvent & Record<string, unknown>;

@@ -7,6 +7,7 @@ export function storeSamples(
   samples: readonly (SeriesKey & { ts: number; value: number })[],
 ): Promise<void> {
   return store.unit(async (tx) => {
-    for (const s of samples) tx.samples.add(s.kind, s.target, s.metric, s.labels, s.unit, s.ts, s.value);
+    for (const s of samples)
+      tx.samples.add(tx.samples.seriesOf(s.kind, s.target, s.metric, s.labels, s.unit), s.ts, s.value);
   });
 }

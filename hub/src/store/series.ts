@@ -3,6 +3,7 @@ import type {
   ReadRange,
   RetentionOptions,
   RetentionReport,
+  SampleWriter,
   SealOptions,
   SealReport,
   SeriesInfo,
@@ -27,24 +28,12 @@ export interface SeriesRepo {
 }
 
 /**
- * The samples of one unit of work: staged with `add`, written when the unit commits (in its transaction,
- * with everything else it did), readable once it has committed; dropped with it, or with a savepoint of it
- * that fails. A later sample of the same series and timestamp replaces an earlier one.
+ * The samples of one unit of work: staged with `add` under a series id from `seriesOf`, written when the unit
+ * commits (in its transaction, with everything else it did), readable once it has committed; dropped with
+ * it, or with a savepoint of it that fails. A later sample of the same series and timestamp replaces an
+ * earlier one. `idsToken` says how long ids may be kept across units (see SampleWriter.idsToken).
  */
-export interface SampleSink {
-  /** `target`: a device or camera id, or an agent id. Labels objects may be shared by many samples. */
-  add(
-    kind: TargetKind,
-    target: string | number,
-    metric: string,
-    labels: Readonly<Record<string, string>> | undefined,
-    unit: string | undefined,
-    ts: number,
-    value: number,
-  ): void;
-  /** Samples staged so far. */
-  readonly size: number;
-}
+export type SampleSink = Pick<SampleWriter, 'seriesOf' | 'idsToken' | 'add' | 'size'>;
 
 /** Upkeep of the time series, for the background service: the head, sealing, retention. */
 export interface TimeSeriesUpkeep {

@@ -4,7 +4,7 @@ import type { HubStore, UnitOfWork } from '../port.js';
 import { type StoreFactory, T0, withStore } from './fixtures.js';
 
 const cpu = (tx: UnitOfWork, target: number, ts: number, value: number) =>
-  tx.samples.add('device', target, 'cpu', undefined, '%', ts, value);
+  tx.samples.add(tx.samples.seriesOf('device', target, 'cpu', undefined, '%'), ts, value);
 
 async function points(store: HubStore, target: number) {
   const series = await store.series.listSeries('device', String(target), 'cpu');

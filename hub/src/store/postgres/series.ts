@@ -37,6 +37,10 @@ export class PgSeries implements SeriesRepo {
 /** A unit of work's samples: refused (see PgSeries); a unit that stages none commits as usual. */
 export class PgSamples implements SampleSink {
   readonly size = 0;
+  readonly idsToken = {};
+  seriesOf(): number {
+    throw notBuilt();
+  }
   add(): void {
     throw notBuilt();
   }

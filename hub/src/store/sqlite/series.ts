@@ -66,17 +66,22 @@ export class UnitSamples implements SampleSink {
     return this.#writer;
   }
 
-  add(
+  seriesOf(
     kind: TargetKind,
     target: string | number,
     metric: string,
     labels: Readonly<Record<string, string>> | undefined,
     unit: string | undefined,
-    ts: number,
-    value: number,
-  ): void {
-    const w = this.#w();
-    w.add(w.seriesOf(kind, target, metric, labels, unit), ts, value);
+  ): number {
+    return this.#w().seriesOf(kind, target, metric, labels, unit);
+  }
+
+  get idsToken(): object {
+    return this.#w().idsToken;
+  }
+
+  add(seriesId: number, ts: number, value: number): void {
+    this.#w().add(seriesId, ts, value);
   }
 
   get size(): number {
