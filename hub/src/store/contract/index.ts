@@ -14,6 +14,7 @@ import { customOidsContract } from './custom-oids.js';
 import { devicesContract } from './devices.js';
 import { enrollmentTokensContract } from './enrollment-tokens.js';
 import type { ContractSuite, StoreFactory } from './fixtures.js';
+import { fleetContract } from './fleet.js';
 import { jobsContract } from './jobs.js';
 import { maintenanceContract } from './maintenance.js';
 import { notificationsContract } from './notifications.js';
@@ -24,6 +25,7 @@ import { sessionsContract } from './sessions.js';
 import { siteTrapsContract } from './site-traps.js';
 import { sitesContract } from './sites.js';
 import { snapshotsContract } from './snapshots.js';
+import { topologyContract } from './topology.js';
 import { unitOfWorkContract } from './unit-of-work.js';
 import { usersContract } from './users.js';
 
@@ -54,6 +56,8 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['credentials', credentialsContract],
   ['releases', releasesContract],
   ['rollouts', rolloutsContract],
+  ['fleet', fleetContract],
+  ['topology and discovery', topologyContract],
   ['writers racing', racesContract],
 ];
 
