@@ -3,6 +3,7 @@ import type { AgentRepo } from './agents.js';
 import type { AlertRuleRepo } from './alert-rules.js';
 import type { AlertingStateRepo } from './alerting-state.js';
 import type { AlertRepo } from './alerts.js';
+import type { ApiKeyRepo } from './api-keys.js';
 import type { AuditRepo } from './audit.js';
 import type { CameraRepo } from './cameras.js';
 import type { ChannelRepo } from './channels.js';
@@ -59,6 +60,8 @@ export interface Repositories {
   /** Agent release bundles (fleet upgrades). */
   readonly releases: ReleaseRepo;
   readonly rollouts: RolloutRepo;
+  /** API keys of users. */
+  readonly apiKeys: ApiKeyRepo;
 }
 
 /**

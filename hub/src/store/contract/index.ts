@@ -4,6 +4,7 @@ import { agentsContract } from './agents.js';
 import { alertRulesContract } from './alert-rules.js';
 import { alertingStateContract } from './alerting-state.js';
 import { alertsContract } from './alerts.js';
+import { apiKeysContract } from './api-keys.js';
 import { auditContract } from './audit.js';
 import { camerasContract } from './cameras.js';
 import { channelsContract } from './channels.js';
@@ -53,6 +54,7 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['credentials', credentialsContract],
   ['releases', releasesContract],
   ['rollouts', rolloutsContract],
+  ['api keys', apiKeysContract],
 ];
 
 /**

@@ -3,6 +3,7 @@ import { m002FleetIndexes } from './002_fleet_indexes.js';
 import { m003Coverage } from './003_coverage.js';
 import { m004DeferrableReferences } from './004_deferrable_references.js';
 import { m005AgentReleases } from './005_agent_releases.js';
+import { m006ApiKeys } from './006_api_keys.js';
 import type { PgMigration } from './types.js';
 
 export type { PgMigration } from './types.js';
@@ -14,6 +15,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = checkOrder([
   m003Coverage,
   m004DeferrableReferences,
   m005AgentReleases,
+  m006ApiKeys,
 ]);
 
 function checkOrder(list: PgMigration[]): PgMigration[] {
