@@ -19,6 +19,7 @@ import type { JobRepo } from './jobs.js';
 import type { MaintenanceRepo } from './maintenance.js';
 import type { NotificationRepo } from './notifications.js';
 import type { ReleaseRepo } from './releases.js';
+import type { RetentionRepo } from './retention.js';
 import type { RolloutRepo } from './rollouts.js';
 import type { SessionRepo } from './sessions.js';
 import type { SiteTrapsRepo } from './site-traps.js';
@@ -62,6 +63,8 @@ export interface Repositories {
   readonly rollouts: RolloutRepo;
   /** API keys of users. */
   readonly apiKeys: ApiKeyRepo;
+  /** Pruning of what grows with time (bounded growth). */
+  readonly retention: RetentionRepo;
 }
 
 /**

@@ -19,6 +19,7 @@ import { jobsContract } from './jobs.js';
 import { maintenanceContract } from './maintenance.js';
 import { notificationsContract } from './notifications.js';
 import { releasesContract } from './releases.js';
+import { retentionContract } from './retention.js';
 import { rolloutsContract } from './rollouts.js';
 import { sessionsContract } from './sessions.js';
 import { siteTrapsContract } from './site-traps.js';
@@ -55,6 +56,7 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['releases', releasesContract],
   ['rollouts', rolloutsContract],
   ['api keys', apiKeysContract],
+  ['retention', retentionContract],
 ];
 
 /**

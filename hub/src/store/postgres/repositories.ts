@@ -21,6 +21,7 @@ import { PgJobs } from './jobs.js';
 import { PgMaintenance } from './maintenance.js';
 import { PgNotifications } from './notifications.js';
 import { PgReleases } from './releases.js';
+import { PgRetention } from './retention.js';
 import { PgRollouts } from './rollouts.js';
 import { PgSessions } from './sessions.js';
 import { PgSiteTraps } from './site-traps.js';
@@ -59,6 +60,7 @@ export class PgRepositories implements Repositories {
   readonly releases: PgReleases;
   readonly rollouts: PgRollouts;
   readonly apiKeys: PgApiKeys;
+  readonly retention: PgRetention;
 
   constructor(scope: Scope) {
     this.users = new PgUsers(scope);
@@ -89,5 +91,6 @@ export class PgRepositories implements Repositories {
     this.releases = new PgReleases(scope);
     this.rollouts = new PgRollouts(scope);
     this.apiKeys = new PgApiKeys(scope);
+    this.retention = new PgRetention(scope);
   }
 }

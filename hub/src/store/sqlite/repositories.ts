@@ -21,6 +21,7 @@ import { SqliteJobs } from './jobs.js';
 import { SqliteMaintenance } from './maintenance.js';
 import { SqliteNotifications } from './notifications.js';
 import { SqliteReleases } from './releases.js';
+import { SqliteRetention } from './retention.js';
 import { SqliteRollouts } from './rollouts.js';
 import { SqliteSessions } from './sessions.js';
 import { SqliteSiteTraps } from './site-traps.js';
@@ -58,6 +59,7 @@ export class SqliteRepositories implements Repositories {
   readonly topology: SqliteTopology;
   readonly releases: SqliteReleases;
   readonly apiKeys: SqliteApiKeys;
+  readonly retention: SqliteRetention;
   readonly rollouts: SqliteRollouts;
 
   constructor(scope: Scope) {
@@ -89,5 +91,6 @@ export class SqliteRepositories implements Repositories {
     this.releases = new SqliteReleases(scope);
     this.rollouts = new SqliteRollouts(scope);
     this.apiKeys = new SqliteApiKeys(scope);
+    this.retention = new SqliteRetention(scope);
   }
 }
