@@ -117,6 +117,13 @@ describe('dashboard overview with 1,000 sites in a real browser', { skip, timeou
       .getByTestId('site-health')
       .getByText(/Rank 1 of 1,?000 sites/)
       .waitFor();
+    await page
+      .getByTestId('site-health')
+      .getByText(`${fleet.worst!.criticalAlerts} critical alerts`)
+      .waitFor();
+    // Its agent, from the agents of this site only.
+    await page.getByTestId('site-health').getByText(`agent-${fleet.worst!.id}`).waitFor();
+    await shot(page, 'site');
   });
 
   it('passes axe-core with 1,000 grid cells', async () => {

@@ -128,7 +128,9 @@ describe('outpost-hub user and backup', () => {
       1,
     );
     const file = join(data, 'copy.db');
-    const backup = await run(['backup', file, '--data', data]);
+    // A usual umask (022), whatever the runner's own (the command inherits it): without care the copy is 0644.
+    const umask = process.umask(0o022);
+    const backup = await run(['backup', file, '--data', data]).finally(() => process.umask(umask));
     assert.equal(backup.code, 0, backup.stderr);
     const copy = new Database(file, { readonly: true });
     assert.deepEqual(copy.prepare('SELECT username, role FROM users').all(), [

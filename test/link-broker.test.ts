@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { encode, topics } from '@outpost/protocol';
 import { EXAMPLES } from '@outpost/protocol/testing';
@@ -211,6 +212,27 @@ describe('hub <-> agent link: the plain MQTT listener', () => {
       client.end(true);
     } finally {
       await t.close();
+    }
+  });
+
+  it('is named in a warning at start when it listens beyond this machine without TLS', async () => {
+    const warnings: { level: string; msg: string }[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) warnings.push(JSON.parse(line));
+        cb();
+      },
+    });
+    for (const [extra, want] of [
+      [{ mqttPlainHost: '127.0.0.2' }, []],
+      [{ mqttPlainHost: '0.0.0.0' }, [/agents are offered plain MQTT/]],
+    ] as const) {
+      warnings.length = 0;
+      const t = await startTestHub({ ...extra, logLevel: 'warn' }, { logDestination: sink });
+      await t.close();
+      const said = warnings.filter((w) => w.level === 'warn').map((w) => w.msg);
+      assert.equal(said.length, want.length, `${JSON.stringify(extra)}: ${said.join(' | ')}`);
+      for (const [i, re] of want.entries()) assert.match(said[i] ?? '', re);
     }
   });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
+import { tokenService } from '../hub/src/api/app.js';
 import { startTestHub, type TestHub, until } from './support/link.js';
 
 /** Opens a viewer socket: resolves with the open socket, or the HTTP status of a refused upgrade. */
@@ -13,6 +14,17 @@ function connect(url: string, headers: Record<string, string> = {}): Promise<Web
     });
     ws.once('open', () => resolve(ws));
     ws.once('error', () => {});
+  });
+}
+
+/** Resolves with the close code and reason of a socket; fails when it is still open after `ms`. */
+function closedWithin(ws: WebSocket, ms: number): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the live view is still open after ${ms} ms`)), ms);
+    ws.once('close', (code, reason) => {
+      clearTimeout(timer);
+      resolve({ code, reason: reason.toString() });
+    });
   });
 }
 
@@ -85,6 +97,36 @@ describe('live view access: stream tokens, per-user cap, token lifetime', () => 
       3000,
       'a slot once the first view closed',
     );
+  });
+
+  it('holds the per-user cap against parallel upgrades of one user', async () => {
+    const gail = await login('gail', 'viewer');
+    const auth = { authorization: `Bearer ${gail.token}` };
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => connect(`${base}/${i % 2 ? other : cameraId}/live`, auth)),
+    );
+    const opened = results.filter((r): r is WebSocket => r instanceof WebSocket);
+    for (const ws of opened) keep(ws);
+    assert.equal(opened.length, 1, `opened ${opened.length} live views at once with liveMaxPerUser 1`);
+    assert.deepEqual(
+      results.filter((r) => !(r instanceof WebSocket)),
+      [429, 429, 429, 429, 429],
+    );
+    for (const ws of opened) ws.close();
+  });
+
+  it('ends a live view when the token it was opened with expires', async () => {
+    const hana = await login('hana', 'viewer');
+    // A stream token minted from an access token that has 1.5 s left: the view may last that long, no longer.
+    const token = await tokenService(t.hub.ctx).signStream(
+      { id: hana.id, username: 'hana', role: 'viewer' },
+      `live:${cameraId}`,
+      t.hub.ctx.clock() + 1500,
+    );
+    const ws = keep(await connect(`${base}/${cameraId}/live?access_token=${token}`));
+    const c = await closedWithin(ws, 6000);
+    assert.equal(c.code, 1008);
+    assert.match(c.reason, /token expired/);
   });
 
   it('closes a user live view at once when the user is disabled', async () => {

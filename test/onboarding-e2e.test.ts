@@ -282,7 +282,7 @@ describe('onboarding a simulated site: discover, accept, map, one alert for an u
       map.links.some((l: { source: string; a_port?: string }) => l.source === 'lldp' && l.a_port),
       'LLDP links carry port names',
     );
-    const dep = await hub.api('GET', `/api/v1/dependencies/device/${ids.get('ap-1')}`);
+    const dep = await hub.api('GET', `/api/v1/devices/${ids.get('ap-1')}/dependency`);
     assert.equal(dep.body.inferred.parent_id, ids.get('access-1'));
     assert.ok(dep.body.inferred.evidence.length > 0);
   });

@@ -118,10 +118,12 @@ export function seedFleet(
     }
     const w = opts.worst;
     if (w) {
-      // Devices of that site: d with 1 + (d % SITES) === site.
-      const first = (w.site - 1 + SITES) % SITES || SITES;
+      // The site's devices: every d with 1 + (d % SITES) === site; the alerts take turns over them.
+      const mine: number[] = [];
+      for (let d = (w.site - 1) % SITES || SITES; d <= DEVICES; d += SITES) mine.push(d);
+      if (mine.length === 0) throw new Error(`seedFleet: site ${w.site} has no device to alert on`);
       for (let i = 0; i < w.criticalAlerts; i++) {
-        const d = Math.min(DEVICES, first + i * SITES);
+        const d = mine[i % mine.length]!;
         alert.run(
           `device:${d}:worst-${i}`,
           'critical',

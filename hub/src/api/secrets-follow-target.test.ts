@@ -110,6 +110,22 @@ describe('stored secrets do not follow a device or camera to another target', ()
     }
   });
 
+  it('clears the camera password when a bulk import moves the camera to another RTSP server', async () => {
+    const id = await camera('cam-import');
+    const line = { site: 'A', name: 'cam-import', ip_address: '10.0.0.50' };
+    const same = await op('POST', '/api/v1/cameras/import', [
+      { ...line, rtsp_url: 'rtsp://10.0.0.50/stream9' },
+    ]);
+    assert.equal(same.status, 200, JSON.stringify(same.json));
+    assert.equal(await passwordOf(id), 'Cam-Secret-1', 'another path on the same server keeps it');
+    const r = await op('POST', '/api/v1/cameras/import', [
+      { ...line, rtsp_url: 'rtsp://198.51.100.8/stream9' },
+    ]);
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assert.equal(await passwordOf(id), undefined);
+    assert.equal((await op('GET', `/api/v1/cameras/${id}`)).json.has_password, false);
+  });
+
   it('keeps the password for a new path on the same server, or when given again', async () => {
     const id = await camera('cam-path');
     const r = await op('PUT', `/api/v1/cameras/${id}`, { rtsp_url: 'rtsp://10.0.0.50/stream2' });

@@ -185,4 +185,25 @@ describe('camera import plan', () => {
     assert.equal(p[3]?.errors[0]?.field, 'rtsp_url');
     assert.deepEqual(p[4]?.errors, [{ field: 'credential_id', message: 'no camera credential 8' }]);
   });
+
+  it('drops the stored password when a line moves the camera to another RTSP server, unless it gives one', () => {
+    const { columns, records } = readCsv(
+      [
+        'site,name,rtsp_url,ip_address,password',
+        'shop-12,gate,rtsp://192.0.2.30/Streaming/Channels/102,,', // another path, same server: kept
+        'shop-12,gate,rtsp://203.0.113.9/Streaming/Channels/101,192.0.2.30,', // another server
+        'shop-12,gate,rtsp://192.0.2.30:8554/Streaming/Channels/101,,', // another port
+        'shop-12,gate,rtsp://192.0.2.31/Streaming/Channels/101,192.0.2.31,new-pw', // moved, given again
+      ].join('\n'),
+    );
+    const at = (i: number) => planCameras([records[i]!], columns, camCtx)[0]!;
+    assert.equal(at(0).action, 'update');
+    assert.equal(at(0).write?.password, undefined, 'kept');
+    assert.deepEqual(at(0).changes, ['rtsp_url']);
+    for (const i of [1, 2]) {
+      assert.equal(at(i).write?.password, null, `line ${i + 2}: cleared`);
+      assert.ok(at(i).changes?.includes('password'), `line ${i + 2}: ${at(i).changes}`);
+    }
+    assert.equal(at(3).write?.password, 'new-pw');
+  });
 });

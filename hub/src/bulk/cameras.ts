@@ -1,5 +1,5 @@
 import { ApiError, type ErrorDetail } from '../api/errors.js';
-import { CreateCamera, ipHost, splitRtspUrl } from '../api/models/camera.js';
+import { CreateCamera, cameraTargetMoved, ipHost, splitRtspUrl } from '../api/models/camera.js';
 import { MacAddress } from '../api/models/device.js';
 import type { ImportRecord } from './csv.js';
 import { cellMessage } from './devices.js';
@@ -158,6 +158,12 @@ export function planCameras(
     if (f.username !== undefined || username !== undefined)
       cmp('username', existing.username, write.username);
     if (password !== undefined) cmp('password', existing.password, password);
+    else if (existing.password !== null && cameraTargetMoved(existing, write)) {
+      // As through the API: the stored password does not follow the camera to another address, site or RTSP
+      // server unless the line gives it again (an importer could otherwise aim it at a server of their own).
+      write.password = null;
+      changes.push('password');
+    }
     if (f.location !== undefined) cmp('location', existing.location, write.location);
     if (f.mac_address !== undefined) cmp('mac_address', existing.mac_address, write.mac_address);
     if (f.credential_id !== undefined) cmp('credential_id', existing.credential_id, write.credential_id);

@@ -167,15 +167,42 @@ export const cameraLiveService: Service = {
       const cameraId = Number(view?.[1]);
       const user = await viewerOf(ctx, req, url, cameraId);
       if (typeof user === 'string') return refuseUpgrade(socket, 401, 'unauthorized', user);
-      const watching = viewersByUser.get(user.id);
-      if (watching && watching.size >= config.liveMaxPerUser) {
+      // The slot is taken here, before the next await: parallel upgrades of one user cannot all pass the check.
+      const watching = (viewersByUser.get(user.id)?.size ?? 0) + (joining.get(user.id) ?? 0);
+      if (watching >= config.liveMaxPerUser) {
         return refuseUpgrade(
           socket,
           429,
           'too_many_live_views',
-          `you already watch ${watching.size} live views (liveMaxPerUser)`,
+          `you already watch ${watching} live views (liveMaxPerUser)`,
         );
       }
+      joining.set(user.id, (joining.get(user.id) ?? 0) + 1);
+      let holding = true;
+      const letGo = () => {
+        if (!holding) return;
+        holding = false;
+        const left = (joining.get(user.id) ?? 1) - 1;
+        if (left > 0) joining.set(user.id, left);
+        else joining.delete(user.id);
+      };
+      try {
+        await join(req, socket, head, url, cameraId, user, letGo);
+      } finally {
+        letGo();
+      }
+    }
+
+    /** The rest of a viewer's upgrade, its per-user slot held (`letGo` hands it to the tracked socket). */
+    async function join(
+      req: IncomingMessage,
+      socket: Duplex,
+      head: Buffer,
+      url: URL,
+      cameraId: number,
+      user: Viewer,
+      letGo: () => void,
+    ) {
       const camera = Number.isInteger(cameraId) ? await ctx.store.cameras.get(cameraId) : undefined;
       if (!camera) return refuseUpgrade(socket, 404, 'not_found', `camera ${cameraId} not found`);
       const format = chooseFormat(camera.stream_json, url.searchParams.get('format'));
@@ -193,6 +220,7 @@ export const cameraLiveService: Service = {
       const pushBase = pushBaseOf(config.publicUrl);
       wss.handleUpgrade(req, socket, head, (ws) => {
         const r = relay.join(ws, { cameraId, siteId: camera.site_id, format, userId: user.id, pushBase });
+        letGo();
         if (!r.ok) ws.close(1013, r.message.slice(0, 120));
         else {
           log.info({ camera_id: cameraId, user: user.id, session: r.sessionId }, 'live viewer joined');
@@ -218,6 +246,8 @@ export const cameraLiveService: Service = {
 
     /** Live viewer sockets per user: the liveMaxPerUser cap, and who to close when a user changes. */
     const viewersByUser = new Map<number, Set<{ ws: WebSocket; viewer: Viewer }>>();
+    /** Upgrades of a user past the cap check and not yet tracked (they count against liveMaxPerUser). */
+    const joining = new Map<number, number>();
     /** Closes a viewer socket when its token expires, and forgets it when it closes. */
     function track(ws: WebSocket, viewer: Viewer) {
       const entry = { ws, viewer };

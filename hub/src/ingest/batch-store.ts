@@ -38,6 +38,14 @@ export async function storeBatch(
     if (!deviceSite.has(id)) deviceSite.set(id, await tx.devices.siteOf(id));
     return deviceSite.get(id) === siteId;
   };
+  // A trap whose sender the agent does not poll (a device without SNMP, a door controller) is put on the
+  // site's device at that address, so that it shows on the device page and its rules know the device.
+  let byAddress: Map<string, number> | undefined;
+  const deviceAt = async (address: string | undefined) => {
+    if (!address) return undefined;
+    byAddress ??= new Map((await tx.devices.forSite(siteId)).map((d) => [d.ip_address, d.id]));
+    return byAddress.get(address);
+  };
   const ownCamera = async (id: number) => {
     if (!cameraSite.has(id)) cameraSite.set(id, await tx.cameras.siteOf(id));
     return cameraSite.get(id) === siteId;
@@ -159,7 +167,11 @@ export async function storeBatch(
         (await storeCheckState(tx, c, siteId, () => record(e, c.device_id, null), emits as CheckEmit[]));
       if (!stored) refused++;
     } else {
-      const o = ev as AgentEvent & { device_id?: number; camera_id?: number };
+      let o = ev as AgentEvent & { device_id?: number; camera_id?: number; source?: string };
+      if (e.type === 'snmp_trap' && o.device_id === undefined) {
+        const found = await deviceAt(o.source);
+        if (found !== undefined) o = { ...o, device_id: found };
+      }
       if (
         (o.device_id !== undefined && !(await ownDevice(o.device_id))) ||
         (o.camera_id !== undefined && !(await ownCamera(o.camera_id)))
@@ -169,8 +181,8 @@ export async function storeBatch(
       }
       // Topology facts and the agent's network are state, kept by the topology service, not history.
       if (o.type !== 'topology' && o.type !== 'agent_network')
-        await record(ev, o.device_id ?? null, o.camera_id ?? null);
-      emits.push(['agent.event', { agent_id: agentId, site_id: siteId, event: ev }]);
+        await record(o, o.device_id ?? null, o.camera_id ?? null);
+      emits.push(['agent.event', { agent_id: agentId, site_id: siteId, event: o }]);
     }
   }
   await tx.agents.touch(agentId, now);

@@ -10,6 +10,7 @@ import { alertsRoutes } from './alerts.js';
 import { apiKeysRoutes } from './api-keys.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
+import { bulkRoutes } from './bulk.js';
 import { cameraMetricsRoutes } from './camera-metrics.js';
 import { cameraSnapshotsRoutes } from './camera-snapshots.js';
 import { camerasRoutes } from './cameras.js';
@@ -45,6 +46,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   usersRoutes,
   apiKeysRoutes,
   sitesRoutes,
+  bulkRoutes,
   discoveryRoutes,
   topologyRoutes,
   credentialSetsRoutes,

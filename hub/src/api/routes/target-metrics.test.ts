@@ -45,6 +45,13 @@ describe('metrics queries are bounded', () => {
     storeSamples(hub.ctx, [
       // One sample per minute for 3 h: more than a 1 s step's worth is never returned.
       ...Array.from({ length: 180 }, (_, i) => ({ ...key, metric: 'cpu', ts: T0 + i * 60_000, value: i })),
+      // One sample every 10 s, more than MAX_POINTS of them: a query without step must not return them all.
+      ...Array.from({ length: MAX_POINTS + 1000 }, (_, i) => ({
+        ...key,
+        metric: 'mem',
+        ts: T0 + i * 10_000,
+        value: i,
+      })),
       // One sample for each of 150 interfaces.
       ...Array.from({ length: MAX_SERIES + 50 }, (_, i) => ({
         ...key,
@@ -63,6 +70,15 @@ describe('metrics queries are bounded', () => {
     assert.equal(r.status, 200, JSON.stringify(r.json));
     assert.ok(r.json.step_s >= Math.ceil((30 * 86_400 + 3 * 3600) / MAX_POINTS), `step_s ${r.json.step_s}`);
     assert.ok(r.json.points.length <= MAX_POINTS);
+  });
+
+  it('averages raw points beyond MAX_POINTS also when no step is asked', async () => {
+    const to = T0 + (MAX_POINTS + 1000) * 10_000;
+    const r = await get(`name=mem&from=${T0 / 1000}&to=${to / 1000}`);
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assert.ok(r.json.step_s !== null, 'a step was chosen');
+    assert.ok(r.json.points.length <= MAX_POINTS, `${r.json.points.length} points`);
+    assert.ok(r.json.points.length > MAX_POINTS / 2, `${r.json.points.length} points: still the whole range`);
   });
 
   it('keeps a step that is wide enough', async () => {

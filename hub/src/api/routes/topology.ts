@@ -43,11 +43,6 @@ const MapSchema = z
   })
   .openapi('SiteMap');
 
-const DependencyParams = z.object({
-  kind: z.enum(['device', 'camera']).openapi({ param: { name: 'kind', in: 'path' }, example: 'device' }),
-  id: IdParam.shape.id,
-});
-
 const DependencyInput = z
   .object({
     pinned: z.boolean().optional().openapi({
@@ -86,25 +81,27 @@ const getMap = defineRoute({
   responses: { 200: json(MapSchema, 'The site map'), ...errors(400, 401, 404) },
 });
 
-const getDependency = defineRoute({
-  method: 'get',
-  path: '/dependencies/{kind}/{id}',
-  access: 'viewer',
-  tags: ['topology'],
-  summary: "A device's or camera's manual parent and inferred parent (with evidence and whether pinned)",
-  request: { params: DependencyParams },
-  responses: { 200: json(DependencySchema, 'The dependency'), ...errors(400, 401, 404) },
-});
+const getDependency = (kind: 'device' | 'camera') =>
+  defineRoute({
+    method: 'get',
+    path: `/${kind}s/{id}/dependency`,
+    access: 'viewer',
+    tags: ['topology'],
+    summary: `A ${kind}'s manual parent and inferred parent (with evidence and whether pinned)`,
+    request: { params: IdParam },
+    responses: { 200: json(DependencySchema, 'The dependency'), ...errors(400, 401, 404) },
+  });
 
-const putDependency = defineRoute({
-  method: 'put',
-  path: '/dependencies/{kind}/{id}',
-  access: 'operator',
-  tags: ['topology'],
-  summary: 'Pin or unpin the inferred parent, or override it with a manual parent',
-  request: { params: DependencyParams, body: body(DependencyInput) },
-  responses: { 200: json(DependencySchema, 'The dependency'), ...errors(400, 401, 403, 404, 422) },
-});
+const putDependency = (kind: 'device' | 'camera') =>
+  defineRoute({
+    method: 'put',
+    path: `/${kind}s/{id}/dependency`,
+    access: 'operator',
+    tags: ['topology'],
+    summary: `Pin or unpin a ${kind}'s inferred parent, or override it with a manual parent`,
+    request: { params: IdParam, body: body(DependencyInput) },
+    responses: { 200: json(DependencySchema, 'The dependency'), ...errors(400, 401, 403, 404, 422) },
+  });
 
 export const topologyRoutes: RouteModule = {
   name: 'topology',
@@ -139,42 +136,54 @@ export const topologyRoutes: RouteModule = {
       return c.json(await requireOnboarding(hub).topology.view(id), 200);
     });
 
-    app.openapi(getDependency, async (c) => {
-      const { kind, id } = c.req.valid('param');
-      return c.json(await view(kind, id), 200);
-    });
+    for (const kind of ['device', 'camera'] as const) {
+      app.openapi(getDependency(kind), async (c) => {
+        const { id } = c.req.valid('param');
+        return c.json(await view(kind, id), 200);
+      });
 
-    app.openapi(putDependency, async (c) => {
-      const { kind, id } = c.req.valid('param');
-      const b = c.req.valid('json');
-      const row = await target(kind, id);
-      if (b.parent_id !== undefined) {
-        const parentId = b.parent_id;
-        if (parentId !== null) {
-          const detail = (message: string) =>
-            unprocessable(`parent_id ${parentId}: ${message}`, [{ path: 'body.parent_id', message }]);
-          if (kind === 'device' && parentId === id) throw detail('a device cannot be its own parent');
-          const parent = await hub.store.devices.get(parentId);
-          if (!parent) throw detail('no such device');
-          if (parent.site_id !== row.site_id) throw detail('belongs to another site');
-          if (kind === 'device' && (await hub.store.devices.ancestors(parentId)).includes(id))
-            throw detail('would create a cycle');
-        }
-        if (kind === 'device') await hub.store.devices.update(id, { parent_id: parentId }, hub.clock());
-        else await hub.store.cameras.update(id, { parent_id: parentId }, hub.clock());
-        hub.events.emit('inventory.changed', { site_id: row.site_id, kind, id, change: 'updated' });
-      }
-      if (b.pinned !== undefined) {
-        const pinned = await hub.store.topology.pin(kind, id, b.pinned);
-        if (!pinned)
+      app.openapi(putDependency(kind), async (c) => {
+        const { id } = c.req.valid('param');
+        const b = c.req.valid('json');
+        const row = await target(kind, id);
+        // Everything is checked before anything is written: a refused request changes nothing.
+        if (
+          b.pinned !== undefined &&
+          !(await hub.store.topology.inferred(row.site_id)).some(
+            (r) => r.target_kind === kind && r.target_id === id,
+          )
+        )
           throw unprocessable(`${kind} ${id} has no inferred parent to pin yet`, [
             { path: 'body.pinned', message: 'nothing inferred for it yet' },
           ]);
-        hub.events.emit('dependencies.changed', { site_id: row.site_id });
-        hub.events.emit('topology.changed', { site_id: row.site_id, what: 'map' });
-      }
-      c.set('auditTarget', { type: kind, id });
-      return c.json(await view(kind, id), 200);
-    });
+        if (b.parent_id !== undefined) {
+          const parentId = b.parent_id;
+          if (parentId !== null) {
+            const detail = (message: string) =>
+              unprocessable(`parent_id ${parentId}: ${message}`, [{ path: 'body.parent_id', message }]);
+            if (kind === 'device' && parentId === id) throw detail('a device cannot be its own parent');
+            const parent = await hub.store.devices.get(parentId);
+            if (!parent) throw detail('no such device');
+            if (parent.site_id !== row.site_id) throw detail('belongs to another site');
+            if (kind === 'device' && (await hub.store.devices.ancestors(parentId)).includes(id))
+              throw detail('would create a cycle');
+          }
+          if (kind === 'device') await hub.store.devices.update(id, { parent_id: parentId }, hub.clock());
+          else await hub.store.cameras.update(id, { parent_id: parentId }, hub.clock());
+          hub.events.emit('inventory.changed', { site_id: row.site_id, kind, id, change: 'updated' });
+        }
+        if (b.pinned !== undefined) {
+          const pinned = await hub.store.topology.pin(kind, id, b.pinned);
+          if (!pinned)
+            throw unprocessable(`${kind} ${id} has no inferred parent to pin yet`, [
+              { path: 'body.pinned', message: 'nothing inferred for it yet' },
+            ]);
+          hub.events.emit('dependencies.changed', { site_id: row.site_id });
+          hub.events.emit('topology.changed', { site_id: row.site_id, what: 'map' });
+        }
+        c.set('auditTarget', { type: kind, id });
+        return c.json(await view(kind, id), 200);
+      });
+    }
   },
 };

@@ -9,6 +9,11 @@ export interface StoreFactory {
   create(): Promise<HubStore>;
   /** For durable engines: closes `store` and opens the same database again. */
   reopen?(store: HubStore): Promise<HubStore>;
+  /**
+   * For engines with several writers per database: a second store on the same database as `store` (another
+   * hub process), closed by the caller. The races part of the contract runs only where this exists.
+   */
+  twin?(store: HubStore): Promise<HubStore>;
 }
 
 /** One repository's (or the unit of work's) part of the contract: registers its `it`s. */

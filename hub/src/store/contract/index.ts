@@ -18,6 +18,7 @@ import type { ContractSuite, StoreFactory } from './fixtures.js';
 import { jobsContract } from './jobs.js';
 import { maintenanceContract } from './maintenance.js';
 import { notificationsContract } from './notifications.js';
+import { racesContract } from './races.js';
 import { releasesContract } from './releases.js';
 import { retentionContract } from './retention.js';
 import { rolloutsContract } from './rollouts.js';
@@ -57,6 +58,7 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['rollouts', rolloutsContract],
   ['api keys', apiKeysContract],
   ['retention', retentionContract],
+  ['writers racing', racesContract],
 ];
 
 /**

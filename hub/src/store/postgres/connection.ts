@@ -53,16 +53,28 @@ export interface Scope {
   get<R>(sql: string, ...args: unknown[]): Promise<R | undefined>;
   /** Runs a write; resolves with the rows it changed. */
   run(sql: string, ...args: unknown[]): Promise<number>;
+  /**
+   * Rows of `sql` planned for these very values (an unnamed statement): for searches, whose best plan (a
+   * trigram index or a scan) depends on the pattern, where a prepared statement's generic plan would scan.
+   */
+  allPlanned<R>(sql: string, args: readonly unknown[]): Promise<R[]>;
   /** Runs `fn` in one transaction when the scope is not already inside one (multi-statement writes). */
   atomic<T>(fn: (s: Scope) => Promise<T>): Promise<T>;
 }
 
 type Queryable = pg.Pool | pg.PoolClient;
 
-async function query<R>(q: Queryable, sql: string, args: unknown[]): Promise<pg.QueryResult & { rows: R[] }> {
+async function query<R>(
+  q: Queryable,
+  sql: string,
+  args: readonly unknown[],
+  prepare = true,
+): Promise<pg.QueryResult & { rows: R[] }> {
   const p = statement(sql);
   try {
-    return (await q.query({ name: p.name, text: p.text, values: args })) as pg.QueryResult & { rows: R[] };
+    return (await q.query(
+      prepare ? { name: p.name, text: p.text, values: [...args] } : { text: p.text, values: [...args] },
+    )) as pg.QueryResult & { rows: R[] };
   } catch (err) {
     throw translate(err);
   }
@@ -79,6 +91,9 @@ abstract class BaseScope implements Scope {
   }
   async run(sql: string, ...args: unknown[]): Promise<number> {
     return (await query(this.target(), sql, args)).rowCount ?? 0;
+  }
+  async allPlanned<R>(sql: string, args: readonly unknown[]): Promise<R[]> {
+    return (await query<R>(this.target(), sql, args, false)).rows;
   }
 }
 

@@ -10,6 +10,7 @@ import type {
 } from '../devices.js';
 import type { Scope } from './connection.js';
 import { countByStatus, listRecords, recordTable } from './records.js';
+import { DEVICE_SEARCH_TEXT } from './search.js';
 
 const table = recordTable<DeviceRow, DeviceRecord>('devices', [
   'name',
@@ -54,17 +55,10 @@ export class PgDevices implements DeviceRepo {
         device_type: f.device_type,
       },
       q: f.q,
-      // The MAC also without colons, so that 001a2b finds 00:1a:2b:...
-      searchColumns: [
-        'name',
-        'ip_address',
-        'sys_name',
-        'vendor',
-        'mac_address',
-        "replace(mac_address, ':', '')",
-      ],
-      // A MAC typed in another notation (00-1a-2b, 001a.2b..) by its hex digits.
-      alsoLike: f.macHex ? [{ column: "replace(mac_address, ':', '')", value: f.macHex }] : [],
+      // Name, address, sysName, vendor, MAC (also without colons, so that 001a2b finds 00:1a:2b:...) as one
+      // indexed text; a MAC typed in another notation (00-1a-2b, 001a.2b..) also by its hex digits.
+      searchColumns: [],
+      lowerText: { sql: DEVICE_SEARCH_TEXT, also: f.macHex ? [f.macHex] : [] },
     };
     return listRecords<DeviceRow>(this.s, 'devices', query, sort, order, page, perPage);
   }

@@ -2,6 +2,7 @@ import { SEVERITIES, type Severity } from '../alerts.js';
 import type { FleetRepo, SearchHit, SearchQuery, SearchResult, SiteHealthRow } from '../fleet.js';
 import type { Scope } from './connection.js';
 import { likePattern } from './records.js';
+import { DEVICE_SEARCH_TEXT, deviceSearchPattern } from './search.js';
 
 const zero = (): Record<Severity, number> => ({ critical: 0, high: 0, medium: 0, low: 0, info: 0 });
 
@@ -148,23 +149,22 @@ export class PgFleet implements FleetRepo {
       )) as { id: number; name: string }[],
     ).map((s): SearchHit => ({ kind: 'site', id: s.id, title: s.name, matched: 'name', site_id: s.id }));
 
-    const macClause = q.macHex ? ` OR replace(mac_address, ':', '') ILIKE ?` : '';
+    // The indexed search text (search.ts), as SQLite's trigram table; a MAC in another notation by its digits.
+    const macClause = q.macHex ? ` OR ${DEVICE_SEARCH_TEXT} LIKE ?` : '';
     const deviceFields = ['name', 'ip_address', 'sys_name', 'mac_address'] as const;
     const devices = take(
       'device',
-      (await this.s.all(
+      (await this.s.allPlanned(
         `SELECT id, name, ip_address, sys_name, mac_address, site_id, status FROM devices
-           WHERE name ILIKE ? OR ip_address ILIKE ? OR sys_name ILIKE ?
-             OR mac_address ILIKE ?${macClause}
+           WHERE ${DEVICE_SEARCH_TEXT} LIKE ?${macClause}
            ORDER BY (name ILIKE ? OR ip_address ILIKE ?) DESC, name LIMIT ?`,
-        like,
-        like,
-        like,
-        like,
-        ...(q.macHex ? [contains(q.macHex)] : []),
-        prefix,
-        prefix,
-        n,
+        [
+          deviceSearchPattern(q.text),
+          ...(q.macHex ? [deviceSearchPattern(q.macHex)] : []),
+          prefix,
+          prefix,
+          n,
+        ],
       )) as {
         id: number;
         name: string;

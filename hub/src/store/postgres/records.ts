@@ -38,8 +38,11 @@ export interface RecordQuery {
   equals: Record<string, string | number | readonly string[] | undefined>;
   q?: string;
   searchColumns: readonly string[];
-  /** More ways to match the search: `column ILIKE %value%` (a MAC typed in another notation). */
-  alsoLike?: readonly { column: string; value: string }[];
+  /**
+   * Instead of ILIKE over searchColumns: one lower-case indexed text (`LIKE` a lower-case pattern of `q`, and
+   * of each of `also`: a MAC typed in another notation).
+   */
+  lowerText?: { sql: string; also: readonly string[] };
 }
 
 /** `%q%` for LIKE with `\` escaping, so that %, _ and \ in a search are literal. */
@@ -73,30 +76,26 @@ export async function listRecords<Row>(
     parts.push(`${column} = ?`);
     args.push(value);
   }
-  if (query.q) {
+  if (query.q && query.lowerText) {
+    const { sql, also } = query.lowerText;
+    const texts = [query.q, ...also];
+    parts.push(`(${texts.map(() => `${sql} LIKE ?`).join(' OR ')})`);
+    for (const t of texts) args.push(likePattern(t.toLowerCase()));
+  } else if (query.q) {
     const like = likePattern(query.q);
-    const also = query.alsoLike ?? [];
-    parts.push(
-      `(${[...query.searchColumns, ...also.map((a) => a.column)].map((c) => `${c} ILIKE ?`).join(' OR ')})`,
-    );
+    parts.push(`(${query.searchColumns.map((c) => `${c} ILIKE ?`).join(' OR ')})`);
     for (const _ of query.searchColumns) args.push(like);
-    for (const a of also) args.push(likePattern(a.value));
   }
   const clause = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
-  // One statement: the page and the total (a window count) from the same snapshot.
-  const rows = await s.all<Row & { total__: number }>(
-    `SELECT *, COUNT(*) OVER () AS total__ FROM ${table} ${clause}
-     ORDER BY ${sort} ${order === 'desc' ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`,
-    ...args,
-    perPage,
-    (page - 1) * perPage,
-  );
-  const total =
-    rows[0]?.total__ ??
-    (page > 1
-      ? ((await s.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} ${clause}`, ...args))?.n ?? 0)
-      : 0);
-  for (const r of rows) delete (r as { total__?: number }).total__;
+  // The total and the page are two statements: a window count would read every matching row to return 50.
+  // A search is planned for its pattern (see Scope.allPlanned); the rest reuse prepared plans.
+  const countSql = `SELECT COUNT(*) AS n FROM ${table} ${clause}`;
+  const pageSql = `SELECT * FROM ${table} ${clause} ORDER BY ${sort} ${order === 'desc' ? 'DESC' : 'ASC'}, id LIMIT ? OFFSET ?`;
+  const pageArgs = [...args, perPage, (page - 1) * perPage];
+  const total = query.q
+    ? ((await s.allPlanned<{ n: number }>(countSql, args))[0]?.n ?? 0)
+    : ((await s.get<{ n: number }>(countSql, ...args))?.n ?? 0);
+  const rows = query.q ? await s.allPlanned<Row>(pageSql, pageArgs) : await s.all<Row>(pageSql, ...pageArgs);
   return { rows, total };
 }
 

@@ -47,5 +47,10 @@ if (!skip) {
       urls.set(again, url);
       return again;
     },
+    async twin(store) {
+      const url = urls.get(store);
+      if (!url) throw new Error('unknown store');
+      return openPostgresStore(url, { maxConnections: 4 });
+    },
   });
 }

@@ -55,6 +55,6 @@ export function Chart({ title, series, format = (v) => String(v), height = 200, 
   return html`<figure class="chart">
     <figcaption>${title}</figcaption>
     ${empty ? html`<p class="muted">No data in this range yet.</p>` : null}
-    <div ref=${box} class="chart-box" aria-label=${`${title} chart`}></div>
+    <div ref=${box} class="chart-box" role="img" aria-label=${`${title} chart`}></div>
   </figure>`;
 }

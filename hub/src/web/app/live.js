@@ -5,6 +5,7 @@ import { refresh, token } from './session.js';
 
 const NAMES = [
   'device.status',
+  'check.status',
   'camera.status',
   'agent.status',
   'alert.changed',

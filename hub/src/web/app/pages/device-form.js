@@ -32,7 +32,9 @@ export function DeviceForm({ device, onClose, onSaved }) {
     device_type: device?.device_type ?? 'switch',
     mac_address: device?.mac_address ?? '',
     poll_interval_s: device?.poll_interval_s ?? 60,
-    ...snmpState(device?.snmp),
+    // A device without SNMP (an ISP router, a website) is watched by its checks only.
+    polled: device ? device.snmp !== null : true,
+    ...snmpState(device?.snmp ?? undefined),
   });
   const [jobId, setJobId] = useState(null);
   const [job, setJob] = useState(null);
@@ -46,12 +48,12 @@ export function DeviceForm({ device, onClose, onSaved }) {
       device_type: f.device_type,
       mac_address: f.mac_address.trim() || null,
       poll_interval_s: Number(f.poll_interval_s),
-      snmp: snmpBody(f),
+      snmp: f.polled ? snmpBody(f) : null,
     };
     const row = await api(saved ? 'PUT' : 'POST', saved ? `/devices/${saved.id}` : '/devices', body);
     setSaved(row);
     setF((cur) => ({ ...cur, community: '', auth_key: '', priv_key: '' }));
-    if (!test) {
+    if (!test || !row.snmp) {
       onSaved(row);
       return;
     }
@@ -80,13 +82,14 @@ export function DeviceForm({ device, onClose, onSaved }) {
         <${Field} label="MAC address" hint="Optional, for search"><input autocomplete="off" placeholder="00:1a:2b:3c:4d:5e" value=${f.mac_address} onInput=${set('mac_address')} /></${Field}>
         <${Field} label="Poll every (s)"><input type="number" min="5" value=${f.poll_interval_s} onInput=${set('poll_interval_s')} /></${Field}>
       </div>
-      <${SnmpFields} f=${f} set=${set} stored=${saved?.snmp} editing=${!!saved} />
+      <label class="check"><input type="checkbox" name="polled" checked=${f.polled} onChange=${(e) => setF({ ...f, polled: e.target.checked })} /> Polled by SNMP <small class="muted">(off: an ISP router, a web page, a website, watched by its checks)</small></label>
+      ${f.polled ? html`<${SnmpFields} f=${f} set=${set} stored=${saved?.snmp} editing=${!!saved} />` : null}
       ${jobId ? html`<${JobProgress} jobId=${jobId} onDone=${setJob} />` : null}
       <${PollResult} job=${job} />
       <${ErrorNote} error=${save.error ?? remove.error} />
       <div class="actions">
         <button type="submit" class="primary" value="save" disabled=${save.busy}>Save</button>
-        <button type="submit" value="test" disabled=${save.busy} title="Save, then poll the device once through its site's agent">Save and test</button>
+        <button type="submit" value="test" disabled=${save.busy || !f.polled} title="Save, then poll the device once through its site's agent">Save and test</button>
         ${device && can('admin') ? html`<button type="button" class="danger" onClick=${() => remove.run()}>Delete</button>` : null}
       </div>
     </form>

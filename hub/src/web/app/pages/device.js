@@ -1,4 +1,4 @@
-// One device: identity, interfaces, charts, recent alerts, poll now with the job's progress.
+// One device: identity, checks, interfaces, charts, recent alerts, events (traps), poll now with the job's progress.
 import { api, query } from '../api.js';
 import { ago, duration, when } from '../format.js';
 import { html, useEffect, useState } from '../html.js';
@@ -8,6 +8,8 @@ import { can } from '../session.js';
 import { useSites } from '../sites.js';
 import { ErrorNote, Severity, Status, useAction, useFetch, useThrottle } from '../ui.js';
 import { DeviceCharts } from './device-charts.js';
+import { DeviceChecks } from './device-checks.js';
+import { DeviceEvents } from './device-events.js';
 import { DeviceForm } from './device-form.js';
 import { Interfaces, loadInterfaces } from './device-interfaces.js';
 
@@ -48,7 +50,7 @@ export function DevicePage({ id }) {
       <div class="actions">
         ${
           can('operator')
-            ? html`<button type="button" onClick=${() => poll.run()} disabled=${poll.busy}>Poll now</button>
+            ? html`${d.snmp ? html`<button type="button" onClick=${() => poll.run()} disabled=${poll.busy}>Poll now</button>` : null}
           <button type="button" onClick=${() => setEditing(true)}>Edit</button>`
             : null
         }
@@ -75,7 +77,7 @@ export function DevicePage({ id }) {
           <dt>sysObjectID</dt><dd>${d.sys_object_id ?? '–'}</dd>
           <dt>Uptime</dt><dd>${duration(d.uptime_s)}</dd>
           ${d.mac_address ? html`<dt>MAC</dt><dd>${d.mac_address}</dd>` : null}
-          <dt>SNMP</dt><dd>v${d.snmp.version}${d.snmp.version === '3' ? ` as ${d.snmp.username} (${d.snmp.security_level})` : ''}, port ${d.snmp.port}, every ${d.poll_interval_s} s</dd>
+          <dt>SNMP</dt><dd data-testid="snmp">${d.snmp ? `v${d.snmp.version}${d.snmp.version === '3' ? ` as ${d.snmp.username} (${d.snmp.security_level})` : ''}, port ${d.snmp.port}, every ${d.poll_interval_s} s` : 'none: watched by its checks'}</dd>
           <dt>Last seen</dt><dd title=${when(d.last_seen)}>${ago(d.last_seen)}</dd>
           ${d.status_error ? html`<dt>Why</dt><dd class="error" data-testid="status-error">${d.status_error}</dd>` : null}
         </dl>
@@ -93,8 +95,10 @@ export function DevicePage({ id }) {
         <p><a href=${`#/alerts?device_id=${id}`}>All alerts of this device</a></p>
       </section>
     </div>
-    <${Interfaces} rows=${ifs.rows} error=${ifs.error} />
+    <${DeviceChecks} device=${d} />
+    ${d.snmp ? html`<${Interfaces} rows=${ifs.rows} error=${ifs.error} />` : null}
     <${DeviceCharts} deviceId=${id} interfaces=${ifs.rows} stamp=${stamp} />
+    <${DeviceEvents} device=${d} />
     ${
       editing
         ? html`<${DeviceForm} device=${d} onClose=${() => setEditing(false)} onSaved=${() => {

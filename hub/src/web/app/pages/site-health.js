@@ -11,7 +11,7 @@ export function SiteHealth({ id }) {
   const health = useFetch(`/overview${query({ site_id: id, grid: 'false' })}`);
   const alerts = useFetch(`/alerts${query({ site_id: id, state: 'open', per_page: 20 })}`);
   const down = useFetch(`/devices${query({ site_id: id, status: 'offline', per_page: 20 })}`);
-  const agents = useFetch('/agents');
+  const agents = useFetch(`/agents${query({ site_id: id })}`);
   const reload = useThrottle(() => {
     health.reload();
     alerts.reload();
@@ -23,7 +23,7 @@ export function SiteHealth({ id }) {
   if (health.error) return html`<${ErrorNote} error=${health.error} />`;
   if (!health.data) return html`<p role="status">Loading…</p>`;
   if (!s) return null;
-  const mine = (agents.data?.items ?? []).filter((a) => a.site_id === id);
+  const mine = agents.data?.items ?? [];
   return html`<div data-testid="site-health">
     <p class="site-state"><${StateBadge} state=${s.state} />
       <a href=${`#/devices?site_id=${id}`}>Devices (${s.devices})</a> · <a href=${`#/cameras?site_id=${id}`}>Cameras (${s.cameras})</a> · <a href=${`#/alerts?site_id=${id}&state=all`}>Alert history</a></p>
@@ -36,14 +36,18 @@ export function SiteHealth({ id }) {
       <section class="card">
         <h2>Agents</h2>
         ${
-          mine.length
-            ? html`<ul class="plain">${mine.map(
-                (
-                  a,
-                ) => html`<li><${Status} value=${a.status} title=${a.status_reason ?? ''} /> ${a.hostname ?? a.id}
+          !agents.data
+            ? agents.error
+              ? html`<${ErrorNote} error=${agents.error} />`
+              : html`<p role="status">Loading…</p>`
+            : mine.length
+              ? html`<ul class="plain">${mine.map(
+                  (
+                    a,
+                  ) => html`<li><${Status} value=${a.status} title=${a.status_reason ?? ''} /> ${a.hostname ?? a.id}
               <small class="muted"> seen ${ago(a.last_seen)} · backlog ${a.backlog}${a.dropped ? ` · ${a.dropped} dropped` : ''}</small></li>`,
-              )}</ul>`
-            : html`<p class="muted">No agent: enroll one under <a href="#/agents">Agents & sites</a>.</p>`
+                )}</ul>`
+              : html`<p class="muted">No agent: enroll one under <a href="#/agents">Agents & sites</a>.</p>`
         }
       </section>
     </div>

@@ -91,7 +91,7 @@ function Discovered({ siteId, data, onChanged }) {
 
 function Dependencies({ topology, onChanged }) {
   const pin = useAction(async (n) => {
-    await api('PUT', `/dependencies/${n.kind}/${n.id}`, { pinned: n.parent_source !== 'pinned' });
+    await api('PUT', `/${n.kind}s/${n.id}/dependency`, { pinned: n.parent_source !== 'pinned' });
     onChanged();
   });
   const rows = topology.nodes.filter((n) => n.kind !== 'agent');

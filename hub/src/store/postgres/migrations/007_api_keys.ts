@@ -1,8 +1,8 @@
 import type { PgMigration } from './types.js';
 
 /** The SQLite engine's migration 012 (API keys) in PostgreSQL terms. */
-export const m006ApiKeys: PgMigration = {
-  version: 6,
+export const m007ApiKeys: PgMigration = {
+  version: 7,
   name: 'api_keys',
   sql: `
     CREATE TABLE api_keys (
