@@ -1,11 +1,19 @@
 // `npm run demo`: the all-in-one mode plus a simulated site (switch, router, access point, UPS, and a camera when
-// GStreamer's RTSP server is installed); the access point goes down and comes back every few minutes.
+// GStreamer's RTSP server is installed); the access point goes down and comes back every few minutes. On Linux, a
+// second simulated network (router, core and access switches, access points) is found by a real discovery,
+// accepted, and drawn as the site's map with the upstream parents the hub inferred.
 
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { type AllInOne, StartError, startAllInOne } from './all-in-one.js';
 import { startDemoCamera } from './demo-camera.js';
 import { registerCamera, registerDevices } from './demo-site.js';
+import {
+  addCredentialSet,
+  type DiscoveredSite,
+  discoverAndAccept,
+  startDiscoveredSite,
+} from './discovered-site.js';
 import { startFlapper } from './flapper.js';
 import { exitOnStartError, stopOnSignal } from './lifecycle.js';
 import { startNotifySink } from './notify-sink.js';
@@ -36,6 +44,7 @@ function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 const say = (line: string) => process.stdout.write(`${line}\n`);
 let devices: SimulatedDevice[] = [];
 let running: AllInOne | undefined;
+let lab: DiscoveredSite | undefined;
 try {
   const env = process.env;
   const flapS = seconds(env, 'OUTPOST_DEMO_FLAP_S', 180, 10);
@@ -51,7 +60,8 @@ try {
   // The demo's notification sink listens on loopback, which channels may not reach unless allowed.
   running = await startAllInOne({
     say,
-    defaults: { notifyAllowedNetworks: ['127.0.0.1/32'] },
+    // Topology is read every minute (900 s by default) so that the map fills in while you watch.
+    defaults: { notifyAllowedNetworks: ['127.0.0.1/32'], topologyIntervalS: 60 },
     env: {
       ...env,
       OUTPOST_AGENT_TRAPS_ENABLED: 'true',
@@ -70,6 +80,19 @@ try {
     say(`demo: simulated camera ${id} at ${camera.url}`);
   } else {
     say(`demo: no simulated camera: ${camera.reason}`);
+  }
+  if (process.platform === 'linux') {
+    try {
+      lab = await startDiscoveredSite();
+      await addCredentialSet(hub.api, hub.siteId, lab);
+      const { created } = await discoverAndAccept(hub.api, hub.siteId, lab);
+      say(
+        `demo: discovery of ${lab.range} found and created ${created.length} devices (router, core, access switches, access points); ` +
+          `their map and inferred parents fill in within a minute or two: ${hub.url}#/sites/${hub.siteId}`,
+      );
+    } catch (err) {
+      say(`demo: no discovered site: ${(err as Error).message}`);
+    }
   }
   const sink = await startNotifySink(hub.api, say);
   say(`demo: notifications go to the "demo-console" webhook channel and are printed here (${sink.url}).`);
@@ -90,10 +113,12 @@ try {
     await sink.stop();
     if ('server' in camera) await camera.server.stop();
     await Promise.all(devices.map((d) => d.stop()));
+    await lab?.stop();
   });
 } catch (err) {
   // Stop what started (the agent is a child process that would outlive an exit).
   await running?.close().catch(() => {});
   await Promise.all(devices.map((d) => d.stop().catch(() => {})));
+  await lab?.stop().catch(() => {});
   exitOnStartError(err, 'npm run demo');
 }

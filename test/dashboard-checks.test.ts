@@ -2,7 +2,7 @@
 // adds a device without SNMP through the device form, adds an HTTP check to it through the check form (built from
 // the kind's schema) and sees it come up with its response time; a vendor trap sent with Debian's snmptrap shows
 // on the device page with its varbinds, "Alert on this trap" makes a trap-oid rule, and the next such trap opens
-// an alert on the device.
+// an alert on the device; a camera whose PoE port stopped delivering power as it went offline says so on its page.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { type AllInOne, startAllInOne } from '../demo/all-in-one.js';
+import { storeSamples } from '../hub/src/store/sqlite/timeseries/write.testing.js';
 import { assertAccessible, launchChromium, logIn, open, shot } from './support/browser.js';
 import { needPeers } from './support/peers.js';
 import { freeUdpPort } from './support/snmpd.js';
@@ -215,6 +216,59 @@ describe('checks and traps in the dashboard', { skip, timeout: 240_000 }, () => 
       30_000,
       'the alert from the next trap',
     );
+    assert.deepEqual(errors, []);
+  });
+
+  it("shows the PoE port that stopped powering an offline camera as the likely cause on the camera's page", async () => {
+    const sw = await hub.api<Json>('POST', '/devices', {
+      name: 'poe-switch',
+      ip_address: '192.0.2.10',
+      site_id: hub.siteId,
+      snmp: { version: '2c', community: 'c0mmunity' },
+    });
+    const cam = await hub.api<Json>('POST', '/cameras', {
+      name: 'gate-camera',
+      rtsp_url: 'rtsp://192.0.2.21/live',
+      site_id: hub.siteId,
+      parent_id: sw.id,
+    });
+    // The operator sets the camera's PoE port in the camera form.
+    await open(page, `#/cameras/${cam.id}`);
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await dialog(page).getByLabel('PoE port').fill('1.5');
+    await dialog(page).getByRole('button', { name: 'Save' }).click();
+    await dialog(page).waitFor({ state: 'detached' });
+    assert.equal((await hub.api<Json>('GET', `/cameras/${cam.id}`)).poe_port, '1.5');
+    // The switch reported port 1.5 delivering, then not, as the camera went from online to unreachable.
+    const now = Date.now();
+    storeSamples(
+      hub.hub.ctx as never,
+      [
+        [4, 1],
+        [3, 1],
+        [2, 0],
+        [1, 0],
+      ].map(([m, value]) => ({
+        kind: 'device' as const,
+        target: String(sw.id),
+        metric: 'poe_port_delivering',
+        labels: { poe_port: '1.5' },
+        ts: now - m! * 60_000,
+        value: value!,
+      })),
+    );
+    const { store } = hub.hub.ctx;
+    await store.cameras.setState({ id: cam.id, status: 'online', reason: null, ts: now - 3 * 60_000 });
+    await store.cameras.setState({ id: cam.id, status: 'unreachable', reason: 'timeout', ts: now - 60_000 });
+    await open(page, '#/cameras');
+    await open(page, `#/cameras/${cam.id}`);
+    const cause = page.getByTestId('likely-cause');
+    await cause.waitFor();
+    assert.match(
+      await cause.innerText(),
+      /^Likely cause: PoE port 1\.5 of poe-switch stopped delivering power at /,
+    );
+    assert.equal(await cause.getByRole('link').getAttribute('href'), `#/devices/${sw.id}`);
     assert.deepEqual(errors, []);
   });
 });

@@ -13,6 +13,8 @@ export interface CameraRecord {
   mac_address?: string | null;
   /** A camera login of a credential set used instead of the camera's own username and password. */
   credential_id?: number | null;
+  /** The PoE port of its parent switch that powers it, as POWER-ETHERNET-MIB labels it (`group.port`). */
+  uplink_port?: string | null;
 }
 
 /** A camera with what agents report about it (`stream_json`: codec, size, fps, bitrate as JSON text). */
@@ -20,6 +22,7 @@ export interface CameraRow extends CameraRecord {
   parent_id: number | null;
   mac_address: string | null;
   credential_id: number | null;
+  uplink_port: string | null;
   id: number;
   status: string;
   status_reason: string | null;

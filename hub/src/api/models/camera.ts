@@ -33,6 +33,17 @@ const CameraFields = {
   mac_address: MacAddress.nullable(),
   /** A camera login of a credential set instead of the camera's own username and password. */
   credential_id: z.number().int().positive().nullable(),
+  poe_port: z
+    .string()
+    .max(32)
+    .regex(/^\d+(\.\d+)*$/, 'must be a port as POWER-ETHERNET-MIB labels it, such as 1.5')
+    .nullable()
+    .openapi({
+      description:
+        'The PoE port of the parent switch (parent_id) that powers the camera, as POWER-ETHERNET-MIB labels it ' +
+        '(group.port, e.g. 1.5): when the port stops delivering power as the camera goes offline, the camera ' +
+        'shows it as the likely cause',
+    }),
 };
 
 export const CreateCamera = z
@@ -48,6 +59,7 @@ export const CreateCamera = z
     parent_id: CameraFields.parent_id.optional(),
     mac_address: CameraFields.mac_address.optional(),
     credential_id: CameraFields.credential_id.optional(),
+    poe_port: CameraFields.poe_port.optional(),
   })
   .strict()
   .openapi('CreateCamera');
@@ -78,6 +90,22 @@ export const CameraSchema = z
     parent_id: z.number().int().nullable(),
     mac_address: z.string().nullable(),
     credential_id: z.number().int().nullable(),
+    poe_port: z.string().nullable(),
+    likely_cause: z
+      .object({
+        kind: z.literal('poe'),
+        device_id: z.number().int(),
+        port: z.string(),
+        since: z.string(),
+        message: z.string(),
+      })
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          'One camera (GET /cameras/{id}) that is not online: what likely took it down, e.g. its PoE port stopped ' +
+          'delivering power',
+      }),
     status: z.string(),
     status_reason: z.string().nullable(),
     last_seen: z.string().nullable(),
@@ -115,6 +143,7 @@ export function cameraToApi(r: CameraRow): z.infer<typeof CameraSchema> {
     parent_id: r.parent_id ?? null,
     mac_address: r.mac_address ?? null,
     credential_id: r.credential_id ?? null,
+    poe_port: r.uplink_port ?? null,
     status: r.status,
     status_reason: r.status_reason,
     last_seen: iso(r.last_seen),

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { CAMERA_SORTS, type CameraRecord } from '../../store/cameras.js';
+import { poeCause } from '../../alerts/causes/poe.js';
+import { CAMERA_SORTS, type CameraRecord, type CameraRow } from '../../store/cameras.js';
 import { API_PREFIX, defineRoute, requireInScope, siteFilterFor } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import {
@@ -217,6 +218,7 @@ export const camerasRoutes: RouteModule = {
         parent_id: input.parent_id ?? null,
         mac_address: input.mac_address ?? null,
         credential_id: input.credential_id ?? null,
+        uplink_port: input.poe_port ?? null,
       };
       const row = await cameras.insert(record, hub.clock());
       c.set('auditTarget', { type: 'camera', id: row.id });
@@ -234,8 +236,22 @@ export const camerasRoutes: RouteModule = {
       const row = await cameras.get(id);
       if (!row) throw notFound('camera', id);
       requireInScope(c, 'camera', id, row.site_id);
-      return c.json(cameraToApi(row), 200);
+      return c.json({ ...cameraToApi(row), likely_cause: await likelyCause(row) }, 200);
     });
+
+    /** Why a camera that is not online likely went away (its PoE port stopped delivering power), or null. */
+    const likelyCause = async (row: CameraRow) => {
+      if (row.status === 'online' || row.status === 'unknown' || row.parent_id === null || !row.uplink_port)
+        return null;
+      const parent = await hub.store.devices.get(row.parent_id);
+      const cause = await poeCause(
+        hub.timeseries,
+        { parent_id: row.parent_id, poe_port: row.uplink_port, offline_at: row.last_seen ?? row.updated_at },
+        parent?.name ?? `device ${row.parent_id}`,
+        hub.clock(),
+      );
+      return cause ? { ...cause, since: iso(cause.since) as string } : null;
+    };
 
     app.openapi(stream, async (c) => {
       const { id } = c.req.valid('param');
@@ -275,6 +291,7 @@ export const camerasRoutes: RouteModule = {
         parent_id: input.parent_id,
         mac_address: input.mac_address,
         credential_id: input.credential_id,
+        uplink_port: input.poe_port,
       };
       if (input.rtsp_url !== undefined) {
         const split = splitRtspUrl(input.rtsp_url);

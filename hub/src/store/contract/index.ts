@@ -15,6 +15,7 @@ import { customOidsContract } from './custom-oids.js';
 import { devicesContract } from './devices.js';
 import { enrollmentTokensContract } from './enrollment-tokens.js';
 import type { ContractSuite, StoreFactory } from './fixtures.js';
+import { fleetContract } from './fleet.js';
 import { jobsContract } from './jobs.js';
 import { maintenanceContract } from './maintenance.js';
 import { notificationsContract } from './notifications.js';
@@ -26,6 +27,7 @@ import { sessionsContract } from './sessions.js';
 import { siteTrapsContract } from './site-traps.js';
 import { sitesContract } from './sites.js';
 import { snapshotsContract } from './snapshots.js';
+import { topologyContract } from './topology.js';
 import { unitOfWorkContract } from './unit-of-work.js';
 import { usersContract } from './users.js';
 
@@ -58,6 +60,8 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['rollouts', rolloutsContract],
   ['api keys', apiKeysContract],
   ['retention', retentionContract],
+  ['fleet', fleetContract],
+  ['topology and discovery', topologyContract],
   ['writers racing', racesContract],
 ];
 

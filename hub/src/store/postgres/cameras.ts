@@ -22,6 +22,7 @@ const table = recordTable<CameraRow, CameraRecord>('cameras', [
   'parent_id',
   'mac_address',
   'credential_id',
+  'uplink_port',
 ]);
 
 export class PgCameras implements CameraRepo {

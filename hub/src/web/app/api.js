@@ -64,3 +64,39 @@ export async function upload(path, form) {
   if (!res.ok) throw new ApiError(res.status, data);
   return data;
 }
+
+/** Sends a text body (CSV) to /api/v1 with its content type; JSON answer, errors as api(). */
+export async function sendText(method, path, text, type) {
+  const send = () =>
+    fetch(`/api/v1${path}`, {
+      method,
+      headers: { ...(token() ? { authorization: `Bearer ${token()}` } : {}), 'content-type': type },
+      body: text,
+    });
+  let res = await send();
+  if (res.status === 401 && (await refresh())) res = await send();
+  const body = await res.text();
+  const data = body ? JSON.parse(body) : undefined;
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+/** Downloads an API answer (an export) as a file: the token goes in a header, never in a URL. */
+export async function download(path, filename) {
+  const get = () =>
+    fetch(`/api/v1${path}`, { headers: token() ? { authorization: `Bearer ${token()}` } : {} });
+  let res = await get();
+  if (res.status === 401 && (await refresh())) res = await get();
+  if (!res.ok) {
+    const text = await res.text();
+    throw new ApiError(res.status, text ? JSON.parse(text) : undefined);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

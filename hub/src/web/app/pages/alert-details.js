@@ -2,13 +2,19 @@
 import { ago, when } from '../format.js';
 import { html } from '../html.js';
 import { ErrorNote, useFetch } from '../ui.js';
+import { LikelyCause } from './camera.js';
 
 const DELIVERY = { delivered: '✔ delivered', failed: '✖ failed', pending: '… pending' };
 
 export function AlertDetails({ alert }) {
   const notices = useFetch(`/alerts/${alert.id}/notifications`);
   const list = notices.data?.notifications ?? [];
+  // A camera alert that is still open says what likely took the camera down (its PoE port lost power).
+  const camera = useFetch(
+    alert.camera_id && alert.state !== 'resolved' ? `/cameras/${alert.camera_id}` : null,
+  );
   return html`<div class="details" data-testid="alert-details">
+    ${camera.data?.likely_cause ? html`<${LikelyCause} cause=${camera.data.likely_cause} />` : null}
     <dl class="facts">
       <dt>Rule</dt><dd>${alert.rule ?? 'manual'}</dd>
       <dt>Opened</dt><dd>${when(alert.created_at)}</dd>

@@ -12,6 +12,7 @@ export function CameraForm({ camera, sites, onClose, onSaved }) {
     password: '',
     location: camera?.location ?? '',
     site_id: camera?.site_id ?? sites[0]?.id ?? '',
+    poe_port: camera?.poe_port ?? '',
   });
   const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
   const save = useAction(async () => {
@@ -21,6 +22,7 @@ export function CameraForm({ camera, sites, onClose, onSaved }) {
       site_id: Number(f.site_id),
       location: f.location || null,
       username: f.username || null,
+      poe_port: f.poe_port.trim() || null,
       ...(f.password ? { password: f.password } : {}),
     };
     await api(camera ? 'PUT' : 'POST', camera ? `/cameras/${camera.id}` : '/cameras', body);
@@ -40,6 +42,7 @@ export function CameraForm({ camera, sites, onClose, onSaved }) {
       <${Field} label="RTSP URL" hint="Without credentials, e.g. rtsp://192.0.2.20:554/stream1"><input required value=${f.rtsp_url} onInput=${set('rtsp_url')} /></${Field}>
       <${Field} label="Site"><select value=${f.site_id} onChange=${set('site_id')}>${sites.map((s) => html`<option value=${s.id}>${s.name}</option>`)}</select></${Field}>
       <${Field} label="Location"><input value=${f.location} onInput=${set('location')} /></${Field}>
+      <${Field} label="PoE port" hint="On the switch it hangs off (its parent on the site map), as the switch numbers it: group.port, e.g. 1.5. A drop of its power is then shown as the likely cause when the camera goes offline."><input autocomplete="off" placeholder="1.5" value=${f.poe_port} onInput=${set('poe_port')} /></${Field}>
       <${Field} label="Username"><input autocomplete="off" value=${f.username} onInput=${set('username')} /></${Field}>
       <${Field} label="Password" hint=${camera?.has_password ? 'Leave empty to keep the stored one' : 'Stored encrypted, never shown again'}>
         <input type="password" autocomplete="off" value=${f.password} onInput=${set('password')} /></${Field}>

@@ -43,6 +43,7 @@ export function CameraPage({ id }) {
         }
       </div>
     </div>
+    ${c.likely_cause ? html`<${LikelyCause} cause=${c.likely_cause} />` : null}
     <${ErrorNote} error=${test.error ?? snap.error} />
     ${
       job
@@ -67,6 +68,7 @@ export function CameraPage({ id }) {
           <dt>Location</dt><dd>${c.location ?? '–'}</dd>
           <dt>Last seen</dt><dd>${ago(c.last_seen)}</dd>
           ${c.status_reason ? html`<dt>Reason</dt><dd>${c.status_reason}</dd>` : null}
+          ${c.poe_port ? html`<dt>PoE port</dt><dd>${c.poe_port}${c.parent_id ? html` of <a href=${`#/devices/${c.parent_id}`}>its switch</a>` : ' (no parent switch set)'}</dd>` : null}
         </dl>
         <p><a href=${`#/alerts?camera_id=${id}&state=all`}>Alerts of this camera</a></p>
       </section>
@@ -93,4 +95,9 @@ export function CameraPage({ id }) {
         : null
     }
   </section>`;
+}
+
+/** What likely took the camera down (its PoE port stopped delivering power), linked to the switch. */
+export function LikelyCause({ cause }) {
+  return html`<p class="result bad" role="status" data-testid="likely-cause">Likely cause: <a href=${`#/devices/${cause.device_id}`}>${cause.message}</a></p>`;
 }

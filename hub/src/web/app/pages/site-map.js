@@ -29,7 +29,7 @@ export function SiteMap({ topology }) {
   const at = (k) => positions.get(k);
   const tree = new Set(nodes.filter((n) => n.parent_key).map((n) => [n.key, n.parent_key].sort().join('|')));
   return html`<div class="site-map" data-testid="site-map">
-    <svg viewBox=${`0 0 ${width} ${height}`} width=${width} height=${height} role="img" aria-label="Site map">
+    <svg viewBox=${`0 0 ${width} ${height}`} width=${width} height=${height} role="group" aria-label="Site map: devices and cameras from the agent down; each links to its page">
       ${topology.links.map((l) => {
         const a = at(l.a);
         const b = at(l.b);

@@ -7,6 +7,7 @@ import { JobProgress } from '../job.js';
 import { useLive } from '../live.js';
 import { can } from '../session.js';
 import { Dialog, ErrorNote, Field, useAction, useFetch, useThrottle } from '../ui.js';
+import { BulkImport } from './bulk-import.js';
 import { CredentialSets } from './site-credentials.js';
 import { SiteHealth } from './site-health.js';
 import { SiteMap } from './site-map.js';
@@ -14,6 +15,7 @@ import { SiteMap } from './site-map.js';
 function DiscoverDialog({ siteId, suggested, sets, onClose, onStarted }) {
   const [cidrs, setCidrs] = useState(suggested.join(', '));
   const [ports, setPorts] = useState('554');
+  const [snmpPort, setSnmpPort] = useState('161');
   const [chosen, setChosen] = useState([]);
   const [every, setEvery] = useState('');
   const start = useAction(async () => {
@@ -24,6 +26,7 @@ function DiscoverDialog({ siteId, suggested, sets, onClose, onStarted }) {
         .filter(Boolean)
         .map(Number),
       ...(chosen.length ? { credential_set_ids: chosen } : {}),
+      ...(snmpPort && Number(snmpPort) !== 161 ? { snmp_port: Number(snmpPort) } : {}),
     };
     if (every)
       await api('PUT', `/sites/${siteId}/discovery-schedule`, { ...body, interval_s: Number(every) * 3600 });
@@ -35,7 +38,8 @@ function DiscoverDialog({ siteId, suggested, sets, onClose, onStarted }) {
       start.run();
     }}>
       <${Field} label="Ranges" hint="IPv4 ranges, e.g. 192.0.2.0/24 (at most a /22 each)"><input required value=${cidrs} onInput=${(e) => setCidrs(e.target.value)} data-testid="discover-cidrs" /></${Field}>
-      <${Field} label="Camera ports" hint="TCP ports probed with RTSP OPTIONS"><input value=${ports} onInput=${(e) => setPorts(e.target.value)} /></${Field}>
+      <${Field} label="Camera ports" hint="TCP ports probed with RTSP OPTIONS"><input value=${ports} onInput=${(e) => setPorts(e.target.value)} data-testid="discover-ports" /></${Field}>
+      <${Field} label="SNMP port" hint="161 unless your devices answer elsewhere"><input type="number" min="1" max="65535" value=${snmpPort} onInput=${(e) => setSnmpPort(e.target.value)} data-testid="discover-snmp-port" /></${Field}>
       <fieldset><legend>Credential sets</legend>
         ${sets.length ? sets.map((s) => html`<label class="check"><input type="checkbox" checked=${chosen.includes(s.id)} onChange=${(e) => setChosen(e.target.checked ? [...chosen, s.id] : chosen.filter((x) => x !== s.id))} /> ${s.name}${s.site_id === null ? ' (global)' : ''}</label>`) : html`<p class="muted small">No credential set yet: SNMP devices are found by ping and ports only. Add one below.</p>`}
         <p class="muted small">None ticked: every set of the site, then the global ones.</p>
@@ -131,7 +135,6 @@ export function SitePage({ id }) {
     <p class="crumbs"><a href="#/">Overview</a> › <a href="#/agents">Agents and sites</a> ›</p>
     <div class="title-row"><h1>${s.name}</h1>
       <div class="actions">
-        <a href=${`/api/v1/devices/export?format=csv&site_id=${id}`} class="button" download>Export devices</a>
         ${can('operator') ? html`<button type="button" class="primary" onClick=${() => setDialog(true)} data-testid="discover">Discover</button>` : null}
       </div></div>
     ${job ? html`<${JobProgress} jobId=${job} onDone=${() => reload()} />` : null}
@@ -145,6 +148,11 @@ export function SitePage({ id }) {
       topology.reload();
     }} />
     ${topology.data ? html`<${Dependencies} topology=${topology.data} onChanged=${topology.reload} />` : null}
+    <section class="card"><h2>Import and export</h2>
+      <p class="muted small">CSV with the columns of the export; secrets are never exported (fill them in to import). A dry run shows each line first.</p>
+      <${BulkImport} kind="device" siteId=${id} onDone=${reload} />
+      <${BulkImport} kind="camera" siteId=${id} onDone=${reload} />
+    </section>
     <${CredentialSets} siteId=${id} sets=${sets.data?.sets ?? []} onChanged=${sets.reload} />
     ${
       dialog

@@ -1,0 +1,139 @@
+// The site page in a real browser, as a new operator uses it: press Discover, accept what was found, and watch
+// the site's map and upstream parents appear; pin a parent; export the devices (no secret in the file).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { type AllInOne, startAllInOne } from '../demo/all-in-one.js';
+import { addCredentialSet, type DiscoveredSite, startDiscoveredSite } from '../demo/discovered-site.js';
+import { assertAccessible, launchChromium, logIn, open, shot } from './support/browser.js';
+import { needPeers } from './support/peers.js';
+import { until as waitUntil } from './support/wait.js';
+
+const until = <T>(check: () => T | Promise<T>, timeoutMs: number, what: string) =>
+  waitUntil(check, timeoutMs, what, 200);
+
+const skip =
+  needPeers('chromium', 'fping') || (process.platform !== 'linux' && 'needs the 127/8 loopback range');
+const ADMIN_PASSWORD = 'correct-horse-battery-staple-9';
+
+describe('the site page in a real browser: discover, accept, map', { skip, timeout: 240_000 }, () => {
+  let dir: string;
+  let hub: AllInOne;
+  let lab: DiscoveredSite;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-site-page-'));
+    const b = randomBytes(2);
+    lab = await startDiscoveredSite(`127.${100 + (b[0]! % 100)}.${b[1]}`);
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OUTPOST_')) env[k] = v;
+    hub = await startAllInOne({
+      env: {
+        ...env,
+        OUTPOST_DATA_DIR: dir,
+        OUTPOST_HTTP_PORT: '0',
+        OUTPOST_MQTT_PORT: '0',
+        OUTPOST_HOST: '127.0.0.1',
+        OUTPOST_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        OUTPOST_LOG_LEVEL: 'silent',
+        OUTPOST_SITE_NAME: 'Lab branch',
+        OUTPOST_TOPOLOGY_INTERVAL_S: '30',
+      },
+      say: () => {},
+    });
+    await addCredentialSet(hub.api, hub.siteId, lab);
+    browser = await launchChromium();
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+    });
+    page = await context.newPage();
+    page.on('pageerror', (err) => errors.push(err.message));
+    await logIn(page, hub.url, 'admin', ADMIN_PASSWORD);
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    await hub?.close().catch(() => {});
+    await lab?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('Discover finds the network and Accept all creates its devices', async () => {
+    await open(page, `#/sites/${hub.siteId}`);
+    await page.getByRole('heading', { name: 'Lab branch' }).waitFor();
+    await page.getByTestId('discover').click();
+    await page.getByTestId('discover-cidrs').fill(lab.range);
+    await page.getByTestId('discover-ports').fill('');
+    await page.getByTestId('discover-snmp-port').fill(String(lab.snmpPort));
+    await page.getByTestId('discover-start').click();
+    const rows = page.locator('[data-testid=discovered] tr[data-status=new]');
+    await until(async () => (await rows.count()) >= lab.devices.length, 60_000, 'discovered hosts listed');
+    const text = await page.getByTestId('discovered').innerText();
+    for (const d of lab.devices) assert.ok(text.includes(d.name), `${d.name} listed with its sysName`);
+    await page.getByTestId('accept-all').click();
+    await page.getByText(`Created ${lab.devices.length}`).waitFor({ timeout: 20_000 });
+    const devices = await hub.api<{ devices: { name: string }[] }>(
+      'GET',
+      `/devices?site_id=${hub.siteId}&per_page=100`,
+    );
+    for (const d of lab.devices)
+      assert.ok(
+        devices.devices.some((x) => x.name === d.name),
+        `${d.name} created`,
+      );
+  });
+
+  it('the map draws the devices from the agent down, with port names and inferred parents', async () => {
+    const nodes = page.locator('[data-testid=site-map] g.node-device');
+    const inferred = page.locator('[data-testid=dependencies] tbody tr', { hasText: 'inferred' });
+    const ap = page.locator('[data-testid=dependencies] tbody tr', { hasText: 'ap-1' });
+    // The agent reads each device's tables within one topology interval (30 s here), spread over it: the map
+    // settles once every device has reported (until then the agent may be placed behind a partial view).
+    await until(
+      async () =>
+        (await nodes.count()) >= lab.devices.length &&
+        (await inferred.count()) >= lab.devices.length &&
+        /Agent position: the agent's MAC is learnt on core-sw/.test(
+          await page.getByTestId('site-map').innerText(),
+        ) &&
+        /\taccess-1\t/.test(await ap.innerText()),
+      120_000,
+      'every device on the map behind the core, with an inferred parent',
+    );
+    assert.ok(
+      (await page.locator('[data-testid=site-map] text.port-label').count()) > 0,
+      'port names on links',
+    );
+    await shot(page, 'site-map');
+    await assertAccessible(page, 'site page');
+  });
+
+  it('pins an inferred parent', async () => {
+    const row = page.locator('[data-testid=dependencies] tbody tr', { hasText: 'ap-2' });
+    await row.getByRole('button', { name: 'Pin' }).click();
+    await row.getByRole('button', { name: 'Unpin' }).waitFor({ timeout: 10_000 });
+    assert.match(await row.innerText(), /pinned/);
+  });
+
+  it('exports the devices as CSV without a secret', async () => {
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('bulk-devices').getByRole('button', { name: 'Export devices (CSV)' }).click(),
+    ]);
+    const text = fs.readFileSync((await file.path()) as string, 'utf8');
+    assert.match(text.split('\n')[0]!, /^site,name,ip_address/);
+    for (const d of lab.devices) {
+      assert.ok(text.includes(d.name));
+      assert.ok(!text.includes(d.community), 'the community never leaves the hub');
+    }
+    assert.deepEqual(errors, []);
+  });
+});
