@@ -4,6 +4,7 @@ import { agentsContract } from './agents.js';
 import { alertRulesContract } from './alert-rules.js';
 import { alertingStateContract } from './alerting-state.js';
 import { alertsContract } from './alerts.js';
+import { apiKeysContract } from './api-keys.js';
 import { auditContract } from './audit.js';
 import { camerasContract } from './cameras.js';
 import { channelsContract } from './channels.js';
@@ -21,6 +22,7 @@ import { maintenanceContract } from './maintenance.js';
 import { notificationsContract } from './notifications.js';
 import { racesContract } from './races.js';
 import { releasesContract } from './releases.js';
+import { retentionContract } from './retention.js';
 import { rolloutsContract } from './rollouts.js';
 import { samplesContract } from './samples.js';
 import { sessionsContract } from './sessions.js';
@@ -60,6 +62,8 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['samples through units of work', samplesContract],
   ['releases', releasesContract],
   ['rollouts', rolloutsContract],
+  ['api keys', apiKeysContract],
+  ['retention', retentionContract],
   ['fleet', fleetContract],
   ['topology and discovery', topologyContract],
   ['writers racing', racesContract],

@@ -4,6 +4,7 @@ import { PgAgents } from './agents.js';
 import { PgAlertRules } from './alert-rules.js';
 import { PgAlertingState } from './alerting-state.js';
 import { PgAlerts } from './alerts.js';
+import { PgApiKeys } from './api-keys.js';
 import { PgAudit } from './audit.js';
 import { PgCameras } from './cameras.js';
 import { PgChannels } from './channels.js';
@@ -21,6 +22,7 @@ import { PgLedger } from './ledger.js';
 import { PgMaintenance } from './maintenance.js';
 import { PgNotifications } from './notifications.js';
 import { PgReleases } from './releases.js';
+import { PgRetention } from './retention.js';
 import { PgRollouts } from './rollouts.js';
 import { PgSeries } from './series.js';
 import { PgSessions } from './sessions.js';
@@ -61,6 +63,8 @@ export class PgRepositories implements Repositories {
   readonly ledger: PgLedger;
   readonly releases: PgReleases;
   readonly rollouts: PgRollouts;
+  readonly apiKeys: PgApiKeys;
+  readonly retention: PgRetention;
 
   constructor(scope: Scope) {
     this.users = new PgUsers(scope);
@@ -92,5 +96,7 @@ export class PgRepositories implements Repositories {
     this.ledger = new PgLedger(scope);
     this.releases = new PgReleases(scope);
     this.rollouts = new PgRollouts(scope);
+    this.apiKeys = new PgApiKeys(scope);
+    this.retention = new PgRetention(scope);
   }
 }

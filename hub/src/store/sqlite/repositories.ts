@@ -4,6 +4,7 @@ import { SqliteAgents } from './agents.js';
 import { SqliteAlertRules } from './alert-rules.js';
 import { SqliteAlertingState } from './alerting-state.js';
 import { SqliteAlerts } from './alerts.js';
+import { SqliteApiKeys } from './api-keys.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteCameras } from './cameras.js';
 import { SqliteChannels } from './channels.js';
@@ -21,6 +22,7 @@ import { SqliteLedger } from './ledger.js';
 import { SqliteMaintenance } from './maintenance.js';
 import { SqliteNotifications } from './notifications.js';
 import { SqliteReleases } from './releases.js';
+import { SqliteRetention } from './retention.js';
 import { SqliteRollouts } from './rollouts.js';
 import { SqliteSeries } from './series.js';
 import { SqliteSessions } from './sessions.js';
@@ -61,6 +63,8 @@ export class SqliteRepositories implements Repositories {
   readonly series: SqliteSeries;
   readonly ledger: SqliteLedger;
   readonly releases: SqliteReleases;
+  readonly apiKeys: SqliteApiKeys;
+  readonly retention: SqliteRetention;
   readonly rollouts: SqliteRollouts;
 
   constructor(scope: Scope, timeseries: SqliteTimeSeries, afterCommit?: (fn: () => void) => void) {
@@ -93,5 +97,7 @@ export class SqliteRepositories implements Repositories {
     this.ledger = new SqliteLedger(scope);
     this.releases = new SqliteReleases(scope);
     this.rollouts = new SqliteRollouts(scope);
+    this.apiKeys = new SqliteApiKeys(scope);
+    this.retention = new SqliteRetention(scope);
   }
 }
