@@ -8,6 +8,7 @@ import dgram from 'node:dgram';
 import { type AllInOne, StartError, startAllInOne } from './all-in-one.js';
 import { startDemoCamera } from './demo-camera.js';
 import { registerCamera, registerDevices } from './demo-site.js';
+import { type DemoWebPage, registerWebCheck, startDemoWebPage } from './demo-web.js';
 import {
   addCredentialSet,
   type DiscoveredSite,
@@ -45,6 +46,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 let devices: SimulatedDevice[] = [];
 let running: AllInOne | undefined;
 let lab: DiscoveredSite | undefined;
+let web: DemoWebPage | undefined;
 try {
   const env = process.env;
   const flapS = seconds(env, 'OUTPOST_DEMO_FLAP_S', 180, 10);
@@ -81,6 +83,12 @@ try {
   } else {
     say(`demo: no simulated camera: ${camera.reason}`);
   }
+  // A recorder's web page without SNMP, watched by an HTTP check (the device page's Checks card).
+  web = await startDemoWebPage();
+  const nvr = await registerWebCheck(hub.api, hub.siteId, 'demo-nvr', web.url, Math.max(10, pollS));
+  say(
+    `demo: device ${nvr.device} (demo-nvr, no SNMP) has an HTTP check on ${web.url}: ${hub.url}#/devices/${nvr.device}`,
+  );
   if (process.platform === 'linux') {
     try {
       lab = await startDiscoveredSite();
@@ -112,6 +120,7 @@ try {
     await hub.close({ signalled: true });
     await sink.stop();
     if ('server' in camera) await camera.server.stop();
+    await web?.stop();
     await Promise.all(devices.map((d) => d.stop()));
     await lab?.stop();
   });
@@ -119,6 +128,7 @@ try {
   // Stop what started (the agent is a child process that would outlive an exit).
   await running?.close().catch(() => {});
   await Promise.all(devices.map((d) => d.stop().catch(() => {})));
+  await web?.stop().catch(() => {});
   await lab?.stop().catch(() => {});
   exitOnStartError(err, 'npm run demo');
 }

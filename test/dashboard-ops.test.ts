@@ -10,7 +10,7 @@ import { newReleaseKey } from '../hub/src/rollouts/signing.js';
 import { startTestHub, type TestHub } from './support/link.js';
 import { needPeers } from './support/peers.js';
 
-// The operations pages of the dashboard in a real browser: agent upgrades (releases, rollouts).
+// The operations pages of the dashboard in a real browser: agent upgrades (releases, rollouts), API keys.
 
 const skip = needPeers('chromium');
 const ADMIN_PASSWORD = 'correct-horse-battery-staple-9';
@@ -38,7 +38,7 @@ describe('operations pages in a real browser', { skip, timeout: 120_000 }, () =>
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-dash-ops-'));
     const key = newReleaseKey();
     t = await startTestHub({ releasePublicKey: key.publicKey });
-    t.site('Harbour shop');
+    await t.site('Harbour shop');
     // A bundle as the hub sees it: bytes and a signature over their hash (the hub does not unpack it).
     bundle = path.join(tmp, 'outpost-agent-7.1.0.tgz');
     fs.writeFileSync(bundle, Buffer.from('not really a tarball, but signed'));
@@ -113,5 +113,34 @@ describe('operations pages in a real browser', { skip, timeout: 120_000 }, () =>
       .catch(async (err) => {
         throw new Error(`${(err as Error).message}\n${await page.locator('main').innerText()}`);
       });
+  });
+  it('creates an API key limited to a site, shows it once, and revokes it', async () => {
+    await page.evaluate("location.hash = '#/api-keys'");
+    await page.getByRole('heading', { name: 'API keys' }).waitFor();
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const dialog = page.locator('dialog');
+    await dialog.getByLabel('Name').fill('grafana');
+    await dialog.getByLabel('Role').selectOption('viewer');
+    await dialog.getByLabel('Site').selectOption({ label: 'Harbour shop' });
+    await dialog.getByRole('button', { name: 'Create key' }).click();
+    const shown = page.locator('dialog .copy code');
+    await shown.waitFor();
+    const key = (await shown.innerText()).trim();
+    assert.match(key, /^opk_/);
+    // The key works as a bearer token, limited to its site.
+    const res = await fetch(`${t.hub.url}/api/v1/sites`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal(res.status, 200);
+    const sites = ((await res.json()) as { sites: { name: string }[] }).sites.map((s) => s.name);
+    assert.deepEqual(sites, ['Harbour shop']);
+    await page.getByRole('button', { name: 'Done' }).click();
+    const row = page.locator('tr', { hasText: 'grafana' });
+    await row.getByText('Harbour shop').waitFor();
+    assert.equal(await page.locator('main').getByText(key).count(), 0, 'the list never shows the key');
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.getByText('revoked').waitFor();
+    const after = await fetch(`${t.hub.url}/api/v1/sites`, { headers: { authorization: `Bearer ${key}` } });
+    assert.equal(after.status, 401);
+    assert.deepEqual(errors, []);
   });
 });

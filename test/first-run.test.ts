@@ -197,7 +197,7 @@ describe('first run: npm start and npm run demo', { timeout: 180_000 }, () => {
     }
   });
 
-  it('npm run demo brings the simulated devices online', async () => {
+  it('npm run demo brings the simulated devices online, and the recorder page through its HTTP check', async () => {
     const dir = tempDir();
     const demo = npm('demo', dir, { OUTPOST_DEMO_POLL_S: '5', OUTPOST_DEMO_FLAP_S: '600' });
     running.push(demo);
@@ -208,23 +208,30 @@ describe('first run: npm start and npm run demo', { timeout: 180_000 }, () => {
       'the admin password',
     );
     const token = await login(url, password);
-    const devices = await until(
+    // demo-nvr has no SNMP: it is online once its HTTP check finds the page.
+    const want = ['demo-ap-floor1', 'demo-core-sw', 'demo-nvr', 'demo-printer', 'demo-router', 'demo-ups'];
+    await until(
       async () => {
-        const list = await get<{ devices: { name: string; status: string }[] }>(url, token, '/devices');
-        return list.devices.length === 5 && list.devices.every((d) => d.status === 'online')
-          ? list.devices
-          : undefined;
+        const list = await get<{ devices: { name: string; status: string }[] }>(
+          url,
+          token,
+          '/devices?per_page=100',
+        );
+        const online = new Set(list.devices.filter((d) => d.status === 'online').map((d) => d.name));
+        return want.every((n) => online.has(n)) || undefined;
       },
       60_000,
-      'five simulated devices online',
+      'the simulated devices and the recorder online',
     );
-    assert.deepEqual(devices.map((d) => d.name).sort(), [
-      'demo-ap-floor1',
-      'demo-core-sw',
-      'demo-printer',
-      'demo-router',
-      'demo-ups',
-    ]);
+    const { checks } = await get<{ checks: { name: string; kind: string; status: string }[] }>(
+      url,
+      token,
+      '/checks?kind=http',
+    );
+    assert.deepEqual(
+      checks.map((c) => [c.name, c.status]),
+      [['web page', 'up']],
+    );
     assert.match(demo.output(), /goes down every 600 s/);
     assert.match(demo.output(), /the switch sends linkDown\/linkUp traps to the agent on udp\/\d+/);
     assert.equal(await stop(demo), 0, demo.output());

@@ -170,6 +170,23 @@ export const ConfigSchema = z
     /** Seconds an upgrade job waits for its offline agent. */
     rolloutQueueTimeoutS: int(60, 30 * 24 * 3600).default(7 * 24 * 3600),
 
+    // Bounded growth (hub/README.md "Retention"): how long rows of growing tables are kept, in days
+    retentionAuditDays: int(1, 36500).default(365),
+    retentionAgentEventsDays: int(1, 3650).default(30),
+    /** Finished jobs and their log lines. */
+    retentionJobsDays: int(1, 3650).default(30),
+    /** Resolved alerts (with their notifications and delivery attempts). */
+    retentionAlertsDays: int(1, 3650).default(180),
+    /** Delivered or given-up notifications (and their attempts) of alerts still kept. */
+    retentionNotificationsDays: int(1, 3650).default(30),
+    /** Delivery ledger rows (seqs below the agent's acknowledged one, closed gaps) older than this (hours). */
+    retentionLedgerHours: int(1, 24 * 365).default(24),
+    /** Revoked or expired API keys stay listed this long. */
+    retentionApiKeysDays: int(1, 3650).default(30),
+    /** How often (s) the hub prunes, and how many rows one delete takes: ingest runs between batches. */
+    pruneIntervalS: int(10, 24 * 3600).default(600),
+    pruneBatchRows: int(10, 100_000).default(1000),
+
     // Time series (hub/README.md "Time series") and retention
     retentionRawDays: int(1, 3650).default(7),
     retentionRollupDays: int(1, 36500).default(90),

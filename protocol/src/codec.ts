@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { decodeCompactBatch } from './batch/compact-decode.js';
 import { isCompactBatch } from './batch/format.js';
+import type { SeriesTableCache } from './batch/series-tables.js';
 import { validateBatch } from './batch/validate.js';
 import { fail, type ProtocolError, schemaFailure } from './errors.js';
 import { LIMITS } from './limits.js';
@@ -143,9 +144,14 @@ function decodeSnapshot(
 /**
  * Decodes a payload received on `topic`. Never throws: returns the typed message with the agent id and kind
  * taken from the topic, or an error naming the field path and reason. Unknown fields are dropped. A batch may
- * be JSON or compact (it starts with "OPB"); both decode to the same message.
+ * be JSON or compact (it starts with "OPB"); both decode to the same message. `seriesTables` keeps the series
+ * tables of compact batches per agent (a shortcut for tables an agent sends again; the result is the same).
  */
-export function decode(topic: string, bytes: Uint8Array): DecodeResult {
+export function decode(
+  topic: string,
+  bytes: Uint8Array,
+  opts: { seriesTables?: SeriesTableCache } = {},
+): DecodeResult {
   const parsedTopic = parseTopic(topic);
   if (!parsedTopic.ok) return fail('topic', `invalid topic: ${parsedTopic.reason}`);
   const { agentId, kind } = parsedTopic;
@@ -161,7 +167,8 @@ export function decode(topic: string, bytes: Uint8Array): DecodeResult {
     return snapshot.ok ? { ok: true, kind, agentId, message: snapshot.message } : snapshot;
   }
   if (kind === 'batch' && isCompactBatch(bytes)) {
-    const compact = decodeCompactBatch(bytes);
+    const tables = opts.seriesTables;
+    const compact = decodeCompactBatch(bytes, tables && { tables, sender: agentId });
     return compact.ok ? { ok: true, kind, agentId, message: compact.message } : compact;
   }
   const json = parseJson(kind, bytes);

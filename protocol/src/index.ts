@@ -1,14 +1,24 @@
 export { type AgentAcl, aclFor, canPublish, canSubscribe } from './acl.js';
 export {
+  type BatchColumns,
   CAPABILITY_COMPACT_BATCH,
   COMPACT_FORMAT_VERSION,
   COMPACT_LIMITS,
   COMPRESSIONS,
+  type CompactDecodeCache,
   type CompactOptions,
   type Compression,
+  columnsOf,
   decodeCompactBatch,
   encodeCompactBatch,
   isCompactBatch,
+  type SeriesTable,
+  SeriesTableCache,
+  type SeriesTableCacheOptions,
+  TARGET_AGENT,
+  TARGET_CAMERA,
+  TARGET_DEVICE,
+  type TableSeries,
 } from './batch/index.js';
 export * from './checks/index.js';
 export * from './codec.js';

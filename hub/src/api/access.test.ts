@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ACCESS_RANK, allows, listRoutes, mayBePublic, routesWithoutAccess } from './access.js';
+import { hashToken } from '../auth/tokens.js';
+import { ACCESS_RANK, allows, listRoutes, mayBePublic, routesWithoutAccess, rulesOf } from './access.js';
 import { createApp } from './app.js';
 import { ROUTE_MODULES } from './routes/index.js';
 import { createTestHub, type TestHub } from './testing.js';
@@ -84,6 +85,57 @@ describe('route access rules', () => {
       }
     }
     assert.ok(checked >= 120);
+  });
+
+  it('enforces each route rule against API keys: every role, session-only routes, a key limited to a site', async () => {
+    const now = Date.UTC(2026, 0, 15, 12, 0, 0);
+    const site = await hub.ctx.store.sites.insert({ name: 'key-scope' }, now);
+    const keys: Record<string, { key: string; role: Role; site: number | null }> = {};
+    for (const role of ROLES)
+      for (const limited of [false, true]) {
+        const key = `opk_access-test-${role}-${limited}`;
+        await hub.ctx.store.apiKeys.insert({
+          user_id: hub.ids.admin,
+          name: key,
+          role,
+          site_id: limited ? site.id : null,
+          prefix: key.slice(0, 12),
+          key_hash: hashToken(key),
+          created_at: now,
+          expires_at: null,
+        });
+        keys[key] = { key, role, site: limited ? site.id : null };
+      }
+    const routes = listRoutes(hub.app).filter((r) => r.access !== 'public');
+    routes.sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+    let checked = 0;
+    for (const route of routes) {
+      const url = concrete(route.path);
+      const rules = rulesOf(route.method, route.path);
+      const body = ['POST', 'PUT', 'PATCH'].includes(route.method) ? {} : undefined;
+      for (const k of Object.values(keys)) {
+        const res = await hub.req(route.method, url, { token: k.key, body });
+        let text = '';
+        if (res.status >= 400) text = await res.text();
+        else await res.body?.cancel().catch(() => {});
+        const who = `${k.role} key${k.site ? ' limited to a site' : ''} ${route.method} ${url}`;
+        assert.notEqual(res.status, 401, `${who}: ${text}`);
+        const byRole = res.status === 403 && text.includes('this needs the');
+        const bySession = res.status === 403 && text.includes('needs a signed-in user');
+        const bySite = res.status === 403 && text.includes('not available to an API key limited to site');
+        if (!allows(route.access as Role, k.role)) {
+          assert.ok(byRole, `${who} should be refused by the role rule: ${res.status} ${text}`);
+        } else if (rules.sessionOnly) {
+          assert.ok(bySession, `${who} should be refused as session-only: ${res.status} ${text}`);
+        } else if (k.site !== null && rules.site !== 'own') {
+          assert.ok(bySite, `${who} should be refused to a site-limited key: ${res.status} ${text}`);
+        } else {
+          assert.ok(!byRole && !bySession && !bySite, `${who}: ${res.status} ${text}`);
+        }
+        checked++;
+      }
+    }
+    assert.ok(checked >= 600, `only ${checked} checks`);
   });
 
   it('publishes every rule in the OpenAPI document as x-access', async () => {

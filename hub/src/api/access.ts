@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { Context, Handler, MiddlewareHandler } from 'hono';
-import type { AccessClaims } from '../auth/tokens.js';
+import { isApiKey, keyRefusal, LAST_USED_GRANULARITY_MS, lowerRole } from '../auth/api-keys.js';
+import { type AccessClaims, hashToken } from '../auth/tokens.js';
 import type { HubStore } from '../store/port.js';
-import { forbidden, unauthorized } from './errors.js';
+import { forbidden, notFound, unauthorized } from './errors.js';
 import type { Access, ApiApp, AuthUser, HubEnv, Role } from './types.js';
 
 /** Every JSON API route lives under this prefix. */
@@ -56,6 +57,7 @@ export async function authenticate(
   streamScope?: string,
 ): Promise<AuthUser> {
   if (!token) throw unauthorized();
+  if (!streamScope && isApiKey(token)) return authenticateKey(c, token);
   let claims: AccessClaims;
   try {
     claims = streamScope
@@ -74,6 +76,93 @@ export async function authenticate(
   return user;
 }
 
+/**
+ * Checks an API key (`Authorization: Bearer opk_...`): known, not revoked or expired, its user still active.
+ * The caller acts with the lower of the key's role and its user's role now; the key's last use is recorded.
+ */
+async function authenticateKey(c: Context<HubEnv>, token: string): Promise<AuthUser> {
+  const { store, clock } = c.var.hub;
+  const now = clock();
+  const key = await store.apiKeys.byHash(hashToken(token));
+  const user = key ? await store.users.get(key.user_id) : undefined;
+  const refused = keyRefusal(key, user, now);
+  if (refused || !key || !user) throw unauthorized(refused);
+  await store.apiKeys.touch(key.id, now, LAST_USED_GRANULARITY_MS);
+  // What a key opens (an event stream) lasts no longer than an access token would, nor past the key's expiry.
+  const validUntil = Math.min(
+    now + c.var.tokens.accessTtlS * 1000,
+    key.expires_at ?? Number.MAX_SAFE_INTEGER,
+  );
+  c.set('auth', { issuedAt: Math.floor(now / 1000), validUntil });
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    role: lowerRole(key.role, user.role),
+    apiKey: { id: key.id, site_id: key.site_id },
+  };
+}
+
+/**
+ * What a route does with a caller limited to one site (an API key with a site): `refuse` (the default: a new
+ * route is closed to them until it says how it keeps to the site) or `own` (the handler keeps to
+ * `callerSite(c)`: lists filtered to it, anything of another site not found).
+ */
+export type SiteRule = 'refuse' | 'own';
+
+export interface RouteRules {
+  /** Refused to API keys: the route needs a signed-in user (password change, minting keys or stream tokens). */
+  sessionOnly?: boolean;
+  site?: SiteRule;
+}
+
+/** The one site the caller is limited to, or undefined when it may see every site. */
+export function callerSite(c: Context<HubEnv>): number | undefined {
+  return c.var.user?.apiKey?.site_id ?? undefined;
+}
+
+/** Whether something of `siteId` is within what the caller may see. */
+export function inCallerScope(c: Context<HubEnv>, siteId: number | null | undefined): boolean {
+  const site = callerSite(c);
+  return site === undefined || site === siteId;
+}
+
+/**
+ * The site filter of a list for the caller: what was asked for, or, for a caller limited to one site, that site
+ * (asking for another is "not found": a limited caller does not learn which other sites exist).
+ */
+export function siteFilterFor(c: Context<HubEnv>, requested: number | undefined): number | undefined {
+  const site = callerSite(c);
+  if (site === undefined) return requested;
+  if (requested !== undefined && requested !== site) throw notFound('site', requested);
+  return site;
+}
+
+/** Throws "not found" for something of a site outside the caller's (as if it did not exist). */
+export function requireInScope(
+  c: Context<HubEnv>,
+  what: string,
+  id: number | string,
+  siteId: number | null,
+): void {
+  if (!inCallerScope(c, siteId)) throw notFound(what, id);
+}
+
+/** Refuses callers the route's rules exclude (after authentication). */
+function enforceRules(user: AuthUser, rules: RouteRules): void {
+  if (!user.apiKey) return;
+  if (rules.sessionOnly) throw forbidden('this needs a signed-in user; an API key cannot do it');
+  if (user.apiKey.site_id !== null && (rules.site ?? 'refuse') === 'refuse')
+    throw forbidden(`not available to an API key limited to site ${user.apiKey.site_id}`);
+}
+
+const routeRules = new Map<string, RouteRules>();
+
+/** The rules a route was declared with (for tests and docs). */
+export function rulesOf(method: string, path: string): RouteRules {
+  return routeRules.get(`${method} ${path}`) ?? {};
+}
+
 /** Per-route middleware: records the route for audit/metrics, then enforces its access rule. */
 export function authorize(
   access: Access,
@@ -82,8 +171,9 @@ export function authorize(
   opts: {
     queryTokenScope?: (params: Record<string, string>) => string;
     staticToken?: () => string | undefined;
-  } = {},
+  } & RouteRules = {},
 ): MiddlewareHandler<HubEnv> {
+  routeRules.set(`${method} ${path}`, { sessionOnly: opts.sessionOnly, site: opts.site ?? 'refuse' });
   return async function authorizeRoute(c, next) {
     const params = c.req.param() as Record<string, string>;
     c.set('route', { method, path, access, params });
@@ -97,6 +187,7 @@ export function authorize(
         : await authenticate(c, header);
       c.set('user', user);
       if (!allows(access, user.role)) throw forbidden(`this needs the ${access} role; you are ${user.role}`);
+      enforceRules(user, opts);
     } else {
       const token = bearerToken(c);
       if (token) {
@@ -108,14 +199,17 @@ export function authorize(
   };
 }
 
-type RouteInput = Omit<RouteConfig, 'path' | 'middleware' | 'security'> & { path: string; access: Access };
+type RouteInput = Omit<RouteConfig, 'path' | 'middleware' | 'security'> & {
+  path: string;
+  access: Access;
+} & RouteRules;
 
 /**
  * A JSON API route: `createRoute` plus its access rule. The path is relative to /api/v1. The rule is enforced
  * by middleware that runs before validation and is published in the OpenAPI document as `x-access`.
  */
 export function defineRoute<const R extends RouteInput>(input: R) {
-  const { access, path: relative, ...rest } = input;
+  const { access, path: relative, sessionOnly, site, ...rest } = input;
   const path = `${API_PREFIX}${relative}` as `${typeof API_PREFIX}${R['path']}`;
   const role = access === 'public' ? 'no authentication' : `role ${access} or higher`;
   return createRoute({
@@ -124,7 +218,14 @@ export function defineRoute<const R extends RouteInput>(input: R) {
     description: `${rest.description ? `${rest.description}\n\n` : ''}Access: ${role}.`,
     security: access === 'public' ? [] : [{ bearerAuth: [] }],
     'x-access': access,
-    middleware: [authorize(access, rest.method.toUpperCase(), path) as unknown as MiddlewareHandler],
+    'x-site-rule': site ?? 'refuse',
+    ...(sessionOnly ? { 'x-session-only': true } : {}),
+    middleware: [
+      authorize(access, rest.method.toUpperCase(), path, {
+        sessionOnly,
+        site,
+      }) as unknown as MiddlewareHandler,
+    ],
   });
 }
 
@@ -148,6 +249,8 @@ export interface RawRouteDef {
   hide?: boolean;
   /** A static bearer token that also grants access (e.g. config metricsToken for Prometheus scrapers). */
   staticToken?: () => string | undefined;
+  sessionOnly?: boolean;
+  site?: SiteRule;
 }
 
 const hiddenRoutes = new WeakMap<ApiApp, { method: string; path: string; access: Access }[]>();

@@ -79,7 +79,11 @@ export function createApp(hub: HubContext, modules: readonly RouteModule[] = ROU
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    bearerFormat: 'JWT',
+    bearerFormat: 'JWT or API key',
+    description:
+      'An access token from login (a JWT), or an API key (opk_...; POST /api/v1/api-keys). A route marked ' +
+      'x-session-only refuses API keys; x-site-rule says what it does for a key limited to one site (refuse, ' +
+      'or own: only what belongs to that site).',
   });
   const seen = new Set<string>();
   for (const m of modules) {

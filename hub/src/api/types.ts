@@ -13,6 +13,8 @@ export interface AuthUser {
   username: string;
   email: string | null;
   role: Role;
+  /** Set when the caller used an API key instead of a user session: which key, and the site it is limited to. */
+  apiKey?: { id: number; site_id: number | null };
 }
 
 /** What the per-route access middleware records about the matched route (for audit, metrics, logs). */

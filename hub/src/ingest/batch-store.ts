@@ -4,6 +4,7 @@ import type { Link } from '../link/link.js';
 import type { SeqOutcome } from '../store/batches.js';
 import type { UnitOfWork } from '../store/port.js';
 import type { SampleWriter } from '../store/timeseries/types.js';
+import { batchTargets, stageSamples } from './batch-samples.js';
 import { type CheckEmit, type CheckStateInput, storeCheckState } from './check-state.js';
 
 type Emit = { [K in keyof HubEventMap]: [K, HubEventMap[K]] }[keyof HubEventMap];
@@ -30,8 +31,6 @@ export async function storeBatch(
   now: number,
 ): Promise<Stored> {
   const emits: Emit[] = [];
-  const accepted: Sample[] = [];
-  let refused = 0;
   const deviceSite = new Map<number, number | undefined>();
   const cameraSite = new Map<number, number | undefined>();
   const ownDevice = async (id: number) => {
@@ -57,33 +56,15 @@ export async function storeBatch(
     { samples: batch.samples.length, events: batch.events.length },
     { now, connectedAt: link.presence.connectedAt(agentId), lostAfterMs: link.options.lostGapAfterMs },
   );
-  if (outcome.duplicate) return { outcome, emits, accepted, refused };
+  if (outcome.duplicate) return { outcome, emits, accepted: [], refused: 0 };
 
-  // Each target's site is read once; the loop then runs without awaiting (no promise per sample).
-  for (const s of batch.samples) {
-    if (s.device_id !== undefined && !deviceSite.has(s.device_id)) await ownDevice(s.device_id);
-    else if (s.camera_id !== undefined && !cameraSite.has(s.camera_id)) await ownCamera(s.camera_id);
-  }
-  for (const s of batch.samples) {
-    let id: number;
-    if (s.device_id !== undefined) {
-      if (deviceSite.get(s.device_id) !== siteId) {
-        refused++;
-        continue;
-      }
-      id = samples.seriesOf('device', s.device_id, s.metric, s.labels, s.unit);
-    } else if (s.camera_id !== undefined) {
-      if (cameraSite.get(s.camera_id) !== siteId) {
-        refused++;
-        continue;
-      }
-      id = samples.seriesOf('camera', s.camera_id, s.metric, s.labels, s.unit);
-    } else {
-      id = samples.seriesOf('agent', agentId, s.metric, s.labels, s.unit);
-    }
-    samples.add(id, s.ts, s.value);
-    accepted.push(s);
-  }
+  // Each target's site is read once; the samples are then staged without awaiting (no promise per sample).
+  const targets = batchTargets(batch);
+  for (const id of targets.devices) await ownDevice(id);
+  for (const id of targets.cameras) await ownCamera(id);
+  const staged = stageSamples(samples, batch, agentId, siteId, { device: deviceSite, camera: cameraSite });
+  const accepted = staged.accepted;
+  let refused = staged.refused;
 
   const record = (e: AgentEvent, device_id: number | null, camera_id: number | null) => {
     const { type, ts, ...data } = e as AgentEvent & Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { decode, HUB_FILTERS, isCompactBatch, type MessageKind } from '@outpost/protocol';
+import { decode, HUB_FILTERS, isCompactBatch, type MessageKind, SeriesTableCache } from '@outpost/protocol';
 import { snapshotHandler } from '../camera/ingest-snapshot.js';
 import type { Link } from '../link/link.js';
 import { batchHandler } from './batch.js';
@@ -29,15 +29,17 @@ function checkKinds(list: IngestHandler[]): IngestHandler[] {
 
 /**
  * Decodes and dispatches one message. An invalid payload is counted for its agent (metric and agent record)
- * and logged with the agent id; it never affects another message.
+ * and logged with the agent id; it never affects another message. `seriesTables` keeps the agents' recent
+ * compact series tables (the decoder skips a table seen before; the store keeps its series ids on it).
  */
 export async function dispatch(
   link: Link,
   handlers: ReadonlyMap<MessageKind, IngestHandler>,
   topic: string,
   payload: Uint8Array,
+  seriesTables?: SeriesTableCache,
 ): Promise<void> {
-  const r = decode(topic, payload);
+  const r = decode(topic, payload, { seriesTables });
   if (!r.ok) {
     const agentId = topic.split('/')[3] ?? '?';
     link.metrics.invalidPayloads.inc({ agent: agentId, code: r.error.code });
@@ -67,10 +69,13 @@ export async function startIngest(
   handlers: readonly IngestHandler[] = HANDLERS,
 ): Promise<() => Promise<void>> {
   const byKind = new Map(handlers.map((h) => [h.kind, h]));
+  const tables = new SeriesTableCache();
   const unsubs: (() => Promise<void>)[] = [];
   for (const h of handlers) {
     const filter = HUB_FILTERS[h.kind as keyof typeof HUB_FILTERS];
-    unsubs.push(await link.bus.subscribe(filter, (topic, payload) => dispatch(link, byKind, topic, payload)));
+    unsubs.push(
+      await link.bus.subscribe(filter, (topic, payload) => dispatch(link, byKind, topic, payload, tables)),
+    );
   }
   return async () => {
     for (const u of unsubs) await u();

@@ -3,6 +3,7 @@ import type { HubContext } from '../context.js';
 import { linkService } from '../link/service.js';
 import { alertingService } from './alerting.js';
 import { onboardingService } from './onboarding.js';
+import { retentionService } from './retention.js';
 import { rolloutsService } from './rollouts.js';
 import { sessionsService } from './sessions.js';
 import { timeseriesService } from './timeseries.js';
@@ -17,6 +18,7 @@ export const SERVICES: readonly Service[] = checkNames([
   onboardingService,
   cameraLiveService,
   rolloutsService,
+  retentionService,
 ]);
 
 function checkNames(list: Service[]): Service[] {

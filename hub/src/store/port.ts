@@ -3,6 +3,7 @@ import type { AgentRepo } from './agents.js';
 import type { AlertRuleRepo } from './alert-rules.js';
 import type { AlertingStateRepo } from './alerting-state.js';
 import type { AlertRepo } from './alerts.js';
+import type { ApiKeyRepo } from './api-keys.js';
 import type { AuditRepo } from './audit.js';
 import type { CameraRepo } from './cameras.js';
 import type { ChannelRepo } from './channels.js';
@@ -18,6 +19,7 @@ import type { JobRepo } from './jobs.js';
 import type { MaintenanceRepo } from './maintenance.js';
 import type { NotificationRepo } from './notifications.js';
 import type { ReleaseRepo } from './releases.js';
+import type { RetentionRepo } from './retention.js';
 import type { RolloutRepo } from './rollouts.js';
 import type { SessionRepo } from './sessions.js';
 import type { SiteTrapsRepo } from './site-traps.js';
@@ -59,6 +61,10 @@ export interface Repositories {
   /** Agent release bundles (fleet upgrades). */
   readonly releases: ReleaseRepo;
   readonly rollouts: RolloutRepo;
+  /** API keys of users. */
+  readonly apiKeys: ApiKeyRepo;
+  /** Pruning of what grows with time (bounded growth). */
+  readonly retention: RetentionRepo;
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   TARGET_DEVICE,
   VALUE_FLOAT64,
 } from './format.js';
+import { type SeriesTable, type SeriesTableCache, setColumns, type TableSeries } from './series-tables.js';
 import {
   type BatchMessage,
   isEntityId,
@@ -31,12 +32,12 @@ import {
 
 export type CompactDecodeResult = { ok: true; message: BatchMessage } | Failure;
 
-interface Series {
-  target: number;
-  id: number;
-  metric: string;
-  unit: string | undefined;
-  labels: Readonly<Record<string, string>> | undefined;
+type Series = TableSeries;
+
+/** A receiver's cache of series tables, and whose batch this is. */
+export interface CompactDecodeCache {
+  tables: SeriesTableCache;
+  sender: string;
 }
 
 const EventsSchema = BatchSchema.shape.events;
@@ -107,9 +108,10 @@ class StringTable {
 /**
  * Decodes a compact batch (protocol/README.md, "Compact batches"). Never throws: a refusal names the field
  * path (`series.3.metric`, `samples.17.ts`) and the reason. The result is what the schema gives for the same
- * batch sent as JSON; samples of one series share one frozen `labels` object.
+ * batch sent as JSON; samples of one series share one frozen `labels` object. With a `cache`, a series table
+ * equal to one the sender sent recently is not decoded again; `columnsOf(message)` gives the columns.
  */
-export function decodeCompactBatch(bytes: Uint8Array): CompactDecodeResult {
+export function decodeCompactBatch(bytes: Uint8Array, cache?: CompactDecodeCache): CompactDecodeResult {
   if (!isCompactBatch(bytes))
     return fieldFailure('frame', 'batch', 'header', 'not a compact batch (no "OPB" magic)');
   if (bytes.length < 6) return fieldFailure('frame', 'batch', 'header', 'shorter than its header');
@@ -156,7 +158,7 @@ export function decodeCompactBatch(bytes: Uint8Array): CompactDecodeResult {
       'body',
       `decompresses to ${body.length} bytes, the header says ${bodyLength}`,
     );
-  return decodeBody(body);
+  return decodeBody(body, cache);
 }
 
 function decompress(
@@ -170,7 +172,7 @@ function decompress(
   return compression === 'deflate-raw' ? inflateRawSync(packed, opts) : brotliDecompressSync(packed, opts);
 }
 
-function decodeBody(body: Uint8Array): CompactDecodeResult {
+function decodeBody(body: Uint8Array, cache: CompactDecodeCache | undefined): CompactDecodeResult {
   const r = new ByteReader(body);
   const c = new Cursor();
   try {
@@ -180,24 +182,15 @@ function decodeBody(body: Uint8Array): CompactDecodeResult {
     const sentAt = r.varint();
     if (!isTimestamp(sentAt)) throw c.fail(TS_RULE);
 
-    c.at('strings');
-    const nStrings = r.count(COMPACT_LIMITS.strings);
-    const list = new Array<string>(nStrings);
-    for (let i = 0; i < nStrings; i++) {
-      c.at('strings', i);
-      list[i] = r.string(COMPACT_LIMITS.stringBytes);
+    const tableStart = r.pos;
+    let table = cache?.tables.find(cache.sender, body, tableStart);
+    if (table !== undefined) r.pos = tableStart + table.byteLength;
+    else {
+      table = readTable(r, c, tableStart);
+      cache?.tables.add(cache.sender, body.subarray(tableStart, r.pos), table);
     }
-    const strings = new StringTable(list);
-
-    c.at('label_sets');
-    const nSets = r.count(COMPACT_LIMITS.labelSets);
-    const labelSets = new Array<Readonly<Record<string, string>>>(nSets);
-    for (let j = 0; j < nSets; j++) labelSets[j] = readLabelSet(r, c, j, strings);
-
-    c.at('series');
-    const nSeries = r.count(COMPACT_LIMITS.series, 2);
-    const series = new Array<Series>(nSeries);
-    for (let j = 0; j < nSeries; j++) series[j] = readSeries(r, c, j, strings, labelSets);
+    const series = table.series;
+    const nSeries = series.length;
 
     c.at('samples');
     const n = r.count(LIMITS.batchSamples, 3);
@@ -258,10 +251,15 @@ function decodeBody(body: Uint8Array): CompactDecodeResult {
     if (r.remaining !== 0) throw new ReadError(`${r.remaining} bytes after the end of the batch`);
     const events = decodeEvents(eventsText);
     if (!events.ok) return events;
-    return {
-      ok: true,
-      message: { v: PROTOCOL_VERSION, seq, sent_at: sentAt, samples, events: events.events },
+    const message: BatchMessage = {
+      v: PROTOCOL_VERSION,
+      seq,
+      sent_at: sentAt,
+      samples,
+      events: events.events,
     };
+    setColumns(message, { table, seriesOf, ts, values });
+    return { ok: true, message };
   } catch (err) {
     if (err instanceof FieldError) return fieldFailure('schema', 'batch', err.path, err.message);
     if (err instanceof ReadError) return fieldFailure(err.code, 'batch', c.path, err.message);
@@ -271,6 +269,29 @@ function decodeBody(body: Uint8Array): CompactDecodeResult {
 }
 
 const TS_RULE = 'must be epoch milliseconds between 2000-01-01 and 2100-01-01';
+
+/** The strings, label sets and series of a batch. */
+function readTable(r: ByteReader, c: Cursor, start: number): SeriesTable {
+  c.at('strings');
+  const nStrings = r.count(COMPACT_LIMITS.strings);
+  const list = new Array<string>(nStrings);
+  for (let i = 0; i < nStrings; i++) {
+    c.at('strings', i);
+    list[i] = r.string(COMPACT_LIMITS.stringBytes);
+  }
+  const strings = new StringTable(list);
+
+  c.at('label_sets');
+  const nSets = r.count(COMPACT_LIMITS.labelSets);
+  const labelSets = new Array<Readonly<Record<string, string>>>(nSets);
+  for (let j = 0; j < nSets; j++) labelSets[j] = readLabelSet(r, c, j, strings);
+
+  c.at('series');
+  const nSeries = r.count(COMPACT_LIMITS.series, 2);
+  const series = new Array<Series>(nSeries);
+  for (let j = 0; j < nSeries; j++) series[j] = readSeries(r, c, j, strings, labelSets);
+  return { series, byteLength: r.pos - start, memo: undefined };
+}
 
 function readLabelSet(
   r: ByteReader,

@@ -34,7 +34,10 @@ export function audit(): MiddlewareHandler<HubEnv> {
           client_ip: clientIp(c),
           outcome: status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure',
           status,
-          details: c.var.auditDetails ?? null,
+          // A change made with an API key names the key (its id; never the key).
+          details: c.var.user?.apiKey
+            ? { ...c.var.auditDetails, api_key: c.var.user.apiKey.id }
+            : (c.var.auditDetails ?? null),
         });
       } catch (err) {
         c.var.hub.logger.error({ err }, 'audit record failed');

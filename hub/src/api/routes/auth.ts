@@ -76,6 +76,7 @@ const me = defineRoute({
   method: 'get',
   path: '/auth/me',
   access: 'viewer',
+  site: 'own',
   tags: ['auth'],
   summary: 'The logged-in user',
   responses: { 200: json(UserRef, 'You'), ...errors(401) },
@@ -84,6 +85,7 @@ const changePassword = defineRoute({
   method: 'post',
   path: '/auth/change-password',
   access: 'viewer',
+  sessionOnly: true,
   tags: ['auth'],
   summary: 'Change your password; every other session ends, new tokens are returned',
   request: { body: body(ChangePassword) },
@@ -107,6 +109,7 @@ const streamToken = defineRoute({
   method: 'post',
   path: '/auth/stream-tokens',
   access: 'viewer',
+  sessionOnly: true,
   tags: ['auth'],
   summary:
     'A token for one stream, to put in a URL (?access_token=) where headers cannot be sent: the event stream ' +

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { poeCause } from '../../alerts/causes/poe.js';
 import { CAMERA_SORTS, type CameraRecord, type CameraRow } from '../../store/cameras.js';
-import { API_PREFIX, defineRoute } from '../access.js';
+import { API_PREFIX, defineRoute, requireInScope, siteFilterFor } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import {
   CAMERA_STATUSES,
@@ -58,6 +58,7 @@ const list = defineRoute({
   method: 'get',
   path: '/cameras',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'List cameras (filters, pagination, sorting)',
   request: { query: ListQuery },
@@ -73,6 +74,7 @@ const status = defineRoute({
   method: 'get',
   path: '/cameras/status',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'How many cameras are in each status',
   request: { query: z.object({ site_id: z.coerce.number().int().positive().optional() }).strict() },
@@ -91,6 +93,7 @@ const get = defineRoute({
   method: 'get',
   path: '/cameras/{id}',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'One camera',
   request: { params: IdParam },
@@ -160,7 +163,13 @@ export const camerasRoutes: RouteModule = {
 
     app.openapi(list, async (c) => {
       const q = c.req.valid('query');
-      const { rows, total } = await cameras.list(q, q.sort, q.order, q.page, q.per_page);
+      const { rows, total } = await cameras.list(
+        { ...q, site_id: siteFilterFor(c, q.site_id) },
+        q.sort,
+        q.order,
+        q.page,
+        q.per_page,
+      );
       return c.json(
         { cameras: rows.map(cameraToApi), pagination: pagination(q.page, q.per_page, total) },
         200,
@@ -168,7 +177,7 @@ export const camerasRoutes: RouteModule = {
     });
 
     app.openapi(status, async (c) => {
-      const by = await cameras.statusCounts(c.req.valid('query').site_id);
+      const by = await cameras.statusCounts(siteFilterFor(c, c.req.valid('query').site_id));
       const total = Object.values(by).reduce((a, b) => a + b, 0);
       const n = (k: string) => by[k] ?? 0;
       const known = n('online') + n('offline') + n('degraded');
@@ -226,6 +235,7 @@ export const camerasRoutes: RouteModule = {
       const { id } = c.req.valid('param');
       const row = await cameras.get(id);
       if (!row) throw notFound('camera', id);
+      requireInScope(c, 'camera', id, row.site_id);
       return c.json({ ...cameraToApi(row), likely_cause: await likelyCause(row) }, 200);
     });
 

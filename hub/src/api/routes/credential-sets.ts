@@ -43,7 +43,7 @@ const create = defineRoute({
 });
 
 const update = defineRoute({
-  method: 'patch',
+  method: 'put',
   path: '/credential-sets/{id}',
   access: 'operator',
   tags: ['credential sets'],

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { macSearchHex } from '../../fleet/mac.js';
 import { DEVICE_SORTS, type DeviceRecord } from '../../store/devices.js';
-import { defineRoute } from '../access.js';
+import { defineRoute, requireInScope, siteFilterFor } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
 import { snmpSettingsOf } from '../models/credential.js';
 import {
@@ -55,6 +55,7 @@ const list = defineRoute({
   method: 'get',
   path: '/devices',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'List devices (filters, pagination, sorting)',
   request: { query: ListQuery },
@@ -70,6 +71,7 @@ const status = defineRoute({
   method: 'get',
   path: '/devices/status',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'How many devices are online, offline (unreachable or auth_failed), unknown',
   request: { query: z.object({ site_id: z.coerce.number().int().positive().optional() }).strict() },
@@ -88,6 +90,7 @@ const get = defineRoute({
   method: 'get',
   path: '/devices/{id}',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'One device',
   request: { params: IdParam },
@@ -151,7 +154,11 @@ export const devicesRoutes: RouteModule = {
 
     app.openapi(list, async (c) => {
       const q = c.req.valid('query');
-      const filter = { ...q, macHex: q.q ? macSearchHex(q.q) : undefined };
+      const filter = {
+        ...q,
+        site_id: siteFilterFor(c, q.site_id),
+        macHex: q.q ? macSearchHex(q.q) : undefined,
+      };
       const { rows, total } = await devices.list(filter, q.sort, q.order, q.page, q.per_page);
       return c.json(
         { devices: rows.map(deviceToApi), pagination: pagination(q.page, q.per_page, total) },
@@ -160,7 +167,10 @@ export const devicesRoutes: RouteModule = {
     });
 
     app.openapi(status, async (c) =>
-      c.json(deviceStatusSummary(await devices.statusCounts(c.req.valid('query').site_id)), 200),
+      c.json(
+        deviceStatusSummary(await devices.statusCounts(siteFilterFor(c, c.req.valid('query').site_id))),
+        200,
+      ),
     );
 
     /** The stored SNMP settings of a device that references a credential; 422 naming credential_id otherwise. */
@@ -228,6 +238,7 @@ export const devicesRoutes: RouteModule = {
       const { id } = c.req.valid('param');
       const row = await devices.get(id);
       if (!row) throw notFound('device', id);
+      requireInScope(c, 'device', id, row.site_id);
       return c.json(deviceToApi(row), 200);
     });
 

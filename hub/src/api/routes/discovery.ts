@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import type { HubContext } from '../../context.js';
-import { type Onboarding, onboardingOf } from '../../onboarding/onboarding.js';
+import { createOnboarding, type Onboarding, onboardingOf } from '../../onboarding/onboarding.js';
 import { defineRoute } from '../access.js';
-import { ApiError, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { body, errors, IdParam, iso, json, OkSchema } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
@@ -181,10 +181,20 @@ const deleteSchedule = defineRoute({
   responses: { 200: json(OkSchema, 'Stopped'), ...errors(400, 401, 403, 404) },
 });
 
-/** The running onboarding, or 503 while the hub starts or stops. */
+const standalone = new WeakMap<HubContext, Onboarding>();
+
+/**
+ * The running onboarding; without the service (an API-only hub, or while it starts) one that answers requests
+ * alone: checks, lists, accepts and the map need no background work (starting a sweep still needs the link).
+ */
 export function requireOnboarding(hub: HubContext): Onboarding {
-  const o = onboardingOf(hub);
-  if (!o) throw new ApiError(503, 'unavailable', 'discovery and topology are not running');
+  const running = onboardingOf(hub);
+  if (running) return running;
+  let o = standalone.get(hub);
+  if (!o) {
+    o = createOnboarding(hub);
+    standalone.set(hub, o);
+  }
   return o;
 }
 

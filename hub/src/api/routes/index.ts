@@ -7,6 +7,7 @@ import { alertNotificationsRoutes } from './alert-notifications.js';
 import { alertRulePreviewRoutes } from './alert-rule-preview.js';
 import { alertRulesRoutes } from './alert-rules.js';
 import { alertsRoutes } from './alerts.js';
+import { apiKeysRoutes } from './api-keys.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { bulkRoutes } from './bulk.js';
@@ -43,6 +44,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   authRoutes,
   fleetRoutes,
   usersRoutes,
+  apiKeysRoutes,
   sitesRoutes,
   bulkRoutes,
   discoveryRoutes,

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import type { SiteRow } from '../../store/sites.js';
-import { defineRoute } from '../access.js';
+import { defineRoute, inCallerScope, requireInScope } from '../access.js';
 import { conflict, notFound } from '../errors.js';
 import { body, errors, IdParam, iso, json, name, text } from '../schemas.js';
 import type { RouteModule } from '../types.js';
@@ -65,6 +65,7 @@ const list = defineRoute({
   method: 'get',
   path: '/sites',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'List sites with their device and camera counts',
   responses: { 200: json(z.object({ sites: z.array(SiteSchema) }), 'Sites'), ...errors(401) },
@@ -82,6 +83,7 @@ const get = defineRoute({
   method: 'get',
   path: '/sites/{id}',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'One site',
   request: { params: IdParam },
@@ -111,7 +113,9 @@ export const sitesRoutes: RouteModule = {
   register(app, hub) {
     const { sites } = hub.store;
 
-    app.openapi(list, async (c) => c.json({ sites: (await sites.list()).map(siteToApi) }, 200));
+    app.openapi(list, async (c) =>
+      c.json({ sites: (await sites.list()).filter((s) => inCallerScope(c, s.id)).map(siteToApi) }, 200),
+    );
 
     app.openapi(create, async (c) => {
       const row = await sites.insert(c.req.valid('json'), hub.clock());
@@ -124,6 +128,7 @@ export const sitesRoutes: RouteModule = {
       const { id } = c.req.valid('param');
       const row = await sites.get(id);
       if (!row) throw notFound('site', id);
+      requireInScope(c, 'site', id, row.id);
       return c.json(siteToApi(row), 200);
     });
 

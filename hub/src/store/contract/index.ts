@@ -4,6 +4,7 @@ import { agentsContract } from './agents.js';
 import { alertRulesContract } from './alert-rules.js';
 import { alertingStateContract } from './alerting-state.js';
 import { alertsContract } from './alerts.js';
+import { apiKeysContract } from './api-keys.js';
 import { auditContract } from './audit.js';
 import { camerasContract } from './cameras.js';
 import { channelsContract } from './channels.js';
@@ -20,6 +21,7 @@ import { maintenanceContract } from './maintenance.js';
 import { notificationsContract } from './notifications.js';
 import { racesContract } from './races.js';
 import { releasesContract } from './releases.js';
+import { retentionContract } from './retention.js';
 import { rolloutsContract } from './rollouts.js';
 import { sessionsContract } from './sessions.js';
 import { siteTrapsContract } from './site-traps.js';
@@ -56,6 +58,8 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['credentials', credentialsContract],
   ['releases', releasesContract],
   ['rollouts', rolloutsContract],
+  ['api keys', apiKeysContract],
+  ['retention', retentionContract],
   ['fleet', fleetContract],
   ['topology and discovery', topologyContract],
   ['writers racing', racesContract],

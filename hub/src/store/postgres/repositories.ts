@@ -4,6 +4,7 @@ import { PgAgents } from './agents.js';
 import { PgAlertRules } from './alert-rules.js';
 import { PgAlertingState } from './alerting-state.js';
 import { PgAlerts } from './alerts.js';
+import { PgApiKeys } from './api-keys.js';
 import { PgAudit } from './audit.js';
 import { PgCameras } from './cameras.js';
 import { PgChannels } from './channels.js';
@@ -20,6 +21,7 @@ import { PgJobs } from './jobs.js';
 import { PgMaintenance } from './maintenance.js';
 import { PgNotifications } from './notifications.js';
 import { PgReleases } from './releases.js';
+import { PgRetention } from './retention.js';
 import { PgRollouts } from './rollouts.js';
 import { PgSessions } from './sessions.js';
 import { PgSiteTraps } from './site-traps.js';
@@ -57,6 +59,8 @@ export class PgRepositories implements Repositories {
   readonly topology: PgTopology;
   readonly releases: PgReleases;
   readonly rollouts: PgRollouts;
+  readonly apiKeys: PgApiKeys;
+  readonly retention: PgRetention;
 
   constructor(scope: Scope) {
     this.users = new PgUsers(scope);
@@ -86,5 +90,7 @@ export class PgRepositories implements Repositories {
     this.topology = new PgTopology(scope);
     this.releases = new PgReleases(scope);
     this.rollouts = new PgRollouts(scope);
+    this.apiKeys = new PgApiKeys(scope);
+    this.retention = new PgRetention(scope);
   }
 }

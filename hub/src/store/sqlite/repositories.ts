@@ -4,6 +4,7 @@ import { SqliteAgents } from './agents.js';
 import { SqliteAlertRules } from './alert-rules.js';
 import { SqliteAlertingState } from './alerting-state.js';
 import { SqliteAlerts } from './alerts.js';
+import { SqliteApiKeys } from './api-keys.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteCameras } from './cameras.js';
 import { SqliteChannels } from './channels.js';
@@ -20,6 +21,7 @@ import { SqliteJobs } from './jobs.js';
 import { SqliteMaintenance } from './maintenance.js';
 import { SqliteNotifications } from './notifications.js';
 import { SqliteReleases } from './releases.js';
+import { SqliteRetention } from './retention.js';
 import { SqliteRollouts } from './rollouts.js';
 import { SqliteSessions } from './sessions.js';
 import { SqliteSiteTraps } from './site-traps.js';
@@ -56,6 +58,8 @@ export class SqliteRepositories implements Repositories {
   readonly discovered: SqliteDiscovered;
   readonly topology: SqliteTopology;
   readonly releases: SqliteReleases;
+  readonly apiKeys: SqliteApiKeys;
+  readonly retention: SqliteRetention;
   readonly rollouts: SqliteRollouts;
 
   constructor(scope: Scope) {
@@ -86,5 +90,7 @@ export class SqliteRepositories implements Repositories {
     this.topology = new SqliteTopology(scope);
     this.releases = new SqliteReleases(scope);
     this.rollouts = new SqliteRollouts(scope);
+    this.apiKeys = new SqliteApiKeys(scope);
+    this.retention = new SqliteRetention(scope);
   }
 }

@@ -60,6 +60,12 @@ export interface SampleWriter {
     labels: Readonly<Record<string, string>> | undefined,
     unit: string | undefined,
   ): number;
+  /**
+   * An object that stays the same while every series id this store gave out still names the same series; a
+   * new one after a rolled-back transaction (it may have created series) or a deleted target. Ids kept across
+   * units of work (per series table of an agent) are valid while the token they were resolved under is.
+   */
+  readonly idsToken: object;
   /** Stages one sample. A later sample of the same series and timestamp replaces an earlier one. */
   add(seriesId: number, ts: number, value: number): void;
   /** Samples staged so far. */

@@ -6,6 +6,7 @@ import { AdminPage } from './pages/admin.js';
 import { AgentsPage } from './pages/agents.js';
 import { AlertingPage } from './pages/alerting.js';
 import { AlertsPage } from './pages/alerts.js';
+import { ApiKeysPage } from './pages/api-keys.js';
 import { CameraPage } from './pages/camera.js';
 import { CamerasPage } from './pages/cameras.js';
 import { DevicePage } from './pages/device.js';
@@ -60,6 +61,8 @@ function page(route) {
       return can('admin')
         ? html`<${AdminPage} tab=${second ?? 'users'} />`
         : html`<p>Administrators only.</p>`;
+    case 'api-keys':
+      return html`<${ApiKeysPage} />`;
     case 'account':
       return html`<${AccountPage} />`;
     default:
@@ -99,6 +102,7 @@ function Shell({ user }) {
       <div class="who">
         <${LiveBadge} />
         <a href="#/account" title="Account">${user.username} <small>(${user.role})</small></a>
+        <a href="#/api-keys">API keys</a>
         <button type="button" onClick=${() => logout().then(() => (location.hash = '#/'))}>Log out</button>
       </div>
     </header>

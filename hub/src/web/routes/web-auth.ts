@@ -67,6 +67,7 @@ const changePassword = defineRoute({
   method: 'post',
   path: '/auth/web/change-password',
   access: 'viewer',
+  sessionOnly: true,
   tags,
   summary: 'Dashboard: change your password; other sessions end, a new cookie is set',
   request: { body: body(ChangePassword) },

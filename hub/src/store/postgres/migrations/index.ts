@@ -4,6 +4,7 @@ import { m003Coverage } from './003_coverage.js';
 import { m004DeferrableReferences } from './004_deferrable_references.js';
 import { m005AgentReleases } from './005_agent_releases.js';
 import { m006DeviceSearch } from './006_device_search.js';
+import { m007ApiKeys } from './007_api_keys.js';
 import type { PgMigration } from './types.js';
 
 export type { PgMigration } from './types.js';
@@ -16,6 +17,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = checkOrder([
   m004DeferrableReferences,
   m005AgentReleases,
   m006DeviceSearch,
+  m007ApiKeys,
 ]);
 
 function checkOrder(list: PgMigration[]): PgMigration[] {

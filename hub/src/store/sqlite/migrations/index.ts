@@ -9,6 +9,7 @@ import { m008Discovery } from './008_discovery.js';
 import { m009FleetIndexes } from './009_fleet_indexes.js';
 import { m010Coverage } from './010_coverage.js';
 import { m011AgentReleases } from './011_agent_releases.js';
+import { m012ApiKeys } from './012_api_keys.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m009FleetIndexes,
   m010Coverage,
   m011AgentReleases,
+  m012ApiKeys,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {

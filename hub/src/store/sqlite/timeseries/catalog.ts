@@ -48,6 +48,7 @@ export class SeriesCatalog {
   #lastTarget: string | number | undefined;
   #lastLabels: Readonly<Record<string, string>> | undefined | null = null;
   #lastByMetric: Map<string, number> | undefined;
+  #idsToken: object = {};
   readonly #find;
   readonly #create;
   readonly #setSealed;
@@ -130,8 +131,14 @@ export class SeriesCatalog {
     return id;
   }
 
-  /** Drops cached ids (after a rolled-back transaction that may have created series). */
+  /** Replaced whenever ids given out may stop naming their series (SampleWriter.idsToken). */
+  get idsToken(): object {
+    return this.#idsToken;
+  }
+
+  /** Drops cached ids (after a rolled-back transaction that may have created series, or deleted series). */
   clearCache(): void {
+    this.#idsToken = {};
     this.#ids.clear();
     this.#lastByMetric = undefined;
     this.#lastLabels = null;

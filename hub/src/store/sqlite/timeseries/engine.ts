@@ -155,6 +155,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     return new StagedWriter({
       resolve: (kind, target, metric, labels, unit) =>
         this.#catalog.resolveParts(kind, target, metric, labels, unit, this.#lastLogId),
+      idsToken: () => this.#catalog.idsToken,
       log: (ids, ts, values) => {
         const id = ++this.#lastLogId;
         const data = encodeLogRecord({ ids, ts, values, start: 0, end: ids.length });

@@ -9,6 +9,8 @@ export interface WriterHost {
     labels: Readonly<Record<string, string>> | undefined,
     unit: string | undefined,
   ): number;
+  /** The catalog's current ids token (SampleWriter.idsToken). */
+  idsToken(): object;
   /** Writes the head-log record of samples [0, n) inside the caller's transaction; returns its id. */
   log(ids: readonly number[], ts: readonly number[], values: readonly number[]): number;
   /** After commit: the samples join the head under their record's id. */
@@ -42,6 +44,10 @@ export class StagedWriter implements SampleWriter {
     unit: string | undefined,
   ): number {
     return this.host.resolve(kind, target, metric, labels, unit);
+  }
+
+  get idsToken(): object {
+    return this.host.idsToken();
   }
 
   add(seriesId: number, ts: number, value: number): void {
