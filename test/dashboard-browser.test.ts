@@ -132,7 +132,23 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
       'interface rates',
     );
     await page.getByRole('figure').filter({ hasText: 'Traffic' }).locator('canvas').waitFor();
+    // What the profiles read beyond traffic: the switch's sensors and PoE, the UPS's battery, the AP's clients.
+    await page.getByTestId('health-sensors').getByText(/°C/).first().waitFor();
+    await page.getByTestId('health-poe').getByText('Budget used').waitFor();
     await shot(page, 'device');
+    const cards: [string, string, RegExp][] = [
+      ['demo-ups', 'health-ups', /Battery charge\s+\d+ %/],
+      ['demo-ap-floor1', 'health-wifi', /Clients\s+\d+/],
+    ];
+    for (const [name, card, text] of cards) {
+      const id = (await hub.api<{ devices: { id: number }[] }>('GET', `/devices?q=${name}`)).devices[0]!.id;
+      await open(page, `#/devices/${id}`);
+      await until(
+        async () => text.test(await page.getByTestId(card).innerText()),
+        30_000,
+        `${card} of ${name}`,
+      );
+    }
   });
 
   it('shows a new alert live and acknowledges it with a note', async () => {

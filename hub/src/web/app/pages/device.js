@@ -11,6 +11,7 @@ import { DeviceCharts } from './device-charts.js';
 import { DeviceChecks } from './device-checks.js';
 import { DeviceEvents } from './device-events.js';
 import { DeviceForm } from './device-form.js';
+import { DeviceHealth } from './device-health.js';
 import { Interfaces, loadInterfaces } from './device-interfaces.js';
 
 export function DevicePage({ id }) {
@@ -96,6 +97,7 @@ export function DevicePage({ id }) {
       </section>
     </div>
     <${DeviceChecks} device=${d} />
+    ${d.snmp ? html`<${DeviceHealth} deviceId=${id} stamp=${stamp} />` : null}
     ${d.snmp ? html`<${Interfaces} rows=${ifs.rows} error=${ifs.error} />` : null}
     <${DeviceCharts} deviceId=${id} interfaces=${ifs.rows} stamp=${stamp} />
     <${DeviceEvents} device=${d} />
