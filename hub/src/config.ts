@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { LIMITS, releasePublicKey } from '@outpost/protocol';
 import * as z from 'zod';
 import { proxyList } from './net/client-address.js';
+import { PRIVATE_NETWORKS, parseNetworks } from './net/site-networks.js';
 import { redactDatabaseUrl } from './store/database-url.js';
 
 /** The largest message an agent may publish (a snapshot, a batch or a result). */
@@ -142,6 +143,20 @@ export const ConfigSchema = z
     jobQueueTimeoutS: int(1, 7 * 24 * 3600).default(900),
     /** Widest range one discovery may sweep, as a prefix length: 22 allows a /22 (1,024 addresses) and narrower. */
     discoveryMaxPrefix: int(16, 32).default(22),
+    /**
+     * Networks (addresses or CIDR ranges) where an agent may send credentials on an operator's word: discovery
+     * sweeps and schedules (for everyone), and devices or cameras referencing a credential (admins excepted).
+     */
+    discoveryAllowedNetworks: list()
+      .refine((entries) => {
+        try {
+          parseNetworks(entries);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be IP addresses or CIDR ranges such as 10.0.0.0/8')
+      .default([...PRIVATE_NETWORKS]),
     /** How often agents read their devices' LLDP, CDP, forwarding and ARP tables (sent in their config); 0 off. */
     topologyIntervalS: int(0, 86_400)
       .refine((n) => n === 0 || n >= 30, 'must be 0 (off) or at least 30')

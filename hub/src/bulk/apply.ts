@@ -1,11 +1,14 @@
 import { snmpSettingsOf } from '../api/models/credential.js';
 import { encodeSnmp } from '../api/models/device.js';
+import type { Role } from '../auth/roles.js';
 import type { HubContext } from '../context.js';
 import { decryptSnmpSecrets, parseSnmp } from '../inventory/credentials.js';
+import { siteNetworks } from '../net/site-networks.js';
 import type { CameraRecord } from '../store/cameras.js';
 import type { DeviceRecord } from '../store/devices.js';
 import type { UnitOfWork } from '../store/port.js';
 import { CAMERA_COLUMNS, CAMERA_SECRET_COLUMNS, type ExistingCamera, planCameras } from './cameras.js';
+import { guardCredentialUse } from './credential-guard.js';
 import { type ImportRecord, writeCsv } from './csv.js';
 import { DEVICE_COLUMNS, DEVICE_SECRET_COLUMNS, type ExistingDevice, planDevices } from './devices.js';
 import { type PlannedLine, summarize } from './plan.js';
@@ -107,7 +110,10 @@ export async function importInventory(
   kind: BulkKind,
   input: { columns: string[]; records: ImportRecord[] },
   dryRun: boolean,
+  /** The caller's role: credential references are checked as the device and camera routes do. */
+  role: Role | undefined,
 ): Promise<ImportOutcome> {
+  const networks = siteNetworks(ctx.config);
   const { sites, credentials } = await context(ctx);
   const now = ctx.clock();
   const changed: { site_id: number; id: number; change: 'created' | 'updated' }[] = [];
@@ -115,6 +121,7 @@ export async function importInventory(
   if (kind === 'device') {
     const existing = await existingDevices(ctx, sites);
     const plan = planDevices(input.records, input.columns, { sites, existing, credentials });
+    guardCredentialUse(plan, existing, role, credentials, networks);
     lines = plan;
     if (!dryRun)
       await ctx.store.unit(async (tx) => {
@@ -159,6 +166,7 @@ export async function importInventory(
       for (const d of await ctx.store.devices.forSite(s.id))
         deviceNames.set(`${d.site_id}|${d.name.toLowerCase()}`, d.id);
     const plan = planCameras(input.records, input.columns, { sites, existing, credentials, deviceNames });
+    guardCredentialUse(plan, existing, role, credentials, networks);
     lines = plan;
     if (!dryRun)
       await ctx.store.unit(async (tx) => {

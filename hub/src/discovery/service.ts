@@ -9,6 +9,7 @@ import {
 } from '@outpost/protocol';
 import { ApiError } from '../api/errors.js';
 import type { Logger } from '../logger.js';
+import { PRIVATE_NETWORKS, SiteNetworks } from '../net/site-networks.js';
 import type { HubStore } from '../store/port.js';
 import {
   classifyHost,
@@ -44,6 +45,8 @@ export interface DiscoveredCamera {
 export interface DiscoveryDeps {
   store: Pick<HubStore, 'discovered' | 'credentials' | 'topology'>;
   maxPrefix: () => number;
+  /** Where sweeps may go (discoveryAllowedNetworks); the private ranges when absent. */
+  networks?: () => SiteNetworks;
   inventory(siteId: number): Promise<{ devices: InventoryDevice[]; cameras: InventoryCamera[] }>;
   /** Creates the discover job for the site's agent (throws a JobError when the site has none). */
   createJob(j: {
@@ -75,6 +78,8 @@ export interface DiscoveredView {
   last_seen: number;
   job_id: string | null;
 }
+
+const defaultNetworks = new SiteNetworks(PRIVATE_NETWORKS);
 
 /** Seconds a sweep may take: its packets at the rate, one timeout per address batch, and room for the rest. */
 export function sweepTimeoutS(
@@ -135,6 +140,14 @@ export class DiscoveryService {
       throw new ApiError(400, 'range_too_wide', checked.error, [
         { path: `body.cidrs.${checked.index}`, message: checked.error },
       ]);
+    // Every answering host is tried with every set: a sweep stays inside the networks credentials may go to.
+    const networks = this.d.networks?.() ?? defaultNetworks;
+    for (const [i, cidr] of args.cidrs.entries()) {
+      if (!networks.containsRange(cidr))
+        throw new ApiError(400, 'network_not_allowed', networks.outside(cidr), [
+          { path: `body.cidrs.${i}`, message: networks.outside(cidr) },
+        ]);
+    }
     for (const id of args.credential_set_ids ?? []) {
       const set = await this.d.store.credentials.getSet(id);
       if (!set || (set.site_id !== null && set.site_id !== siteId))

@@ -4,6 +4,7 @@ import type { HubContext } from '../context.js';
 import { type DiscoveredCamera, type DiscoveredDevice, DiscoveryService } from '../discovery/service.js';
 import { JobError } from '../link/jobs.js';
 import { linkOf } from '../link/registry.js';
+import { siteNetworks } from '../net/site-networks.js';
 import { TopologyService } from '../topology/service.js';
 
 /** Discovery and topology of one hub: what the onboarding routes and the schedule runner use. */
@@ -19,6 +20,7 @@ export function createOnboarding(ctx: HubContext, opts: { debounceMs?: number } 
   const discovery = new DiscoveryService({
     store,
     maxPrefix: () => ctx.config.discoveryMaxPrefix,
+    networks: () => siteNetworks(ctx.config),
     async inventory(siteId) {
       const [devices, cameras] = await Promise.all([
         store.devices.forSite(siteId),

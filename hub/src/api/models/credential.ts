@@ -7,6 +7,8 @@ import {
   SnmpCredentialsSchema,
 } from '@outpost/protocol';
 import type { SecretBox } from '../../crypto/secrets.js';
+import { type CredentialUse, credentialUseRefusal } from '../../inventory/credential-use.js';
+import type { SiteNetworks } from '../../net/site-networks.js';
 import type { CredentialRow, CredentialSetRow, CredentialWrite } from '../../store/credentials.js';
 import { ApiError, type ErrorDetail } from '../errors.js';
 import { iso } from '../schemas.js';
@@ -284,4 +286,16 @@ export function snmpSettingsOf(
     has_auth_key: !!keys.auth_key,
     has_priv_key: !!keys.priv_key,
   };
+}
+
+/**
+ * Throws the API error for a credential reference the caller may not make (credentialUseRefusal): 403 for a
+ * global set without the admin role, 400 network_not_allowed for a target outside discoveryAllowedNetworks.
+ */
+export function requireCredentialUse(use: CredentialUse, networks: SiteNetworks): void {
+  const r = credentialUseRefusal(use, networks);
+  if (!r) return;
+  throw new ApiError(r.status, r.status === 403 ? 'forbidden' : 'network_not_allowed', r.message, [
+    { path: `body.${r.field}`, message: r.message },
+  ]);
 }

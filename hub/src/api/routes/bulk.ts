@@ -111,7 +111,7 @@ export const bulkRoutes: RouteModule = {
             { path: err.line !== undefined ? `body.line.${err.line}` : 'body', message: err.message },
           ]);
         }
-        const out = await importInventory(hub, kind, input, dryRun);
+        const out = await importInventory(hub, kind, input, dryRun, c.var.user?.role);
         c.set('auditTarget', { type: kind });
         c.set('auditDetails', { dry_run: dryRun, ...out.summary });
         return c.json(out, 200);

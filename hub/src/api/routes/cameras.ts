@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { poeCause } from '../../alerts/causes/poe.js';
+import type { Role } from '../../auth/roles.js';
+import { siteNetworks } from '../../net/site-networks.js';
 import { CAMERA_SORTS, type CameraRecord, type CameraRow } from '../../store/cameras.js';
 import { API_PREFIX, defineRoute, requireInScope, siteFilterFor } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
@@ -15,6 +17,7 @@ import {
   streamFacts,
   UpdateCamera,
 } from '../models/camera.js';
+import { requireCredentialUse } from '../models/credential.js';
 import { body, errors, IdParam, iso, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
@@ -141,7 +144,12 @@ export const camerasRoutes: RouteModule = {
       }
     };
     /** A camera login of the site's or a global set; 422 naming the field otherwise. */
-    const requireCredential = async (credentialId: number | null | undefined, siteId: number) => {
+    const requireCredential = async (
+      credentialId: number | null | undefined,
+      siteId: number,
+      /** Who makes a new reference, and the camera's target; absent when an unchanged reference is kept. */
+      caller?: { role: Role | undefined; ip: string; rtspUrl: string },
+    ) => {
       if (!credentialId) return;
       const detail = (message: string) =>
         unprocessable(`credential_id ${credentialId}: ${message}`, [{ path: 'body.credential_id', message }]);
@@ -149,6 +157,18 @@ export const camerasRoutes: RouteModule = {
       if (!row || row.kind !== 'camera') throw detail('no camera credential with this id');
       const set = await hub.store.credentials.getSet(row.set_id);
       if (set && set.site_id !== null && set.site_id !== siteId) throw detail('belongs to another site');
+      if (caller)
+        requireCredentialUse(
+          {
+            role: caller.role,
+            setSiteId: set?.site_id ?? null,
+            targets: [
+              { field: 'ip_address', host: caller.ip },
+              { field: 'rtsp_url', host: splitRtspUrl(caller.rtspUrl).host },
+            ],
+          },
+          siteNetworks(hub.config),
+        );
     };
     const requireParentDevice = async (parentId: number | null | undefined, siteId: number) => {
       if (!parentId) return;
@@ -197,7 +217,6 @@ export const camerasRoutes: RouteModule = {
     app.openapi(create, async (c) => {
       const input = c.req.valid('json');
       await requireSite(input.site_id);
-      await requireCredential(input.credential_id, input.site_id);
       await requireParentDevice(input.parent_id, input.site_id);
       const split = splitRtspUrl(input.rtsp_url);
       const ip = input.ip_address ?? ipHost(split.host);
@@ -206,6 +225,11 @@ export const camerasRoutes: RouteModule = {
           { path: 'body.ip_address', message: 'required when the rtsp_url host is a name' },
         ]);
       }
+      await requireCredential(input.credential_id, input.site_id, {
+        role: c.var.user?.role,
+        ip,
+        rtspUrl: split.url,
+      });
       const record: CameraRecord = {
         name: input.name,
         ip_address: ip,
@@ -278,7 +302,23 @@ export const camerasRoutes: RouteModule = {
       const before = await cameras.get(id);
       if (!before) throw notFound('camera', id);
       if (input.site_id !== undefined) await requireSite(input.site_id);
-      await requireCredential(input.credential_id, input.site_id ?? before.site_id);
+      const target = {
+        ...input,
+        rtsp_url: input.rtsp_url === undefined ? undefined : splitRtspUrl(input.rtsp_url).url,
+      };
+      // Checked when this request makes the reference (an unchanged one at the same target is kept).
+      await requireCredential(
+        input.credential_id,
+        input.site_id ?? before.site_id,
+        input.credential_id !== undefined &&
+          (input.credential_id !== before.credential_id || cameraTargetMoved(before, target))
+          ? {
+              role: c.var.user?.role,
+              ip: input.ip_address ?? before.ip_address,
+              rtspUrl: target.rtsp_url ?? before.rtsp_url,
+            }
+          : undefined,
+      );
       await requireParentDevice(input.parent_id, input.site_id ?? before.site_id);
       const patch: Partial<CameraRecord> = {
         name: input.name,

@@ -1,9 +1,11 @@
 import { z } from '@hono/zod-openapi';
+import type { Role } from '../../auth/roles.js';
 import { macSearchHex } from '../../fleet/mac.js';
+import { siteNetworks } from '../../net/site-networks.js';
 import { DEVICE_SORTS, type DeviceRecord } from '../../store/devices.js';
 import { defineRoute, requireInScope, siteFilterFor } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
-import { snmpSettingsOf } from '../models/credential.js';
+import { requireCredentialUse, snmpSettingsOf } from '../models/credential.js';
 import {
   CreateDevice,
   DEVICE_STATUS_FILTERS,
@@ -174,13 +176,28 @@ export const devicesRoutes: RouteModule = {
     );
 
     /** The stored SNMP settings of a device that references a credential; 422 naming credential_id otherwise. */
-    const credentialSnmp = async (credentialId: number, siteId: number, snmpIn: SnmpInputT | undefined) => {
+    const credentialSnmp = async (
+      credentialId: number,
+      siteId: number,
+      snmpIn: SnmpInputT | undefined,
+      /** Who makes a new reference, and where to; absent when an unchanged reference is kept. */
+      caller: { role: Role | undefined; ip: string } | undefined,
+    ) => {
       const detail = (message: string) =>
         unprocessable(`credential_id ${credentialId}: ${message}`, [{ path: 'body.credential_id', message }]);
       const row = await hub.store.credentials.entry(credentialId);
       if (!row || row.kind !== 'snmp') throw detail('no SNMP credential with this id');
       const set = await hub.store.credentials.getSet(row.set_id);
       if (set && set.site_id !== null && set.site_id !== siteId) throw detail('belongs to another site');
+      if (caller)
+        requireCredentialUse(
+          {
+            role: caller.role,
+            setSiteId: set?.site_id ?? null,
+            targets: [{ field: 'ip_address', host: caller.ip }],
+          },
+          siteNetworks(hub.config),
+        );
       const { community, auth_key, priv_key, ...rest } = snmpIn ?? {};
       if (community || auth_key || priv_key)
         throw unprocessable('give either credential_id or SNMP secrets, not both', [
@@ -207,7 +224,10 @@ export const devicesRoutes: RouteModule = {
         ]);
       if (input.snmp === null && input.credential_id) throw noSnmpWithCredential();
       const snmp = input.credential_id
-        ? await credentialSnmp(input.credential_id, input.site_id, input.snmp ?? undefined)
+        ? await credentialSnmp(input.credential_id, input.site_id, input.snmp ?? undefined, {
+            role: c.var.user?.role,
+            ip: input.ip_address,
+          })
         : encodeSnmp(hub.secrets, input.snmp ? resolveSnmp(input.snmp) : null);
       const record: DeviceRecord = {
         name: input.name,
@@ -285,10 +305,15 @@ export const devicesRoutes: RouteModule = {
         } = (JSON.parse(before.snmp_json) ?? {}) as SnmpInputT;
         Object.assign(
           patch,
-          await credentialSnmp(credentialId, input.site_id ?? before.site_id, {
-            ...kept,
-            ...(input.snmp ?? {}),
-          }),
+          await credentialSnmp(
+            credentialId,
+            input.site_id ?? before.site_id,
+            { ...kept, ...(input.snmp ?? {}) },
+            // Checked when this request makes the reference (an unchanged one at the same target is kept).
+            input.credential_id !== undefined && (input.credential_id !== before.credential_id || moved)
+              ? { role: c.var.user?.role, ip: input.ip_address ?? before.ip_address }
+              : undefined,
+          ),
           { credential_id: credentialId },
         );
       } else if (input.credential_id === null && before.credential_id !== null) {
