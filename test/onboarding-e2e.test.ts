@@ -98,6 +98,8 @@ describe('onboarding a simulated site: discover, accept, map, one alert for an u
     hub = await startTestHub({
       alertSettleMs: 12_000,
       notifyAllowedNetworks: '127.0.0.1/32',
+      // The simulated site lives on loopback: discovery and credentials may go there in this test only.
+      discoveryAllowedNetworks: '127.0.0.0/8',
       topologyIntervalS: 30,
     });
     site = await hub.site('topology-lab');

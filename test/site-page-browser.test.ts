@@ -45,6 +45,8 @@ describe('the site page in a real browser: discover, accept, map', { skip, timeo
         OUTPOST_LOG_LEVEL: 'silent',
         OUTPOST_SITE_NAME: 'Lab branch',
         OUTPOST_TOPOLOGY_INTERVAL_S: '30',
+        // The simulated site lives on loopback: discovery may sweep it in this test only.
+        OUTPOST_DISCOVERY_ALLOWED_NETWORKS: '127.0.0.0/8',
       },
       say: () => {},
     });

@@ -66,16 +66,16 @@ describe('credential set routes', () => {
 
   it('refuses a discovery without an agent, and a range wider than the bound, naming the field', async () => {
     const wide = await call('POST', `/api/v1/sites/${site}/discover`, hub.tokens.operator, {
-      cidrs: ['192.0.2.0/24', '10.0.0.0/8'],
+      cidrs: ['192.168.0.0/24', '10.0.0.0/8'],
     });
     assert.equal(wide.status, 400);
     assert.equal(wide.body.error.details[0].path, 'body.cidrs.1');
     const ok = await call('POST', `/api/v1/sites/${site}/discover`, hub.tokens.operator, {
-      cidrs: ['192.0.2.0/24'],
+      cidrs: ['192.168.0.0/24'],
     });
     assert.equal(ok.status, 422, ok.text);
     assert.equal(
-      (await call('POST', `/api/v1/sites/${site}/discover`, hub.tokens.viewer, { cidrs: ['192.0.2.0/24'] }))
+      (await call('POST', `/api/v1/sites/${site}/discover`, hub.tokens.viewer, { cidrs: ['192.168.0.0/24'] }))
         .status,
       403,
     );
