@@ -32,7 +32,17 @@ const CameraFields = {
   parent_id: z.number().int().positive().nullable(),
   mac_address: MacAddress.nullable(),
   /** A camera login of a credential set instead of the camera's own username and password. */
-  credential_id: z.number().int().positive().nullable(),
+  credential_id: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .openapi({
+      description:
+        "A camera login of the camera's site's set or a global one (global: admins only). Unless the caller is an " +
+        'admin, ip_address and the rtsp_url host (an IP) must be inside the hub setting discoveryAllowedNetworks ' +
+        '(400 network_not_allowed)',
+    }),
   poe_port: z
     .string()
     .max(32)

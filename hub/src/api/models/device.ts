@@ -113,7 +113,16 @@ const DeviceFields = {
   profile: text(64).nullable(),
   meta: Meta,
   /** An SNMP credential of a credential set (the site's or a global one) instead of the device's own secrets. */
-  credential_id: z.number().int().positive().nullable(),
+  credential_id: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .openapi({
+      description:
+        "An SNMP credential of the device's site's set or a global one (global: admins only). Unless the caller is " +
+        'an admin, ip_address must be inside the hub setting discoveryAllowedNetworks (400 network_not_allowed)',
+    }),
 };
 
 export const CreateDevice = z

@@ -96,7 +96,8 @@ const discover = defineRoute({
   description:
     'ICMP echo, SNMP system group with each credential of the sets, TCP ports with RTSP OPTIONS and ONVIF ' +
     'WS-Discovery, bounded in rate and concurrency. Found hosts stream into GET /sites/{id}/discovered. A range ' +
-    'wider than discoveryMaxPrefix is refused (400 range_too_wide).',
+    'wider than discoveryMaxPrefix is refused (400 range_too_wide); one not wholly inside discoveryAllowedNetworks ' +
+    '(the private ranges by default) is refused for every role (400 network_not_allowed).',
   request: { params: IdParam, body: body(DiscoverRequest) },
   responses: {
     202: json(z.object({ job_id: z.string(), addresses: z.number().int() }), 'Sweep started'),
