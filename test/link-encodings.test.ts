@@ -179,6 +179,15 @@ describe('a JSON agent of before and a compact agent, through a real hub process
       // The old agent's 3, and the new agent's first batches if they left before the hub's config arrived.
       assert.ok(count('json') >= 3, metrics);
       assert.ok(count('compact') >= 1, metrics);
+      // Every compact batch's series table was either decoded or one the agent had sent before.
+      const tables = (table: string) =>
+        Number(
+          new RegExp(`outpost_hub_compact_series_tables_total\\{table="${table}"\\} (\\d+)`).exec(
+            metrics,
+          )?.[1] ?? 0,
+        );
+      assert.ok(tables('decoded') >= 1, metrics);
+      assert.equal(tables('decoded') + tables('reused'), count('compact'), metrics);
       assert.doesNotMatch(metrics, /outpost_hub_invalid_payloads_total\{/);
     } finally {
       await stopRunner(runner, 'SIGKILL');

@@ -72,10 +72,11 @@ export function spawnHubProcess(
   return new Promise((resolve, reject) => {
     let url: string | undefined;
     let mqttPort: number | undefined;
-    const timer = setTimeout(
-      () => reject(new Error(`hub did not start: ${stderr}`)),
-      opts.timeoutMs ?? 20_000,
-    );
+    // A hub that does not come up is stopped: a caller whose start failed has no handle to stop it with.
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`hub did not start: ${stderr}`));
+    }, opts.timeoutMs ?? 20_000);
     const stop = onLine((line) => {
       try {
         const m = JSON.parse(line) as { msg?: string; url?: string; mqttPort?: number };

@@ -39,6 +39,7 @@ export async function dispatch(
   payload: Uint8Array,
   seriesTables?: SeriesTableCache,
 ): Promise<void> {
+  const reusedBefore = seriesTables?.hits ?? 0;
   const r = decode(topic, payload, { seriesTables });
   if (!r.ok) {
     const agentId = topic.split('/')[3] ?? '?';
@@ -52,8 +53,12 @@ export async function dispatch(
     );
     return;
   }
-  if (r.kind === 'batch')
-    link.metrics.batchEncodings.inc({ encoding: isCompactBatch(payload) ? 'compact' : 'json' });
+  if (r.kind === 'batch') {
+    const compact = isCompactBatch(payload);
+    link.metrics.batchEncodings.inc({ encoding: compact ? 'compact' : 'json' });
+    if (compact && seriesTables)
+      link.metrics.seriesTables.inc({ table: seriesTables.hits > reusedBefore ? 'reused' : 'decoded' });
+  }
   const handler = handlers.get(r.kind);
   if (!handler) return;
   try {

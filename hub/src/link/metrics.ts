@@ -22,6 +22,12 @@ export function createLinkMetrics(registry: Registry) {
       labelNames: ['encoding'] as const,
       registers,
     }),
+    seriesTables: new Counter({
+      name: 'outpost_hub_compact_series_tables_total',
+      help: 'Series tables of compact batches: reused (the agent sent the same table recently) or decoded',
+      labelNames: ['table'] as const,
+      registers,
+    }),
     samples: new Counter({ name: 'outpost_hub_samples_stored_total', help: 'Samples stored', registers }),
     refusedItems: new Counter({
       name: 'outpost_hub_refused_items_total',

@@ -10,7 +10,7 @@ import {
 } from '../../link/enrollment.js';
 import { linkOf } from '../../link/registry.js';
 import type { AgentRow } from '../../store/agents.js';
-import { defineRoute } from '../access.js';
+import { defineRoute, requireInScope, siteFilterFor } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import { clientIp } from '../middleware/observe.js';
 import { body, errors, iso, json, text } from '../schemas.js';
@@ -129,6 +129,7 @@ const list = defineRoute({
   method: 'get',
   path: '/agents',
   access: 'viewer',
+  site: 'own',
   tags: ['agents'],
   summary: 'Agents with their presence, version, counters and config version applied',
   request: { query: ListQuery },
@@ -139,6 +140,7 @@ const getOne = defineRoute({
   method: 'get',
   path: '/agents/{id}',
   access: 'viewer',
+  site: 'own',
   tags: ['agents'],
   summary: 'One agent',
   request: { params: AgentIdParam },
@@ -295,13 +297,17 @@ export const agentsRoutes: RouteModule = {
 
     app.openapi(list, async (c) => {
       const q = c.req.valid('query');
-      return c.json({ items: (await agents.list(q)).map(view) }, 200);
+      return c.json(
+        { items: (await agents.list({ ...q, site_id: siteFilterFor(c, q.site_id) })).map(view) },
+        200,
+      );
     });
 
     app.openapi(getOne, async (c) => {
       const { id } = c.req.valid('param');
       const a = await agents.get(id);
       if (!a) throw notFound('agent', id);
+      requireInScope(c, 'agent', id, a.site_id);
       return c.json(view(a), 200);
     });
 

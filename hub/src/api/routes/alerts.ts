@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { alertToApi } from '../../alerts/view.js';
 import type { AlertRow } from '../../store/alerts.js';
-import { defineRoute } from '../access.js';
+import { defineRoute, requireInScope, siteFilterFor } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
 import {
   body,
@@ -96,6 +96,7 @@ const list = defineRoute({
   method: 'get',
   path: '/alerts',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'List alerts, newest first (filters, pagination)',
   request: { query: ListQuery },
@@ -108,6 +109,7 @@ const summary = defineRoute({
   method: 'get',
   path: '/alerts/summary',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'Counts of open alerts by severity, unacknowledged, and created in the last 24 h',
   request: { query: z.object({ site_id: Id.optional() }).strict() },
@@ -138,6 +140,7 @@ const get = defineRoute({
   method: 'get',
   path: '/alerts/{id}',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'One alert',
   request: { params: IdParam },
@@ -175,12 +178,19 @@ export const alertsRoutes: RouteModule = {
 
     app.openapi(list, async (c) => {
       const q = c.req.valid('query');
-      const { rows, total } = await alerts.list(q, q.page, q.per_page);
+      const { rows, total } = await alerts.list(
+        { ...q, site_id: siteFilterFor(c, q.site_id) },
+        q.page,
+        q.per_page,
+      );
       return c.json({ alerts: rows.map(alertToApi), pagination: pagination(q.page, q.per_page, total) }, 200);
     });
 
     app.openapi(summary, async (c) =>
-      c.json(await alerts.summary(hub.clock() - 24 * 3600 * 1000, c.req.valid('query').site_id), 200),
+      c.json(
+        await alerts.summary(hub.clock() - 24 * 3600 * 1000, siteFilterFor(c, c.req.valid('query').site_id)),
+        200,
+      ),
     );
 
     app.openapi(ackAll, async (c) => {
@@ -235,6 +245,7 @@ export const alertsRoutes: RouteModule = {
       const { id } = c.req.valid('param');
       const row = await alerts.get(id);
       if (!row) throw notFound('alert', id);
+      requireInScope(c, 'alert', id, row.site_id);
       return c.json(alertToApi(row), 200);
     });
 

@@ -194,8 +194,53 @@ describe('API keys', () => {
       [siteA],
     );
     assert.equal((await call('GET', `/api/v1/sites/${siteB}`, k.key)).status, 404);
+    // Alerts and agents keep to the site too.
+    const alertOf = async (siteId: number, key: string) =>
+      (
+        await hub.ctx.store.alerts.insert({
+          rule: 'manual',
+          rule_id: null,
+          target: { key, site_id: siteId },
+          severity: 'high',
+          title: key,
+          message: null,
+          ts: Date.UTC(2026, 0, 15),
+          opened_at: Date.UTC(2026, 0, 15),
+          suppressed_by: null,
+          maintenance_id: null,
+          transitions: [Date.UTC(2026, 0, 15)],
+          flapping: false,
+        } as never)
+      ).id;
+    const alertA = await alertOf(siteA, 'alert-a');
+    const alertB = await alertOf(siteB, 'alert-b');
+    const alerts = await call('GET', '/api/v1/alerts', k.key);
+    assert.equal(alerts.status, 200, JSON.stringify(alerts.body));
+    assert.deepEqual(
+      alerts.body.alerts.map((a: { id: number }) => a.id),
+      [alertA],
+    );
+    assert.equal((await call('GET', `/api/v1/alerts/${alertB}`, k.key)).status, 404);
+    assert.equal((await call('GET', `/api/v1/alerts/${alertA}`, k.key)).status, 200);
+    for (const [site, id] of [
+      [siteA, 'agent-a'],
+      [siteB, 'agent-b'],
+    ] as const)
+      await hub.ctx.store.agents.create({
+        id,
+        site_id: site,
+        hostname: id,
+        version: '1.0.0',
+        secret_hash: 'ab'.repeat(32),
+        created_at: Date.UTC(2026, 0, 15),
+      });
+    assert.deepEqual(
+      (await call('GET', '/api/v1/agents', k.key)).body.items.map((a: { id: string }) => a.id),
+      ['agent-a'],
+    );
+    assert.equal((await call('GET', '/api/v1/agents/agent-b', k.key)).status, 404);
     for (const [method, path] of [
-      ['GET', '/api/v1/alerts'],
+      ['GET', '/api/v1/jobs'],
       ['GET', '/api/v1/users'],
       ['POST', '/api/v1/sites'],
       ['DELETE', `/api/v1/devices/${devB}`],
