@@ -89,7 +89,7 @@ describe('outpost-hub db copy: SQLite to PostgreSQL', { skip }, () => {
     await until(() => acks.includes(5), 10_000, 'the ack of batch 5');
     agent.end(true);
     // Sealed chunks as well as the head log: both kinds of time-series rows move.
-    await t.hub.ctx.timeseries.seal({ all: true });
+    await t.hub.ctx.store.timeseries.seal({ all: true });
     await t.hub.close();
   });
   after(async () => {
