@@ -10,6 +10,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { createTestHub, type TestHub } from '../hub/src/api/testing.js';
+import { sqliteDb } from '../hub/src/store/sqlite/inspect.testing.js';
 import { FLEET_INDEXES } from '../hub/src/store/sqlite/migrations/009_fleet_indexes.js';
 import { seedFleet } from '../test/support/fleet-seed.js';
 
@@ -98,7 +99,7 @@ async function main() {
   const hub = await createTestHub({ logLevel: 'silent' });
   try {
     const t0 = Date.now();
-    seedFleet(hub.ctx.db, { sites: SITES, devices: DEVICES, alerts: ALERTS }, hub.ctx.clock());
+    seedFleet(sqliteDb(hub.ctx.store), { sites: SITES, devices: DEVICES, alerts: ALERTS }, hub.ctx.clock());
     const seeded = (Date.now() - t0) / 1000;
     const cpu = os.cpus();
     console.log(
@@ -114,8 +115,8 @@ async function main() {
     for (const c of CASES) withIdx.push(await measure(hub, c, RUNS));
     // The same requests without the B-tree indexes of migration 009 (fewer runs: some are slow; CPU p50 compared).
     // The trigram search tables stay: without them the queries would not run.
-    for (const { name } of FLEET_INDEXES) hub.ctx.db.exec(`DROP INDEX ${name}`);
-    hub.ctx.db.exec('ANALYZE');
+    for (const { name } of FLEET_INDEXES) sqliteDb(hub.ctx.store).exec(`DROP INDEX ${name}`);
+    sqliteDb(hub.ctx.store).exec('ANALYZE');
     const without: Awaited<ReturnType<typeof measure>>[] = [];
     for (const c of CASES) without.push(await measure(hub, c, Math.max(10, Math.round(RUNS / 10))));
     console.log('');

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { type AllInOne, startAllInOne } from '../demo/all-in-one.js';
-import { storeSamples } from '../hub/src/store/sqlite/timeseries/write.testing.js';
+import { storeSamples } from '../hub/src/store/samples.testing.js';
 import { assertAccessible, launchChromium, logIn, open, shot } from './support/browser.js';
 import { needPeers } from './support/peers.js';
 import { freeUdpPort } from './support/snmpd.js';
@@ -241,8 +241,8 @@ describe('checks and traps in the dashboard', { skip, timeout: 240_000 }, () => 
     assert.equal((await hub.api<Json>('GET', `/cameras/${cam.id}`)).poe_port, '1.5');
     // The switch reported port 1.5 delivering, then not, as the camera went from online to unreachable.
     const now = Date.now();
-    storeSamples(
-      hub.hub.ctx as never,
+    await storeSamples(
+      hub.hub.ctx.store,
       [
         [4, 1],
         [3, 1],

@@ -126,6 +126,33 @@ describe('dashboard overview with 1,000 sites in a real browser', { skip, timeou
     await shot(page, 'site');
   });
 
+  it('reads on a phone: the worst site first, the grid within the screen', async () => {
+    const ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const m = await ctx.newPage();
+      await logIn(m, hub.url, 'admin', ADMIN_PASSWORD);
+      const grid = m.getByTestId('health-grid');
+      await grid.getByRole('link').first().waitFor({ timeout: 30_000 });
+      assert.equal(await grid.getByRole('link').count(), SITES);
+      const first = m.getByTestId('sites-table').locator('tbody tr').first();
+      assert.equal(await first.getAttribute('data-site'), fleet.worst!.name);
+      const width = Number(await m.evaluate('document.documentElement.scrollWidth'));
+      assert.ok(width <= 400, `no horizontal page scroll (${width} px)`);
+      const box = await grid.boundingBox();
+      assert.ok(
+        box && box.x >= 0 && box.x + box.width <= 390,
+        `the grid fits the screen: ${JSON.stringify(box)}`,
+      );
+      await shot(m, 'phone-overview-fleet');
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('passes axe-core with 1,000 grid cells', async () => {
     await open(page, '#/');
     await page.getByTestId('health-grid').getByRole('link').first().waitFor();

@@ -89,7 +89,7 @@ describe('outpost-hub db copy: SQLite to PostgreSQL', { skip }, () => {
     await until(() => acks.includes(5), 10_000, 'the ack of batch 5');
     agent.end(true);
     // Sealed chunks as well as the head log: both kinds of time-series rows move.
-    await t.hub.ctx.timeseries.seal({ all: true });
+    await t.hub.ctx.store.timeseries.seal({ all: true });
     await t.hub.close();
   });
   after(async () => {
@@ -179,7 +179,7 @@ describe('outpost-hub db copy: SQLite to PostgreSQL', { skip }, () => {
     await store.close();
   });
 
-  it('says in one line why a target cannot be reached, without its password, and needs both options', async () => {
+  it('says in one line why a target cannot be reached, without its password; a missing source is named', async () => {
     const port = await freePort();
     const r = await cli([
       'db',
@@ -201,8 +201,57 @@ describe('outpost-hub db copy: SQLite to PostgreSQL', { skip }, () => {
     const missing = await cli(['db', 'copy', '--from', join(dir, 'nope.db'), '--to', server.url('postgres')]);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /--from: no SQLite database at/);
-    const help = await cli(['db', 'copy', '--help']);
-    assert.equal(help.code, 0);
-    assert.match(help.stdout, /--from <file>[\s\S]*--to <url>/);
+  });
+
+  it('--database-url postgres:// runs the user commands on PostgreSQL; serve refuses it in one line; a bad login is one line', async () => {
+    const url = await server.createDatabase('cli_users');
+    const added = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [BIN, 'user', 'add', 'dana', '--role', 'operator', '--data', dir, '--database-url', url],
+        {
+          stdio: ['pipe', 'pipe', 'pipe'],
+        },
+      );
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('exit', (code) => resolve({ code, out }));
+      child.stdin.end('Night-shift-operator-5\n');
+    });
+    assert.equal(added.code, 0, added.out);
+    const store = await openPostgresStore(url);
+    assert.equal((await store.users.byName('dana'))?.role, 'operator', 'the user is in PostgreSQL');
+    await store.close();
+
+    const serve = await cli([
+      'serve',
+      '--data',
+      dir,
+      '--database-url',
+      url,
+      '--http-port',
+      '0',
+      '--mqtt-port',
+      '0',
+    ]);
+    assert.equal(serve.code, 1);
+    assert.match(
+      serve.stderr,
+      /^outpost-hub: databaseUrl postgres:\/\/outpost:<secret>@[^ ]+: serve does not run on PostgreSQL yet/,
+    );
+    assert.ok(!serve.stderr.includes(server.password));
+
+    const wrong = await cli([
+      'user',
+      'list',
+      '--data',
+      dir,
+      '--database-url',
+      url.replace(server.password, 'not-it'),
+    ]);
+    assert.equal(wrong.code, 1);
+    assert.equal(wrong.stderr.trim().split('\n').length, 1, wrong.stderr);
+    assert.match(wrong.stderr, /password authentication failed/);
   });
 });

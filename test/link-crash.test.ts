@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { encode, topics } from '@outpost/protocol';
 import type { MqttClient } from 'mqtt';
 import { createEnrollmentToken } from '../hub/src/link/enrollment.js';
-import { openDatabase } from '../hub/src/store/db.js';
+import { openDatabase } from '../hub/src/store/sqlite/database.js';
 import { openSqliteStore } from '../hub/src/store/sqlite/index.js';
 import { SqliteTimeSeries } from '../hub/src/store/sqlite/timeseries/engine.js';
 import { type HubProcess, logLines, spawnHubProcess } from './support/hub-process.js';

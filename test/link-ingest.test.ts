@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { type BatchInput, encode, topics } from '@outpost/protocol';
 import type { MqttClient } from 'mqtt';
 import type { HubEventMap } from '../hub/src/events.js';
+import { sqliteDb } from '../hub/src/store/sqlite/inspect.testing.js';
 import { connectAgent, startTestHub, type TestHub, until } from './support/link.js';
 
 const T0 = Date.now();
@@ -85,7 +86,7 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
   });
 
   const count = (sql: string, ...p: unknown[]) =>
-    t.hub.ctx.db
+    sqliteDb(t.hub.ctx.store)
       .prepare(sql)
       .pluck()
       .get(...p) as number;
@@ -94,17 +95,21 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
     const a = await agentOf(t, await t.enroll(site));
     try {
       const samples = [{ device_id: dev, metric: 'cpu_load', value: 12, ts: T0 }];
-      const ts = t.hub.ctx.timeseries;
-      const stored = ts.stats().headSamples;
+      const ts = t.hub.ctx.store.series;
+      const stored = t.hub.ctx.store.timeseries.stats().headSamples;
       await a.batch(1, { samples });
       await until(() => a.acks.length === 1);
       await a.batch(1, { samples });
       await until(() => a.acks.length === 2);
       assert.deepEqual(a.acks, [1, 1]);
-      assert.equal(count('SELECT count(*) FROM agent_batches WHERE agent_id = ?', a.id), 1);
+      assert.equal((await t.hub.ctx.store.ledger.batches(a.id)).count, 1);
       const [series] = await ts.listSeries('device', String(dev), 'cpu_load');
       assert.deepEqual(await ts.read(series!.id, { from: T0, to: T0 }), [{ t: T0, v: 12 }]);
-      assert.equal(ts.stats().headSamples, stored + 1, 'written once, not once per delivery');
+      assert.equal(
+        t.hub.ctx.store.timeseries.stats().headSamples,
+        stored + 1,
+        'written once, not once per delivery',
+      );
     } finally {
       a.client.end(true);
     }
@@ -119,7 +124,7 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
       await a.batch(5);
       await until(() => a.acks.length === 4);
       assert.deepEqual(a.acks, [1, 2, 2, 2]);
-      const gap = t.hub.ctx.db
+      const gap = sqliteDb(t.hub.ctx.store)
         .prepare('SELECT from_seq, to_seq, filled_at FROM agent_gaps WHERE agent_id = ?')
         .get(a.id) as {
         from_seq: number;
@@ -182,13 +187,17 @@ describe('hub <-> agent link: ingest, config push and jobs', () => {
         ],
       });
       await until(() => a.acks.includes(2));
-      const d = t.hub.ctx.db.prepare('SELECT status, sys_name, uptime_s FROM devices WHERE id = ?').get(dev);
+      const d = sqliteDb(t.hub.ctx.store)
+        .prepare('SELECT status, sys_name, uptime_s FROM devices WHERE id = ?')
+        .get(dev);
       assert.deepEqual(d, { status: 'online', sys_name: 'core', uptime_s: 3 });
       assert.equal(
         count('SELECT count(*) FROM devices WHERE id = ? AND status = ?', foreignDev, 'unknown'),
         1,
       );
-      const c = t.hub.ctx.db.prepare('SELECT status, stream_json FROM cameras WHERE id = ?').get(cam) as {
+      const c = sqliteDb(t.hub.ctx.store)
+        .prepare('SELECT status, stream_json FROM cameras WHERE id = ?')
+        .get(cam) as {
         status: string;
         stream_json: string;
       };

@@ -16,6 +16,8 @@ import { createLogger } from '../agent/src/logger.js';
 import { loadPoller, type RunningAgent, startAgent } from '../agent/src/runtime/index.js';
 import { type SimulatedDevice, startSimulatedDevice } from '../demo/sim/device.js';
 import { TOPOLOGY_DEVICES, topologySite } from '../demo/sim/topology-site.js';
+import { onboardingOf } from '../hub/src/onboarding/onboarding.js';
+import { runDueSchedules } from '../hub/src/services/onboarding.js';
 import { startTestHub, type TestHub, until } from './support/link.js';
 import { IN_CI, needPeers } from './support/peers.js';
 import { freeUdpPort } from './support/snmpd.js';
@@ -245,6 +247,41 @@ describe('onboarding a simulated site: discover, accept, map, one alert for an u
     assert.equal(again.body.created.length, 0);
   });
 
+  it('a discovery schedule starts the sweep when due and remembers its job', async () => {
+    const put = await hub.api('PUT', `/api/v1/sites/${site}/discovery-schedule`, {
+      cidrs: [`${net}.0/29`],
+      snmp_port: snmpPort,
+      ports: [],
+      onvif: false,
+      interval_s: 3600,
+    });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    const tooWide = await hub.api('PUT', `/api/v1/sites/${site}/discovery-schedule`, {
+      cidrs: ['10.0.0.0/8'],
+      interval_s: 3600,
+    });
+    assert.equal(tooWide.status, 400, 'a schedule is checked like a sweep');
+    const row = await hub.hub.ctx.store.topology.schedule(site);
+    assert.ok(row);
+    await hub.hub.ctx.store.topology.setSchedule({ ...row, next_run_at: hub.hub.ctx.clock() - 1 });
+    const onboarding = onboardingOf(hub.hub.ctx);
+    assert.ok(onboarding, 'the onboarding service runs');
+    assert.equal(await runDueSchedules(hub.hub.ctx, onboarding), 1);
+    const after = (await hub.api('GET', `/api/v1/sites/${site}/discovery-schedule`)).body.schedule;
+    assert.ok(after.last_job_id, 'the job is remembered');
+    assert.ok(Date.parse(after.next_run_at) > Date.now() + 3_000_000, 'next run an interval later');
+    const job = await until(
+      async () => {
+        const j = (await hub.api('GET', `/api/v1/jobs/${after.last_job_id}`)).body;
+        return ['succeeded', 'failed', 'timed_out'].includes(j?.state) ? j : undefined;
+      },
+      60_000,
+      'scheduled sweep done',
+    );
+    assert.equal(job.state, 'succeeded');
+    assert.equal(await runDueSchedules(hub.hub.ctx, onboarding), 0, 'not due again');
+  });
+
   it('infers the upstream parents as drawn, from the tables the agent read', async () => {
     const expected: Record<string, string | null> = {
       router: 'core-sw',
@@ -262,7 +299,11 @@ describe('onboarding a simulated site: discover, accept, map, one alert for an u
         const placed = m?.nodes?.filter(
           (n: { parent_source: string | null }) => n.parent_source === 'inferred',
         );
-        return placed?.length === Object.keys(expected).length ? m : undefined;
+        // Settled: every node placed and the core's own table in (the agent's port on it).
+        return placed?.length === Object.keys(expected).length &&
+          /MAC is learnt on core-sw/.test(m.root?.evidence)
+          ? m
+          : undefined;
       },
       90_000,
       'every device and camera placed',

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { loadSettings } from '../agent/src/config.js';
 import { createLogger } from '../agent/src/logger.js';
 import { type RunningAgent, startAgent } from '../agent/src/runtime/index.js';
-import { storeSamples } from '../hub/src/store/sqlite/timeseries/write.testing.js';
+import { storeSamples } from '../hub/src/store/samples.testing.js';
 import { startTestHub, type TestHub, until } from './support/link.js';
 import { needPeers } from './support/peers.js';
 import { freeUdpPort } from './support/snmpd.js';
@@ -76,7 +76,7 @@ describe('traps through a hub outage', {
     assert.equal(traps.status, 200, JSON.stringify(traps.body));
     assert.equal(traps.body.users[0].security_level, 'authPriv');
     // The switch's port 12 as its polls named it: the linkDown trap does not carry the name.
-    storeSamples(hub.hub.ctx as never, [
+    await storeSamples(hub.hub.ctx.store, [
       {
         kind: 'device',
         target: String(switchId),

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { openDatabase } from '../../hub/src/store/db.js';
+import { openDatabase } from '../../hub/src/store/sqlite/database.js';
 import { SqliteTimeSeries } from '../../hub/src/store/sqlite/timeseries/engine.js';
 import { encodeChunk } from '../../hub/src/store/timeseries/codec/index.js';
 import { random } from './fleet.js';

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type BatchMessage, decodeCompactBatch, SeriesTableCache } from '@outpost/protocol';
 import Database from 'better-sqlite3';
 import { stageSamples, type TargetSites } from '../../hub/src/ingest/batch-samples.js';
-import { openDatabase } from '../../hub/src/store/db.js';
+import { openDatabase } from '../../hub/src/store/sqlite/database.js';
 import { MIGRATIONS } from '../../hub/src/store/sqlite/migrations/index.js';
 import { SqliteTimeSeries } from '../../hub/src/store/sqlite/timeseries/engine.js';
 import { type SampleRow, SeriesStore } from '../old-layout/sample-writer.js';

@@ -1,6 +1,6 @@
 // The row-per-sample writer the hub used before time-series chunks (one `samples (series_id, ts)` row per
 // sample), kept for bench:ingest only: it measures the old layout beside the new one in the same run.
-import type { Db } from '../../hub/src/store/db.js';
+import type { Db } from '../../hub/src/store/sqlite/connection.js';
 
 export type TargetKind = 'device' | 'camera' | 'agent';
 

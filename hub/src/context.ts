@@ -8,20 +8,12 @@ import { HubEvents } from './events.js';
 import { createLogger, type Logger } from './logger.js';
 import { openStore, redactDatabaseUrl } from './store/open.js';
 import type { HubStore } from './store/port.js';
-import type { Db } from './store/sqlite/connection.js';
-import type { SqliteStore } from './store/sqlite/index.js';
-import { SqliteTimeSeries } from './store/sqlite/timeseries/engine.js';
-import type { TimeSeriesStore } from './store/timeseries/types.js';
 
 /** Everything a route module or a service needs, passed explicitly (no globals). */
 export interface HubContext {
   config: HubConfig;
   /** The hub's state: repositories and units of work (store/port.ts). */
   store: HubStore;
-  /** @deprecated the SQLite handle under `store`, while the last callers move to repositories. */
-  db: Db;
-  /** Samples of devices, cameras and agents (its head is rebuilt from the head log on first use). */
-  timeseries: TimeSeriesStore;
   logger: Logger;
   events: HubEvents;
   /** Encrypts device/camera/agent secrets at rest. */
@@ -49,22 +41,8 @@ export async function createContext(config: HubConfig, opts: ContextOptions = {}
   const logger = opts.logger ?? createLogger(config.logLevel, opts.logDestination);
   const { key, created } = loadSecretKey(config.dataDir, config.secretKey);
   if (created) logger.info({ file: join(config.dataDir, 'secret.key') }, 'created a new secret key');
-  const store = await openStore(config.databaseUrl, config.dataDir);
-  if (store.engine !== 'sqlite') {
-    // The repositories run on PostgreSQL (CLI commands, `db copy`); the time-series engine and the delivery
-    // ledger still write through the SQLite handle, so the hub itself does not start on it yet.
-    await store.close();
-    throw new Error(
-      `databaseUrl ${redactDatabaseUrl(config.databaseUrl ?? '')}: serve does not run on PostgreSQL yet (its time series and delivery ledger are SQLite-only); the CLI's user and db commands do`,
-    );
-  }
-  const events = new HubEvents((name, err) => logger.error({ err, event: name }, 'event listener failed'));
-  const metrics = new Registry();
-  if (opts.processMetrics !== false) collectDefaultMetrics({ register: metrics, prefix: 'outpost_hub_' });
   const clock = opts.clock ?? Date.now;
-  const sqlite = store as SqliteStore;
-  const timeseries = new SqliteTimeSeries(sqlite.db, {
-    run: (fn) => sqlite.run(fn),
+  const store = await openStore(config.databaseUrl, config.dataDir, {
     clock,
     policy: {
       maxSamples: config.tsChunkMaxSamples,
@@ -76,11 +54,20 @@ export async function createContext(config: HubConfig, opts: ContextOptions = {}
     onReplayError: (logId, err) =>
       logger.error({ err, logId }, 'a time-series head-log record cannot be read; skipped'),
   });
+  if (store.engine !== 'sqlite') {
+    // The repositories run on PostgreSQL (CLI commands, `db copy`); the time-series engine is SQLite-only
+    // still, so the hub itself does not start on it yet.
+    await store.close();
+    throw new Error(
+      `databaseUrl ${redactDatabaseUrl(config.databaseUrl ?? '')}: serve does not run on PostgreSQL yet (its time series is SQLite-only); the CLI's user and db commands do`,
+    );
+  }
+  const events = new HubEvents((name, err) => logger.error({ err, event: name }, 'event listener failed'));
+  const metrics = new Registry();
+  if (opts.processMetrics !== false) collectDefaultMetrics({ register: metrics, prefix: 'outpost_hub_' });
   return {
     config,
     store,
-    db: sqlite.db,
-    timeseries,
     logger,
     events,
     secrets: new SecretBox(key),

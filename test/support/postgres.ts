@@ -114,7 +114,14 @@ export async function startPostgres(): Promise<RunningPostgres> {
     ],
     { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], detached: true, ...asServer },
   );
-  const unregister = killOnExit(child);
+  const unkill = killOnExit(child);
+  // A test process that exits without stop() (a crash) still leaves no data directory behind.
+  const removeRoot = () => fs.rmSync(root, { recursive: true, force: true });
+  process.once('exit', removeRoot);
+  const unregister = () => {
+    unkill();
+    process.removeListener('exit', removeRoot);
+  };
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => {
     stderr = (stderr + b.toString()).slice(-4000);

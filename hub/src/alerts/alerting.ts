@@ -63,7 +63,7 @@ export async function startAlerting(
     logger: log,
     clock: ctx.clock,
     settings,
-    interfaceName: (deviceId, ifIndex) => interfaceName(ctx.timeseries, deviceId, ifIndex),
+    interfaceName: (deviceId, ifIndex) => interfaceName(ctx.store.series, deviceId, ifIndex),
     // Plan notices once the batch that opened the alert has been applied in full (dependencies settle).
     onAlertChange: () => {
       if (settleTimer || opts.timers === false) return;

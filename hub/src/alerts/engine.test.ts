@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { AgentEvent } from '@outpost/protocol';
 import type { HubContext } from '../context.js';
 import type { AlertRow } from '../store/alerts.js';
-import { storeSamples } from '../store/sqlite/timeseries/write.testing.js';
+import { storeSamples } from '../store/samples.testing.js';
 import { type Alerting, startAlerting } from './alerting.js';
 import { DEFAULT_ALERT_SETTINGS } from './settings.js';
 import { seedSite, testContext } from './testing.js';
@@ -582,7 +582,7 @@ describe('link traps without the interface name', () => {
   it('get the name the hub knows from the polls of that interface', async () => {
     const { siteId, deviceIds } = await seedSite(ctx.store, { name: 'shop', devices: 2, agentId: 'shop-pi' });
     const [polled, never] = deviceIds as [number, number];
-    storeSamples(ctx as never, [
+    await storeSamples(ctx.store, [
       {
         kind: 'device',
         target: String(polled),

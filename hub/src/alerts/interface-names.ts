@@ -1,4 +1,4 @@
-import type { TimeSeriesStore } from '../store/timeseries/types.js';
+import type { SeriesRepo } from '../store/series.js';
 
 /** Metrics the IF-MIB profile labels with both `if_index` and `if_name`, most likely present first. */
 const LABELLED = ['if_oper_status', 'if_in_bps'];
@@ -8,7 +8,7 @@ const LABELLED = ['if_oper_status', 'if_in_bps'];
  * `if_index` and `if_name`), or undefined when the hub has never polled that interface.
  */
 export async function interfaceName(
-  timeseries: Pick<TimeSeriesStore, 'listSeries'>,
+  timeseries: Pick<SeriesRepo, 'listSeries'>,
   deviceId: number,
   ifIndex: string,
 ): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import type { Repositories } from '../store/port.js';
-import type { SeriesInfo, TimeSeriesStore } from '../store/timeseries/types.js';
+import type { SeriesInfo } from '../store/timeseries/types.js';
 import { renderRefs } from './names.js';
 import { type Episode, type ReplaySeries, replayRule } from './preview.js';
 import { type ThresholdParams, threshold } from './rules/threshold.js';
@@ -47,12 +47,12 @@ async function targetFacts(
  * the 5-minute rollup averages stand in for them.
  */
 export async function runPreview(
-  hub: { store: Pick<Repositories, 'devices' | 'cameras' | 'sites' | 'agents'>; timeseries: TimeSeriesStore },
+  store: Pick<Repositories, 'devices' | 'cameras' | 'sites' | 'agents' | 'series'>,
   rule: { name: string; severity: Severity; params: ThresholdParams },
   from: number,
   to: number,
 ): Promise<PreviewRun> {
-  const { store, timeseries } = hub;
+  const timeseries = store.series;
   const found = await timeseries.seriesByMetric(rule.params.metric, PREVIEW_LIMITS.series + 1);
   let truncated = found.length > PREVIEW_LIMITS.series;
   const replay: ReplaySeries[] = [];

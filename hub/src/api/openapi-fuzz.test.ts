@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { startTestHub, type TestHub } from '../../../test/support/link.js';
 import { type FuzzRequest, requestsFor } from '../../../test/support/openapi-fuzz.js';
+import { sqliteDb } from '../store/sqlite/inspect.testing.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document is walked freely
 type Json = any;
@@ -64,7 +65,7 @@ describe('every HTTP route, fuzzed from the OpenAPI document', () => {
 
   /** A digest per table that a refused request must leave alone. */
   const digest = (): Record<string, string> => {
-    const db = hub.hub.ctx.db;
+    const db = sqliteDb(hub.hub.ctx.store);
     const tables = db
       .prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",

@@ -7,7 +7,7 @@ import {
   TARGET_CAMERA,
   TARGET_DEVICE,
 } from '@outpost/protocol';
-import type { SampleWriter } from '../store/timeseries/types.js';
+import type { SampleSink } from '../store/series.js';
 
 /** The site of each device and camera a batch names (undefined: no such target). */
 export interface TargetSites {
@@ -53,7 +53,7 @@ export function batchTargets(batch: BatchMessage): { devices: Set<number>; camer
  * are kept on the table for the agent's next batch with the same table (until the writer's ids token changes).
  */
 export function stageSamples(
-  writer: SampleWriter,
+  writer: SampleSink,
   batch: BatchMessage,
   agentId: string,
   siteId: number,
@@ -66,7 +66,7 @@ export function stageSamples(
 }
 
 function stageObjects(
-  writer: SampleWriter,
+  writer: SampleSink,
   batch: BatchMessage,
   agentId: string,
   siteId: number,
@@ -97,7 +97,7 @@ function stageObjects(
   return { accepted, refused };
 }
 
-function tableIds(table: SeriesTable, writer: SampleWriter): Float64Array {
+function tableIds(table: SeriesTable, writer: SampleSink): Float64Array {
   const token = writer.idsToken;
   const memo = table.memo as TableIds | undefined;
   if (memo !== undefined && memo.token === token) return memo.ids;
@@ -107,7 +107,7 @@ function tableIds(table: SeriesTable, writer: SampleWriter): Float64Array {
 }
 
 function stageColumns(
-  writer: SampleWriter,
+  writer: SampleSink,
   batch: BatchMessage,
   cols: BatchColumns,
   agentId: string,

@@ -1,68 +1,86 @@
 import type { AgentEvent, BatchMessage, KnownEvent, Sample } from '@outpost/protocol';
 import type { HubEventMap } from '../events.js';
-import type { Link } from '../link/link.js';
-import type { SeqOutcome } from '../store/batches.js';
 import type { UnitOfWork } from '../store/port.js';
-import type { SampleWriter } from '../store/timeseries/types.js';
 import { batchTargets, stageSamples } from './batch-samples.js';
 import { type CheckEmit, type CheckStateInput, storeCheckState } from './check-state.js';
+import { decide, type LedgerDecision } from './ledger.js';
 
 type Emit = { [K in keyof HubEventMap]: [K, HubEventMap[K]] }[keyof HubEventMap];
 
 export interface Stored {
-  outcome: SeqOutcome;
+  /** What the ledger decided: a duplicate is acknowledged again and stores nothing. */
+  decision: LedgerDecision;
+  /** Events to emit once the unit of work has committed. */
   emits: Emit[];
   accepted: Sample[];
   refused: number;
 }
 
+export interface BatchArrival {
+  agentId: string;
+  siteId: number;
+  batch: BatchMessage;
+  now: number;
+  /** When the agent's current connection opened (the ledger counts a gap's wait from it). */
+  connectedAt: number;
+  lostAfterMs: number;
+}
+
 /**
- * Stores one batch in one transaction: its seq (idempotent on agent + seq), samples (staged in `samples`,
- * the unit of work's time-series writer), device and camera state, events. Items about a device or camera
- * that is not of the agent's site are refused and counted.
+ * Stores one batch through a unit of work: its seq as the ledger decides (ingest/ledger.ts; idempotent on
+ * agent + seq), its samples (staged in the unit's `samples`), device and camera state, events. Items about a
+ * device or camera that is not of the agent's site are refused and counted.
  */
-export async function storeBatch(
-  link: Link,
-  tx: UnitOfWork,
-  samples: SampleWriter,
-  agentId: string,
-  siteId: number,
-  batch: BatchMessage,
-  now: number,
-): Promise<Stored> {
+export async function storeBatch(tx: UnitOfWork, a: BatchArrival): Promise<Stored> {
+  const { agentId, siteId, batch, now } = a;
   const emits: Emit[] = [];
+
+  const seen = await tx.ledger.observe(agentId, batch.seq);
+  const decision = decide(seen.state, {
+    seq: batch.seq,
+    stored: seen.stored,
+    below: seen.below,
+    now,
+    connectedAt: a.connectedAt,
+    lostAfterMs: a.lostAfterMs,
+  });
+  if (decision.verdict === 'duplicate') return { decision, emits, accepted: [], refused: 0 };
+  await tx.ledger.record(agentId, {
+    seq: batch.seq,
+    received_at: now,
+    samples: batch.samples.length,
+    events: batch.events.length,
+    ...(decision.advanced ? { upTo: decision.upTo } : {}),
+    ...(decision.gap ? { gap: decision.gap } : {}),
+    lost: decision.lost.map((g) => g.id),
+    filled: decision.filled.map((g) => g.id),
+  });
+
+  // Which site each device and camera named in the batch belongs to: read once, then checked per item.
   const deviceSite = new Map<number, number | undefined>();
   const cameraSite = new Map<number, number | undefined>();
-  const ownDevice = async (id: number) => {
-    if (!deviceSite.has(id)) deviceSite.set(id, await tx.devices.siteOf(id));
-    return deviceSite.get(id) === siteId;
-  };
+  const targets = batchTargets(batch);
+  for (const item of batch.events as { device_id?: number; camera_id?: number }[]) {
+    if (item.device_id !== undefined) targets.devices.add(item.device_id);
+    if (item.camera_id !== undefined) targets.cameras.add(item.camera_id);
+  }
+  for (const id of targets.devices) deviceSite.set(id, await tx.devices.siteOf(id));
+  for (const id of targets.cameras) cameraSite.set(id, await tx.cameras.siteOf(id));
+  const ownDevice = (id: number) => deviceSite.get(id) === siteId;
+  const ownCamera = (id: number) => cameraSite.get(id) === siteId;
   // A trap whose sender the agent does not poll (a device without SNMP, a door controller) is put on the
   // site's device at that address, so that it shows on the device page and its rules know the device.
   let byAddress: Map<string, number> | undefined;
   const deviceAt = async (address: string | undefined) => {
     if (!address) return undefined;
     byAddress ??= new Map((await tx.devices.forSite(siteId)).map((d) => [d.ip_address, d.id]));
-    return byAddress.get(address);
-  };
-  const ownCamera = async (id: number) => {
-    if (!cameraSite.has(id)) cameraSite.set(id, await tx.cameras.siteOf(id));
-    return cameraSite.get(id) === siteId;
+    const id = byAddress.get(address);
+    if (id !== undefined) deviceSite.set(id, siteId);
+    return id;
   };
 
-  const outcome = link.batches.record(
-    agentId,
-    batch.seq,
-    { samples: batch.samples.length, events: batch.events.length },
-    { now, connectedAt: link.presence.connectedAt(agentId), lostAfterMs: link.options.lostGapAfterMs },
-  );
-  if (outcome.duplicate) return { outcome, emits, accepted: [], refused: 0 };
-
-  // Each target's site is read once; the samples are then staged without awaiting (no promise per sample).
-  const targets = batchTargets(batch);
-  for (const id of targets.devices) await ownDevice(id);
-  for (const id of targets.cameras) await ownCamera(id);
-  const staged = stageSamples(samples, batch, agentId, siteId, { device: deviceSite, camera: cameraSite });
+  // The samples are staged without awaiting (no promise per sample).
+  const staged = stageSamples(tx.samples, batch, agentId, siteId, { device: deviceSite, camera: cameraSite });
   const accepted = staged.accepted;
   let refused = staged.refused;
 
@@ -82,7 +100,7 @@ export async function storeBatch(
   for (const ev of batch.events) {
     const e = ev as KnownEvent;
     if (e.type === 'device_state') {
-      if (!(await ownDevice(e.device_id))) {
+      if (!ownDevice(e.device_id)) {
         refused++;
         continue;
       }
@@ -118,7 +136,7 @@ export async function storeBatch(
         ]);
       }
     } else if (e.type === 'camera_state') {
-      if (!(await ownCamera(e.camera_id))) {
+      if (!ownCamera(e.camera_id)) {
         refused++;
         continue;
       }
@@ -144,7 +162,7 @@ export async function storeBatch(
     } else if (e.type === 'check_state') {
       const c = e as CheckStateInput;
       const stored =
-        (await ownDevice(c.device_id)) &&
+        ownDevice(c.device_id) &&
         (await storeCheckState(tx, c, siteId, () => record(e, c.device_id, null), emits as CheckEmit[]));
       if (!stored) refused++;
     } else {
@@ -154,8 +172,8 @@ export async function storeBatch(
         if (found !== undefined) o = { ...o, device_id: found };
       }
       if (
-        (o.device_id !== undefined && !(await ownDevice(o.device_id))) ||
-        (o.camera_id !== undefined && !(await ownCamera(o.camera_id)))
+        (o.device_id !== undefined && !ownDevice(o.device_id)) ||
+        (o.camera_id !== undefined && !ownCamera(o.camera_id))
       ) {
         refused++;
         continue;
@@ -168,5 +186,5 @@ export async function storeBatch(
   }
   await tx.agents.touch(agentId, now);
   await tx.agents.addRefusedItems(agentId, refused);
-  return { outcome, emits, accepted, refused };
+  return { decision, emits, accepted, refused };
 }

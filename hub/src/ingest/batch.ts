@@ -26,9 +26,9 @@ export const batchHandler = defineHandler({
     const stored = await writer.submit(agentId, siteId, batch);
     if (!stored) return; // not committed: no ack; the agent re-sends
     link.presence.seen(agentId, ctx.clock());
-    const { outcome } = stored;
-    metrics.batches.inc({ outcome: outcome.duplicate ? 'duplicate' : 'stored' });
-    if (!outcome.duplicate) metrics.samples.inc(stored.accepted.length);
+    const { decision } = stored;
+    metrics.batches.inc({ outcome: decision.verdict });
+    if (decision.verdict === 'stored') metrics.samples.inc(stored.accepted.length);
     if (stored.refused > 0) {
       metrics.refusedItems.inc({ agent: agentId }, stored.refused);
       ctx.logger.warn(
@@ -36,18 +36,21 @@ export const batchHandler = defineHandler({
         'items for devices or cameras of another site refused',
       );
     }
-    if (outcome.gap) {
+    if (decision.verdict === 'stored' && decision.gap) {
       metrics.gaps.inc({ event: 'detected' });
-      ctx.logger.info({ agent: agentId, ...outcome.gap }, 'seq gap recorded; ack held until it fills');
+      ctx.logger.info({ agent: agentId, ...decision.gap }, 'seq gap recorded; ack held until it fills');
     }
-    for (const lost of outcome.lost) {
+    for (const lost of decision.verdict === 'stored' ? decision.lost : []) {
       metrics.gaps.inc({ event: 'lost' });
-      ctx.logger.warn({ agent: agentId, ...lost }, 'seq gap declared lost: the agent did not re-send it');
+      ctx.logger.warn(
+        { agent: agentId, from_seq: lost.from_seq, to_seq: lost.to_seq },
+        'seq gap declared lost: the agent did not re-send it',
+      );
     }
     await link
-      .send('ack', agentId, { v: 1, upTo: outcome.upTo })
+      .send('ack', agentId, { v: 1, upTo: decision.upTo })
       .catch((err) => ctx.logger.error({ err, agent: agentId }, 'publishing ack failed'));
-    if (outcome.duplicate) return;
+    if (decision.verdict === 'duplicate') return;
     for (const [name, payload] of stored.emits) ctx.events.emit(name, payload as never);
     if (stored.accepted.length > 0)
       ctx.events.emit('samples', { agent_id: agentId, site_id: siteId, samples: stored.accepted });

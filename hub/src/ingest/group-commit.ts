@@ -14,10 +14,10 @@ const MAX_GROUP = 64;
 const MAX_GROUP_SAMPLES = 20_000;
 
 /**
- * Group commit: batches that arrive in the same turn of the event loop are stored in one transaction, each
- * in its own savepoint, with one time-series head-log record holding the samples of the whole group. A
- * batch whose savepoint fails is rolled back alone (its samples leave the writer with it); acks are sent
- * only after the commit that holds the batch, and its samples become readable at that moment.
+ * Group commit: batches that arrive in the same turn of the event loop are stored in one unit of work, each
+ * in its own savepoint; the unit writes the samples of the whole group as one time-series head-log record.
+ * A batch whose savepoint fails is rolled back alone (its samples with it); acks are sent only after the
+ * commit that holds the batch, and its samples become readable at that moment.
  */
 export class GroupCommit {
   #queue: Pending[] = [];
@@ -52,44 +52,43 @@ export class GroupCommit {
   }
 
   async #store(group: Pending[]): Promise<void> {
-    const { ctx, metrics } = this.link;
+    const { ctx, metrics, options } = this.link;
     const results: (Stored | undefined)[] = [];
     const end = metrics.ingestSeconds.startTimer();
-    const samples = ctx.timeseries.writer();
     try {
       await ctx.store.unit(async (tx) => {
         for (const p of group) {
-          const mark = samples.mark();
           try {
             results.push(
               await tx.savepoint((sp) =>
-                storeBatch(this.link, sp, samples, p.agentId, p.siteId, p.batch, ctx.clock()),
+                storeBatch(sp, {
+                  agentId: p.agentId,
+                  siteId: p.siteId,
+                  batch: p.batch,
+                  now: ctx.clock(),
+                  connectedAt: this.link.presence.connectedAt(p.agentId),
+                  lostAfterMs: options.lostGapAfterMs,
+                }),
               ),
             );
           } catch (err) {
-            samples.rollback(mark);
             this.#failed(p, err);
             results.push(undefined);
           }
         }
-        samples.persist();
       });
     } catch (err) {
       // The commit itself failed: nothing of the group is stored.
-      samples.abort();
       for (const p of group) this.#failed(p, err);
       for (const p of group) p.resolve(undefined);
       return;
     } finally {
       end();
     }
-    samples.committed();
     for (const [i, p] of group.entries()) p.resolve(results[i]);
   }
 
   #failed(p: Pending, err: unknown): void {
-    // Cached delivery state may have run ahead of what is committed (the writer forgets series ids itself).
-    this.link.batches.forget(p.agentId);
     this.link.metrics.batches.inc({ outcome: 'failed' });
     this.link.ctx.logger.error({ err, agent: p.agentId, seq: p.batch.seq }, 'storing a batch failed');
   }

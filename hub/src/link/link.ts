@@ -1,7 +1,6 @@
 import { encode, type MessageInputs, type MessageKind, TOPIC_RULES, topicFor } from '@outpost/protocol';
 import type { MessageBus } from '../broker/bus.js';
 import type { HubContext } from '../context.js';
-import { BatchStore } from '../store/batches.js';
 import type { HubStore } from '../store/port.js';
 import { ConfigPush } from './config-push.js';
 import type { BrokerPorts } from './enrollment.js';
@@ -39,7 +38,6 @@ export const DEFAULT_LINK_OPTIONS: LinkOptions = {
 /** The hub's side of the hub <-> agent link: stores, presence, config push and jobs over one MessageBus. */
 export class Link {
   readonly store: HubStore;
-  readonly batches: BatchStore;
   readonly metrics: LinkMetrics;
   readonly presence: Presence;
   readonly config: ConfigPush;
@@ -54,9 +52,7 @@ export class Link {
     readonly options: LinkOptions = DEFAULT_LINK_OPTIONS,
     metrics?: LinkMetrics,
   ) {
-    const db = ctx.db;
     this.store = ctx.store;
-    this.batches = new BatchStore(db);
     this.metrics = metrics ?? createLinkMetrics(ctx.metrics);
     this.presence = new Presence(this);
     this.config = new ConfigPush(this);
@@ -76,7 +72,6 @@ export class Link {
   /** Forgets cached facts about an agent (revocation). */
   forgetAgent(agentId: string): void {
     this.#sites.delete(agentId);
-    this.batches.forget(agentId);
   }
 
   /** Encodes and publishes a hub -> agent message on its topic with the protocol's QoS and retained flag. */

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { BatchStore } from '../store/batches.js';
 import { cameraRecord } from '../store/contract/fixtures.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import { prunePass, retentionCutoffs } from './plan.js';
@@ -46,7 +45,6 @@ describe('bounded growth over a simulated week', () => {
   }, async () => {
     const file = join(dir, 'hub.db');
     const store = openSqliteStore(file);
-    const ledger = new BatchStore(store.db);
     try {
       const site = await store.sites.insert({ name: 'busy-shop' }, T0);
       await store.agents.create({
@@ -175,13 +173,18 @@ describe('bounded growth over a simulated week', () => {
           }
         });
         // The delivery ledger as ingest writes it: one batch every 10 s, acknowledged as it goes.
-        for (let i = 0; i < PER_HOUR.batches; i++)
-          ledger.record(
-            'agent-busy',
-            ++seq,
-            { samples: 400, events: 1 },
-            { now: at(i, PER_HOUR.batches), connectedAt: T0, lostAfterMs: HOUR },
-          );
+        for (let i = 0; i < PER_HOUR.batches; i++) {
+          seq++;
+          await store.ledger.record('agent-busy', {
+            seq,
+            received_at: at(i, PER_HOUR.batches),
+            samples: 400,
+            events: 1,
+            upTo: seq,
+            lost: [],
+            filled: [],
+          });
+        }
         for (let i = 0; i < PER_HOUR.snapshots; i++)
           for (const camera of cameras)
             await store.snapshots.add(

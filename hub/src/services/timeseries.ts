@@ -13,7 +13,8 @@ const RETENTION_MS = 60_000;
 export const timeseriesService: Service = {
   name: 'timeseries',
   async start(ctx) {
-    const { config, logger, timeseries: ts } = ctx;
+    const { config, logger } = ctx;
+    const ts = ctx.store.timeseries;
     const registers = [ctx.metrics];
     const sealed = new Counter({
       name: 'outpost_hub_ts_chunks_sealed_total',

@@ -4,11 +4,29 @@ import { StoreError } from './errors.js';
 import type { HubStore } from './port.js';
 import { openPostgresStore } from './postgres/index.js';
 import { openSqliteStore } from './sqlite/index.js';
+import type { HeadPolicy } from './timeseries/head.js';
+
+/** How the time-series engine cuts and seals chunks, its clock, and what it reports. */
+export interface TimeSeriesSettings {
+  policy?: Partial<HeadPolicy>;
+  /** Wall clock (ms): when head chunks were opened, for their age limit. */
+  clock?: () => number;
+  /** Series sealed per transaction; a seal pass yields to other work between transactions. */
+  sealSeriesPerTransaction?: number;
+  /** Called when a seal pass that has work starts (for logs). */
+  onSealStart?: (series: number) => void;
+  /** A head-log record that cannot be read is skipped and reported here. */
+  onReplayError?: (logId: number, err: unknown) => void;
+}
 
 export { type DatabaseTarget, parseDatabaseUrl, redactDatabaseUrl } from './database-url.js';
 
 /** Opens the store a `databaseUrl` names (see parseDatabaseUrl), migrated to the current schema. */
-export async function openStore(url: string | undefined, dataDir: string): Promise<HubStore> {
+export async function openStore(
+  url: string | undefined,
+  dataDir: string,
+  timeseries: TimeSeriesSettings = {},
+): Promise<HubStore> {
   const target = parseDatabaseUrl(url, dataDir);
   if (target.engine === 'postgres') {
     try {
@@ -21,7 +39,7 @@ export async function openStore(url: string | undefined, dataDir: string): Promi
       });
     }
   }
-  const store = openSqliteStore(target.file);
+  const store = openSqliteStore(target.file, { timeseries });
   // Password hashes and encrypted secrets: readable by the hub's user only (SQLite gives -wal/-shm the same mode).
   if (target.file !== ':memory:') chmodSync(target.file, 0o600);
   return store;

@@ -16,11 +16,13 @@ import type { DiscoveredRepo } from './discovered.js';
 import type { EnrollmentTokenRepo } from './enrollment-tokens.js';
 import type { FleetRepo } from './fleet.js';
 import type { JobRepo } from './jobs.js';
+import type { LedgerRepo } from './ledger.js';
 import type { MaintenanceRepo } from './maintenance.js';
 import type { NotificationRepo } from './notifications.js';
 import type { ReleaseRepo } from './releases.js';
 import type { RetentionRepo } from './retention.js';
 import type { RolloutRepo } from './rollouts.js';
+import type { SampleSink, SeriesRepo, TimeSeriesUpkeep } from './series.js';
 import type { SessionRepo } from './sessions.js';
 import type { SiteTrapsRepo } from './site-traps.js';
 import type { SiteRepo } from './sites.js';
@@ -58,6 +60,10 @@ export interface Repositories {
   readonly credentials: CredentialRepo;
   readonly discovered: DiscoveredRepo;
   readonly topology: TopologyRepo;
+  /** Time-series reads (the samples themselves are written through a unit of work's `samples`). */
+  readonly series: SeriesRepo;
+  /** Per-agent delivery state (stored seqs, ack, gaps); the policy is ingest/ledger.ts. */
+  readonly ledger: LedgerRepo;
   /** Agent release bundles (fleet upgrades). */
   readonly releases: ReleaseRepo;
   readonly rollouts: RolloutRepo;
@@ -73,6 +79,8 @@ export interface Repositories {
  * for the unit to end (SQLite) or run outside it (PostgreSQL).
  */
 export interface UnitOfWork extends Repositories {
+  /** Samples to store with this unit: written in its transaction, readable once it has committed. */
+  readonly samples: SampleSink;
   /**
    * Runs `fn` in a savepoint: when it rejects, only its own changes are undone and the error is rethrown, the
    * unit goes on. Savepoints of one unit nest; they do not run side by side.
@@ -88,6 +96,8 @@ export interface UnitOfWork extends Repositories {
 export interface HubStore extends Repositories {
   /** Which engine this is, for logs and health. */
   readonly engine: 'sqlite' | 'postgres';
+  /** The time-series engine's upkeep (head rebuild, sealing, retention), for the background service. */
+  readonly timeseries: TimeSeriesUpkeep;
   /**
    * Runs `fn` in one transaction and commits when it resolves; when it rejects (or throws), everything it did
    * is rolled back and the error is rethrown. Units of work run one after another per store on SQLite (one

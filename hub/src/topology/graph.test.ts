@@ -245,4 +245,17 @@ describe('site graph and upstream parents', () => {
     });
     assert.deepEqual(g.unplaced, ['camera:3']);
   });
+
+  it("places the agent behind the core while only an access switch's tables are in (seen on its uplink)", () => {
+    const s = site();
+    const topology = new Map(s.topology);
+    topology.delete(2);
+    topology.delete(4);
+    const g = buildSiteGraph({ ...s, topology });
+    assert.match(g.root?.evidence ?? '', /learnt on access-1 Gi0\/24, the uplink to core-sw/);
+    const p = parentsOf(g);
+    assert.equal(p['device:2'], null, 'the core is next to the agent, not behind access-1');
+    assert.equal(p['device:3'], 2);
+    assert.equal(p['camera:1'], 3);
+  });
 });

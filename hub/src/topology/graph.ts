@@ -168,6 +168,15 @@ export function buildSiteGraph(inv: SiteInventory): SiteGraph {
       }
     return best;
   };
+  /** The device at the other end of a switch port's LLDP/CDP link, if any. */
+  const across = (s: Sighting): NodeKey | undefined => {
+    for (const l of links) {
+      if (l.source === 'fdb') continue;
+      if (l.a === s.sw && l.a_port === s.port && l.b.startsWith('device:')) return l.b;
+      if (l.b === s.sw && l.b_port === s.port && l.a.startsWith('device:')) return l.a;
+    }
+    return undefined;
+  };
   const hasLink = (k: NodeKey) => links.some((l) => l.a === k || l.b === k);
   for (const node of nodes.values()) {
     if (node.kind === 'agent') continue;
@@ -196,6 +205,22 @@ export function buildSiteGraph(inv: SiteInventory): SiteGraph {
   for (const [id, n] of inv.agents) {
     const key: NodeKey = `agent:${id}`;
     const s = attach(key, agentMacs.get(id) ?? []);
+    // Seen only on a switch's uplink whose switch beyond has not reported its tables yet: the agent is behind
+    // that switch (placing it at the uplink would turn the tree upside down until the other tables arrive).
+    const beyond = s && uplink(s) ? across(s) : undefined;
+    if (s && beyond && !inv.topology.has(Number(beyond.slice(7)))) {
+      links.push({
+        a: beyond,
+        b: key,
+        source: 'fdb',
+        evidence: `the agent's MAC learnt on ${label(s.sw)} ${s.port}, the uplink to ${label(beyond)}`,
+      });
+      root = {
+        agent: id,
+        evidence: `the agent's MAC is learnt on ${label(s.sw)} ${s.port}, the uplink to ${label(beyond)} (whose tables are not in yet)`,
+      };
+      break;
+    }
     if (s) {
       links.push({
         a: s.sw,

@@ -1,4 +1,5 @@
-import type { Point, TimeSeriesStore } from '../../store/timeseries/types.js';
+import type { SeriesRepo } from '../../store/series.js';
+import type { Point } from '../../store/timeseries/types.js';
 
 /** How far around the camera going offline a PoE drop counts as its likely cause. */
 export const POE_WINDOW_MS = 10 * 60_000;
@@ -38,7 +39,7 @@ export function poeMessage(port: string, switchName: string, since: number): str
  * `poe_port_delivering` series around `offlineAt`.
  */
 export async function poeCause(
-  ts: Pick<TimeSeriesStore, 'listSeries' | 'read'>,
+  ts: Pick<SeriesRepo, 'listSeries' | 'read'>,
   camera: { parent_id: number | null; poe_port: string | null; offline_at: number },
   switchName: string,
   now: number,

@@ -194,7 +194,7 @@ export const agentsRoutes: RouteModule = {
   register(app, hub) {
     const agents = hub.store.agents;
     const limiter = new RateLimiter(hub.config.enrollRateLimitPerMinute, 60_000, hub.clock);
-    const view = (a: AgentRow) => {
+    const view = async (a: AgentRow) => {
       const link = linkOf(hub);
       return {
         id: a.id,
@@ -211,7 +211,7 @@ export const agentsRoutes: RouteModule = {
         dropped: a.dropped,
         invalid_payloads: a.invalid_payloads,
         refused_items: a.refused_items,
-        ack_up_to: link ? link.batches.upTo(a.id) : null,
+        ack_up_to: await hub.store.ledger.upTo(a.id),
         revoked_at: iso(a.revoked_at),
         created_at: iso(a.created_at) as string,
       };
@@ -298,7 +298,11 @@ export const agentsRoutes: RouteModule = {
     app.openapi(list, async (c) => {
       const q = c.req.valid('query');
       return c.json(
-        { items: (await agents.list({ ...q, site_id: siteFilterFor(c, q.site_id) })).map(view) },
+        {
+          items: await Promise.all(
+            (await agents.list({ ...q, site_id: siteFilterFor(c, q.site_id) })).map(view),
+          ),
+        },
         200,
       );
     });
@@ -308,7 +312,7 @@ export const agentsRoutes: RouteModule = {
       const a = await agents.get(id);
       if (!a) throw notFound('agent', id);
       requireInScope(c, 'agent', id, a.site_id);
-      return c.json(view(a), 200);
+      return c.json(await view(a), 200);
     });
 
     app.openapi(events, async (c) => {
@@ -335,7 +339,7 @@ export const agentsRoutes: RouteModule = {
       if (link) await link.revoke(id);
       else await agents.revoke(id, hub.clock());
       hub.logger.info({ agent: id, by: c.var.user?.username }, 'agent revoked');
-      return c.json(view((await agents.get(id)) as AgentRow), 200);
+      return c.json(await view((await agents.get(id)) as AgentRow), 200);
     });
   },
 };

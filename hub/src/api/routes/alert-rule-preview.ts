@@ -87,7 +87,7 @@ const preview = defineRoute({
 export const alertRulePreviewRoutes: RouteModule = {
   name: 'alert-rule-preview',
   register(app, hub) {
-    app.openapi(metrics, async (c) => c.json({ metrics: await hub.timeseries.metricNames() }, 200));
+    app.openapi(metrics, async (c) => c.json({ metrics: await hub.store.series.metricNames() }, 200));
 
     app.openapi(preview, async (c) => {
       const b = c.req.valid('json');
@@ -106,7 +106,7 @@ export const alertRulePreviewRoutes: RouteModule = {
       }
       const to = hub.clock();
       const r = await runPreview(
-        hub,
+        hub.store,
         { name: b.name, severity: b.severity, params: parsed.data },
         to - b.hours * 3600_000,
         to,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { storeSamples } from '../../store/sqlite/timeseries/write.testing.js';
+import { storeSamples } from '../../store/samples.testing.js';
 import { createTestHub, type TestHub } from '../testing.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are walked freely in assertions
@@ -54,7 +54,7 @@ describe("a camera's likely cause: the PoE port that stopped powering it", () =>
         ts: NOW - t * MIN,
         value,
       }));
-    storeSamples(hub.ctx as never, [
+    await storeSamples(hub.ctx.store, [
       ...port('1.5', [
         [4, 1],
         [3, 1],

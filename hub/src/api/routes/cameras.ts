@@ -245,7 +245,7 @@ export const camerasRoutes: RouteModule = {
         return null;
       const parent = await hub.store.devices.get(row.parent_id);
       const cause = await poeCause(
-        hub.timeseries,
+        hub.store.series,
         { parent_id: row.parent_id, poe_port: row.uplink_port, offline_at: row.last_seen ?? row.updated_at },
         parent?.name ?? `device ${row.parent_id}`,
         hub.clock(),
@@ -336,8 +336,7 @@ export const camerasRoutes: RouteModule = {
       const row = await cameras.get(id);
       if (!row) throw notFound('camera', id);
       await hub.store.unit(async (tx) => {
-        // Transitional: the time series joins this unit's transaction on the same SQLite connection.
-        hub.timeseries.deleteTarget('camera', String(id));
+        await tx.series.deleteTarget('camera', String(id));
         await tx.cameras.delete(id);
       });
       hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'camera', id, change: 'deleted' });

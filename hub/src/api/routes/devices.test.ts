@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { HubEventMap } from '../../events.js';
-import { storeSamples } from '../../store/sqlite/timeseries/write.testing.js';
+import { storeSamples } from '../../store/samples.testing.js';
 import { createTestHub, type TestHub } from '../testing.js';
 
 const T1 = Date.UTC(2026, 0, 15);
@@ -137,8 +137,10 @@ describe('devices API', () => {
 
   it('deletes (admin) the device and its history, with an event', async () => {
     const { json: d } = await add('gone');
-    const ts = hub.ctx.timeseries;
-    storeSamples(hub.ctx, [{ kind: 'device', target: String(d.id), metric: 'cpu', ts: T1, value: 1 }]);
+    const ts = hub.ctx.store.series;
+    await storeSamples(hub.ctx.store, [
+      { kind: 'device', target: String(d.id), metric: 'cpu', ts: T1, value: 1 },
+    ]);
     const [series] = await ts.listSeries('device', String(d.id));
     assert.deepEqual(await ts.read(series!.id, { from: 0, to: T1 }), [{ t: T1, v: 1 }]);
     const res = await hub.req('DELETE', `/api/v1/devices/${d.id}`, { token: hub.tokens.admin });
@@ -153,8 +155,8 @@ describe('devices API', () => {
     const { json: d } = await add('m');
     const t0 = Date.UTC(2026, 0, 15, 11, 0, 0);
     const key = { kind: 'device', target: String(d.id), metric: 'cpu_load', unit: '%' } as const;
-    storeSamples(
-      hub.ctx,
+    await storeSamples(
+      hub.ctx.store,
       Array.from({ length: 6 }, (_, i) => ({ ...key, ts: t0 + i * 60_000, value: i * 10 })),
     );
     const names = await op('GET', `/api/v1/devices/${d.id}/metrics`);

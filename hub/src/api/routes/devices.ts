@@ -322,8 +322,7 @@ export const devicesRoutes: RouteModule = {
       const row = await devices.get(id);
       if (!row) throw notFound('device', id);
       await hub.store.unit(async (tx) => {
-        // Transitional: the time series joins this unit's transaction on the same SQLite connection.
-        hub.timeseries.deleteTarget('device', String(id));
+        await tx.series.deleteTarget('device', String(id));
         await tx.devices.delete(id);
       });
       hub.events.emit('inventory.changed', { site_id: row.site_id, kind: 'device', id, change: 'deleted' });

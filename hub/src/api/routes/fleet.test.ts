@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { storeSamples } from '../../store/sqlite/timeseries/write.testing.js';
+import { storeSamples } from '../../store/samples.testing.js';
+import { sqliteDb } from '../../store/sqlite/inspect.testing.js';
 import { createTestHub, type TestHub } from '../testing.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are walked freely in assertions
@@ -264,7 +265,7 @@ describe('fleet API: overview, search, rule preview', () => {
       });
       rows.push({ kind: 'device', target: String(ids.depotSw), metric: 'cpu_load', ts, value: 15 });
     }
-    storeSamples(hub.ctx, rows);
+    await storeSamples(hub.ctx.store, rows);
     const preview = (params: Json) =>
       as('operator', 'POST', '/api/v1/alert-rules/preview', { name: 'CPU', params });
     const any = await preview({ metric: 'cpu_load', comparison: '>', threshold: 90 });
@@ -332,11 +333,11 @@ describe('fleet API: overview, search, rule preview', () => {
       [[ids.depotSw, 'mac_address']],
     );
     // Status updates (every poll) leave the index alone; the device is still found by its name.
-    hub.ctx.db
+    sqliteDb(hub.ctx.store)
       .prepare("UPDATE devices SET status = 'unreachable', sys_name = sys_name WHERE id = ?")
       .run(ids.depotSw);
     assert.equal((await hits('depot-core')).devices.length, 1);
-    const db = hub.ctx.db;
+    const db = sqliteDb(hub.ctx.store);
     db.prepare(
       `INSERT INTO alerts (rule, severity, state, title, site_id, created_at, last_seen, resolved_at)
        VALUES ('manual', 'low', 'resolved', 'Clinic UPS battery replaced', ?, 1, 1, 2)`,

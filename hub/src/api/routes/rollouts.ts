@@ -232,7 +232,7 @@ export const rolloutsRoutes: RouteModule = {
         throw unprocessable(`release ${b.version} is not stored; upload it first`, [
           { path: 'body.version', message: 'no such release' },
         ]);
-      if (b.site_id !== undefined && !hub.db.prepare('SELECT 1 FROM sites WHERE id = ?').get(b.site_id))
+      if (b.site_id !== undefined && !(await hub.store.sites.get(b.site_id)))
         throw unprocessable(`site ${b.site_id} does not exist`, [
           { path: 'body.site_id', message: 'no such site' },
         ]);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { storeSamples } from '../../store/sqlite/timeseries/write.testing.js';
+import { storeSamples } from '../../store/samples.testing.js';
 import { createTestHub, type TestHub } from '../testing.js';
 import { boundedStep, MAX_POINTS, MAX_SERIES } from './target-metrics.js';
 
@@ -42,7 +42,7 @@ describe('metrics queries are bounded', () => {
     });
     id = ((await d.json()) as Json).id;
     const key = { kind: 'device', target: String(id), unit: 'bps' } as const;
-    storeSamples(hub.ctx, [
+    await storeSamples(hub.ctx.store, [
       // One sample per minute for 3 h: more than a 1 s step's worth is never returned.
       ...Array.from({ length: 180 }, (_, i) => ({ ...key, metric: 'cpu', ts: T0 + i * 60_000, value: i })),
       // One sample every 10 s, more than MAX_POINTS of them: a query without step must not return them all.

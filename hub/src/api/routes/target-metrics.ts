@@ -134,7 +134,7 @@ export function targetMetricsRoutes(t: TargetMetrics): RouteModule {
         const { id } = c.req.valid('param');
         const q = c.req.valid('query');
         if (!(await t.exists(hub, id))) throw notFound(t.kind, id);
-        const ts = hub.timeseries;
+        const ts = hub.store.series;
         if (q.name === undefined) {
           const metrics = (await ts.listSeries(t.kind, String(id))).map((s) => ({
             name: s.metric,

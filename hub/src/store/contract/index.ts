@@ -17,12 +17,14 @@ import { enrollmentTokensContract } from './enrollment-tokens.js';
 import type { ContractSuite, StoreFactory } from './fixtures.js';
 import { fleetContract } from './fleet.js';
 import { jobsContract } from './jobs.js';
+import { ledgerContract } from './ledger.js';
 import { maintenanceContract } from './maintenance.js';
 import { notificationsContract } from './notifications.js';
 import { racesContract } from './races.js';
 import { releasesContract } from './releases.js';
 import { retentionContract } from './retention.js';
 import { rolloutsContract } from './rollouts.js';
+import { samplesContract } from './samples.js';
 import { sessionsContract } from './sessions.js';
 import { siteTrapsContract } from './site-traps.js';
 import { sitesContract } from './sites.js';
@@ -56,6 +58,8 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['custom OIDs', customOidsContract],
   ['site traps', siteTrapsContract],
   ['credentials', credentialsContract],
+  ['delivery ledger', ledgerContract],
+  ['samples through units of work', samplesContract],
   ['releases', releasesContract],
   ['rollouts', rolloutsContract],
   ['api keys', apiKeysContract],
@@ -67,11 +71,21 @@ const SUITES: readonly [string, ContractSuite][] = [
 
 /**
  * The behaviour every HubStore engine must show (like the agent's outbox contract and MQTT.js' abstract_store):
- * each engine's test file calls this with its factory; nothing in here knows the engine.
+ * each engine's test file calls this with its factory; nothing in here knows the engine. `notBuilt` names the
+ * parts an engine does not have yet (part -> why), skipped with that reason.
  */
-export function runStoreContract(name: string, factory: StoreFactory): void {
+export function runStoreContract(
+  name: string,
+  factory: StoreFactory,
+  opts: { notBuilt?: Record<string, string> } = {},
+): void {
   describe(`store contract: ${name}`, () => {
-    for (const [part, suite] of SUITES) describe(part, () => suite(factory));
+    for (const [part, suite] of SUITES) {
+      // A part the engine does not have yet is reported as skipped with the reason, never passed.
+      const missing = opts.notBuilt?.[part];
+      if (missing) describe(part, { skip: missing }, () => {});
+      else describe(part, () => suite(factory));
+    }
   });
 }
 

@@ -5,6 +5,7 @@ import { ClientScope, connect, PoolScope, TYPES, translate, unreachable } from '
 import { migrate } from './database.js';
 import type { PgMigration } from './migrations/index.js';
 import { PgRepositories } from './repositories.js';
+import { PgSamples, PgTimeSeriesUpkeep } from './series.js';
 
 export interface PostgresStoreOptions {
   /** A unit of work still open after this long is rolled back and rejected (default 60 s). */
@@ -17,6 +18,7 @@ export interface PostgresStoreOptions {
 
 /** A unit of work on one pooled connection: its repositories, and savepoints inside its transaction. */
 class PgUnit extends PgRepositories implements UnitOfWork {
+  readonly samples = new PgSamples();
   readonly #savepoints: string[] = [];
   #next = 0;
 
@@ -55,6 +57,7 @@ class PgUnit extends PgRepositories implements UnitOfWork {
  */
 export class PostgresStore extends PgRepositories implements HubStore {
   readonly engine = 'postgres' as const;
+  readonly timeseries = new PgTimeSeriesUpkeep();
   readonly #pool: pg.Pool;
   readonly #scope: PoolScope;
   readonly #timeoutMs: number;

@@ -4,30 +4,39 @@ import { type Db, SqliteConnection, type Statement, StoreScope, UnitScope } from
 import { openDatabase } from './database.js';
 import type { Migration } from './migrations/types.js';
 import { SqliteRepositories } from './repositories.js';
+import { UnitSamples } from './series.js';
+import { SqliteTimeSeries, type SqliteTimeSeriesOptions } from './timeseries/engine.js';
 
 export interface SqliteStoreOptions {
   /** A unit of work still open after this long is rolled back and rejected (default 60 s). */
   unitTimeoutMs?: number;
   /** The schema (default: every migration); tests pass their own. */
   migrations?: readonly Migration[];
+  /** The time-series engine's head policy, clock and hooks. */
+  timeseries?: Omit<SqliteTimeSeriesOptions, 'run'>;
 }
 
-/** A unit of work on the SQLite connection: its repositories, and savepoints inside its transaction. */
+/** A unit of work on the SQLite connection: its repositories, its samples, and savepoints. */
 class SqliteUnit extends SqliteRepositories implements UnitOfWork {
+  readonly samples: UnitSamples;
   readonly #savepoints: string[] = [];
   #next = 0;
 
   constructor(
     private readonly c: SqliteConnection,
     private readonly scope: UnitScope,
+    timeseries: SqliteTimeSeries,
+    samples = new UnitSamples(timeseries),
   ) {
-    super(scope);
+    super(scope, timeseries, (fn) => samples.afterCommit(fn));
+    this.samples = samples;
   }
 
   async savepoint<T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T> {
     const name = `sp${++this.#next}`;
     await this.scope.run(() => this.c.stmt(`SAVEPOINT ${name}`).run());
     this.#savepoints.push(name);
+    const mark = this.samples.mark();
     try {
       const result = await fn(this);
       this.#end(name);
@@ -35,6 +44,7 @@ class SqliteUnit extends SqliteRepositories implements UnitOfWork {
       return result;
     } catch (err) {
       this.#end(name);
+      this.samples.rollback(mark);
       if (this.c.db.inTransaction) {
         await this.scope.run(() => {
           this.c.stmt(`ROLLBACK TO ${name}`).run();
@@ -58,6 +68,7 @@ class SqliteUnit extends SqliteRepositories implements UnitOfWork {
  */
 export class SqliteStore extends SqliteRepositories implements HubStore {
   readonly engine = 'sqlite' as const;
+  readonly timeseries: SqliteTimeSeries;
   readonly #c: SqliteConnection;
   readonly #timeoutMs: number;
   readonly #begin: Statement;
@@ -66,7 +77,10 @@ export class SqliteStore extends SqliteRepositories implements HubStore {
 
   constructor(db: Db, opts: SqliteStoreOptions = {}) {
     const c = new SqliteConnection(db);
-    super(new StoreScope(c));
+    // The engine's own work (sealing, retention, reads) waits for the connection like any store call.
+    const timeseries = new SqliteTimeSeries(db, { ...opts.timeseries, run: (fn) => c.run(fn) });
+    super(new StoreScope(c), timeseries);
+    this.timeseries = timeseries;
     this.#c = c;
     this.#timeoutMs = opts.unitTimeoutMs ?? 60_000;
     // IMMEDIATE takes the write lock at BEGIN: another process (a CLI command) waits on busy_timeout instead
@@ -84,10 +98,12 @@ export class SqliteStore extends SqliteRepositories implements HubStore {
   async unit<T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T> {
     await this.#c.hold();
     const scope = new UnitScope(this.#c);
+    const unit = new SqliteUnit(this.#c, scope, this.timeseries);
     let timer: NodeJS.Timeout | undefined;
+    let committed = false;
     try {
       this.#begin.run();
-      const work = fn(new SqliteUnit(this.#c, scope));
+      const work = fn(unit);
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () =>
@@ -101,7 +117,9 @@ export class SqliteStore extends SqliteRepositories implements HubStore {
         );
       });
       const result = await Promise.race([work, timeout]);
+      unit.samples.persist();
       this.#commit.run();
+      committed = true;
       return result;
     } catch (err) {
       if (this.#c.db.inTransaction) this.#rollback.run();
@@ -109,16 +127,11 @@ export class SqliteStore extends SqliteRepositories implements HubStore {
     } finally {
       clearTimeout(timer);
       scope.close();
+      // Samples join the head only once their head-log record is committed.
+      if (committed) unit.samples.committed();
+      else unit.samples.abort();
       this.#c.release();
     }
-  }
-
-  /**
-   * Runs engine-specific work of store/sqlite (such as the time-series engine's own transactions) on the
-   * connection when no unit of work holds it, so that it never lands inside another unit's transaction.
-   */
-  run<T>(fn: () => T): Promise<T> {
-    return this.#c.run(fn);
   }
 
   ping(): Promise<void> {

@@ -18,15 +18,18 @@ import { SqliteDiscovered } from './discovered.js';
 import { SqliteEnrollmentTokens } from './enrollment-tokens.js';
 import { SqliteFleet } from './fleet.js';
 import { SqliteJobs } from './jobs.js';
+import { SqliteLedger } from './ledger.js';
 import { SqliteMaintenance } from './maintenance.js';
 import { SqliteNotifications } from './notifications.js';
 import { SqliteReleases } from './releases.js';
 import { SqliteRetention } from './retention.js';
 import { SqliteRollouts } from './rollouts.js';
+import { SqliteSeries } from './series.js';
 import { SqliteSessions } from './sessions.js';
 import { SqliteSiteTraps } from './site-traps.js';
 import { SqliteSites } from './sites.js';
 import { SqliteSnapshots } from './snapshots.js';
+import type { SqliteTimeSeries } from './timeseries/engine.js';
 import { SqliteTopology } from './topology.js';
 import { SqliteUsers } from './users.js';
 
@@ -57,12 +60,14 @@ export class SqliteRepositories implements Repositories {
   readonly credentials: SqliteCredentials;
   readonly discovered: SqliteDiscovered;
   readonly topology: SqliteTopology;
+  readonly series: SqliteSeries;
+  readonly ledger: SqliteLedger;
   readonly releases: SqliteReleases;
   readonly apiKeys: SqliteApiKeys;
   readonly retention: SqliteRetention;
   readonly rollouts: SqliteRollouts;
 
-  constructor(scope: Scope) {
+  constructor(scope: Scope, timeseries: SqliteTimeSeries, afterCommit?: (fn: () => void) => void) {
     this.users = new SqliteUsers(scope);
     this.sessions = new SqliteSessions(scope);
     this.audit = new SqliteAudit(scope);
@@ -88,6 +93,8 @@ export class SqliteRepositories implements Repositories {
     this.credentials = new SqliteCredentials(scope);
     this.discovered = new SqliteDiscovered(scope);
     this.topology = new SqliteTopology(scope);
+    this.series = new SqliteSeries(scope, timeseries, afterCommit);
+    this.ledger = new SqliteLedger(scope);
     this.releases = new SqliteReleases(scope);
     this.rollouts = new SqliteRollouts(scope);
     this.apiKeys = new SqliteApiKeys(scope);

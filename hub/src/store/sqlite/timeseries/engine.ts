@@ -179,19 +179,37 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   }
 
   listSeries(kind: TargetKind, target: string, metric?: string): Promise<SeriesInfo[]> {
-    return this.#run(() => this.#catalog.list(kind, target, metric));
+    return this.reader(this.#run).listSeries(kind, target, metric);
   }
 
   seriesByMetric(metric: string, limit: number): Promise<SeriesInfo[]> {
-    return this.#run(() => this.#catalog.byMetric(metric, limit));
+    return this.reader(this.#run).seriesByMetric(metric, limit);
   }
 
   metricNames(): Promise<{ name: string; unit: string | null; series: number }[]> {
-    return this.#run(() => this.#catalog.metricNames());
+    return this.reader(this.#run).metricNames();
   }
 
   read(seriesId: number, range: ReadRange): Promise<Point[]> {
-    return this.#run(() => this.#read(seriesId, range));
+    return this.reader(this.#run).read(seriesId, range);
+  }
+
+  /**
+   * The read methods, each run through `run`: the store's (waits while a unit of work holds the connection)
+   * or a unit's own (at once, inside its transaction).
+   */
+  reader(run: <T>(fn: () => T) => Promise<T>) {
+    return {
+      listSeries: (kind: TargetKind, target: string, metric?: string): Promise<SeriesInfo[]> =>
+        run(() => this.#catalog.list(kind, target, metric)),
+      seriesByMetric: (metric: string, limit: number): Promise<SeriesInfo[]> =>
+        run(() => this.#catalog.byMetric(metric, limit)),
+      metricNames: (): Promise<{ name: string; unit: string | null; series: number }[]> =>
+        run(() => this.#catalog.metricNames()),
+      read: (seriesId: number, range: ReadRange): Promise<Point[]> => run(() => this.#read(seriesId, range)),
+      countPoints: (seriesId: number, from: number, to: number): Promise<number> =>
+        run(() => this.#countPoints(seriesId, from, to)),
+    };
   }
 
   #read(seriesId: number, range: ReadRange): Point[] {
@@ -259,24 +277,38 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   }
 
   countPoints(seriesId: number, from: number, to: number): Promise<number> {
-    return this.#run(() => {
-      this.#open();
-      let n = this.#chunks.countIn(seriesId, from, to);
-      for (const c of this.#head.get(seriesId)?.chunks ?? []) {
-        if (c.maxT >= from && c.minT <= to) n += c.count;
-      }
-      return n;
-    });
+    return this.reader(this.#run).countPoints(seriesId, from, to);
+  }
+
+  #countPoints(seriesId: number, from: number, to: number): number {
+    this.#open();
+    let n = this.#chunks.countIn(seriesId, from, to);
+    for (const c of this.#head.get(seriesId)?.chunks ?? []) {
+      if (c.maxT >= from && c.minT <= to) n += c.count;
+    }
+    return n;
   }
 
   deleteTarget(kind: TargetKind, target: string): void {
+    this.deleteTargetRows(kind, target)();
+  }
+
+  /**
+   * Deletes a target's series and chunks in the caller's transaction and returns what to forget in memory
+   * (head, chunk counts): to be called once that transaction has committed, never when it rolls back.
+   */
+  deleteTargetRows(kind: TargetKind, target: string): () => void {
     this.#open();
     const del = this.#db.prepare('DELETE FROM ts_chunks WHERE series_id = ?');
-    for (const id of this.#catalog.deleteTarget(kind, target)) {
-      this.#chunks.count -= del.run(id).changes;
-      this.#chunks.forget(id);
-      this.#head.drop(id);
-    }
+    const gone: [number, number][] = [];
+    for (const id of this.#catalog.deleteTarget(kind, target)) gone.push([id, del.run(id).changes]);
+    return () => {
+      for (const [id, chunks] of gone) {
+        this.#chunks.count -= chunks;
+        this.#chunks.forget(id);
+        this.#head.drop(id);
+      }
+    };
   }
 
   async seal(opts: SealOptions = {}): Promise<SealReport> {
