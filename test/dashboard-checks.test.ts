@@ -185,6 +185,25 @@ describe('checks and traps in the dashboard', { skip, timeout: 240_000 }, () => 
       30_000,
       'the trap at the hub (the agent starts its receiver with its config)',
     );
+    // The site page shows the receiver the hub set, and adds an SNMPv3 inform user through its form.
+    await open(page, `#/sites/${hub.siteId}`);
+    const card = page.getByTestId('site-traps');
+    await card.getByText(`receives traps on udp/${trapPort}`).waitFor();
+    assert.match(await card.innerText(), /settings of this site[\s\S]*1 community stored/);
+    await card.getByRole('button', { name: 'Edit' }).click();
+    await dialog(page).getByLabel('Username').fill('door-informer');
+    await dialog(page).getByLabel('Authentication key').fill('door-auth-pass-1');
+    await dialog(page).getByLabel('Privacy key').fill('door-priv-pass-1');
+    await dialog(page).getByRole('button', { name: 'Save' }).click();
+    await card.getByText(/door-informer \(authPriv\)/).waitFor();
+    const stored = await hub.api<Json>('GET', `/sites/${hub.siteId}/traps`);
+    assert.equal(stored.communities_set, 1, 'the community kept');
+    assert.deepEqual(
+      stored.users.map((u: Json) => [u.username, u.has_auth_key, u.has_priv_key]),
+      [['door-informer', true, true]],
+    );
+    assert.ok(!JSON.stringify(stored).includes('door-auth-pass-1'), 'keys are never shown');
+
     await open(page, '#/devices');
     await open(page, `#/devices/${deviceId}`);
     const trap = page.getByTestId('event-snmp_trap').first();

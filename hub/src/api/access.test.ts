@@ -143,7 +143,7 @@ describe('route access rules', () => {
     assert.equal(res.status, 200);
     const doc = (await res.json()) as {
       openapi: string;
-      paths: Record<string, Record<string, { 'x-access'?: string }>>;
+      paths: Record<string, Record<string, { 'x-access'?: string; 'x-site-rule'?: string }>>;
     };
     assert.match(doc.openapi, /^3\.1/);
     for (const r of listRoutes(hub.app)) {
@@ -151,6 +151,8 @@ describe('route access rules', () => {
       const op = doc.paths[r.path]?.[r.method.toLowerCase()];
       assert.ok(op, `${r.method} ${r.path} missing from the OpenAPI document`);
       assert.equal(op['x-access'], r.access);
+      // Routes declared with defineRoute publish what they do for a key limited to a site.
+      if (op['x-site-rule'] !== undefined) assert.equal(op['x-site-rule'], rulesOf(r.method, r.path).site);
     }
   });
 });

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { startTestHub, type TestHub } from '../../../test/support/link.js';
 import { type FuzzRequest, requestsFor } from '../../../test/support/openapi-fuzz.js';
 import { sqliteDb } from '../store/sqlite/inspect.testing.js';
+import { tokenService } from './app.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document is walked freely
 type Json = any;
@@ -43,6 +44,8 @@ async function assertProperty<T>(property: fc.IAsyncProperty<T>, params: fc.Para
 describe('every HTTP route, fuzzed from the OpenAPI document', () => {
   let hub: TestHub;
   let doc: Json;
+  /** The fuzzer's own admin: a user whose id (above 3) no fuzzed path targets, so no PUT /users/1 ends it. */
+  let fuzzToken: string;
   before(async () => {
     // A whole hub (broker, link, alerting, live view), so that every route has what it needs.
     hub = await startTestHub({ loginRateLimitPerMinute: 10_000, passwordHashCost: 10 });
@@ -58,6 +61,16 @@ describe('every HTTP route, fuzzed from the OpenAPI document', () => {
     });
     await admin('POST', '/api/v1/cameras', { name: 'fuzz-cam', rtsp_url: 'rtsp://192.0.2.2/s', site_id: 1 });
     await admin('POST', '/api/v1/alerts', { severity: 'high', title: 'fuzz alert', device_id: 1 });
+    // Users 2 and 3 for the fuzzed ids to change, then the fuzzer's admin after them.
+    const password = 'fuzz-password-long-enough-1';
+    await admin('POST', '/api/v1/users', { username: 'fuzz-viewer', role: 'viewer', password });
+    await admin('POST', '/api/v1/users', { username: 'fuzz-operator', role: 'operator', password });
+    const me = await admin('POST', '/api/v1/users', { username: 'fuzz-admin', role: 'admin', password });
+    assert.equal(me.status, 201, JSON.stringify(me.body));
+    assert.ok(me.body.id > 3, `the fuzzer's admin has id ${me.body.id}, which fuzzed paths target`);
+    const row = (await hub.hub.ctx.store.users.list()).find((u) => u.username === 'fuzz-admin');
+    assert.ok(row);
+    fuzzToken = await tokenService(hub.hub.ctx).signAccess(row);
   });
   after(async () => {
     await hub.close();
@@ -108,7 +121,7 @@ describe('every HTTP route, fuzzed from the OpenAPI document', () => {
       for (const [method, op] of Object.entries<Json>(item)) {
         const key = `${method.toUpperCase()} ${path}`;
         if (SKIP[key]) continue;
-        const token = op['x-access'] === 'public' ? undefined : hub.adminToken;
+        const token = op['x-access'] === 'public' ? undefined : fuzzToken;
         await assertProperty(
           fc.asyncProperty(requestsFor(doc, method.toUpperCase(), path, op, token), async (r) => {
             const before = digest();

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { CHECK_KINDS } from '@outpost/protocol';
 import { CHECK_STATUSES, type CheckRecord } from '../../store/checks.js';
 import { isStoreError } from '../../store/errors.js';
-import { defineRoute } from '../access.js';
+import { defineRoute, requireInScope, siteFilterFor } from '../access.js';
 import { ApiError, conflict, notFound, unprocessable } from '../errors.js';
 import {
   CheckKindSchema,
@@ -31,6 +31,7 @@ const list = defineRoute({
   method: 'get',
   path: '/checks',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'Checks (ping, TCP port, web page, DNS) with their last state, by device, site, status or kind',
   request: { query: ListQuery },
@@ -40,6 +41,7 @@ const kinds = defineRoute({
   method: 'get',
   path: '/checks/kinds',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'The check kinds this hub can configure: parameters (JSON Schema with defaults) and metrics',
   responses: { 200: json(z.object({ kinds: z.array(CheckKindSchema) }), 'Kinds'), ...errors(401) },
@@ -57,6 +59,7 @@ const get = defineRoute({
   method: 'get',
   path: '/checks/{id}',
   access: 'viewer',
+  site: 'own',
   tags,
   summary: 'One check with its last state (status, since when, error, response time, facts)',
   request: { params: IdParam },
@@ -90,9 +93,11 @@ export const checksRoutes: RouteModule = {
     const changed = (site_id: number, id: number, change: 'created' | 'updated' | 'deleted') =>
       hub.events.emit('inventory.changed', { site_id, kind: 'check', id, change });
 
-    app.openapi(list, async (c) =>
-      c.json({ checks: (await checks.list(c.req.valid('query'))).map(checkToApi) }, 200),
-    );
+    app.openapi(list, async (c) => {
+      const q = c.req.valid('query');
+      const rows = await checks.list({ ...q, site_id: siteFilterFor(c, q.site_id) });
+      return c.json({ checks: rows.map(checkToApi) }, 200);
+    });
 
     app.openapi(kinds, (c) => c.json({ kinds: [...CHECK_KINDS.values()].map(kindToApi) }, 200));
 
@@ -123,6 +128,7 @@ export const checksRoutes: RouteModule = {
       const { id } = c.req.valid('param');
       const row = await checks.get(id);
       if (!row) throw notFound('check', id);
+      requireInScope(c, 'check', id, row.site_id);
       return c.json(checkToApi(row), 200);
     });
 

@@ -3,7 +3,7 @@ import { CUSTOM_OID_TYPES, type CustomOid, CustomOidSchema } from '@outpost/prot
 import type { HubContext } from '../../context.js';
 import { hasSnmp } from '../../inventory/credentials.js';
 import type { CustomOidOwner } from '../../store/custom-oids.js';
-import { defineRoute } from '../access.js';
+import { defineRoute, requireInScope } from '../access.js';
 import { ApiError, type ErrorDetail, notFound, unprocessable } from '../errors.js';
 import { body, errors, IdParam, json } from '../schemas.js';
 import type { RouteModule } from '../types.js';
@@ -48,6 +48,7 @@ const getRoute = (owner: 'devices' | 'sites') =>
     method: 'get',
     path: `/${owner}/{id}/custom-oids`,
     access: 'viewer',
+    site: 'own',
     tags,
     summary: `The custom OIDs of ${what(owner)}`,
     request: { params: IdParam },
@@ -118,7 +119,8 @@ export const customOidsRoutes: RouteModule = {
     for (const kind of ['devices', 'sites'] as const) {
       app.openapi(getRoute(kind), async (c) => {
         const { id } = c.req.valid('param');
-        const { owner } = await ownerOf(hub, kind, id, false);
+        const { owner, site_id } = await ownerOf(hub, kind, id, false);
+        requireInScope(c, kind === 'sites' ? 'site' : 'device', id, site_id);
         return c.json({ custom_oids: await hub.store.customOids.list(owner) }, 200);
       });
       app.openapi(putRoute(kind), async (c) => {

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { ruleForTrap, type TrapOidRuleRef } from '../../alerts/rules/trap-fields.js';
 import { ruleKey } from '../../alerts/rules-store.js';
 import type { AlertRuleRow } from '../../store/alert-rules.js';
-import { defineRoute } from '../access.js';
+import { defineRoute, requireInScope } from '../access.js';
 import { notFound } from '../errors.js';
 import { errors, IdParam, iso, json } from '../schemas.js';
 import type { RouteModule } from '../types.js';
@@ -49,6 +49,7 @@ const list = defineRoute({
   method: 'get',
   path: '/devices/{id}/events',
   access: 'viewer',
+  site: 'own',
   tags: ['devices'],
   summary:
     "A device's events newest first: its traps with their varbinds (and which rule maps each), check and status changes",
@@ -77,7 +78,9 @@ export const deviceEventsRoutes: RouteModule = {
     app.openapi(list, async (c) => {
       const { id } = c.req.valid('param');
       const q = c.req.valid('query');
-      if (!(await hub.store.devices.get(id))) throw notFound('device', id);
+      const device = await hub.store.devices.get(id);
+      if (!device) throw notFound('device', id);
+      requireInScope(c, 'device', id, device.site_id);
       const rows = await hub.store.agentEvents.forDevice({
         device_id: id,
         ...(q.type ? { types: q.type.split(',') } : {}),

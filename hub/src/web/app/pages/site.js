@@ -11,6 +11,7 @@ import { BulkImport } from './bulk-import.js';
 import { CredentialSets } from './site-credentials.js';
 import { SiteHealth } from './site-health.js';
 import { SiteMap } from './site-map.js';
+import { SiteTraps } from './site-traps.js';
 
 function DiscoverDialog({ siteId, suggested, sets, onClose, onStarted }) {
   const [cidrs, setCidrs] = useState(suggested.join(', '));
@@ -154,6 +155,7 @@ export function SitePage({ id }) {
       <${BulkImport} kind="camera" siteId=${id} onDone=${reload} />
     </section>
     <${CredentialSets} siteId=${id} sets=${sets.data?.sets ?? []} onChanged=${sets.reload} />
+    <${SiteTraps} siteId=${id} />
     ${
       dialog
         ? html`<${DiscoverDialog} siteId=${id} suggested=${topology.data?.suggested_ranges ?? []} sets=${sets.data?.sets ?? []} onClose=${() => setDialog(false)} onStarted=${(
