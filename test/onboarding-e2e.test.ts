@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
 import { readAgentNetwork } from '@outpost/agent';
 import { loadSettings } from '../agent/src/config.js';
 import { createLogger } from '../agent/src/logger.js';
@@ -295,6 +296,21 @@ describe('onboarding a simulated site: discover, accept, map, one alert for an u
       'cam-1': 'access-1',
       'cam-2': 'access-2',
     };
+    // biome-ignore lint/suspicious/noExplicitAny: the map is read as the API gives it
+    const parentsOf = (m: any): Record<string, string | null> => {
+      const nameOf = new Map(m.nodes.map((n: { key: string; name: string }) => [n.key, n.name]));
+      return Object.fromEntries(
+        m.nodes
+          .filter((n: { kind: string }) => n.kind !== 'agent')
+          .map((n: { name: string; parent_id: number | null }) => [
+            n.name,
+            n.parent_id === null ? null : (nameOf.get(`device:${n.parent_id}`) ?? n.parent_id),
+          ]),
+      );
+    };
+    // The agent reads each device's tables in turn, so the graph is partial (and its guesses with it) until
+    // every table is in: wait for the drawn parents, and on a timeout show the last map's.
+    let last: Record<string, string | null> = {};
     const map = await until(
       async () => {
         const m = (await hub.api('GET', `/api/v1/sites/${site}/topology`)).body;
@@ -302,24 +318,22 @@ describe('onboarding a simulated site: discover, accept, map, one alert for an u
           (n: { parent_source: string | null }) => n.parent_source === 'inferred',
         );
         // Settled: every node placed and the core's own table in (the agent's port on it).
-        return placed?.length === Object.keys(expected).length &&
-          /MAC is learnt on core-sw/.test(m.root?.evidence)
-          ? m
-          : undefined;
+        if (
+          placed?.length !== Object.keys(expected).length ||
+          !/MAC is learnt on core-sw/.test(m.root?.evidence)
+        )
+          return undefined;
+        last = parentsOf(m);
+        return isDeepStrictEqual(last, expected) ? m : undefined;
       },
       90_000,
-      'every device and camera placed',
-    );
-    const nameOf = new Map(map.nodes.map((n: { key: string; name: string }) => [n.key, n.name]));
-    const parents = Object.fromEntries(
-      map.nodes
-        .filter((n: { kind: string }) => n.kind !== 'agent')
-        .map((n: { name: string; parent_id: number | null }) => [
-          n.name,
-          n.parent_id === null ? null : (nameOf.get(`device:${n.parent_id}`) ?? n.parent_id),
-        ]),
-    );
-    assert.deepEqual(parents, expected);
+      'every device and camera placed as drawn',
+      250,
+    ).catch((err) => {
+      assert.deepEqual(last, expected, String(err));
+      throw err;
+    });
+    assert.deepEqual(parentsOf(map), expected);
     assert.match(map.root.evidence, /MAC is learnt on core-sw/);
     assert.ok(
       map.links.some((l: { source: string; a_port?: string }) => l.source === 'lldp' && l.a_port),
