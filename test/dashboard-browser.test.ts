@@ -262,7 +262,8 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
     await open(page, '#/cameras');
     await page
       .getByTestId('camera-grid')
-      .getByRole('img', { name: 'Latest snapshot of lobby-cam' })
+      // The real image, not its loading placeholder (which carries the same name).
+      .locator('img[alt="Latest snapshot of lobby-cam"]')
       .waitFor({ timeout: 20_000 });
     await shot(page, 'cameras');
   });

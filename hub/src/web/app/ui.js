@@ -141,8 +141,10 @@ export function AuthedImage({ path, alt, className, stamp }) {
       if (url) URL.revokeObjectURL(url);
     };
   }, [path, stamp]);
-  if (failed) return html`<div class=${`noimg ${className ?? ''}`}>No snapshot yet</div>`;
-  if (!src) return html`<div class=${`noimg ${className ?? ''}`}>Loading…</div>`;
+  // The placeholders carry the image's name, so a link around the image is named the same in every state.
+  if (failed)
+    return html`<div class=${`noimg ${className ?? ''}`} role="img" aria-label=${alt}>No snapshot yet</div>`;
+  if (!src) return html`<div class=${`noimg ${className ?? ''}`} role="img" aria-label=${alt}>Loading…</div>`;
   return html`<img class=${className} src=${src} alt=${alt} />`;
 }
 

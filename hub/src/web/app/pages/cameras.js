@@ -44,8 +44,8 @@ export function CamerasPage({ params }) {
     <ul class="camera-grid" data-testid="camera-grid">
       ${(list.data?.cameras ?? []).map(
         (c) => html`<li class="card camera">
-        <a href=${`#/cameras/${c.id}`} aria-label=${c.last_snapshot_at ? `Camera ${c.name}` : `No snapshot yet of ${c.name}`}>
-          ${c.last_snapshot_at ? html`<${AuthedImage} path=${`/cameras/${c.id}/snapshot`} stamp=${c.last_snapshot_at} alt=${`Latest snapshot of ${c.name}`} className="thumb" />` : html`<div class="noimg thumb">No snapshot yet</div>`}
+        <a href=${`#/cameras/${c.id}`}>
+          ${c.last_snapshot_at ? html`<${AuthedImage} path=${`/cameras/${c.id}/snapshot`} stamp=${c.last_snapshot_at} alt=${`Latest snapshot of ${c.name}`} className="thumb" />` : html`<div class="noimg thumb" role="img" aria-label=${`No snapshot yet of ${c.name}`}>No snapshot yet</div>`}
         </a>
         <div class="camera-meta">
           <strong><a href=${`#/cameras/${c.id}`}>${c.name}</a></strong> <${Status} value=${c.status} title=${c.status_reason ?? ''} />
