@@ -44,6 +44,26 @@ describe('ffprobe sample parsing', () => {
     );
     assert.equal(s.maxGapS, 3);
   });
+  it('reads a timestamp step backwards mid-read (RTCP re-basing) as one stream, not twice its frame rate', () => {
+    // 15 frames at 15 fps, then the timestamps re-based 29/30 s back: sorted, they would interleave as 30 fps.
+    const times = [
+      ...Array.from({ length: 15 }, (_, i) => (i + 1) / 15),
+      ...Array.from({ length: 15 }, (_, i) => (i + 1) / 15 + 1 / 30),
+    ];
+    const s = parseFfprobeCompact(
+      times.map((t) => `packet|pts_time=${t.toFixed(6)}|size=10|flags=__`).join('\n'),
+    );
+    assert.equal(s.frames, 30);
+    assert.equal(s.fps, 15);
+    assert.equal(s.maxGapS, 0.067);
+  });
+  it('takes the GOP from the longest keyframe run: frames lost mid-read only shorten one', () => {
+    const flags = Array.from({ length: 31 }, (_, i) => (i === 0 || i === 15 || i === 24 ? 'K_' : '__'));
+    const s = parseFfprobeCompact(
+      flags.map((f, i) => `packet|pts_time=${(i / 15).toFixed(6)}|size=10|flags=${f}`).join('\n'),
+    );
+    assert.equal(s.keyframeInterval, 15);
+  });
   it('yields zero frames for empty output', () => {
     assert.deepEqual(parseFfprobeCompact(''), { frames: 0, durationS: 0 });
   });

@@ -58,26 +58,34 @@ export function parseFfprobeCompact(text: string): StreamSample {
     }
   }
   sample.frames = frames;
-  pts.sort((a, b) => a - b);
+  // Timestamps in arrival order. RTSP timestamps can step backwards once mid-read (ffmpeg re-bases them on the
+  // first RTCP sender report), so the steps are summed, not last minus first of sorted values: sorting would
+  // fold the two runs into one span and count each frame period twice (a 15 fps stream read as 30).
   if (pts.length >= 2) {
-    const first = pts[0] as number;
-    const last = pts[pts.length - 1] as number;
-    const span = last - first;
-    sample.durationS = round(span, 3);
+    let span = 0;
+    let steps = 0;
     let maxGap = 0;
-    for (let i = 1; i < pts.length; i++)
-      maxGap = Math.max(maxGap, (pts[i] as number) - (pts[i - 1] as number));
+    for (let i = 1; i < pts.length; i++) {
+      const step = (pts[i] as number) - (pts[i - 1] as number);
+      if (step <= 0) continue;
+      span += step;
+      steps++;
+      maxGap = Math.max(maxGap, step);
+    }
+    sample.durationS = round(span, 3);
     sample.maxGapS = round(maxGap, 3);
     if (span > 0) {
-      sample.fps = round((pts.length - 1) / span, 2);
+      sample.fps = round(steps / span, 2);
       // Every frame read (timestamped or not) covers one frame period.
-      const period = span / (pts.length - 1);
+      const period = span / steps;
       sample.bitrateKbps = round((bytes * 8) / (frames * period) / 1000, 1);
     }
   }
   if (keyIndexes.length >= 2) {
+    // The longest run from one keyframe to the next: frames lost in a short read (for example where the
+    // timestamps are re-based) only ever shorten a run, so an average would under-report the GOP.
     const gaps = keyIndexes.slice(1).map((k, i) => k - (keyIndexes[i] as number));
-    sample.keyframeInterval = Math.round(gaps.reduce((a, b) => a + b, 0) / gaps.length);
+    sample.keyframeInterval = Math.max(...gaps);
   }
   return sample;
 }
