@@ -7,42 +7,8 @@ import {
   type JobState,
   type NewJobRow,
 } from '../jobs.js';
+import { fromRaw, type RawJob, UPDATABLE } from '../sql-jobs.js';
 import type { Scope } from './connection.js';
-
-type RawJob = Omit<JobRow, 'args' | 'result'> & { args: string; result: string | null };
-
-function fromRaw(r: RawJob): JobRow {
-  return {
-    ...r,
-    args: JSON.parse(r.args) as Record<string, unknown>,
-    result: r.result === null ? null : JSON.parse(r.result),
-  };
-}
-
-/** Columns `update` may set (the patch's keys are checked against these, never spliced in unchecked). */
-const UPDATABLE = new Set<string>([
-  'type',
-  'args',
-  'target_kind',
-  'target_id',
-  'site_id',
-  'agent_id',
-  'state',
-  'progress',
-  'timeout_s',
-  'queue_timeout_s',
-  'created_by',
-  'created_at',
-  'sent_at',
-  'send_count',
-  'accepted_at',
-  'started_at',
-  'finished_at',
-  'cancel_requested_at',
-  'result',
-  'error',
-  'updated_at',
-]);
 
 export class SqliteJobs implements JobRepo {
   constructor(private readonly s: Scope) {}
