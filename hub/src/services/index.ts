@@ -1,7 +1,10 @@
-import { cameraLiveService } from '../camera/live-service.js';
+import type { LiveRelay } from '../camera/live-relay.js';
 import type { HubContext } from '../context.js';
-import { linkService } from '../link/service.js';
+import type { LinkParts } from '../link/parts.js';
+import type { Onboarding } from '../onboarding/onboarding.js';
 import { alertingService } from './alerting.js';
+import { cameraLiveService } from './camera-live.js';
+import { linkService } from './link.js';
 import { onboardingService } from './onboarding.js';
 import { retentionService } from './retention.js';
 import { rolloutsService } from './rollouts.js';
@@ -9,17 +12,26 @@ import { sessionsService } from './sessions.js';
 import { timeseriesService } from './timeseries.js';
 import type { RunningService, Service, ServiceHttp } from './types.js';
 
+/** The parts a service is built on, made where the hub is composed (server.ts). */
+export interface ServiceParts {
+  link: LinkParts;
+  onboarding: Onboarding;
+  liveRelay: LiveRelay;
+}
+
 /** Every service, one file each, one line here, in start order (stopped in reverse). */
-export const SERVICES: readonly Service[] = checkNames([
-  sessionsService,
-  timeseriesService,
-  linkService,
-  alertingService,
-  onboardingService,
-  cameraLiveService,
-  rolloutsService,
-  retentionService,
-]);
+export function hubServices(parts: ServiceParts): readonly Service[] {
+  return checkNames([
+    sessionsService,
+    timeseriesService,
+    linkService(parts.link),
+    alertingService,
+    onboardingService(parts.onboarding),
+    cameraLiveService(parts.liveRelay),
+    rolloutsService(parts.link.jobs),
+    retentionService,
+  ]);
+}
 
 function checkNames(list: Service[]): Service[] {
   const seen = new Set<string>();
@@ -37,7 +49,7 @@ function checkNames(list: Service[]): Service[] {
 export async function startServices(
   ctx: HubContext,
   http: ServiceHttp,
-  services: readonly Service[] = SERVICES,
+  services: readonly Service[],
 ): Promise<() => Promise<void>> {
   const running: { name: string; handle: RunningService }[] = [];
   const stopAll = async () => {

@@ -1,6 +1,6 @@
 import type { AgentNetworkEventMessage, DiscoverArgsInput, TopologyEventMessage } from '@outpost/protocol';
 import type { HubContext } from '../context.js';
-import { createOnboarding, type Onboarding, setOnboarding } from '../onboarding/onboarding.js';
+import type { Onboarding } from '../onboarding/onboarding.js';
 import type { Service } from './types.js';
 
 /** How often due discovery schedules are looked for. */
@@ -11,11 +11,9 @@ const SCHEDULE_CHECK_MS = 60_000;
  * agent's network from their events, rebuilds a site's graph and inferred parents when they or its inventory
  * change, and starts scheduled discoveries when due.
  */
-export const onboardingService: Service = {
+export const onboardingService = (o: Onboarding): Service => ({
   name: 'onboarding',
   async start(ctx) {
-    const o = createOnboarding(ctx);
-    setOnboarding(ctx, o);
     const log = ctx.logger.child({ component: 'onboarding' });
     const fail = (what: string) => (err: unknown) => log.error({ err }, `${what} failed`);
     const off = [
@@ -50,11 +48,10 @@ export const onboardingService: Service = {
         clearInterval(timer);
         for (const f of off) f();
         o.topology.close();
-        setOnboarding(ctx, undefined);
       },
     };
   },
-};
+});
 
 /** Starts the discoveries whose schedule is due; a site whose sweep cannot start now is tried next period. */
 export async function runDueSchedules(ctx: HubContext, o: Onboarding): Promise<number> {
