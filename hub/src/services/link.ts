@@ -113,7 +113,10 @@ async function startLink(ctx: HubContext, http: ServiceHttp, parts: LinkParts): 
     mqttHost: config.mqttPlainHost ?? config.host,
   }))
     logger.warn(warning);
-  const offInventory = ctx.events.on('inventory.changed', (e) => configPush.onInventoryChanged(e.site_id));
+  // Local changes only: the hub where a change was made pushes the config it implies, once.
+  const offInventory = ctx.events.on('inventory.changed', (e) => configPush.onInventoryChanged(e.site_id), {
+    local: true,
+  });
   let sweeping = false;
   const sweep = setInterval(() => {
     if (sweeping) return;

@@ -8,6 +8,7 @@ const TICK_MS = 5_000;
 /** Fleet upgrades: drives the rollout in progress (hub/README.md, "Fleet upgrades") through the link's jobs. */
 export const rolloutsService = (jobs: Pick<JobDispatcher, 'create'>): Service => ({
   name: 'rollouts',
+  singleton: true,
   async start(ctx) {
     const engine = new RolloutEngine({
       store: ctx.store,
