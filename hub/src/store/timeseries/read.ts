@@ -10,7 +10,11 @@ export interface ChunkContent {
 }
 
 /** Head chunks of a series that overlap [from, to]. */
-export function headChunksIn(chunks: readonly HeadChunk[] | undefined, from: number, to: number): HeadChunk[] {
+export function headChunksIn(
+  chunks: readonly HeadChunk[] | undefined,
+  from: number,
+  to: number,
+): HeadChunk[] {
   return (chunks ?? []).filter((c) => c.maxT >= from && c.minT <= to);
 }
 

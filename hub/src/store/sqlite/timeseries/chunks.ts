@@ -54,7 +54,9 @@ export class ChunkTable {
     this.#covering = db.prepare(
       `SELECT ${COLUMNS} FROM ts_chunks WHERE series_id = ? AND start_ts <= ? ORDER BY start_ts DESC`,
     );
-    this.#first = db.prepare(`SELECT ${COLUMNS} FROM ts_chunks WHERE series_id = ? ORDER BY start_ts LIMIT 1`);
+    this.#first = db.prepare(
+      `SELECT ${COLUMNS} FROM ts_chunks WHERE series_id = ? ORDER BY start_ts LIMIT 1`,
+    );
     this.#update = db.prepare(
       'UPDATE ts_chunks SET start_ts = ?, end_ts = ?, count = ?, data = ?, rollup = ?, times_id = NULL WHERE id = ?',
     );
