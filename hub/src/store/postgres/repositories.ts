@@ -30,6 +30,7 @@ import { PgSiteTraps } from './site-traps.js';
 import { PgSites } from './sites.js';
 import { PgSnapshots } from './snapshots.js';
 import { PgTopology } from './topology.js';
+import type { PgTimeSeries } from './timeseries/engine.js';
 import { PgUsers } from './users.js';
 
 /** Every PostgreSQL repository, on one scope (the store's, or one unit of work's). One line per repository. */
@@ -66,7 +67,11 @@ export class PgRepositories implements Repositories {
   readonly apiKeys: PgApiKeys;
   readonly retention: PgRetention;
 
-  constructor(scope: Scope) {
+  /**
+   * `afterCommit`: how the scope runs what follows a commit (a unit's: when it commits; absent for the store,
+   * whose calls commit on their own).
+   */
+  constructor(scope: Scope, timeseries: PgTimeSeries, afterCommit?: (fn: () => void) => void) {
     this.users = new PgUsers(scope);
     this.sessions = new PgSessions(scope);
     this.audit = new PgAudit(scope);
@@ -92,7 +97,7 @@ export class PgRepositories implements Repositories {
     this.credentials = new PgCredentials(scope);
     this.discovered = new PgDiscovered(scope);
     this.topology = new PgTopology(scope);
-    this.series = new PgSeries();
+    this.series = new PgSeries(scope, timeseries, afterCommit);
     this.ledger = new PgLedger(scope);
     this.releases = new PgReleases(scope);
     this.rollouts = new PgRollouts(scope);
