@@ -109,7 +109,14 @@ export const linkService: Service = {
       mqttHost: config.mqttPlainHost ?? config.host,
     }))
       logger.warn(warning);
-    const offInventory = ctx.events.on('inventory.changed', (e) => link.config.onInventoryChanged(e.site_id));
+    // Local changes only: the hub where a change was made pushes the config it implies, once.
+    const offInventory = ctx.events.on(
+      'inventory.changed',
+      (e) => link.config.onInventoryChanged(e.site_id),
+      {
+        local: true,
+      },
+    );
     let sweeping = false;
     const sweep = setInterval(() => {
       if (sweeping) return;
