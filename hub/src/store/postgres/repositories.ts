@@ -29,8 +29,8 @@ import { PgSessions } from './sessions.js';
 import { PgSiteTraps } from './site-traps.js';
 import { PgSites } from './sites.js';
 import { PgSnapshots } from './snapshots.js';
-import { PgTopology } from './topology.js';
 import type { PgTimeSeries } from './timeseries/engine.js';
+import { PgTopology } from './topology.js';
 import { PgUsers } from './users.js';
 
 /** Every PostgreSQL repository, on one scope (the store's, or one unit of work's). One line per repository. */

@@ -1,3 +1,4 @@
+import type { TimeSeriesUpkeep } from '../../series.js';
 import { encodeBuckets, rollUp } from '../../timeseries/codec/index.js';
 import { DEFAULT_HEAD_POLICY, Head, type HeadPolicy, type SeriesHead } from '../../timeseries/head.js';
 import { HeadLogBook } from '../../timeseries/head-log.js';
@@ -14,7 +15,6 @@ import type {
   TargetKind,
   TimeSeriesStats,
 } from '../../timeseries/types.js';
-import type { TimeSeriesUpkeep } from '../../series.js';
 import type { Scope } from '../connection.js';
 import { PgSeriesCatalog } from './catalog.js';
 import { type PgChunkRow, PgChunkTable } from './chunks.js';
