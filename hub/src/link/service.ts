@@ -1,12 +1,16 @@
 import { addHealthCheck } from '../api/routes/health.js';
 import { AedesBus } from '../broker/aedes-bus.js';
+import { redactBrokerUrl } from '../broker/dynsec.js';
+import { openExternalBroker, reconcileAgentClients } from '../broker/external.js';
 import { openListeners } from '../broker/listeners.js';
+import type { HubConfig } from '../config.js';
+import type { HubContext } from '../context.js';
 import { startIngest } from '../ingest/index.js';
 import { clientAddress } from '../net/client-address.js';
-import type { Service } from '../services/types.js';
+import type { RunningService, Service } from '../services/types.js';
 import { transportWarnings } from './enrollment.js';
 import { DEFAULT_LINK_OPTIONS, Link, type LinkOptions } from './link.js';
-import { createLinkMetrics } from './metrics.js';
+import { createLinkMetrics, type LinkMetrics } from './metrics.js';
 import { setLink } from './registry.js';
 
 /** A header that may be sent more than once, as one value. */
@@ -26,6 +30,7 @@ export const linkService: Service = {
   async start(ctx, http) {
     const { config, logger } = ctx;
     const metrics = createLinkMetrics(ctx.metrics);
+    if (config.brokerUrl) return startExternal(ctx, metrics);
     const bus = await AedesBus.create({
       agents: ctx.store.agents,
       logger,
@@ -35,18 +40,7 @@ export const linkService: Service = {
         aclDenied: (kind) => metrics.aclDenied.inc({ kind }),
       },
     });
-    const options: LinkOptions = {
-      ...DEFAULT_LINK_OPTIONS,
-      heartbeatS: config.agentHeartbeatS,
-      jobQueueTimeoutS: config.jobQueueTimeoutS,
-      topologyIntervalS: config.topologyIntervalS,
-      traps: {
-        enabled: config.agentTrapsEnabled,
-        port: config.agentTrapsPort,
-        ...(config.agentTrapsCommunity ? { community: config.agentTrapsCommunity } : {}),
-      },
-    };
-    const link = new Link(ctx, bus, options, metrics);
+    const link = new Link(ctx, bus, linkOptions(config), metrics);
     await link.presence.load();
     const offPresence = bus.onPresence((c) => link.presence.onConnection(c));
     const stopIngest = await startIngest(link);
@@ -109,36 +103,18 @@ export const linkService: Service = {
       mqttHost: config.mqttPlainHost ?? config.host,
     }))
       logger.warn(warning);
-    const offInventory = ctx.events.on('inventory.changed', (e) => link.config.onInventoryChanged(e.site_id));
-    let sweeping = false;
-    const sweep = setInterval(() => {
-      if (sweeping) return;
-      sweeping = true;
-      const now = ctx.clock();
-      (async () => {
-        await link.presence.sweep(now);
-        await link.jobs.sweep(now);
-      })()
-        .catch((err) => logger.error({ err }, 'link sweep failed'))
-        .finally(() => {
-          sweeping = false;
-        });
-    }, SWEEP_MS);
-    sweep.unref();
     const offHealth = addHealthCheck(ctx, 'broker', () => ({
       ok: !bus.broker.closed,
       detail: `${bus.connected().length} agents connected; mqtt port ${listeners.mqttPort ?? 'off'}, mqtts port ${listeners.mqttsPort ?? 'off'}`,
     }));
+    const stopLoops = startLinkLoops(ctx, link);
     setLink(ctx, link);
     return {
       async stop() {
         setLink(ctx, undefined);
         offHealth();
-        clearInterval(sweep);
-        offInventory();
+        stopLoops();
         offPresence();
-        link.config.stop();
-        link.presence.stop();
         await listeners.close();
         await stopIngest();
         await bus.close();
@@ -146,3 +122,83 @@ export const linkService: Service = {
     };
   },
 };
+
+function linkOptions(config: HubConfig): LinkOptions {
+  return {
+    ...DEFAULT_LINK_OPTIONS,
+    heartbeatS: config.agentHeartbeatS,
+    jobQueueTimeoutS: config.jobQueueTimeoutS,
+    topologyIntervalS: config.topologyIntervalS,
+    traps: {
+      enabled: config.agentTrapsEnabled,
+      port: config.agentTrapsPort,
+      ...(config.agentTrapsCommunity ? { community: config.agentTrapsCommunity } : {}),
+    },
+  };
+}
+
+/** Config pushes on inventory changes and the presence/jobs sweep; returns a function that stops them. */
+function startLinkLoops(ctx: HubContext, link: Link): () => void {
+  const offInventory = ctx.events.on('inventory.changed', (e) => link.config.onInventoryChanged(e.site_id));
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    const now = ctx.clock();
+    (async () => {
+      await link.presence.sweep(now);
+      await link.jobs.sweep(now);
+    })()
+      .catch((err) => ctx.logger.error({ err }, 'link sweep failed'))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, SWEEP_MS);
+  sweep.unref();
+  return () => {
+    clearInterval(sweep);
+    offInventory();
+    link.config.stop();
+    link.presence.stop();
+  };
+}
+
+/**
+ * The link on an external broker (docs/scaling-out.md): no listeners of its own, agents' accounts managed
+ * through the broker's dynamic security, presence from status messages and heartbeats alone.
+ */
+async function startExternal(ctx: HubContext, metrics: LinkMetrics): Promise<RunningService> {
+  const bus = await openExternalBroker(ctx.config, ctx.logger);
+  const link = new Link(ctx, bus, linkOptions(ctx.config), metrics);
+  let stopIngest: () => Promise<void>;
+  try {
+    await link.presence.load();
+    stopIngest = await startIngest(link);
+  } catch (err) {
+    await bus.close();
+    throw err;
+  }
+  // Agents revoked while the broker was unreachable lose their broker account now.
+  reconcileAgentClients(bus.admin, ctx.store.agents).then(
+    (removed) => {
+      if (removed.length > 0)
+        ctx.logger.warn({ agents: removed }, 'removed broker accounts of revoked agents');
+    },
+    (err) => ctx.logger.error({ err }, "reconciling agents' broker accounts failed"),
+  );
+  const offHealth = addHealthCheck(ctx, 'broker', () => ({
+    ok: bus.isConnected,
+    detail: `external broker ${redactBrokerUrl(ctx.config.brokerUrl ?? '')}, ${bus.isConnected ? 'connected' : 'reconnecting'}`,
+  }));
+  const stopLoops = startLinkLoops(ctx, link);
+  setLink(ctx, link);
+  return {
+    async stop() {
+      setLink(ctx, undefined);
+      offHealth();
+      stopLoops();
+      await stopIngest();
+      await bus.close();
+    },
+  };
+}
