@@ -6,6 +6,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './api/app.js';
 import type { ApiApp } from './api/types.js';
 import { ensureInitialAdmin } from './auth/first-run.js';
+import { type Cluster, startCluster } from './cluster/index.js';
 import type { HubConfig } from './config.js';
 import { type ContextOptions, createContext, type HubContext } from './context.js';
 import { UpgradeRoutes } from './net/upgrades.js';
@@ -117,18 +118,29 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${tls ? 'https' : 'http'}://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
   let stopServices: () => Promise<void>;
+  let cluster: Cluster | undefined;
   try {
-    stopServices = await startServices(ctx, { server: httpServer, upgrades }, opts.services ?? SERVICES);
+    // Several hubs on one PostgreSQL database: events relayed between them, singletons on the elected leader.
+    cluster = await startCluster(ctx);
+    stopServices = await startServices(
+      ctx,
+      { server: httpServer, upgrades },
+      opts.services ?? SERVICES,
+      cluster.leadership,
+    );
   } catch (err) {
+    await cluster?.stop();
     httpServer.close();
     await ctx.store.close();
     throw err;
   }
+  const stopCluster = cluster.stop;
   ctx.logger.info({ url, dataDir: config.dataDir }, 'hub listening');
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       await stopServices();
+      await stopCluster();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();

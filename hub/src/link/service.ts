@@ -139,7 +139,10 @@ function linkOptions(config: HubConfig): LinkOptions {
 
 /** Config pushes on inventory changes and the presence/jobs sweep; returns a function that stops them. */
 function startLinkLoops(ctx: HubContext, link: Link): () => void {
-  const offInventory = ctx.events.on('inventory.changed', (e) => link.config.onInventoryChanged(e.site_id));
+  // Local changes only: the hub where a change was made pushes the config it implies, once.
+  const offInventory = ctx.events.on('inventory.changed', (e) => link.config.onInventoryChanged(e.site_id), {
+    local: true,
+  });
   let sweeping = false;
   const sweep = setInterval(() => {
     if (sweeping) return;

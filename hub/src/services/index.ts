@@ -1,7 +1,9 @@
 import { cameraLiveService } from '../camera/live-service.js';
+import { type Leadership, soleLeadership } from '../cluster/elector.js';
 import type { HubContext } from '../context.js';
 import { linkService } from '../link/service.js';
 import { alertingService } from './alerting.js';
+import { discoverySchedulesService } from './discovery-schedules.js';
 import { onboardingService } from './onboarding.js';
 import { retentionService } from './retention.js';
 import { rolloutsService } from './rollouts.js';
@@ -19,6 +21,7 @@ export const SERVICES: readonly Service[] = checkNames([
   cameraLiveService,
   rolloutsService,
   retentionService,
+  discoverySchedulesService,
 ]);
 
 function checkNames(list: Service[]): Service[] {
@@ -30,14 +33,11 @@ function checkNames(list: Service[]): Service[] {
   return list;
 }
 
-/**
- * Starts services in order. If one fails to start, those already started are stopped (in reverse) and the
- * error is rethrown with the service's name. Returns a function that stops them all in reverse order.
- */
-export async function startServices(
+/** Starts `services` in order; on a failure stops those started (in reverse) and rethrows with the name. */
+async function startInOrder(
   ctx: HubContext,
   http: ServiceHttp,
-  services: readonly Service[] = SERVICES,
+  services: readonly Service[],
 ): Promise<() => Promise<void>> {
   const running: { name: string; handle: RunningService }[] = [];
   const stopAll = async () => {
@@ -62,6 +62,44 @@ export async function startServices(
     }
   }
   return stopAll;
+}
+
+/**
+ * Starts the services in order, then the singletons (in their order) whenever `leadership` makes this hub the
+ * leader, stopping them when it stops being it; a lone hub (the default) leads from the start. If one fails to
+ * start, those already started are stopped (in reverse) and the error is rethrown with the service's name.
+ * Returns a function that stops the singletons, then the others in reverse order.
+ */
+export async function startServices(
+  ctx: HubContext,
+  http: ServiceHttp,
+  services: readonly Service[] = SERVICES,
+  leadership: Leadership = soleLeadership(),
+): Promise<() => Promise<void>> {
+  const stopOthers = await startInOrder(
+    ctx,
+    http,
+    services.filter((s) => !s.singleton),
+  );
+  const singletons = services.filter((s) => s.singleton);
+  let stopSingletons: (() => Promise<void>) | undefined;
+  try {
+    await leadership.start(async (leader) => {
+      if (leader) stopSingletons = await startInOrder(ctx, http, singletons);
+      else {
+        const stop = stopSingletons;
+        stopSingletons = undefined;
+        await stop?.();
+      }
+    });
+  } catch (err) {
+    await stopOthers();
+    throw err;
+  }
+  return async () => {
+    await leadership.stop();
+    await stopOthers();
+  };
 }
 
 export type { RunningService, Service, ServiceHttp } from './types.js';

@@ -8,6 +8,7 @@ const TICK_MS = 5_000;
 /** Fleet upgrades: drives the rollout in progress (hub/README.md, "Fleet upgrades"). Needs the link service. */
 export const rolloutsService: Service = {
   name: 'rollouts',
+  singleton: true,
   async start(ctx) {
     const engine = new RolloutEngine({
       store: ctx.store,
