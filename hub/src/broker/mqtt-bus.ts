@@ -142,9 +142,19 @@ export class MqttBus implements MessageBus {
     return this.opts.admin.addAgent(agentId, secret);
   }
 
-  /** Deletes the agent's broker client: refused from now on, its live connection closed by the broker at once. */
-  kick(agentId: string): Promise<boolean> {
-    return this.opts.admin.removeAgent(agentId);
+  /**
+   * Deletes the agent's broker client: refused from now on, its live connection closed by the broker at once.
+   * When the broker cannot be told (unreachable), the revocation stands in the store and the hub deletes the
+   * client when it next starts (reconcileAgentClients); until then the agent may reach the broker but no hub
+   * handles its messages (a revoked agent's messages are dropped).
+   */
+  async kick(agentId: string): Promise<boolean> {
+    try {
+      return await this.opts.admin.removeAgent(agentId);
+    } catch (err) {
+      this.opts.logger.error({ err, agent: agentId }, 'revocation: deleting the agent broker client failed');
+      return false;
+    }
   }
 
   connected(): null {
