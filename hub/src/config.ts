@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { LIMITS, releasePublicKey } from '@outpost/protocol';
 import * as z from 'zod';
+import { brokerProblems } from './broker/settings.js';
 import { proxyList } from './net/client-address.js';
 import { PRIVATE_NETWORKS, parseNetworks } from './net/site-networks.js';
 import { redactDatabaseUrl } from './store/database-url.js';
+import { redactUrl } from './store/tsdb/remote-write.js';
+import { TsdbUrlError, tsdbEndpoints } from './store/tsdb/url.js';
 
 /** The largest message an agent may publish (a snapshot, a batch or a result). */
 const MAX_UPSTREAM_BYTES = Math.max(LIMITS.batchBytes, LIMITS.snapshotBytes, LIMITS.resultBytes);
@@ -44,12 +47,24 @@ export const ConfigSchema = z
     dataDir: z.string().min(1).default('./data'),
     /**
      * Where the hub keeps its state: unset -> SQLite at <dataDir>/hub.db; `sqlite:<path>` -> SQLite there
-     * (relative to dataDir); `postgres://...` -> PostgreSQL (the CLI's store commands; `serve` refuses it for now).
+     * (relative to dataDir); `postgres://...` -> PostgreSQL (serve and every command).
      */
     databaseUrl: z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/i, 'use sqlite:<path> or postgres://user@host/db')
       .optional(),
+    /**
+     * Keep the time series in a Prometheus-compatible TSDB instead of the store (docs/tsdb.md): its base URL,
+     * e.g. VictoriaMetrics `http://vm:8428` or Prometheus `http://prom:9090` (remote write at
+     * `<url>/api/v1/write`, queries under `<url>/api/v1/`). Unset: the store keeps the time series.
+     */
+    tsdbUrl: z.string().min(1).optional(),
+    /** Remote-write URL when it is not `<tsdbUrl>/api/v1/write` (Mimir: `.../api/v1/push`). */
+    tsdbWriteUrl: z.string().min(1).optional(),
+    /** Base of the Prometheus query API when it is not `tsdbUrl` (Mimir: `.../prometheus`). */
+    tsdbQueryUrl: z.string().min(1).optional(),
+    /** Time limit of one remote write or query to the TSDB. */
+    tsdbTimeoutMs: int(100, 300_000).default(10_000),
     httpPort: port().default(8080),
     host: z.string().min(1).default('0.0.0.0'),
     /** PEM certificate chain and key: the HTTP port then serves HTTPS (agents download upgrades over HTTPS). */
@@ -128,6 +143,38 @@ export const ConfigSchema = z
     mqttConnectTimeoutS: int(1, 300).default(10),
     /** Bytes a connection may send before its CONNECT is accepted (the CONNECT included). */
     mqttMaxPreAuthBytes: int(1024, 16 * 1024 * 1024).default(64 * 1024),
+    // External broker (docs/scaling-out.md): unset brokerUrl -> the embedded broker above
+    /**
+     * An external MQTT 5 broker (Mosquitto 2 with its dynamic-security plugin) instead of the embedded one:
+     * mqtt://, mqtts://, ws:// or wss://, without credentials in it. The mqtt* listener settings then do nothing.
+     */
+    brokerUrl: z
+      .url()
+      .regex(
+        /^(mqtts?|wss?):\/\/[^@]+$/i,
+        'use mqtt://, mqtts://, ws:// or wss://host:port without user:password@',
+      )
+      .optional(),
+    /** The hub's own broker client (provisioned by the hub with the least rights it needs). */
+    brokerUsername: z.string().min(1).max(256).optional(),
+    brokerPassword: z.string().min(12, 'must be at least 12 characters').optional(),
+    /** A dynamic-security admin (`mosquitto_ctrl dynsec init`): agents' broker clients are managed with it. */
+    brokerAdminUsername: z.string().min(1).max(256).optional(),
+    brokerAdminPassword: z.string().min(1).optional(),
+    /** Hubs with one group share the agents' messages (`$share/<group>/...`): each reaches one hub. */
+    brokerShareGroup: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+      .default('outpost-hubs'),
+    /** The broker URLs handed to agents at enrollment (default: brokerUrl), e.g. the broker's public name. */
+    brokerAgentUrls: list()
+      .refine(
+        (urls) => urls.every((u) => /^(mqtts?|wss?):\/\/[^@/]+(\/.*)?$/i.test(u) && URL.canParse(u)),
+        'must be mqtt://, mqtts://, ws:// or wss:// URLs without credentials',
+      )
+      .default([]),
+    /** PEM CA bundle the hub trusts for an mqtts:// or wss:// broker with a private CA. */
+    brokerCaFile: z.string().min(1).optional(),
     /** Seconds between agent status heartbeats (sent in their config); offline after 2.5 x this in silence. */
     agentHeartbeatS: int(5, 3600).default(30),
     /**
@@ -289,6 +336,8 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set<ConfigKey>([
   'secretKey',
   'metricsToken',
   'agentTrapsCommunity',
+  'brokerPassword',
+  'brokerAdminPassword',
 ]);
 
 /** Thrown for an invalid config; the message names each bad key and where it came from. */
@@ -349,6 +398,17 @@ export function parseConfig(raw: RawConfig, env: Record<string, string | undefin
     });
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
+  const problems = brokerProblems(result.data).map(
+    ({ key, message }) => `${key}: ${message} (${source.get(key) ?? 'default'})`,
+  );
+  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  try {
+    tsdbEndpoints(result.data);
+  } catch (err) {
+    if (!(err instanceof TsdbUrlError)) throw err;
+    const key = err.message.slice(0, err.message.indexOf(':'));
+    throw new ConfigError(`invalid configuration: ${err.message} (${source.get(key) ?? 'default'})`);
+  }
   return result.data;
 }
 
@@ -375,6 +435,20 @@ export function loadConfig(
   return parseConfig({ file: parsed, flags: opts.flags }, env);
 }
 
+const TSDB_URL_KEYS: ReadonlySet<string> = new Set<ConfigKey>(['tsdbUrl', 'tsdbWriteUrl', 'tsdbQueryUrl']);
+
+/** A TSDB URL without its password (it may carry basic-auth credentials). */
+function redactTsdbUrl(v: string): string {
+  try {
+    const url = new URL(v);
+    return url.password
+      ? redactUrl(url).replace('://', `://${url.username ? `${url.username}:` : ''}<secret>@`)
+      : v;
+  } catch {
+    return v;
+  }
+}
+
 /** The config with secrets replaced by `<secret>`, for logs and `--print-config`. */
 export function redactConfig(config: HubConfig): Record<string, unknown> {
   return Object.fromEntries(
@@ -384,7 +458,9 @@ export function redactConfig(config: HubConfig): Record<string, unknown> {
         ? '<secret>'
         : k === 'databaseUrl' && typeof v === 'string'
           ? redactDatabaseUrl(v)
-          : v,
+          : TSDB_URL_KEYS.has(k) && typeof v === 'string'
+            ? redactTsdbUrl(v)
+            : v,
     ]),
   );
 }

@@ -103,16 +103,52 @@ export interface HubEventMap {
 
 export type HubEventName = keyof HubEventMap;
 
-/** A typed EventEmitter for HubEventMap. A throwing listener is logged by the emitter's owner, never fatal. */
+/** Where a listener's events come from. */
+export interface ListenOptions {
+  /**
+   * Only events that happened in this hub process. By default a listener also gets the events other hubs
+   * relay (several hubs on one database, cluster/relay.ts): the SSE stream and the singletons want those; a
+   * listener doing per-hub work for a change made here (a config push, storing a job's result) does not.
+   */
+  local?: boolean;
+}
+
+/**
+ * A typed EventEmitter for HubEventMap. A throwing listener is logged by the emitter's owner, never fatal.
+ * Events emitted here go to every listener and to the relay (other hubs); events another hub relayed come in
+ * through `emitRemote` and reach only the listeners that did not ask for local events.
+ */
 export class HubEvents {
   private readonly emitter = new EventEmitter();
+  private readonly localOnly = new EventEmitter();
+  #relay: (<K extends HubEventName>(name: K, payload: HubEventMap[K]) => void) | undefined;
 
   constructor(private readonly onListenerError: (name: string, err: unknown) => void = () => {}) {
     this.emitter.setMaxListeners(1000);
+    this.localOnly.setMaxListeners(1000);
   }
 
   emit<K extends HubEventName>(name: K, payload: HubEventMap[K]): void {
-    for (const listener of this.emitter.listeners(name)) {
+    this.#deliver(this.localOnly, name, payload);
+    this.#deliver(this.emitter, name, payload);
+    this.#relay?.(name, payload);
+  }
+
+  /** An event another hub emitted (the relay calls this): listeners of local events do not get it. */
+  emitRemote<K extends HubEventName>(name: K, payload: HubEventMap[K]): void {
+    this.#deliver(this.emitter, name, payload);
+  }
+
+  /** Sends every event emitted from now on to `relay` as well (one relay at a time); returns the undo. */
+  relayTo(relay: <K extends HubEventName>(name: K, payload: HubEventMap[K]) => void): () => void {
+    this.#relay = relay;
+    return () => {
+      if (this.#relay === relay) this.#relay = undefined;
+    };
+  }
+
+  #deliver<K extends HubEventName>(to: EventEmitter, name: K, payload: HubEventMap[K]): void {
+    for (const listener of to.listeners(name)) {
       try {
         (listener as (p: HubEventMap[K]) => void)(payload);
       } catch (err) {
@@ -121,8 +157,13 @@ export class HubEvents {
     }
   }
 
-  on<K extends HubEventName>(name: K, listener: (payload: HubEventMap[K]) => void): () => void {
-    this.emitter.on(name, listener);
-    return () => this.emitter.off(name, listener);
+  on<K extends HubEventName>(
+    name: K,
+    listener: (payload: HubEventMap[K]) => void,
+    opts: ListenOptions = {},
+  ): () => void {
+    const to = opts.local ? this.localOnly : this.emitter;
+    to.on(name, listener);
+    return () => to.off(name, listener);
   }
 }

@@ -15,7 +15,13 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
     flags: '--database-url <url>',
     key: 'databaseUrl',
     description:
-      'store: sqlite:<path> (default <data>/hub.db) or postgres://user:password@host:port/db (CLI store commands; serve not yet)',
+      'store: sqlite:<path> (default <data>/hub.db) or postgres://user:password@host:port/db (serve and every command)',
+  },
+  {
+    flags: '--tsdb-url <url>',
+    key: 'tsdbUrl',
+    description:
+      'keep time series in a Prometheus-compatible TSDB: its base URL, e.g. http://victoria-metrics:8428 (see docs/tsdb.md)',
   },
   {
     flags: '--http-port <port>',
@@ -42,6 +48,23 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   },
   { flags: '--mqtts-cert <file>', key: 'mqttsCert', description: 'PEM certificate chain for MQTT over TLS' },
   { flags: '--mqtts-key <file>', key: 'mqttsKey', description: 'PEM private key for MQTT over TLS' },
+  {
+    flags: '--broker-url <url>',
+    key: 'brokerUrl',
+    description:
+      'external MQTT 5 broker (Mosquitto 2 + dynamic security) instead of the embedded one: mqtt[s]:// or ws[s]://; ' +
+      'needs brokerUsername, brokerPassword, brokerAdminUsername, brokerAdminPassword (env or config file only)',
+  },
+  {
+    flags: '--broker-share-group <name>',
+    key: 'brokerShareGroup',
+    description: 'shared-subscription group of the hubs on one external broker (default outpost-hubs)',
+  },
+  {
+    flags: '--broker-agent-urls <urls>',
+    key: 'brokerAgentUrls',
+    description: 'comma-separated broker URLs handed to agents at enrollment (default: the broker URL)',
+  },
 ];
 
 /** The flags every command that opens the data directory takes. */

@@ -6,6 +6,7 @@ import type { Service } from './types.js';
 /** The alert engine, notification planning and delivery (see docs/alerting.md). */
 export const alertingService: Service = {
   name: 'alerting',
+  singleton: true,
   async start(ctx) {
     const alerting = await startAlerting(ctx, alertSettings(ctx.config));
     const removeCheck = addHealthCheck(ctx, 'notifications', async () => {

@@ -1,60 +1,61 @@
 import type { AgentNetworkEventMessage, DiscoverArgsInput, TopologyEventMessage } from '@outpost/protocol';
 import type { HubContext } from '../context.js';
-import { createOnboarding, type Onboarding, setOnboarding } from '../onboarding/onboarding.js';
+import type { Onboarding } from '../onboarding/onboarding.js';
 import type { Service } from './types.js';
-
-/** How often due discovery schedules are looked for. */
-const SCHEDULE_CHECK_MS = 60_000;
 
 /**
  * Discovery and topology: stores the hosts discover jobs report, keeps each device's topology facts and each
  * agent's network from their events, rebuilds a site's graph and inferred parents when they or its inventory
- * change, and starts scheduled discoveries when due.
+ * change. Scheduled discoveries start from services/discovery-schedules.ts (one hub at a time).
  */
-export const onboardingService: Service = {
+export const onboardingService = (o: Onboarding): Service => ({
   name: 'onboarding',
   async start(ctx) {
-    const o = createOnboarding(ctx);
-    setOnboarding(ctx, o);
     const log = ctx.logger.child({ component: 'onboarding' });
     const fail = (what: string) => (err: unknown) => log.error({ err }, `${what} failed`);
     const off = [
-      ctx.events.on('job.result', (e) => {
-        if (e.type === 'discover')
-          o.discovery
-            .onResult({ id: e.job_id, site_id: e.site_id }, e.result)
-            .catch(fail('storing discovered hosts'));
-      }),
-      ctx.events.on('agent.event', (e) => {
-        const ev = e.event as { type: string };
-        if (ev.type === 'topology')
-          o.topology
-            .recordDevice(e.site_id, ev as TopologyEventMessage)
-            .catch(fail('storing topology facts'));
-        else if (ev.type === 'agent_network')
-          o.topology
-            .recordAgent(e.site_id, e.agent_id, ev as AgentNetworkEventMessage)
-            .catch(fail("storing an agent's network"));
-      }),
-      ctx.events.on('inventory.changed', (e) => {
-        if (e.kind !== 'site') o.topology.schedule(e.site_id);
-      }),
+      // Local events only: the hub that received a result or a change does this work, once.
+      ctx.events.on(
+        'job.result',
+        (e) => {
+          if (e.type === 'discover')
+            o.discovery
+              .onResult({ id: e.job_id, site_id: e.site_id }, e.result)
+              .catch(fail('storing discovered hosts'));
+        },
+        { local: true },
+      ),
+      ctx.events.on(
+        'agent.event',
+        (e) => {
+          const ev = e.event as { type: string };
+          if (ev.type === 'topology')
+            o.topology
+              .recordDevice(e.site_id, ev as TopologyEventMessage)
+              .catch(fail('storing topology facts'));
+          else if (ev.type === 'agent_network')
+            o.topology
+              .recordAgent(e.site_id, e.agent_id, ev as AgentNetworkEventMessage)
+              .catch(fail("storing an agent's network"));
+        },
+        { local: true },
+      ),
+      ctx.events.on(
+        'inventory.changed',
+        (e) => {
+          if (e.kind !== 'site') o.topology.schedule(e.site_id);
+        },
+        { local: true },
+      ),
     ];
-    const timer = setInterval(
-      () => void runDueSchedules(ctx, o).catch(fail('scheduled discovery')),
-      SCHEDULE_CHECK_MS,
-    );
-    timer.unref();
     return {
       async stop() {
-        clearInterval(timer);
         for (const f of off) f();
         o.topology.close();
-        setOnboarding(ctx, undefined);
       },
     };
   },
-};
+});
 
 /** Starts the discoveries whose schedule is due; a site whose sweep cannot start now is tried next period. */
 export async function runDueSchedules(ctx: HubContext, o: Onboarding): Promise<number> {

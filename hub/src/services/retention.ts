@@ -8,6 +8,7 @@ import type { Service } from './types.js';
  */
 export const retentionService: Service = {
   name: 'retention',
+  singleton: true,
   async start(ctx) {
     const log = ctx.logger.child({ part: 'retention' });
     let running: Promise<void> | null = null;

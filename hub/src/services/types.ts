@@ -16,5 +16,10 @@ export interface RunningService {
 /** A background part of the hub (broker, ingest, alert engine, retention). */
 export interface Service {
   name: string;
+  /**
+   * Runs on one hub at a time (the leader, cluster/leadership.ts) when several hubs share a database: alert
+   * evaluation and notification dispatch, retention, rollouts, scheduled discoveries. A lone hub leads.
+   */
+  singleton?: boolean;
   start(ctx: HubContext, http: ServiceHttp): Promise<RunningService>;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { HubStore } from '../port.js';
+import { decide } from '../../ingest/ledger.js';
+import type { HubStore, UnitOfWork } from '../port.js';
 import { addAgent, addSite, addUser, type StoreFactory, T0, withStore } from './fixtures.js';
 
 const N = 6;
@@ -108,6 +109,53 @@ export function racesContract(factory: StoreFactory): void {
       assert.deepEqual(
         fulfilled(rs).sort((x, y) => x - y),
         Array.from({ length: N }, (_, i) => i + 1),
+      );
+    });
+  });
+
+  it("keeps one correct ack when two stores ingest one agent's batches at once, each seq from both", async (t) => {
+    await withTwins(t, async (a, b) => {
+      // What a hub's ingest does per batch (ingest/batch-store.ts), with a pause between deciding on the
+      // state and recording it, where a hub without the per-agent lock would let the other hub interleave.
+      const ingest = (tx: UnitOfWork, seq: number) =>
+        (async () => {
+          const seen = await tx.ledger.observe('a1', seq);
+          await new Promise((r) => setTimeout(r, 5));
+          const d = decide(seen.state, {
+            seq,
+            stored: seen.stored,
+            below: seen.below,
+            now: T0 + seq,
+            connectedAt: T0,
+            lostAfterMs: 3_600_000,
+          });
+          if (d.verdict === 'duplicate') return 'duplicate';
+          await tx.ledger.record('a1', {
+            seq,
+            received_at: T0 + seq,
+            samples: 1,
+            events: 0,
+            ...(d.advanced ? { upTo: d.upTo } : {}),
+            ...(d.gap ? { gap: d.gap } : {}),
+            lost: d.lost.map((g) => g.id),
+            filled: d.filled.map((g) => g.id),
+          });
+          return 'stored';
+        })();
+      // Seqs 1..12 out of order, each delivered once through each store (a re-send landing on the other hub).
+      const order = [3, 1, 2, 6, 5, 4, 9, 7, 8, 12, 10, 11];
+      const rs = await Promise.allSettled(
+        order.flatMap((seq) => [a.unit((tx) => ingest(tx, seq)), b.unit((tx) => ingest(tx, seq))]),
+      );
+      const outcomes = fulfilled(rs);
+      assert.equal(outcomes.length, rs.length, JSON.stringify(rs.filter((r) => r.status === 'rejected')));
+      assert.equal(outcomes.filter((o) => o === 'stored').length, 12);
+      assert.equal(outcomes.filter((o) => o === 'duplicate').length, 12);
+      assert.deepEqual(await b.ledger.batches('a1'), { count: 12, min: 1, max: 12 });
+      assert.deepEqual((await a.ledger.observe('a1', 13)).state, { upTo: 12, gaps: [], ahead: [] });
+      assert.ok(
+        (await a.ledger.gaps('a1')).every((g) => g.filled_at !== null),
+        'every gap filled',
       );
     });
   });
