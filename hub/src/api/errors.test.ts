@@ -57,6 +57,7 @@ describe('error shape', () => {
         method: 'get',
         path: '/refuse',
         access: 'viewer',
+        site: 'none',
         responses: {
           200: { description: 'never', content: { 'application/json': { schema: z.object({}) } } },
         },
