@@ -117,6 +117,10 @@ export const linkService: Service = {
         local: true,
       },
     );
+    // An agent revoked through another hub: forget what this hub cached about it (its site).
+    const offRevoked = ctx.events.on('agent.status', (e) => {
+      if (e.reason === 'revoked') link.forgetAgent(e.agent_id);
+    });
     let sweeping = false;
     const sweep = setInterval(() => {
       if (sweeping) return;
@@ -143,6 +147,7 @@ export const linkService: Service = {
         offHealth();
         clearInterval(sweep);
         offInventory();
+        offRevoked();
         offPresence();
         link.config.stop();
         link.presence.stop();
