@@ -35,7 +35,11 @@ it('an engine taking over opens and resolves what changed while none ran, and do
     clock.now += 5000;
     await setStatus(recovers, 'online');
     await setStatus(fails, 'unreachable');
-    await ctx.store.agents.updateStatus('shop-pi', { status: 'offline', reason: 'will', last_seen: clock.now });
+    await ctx.store.agents.updateStatus('shop-pi', {
+      status: 'offline',
+      reason: 'will',
+      last_seen: clock.now,
+    });
 
     const next = await startAlerting(ctx, settings, { timers: false, replayState: true });
     await next.idle();
