@@ -93,4 +93,21 @@ describe('parseConfig', () => {
     assert.equal(redactConfig(c).agentTrapsCommunity, '<secret>');
     assert.throws(() => parseConfig({}, { OUTPOST_AGENT_TRAPS_PORT: '70000' }), /agentTrapsPort/);
   });
+
+  it('reads the TSDB URLs, refuses unusable ones naming the key and source, and never prints a password', () => {
+    const c = parseConfig({ flags: { tsdbUrl: 'http://hub:vm-s3cret@vm:8428' } }, {});
+    assert.equal(c.tsdbUrl, 'http://hub:vm-s3cret@vm:8428');
+    assert.equal(c.tsdbTimeoutMs, 10_000);
+    const printed = JSON.stringify(redactConfig(c));
+    assert.ok(!printed.includes('vm-s3cret'), printed);
+    assert.match(printed, /http:\/\/hub:<secret>@vm:8428/);
+    assert.throws(
+      () => parseConfig({}, { OUTPOST_TSDB_URL: 'ftp://vm' }),
+      /tsdbUrl: ftp: is not supported .*\(env OUTPOST_TSDB_URL\)/,
+    );
+    assert.throws(
+      () => parseConfig({ file: { tsdbWriteUrl: 'http://vm/api/v1/write' } }, {}),
+      /tsdbUrl: needed unless both tsdbWriteUrl and tsdbQueryUrl are set/,
+    );
+  });
 });

@@ -4,6 +4,8 @@ import * as z from 'zod';
 import { proxyList } from './net/client-address.js';
 import { PRIVATE_NETWORKS, parseNetworks } from './net/site-networks.js';
 import { redactDatabaseUrl } from './store/database-url.js';
+import { redactUrl } from './store/tsdb/remote-write.js';
+import { TsdbUrlError, tsdbEndpoints } from './store/tsdb/url.js';
 
 /** The largest message an agent may publish (a snapshot, a batch or a result). */
 const MAX_UPSTREAM_BYTES = Math.max(LIMITS.batchBytes, LIMITS.snapshotBytes, LIMITS.resultBytes);
@@ -50,6 +52,18 @@ export const ConfigSchema = z
       .string()
       .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/i, 'use sqlite:<path> or postgres://user@host/db')
       .optional(),
+    /**
+     * Keep the time series in a Prometheus-compatible TSDB instead of the store (docs/tsdb.md): its base URL,
+     * e.g. VictoriaMetrics `http://vm:8428` or Prometheus `http://prom:9090` (remote write at
+     * `<url>/api/v1/write`, queries under `<url>/api/v1/`). Unset: the store keeps the time series.
+     */
+    tsdbUrl: z.string().min(1).optional(),
+    /** Remote-write URL when it is not `<tsdbUrl>/api/v1/write` (Mimir: `.../api/v1/push`). */
+    tsdbWriteUrl: z.string().min(1).optional(),
+    /** Base of the Prometheus query API when it is not `tsdbUrl` (Mimir: `.../prometheus`). */
+    tsdbQueryUrl: z.string().min(1).optional(),
+    /** Time limit of one remote write or query to the TSDB. */
+    tsdbTimeoutMs: int(100, 300_000).default(10_000),
     httpPort: port().default(8080),
     host: z.string().min(1).default('0.0.0.0'),
     /** PEM certificate chain and key: the HTTP port then serves HTTPS (agents download upgrades over HTTPS). */
@@ -354,6 +368,13 @@ export function parseConfig(raw: RawConfig, env: Record<string, string | undefin
     });
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
+  try {
+    tsdbEndpoints(result.data);
+  } catch (err) {
+    if (!(err instanceof TsdbUrlError)) throw err;
+    const key = err.message.slice(0, err.message.indexOf(':'));
+    throw new ConfigError(`invalid configuration: ${err.message} (${source.get(key) ?? 'default'})`);
+  }
   return result.data;
 }
 
@@ -380,6 +401,20 @@ export function loadConfig(
   return parseConfig({ file: parsed, flags: opts.flags }, env);
 }
 
+const TSDB_URL_KEYS: ReadonlySet<string> = new Set<ConfigKey>(['tsdbUrl', 'tsdbWriteUrl', 'tsdbQueryUrl']);
+
+/** A TSDB URL without its password (it may carry basic-auth credentials). */
+function redactTsdbUrl(v: string): string {
+  try {
+    const url = new URL(v);
+    return url.password
+      ? redactUrl(url).replace('://', `://${url.username ? `${url.username}:` : ''}<secret>@`)
+      : v;
+  } catch {
+    return v;
+  }
+}
+
 /** The config with secrets replaced by `<secret>`, for logs and `--print-config`. */
 export function redactConfig(config: HubConfig): Record<string, unknown> {
   return Object.fromEntries(
@@ -389,7 +424,9 @@ export function redactConfig(config: HubConfig): Record<string, unknown> {
         ? '<secret>'
         : k === 'databaseUrl' && typeof v === 'string'
           ? redactDatabaseUrl(v)
-          : v,
+          : TSDB_URL_KEYS.has(k) && typeof v === 'string'
+            ? redactTsdbUrl(v)
+            : v,
     ]),
   );
 }

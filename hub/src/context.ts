@@ -1,13 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { HubConfig } from './config.js';
 import { loadSecretKey, SecretBox } from './crypto/secrets.js';
 import { HubEvents } from './events.js';
 import { createLogger, type Logger } from './logger.js';
 import { openStore, redactDatabaseUrl } from './store/open.js';
 import type { HubStore } from './store/port.js';
+import { type TsdbEndpoints, tsdbEndpoints, withTsdb } from './store/tsdb/index.js';
+import { redactUrl } from './store/tsdb/remote-write.js';
 
 /** Everything a route module or a service needs, passed explicitly (no globals). */
 export interface HubContext {
@@ -65,9 +67,10 @@ export async function createContext(config: HubConfig, opts: ContextOptions = {}
   const events = new HubEvents((name, err) => logger.error({ err, event: name }, 'event listener failed'));
   const metrics = new Registry();
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: metrics, prefix: 'outpost_hub_' });
+  const endpoints = tsdbEndpoints(config);
   return {
     config,
-    store,
+    store: endpoints ? tsdbStore(store, endpoints, config, clock, logger, metrics) : store,
     logger,
     events,
     secrets: new SecretBox(key),
@@ -75,4 +78,61 @@ export async function createContext(config: HubConfig, opts: ContextOptions = {}
     metrics,
     startedAt: clock(),
   };
+}
+
+/** The store with its time series in the TSDB the config names, with the writes' metrics and logs. */
+function tsdbStore(
+  store: HubStore,
+  endpoints: TsdbEndpoints,
+  config: HubConfig,
+  clock: () => number,
+  logger: Logger,
+  registry: Registry,
+): HubStore {
+  const registers = [registry];
+  const written = new Counter({
+    name: 'outpost_hub_tsdb_samples_written_total',
+    help: 'Samples the TSDB accepted through remote write',
+    registers,
+  });
+  const rejected = new Counter({
+    name: 'outpost_hub_tsdb_samples_rejected_total',
+    help: 'Samples the TSDB refused with a 4xx (not retried: the data itself was refused)',
+    registers,
+  });
+  const failures = new Counter({
+    name: 'outpost_hub_tsdb_write_failures_total',
+    help: 'Remote writes that failed and were rolled back with their batches (agents send them again)',
+    registers,
+  });
+  const seconds = new Histogram({
+    name: 'outpost_hub_tsdb_write_seconds',
+    help: 'Duration of one accepted remote-write request',
+    buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2, 10],
+    registers,
+  });
+  logger.info(
+    { write: redactUrl(endpoints.writeUrl), query: redactUrl(endpoints.queryUrl) },
+    'time series in a Prometheus-compatible TSDB',
+  );
+  return withTsdb(store, {
+    endpoints,
+    timeoutMs: config.tsdbTimeoutMs,
+    clock,
+    onWrite(samples, _series, ms) {
+      written.inc(samples);
+      seconds.observe(ms / 1000);
+    },
+    onRejected(err, samples) {
+      rejected.inc(samples);
+      logger.error({ err, samples }, 'the TSDB refused samples; they are not stored');
+    },
+    onError(err, what) {
+      if (what === 'write') failures.inc();
+      logger.warn(
+        { err },
+        what === 'write' ? 'TSDB write failed; batches not acknowledged' : 'TSDB delete failed',
+      );
+    },
+  });
 }

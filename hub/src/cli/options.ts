@@ -18,6 +18,12 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
       'store: sqlite:<path> (default <data>/hub.db) or postgres://user:password@host:port/db (CLI store commands; serve not yet)',
   },
   {
+    flags: '--tsdb-url <url>',
+    key: 'tsdbUrl',
+    description:
+      'keep time series in a Prometheus-compatible TSDB: its base URL, e.g. http://victoria-metrics:8428 (see docs/tsdb.md)',
+  },
+  {
     flags: '--http-port <port>',
     key: 'httpPort',
     description: 'HTTP port (default 8080; 0 picks a free one)',

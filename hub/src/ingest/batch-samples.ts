@@ -81,15 +81,15 @@ function stageObjects(
         refused++;
         continue;
       }
-      id = writer.seriesOf('device', s.device_id, s.metric, s.labels, s.unit);
+      id = writer.seriesOf('device', s.device_id, s.metric, s.labels, s.unit, siteId);
     } else if (s.camera_id !== undefined) {
       if (sites.camera.get(s.camera_id) !== siteId) {
         refused++;
         continue;
       }
-      id = writer.seriesOf('camera', s.camera_id, s.metric, s.labels, s.unit);
+      id = writer.seriesOf('camera', s.camera_id, s.metric, s.labels, s.unit, siteId);
     } else {
-      id = writer.seriesOf('agent', agentId, s.metric, s.labels, s.unit);
+      id = writer.seriesOf('agent', agentId, s.metric, s.labels, s.unit, siteId);
     }
     writer.add(id, s.ts, s.value);
     accepted.push(s);
@@ -144,7 +144,7 @@ function stageColumns(
     if (id === 0) {
       const s = list[j]!;
       const kind = s.target === TARGET_DEVICE ? 'device' : s.target === TARGET_CAMERA ? 'camera' : 'agent';
-      id = writer.seriesOf(kind, kind === 'agent' ? agentId : s.id, s.metric, s.labels, s.unit);
+      id = writer.seriesOf(kind, kind === 'agent' ? agentId : s.id, s.metric, s.labels, s.unit, siteId);
       ids[j] = id;
     }
     writer.add(id, ts[i]!, values[i]!);

@@ -52,6 +52,7 @@ export interface SampleWriter {
   /**
    * The same without a key object, for the ingest hot path. `target` may be a number (a device or camera
    * id); label objects should be frozen when many samples share them (their canonical form is kept).
+   * `site` is the site the batch came from: a TSDB labels series with it; the built-in engines ignore it.
    */
   seriesOf(
     kind: TargetKind,
@@ -59,6 +60,7 @@ export interface SampleWriter {
     metric: string,
     labels: Readonly<Record<string, string>> | undefined,
     unit: string | undefined,
+    site?: number,
   ): number;
   /**
    * An object that stays the same while every series id this store gave out still names the same series; a
