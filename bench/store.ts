@@ -3,7 +3,7 @@
 // API route makes them through the port (p50, p99, max); then units of work shaped like an agent's status report
 // (agent status plus ten device states), one at a time and eight at once: units/s and p99.
 // PostgreSQL: a throwaway cluster (test/support/postgres.ts, durability settings of a test cluster: fsync off).
-// Measured through the port, not HTTP: `serve` does not run on PostgreSQL yet (hub/README.md, "Store").
+// Measured through the port (hub/README.md, "Store").
 //
 //   npm run bench:store
 //   npm run bench:store -- --devices 20000 --runs 500 --units 2000

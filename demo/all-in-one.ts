@@ -4,7 +4,6 @@ import path from 'node:path';
 import { tokenService } from '../hub/src/api/app.js';
 import { type HubConfig, parseConfig } from '../hub/src/config.js';
 import { createEnrollmentToken } from '../hub/src/link/enrollment.js';
-import { linkOf } from '../hub/src/link/registry.js';
 import { type RunningHub, startHub } from '../hub/src/server.js';
 import { agentEnv, enrollAgent, enrolledAgentId, type LocalAgent, runAgent } from './local-agent.js';
 import { checkPorts } from './ports.js';
@@ -144,7 +143,9 @@ export async function startAllInOne(opts: AllInOneOptions = {}): Promise<AllInOn
       );
     }
     say(`Site "${siteName}" with the local agent ${agentId}. Data in ${path.resolve(config.dataDir)}.`);
-    say(`MQTT broker on port ${linkOf(hub.ctx)?.endpoints.mqttPort ?? config.mqttPort}. Stop with Ctrl+C.`);
+    say(
+      `MQTT broker on port ${hub.parts.link.ports.current?.mqttPort ?? config.mqttPort}. Stop with Ctrl+C.`,
+    );
     say('');
 
     let closing: Promise<void> | undefined;

@@ -8,7 +8,6 @@ import { type AllInOne, startAllInOne } from '../demo/all-in-one.js';
 import { startDemoCamera } from '../demo/demo-camera.js';
 import { registerCamera, registerDevices } from '../demo/demo-site.js';
 import { type SimulatedDevice, startSimulatedSite } from '../demo/sim/index.js';
-import { liveRelayOf } from '../hub/src/camera/live-service.js';
 import { assertAccessible, launchChromium, logIn, open, shot } from './support/browser.js';
 import { needPeers } from './support/peers.js';
 import { ffmpegUnder } from './support/processes.js';
@@ -252,7 +251,7 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
     // A hidden tab stops the view: the relay session ends and the agent's ffmpeg with it.
     await setHidden(page, true);
     await live.getByText('paused while this tab is hidden').waitFor();
-    await until(() => liveRelayOf(hub.hub.ctx)?.sessions.length === 0, 10_000, 'the relay session ending');
+    await until(() => hub.hub.parts.liveRelay.sessions.length === 0, 10_000, 'the relay session ending');
     await until(() => ffmpegUnder(hub.agent.child.pid!).length === 0, 15_000, "the agent's ffmpeg exiting");
     await setHidden(page, false);
     await live.getByTestId('live-format').filter({ hasText: 'fMP4' }).waitFor({ timeout: 30_000 });

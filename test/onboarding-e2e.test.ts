@@ -17,7 +17,6 @@ import { createLogger } from '../agent/src/logger.js';
 import { loadPoller, type RunningAgent, startAgent } from '../agent/src/runtime/index.js';
 import { type SimulatedDevice, startSimulatedDevice } from '../demo/sim/device.js';
 import { TOPOLOGY_DEVICES, topologySite } from '../demo/sim/topology-site.js';
-import { onboardingOf } from '../hub/src/onboarding/onboarding.js';
 import { runDueSchedules } from '../hub/src/services/onboarding.js';
 import { startTestHub, type TestHub, until } from './support/link.js';
 import { IN_CI, needPeers } from './support/peers.js';
@@ -267,8 +266,7 @@ describe('onboarding a simulated site: discover, accept, map, one alert for an u
     const row = await hub.hub.ctx.store.topology.schedule(site);
     assert.ok(row);
     await hub.hub.ctx.store.topology.setSchedule({ ...row, next_run_at: hub.hub.ctx.clock() - 1 });
-    const onboarding = onboardingOf(hub.hub.ctx);
-    assert.ok(onboarding, 'the onboarding service runs');
+    const onboarding = hub.hub.parts.onboarding;
     assert.equal(await runDueSchedules(hub.hub.ctx, onboarding), 1);
     const after = (await hub.api('GET', `/api/v1/sites/${site}/discovery-schedule`)).body.schedule;
     assert.ok(after.last_job_id, 'the job is remembered');

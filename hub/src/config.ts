@@ -46,7 +46,7 @@ export const ConfigSchema = z
     dataDir: z.string().min(1).default('./data'),
     /**
      * Where the hub keeps its state: unset -> SQLite at <dataDir>/hub.db; `sqlite:<path>` -> SQLite there
-     * (relative to dataDir); `postgres://...` -> PostgreSQL (the CLI's store commands; `serve` refuses it for now).
+     * (relative to dataDir); `postgres://...` -> PostgreSQL (serve and every command).
      */
     databaseUrl: z
       .string()

@@ -6,7 +6,7 @@ import type { HubConfig } from './config.js';
 import { loadSecretKey, SecretBox } from './crypto/secrets.js';
 import { HubEvents } from './events.js';
 import { createLogger, type Logger } from './logger.js';
-import { openStore, redactDatabaseUrl } from './store/open.js';
+import { openStore } from './store/open.js';
 import type { HubStore } from './store/port.js';
 import { type TsdbEndpoints, tsdbEndpoints, withTsdb } from './store/tsdb/index.js';
 import { redactUrl } from './store/tsdb/remote-write.js';
@@ -56,14 +56,6 @@ export async function createContext(config: HubConfig, opts: ContextOptions = {}
     onReplayError: (logId, err) =>
       logger.error({ err, logId }, 'a time-series head-log record cannot be read; skipped'),
   });
-  if (store.engine !== 'sqlite') {
-    // The repositories run on PostgreSQL (CLI commands, `db copy`); the time-series engine is SQLite-only
-    // still, so the hub itself does not start on it yet.
-    await store.close();
-    throw new Error(
-      `databaseUrl ${redactDatabaseUrl(config.databaseUrl ?? '')}: serve does not run on PostgreSQL yet (its time series is SQLite-only); the CLI's user and db commands do`,
-    );
-  }
   const events = new HubEvents((name, err) => logger.error({ err, event: name }, 'event listener failed'));
   const metrics = new Registry();
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: metrics, prefix: 'outpost_hub_' });

@@ -6,11 +6,23 @@ import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './api/app.js';
 import type { ApiApp } from './api/types.js';
 import { ensureInitialAdmin } from './auth/first-run.js';
+import { AedesBus } from './broker/aedes-bus.js';
 import { type Cluster, startCluster } from './cluster/index.js';
 import type { HubConfig } from './config.js';
 import { type ContextOptions, createContext, type HubContext } from './context.js';
+import { AgentSites } from './link/agent-sites.js';
+import { ConfigPush } from './link/config-push.js';
+import { JobDispatcher } from './link/jobs.js';
+import { createLinkMetrics } from './link/metrics.js';
+import { DEFAULT_LINK_OPTIONS, type LinkOptions } from './link/options.js';
+import { type LinkParts, ListeningPorts } from './link/parts.js';
+import { Presence } from './link/presence.js';
+import { Revocation } from './link/revocation.js';
+import { AgentSender } from './link/sender.js';
 import { UpgradeRoutes } from './net/upgrades.js';
-import { SERVICES, type Service, startServices } from './services/index.js';
+import { createOnboarding } from './onboarding/onboarding.js';
+import { createLiveRelay } from './services/camera-live.js';
+import { hubServices, type ServiceParts, startServices } from './services/index.js';
 
 /** The port is taken: the message is one line naming the port and how to change it. */
 export class PortInUseError extends Error {
@@ -19,6 +31,8 @@ export class PortInUseError extends Error {
 
 export interface RunningHub {
   ctx: HubContext;
+  /** The running units the hub was composed of (the agent link, onboarding, the live relay). */
+  parts: ServiceParts;
   app: ApiApp;
   httpServer: Server;
   /** `http://host:port` actually bound (port 0 resolved). */
@@ -28,7 +42,6 @@ export interface RunningHub {
 }
 
 export interface StartOptions extends ContextOptions {
-  services?: readonly Service[];
   /** Called once with the generated first admin password (the CLI prints it). */
   onInitialPassword?: (password: string, file: string) => void;
 }
@@ -81,6 +94,70 @@ function httpsServer(app: ApiApp, config: HubConfig): Server {
   }) as Server;
 }
 
+/**
+ * The hub <-> agent link as units, each given what it uses: the bus (the embedded broker, not listening yet),
+ * the agents' sites, the sender, presence, config push, jobs and revocation.
+ */
+async function composeLink(ctx: HubContext): Promise<LinkParts> {
+  const { config, store, logger, events, clock } = ctx;
+  const metrics = createLinkMetrics(ctx.metrics);
+  const options: LinkOptions = {
+    ...DEFAULT_LINK_OPTIONS,
+    heartbeatS: config.agentHeartbeatS,
+    jobQueueTimeoutS: config.jobQueueTimeoutS,
+    topologyIntervalS: config.topologyIntervalS,
+    traps: {
+      enabled: config.agentTrapsEnabled,
+      port: config.agentTrapsPort,
+      ...(config.agentTrapsCommunity ? { community: config.agentTrapsCommunity } : {}),
+    },
+  };
+  const bus = await AedesBus.create({
+    agents: store.agents,
+    logger,
+    connectTimeoutMs: config.mqttConnectTimeoutS * 1000,
+    counters: {
+      authFailure: (reason) => metrics.authFailures.inc({ reason }),
+      aclDenied: (kind) => metrics.aclDenied.inc({ kind }),
+    },
+  });
+  const sites = new AgentSites(store.agents);
+  const sender = new AgentSender(bus);
+  const presence = new Presence({
+    agents: store.agents,
+    events,
+    logger,
+    clock,
+    connected: metrics.connected,
+    heartbeatS: options.heartbeatS,
+  });
+  const configPush = new ConfigPush({ store, secrets: ctx.secrets, sites, sender, logger, clock, options });
+  const jobs = new JobDispatcher({
+    store,
+    presence,
+    sender,
+    events,
+    logger,
+    clock,
+    finished: metrics.jobs,
+    queueTimeoutS: options.jobQueueTimeoutS,
+    resendMs: options.jobResendMs,
+  });
+  const revocation = new Revocation({ agents: store.agents, sites, bus, presence, clock });
+  return {
+    bus,
+    metrics,
+    options,
+    sites,
+    sender,
+    presence,
+    configPush,
+    jobs,
+    revocation,
+    ports: new ListeningPorts(),
+  };
+}
+
 /** Opens the data directory, creates the first admin if needed, serves HTTP and starts every service. */
 export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
   const ctx = await createContext(config, opts);
@@ -91,13 +168,29 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     await ctx.store.close();
     throw err;
   }
-  const app = createApp(ctx);
+  let link: LinkParts;
+  try {
+    link = await composeLink(ctx);
+  } catch (err) {
+    await ctx.store.close();
+    throw err;
+  }
+  const release = async () => {
+    await link.bus.close();
+    await ctx.store.close();
+  };
+  const parts: ServiceParts = {
+    link,
+    onboarding: createOnboarding(ctx, { jobs: link.jobs }),
+    liveRelay: createLiveRelay(ctx, link.jobs),
+  };
+  const app = createApp(ctx, undefined, { link, onboarding: parts.onboarding });
   let httpServer: Server;
   const tls = config.httpTlsCert !== undefined || config.httpTlsKey !== undefined;
   try {
     httpServer = tls ? httpsServer(app, config) : (createAdaptorServer({ fetch: app.fetch }) as Server);
   } catch (err) {
-    await ctx.store.close();
+    await release();
     throw err;
   }
   // Bounded connections: over the cap a new one is closed at accept; a silent one goes after the idle timeout
@@ -107,7 +200,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   try {
     await listen(httpServer, config.httpPort, config.host);
   } catch (err) {
-    await ctx.store.close();
+    await release();
     throw err;
   }
   // The one upgrade listener: every WebSocket path is claimed through it, any other upgrade is refused.
@@ -125,13 +218,13 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     stopServices = await startServices(
       ctx,
       { server: httpServer, upgrades },
-      opts.services ?? SERVICES,
+      hubServices(parts),
       cluster.leadership,
     );
   } catch (err) {
     await cluster?.stop();
     httpServer.close();
-    await ctx.store.close();
+    await release();
     throw err;
   }
   const stopCluster = cluster.stop;
@@ -145,10 +238,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();
       });
-      await ctx.store.close();
+      await release();
       ctx.logger.info('hub stopped');
     })();
     return closing;
   };
-  return { ctx, app, httpServer, url, close };
+  return { ctx, parts, app, httpServer, url, close };
 }

@@ -5,15 +5,15 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { DestinationStream } from 'pino';
 import { tokenService } from '../../hub/src/api/app.js';
 import { parseConfig } from '../../hub/src/config.js';
-import { createEnrollmentToken } from '../../hub/src/link/enrollment.js';
-import type { Link } from '../../hub/src/link/link.js';
-import { linkOf } from '../../hub/src/link/registry.js';
+import { type BrokerPorts, createEnrollmentToken } from '../../hub/src/link/enrollment.js';
+import type { LinkParts } from '../../hub/src/link/parts.js';
 import { type RunningHub, startHub } from '../../hub/src/server.js';
 
 /** An in-process hub on free ports with a temp data dir, an admin token and helpers for link tests. */
 export interface TestHub {
   hub: RunningHub;
-  link: Link;
+  /** The hub's link units, and where its broker listens. */
+  link: LinkParts & { endpoints: BrokerPorts };
   dir: string;
   adminToken: string;
   mqttUrl: string;
@@ -52,7 +52,7 @@ export async function startTestHub(
     {},
   );
   const hub = await startHub(config, { processMetrics: false, ...opts });
-  const link = linkOf(hub.ctx) as Link;
+  const link = { ...hub.parts.link, endpoints: hub.parts.link.ports.current ?? {} };
   const admin = (await hub.ctx.store.users.list()).find((u) => u.role === 'admin');
   if (!admin) throw new Error('the test hub has no admin');
   const adminToken = await tokenService(hub.ctx).signAccess(admin);

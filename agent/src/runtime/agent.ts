@@ -22,8 +22,10 @@ import { type AgentStateFile, StateTracker, writeStateFile } from '../state/stat
 import { launcherInfo } from '../upgrade/state.js';
 import { createUpgradeTracker } from '../upgrade/tracker.js';
 import { AGENT_VERSION } from '../version.js';
+import { ConfigWaiters } from './config-waiters.js';
 import { checkOutcome } from './record.js';
-import { buildTargetKinds, type TargetKind } from './targets/index.js';
+import { TargetSet } from './target-set.js';
+import { buildTargetKinds } from './targets/index.js';
 import { createTrapService } from './traps.js';
 import type { Outcome, Poller, ProbeCallOptions, Prober } from './types.js';
 
@@ -69,7 +71,6 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
   const limits = o.batchLimits ?? PROTOCOL_BATCH_LIMITS;
   let config: ConfigMessage | null = null;
   let stopping = false;
-  const inFlight = new Map<string, Promise<Outcome | null>>();
   const stopSignal = new AbortController();
   let encoding: BatchEncoding = 'json';
   const followHub = (c: ConfigMessage): void => {
@@ -144,88 +145,29 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     now: () => clock.now(),
   });
 
-  /** The current targets of each kind, by id. */
-  const targets = new Map<string, Map<number, { id: number }>>();
-  for (const name of kinds.keys()) targets.set(name, new Map());
-
-  /** One run per target at a time: poll-now joins a scheduled poll in flight instead of starting another. */
-  const runTarget = <T extends { id: number }>(
-    kindName: string,
-    target: T,
-    opts?: ProbeCallOptions,
-  ): Promise<Outcome | null> => {
-    const kind = kinds.get(kindName) as TargetKind<T>;
-    const key = `${kindName}:${target.id}`;
-    const running = inFlight.get(key);
-    if (running) return running;
-    const p = (async () => {
-      const outcome = await kind.run(target, opts);
-      if (!outcome) return null;
-      record(outcome, `${kindName} ${target.id}`);
-      // A target that went down (or came back) is sent now, not at the next batch tick: alert latency.
-      if (
-        kind.tracked &&
-        tracker.record(kind.tracked.list, target.id, kind.tracked.status(outcome), clock.now())
-      )
-        forwarder.pump();
-      return outcome;
-    })().finally(() => inFlight.delete(key));
-    inFlight.set(key, p);
-    return p;
-  };
+  const targets = new TargetSet({
+    kinds,
+    tracker,
+    record,
+    pump: () => forwarder.pump(),
+    now: () => clock.now(),
+    log,
+  });
   const pollDevice = async (device: DeviceConfig): Promise<Outcome> =>
-    (await runTarget('device', device)) ?? { samples: [], events: [] };
+    (await targets.run('device', device)) ?? { samples: [], events: [] };
   const probeCamera = async (camera: CameraConfig, opts?: ProbeCallOptions): Promise<Outcome> =>
-    (await runTarget('camera', camera, opts)) ?? { samples: [], events: [] };
+    (await targets.run('camera', camera, opts)) ?? { samples: [], events: [] };
 
   const scheduler = new Scheduler({
     clock,
     log,
-    async run(key) {
-      const colon = key.indexOf(':');
-      const kindName = key.slice(0, colon);
-      const target = targets.get(kindName)?.get(Number(key.slice(colon + 1)));
-      if (target) await runTarget(kindName, target);
-    },
+    run: (key) => targets.runKey(key),
   });
 
-  /** Commands waiting for the next config (a target created a moment ago may be in it). */
-  const configWaiters = new Set<() => void>();
-  const nextConfig = (timeoutMs: number, signal?: AbortSignal): Promise<boolean> =>
-    new Promise((resolve) => {
-      const done = (applied: boolean) => {
-        clearTimeout(timer);
-        configWaiters.delete(onApplied);
-        signal?.removeEventListener('abort', onAbort);
-        resolve(applied);
-      };
-      const onApplied = () => done(true);
-      const onAbort = () => done(false);
-      const timer = setTimeout(() => done(false), Math.max(0, timeoutMs));
-      configWaiters.add(onApplied);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+  const configWaiters = new ConfigWaiters();
 
   const apply = (next: ConfigMessage, source: 'disk' | 'hub'): void => {
-    const scheduled: { key: string; intervalMs: number }[] = [];
-    for (const [name, kind] of kinds) {
-      const current = targets.get(name)!;
-      const wanted = new Map(kind.targets(next).map((t) => [t.id, t] as const));
-      for (const [id, old] of current) {
-        const now = wanted.get(id);
-        // A changed or removed target loses its session and state (new credentials, new address).
-        if (!now || JSON.stringify(now) !== JSON.stringify(old)) kind.forget?.(id);
-      }
-      targets.set(name, wanted);
-      if (kind.tracked)
-        tracker.setTargets(kind.tracked.list, [...wanted.values()].map(kind.tracked.describe));
-      for (const t of wanted.values()) {
-        const intervalMs = kind.intervalMs(t);
-        if (intervalMs > 0) scheduled.push({ key: `${name}:${t.id}`, intervalMs });
-      }
-      const warning = kind.unavailable?.(next);
-      if (warning) log.warn({ kind: name }, warning);
-    }
+    const scheduled = targets.apply(next);
     config = next;
     scheduler.set(scheduled);
     void traps.apply(next);
@@ -241,7 +183,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       },
       source === 'disk' ? 'polling with the persisted config' : 'config applied',
     );
-    for (const wake of [...configWaiters]) wake();
+    configWaiters.applied();
   };
 
   const forwarder: Forwarder = new Forwarder({
@@ -329,13 +271,13 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
     publish: (result) => link.publish('result', result),
     context: {
       config: () => config,
-      device: (id) => targets.get('device')?.get(id) as DeviceConfig | undefined,
-      camera: (id) => targets.get('camera')?.get(id) as CameraConfig | undefined,
+      device: (id) => targets.get<DeviceConfig>('device', id),
+      camera: (id) => targets.get<CameraConfig>('camera', id),
       poller: o.poller,
       prober: o.prober,
       pollDevice,
       probeCamera,
-      nextConfig,
+      nextConfig: (timeoutMs, signal) => configWaiters.next(timeoutMs, signal),
       publishSnapshot: (snapshot) => link.publish('snapshot', snapshot),
       hubUrl: identity.hub_url,
       upgrade: (args, job) => upgrades.upgrade(args, job),
@@ -418,7 +360,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       log.info({ reason }, 'stopping: finishing polls in flight');
       stopSignal.abort();
       await scheduler.stop();
-      await Promise.allSettled([...inFlight.values()]);
+      await targets.settled();
       await dispatcher.stop();
       await traps.close();
       lifecycle('stopping', reason);
@@ -435,7 +377,7 @@ export async function startAgent(o: AgentOptions): Promise<RunningAgent> {
       await link.stop();
       saveState({ stopped_at: clock.now() });
       outbox.close();
-      for (const kind of kinds.values()) await kind.close?.();
+      await targets.close();
       log.info({}, 'stopped');
     })();
     return stopped;

@@ -5,12 +5,13 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { TokenService } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
+import { createOnboarding } from '../onboarding/onboarding.js';
 import { ApiError, errorHandler, validationHook } from './errors.js';
 import { audit } from './middleware/audit.js';
 import { observe } from './middleware/observe.js';
 import { RELEASE_UPLOAD_PATH } from './routes/agent-releases.js';
 import { ROUTE_MODULES, type RouteModule } from './routes/index.js';
-import type { ApiApp, HubEnv } from './types.js';
+import type { ApiApp, AppParts, HubEnv, RouteParts } from './types.js';
 
 /** The token service for a context (the signing key is derived from the hub's master key). */
 export function tokenService(hub: HubContext): TokenService {
@@ -22,8 +23,19 @@ export function tokenService(hub: HubContext): TokenService {
   });
 }
 
-/** Builds the whole HTTP application: middleware, every registered route module, errors. */
-export function createApp(hub: HubContext, modules: readonly RouteModule[] = ROUTE_MODULES): ApiApp {
+/**
+ * Builds the whole HTTP application: middleware, every registered route module, errors. `parts` are the
+ * running units the routes call (the agent link, onboarding); without a link, what needs an agent answers 503.
+ */
+export function createApp(
+  hub: HubContext,
+  modules: readonly RouteModule[] = ROUTE_MODULES,
+  parts: AppParts = {},
+): ApiApp {
+  const routeParts: RouteParts = {
+    ...(parts.link ? { link: parts.link } : {}),
+    onboarding: parts.onboarding ?? createOnboarding(hub),
+  };
   const app = new OpenAPIHono<HubEnv>({ defaultHook: validationHook });
   const tokens = tokenService(hub);
   app.use('*', requestId({ limitLength: 64 }));
@@ -89,7 +101,7 @@ export function createApp(hub: HubContext, modules: readonly RouteModule[] = ROU
   for (const m of modules) {
     if (seen.has(m.name)) throw new Error(`route module ${m.name} is registered twice`);
     seen.add(m.name);
-    m.register(app, hub);
+    m.register(app, hub, routeParts);
   }
   app.notFound((c) =>
     c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } }, 404),

@@ -2,6 +2,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Role } from '../auth/roles.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { HubContext } from '../context.js';
+import type { LinkParts } from '../link/parts.js';
+import type { Onboarding } from '../onboarding/onboarding.js';
 
 export type { Role } from '../auth/roles.js';
 /** Who may call a route: anyone, or a logged-in user with at least this role. */
@@ -52,5 +54,21 @@ export type ApiApp = OpenAPIHono<HubEnv>;
  */
 export interface RouteModule {
   name: string;
-  register(app: ApiApp, hub: HubContext): void;
+  register(app: ApiApp, hub: HubContext, parts: RouteParts): void;
+}
+
+/** What the routes use of the agent link: its jobs, who is connected, where the broker listens, revocation. */
+export type LinkApi = Pick<LinkParts, 'jobs' | 'bus' | 'ports' | 'revocation'>;
+
+/** The running parts a hub hands to its routes, built where it is composed (server.ts). */
+export interface AppParts {
+  /** Absent on a hub that serves the API alone: what needs an agent answers 503. */
+  link?: LinkApi;
+  /** Discovery and topology; absent: the app builds its own (no scheduled or started sweeps without a link). */
+  onboarding?: Onboarding;
+}
+
+export interface RouteParts {
+  link?: LinkApi;
+  onboarding: Onboarding;
 }

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import type WebSocket from 'ws';
+import { chooseFormat } from '../services/camera-live.js';
 import { type LiveLimits, LiveRelay, type SessionStart } from './live-relay.js';
-import { chooseFormat } from './live-service.js';
 
 /** A recording stand-in for a ws socket. */
 class FakeSocket extends EventEmitter {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { SnapshotMessage } from '@outpost/protocol';
 import { createTestHub, type TestHub } from '../api/testing.js';
-import type { Link } from '../link/link.js';
-import { snapshotHandler } from './ingest-snapshot.js';
+import { snapshotHandler } from '../ingest/snapshot.js';
+import type { IngestDeps } from '../ingest/types.js';
 
 const T0 = Date.UTC(2026, 0, 15, 11, 0, 0);
 
@@ -13,9 +13,9 @@ function jpeg(tag: number): Uint8Array {
 
 describe('camera snapshots on the hub', () => {
   let hub: TestHub;
-  let link: Link;
+  let deps: IngestDeps;
   const send = (camera_id: number, i: number, agent = 'agent-a') =>
-    snapshotHandler.handle(link, agent, {
+    snapshotHandler.handle(deps, agent, {
       v: 1,
       camera_id,
       ts: T0 + i * 60_000,
@@ -49,11 +49,14 @@ describe('camera snapshots on the hub', () => {
       [1, 2, 3],
     );
     const sites: Record<string, number> = { 'agent-a': 1 };
-    link = {
-      ctx: hub.ctx,
-      siteOf: (id: string) => sites[id],
+    deps = {
+      store: hub.ctx.store,
+      logger: hub.ctx.logger,
+      clock: hub.ctx.clock,
+      sites: { siteOf: async (id: string) => sites[id] },
       presence: { seen() {} },
-    } as unknown as Link;
+      snapshotsKeep: hub.ctx.config.cameraSnapshotsKeep,
+    } as unknown as IngestDeps;
   });
   after(() => hub.close());
 

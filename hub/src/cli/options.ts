@@ -15,7 +15,7 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
     flags: '--database-url <url>',
     key: 'databaseUrl',
     description:
-      'store: sqlite:<path> (default <data>/hub.db) or postgres://user:password@host:port/db (CLI store commands; serve not yet)',
+      'store: sqlite:<path> (default <data>/hub.db) or postgres://user:password@host:port/db (serve and every command)',
   },
   {
     flags: '--tsdb-url <url>',

@@ -1,6 +1,19 @@
 import type { BatchMessage } from '@outpost/protocol';
-import type { Link } from '../link/link.js';
+import type { LinkMetrics } from '../link/metrics.js';
+import type { Presence } from '../link/presence.js';
+import type { Logger } from '../logger.js';
+import type { HubStore } from '../store/port.js';
 import { type Stored, storeBatch } from './batch-store.js';
+
+export interface GroupCommitDeps {
+  store: Pick<HubStore, 'unit'>;
+  presence: Pick<Presence, 'connectedAt'>;
+  metrics: Pick<LinkMetrics, 'batches' | 'ingestSeconds'>;
+  logger: Logger;
+  clock: () => number;
+  /** A seq gap open this long on a live connection is declared lost. */
+  lostGapAfterMs: number;
+}
 
 interface Pending {
   agentId: string;
@@ -24,7 +37,7 @@ export class GroupCommit {
   #queuedSamples = 0;
   #scheduled = false;
 
-  constructor(private readonly link: Link) {}
+  constructor(private readonly deps: GroupCommitDeps) {}
 
   /** Resolves with what was stored once the transaction holding the batch has committed (undefined: failed). */
   submit(agentId: string, siteId: number, batch: BatchMessage): Promise<Stored | undefined> {
@@ -52,11 +65,11 @@ export class GroupCommit {
   }
 
   async #store(group: Pending[]): Promise<void> {
-    const { ctx, metrics, options } = this.link;
+    const { store, clock, presence, metrics, lostGapAfterMs } = this.deps;
     const results: (Stored | undefined)[] = [];
     const end = metrics.ingestSeconds.startTimer();
     try {
-      await ctx.store.unit(async (tx) => {
+      await store.unit(async (tx) => {
         for (const p of group) {
           try {
             results.push(
@@ -65,9 +78,9 @@ export class GroupCommit {
                   agentId: p.agentId,
                   siteId: p.siteId,
                   batch: p.batch,
-                  now: ctx.clock(),
-                  connectedAt: this.link.presence.connectedAt(p.agentId),
-                  lostAfterMs: options.lostGapAfterMs,
+                  now: clock(),
+                  connectedAt: presence.connectedAt(p.agentId),
+                  lostAfterMs: lostGapAfterMs,
                 }),
               ),
             );
@@ -89,7 +102,7 @@ export class GroupCommit {
   }
 
   #failed(p: Pending, err: unknown): void {
-    this.link.metrics.batches.inc({ outcome: 'failed' });
-    this.link.ctx.logger.error({ err, agent: p.agentId, seq: p.batch.seq }, 'storing a batch failed');
+    this.deps.metrics.batches.inc({ outcome: 'failed' });
+    this.deps.logger.error({ err, agent: p.agentId, seq: p.batch.seq }, 'storing a batch failed');
   }
 }

@@ -1,10 +1,10 @@
 import { decode, HUB_FILTERS, isCompactBatch, type MessageKind, SeriesTableCache } from '@outpost/protocol';
-import { snapshotHandler } from '../camera/ingest-snapshot.js';
-import type { Link } from '../link/link.js';
+import type { MessageBus } from '../broker/bus.js';
 import { batchHandler } from './batch.js';
 import { resultHandler } from './result.js';
+import { snapshotHandler } from './snapshot.js';
 import { statusHandler } from './status.js';
-import type { IngestHandler } from './types.js';
+import type { IngestDeps, IngestHandler } from './types.js';
 
 /**
  * Every handler of an agent -> hub message kind, one file each, one line here. `snapshot` has its slot:
@@ -33,7 +33,7 @@ function checkKinds(list: IngestHandler[]): IngestHandler[] {
  * compact series tables (the decoder skips a table seen before; the store keeps its series ids on it).
  */
 export async function dispatch(
-  link: Link,
+  deps: IngestDeps,
   handlers: ReadonlyMap<MessageKind, IngestHandler>,
   topic: string,
   payload: Uint8Array,
@@ -43,11 +43,11 @@ export async function dispatch(
   const r = decode(topic, payload, { seriesTables });
   if (!r.ok) {
     const agentId = topic.split('/')[3] ?? '?';
-    link.metrics.invalidPayloads.inc({ agent: agentId, code: r.error.code });
-    await link.store.agents
+    deps.metrics.invalidPayloads.inc({ agent: agentId, code: r.error.code });
+    await deps.store.agents
       .addInvalidPayloads(agentId, 1)
-      .catch((err) => link.ctx.logger.error({ err, agent: agentId }, 'counting an invalid payload failed'));
-    link.ctx.logger.warn(
+      .catch((err) => deps.logger.error({ err, agent: agentId }, 'counting an invalid payload failed'));
+    deps.logger.warn(
       { agent: agentId, topic, code: r.error.code, err: r.error.message },
       'invalid payload refused',
     );
@@ -55,22 +55,23 @@ export async function dispatch(
   }
   if (r.kind === 'batch') {
     const compact = isCompactBatch(payload);
-    link.metrics.batchEncodings.inc({ encoding: compact ? 'compact' : 'json' });
+    deps.metrics.batchEncodings.inc({ encoding: compact ? 'compact' : 'json' });
     if (compact && seriesTables)
-      link.metrics.seriesTables.inc({ table: seriesTables.hits > reusedBefore ? 'reused' : 'decoded' });
+      deps.metrics.seriesTables.inc({ table: seriesTables.hits > reusedBefore ? 'reused' : 'decoded' });
   }
   const handler = handlers.get(r.kind);
   if (!handler) return;
   try {
-    await handler.handle(link, r.agentId, r.message as never);
+    await handler.handle(deps, r.agentId, r.message as never);
   } catch (err) {
-    link.ctx.logger.error({ err, agent: r.agentId, kind: r.kind }, 'ingest handler failed');
+    deps.logger.error({ err, agent: r.agentId, kind: r.kind }, 'ingest handler failed');
   }
 }
 
 /** Subscribes every registered handler on the bus; resolves to a function that unsubscribes them. */
 export async function startIngest(
-  link: Link,
+  bus: Pick<MessageBus, 'subscribe'>,
+  deps: IngestDeps,
   handlers: readonly IngestHandler[] = HANDLERS,
 ): Promise<() => Promise<void>> {
   const byKind = new Map(handlers.map((h) => [h.kind, h]));
@@ -79,7 +80,7 @@ export async function startIngest(
   for (const h of handlers) {
     const filter = HUB_FILTERS[h.kind as keyof typeof HUB_FILTERS];
     unsubs.push(
-      await link.bus.subscribe(filter, (topic, payload) => dispatch(link, byKind, topic, payload, tables)),
+      await bus.subscribe(filter, (topic, payload) => dispatch(deps, byKind, topic, payload, tables)),
     );
   }
   return async () => {

@@ -1,5 +1,30 @@
-import type { Link } from './link.js';
+import type { SecretBox } from '../crypto/secrets.js';
+import type { Logger } from '../logger.js';
+import type { Repositories } from '../store/port.js';
+import type { AgentSites } from './agent-sites.js';
+import type { LinkOptions } from './options.js';
+import type { Sender } from './sender.js';
 import { buildSiteConfig, configHash, configMessage } from './site-config.js';
+
+export interface ConfigPushDeps {
+  store: Pick<
+    Repositories,
+    | 'agents'
+    | 'configVersions'
+    | 'devices'
+    | 'cameras'
+    | 'credentials'
+    | 'checks'
+    | 'customOids'
+    | 'siteTraps'
+  >;
+  secrets: Pick<SecretBox, 'decrypt'>;
+  sites: Pick<AgentSites, 'siteOf'>;
+  sender: Sender;
+  logger: Logger;
+  clock: () => number;
+  options: Pick<LinkOptions, 'heartbeatS' | 'batchMaxDelayMs' | 'topologyIntervalS' | 'traps'>;
+}
 
 /**
  * Publishes each site's config, retained, on `down/config` of every agent of that site (never another's).
@@ -10,15 +35,15 @@ export class ConfigPush {
   #timer: NodeJS.Timeout | undefined;
   readonly #changedSites = new Set<number>();
 
-  constructor(private readonly link: Link) {}
+  constructor(private readonly deps: ConfigPushDeps) {}
 
   /** Builds the site's current config and its version (bumped when the content changed). */
   async current(siteId: number): Promise<{ message: ReturnType<typeof configMessage>; changed: boolean }> {
-    const { ctx, options } = this.link;
+    const { store, secrets, logger, clock, options } = this.deps;
     const { body, skipped } = await buildSiteConfig(
-      this.link.store,
+      store,
       siteId,
-      (b) => ctx.secrets.decrypt(b),
+      (b) => secrets.decrypt(b),
       {
         heartbeat_s: options.heartbeatS,
         batch_max_delay_ms: options.batchMaxDelayMs,
@@ -27,25 +52,25 @@ export class ConfigPush {
       options.traps,
     );
     for (const s of skipped)
-      ctx.logger.warn(
+      logger.warn(
         { site: siteId, [`${s.kind}_id`]: s.id, reason: s.reason },
         `${s.kind} left out of the agent config`,
       );
-    const { version, issued_at, changed } = await this.link.store.configVersions.versionFor(
+    const { version, issued_at, changed } = await store.configVersions.versionFor(
       siteId,
       configHash(body),
-      ctx.clock(),
+      clock(),
     );
     return { message: configMessage(body, version, issued_at), changed };
   }
 
   /** Publishes the config of the agent's site to that agent. */
   async pushTo(agentId: string): Promise<number | undefined> {
-    const siteId = await this.link.siteOf(agentId);
+    const siteId = await this.deps.sites.siteOf(agentId);
     if (siteId === undefined) return undefined;
     const { message } = await this.current(siteId);
-    await this.link.send('config', agentId, message);
-    this.link.ctx.logger.debug({ agent: agentId, version: message.version }, 'config published');
+    await this.deps.sender.send('config', agentId, message);
+    this.deps.logger.debug({ agent: agentId, version: message.version }, 'config published');
     return message.version;
   }
 
@@ -53,9 +78,9 @@ export class ConfigPush {
   async pushSite(siteId: number, force = false): Promise<void> {
     const { message, changed } = await this.current(siteId);
     if (!changed && !force) return;
-    for (const agent of await this.link.store.agents.list({ site_id: siteId })) {
+    for (const agent of await this.deps.store.agents.list({ site_id: siteId })) {
       if (agent.revoked_at !== null) continue;
-      await this.link.send('config', agent.id, message);
+      await this.deps.sender.send('config', agent.id, message);
     }
   }
 
@@ -70,8 +95,8 @@ export class ConfigPush {
       this.#timer = undefined;
       this.#changedSites.clear();
       (async () => {
-        for (const site of await this.link.store.agents.activeSites()) await this.pushSite(site);
-      })().catch((err) => this.link.ctx.logger.error({ err }, 'config push after inventory change failed'));
+        for (const site of await this.deps.store.agents.activeSites()) await this.pushSite(site);
+      })().catch((err) => this.deps.logger.error({ err }, 'config push after inventory change failed'));
     }, delayMs);
     this.#timer.unref?.();
   }

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { parseCommandArgs, type ResultMessage } from '@outpost/protocol';
+import type { Counter } from 'prom-client';
+import type { HubEvents } from '../events.js';
+import type { Logger } from '../logger.js';
 import { FINAL_JOB_STATES, type JobRow, type JobState } from '../store/jobs.js';
-import type { Link } from './link.js';
+import type { HubStore } from '../store/port.js';
+import type { Presence } from './presence.js';
+import type { Sender } from './sender.js';
 
 /** A job cannot be created or changed as asked (the message says why). */
 export class JobError extends Error {
@@ -63,12 +68,27 @@ const ACTIVE: readonly JobState[] = ['queued', 'sent', 'running'];
 /** Seconds after the agent's own timeout before the hub gives up on a silent agent. */
 const GRACE_S = 30;
 
+export interface JobDispatcherDeps {
+  store: Pick<HubStore, 'jobs' | 'agents' | 'unit'>;
+  presence: Pick<Presence, 'isOnline'>;
+  sender: Sender;
+  events: Pick<HubEvents, 'emit'>;
+  logger: Logger;
+  clock: () => number;
+  /** Jobs reaching a final state, by type and state. */
+  finished: Pick<Counter<'type' | 'state'>, 'inc'>;
+  /** Default wait for an offline agent before a queued job times out. */
+  queueTimeoutS: number;
+  /** A sent command without any answer is re-sent this often while its agent is online. */
+  resendMs: number;
+}
+
 /**
  * Jobs: created in the database (queued), sent as `down/cmd` when their agent is online, re-sent until the
  * agent answers, moved through their states by `up/result`, timed out by the hub when nobody answers.
  */
 export class JobDispatcher {
-  constructor(private readonly link: Link) {}
+  constructor(private readonly deps: JobDispatcherDeps) {}
 
   /** Creates a job of any command type and sends it at once when its agent is online. */
   async create(j: NewJob): Promise<JobRow> {
@@ -76,8 +96,8 @@ export class JobDispatcher {
     if (!parsed.ok) throw new JobError('invalid_args', parsed.reason);
     const agentId = j.agent_id ?? (await this.#pickAgent(j.site_id));
     if (!agentId) throw new JobError('no_agent', `site ${j.site_id} has no enrolled agent to run the job`);
-    const now = this.link.ctx.clock();
-    const jobs = this.link.store.jobs;
+    const now = this.deps.clock();
+    const jobs = this.deps.store.jobs;
     const row = await jobs.insert({
       id: `job_${randomBytes(8).toString('hex')}`,
       type: parsed.type,
@@ -87,21 +107,21 @@ export class JobDispatcher {
       site_id: j.site_id,
       agent_id: agentId,
       timeout_s: j.timeout_s ?? 60,
-      queue_timeout_s: j.queue_timeout_s ?? this.link.options.jobQueueTimeoutS,
+      queue_timeout_s: j.queue_timeout_s ?? this.deps.queueTimeoutS,
       created_by: j.created_by ?? null,
       now,
     });
     this.#changed(row);
-    if (this.link.presence.isOnline(agentId)) await this.#send(row);
+    if (this.deps.presence.isOnline(agentId)) await this.#send(row);
     return (await jobs.get(row.id)) ?? row;
   }
 
   async #pickAgent(siteId: number): Promise<string | undefined> {
-    const agents = (await this.link.store.agents.list({ site_id: siteId })).filter(
+    const agents = (await this.deps.store.agents.list({ site_id: siteId })).filter(
       (a) => a.revoked_at === null,
     );
     agents.sort((a, b) => {
-      const online = Number(this.link.presence.isOnline(b.id)) - Number(this.link.presence.isOnline(a.id));
+      const online = Number(this.deps.presence.isOnline(b.id)) - Number(this.deps.presence.isOnline(a.id));
       return online !== 0 ? online : (b.last_seen ?? 0) - (a.last_seen ?? 0);
     });
     return agents[0]?.id;
@@ -109,8 +129,8 @@ export class JobDispatcher {
 
   async #send(job: JobRow): Promise<void> {
     if (!job.agent_id) return;
-    const now = this.link.ctx.clock();
-    await this.link.store.jobs.update(
+    const now = this.deps.clock();
+    await this.deps.store.jobs.update(
       job.id,
       {
         state: job.state === 'queued' ? 'sent' : job.state,
@@ -121,7 +141,7 @@ export class JobDispatcher {
       ['queued', 'sent'],
     );
     const agentId = job.agent_id;
-    this.link
+    this.deps.sender
       .send('command', agentId, {
         v: 1,
         id: job.id,
@@ -131,28 +151,28 @@ export class JobDispatcher {
         timeout_s: job.timeout_s,
       })
       .catch((err) =>
-        this.link.ctx.logger.error({ err, job: job.id, agent: agentId }, 'sending a command failed'),
+        this.deps.logger.error({ err, job: job.id, agent: agentId }, 'sending a command failed'),
       );
-    if (job.state === 'queued') this.#changed(await this.link.store.jobs.get(job.id));
+    if (job.state === 'queued') this.#changed(await this.deps.store.jobs.get(job.id));
   }
 
   /** Sends every job of this agent still waiting for an answer (on its connection). */
   async sendPending(agentId: string): Promise<void> {
-    for (const job of await this.link.store.jobs.pendingFor(agentId)) {
+    for (const job of await this.deps.store.jobs.pendingFor(agentId)) {
       if (job.accepted_at === null) await this.#send(job);
     }
   }
 
   /** Applies an agent's `up/result`. Results for unknown jobs, other agents' jobs or finished jobs are ignored. */
   async onResult(agentId: string, msg: ResultMessage): Promise<void> {
-    const store = this.link.store.jobs;
+    const store = this.deps.store.jobs;
     const job = await store.get(msg.id);
     if (!job || job.agent_id !== agentId) {
-      this.link.ctx.logger.debug({ agent: agentId, job: msg.id }, 'result for an unknown job ignored');
+      this.deps.logger.debug({ agent: agentId, job: msg.id }, 'result for an unknown job ignored');
       return;
     }
     if (FINAL_JOB_STATES.includes(job.state)) return;
-    const now = this.link.ctx.clock();
+    const now = this.deps.clock();
     const patch: Parameters<typeof store.update>[1] = {
       updated_at: now,
       accepted_at: job.accepted_at ?? now,
@@ -169,12 +189,12 @@ export class JobDispatcher {
       if (msg.state === 'succeeded') patch.progress = 100;
     }
     const logs = msg.logs.map((l) => ({ ts: l.ts, level: l.level, line: l.line }));
-    await this.link.store.unit(async (tx) => {
+    await this.deps.store.unit(async (tx) => {
       await tx.jobs.update(job.id, patch, ACTIVE);
       await tx.jobs.addLogs(job.id, logs);
     });
     if (msg.result !== undefined)
-      this.link.ctx.events.emit('job.result', {
+      this.deps.events.emit('job.result', {
         job_id: job.id,
         type: job.type,
         site_id: job.site_id,
@@ -182,21 +202,21 @@ export class JobDispatcher {
       });
     const after = await store.get(job.id);
     if (after && FINAL_JOB_STATES.includes(after.state))
-      this.link.metrics.jobs.inc({ type: after.type, state: after.state });
+      this.deps.finished.inc({ type: after.type, state: after.state });
     this.#changed(after, logs);
   }
 
   /** Cancels a job: at once when it was not sent yet, else by sending `cancel` to its agent. */
   async cancel(jobId: string): Promise<JobRow> {
-    const store = this.link.store.jobs;
+    const store = this.deps.store.jobs;
     const job = await store.get(jobId);
     if (!job) throw new JobError('not_found', `job ${jobId} not found`);
     if (FINAL_JOB_STATES.includes(job.state))
       throw new JobError('final', `job ${jobId} is already ${job.state}`);
-    const now = this.link.ctx.clock();
+    const now = this.deps.clock();
     if (
       job.state === 'queued' ||
-      (job.state === 'sent' && !this.link.presence.isOnline(job.agent_id ?? ''))
+      (job.state === 'sent' && !this.deps.presence.isOnline(job.agent_id ?? ''))
     ) {
       await store.update(
         jobId,
@@ -207,7 +227,7 @@ export class JobDispatcher {
       await store.update(jobId, { cancel_requested_at: now, updated_at: now }, ACTIVE);
       if (job.agent_id) {
         const agentId = job.agent_id;
-        this.link
+        this.deps.sender
           .send('command', agentId, {
             v: 1,
             id: `${job.id}-cancel`,
@@ -216,7 +236,7 @@ export class JobDispatcher {
             issued_at: now,
             timeout_s: 30,
           })
-          .catch((err) => this.link.ctx.logger.error({ err, job: job.id }, 'sending cancel failed'));
+          .catch((err) => this.deps.logger.error({ err, job: job.id }, 'sending cancel failed'));
       }
     }
     const after = (await store.get(jobId)) as JobRow;
@@ -226,7 +246,7 @@ export class JobDispatcher {
 
   /** Times out jobs nobody ran and re-sends commands the online agent has not answered. */
   async sweep(now: number): Promise<void> {
-    for (const job of await this.link.store.jobs.active()) {
+    for (const job of await this.deps.store.jobs.active()) {
       if (job.state === 'queued' && now > job.created_at + job.queue_timeout_s * 1000) {
         await this.#finish(job, 'timed_out', 'the agent did not come online before the job timed out', now);
       } else if (
@@ -246,8 +266,8 @@ export class JobDispatcher {
           await this.#finish(job, 'timed_out', 'the agent never acknowledged the command', now);
         } else if (
           job.agent_id &&
-          this.link.presence.isOnline(job.agent_id) &&
-          now - (job.sent_at ?? 0) >= this.link.options.jobResendMs
+          this.deps.presence.isOnline(job.agent_id) &&
+          now - (job.sent_at ?? 0) >= this.deps.resendMs
         ) {
           await this.#send(job);
         }
@@ -256,15 +276,15 @@ export class JobDispatcher {
   }
 
   async #finish(job: JobRow, state: JobState, error: string, now: number): Promise<void> {
-    const jobs = this.link.store.jobs;
+    const jobs = this.deps.store.jobs;
     if (await jobs.update(job.id, { state, error, finished_at: now, updated_at: now }, ACTIVE)) {
-      this.link.metrics.jobs.inc({ type: job.type, state });
+      this.deps.finished.inc({ type: job.type, state });
       this.#changed(await jobs.get(job.id));
     }
   }
 
   #changed(job: JobRow | undefined, logs?: { ts: number; level: string; line: string }[]): void {
     if (!job) return;
-    this.link.ctx.events.emit('job.changed', { job: jobView(job), ...(logs?.length ? { logs } : {}) });
+    this.deps.events.emit('job.changed', { job: jobView(job), ...(logs?.length ? { logs } : {}) });
   }
 }

@@ -1,14 +1,28 @@
 import type { StatusMessage } from '@outpost/protocol';
+import type { Gauge } from 'prom-client';
 import type { PresenceChange } from '../broker/bus.js';
-import type { Link } from './link.js';
+import type { HubEvents } from '../events.js';
+import type { Logger } from '../logger.js';
+import type { AgentRepo } from '../store/agents.js';
 
 /** How long after a connection closes the hub waits for the will before marking the agent offline itself. */
 const WILL_GRACE_MS = 1000;
 
+export interface PresenceDeps {
+  agents: Pick<AgentRepo, 'list' | 'get' | 'updateStatus'>;
+  events: Pick<HubEvents, 'emit'>;
+  logger: Logger;
+  clock: () => number;
+  /** The gauge of agents connected to the broker. */
+  connected: Pick<Gauge, 'set'>;
+  /** How often agents republish `status`: offline after 2.5 x this without news. */
+  heartbeatS: number;
+}
+
 /**
  * Which agents are online. Online comes from the agent's `status`; offline from its will, a clean-shutdown
- * `status`, its broker connection closing, or no status/batch for 2.5 heartbeats. On the first `status`
- * of each connection the site's config is published and pending jobs are sent.
+ * `status`, its broker connection closing, or no status/batch for 2.5 heartbeats. `onStatus` says when a
+ * `status` is the first of its connection: the caller then publishes the site's config and pending jobs.
  */
 export class Presence {
   /** Broker connections: agent id -> when the current one opened. */
@@ -22,12 +36,12 @@ export class Presence {
   /** Rows buffered before the connection, as each online agent last reported them. */
   readonly #buffered = new Map<string, number>();
 
-  constructor(private readonly link: Link) {}
+  constructor(private readonly deps: PresenceDeps) {}
 
   /** Loads agents marked online by a previous run: they get 2.5 heartbeats to show up again. */
   async load(): Promise<void> {
-    const now = this.link.ctx.clock();
-    for (const a of await this.link.store.agents.list({ status: 'online' })) {
+    const now = this.deps.clock();
+    for (const a of await this.deps.agents.list({ status: 'online' })) {
       this.#online.add(a.id);
       this.#lastSeen.set(a.id, now);
     }
@@ -47,7 +61,7 @@ export class Presence {
   }
 
   onConnection(change: PresenceChange): void {
-    const now = this.link.ctx.clock();
+    const now = this.deps.clock();
     const id = change.agentId;
     if (change.connected) this.#connections.set(id, now);
     else {
@@ -56,8 +70,8 @@ export class Presence {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         if (!this.#connections.has(id) && this.#online.has(id)) {
-          this.#setOffline(id, 'disconnected', this.link.ctx.clock()).catch((err) =>
-            this.link.ctx.logger.error({ err, agent: id }, 'marking an agent offline failed'),
+          this.#setOffline(id, 'disconnected', this.deps.clock()).catch((err) =>
+            this.deps.logger.error({ err, agent: id }, 'marking an agent offline failed'),
           );
         }
       }, WILL_GRACE_MS);
@@ -65,7 +79,7 @@ export class Presence {
       clearTimeout(this.#pending.get(id));
       this.#pending.set(id, timer);
     }
-    this.link.metrics.connected.set(this.#connections.size);
+    this.deps.connected.set(this.#connections.size);
   }
 
   /** Cancels pending checks (the link is stopping). */
@@ -74,8 +88,9 @@ export class Presence {
     this.#pending.clear();
   }
 
-  async onStatus(agentId: string, msg: StatusMessage): Promise<void> {
-    const now = this.link.ctx.clock();
+  /** Applies a `status`; true when it is the first of the agent's connection (config and jobs are due). */
+  async onStatus(agentId: string, msg: StatusMessage): Promise<boolean> {
+    const now = this.deps.clock();
     const counters = {
       version: msg.version,
       hostname: msg.hostname,
@@ -86,17 +101,17 @@ export class Presence {
     };
     if (msg.state === 'offline') {
       // A will of a connection that another one has already replaced (takeover) says nothing about now.
-      if (msg.reason === 'will' && this.#connections.has(agentId)) return;
+      if (msg.reason === 'will' && this.#connections.has(agentId)) return false;
       const wasOnline = this.#online.has(agentId);
       if (wasOnline) this.#markOffline(agentId);
-      await this.link.store.agents.updateStatus(agentId, {
+      await this.deps.agents.updateStatus(agentId, {
         status: 'offline',
         reason: msg.reason ?? 'shutdown',
         last_seen: now,
         ...counters,
       });
       if (wasOnline) await this.#emit(agentId, 'offline', msg.reason ?? 'shutdown', now);
-      return;
+      return false;
     }
     this.#lastSeen.set(agentId, now);
     // An agent older than `buffered` only says its backlog: the best upper bound there is.
@@ -108,7 +123,7 @@ export class Presence {
     const connection = this.connectedAt(agentId);
     const serve = this.#servedConnection.get(agentId) !== connection;
     if (serve) this.#servedConnection.set(agentId, connection);
-    await this.link.store.agents.updateStatus(agentId, {
+    await this.deps.agents.updateStatus(agentId, {
       status: 'online',
       reason: null,
       last_seen: now,
@@ -116,26 +131,21 @@ export class Presence {
     });
     if (cameOnline) await this.#emit(agentId, 'online', undefined, now, buffered);
     else if (bufferedChanged) {
-      const agent = await this.link.store.agents.get(agentId);
+      const agent = await this.deps.agents.get(agentId);
       if (agent)
-        this.link.ctx.events.emit('agent.buffered', {
+        this.deps.events.emit('agent.buffered', {
           agent_id: agentId,
           site_id: agent.site_id,
           buffered: buffered as number,
           ts: now,
         });
     }
-    if (serve) {
-      this.link.config
-        .pushTo(agentId)
-        .catch((err) => this.link.ctx.logger.error({ err, agent: agentId }, 'config push on connect failed'));
-      await this.link.jobs.sendPending(agentId);
-    }
+    return serve;
   }
 
   /** Marks agents silent for 2.5 heartbeats offline. */
   async sweep(now: number): Promise<void> {
-    const limit = 2.5 * this.link.options.heartbeatS * 1000;
+    const limit = 2.5 * this.deps.heartbeatS * 1000;
     for (const id of [...this.#online]) {
       if (now - (this.#lastSeen.get(id) ?? 0) > limit) await this.#setOffline(id, 'heartbeat', now);
     }
@@ -159,7 +169,7 @@ export class Presence {
 
   async #setOffline(agentId: string, reason: string, now: number): Promise<void> {
     this.#markOffline(agentId);
-    await this.link.store.agents.updateStatus(agentId, {
+    await this.deps.agents.updateStatus(agentId, {
       status: 'offline',
       reason,
       last_seen: this.#lastSeen.get(agentId) ?? now,
@@ -174,9 +184,9 @@ export class Presence {
     ts: number,
     buffered?: number,
   ): Promise<void> {
-    const agent = await this.link.store.agents.get(agentId);
+    const agent = await this.deps.agents.get(agentId);
     if (!agent) return;
-    this.link.ctx.events.emit('agent.status', {
+    this.deps.events.emit('agent.status', {
       agent_id: agentId,
       site_id: agent.site_id,
       state,

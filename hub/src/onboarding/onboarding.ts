@@ -2,8 +2,7 @@ import { unprocessable } from '../api/errors.js';
 import { snmpSettingsOf } from '../api/models/credential.js';
 import type { HubContext } from '../context.js';
 import { type DiscoveredCamera, type DiscoveredDevice, DiscoveryService } from '../discovery/service.js';
-import { JobError } from '../link/jobs.js';
-import { linkOf } from '../link/registry.js';
+import { type JobDispatcher, JobError } from '../link/jobs.js';
 import { siteNetworks } from '../net/site-networks.js';
 import { TopologyService } from '../topology/service.js';
 
@@ -13,8 +12,15 @@ export interface Onboarding {
   topology: TopologyService;
 }
 
-/** Builds discovery and topology on the hub's store, link and events. */
-export function createOnboarding(ctx: HubContext, opts: { debounceMs?: number } = {}): Onboarding {
+/**
+ * Builds discovery and topology on the hub's store, events and the link's jobs. Without jobs (a hub that serves
+ * the API alone) everything works but starting a sweep.
+ */
+export function createOnboarding(
+  ctx: HubContext,
+  opts: { jobs?: Pick<JobDispatcher, 'create'>; debounceMs?: number } = {},
+): Onboarding {
+  const { jobs } = opts;
   const store = ctx.store;
   const logger = ctx.logger.child({ component: 'onboarding' });
   const discovery = new DiscoveryService({
@@ -44,10 +50,9 @@ export function createOnboarding(ctx: HubContext, opts: { debounceMs?: number } 
       };
     },
     async createJob(j) {
-      const link = linkOf(ctx);
-      if (!link) throw unprocessable('the agent link is not running');
+      if (!jobs) throw unprocessable('the agent link is not running');
       try {
-        return await link.jobs.create({ type: 'discover', target_kind: 'site', target_id: j.site_id, ...j });
+        return await jobs.create({ type: 'discover', target_kind: 'site', target_id: j.site_id, ...j });
       } catch (err) {
         if (err instanceof JobError) throw unprocessable(err.message);
         throw err;
@@ -176,17 +181,4 @@ async function createInventory(
   for (const id of made.cameras)
     ctx.events.emit('inventory.changed', { site_id: siteId, kind: 'camera', id, change: 'created' });
   return made;
-}
-
-const registry = new WeakMap<HubContext, Onboarding>();
-
-/** Makes the running onboarding reachable from route modules (built before services start). */
-export function setOnboarding(ctx: HubContext, o: Onboarding | undefined): void {
-  if (o) registry.set(ctx, o);
-  else registry.delete(ctx);
-}
-
-/** The running onboarding of this hub, or a 503 before the service started. */
-export function onboardingOf(ctx: HubContext): Onboarding | undefined {
-  return registry.get(ctx);
 }

@@ -1,19 +1,17 @@
-import { onboardingOf } from '../onboarding/onboarding.js';
+import type { Onboarding } from '../onboarding/onboarding.js';
 import { runDueSchedules } from './onboarding.js';
 import type { Service } from './types.js';
 
 /** How often due discovery schedules are looked for. */
 const SCHEDULE_CHECK_MS = 60_000;
 
-/** Starts the sites' scheduled discoveries when due, on one hub at a time. Needs the onboarding service. */
-export const discoverySchedulesService: Service = {
+/** Starts the sites' scheduled discoveries when due, on one hub at a time. */
+export const discoverySchedulesService = (o: Onboarding): Service => ({
   name: 'discovery-schedules',
   singleton: true,
   async start(ctx) {
     const log = ctx.logger.child({ component: 'onboarding' });
     const timer = setInterval(() => {
-      const o = onboardingOf(ctx);
-      if (!o) return;
       runDueSchedules(ctx, o).catch((err: unknown) => log.error({ err }, 'scheduled discovery failed'));
     }, SCHEDULE_CHECK_MS);
     timer.unref();
@@ -23,4 +21,4 @@ export const discoverySchedulesService: Service = {
       },
     };
   },
-};
+});

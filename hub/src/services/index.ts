@@ -1,9 +1,12 @@
-import { cameraLiveService } from '../camera/live-service.js';
+import type { LiveRelay } from '../camera/live-relay.js';
 import { type Leadership, soleLeadership } from '../cluster/elector.js';
 import type { HubContext } from '../context.js';
-import { linkService } from '../link/service.js';
+import type { LinkParts } from '../link/parts.js';
+import type { Onboarding } from '../onboarding/onboarding.js';
 import { alertingService } from './alerting.js';
+import { cameraLiveService } from './camera-live.js';
 import { discoverySchedulesService } from './discovery-schedules.js';
+import { linkService } from './link.js';
 import { onboardingService } from './onboarding.js';
 import { retentionService } from './retention.js';
 import { rolloutsService } from './rollouts.js';
@@ -11,18 +14,27 @@ import { sessionsService } from './sessions.js';
 import { timeseriesService } from './timeseries.js';
 import type { RunningService, Service, ServiceHttp } from './types.js';
 
+/** The parts a service is built on, made where the hub is composed (server.ts). */
+export interface ServiceParts {
+  link: LinkParts;
+  onboarding: Onboarding;
+  liveRelay: LiveRelay;
+}
+
 /** Every service, one file each, one line here, in start order (stopped in reverse). */
-export const SERVICES: readonly Service[] = checkNames([
-  sessionsService,
-  timeseriesService,
-  linkService,
-  alertingService,
-  onboardingService,
-  cameraLiveService,
-  rolloutsService,
-  retentionService,
-  discoverySchedulesService,
-]);
+export function hubServices(parts: ServiceParts): readonly Service[] {
+  return checkNames([
+    sessionsService,
+    timeseriesService,
+    linkService(parts.link),
+    alertingService,
+    onboardingService(parts.onboarding),
+    cameraLiveService(parts.liveRelay),
+    rolloutsService(parts.link.jobs),
+    retentionService,
+    discoverySchedulesService(parts.onboarding),
+  ]);
+}
 
 function checkNames(list: Service[]): Service[] {
   const seen = new Set<string>();
@@ -73,7 +85,7 @@ async function startInOrder(
 export async function startServices(
   ctx: HubContext,
   http: ServiceHttp,
-  services: readonly Service[] = SERVICES,
+  services: readonly Service[],
   leadership: Leadership = soleLeadership(),
 ): Promise<() => Promise<void>> {
   const stopOthers = await startInOrder(

@@ -1,6 +1,6 @@
 import type { AgentNetworkEventMessage, DiscoverArgsInput, TopologyEventMessage } from '@outpost/protocol';
 import type { HubContext } from '../context.js';
-import { createOnboarding, type Onboarding, setOnboarding } from '../onboarding/onboarding.js';
+import type { Onboarding } from '../onboarding/onboarding.js';
 import type { Service } from './types.js';
 
 /**
@@ -8,11 +8,9 @@ import type { Service } from './types.js';
  * agent's network from their events, rebuilds a site's graph and inferred parents when they or its inventory
  * change. Scheduled discoveries start from services/discovery-schedules.ts (one hub at a time).
  */
-export const onboardingService: Service = {
+export const onboardingService = (o: Onboarding): Service => ({
   name: 'onboarding',
   async start(ctx) {
-    const o = createOnboarding(ctx);
-    setOnboarding(ctx, o);
     const log = ctx.logger.child({ component: 'onboarding' });
     const fail = (what: string) => (err: unknown) => log.error({ err }, `${what} failed`);
     const off = [
@@ -54,11 +52,10 @@ export const onboardingService: Service = {
       async stop() {
         for (const f of off) f();
         o.topology.close();
-        setOnboarding(ctx, undefined);
       },
     };
   },
-};
+});
 
 /** Starts the discoveries whose schedule is due; a site whose sweep cannot start now is tried next period. */
 export async function runDueSchedules(ctx: HubContext, o: Onboarding): Promise<number> {

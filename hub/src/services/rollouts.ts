@@ -1,12 +1,12 @@
-import { linkOf } from '../link/registry.js';
+import type { JobDispatcher } from '../link/jobs.js';
 import { RolloutEngine } from '../rollouts/engine.js';
 import type { Service } from './types.js';
 
 /** How often the rollout in progress is looked at when nothing else wakes it. */
 const TICK_MS = 5_000;
 
-/** Fleet upgrades: drives the rollout in progress (hub/README.md, "Fleet upgrades"). Needs the link service. */
-export const rolloutsService: Service = {
+/** Fleet upgrades: drives the rollout in progress (hub/README.md, "Fleet upgrades") through the link's jobs. */
+export const rolloutsService = (jobs: Pick<JobDispatcher, 'create'>): Service => ({
   name: 'rollouts',
   singleton: true,
   async start(ctx) {
@@ -22,11 +22,7 @@ export const rolloutsService: Service = {
           revoked_at: a.revoked_at,
         })),
       job: (id) => ctx.store.jobs.get(id),
-      createJob: async (job) => {
-        const link = linkOf(ctx);
-        if (!link) throw new Error('the agent link is not running');
-        return link.jobs.create(job);
-      },
+      createJob: (job) => jobs.create(job),
       now: ctx.clock,
       log: ctx.logger.child({ part: 'rollouts' }),
       queueTimeoutS: ctx.config.rolloutQueueTimeoutS,
@@ -67,4 +63,4 @@ export const rolloutsService: Service = {
       },
     };
   },
-};
+});

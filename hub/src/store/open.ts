@@ -30,7 +30,7 @@ export async function openStore(
   const target = parseDatabaseUrl(url, dataDir);
   if (target.engine === 'postgres') {
     try {
-      return await openPostgresStore(target.url);
+      return await openPostgresStore(target.url, { timeseries });
     } catch (err) {
       // One line naming the database (never its password) and why: refused, unknown host, login, no database.
       const why = (err as Error).message.replace(/^PostgreSQL is not reachable: /, '');

@@ -8,7 +8,6 @@ import {
   enrollAgent,
   parseTtl,
 } from '../../link/enrollment.js';
-import { linkOf } from '../../link/registry.js';
 import type { AgentRow } from '../../store/agents.js';
 import { defineRoute, requireInScope, siteFilterFor } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
@@ -191,11 +190,10 @@ export function enrollCommand(hubUrl: string, token: string): string {
 
 export const agentsRoutes: RouteModule = {
   name: 'agents',
-  register(app, hub) {
+  register(app, hub, { link }) {
     const agents = hub.store.agents;
     const limiter = new RateLimiter(hub.config.enrollRateLimitPerMinute, 60_000, hub.clock);
     const view = async (a: AgentRow) => {
-      const link = linkOf(hub);
       return {
         id: a.id,
         site_id: a.site_id,
@@ -217,7 +215,7 @@ export const agentsRoutes: RouteModule = {
       };
     };
     const ports = () =>
-      linkOf(hub)?.endpoints ?? (hub.config.mqttPlain ? { mqttPort: hub.config.mqttPort } : {});
+      link?.ports.current ?? (hub.config.mqttPlain ? { mqttPort: hub.config.mqttPort } : {});
 
     app.openapi(enroll, async (c) => {
       const gate = limiter.hit(clientIp(c));
@@ -335,8 +333,7 @@ export const agentsRoutes: RouteModule = {
       const a = await agents.get(id);
       if (!a) throw notFound('agent', id);
       if (a.revoked_at !== null) throw new ApiError(409, 'conflict', `agent ${id} is already revoked`);
-      const link = linkOf(hub);
-      if (link) await link.revoke(id);
+      if (link) await link.revocation.revoke(id);
       else await agents.revoke(id, hub.clock());
       hub.logger.info({ agent: id, by: c.var.user?.username }, 'agent revoked');
       return c.json(await view((await agents.get(id)) as AgentRow), 200);

@@ -59,7 +59,7 @@ function parseAt(raw: string | undefined): number | undefined {
 /** Camera snapshots: the latest JPEG (or an older one), the list, and taking one now. */
 export const cameraSnapshotsRoutes: RouteModule = {
   name: 'camera-snapshots',
-  register(app, hub) {
+  register(app, hub, { link }) {
     const { cameras, snapshots } = hub.store;
 
     registerRaw(
@@ -156,7 +156,7 @@ export const cameraSnapshotsRoutes: RouteModule = {
       const { id } = c.req.valid('param');
       const site = await cameras.siteOf(id);
       if (site === undefined) throw notFound('camera', id);
-      const job = await createJob(hub, {
+      const job = await createJob(link, {
         type: 'snapshot',
         args: { camera_id: id },
         site_id: site,

@@ -1,6 +1,4 @@
 import { z } from '@hono/zod-openapi';
-import type { HubContext } from '../../context.js';
-import { createOnboarding, type Onboarding, onboardingOf } from '../../onboarding/onboarding.js';
 import { defineRoute } from '../access.js';
 import { notFound } from '../errors.js';
 import { body, errors, IdParam, iso, json, OkSchema } from '../schemas.js';
@@ -182,43 +180,22 @@ const deleteSchedule = defineRoute({
   responses: { 200: json(OkSchema, 'Stopped'), ...errors(400, 401, 403, 404) },
 });
 
-const standalone = new WeakMap<HubContext, Onboarding>();
-
-/**
- * The running onboarding; without the service (an API-only hub, or while it starts) one that answers requests
- * alone: checks, lists, accepts and the map need no background work (starting a sweep still needs the link).
- */
-export function requireOnboarding(hub: HubContext): Onboarding {
-  const running = onboardingOf(hub);
-  if (running) return running;
-  let o = standalone.get(hub);
-  if (!o) {
-    o = createOnboarding(hub);
-    standalone.set(hub, o);
-  }
-  return o;
-}
-
 export const discoveryRoutes: RouteModule = {
   name: 'discovery',
-  register(app, hub) {
+  register(app, hub, { onboarding }) {
     const requireSite = async (id: number) => {
       if (!(await hub.store.sites.get(id))) throw notFound('site', id);
     };
     /** The range bound and credential sets are checked as a discover would, so a schedule never fails later. */
     const checked = async (id: number, args: z.infer<typeof DiscoverRequest>) => {
-      const o = requireOnboarding(hub);
+      const o = onboarding;
       return o.discovery.check(id, args);
     };
 
     app.openapi(discover, async (c) => {
       const { id } = c.req.valid('param');
       await requireSite(id);
-      const job = await requireOnboarding(hub).discovery.discover(
-        id,
-        c.req.valid('json'),
-        c.var.user?.id ?? null,
-      );
+      const job = await onboarding.discovery.discover(id, c.req.valid('json'), c.var.user?.id ?? null);
       c.set('auditTarget', { type: 'site', id });
       c.set('auditDetails', { job_id: job.id, cidrs: c.req.valid('json').cidrs });
       return c.json({ job_id: job.id, addresses: job.addresses }, 202);
@@ -227,7 +204,7 @@ export const discoveryRoutes: RouteModule = {
     app.openapi(listDiscovered, async (c) => {
       const { id } = c.req.valid('param');
       await requireSite(id);
-      const hosts = await requireOnboarding(hub).discovery.list(id);
+      const hosts = await onboarding.discovery.list(id);
       return c.json(
         {
           hosts: hosts.map((h) => ({
@@ -245,7 +222,7 @@ export const discoveryRoutes: RouteModule = {
       const { id } = c.req.valid('param');
       await requireSite(id);
       const b = c.req.valid('json');
-      const out = await requireOnboarding(hub).discovery.accept(
+      const out = await onboarding.discovery.accept(
         id,
         {
           ...(b.ips ? { ips: b.ips } : {}),

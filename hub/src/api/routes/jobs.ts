@@ -1,13 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import type { HubContext } from '../../context.js';
 import { JobError, jobView, type NewJob } from '../../link/jobs.js';
-import type { Link } from '../../link/link.js';
-import { linkOf } from '../../link/registry.js';
 import { JOB_STATES } from '../../store/jobs.js';
 import { defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import { errors, IdParam, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
-import type { RouteModule } from '../types.js';
+import type { LinkApi, RouteModule } from '../types.js';
 
 const JobSchema = z
   .object({
@@ -131,16 +128,15 @@ const cancel = defineRoute({
   responses: { 200: json(JobSchema, 'The job'), ...errors(400, 401, 403, 404, 409) },
 });
 
-function requireLink(hub: HubContext): Link {
-  const link = linkOf(hub);
+function requireLink(link: LinkApi | undefined): LinkApi {
   if (!link) throw new ApiError(503, 'unavailable', 'the agent link is not running');
   return link;
 }
 
-/** Creates a job through the running link, turning JobError into the right HTTP error. */
-export async function createJob(hub: HubContext, job: NewJob) {
+/** Creates a job through the hub's link, turning JobError into the right HTTP error. */
+export async function createJob(link: LinkApi | undefined, job: NewJob) {
   try {
-    return await requireLink(hub).jobs.create(job);
+    return await requireLink(link).jobs.create(job);
   } catch (err) {
     if (err instanceof JobError) throw unprocessable(err.message);
     throw err;
@@ -149,14 +145,14 @@ export async function createJob(hub: HubContext, job: NewJob) {
 
 export const jobsRoutes: RouteModule = {
   name: 'jobs',
-  register(app, hub) {
+  register(app, hub, { link }) {
     const store = hub.store.jobs;
 
     app.openapi(poll, async (c) => {
       const { id } = c.req.valid('param');
       const site = await hub.store.devices.siteOf(id);
       if (site === undefined) throw notFound('device', id);
-      const job = await createJob(hub, {
+      const job = await createJob(link, {
         type: 'poll-now',
         args: { device_id: id },
         site_id: site,
@@ -173,7 +169,7 @@ export const jobsRoutes: RouteModule = {
       const { id } = c.req.valid('param');
       const site = await hub.store.cameras.siteOf(id);
       if (site === undefined) throw notFound('camera', id);
-      const job = await createJob(hub, {
+      const job = await createJob(link, {
         type: 'camera-test',
         args: { camera_id: id },
         site_id: site,
@@ -217,7 +213,7 @@ export const jobsRoutes: RouteModule = {
     app.openapi(cancel, async (c) => {
       const { id } = c.req.valid('param');
       try {
-        return c.json(jobView(await requireLink(hub).jobs.cancel(id)), 200);
+        return c.json(jobView(await requireLink(link).jobs.cancel(id)), 200);
       } catch (err) {
         if (err instanceof JobError && err.code === 'not_found') throw notFound('job', id);
         if (err instanceof JobError) throw new ApiError(409, 'conflict', err.message);

@@ -37,7 +37,7 @@ const ScheduleIn = z.discriminatedUnion('type', [
 const WindowIn = z
   .object({
     name: name(),
-    scope: MaintenanceScope.openapi({ example: { type: 'site', id: 3 } }),
+    scope: MaintenanceScope.meta({ example: { type: 'site', id: 3 } }),
     schedule: ScheduleIn,
     enabled: z.boolean().default(true),
     notes: text(2000).nullable().optional(),

@@ -3,7 +3,6 @@ import { defineRoute } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
 import { body, errors, IdParam, json } from '../schemas.js';
 import type { RouteModule } from '../types.js';
-import { requireOnboarding } from './discovery.js';
 
 const NodeSchema = z
   .object({
@@ -105,7 +104,7 @@ const putDependency = (kind: 'device' | 'camera') =>
 
 export const topologyRoutes: RouteModule = {
   name: 'topology',
-  register(app, hub) {
+  register(app, hub, { onboarding }) {
     const target = async (kind: 'device' | 'camera', id: number) => {
       const row = kind === 'device' ? await hub.store.devices.get(id) : await hub.store.cameras.get(id);
       if (!row) throw notFound(kind, id);
@@ -133,7 +132,7 @@ export const topologyRoutes: RouteModule = {
     app.openapi(getMap, async (c) => {
       const { id } = c.req.valid('param');
       if (!(await hub.store.sites.get(id))) throw notFound('site', id);
-      return c.json(await requireOnboarding(hub).topology.view(id), 200);
+      return c.json(await onboarding.topology.view(id), 200);
     });
 
     for (const kind of ['device', 'camera'] as const) {

@@ -5,7 +5,8 @@ import { ClientScope, connect, PoolScope, TYPES, translate, unreachable } from '
 import { migrate } from './database.js';
 import type { PgMigration } from './migrations/index.js';
 import { PgRepositories } from './repositories.js';
-import { PgSamples, PgTimeSeriesUpkeep } from './series.js';
+import { PgUnitSamples } from './series.js';
+import { PgTimeSeries, type PgTimeSeriesOptions } from './timeseries/engine.js';
 
 export interface PostgresStoreOptions {
   /** A unit of work still open after this long is rolled back and rejected (default 60 s). */
@@ -14,22 +15,30 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** The schema (default: every migration); tests pass their own. */
   migrations?: readonly PgMigration[];
+  /** The time-series engine's head policy, clock and hooks. */
+  timeseries?: PgTimeSeriesOptions;
 }
 
 /** A unit of work on one pooled connection: its repositories, and savepoints inside its transaction. */
 class PgUnit extends PgRepositories implements UnitOfWork {
-  readonly samples = new PgSamples();
+  readonly samples: PgUnitSamples;
   readonly #savepoints: string[] = [];
   #next = 0;
 
-  constructor(private readonly scope: ClientScope) {
-    super(scope);
+  constructor(
+    readonly scope: ClientScope,
+    timeseries: PgTimeSeries,
+    samples = new PgUnitSamples(timeseries),
+  ) {
+    super(scope, timeseries, (fn) => samples.afterCommit(fn));
+    this.samples = samples;
   }
 
   async savepoint<T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T> {
     const name = `sp${++this.#next}`;
     await this.scope.run(`SAVEPOINT ${name}`);
     this.#savepoints.push(name);
+    const mark = this.samples.mark();
     try {
       const result = await fn(this);
       this.#end(name);
@@ -37,6 +46,7 @@ class PgUnit extends PgRepositories implements UnitOfWork {
       return result;
     } catch (err) {
       this.#end(name);
+      this.samples.rollback(mark);
       await this.scope.run(`ROLLBACK TO SAVEPOINT ${name}`);
       await this.scope.run(`RELEASE SAVEPOINT ${name}`);
       throw err;
@@ -57,7 +67,7 @@ class PgUnit extends PgRepositories implements UnitOfWork {
  */
 export class PostgresStore extends PgRepositories implements HubStore {
   readonly engine = 'postgres' as const;
-  readonly timeseries = new PgTimeSeriesUpkeep();
+  readonly timeseries: PgTimeSeries;
   readonly #pool: pg.Pool;
   readonly #scope: PoolScope;
   readonly #timeoutMs: number;
@@ -66,7 +76,9 @@ export class PostgresStore extends PgRepositories implements HubStore {
 
   constructor(pool: pg.Pool, opts: PostgresStoreOptions = {}) {
     const scope = new PoolScope(pool);
-    super(scope);
+    const timeseries = new PgTimeSeries(scope, opts.timeseries);
+    super(scope, timeseries);
+    this.timeseries = timeseries;
     this.#pool = pool;
     this.#scope = scope;
     this.#timeoutMs = opts.unitTimeoutMs ?? 60_000;
@@ -91,9 +103,11 @@ export class PostgresStore extends PgRepositories implements HubStore {
     const scope = new ClientScope(client);
     let timer: NodeJS.Timeout | undefined;
     let broken = false;
+    const unit = new PgUnit(scope, this.timeseries);
+    let committed = false;
     try {
       await client.query('BEGIN');
-      const work = fn(new PgUnit(scope));
+      const work = fn(unit);
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(
           () =>
@@ -107,8 +121,10 @@ export class PostgresStore extends PgRepositories implements HubStore {
         );
       });
       const result = await Promise.race([work, timeout]);
+      await unit.samples.persist(scope);
       scope.close();
       await client.query('COMMIT');
+      committed = true;
       return result;
     } catch (err) {
       scope.close();
@@ -120,6 +136,9 @@ export class PostgresStore extends PgRepositories implements HubStore {
       throw translate(err);
     } finally {
       clearTimeout(timer);
+      // Samples join the head only once their head-log record is committed.
+      if (committed) unit.samples.committed();
+      else unit.samples.abort();
       client.release(broken);
     }
   }

@@ -29,6 +29,7 @@ import { PgSessions } from './sessions.js';
 import { PgSiteTraps } from './site-traps.js';
 import { PgSites } from './sites.js';
 import { PgSnapshots } from './snapshots.js';
+import type { PgTimeSeries } from './timeseries/engine.js';
 import { PgTopology } from './topology.js';
 import { PgUsers } from './users.js';
 
@@ -66,7 +67,11 @@ export class PgRepositories implements Repositories {
   readonly apiKeys: PgApiKeys;
   readonly retention: PgRetention;
 
-  constructor(scope: Scope) {
+  /**
+   * `afterCommit`: how the scope runs what follows a commit (a unit's: when it commits; absent for the store,
+   * whose calls commit on their own).
+   */
+  constructor(scope: Scope, timeseries: PgTimeSeries, afterCommit?: (fn: () => void) => void) {
     this.users = new PgUsers(scope);
     this.sessions = new PgSessions(scope);
     this.audit = new PgAudit(scope);
@@ -92,7 +97,7 @@ export class PgRepositories implements Repositories {
     this.credentials = new PgCredentials(scope);
     this.discovered = new PgDiscovered(scope);
     this.topology = new PgTopology(scope);
-    this.series = new PgSeries();
+    this.series = new PgSeries(scope, timeseries, afterCommit);
     this.ledger = new PgLedger(scope);
     this.releases = new PgReleases(scope);
     this.rollouts = new PgRollouts(scope);

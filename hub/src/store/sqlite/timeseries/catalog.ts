@@ -1,4 +1,4 @@
-import { canonicalLabels } from '../../timeseries/labels.js';
+import { labelsKey, SeriesIdCache } from '../../timeseries/series-cache.js';
 import type { SeriesInfo, SeriesKey, TargetKind } from '../../timeseries/types.js';
 import type { Db } from '../connection.js';
 
@@ -9,20 +9,6 @@ interface SeriesRow {
   metric: string;
   unit: string | null;
   labels: string;
-}
-
-/** Canonical labels of frozen label objects, computed once per object. */
-const frozenKeys = new WeakMap<object, string>();
-
-function labelsKey(labels: Readonly<Record<string, string>> | undefined): string {
-  if (labels === undefined) return '{}';
-  let key = frozenKeys.get(labels);
-  if (key === undefined) {
-    key = canonicalLabels(labels);
-    // Only a frozen object can be trusted to keep the labels it had.
-    if (Object.isFrozen(labels)) frozenKeys.set(labels, key);
-  }
-  return key;
 }
 
 const toInfo = (r: SeriesRow): SeriesInfo => ({
@@ -40,15 +26,7 @@ const toInfo = (r: SeriesRow): SeriesInfo => ({
  * are all in sealed chunks: replay skips what lies at or below it.
  */
 export class SeriesCatalog {
-  /** kind -> target -> canonical labels -> metric -> id. Nested so that no key is built per sample. */
-  readonly #ids = new Map<TargetKind, Map<string | number, Map<string, Map<string, number>>>>();
-  /** The metric map of the last (kind, target, labels object) resolved: consecutive samples of one device
-   * interface share them, so most samples take one lookup. */
-  #lastKind: TargetKind | undefined;
-  #lastTarget: string | number | undefined;
-  #lastLabels: Readonly<Record<string, string>> | undefined | null = null;
-  #lastByMetric: Map<string, number> | undefined;
-  #idsToken: object = {};
+  readonly #cache = new SeriesIdCache();
   readonly #find;
   readonly #create;
   readonly #setSealed;
@@ -85,42 +63,10 @@ export class SeriesCatalog {
     unit: string | undefined,
     lastLogId: number,
   ): number {
-    let byMetric: Map<string, number>;
-    let json: string | undefined;
-    if (
-      this.#lastByMetric !== undefined &&
-      labels === this.#lastLabels &&
-      target === this.#lastTarget &&
-      kind === this.#lastKind &&
-      (labels === undefined || Object.isFrozen(labels))
-    ) {
-      byMetric = this.#lastByMetric;
-    } else {
-      let byTarget = this.#ids.get(kind);
-      if (!byTarget) {
-        byTarget = new Map();
-        this.#ids.set(kind, byTarget);
-      }
-      let byLabels = byTarget.get(target);
-      if (!byLabels) {
-        byLabels = new Map();
-        byTarget.set(target, byLabels);
-      }
-      json = labelsKey(labels);
-      let m = byLabels.get(json);
-      if (!m) {
-        m = new Map();
-        byLabels.set(json, m);
-      }
-      byMetric = m;
-      this.#lastKind = kind;
-      this.#lastTarget = target;
-      this.#lastLabels = labels;
-      this.#lastByMetric = m;
-    }
+    const byMetric = this.#cache.slot(kind, target, labels);
     const cached = byMetric.get(metric);
     if (cached !== undefined) return cached;
-    json ??= labelsKey(labels);
+    const json = labelsKey(labels);
     const t = String(target);
     let id = this.#find.get(kind, t, metric, json) as number | undefined;
     if (id === undefined) {
@@ -133,15 +79,12 @@ export class SeriesCatalog {
 
   /** Replaced whenever ids given out may stop naming their series (SampleWriter.idsToken). */
   get idsToken(): object {
-    return this.#idsToken;
+    return this.#cache.idsToken;
   }
 
   /** Drops cached ids (after a rolled-back transaction that may have created series, or deleted series). */
   clearCache(): void {
-    this.#idsToken = {};
-    this.#ids.clear();
-    this.#lastByMetric = undefined;
-    this.#lastLabels = null;
+    this.#cache.clear();
   }
 
   list(kind: TargetKind, target: string, metric?: string): SeriesInfo[] {

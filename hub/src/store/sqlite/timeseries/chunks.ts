@@ -1,14 +1,6 @@
-import { mergeRuns, type SampleRun } from '../../timeseries/aggregate.js';
-import {
-  type Bucket,
-  decodeBuckets,
-  decodeChunk,
-  decodeTimes,
-  encodeBuckets,
-  encodeChunk,
-  mergeBuckets,
-  rollUp,
-} from '../../timeseries/codec/index.js';
+import { decodeBuckets, decodeChunk, decodeTimes, encodeChunk } from '../../timeseries/codec/index.js';
+import { mergeLate, placeLate } from '../../timeseries/late.js';
+import type { ChunkContent } from '../../timeseries/read.js';
 import type { Db } from '../connection.js';
 
 /** A stored chunk's row, as reads and merges need it. */
@@ -42,6 +34,7 @@ export class ChunkTable {
   readonly #lastOf;
   readonly #insert;
   readonly #covering;
+  readonly #first;
   readonly #update;
   readonly #overlapping;
   readonly #counts;
@@ -60,6 +53,9 @@ export class ChunkTable {
     );
     this.#covering = db.prepare(
       `SELECT ${COLUMNS} FROM ts_chunks WHERE series_id = ? AND start_ts <= ? ORDER BY start_ts DESC`,
+    );
+    this.#first = db.prepare(
+      `SELECT ${COLUMNS} FROM ts_chunks WHERE series_id = ? ORDER BY start_ts LIMIT 1`,
     );
     this.#update = db.prepare(
       'UPDATE ts_chunks SET start_ts = ?, end_ts = ?, count = ?, data = ?, rollup = ?, times_id = NULL WHERE id = ?',
@@ -115,7 +111,7 @@ export class ChunkTable {
   }
 
   /** A stored chunk as a run of raw samples, or its rollup buckets when the raw samples were dropped. */
-  content(row: ChunkRow): { run?: SampleRun; buckets?: Bucket[] } {
+  content(row: ChunkRow): ChunkContent {
     if (row.data) return { run: this.decode(row) };
     return { buckets: row.rollup ? decodeBuckets(row.rollup) : [] };
   }
@@ -161,54 +157,20 @@ export class ChunkTable {
 
   /** Late samples (sorted, all at or before the series' last chunk's end) into the chunks covering them. */
   #mergeLate(seriesId: number, ts: Float64Array, values: Float64Array, bucketMs: number): void {
-    const n = ts.length;
-    // Placements [row, lo, hi): the latest chunk first; the statement is read to the end before any update.
-    const places: [ChunkRow, number, number][] = [];
-    let hi = n;
-    let earliest: ChunkRow | undefined;
-    for (const row of this.#covering.iterate(seriesId, ts[n - 1]) as Iterable<ChunkRow>) {
-      earliest = row;
-      let lo = hi;
-      while (lo > 0 && (ts[lo - 1] as number) >= row.start_ts) lo--;
-      if (lo < hi) places.push([row, lo, hi]);
-      hi = lo;
-      if (hi === 0) break;
+    // The statement is read to the end (all placements known) before any update.
+    const places = placeLate(
+      ts,
+      this.#covering.iterate(seriesId, ts[ts.length - 1]) as Iterable<ChunkRow>,
+      () => this.#first.get(seriesId) as ChunkRow | undefined,
+    );
+    for (const [row, lo, hi] of places) {
+      const t = ts.subarray(lo, hi);
+      const v = values.subarray(lo, hi);
+      const m = mergeLate(row, row.data ? this.decode(row) : undefined, t, v, bucketMs);
+      this.#update.run(m.start, m.end, m.count, m.data, m.rollup, row.id);
+      const last = this.#last.get(seriesId);
+      if (last && last.start === row.start_ts) last.start = m.start;
     }
-    if (!earliest) throw new Error(`series ${seriesId}: late samples but no chunk to merge them into`);
-    // Samples before every chunk: the series' first chunk grows backwards to take them.
-    if (hi > 0) {
-      const lastPlace = places[places.length - 1];
-      if (lastPlace && lastPlace[0] === earliest) lastPlace[1] = 0;
-      else places.push([earliest, 0, hi]);
-    }
-    for (const [row, lo, h] of places) {
-      this.#mergeInto(seriesId, row, ts.subarray(lo, h), values.subarray(lo, h), bucketMs);
-    }
-  }
-
-  #mergeInto(
-    seriesId: number,
-    row: ChunkRow,
-    ts: Float64Array,
-    values: Float64Array,
-    bucketMs: number,
-  ): void {
-    const start = Math.min(row.start_ts, ts[0] as number);
-    const end = Math.max(row.end_ts, ts[ts.length - 1] as number);
-    if (row.data) {
-      const old = this.decode(row);
-      const points = mergeRuns([old, { ts, values }], Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
-      const t = Float64Array.from(points, (p) => p.t);
-      const v = Float64Array.from(points, (p) => p.v);
-      // With its own timestamps from now on: they no longer match the shared column.
-      this.#update.run(start, end, points.length, encodeChunk(t, v), row.rollup, row.id);
-    } else {
-      // Raw samples are gone: the late ones join the rollup buckets (they cannot replace anything).
-      const buckets = mergeBuckets(row.rollup ? decodeBuckets(row.rollup) : [], rollUp(ts, values, bucketMs));
-      this.#update.run(start, end, row.count + ts.length, null, encodeBuckets(buckets), row.id);
-    }
-    const last = this.#last.get(seriesId);
-    if (last && last.start === row.start_ts) last.start = start;
   }
 
   /** Rows of a series overlapping [from, to], by start. */

@@ -1,20 +1,15 @@
-import {
-  average,
-  mergeRuns,
-  normalize,
-  type SampleRun,
-  StepSums,
-  type SumRow,
-} from '../../timeseries/aggregate.js';
-import { encodeBuckets, encodeTimes, rollUp } from '../../timeseries/codec/index.js';
-import {
-  DEFAULT_HEAD_POLICY,
-  Head,
-  type HeadChunk,
-  type HeadPolicy,
-  type SeriesHead,
-} from '../../timeseries/head.js';
+import { encodeBuckets, rollUp } from '../../timeseries/codec/index.js';
+import { DEFAULT_HEAD_POLICY, Head, type HeadPolicy, type SeriesHead } from '../../timeseries/head.js';
+import { HeadLogBook } from '../../timeseries/head-log.js';
 import { encodeLogRecord, readLogRecord } from '../../timeseries/log-record.js';
+import { headChunksIn, headCount, readPoints } from '../../timeseries/read.js';
+import {
+  planSeal,
+  type SealWork,
+  type SharedTimes,
+  sealedThrough,
+  sharedTimesOf,
+} from '../../timeseries/seal-plan.js';
 import type {
   Point,
   ReadRange,
@@ -54,18 +49,6 @@ export interface SqliteTimeSeriesOptions {
 
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** Timestamp columns of one seal pass: how many chunks have them so far, their bytes, their row once stored. */
-type SharedTimes = Map<string, { uses: number; bytes: Uint8Array; id: number | undefined }>;
-
-interface SealWork {
-  s: SeriesHead;
-  runs: { ts: Float64Array; values: Float64Array; key: string }[];
-  shared: SharedTimes;
-}
-
-/** A times column this small stays in its chunk: a shared row would cost more than it saves. */
-const MIN_SHARED_BYTES = 8;
-
 /**
  * The SQLite time-series engine (hub/README.md "Time series"): a head of recent samples in memory backed by
  * a head log (`ts_head_log`, one record per committed unit of work, written in the caller's transaction),
@@ -84,11 +67,8 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   readonly #run: <T>(fn: () => T) => Promise<T>;
   readonly #insertLog;
   readonly #deleteLog;
-  /** Head-log records present, in id order (ids and sizes), from #logStart on. */
-  readonly #logIds: number[] = [];
-  readonly #logSizes: number[] = [];
-  #logStart = 0;
-  #logBytes = 0;
+  /** Head-log records present. */
+  readonly #log = new HeadLogBook();
   #lastLogId = 0;
   #opened = false;
   #sealing: Promise<SealReport> | undefined;
@@ -129,7 +109,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     this.#lastLogId = last;
     const rows = this.#db.prepare('SELECT id, written_at, data FROM ts_head_log ORDER BY id');
     for (const row of rows.iterate() as Iterable<{ id: number; written_at: number; data: Uint8Array }>) {
-      this.#track(row.id, row.data.length);
+      this.#log.track(row.id, row.data.length);
       try {
         readLogRecord(row.data, (sid, t, v) => {
           const through = sealed.get(sid);
@@ -142,12 +122,6 @@ export class SqliteTimeSeries implements TimeSeriesStore {
         this.#opts.onReplayError?.(row.id, err);
       }
     }
-  }
-
-  #track(id: number, bytes: number): void {
-    this.#logIds.push(id);
-    this.#logSizes.push(bytes);
-    this.#logBytes += bytes;
   }
 
   writer(): SampleWriter {
@@ -164,7 +138,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
         return id;
       },
       publish: (logId, ids, ts, values) => {
-        if (this.#pendingLog?.[0] === logId) this.#track(logId, this.#pendingLog[1]);
+        if (this.#pendingLog?.[0] === logId) this.#log.track(logId, this.#pendingLog[1]);
         this.#pendingLog = undefined;
         const now = this.#clock();
         for (let i = 0; i < ids.length; i++) {
@@ -214,66 +188,10 @@ export class SqliteTimeSeries implements TimeSeriesStore {
 
   #read(seriesId: number, range: ReadRange): Point[] {
     this.#open();
-    const { from, to, stepMs } = range;
-    const rows = this.#chunks.overlapping(seriesId, from, to);
-    const head = (this.#head.get(seriesId)?.chunks ?? []).filter((c) => c.maxT >= from && c.minT <= to);
-    if (stepMs) return this.#readSteps(rows, head, from, to, stepMs);
-    const runs: SampleRun[] = [];
-    const buckets: SumRow[] = [];
-    for (const row of rows) {
-      const c = this.#chunks.content(row);
-      if (c.run) runs.push(c.run);
-      else {
-        for (const b of c.buckets ?? []) {
-          if (b.t + this.#bucketMs > from && b.t <= to) buckets.push({ t: b.t, sum: b.sum, count: b.count });
-        }
-      }
-    }
-    for (const c of head) runs.push(c.decode());
-    const points = mergeRuns(runs, from, to);
-    if (buckets.length === 0) return points;
-    const all: SumRow[] = buckets;
-    for (const p of points) all.push({ t: p.t, sum: p.v, count: 1 });
-    all.sort((a, b) => a.t - b.t);
-    return average(all);
-  }
-
-  /**
-   * A read averaged into steps, sample by sample into per-step sums: a long range costs decoding its chunks,
-   * never a point object per raw sample. Sealed chunks never overlap one another; samples in the head are
-   * later writes, so a sealed sample at a timestamp the head also has is skipped.
-   */
-  #readSteps(
-    rows: readonly ChunkRow[],
-    head: readonly HeadChunk[],
-    from: number,
-    to: number,
-    stepMs: number,
-  ): Point[] {
-    const steps = new StepSums(from, to, stepMs);
-    const recent = new Map<number, number>();
-    for (const c of head) {
-      const { ts, values } = c.decode();
-      for (let i = 0; i < ts.length; i++) {
-        const t = ts[i] as number;
-        if (t >= from && t <= to) recent.set(t, values[i] as number);
-      }
-    }
-    for (const row of rows) {
-      const c = this.#chunks.content(row);
-      if (c.run) {
-        const { ts, values } = c.run;
-        for (let i = 0; i < ts.length; i++) {
-          const t = ts[i] as number;
-          if (t >= from && t <= to && !recent.has(t)) steps.add(t, values[i] as number, 1);
-        }
-      } else {
-        for (const b of c.buckets ?? [])
-          if (b.t + this.#bucketMs > from && b.t <= to) steps.add(b.t, b.sum, b.count);
-      }
-    }
-    for (const [t, v] of recent) steps.add(t, v, 1);
-    return steps.points();
+    const { from, to } = range;
+    const stored = this.#chunks.overlapping(seriesId, from, to).map((row) => this.#chunks.content(row));
+    const head = headChunksIn(this.#head.get(seriesId)?.chunks, from, to);
+    return readPoints(stored, head, range, this.#bucketMs);
   }
 
   countPoints(seriesId: number, from: number, to: number): Promise<number> {
@@ -282,11 +200,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
 
   #countPoints(seriesId: number, from: number, to: number): number {
     this.#open();
-    let n = this.#chunks.countIn(seriesId, from, to);
-    for (const c of this.#head.get(seriesId)?.chunks ?? []) {
-      if (c.maxT >= from && c.minT <= to) n += c.count;
-    }
-    return n;
+    return this.#chunks.countIn(seriesId, from, to) + headCount(this.#head.get(seriesId)?.chunks, from, to);
   }
 
   deleteTarget(kind: TargetKind, target: string): void {
@@ -339,9 +253,9 @@ export class SqliteTimeSeries implements TimeSeriesStore {
       await this.#run(() => {
         const done: [SeriesHead, number][] = [];
         this.#db.transaction(() => {
-          const work = this.#prepareSeal(slice, shared);
+          const work = planSeal(this.#head, slice, shared);
           for (const w of work) {
-            this.#sealSeries(w, report);
+            this.#sealSeries(w, shared, report);
             done.push([w.s, w.runs.length]);
           }
         })();
@@ -356,38 +270,12 @@ export class SqliteTimeSeries implements TimeSeriesStore {
     return report;
   }
 
-  /**
-   * The closed chunks of a slice of series, decoded and sorted, and which timestamp columns they share: the
-   * series of one device polled together carry the very same timestamps, stored once (ts_times).
-   */
-  #prepareSeal(slice: readonly SeriesHead[], shared: SharedTimes): SealWork[] {
-    const work: SealWork[] = [];
-    for (const s of slice) {
-      if (this.#head.get(s.id) !== s) continue; // its target was deleted meanwhile
-      const closed = this.#head.closedChunks(s);
-      if (closed.length === 0) continue;
-      const runs = closed.map((c) => {
-        const run = normalize(c.decode());
-        const bytes = encodeTimes(run.ts);
-        const key = `${run.ts.length}:${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1')}`;
-        const entry = shared.get(key);
-        if (entry) entry.uses++;
-        else shared.set(key, { uses: 1, bytes, id: undefined });
-        return { ...run, key };
-      });
-      work.push({ s, runs, shared });
-    }
-    return work;
-  }
-
   /** Writes the closed chunks of one series (inside the pass's transaction). */
-  #sealSeries(w: SealWork, report: SealReport): void {
+  #sealSeries(w: SealWork, shared: SharedTimes, report: SealReport): void {
     for (const run of w.runs) {
       const share = (t: Float64Array) => {
-        const entry = w.shared.get(run.key);
-        // Only the whole run (no late samples split off), and only when another chunk has the same times.
-        if (!entry || t.length !== run.ts.length || entry.bytes.length < MIN_SHARED_BYTES) return undefined;
-        if (entry.id === undefined && entry.uses < 2) return undefined;
+        const entry = sharedTimesOf(shared, run, t);
+        if (!entry) return undefined;
         entry.id ??= this.#chunks.insertTimes(run.ts, entry.bytes);
         return entry.id;
       };
@@ -396,28 +284,16 @@ export class SqliteTimeSeries implements TimeSeriesStore {
       report.merged += r.merged;
       report.samples += run.ts.length;
     }
-    const next = w.s.chunks[w.runs.length];
-    this.#catalog.setSealed(w.s.id, next ? next.minLog - 1 : this.#lastLogId);
+    this.#catalog.setSealed(w.s.id, sealedThrough(w.s, w.runs.length, this.#lastLogId));
   }
 
   /** Deletes head-log records whose samples are all sealed. */
   #trimLog(): number {
     const frontier = this.#head.frontier(this.#lastLogId);
-    let n = 0;
-    while (
-      this.#logStart + n < this.#logIds.length &&
-      (this.#logIds[this.#logStart + n] as number) < frontier
-    )
-      n++;
+    const n = this.#log.before(frontier);
     if (n === 0) return 0;
     this.#deleteLog.run(frontier);
-    for (let i = 0; i < n; i++) this.#logBytes -= this.#logSizes[this.#logStart + i] as number;
-    this.#logStart += n;
-    if (this.#logStart > 4096 && this.#logStart * 2 > this.#logIds.length) {
-      this.#logIds.splice(0, this.#logStart);
-      this.#logSizes.splice(0, this.#logStart);
-      this.#logStart = 0;
-    }
+    this.#log.drop(n);
     return n;
   }
 
@@ -482,8 +358,8 @@ export class SqliteTimeSeries implements TimeSeriesStore {
       headSeries: this.#head.seriesCount,
       headSamples: this.#head.sampleCount,
       headBytes: this.#head.bytes,
-      logRows: this.#logIds.length - this.#logStart,
-      logBytes: this.#logBytes,
+      logRows: this.#log.rows,
+      logBytes: this.#log.bytes,
       chunks: this.#chunks.count,
       sealedTotal: this.#sealedTotal,
       replayedSamples: this.#replayed,

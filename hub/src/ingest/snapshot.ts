@@ -1,4 +1,4 @@
-import type { IngestHandler } from '../ingest/types.js';
+import type { IngestHandler } from './types.js';
 
 /**
  * `up/snapshot`: a camera JPEG from an agent. Stored (last N per camera) only when the camera belongs to the
@@ -6,14 +6,14 @@ import type { IngestHandler } from '../ingest/types.js';
  */
 export const snapshotHandler: IngestHandler<'snapshot'> = {
   kind: 'snapshot',
-  async handle(link, agentId, message) {
-    const { ctx } = link;
-    const now = ctx.clock();
-    link.presence.seen(agentId, now);
-    const site = await link.siteOf(agentId);
-    const cameraSite = await ctx.store.cameras.siteOf(message.camera_id);
+  async handle(deps, agentId, message) {
+    const { store, logger } = deps;
+    const now = deps.clock();
+    deps.presence.seen(agentId, now);
+    const site = await deps.sites.siteOf(agentId);
+    const cameraSite = await store.cameras.siteOf(message.camera_id);
     if (site === undefined || cameraSite === undefined || cameraSite !== site) {
-      ctx.logger.warn(
+      logger.warn(
         { agent: agentId, camera_id: message.camera_id, site },
         cameraSite !== undefined
           ? 'snapshot for a camera of another site refused'
@@ -21,7 +21,7 @@ export const snapshotHandler: IngestHandler<'snapshot'> = {
       );
       return;
     }
-    const id = await ctx.store.snapshots.add(
+    const id = await store.snapshots.add(
       {
         camera_id: message.camera_id,
         ts: message.ts,
@@ -32,9 +32,9 @@ export const snapshotHandler: IngestHandler<'snapshot'> = {
         height: message.height ?? null,
         image: message.image,
       },
-      ctx.config.cameraSnapshotsKeep,
+      deps.snapshotsKeep,
     );
-    ctx.logger.debug(
+    logger.debug(
       { agent: agentId, camera_id: message.camera_id, snapshot: id, bytes: message.image.length },
       'snapshot stored',
     );

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../config.js';
-import { pushBaseOf } from './live-service.js';
+import { pushBaseOf } from './camera-live.js';
 
 describe('live push base', () => {
   const cases: { name: string; publicUrl?: string; livePushUrl?: string; want: string }[] = [

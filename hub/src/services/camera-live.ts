@@ -4,11 +4,11 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { activeUser } from '../api/access.js';
 import { tokenService } from '../api/app.js';
 import type { AccessClaims } from '../auth/tokens.js';
+import { CLOSE, type LiveFormat, LiveRelay, type SessionStart } from '../camera/live-relay.js';
 import type { HubContext } from '../context.js';
-import { linkOf } from '../link/registry.js';
+import type { JobDispatcher } from '../link/jobs.js';
 import { refuseUpgrade } from '../net/upgrades.js';
-import type { Service } from '../services/types.js';
-import { CLOSE, type LiveFormat, LiveRelay, type SessionStart } from './live-relay.js';
+import type { Service } from './types.js';
 
 const VIEW_PATH = /^\/api\/v1\/cameras\/(\d+)\/live\/?$/;
 const PUSH_PATH = /^\/api\/v1\/cameras\/live\/push\/([A-Za-z0-9_-]{1,64})\/?$/;
@@ -82,56 +82,60 @@ export function chooseFormat(streamJson: string | null, asked: string | null): L
   return codec === undefined || codec === 'H264' ? 'fmp4' : 'mjpeg';
 }
 
+/** The live relay of a hub: starts and stops the agents' pushes as `live-start`/`live-stop` jobs. */
+export function createLiveRelay(
+  ctx: Pick<HubContext, 'config' | 'logger'>,
+  jobs: Pick<JobDispatcher, 'create'>,
+): LiveRelay {
+  const { config } = ctx;
+  return new LiveRelay(
+    {
+      async start(s) {
+        await jobs.create({
+          type: 'live-start',
+          args: { camera_id: s.cameraId, session_id: s.sessionId, format: s.format, push_url: pushUrl(s) },
+          site_id: s.siteId,
+          target_kind: 'camera',
+          target_id: s.cameraId,
+          timeout_s: 30,
+          queue_timeout_s: 20,
+          created_by: s.userId,
+        });
+      },
+      async stop(s) {
+        await jobs.create({
+          type: 'live-stop',
+          args: { camera_id: s.cameraId, session_id: s.sessionId },
+          site_id: s.siteId,
+          target_kind: 'camera',
+          target_id: s.cameraId,
+          timeout_s: 15,
+          queue_timeout_s: 15,
+          created_by: s.userId,
+        });
+      },
+    },
+    {
+      maxViewers: config.liveMaxViewers,
+      maxKbps: config.liveMaxKbps,
+      maxSessionMs: config.liveMaxSessionS * 1000,
+      pushConnectMs: 30_000,
+      maxViewerBufferedBytes: 8 * 1024 * 1024,
+    },
+    () => Date.now(),
+    ctx.logger.child({ part: 'live' }),
+  );
+}
+
 /**
  * Live view: `GET /api/v1/cameras/{id}/live` upgrades a viewer to a WebSocket; the agent pushes the stream to
- * `/api/v1/cameras/live/push/{session}` with its one-time token. Fan-out, limits and start/stop live in LiveRelay.
+ * `/api/v1/cameras/live/push/{session}` with its one-time token. Fan-out, limits and start/stop live in the relay.
  */
-export const cameraLiveService: Service = {
+export const cameraLiveService = (relay: LiveRelay): Service => ({
   name: 'camera-live',
   async start(ctx, http) {
     const { config, logger } = ctx;
     const log = logger.child({ part: 'live' });
-    const relay = new LiveRelay(
-      {
-        async start(s) {
-          const link = linkOf(ctx);
-          if (!link) throw new Error('the agent link is not running');
-          link.jobs.create({
-            type: 'live-start',
-            args: { camera_id: s.cameraId, session_id: s.sessionId, format: s.format, push_url: pushUrl(s) },
-            site_id: s.siteId,
-            target_kind: 'camera',
-            target_id: s.cameraId,
-            timeout_s: 30,
-            queue_timeout_s: 20,
-            created_by: s.userId,
-          });
-        },
-        async stop(s) {
-          const link = linkOf(ctx);
-          if (!link) return;
-          link.jobs.create({
-            type: 'live-stop',
-            args: { camera_id: s.cameraId, session_id: s.sessionId },
-            site_id: s.siteId,
-            target_kind: 'camera',
-            target_id: s.cameraId,
-            timeout_s: 15,
-            queue_timeout_s: 15,
-            created_by: s.userId,
-          });
-        },
-      },
-      {
-        maxViewers: config.liveMaxViewers,
-        maxKbps: config.liveMaxKbps,
-        maxSessionMs: config.liveMaxSessionS * 1000,
-        pushConnectMs: 30_000,
-        maxViewerBufferedBytes: 8 * 1024 * 1024,
-      },
-      () => Date.now(),
-      log,
-    );
     const wss = new WebSocketServer({
       noServer: true,
       maxPayload: 16 * 1024 * 1024,
@@ -210,7 +214,6 @@ export const cameraLiveService: Service = {
       const format = chooseFormat(camera.stream_json, url.searchParams.get('format'));
       if (!format)
         return refuseUpgrade(socket, 400, 'validation_failed', 'query.format: must be fmp4 or mjpeg');
-      if (!linkOf(ctx)) return refuseUpgrade(socket, 503, 'unavailable', 'the agent link is not running');
       const can = relay.canJoin(cameraId);
       if (!can.ok)
         return refuseUpgrade(
@@ -281,23 +284,14 @@ export const cameraLiveService: Service = {
       (path) => VIEW_PATH.test(path) || PUSH_PATH.test(path),
       onUpgrade,
     );
-    liveRelays.set(ctx, relay);
     return {
       async stop() {
         removeUpgrade();
         offUsers();
-        liveRelays.delete(ctx);
         await relay.closeAll();
         for (const c of wss.clients) c.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
       },
     };
   },
-};
-
-const liveRelays = new WeakMap<HubContext, LiveRelay>();
-
-/** The running live relay of a hub (health, tests). */
-export function liveRelayOf(ctx: HubContext): LiveRelay | undefined {
-  return liveRelays.get(ctx);
-}
+});

@@ -1,0 +1,158 @@
+import { addHealthCheck } from '../api/routes/health.js';
+import { openListeners } from '../broker/listeners.js';
+import type { HubContext } from '../context.js';
+import { GroupCommit } from '../ingest/group-commit.js';
+import { startIngest } from '../ingest/index.js';
+import { transportWarnings } from '../link/enrollment.js';
+import type { LinkParts } from '../link/parts.js';
+import { clientAddress } from '../net/client-address.js';
+import type { RunningService, Service, ServiceHttp } from './types.js';
+
+/** A header that may be sent more than once, as one value. */
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+/** How often presence (heartbeats) and jobs (timeouts, re-sends) are swept. */
+const SWEEP_MS = 1000;
+
+/**
+ * The hub <-> agent link at work: the broker's listeners (TCP, optional TLS, WebSocket at /mqtt), the handling
+ * of agent messages (ingest), presence from broker connections, config pushes after inventory changes, and the
+ * sweeps of presence and jobs. The units themselves are built where the hub is composed (server.ts); the bus
+ * is closed there too. (Sealing and retention of samples: services/timeseries.ts.)
+ */
+export function linkService(parts: LinkParts): Service {
+  return {
+    name: 'link',
+    start: (ctx, http) => startLink(ctx, http, parts),
+  };
+}
+
+async function startLink(ctx: HubContext, http: ServiceHttp, parts: LinkParts): Promise<RunningService> {
+  const { config, logger } = ctx;
+  const { bus, metrics, presence, configPush, jobs, options, ports } = parts;
+  if (config.mqttsPort !== undefined && (!config.mqttsCert || !config.mqttsKey))
+    throw new Error('mqttsPort needs mqttsCert and mqttsKey (PEM files)');
+  await presence.load();
+  const offPresence = bus.onPresence((c) => presence.onConnection(c));
+  const batches = new GroupCommit({
+    store: ctx.store,
+    presence,
+    metrics,
+    logger,
+    clock: ctx.clock,
+    lostGapAfterMs: options.lostGapAfterMs,
+  });
+  const stopIngest = await startIngest(bus, {
+    store: ctx.store,
+    events: ctx.events,
+    logger,
+    clock: ctx.clock,
+    metrics,
+    sites: parts.sites,
+    presence,
+    configPush,
+    jobs,
+    sender: parts.sender,
+    batches,
+    snapshotsKeep: config.cameraSnapshotsKeep,
+  });
+  let listeners: Awaited<ReturnType<typeof openListeners>>;
+  const refusalsLogged = new Map<string, { at: number; suppressed: number }>();
+  try {
+    listeners = await openListeners(bus.broker, {
+      host: config.host,
+      ...(config.mqttPlain
+        ? { mqttPort: config.mqttPort, mqttHost: config.mqttPlainHost ?? config.host }
+        : {}),
+      ...(config.mqttsPort !== undefined && config.mqttsCert && config.mqttsKey
+        ? { mqtts: { port: config.mqttsPort, certFile: config.mqttsCert, keyFile: config.mqttsKey } }
+        : {}),
+      upgrades: http.upgrades,
+      guard: {
+        maxConnections: config.mqttMaxConnections,
+        maxConnectionsPerAddress: config.mqttMaxConnectionsPerAddress,
+        maxPacketBytes: config.mqttMaxPacketBytes,
+        maxPreAuthBytes: config.mqttMaxPreAuthBytes,
+        addressOf: (req) =>
+          clientAddress(req.socket.remoteAddress, headerValue(req.headers['x-forwarded-for']), config),
+        onServerError: (err, what) => logger.error({ err, listener: what }, 'broker listener error'),
+        onRefused: (reason, address) => {
+          metrics.connectionsRefused.inc({ reason });
+          // One line per reason every 10 s at most: a flood of bad connections must not flood the log.
+          const now = ctx.clock();
+          const last = refusalsLogged.get(reason);
+          if (last && now - last.at < 10_000) {
+            last.suppressed++;
+            return;
+          }
+          refusalsLogged.set(reason, { at: now, suppressed: 0 });
+          logger.warn(
+            { reason, address, suppressed_before: last?.suppressed ?? 0 },
+            'mqtt connection refused by the socket guard',
+          );
+        },
+      },
+    });
+  } catch (err) {
+    offPresence();
+    await stopIngest();
+    throw err;
+  }
+  const endpoints = {
+    ...(listeners.mqttPort !== undefined ? { mqttPort: listeners.mqttPort } : {}),
+    ...(listeners.mqttsPort ? { mqttsPort: listeners.mqttsPort } : {}),
+  };
+  logger.info(
+    { mqttPort: listeners.mqttPort, mqttsPort: listeners.mqttsPort, ws: '/mqtt' },
+    'broker listening',
+  );
+  for (const warning of transportWarnings(config, {
+    ...endpoints,
+    mqttHost: config.mqttPlainHost ?? config.host,
+  }))
+    logger.warn(warning);
+  // Local changes only: the hub where a change was made pushes the config it implies, once.
+  const offInventory = ctx.events.on('inventory.changed', (e) => configPush.onInventoryChanged(e.site_id), {
+    local: true,
+  });
+  // An agent revoked through another hub: forget the site this hub cached for it.
+  const offRevoked = ctx.events.on('agent.status', (e) => {
+    if (e.reason === 'revoked') parts.sites.forget(e.agent_id);
+  });
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    const now = ctx.clock();
+    (async () => {
+      await presence.sweep(now);
+      await jobs.sweep(now);
+    })()
+      .catch((err) => logger.error({ err }, 'link sweep failed'))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, SWEEP_MS);
+  sweep.unref();
+  const offHealth = addHealthCheck(ctx, 'broker', () => ({
+    ok: !bus.broker.closed,
+    detail: `${bus.connected().length} agents connected; mqtt port ${listeners.mqttPort ?? 'off'}, mqtts port ${listeners.mqttsPort ?? 'off'}`,
+  }));
+  ports.set(endpoints);
+  return {
+    async stop() {
+      ports.set(undefined);
+      offHealth();
+      clearInterval(sweep);
+      offInventory();
+      offRevoked();
+      offPresence();
+      configPush.stop();
+      presence.stop();
+      await listeners.close();
+      await stopIngest();
+    },
+  };
+}
