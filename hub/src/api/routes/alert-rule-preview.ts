@@ -5,7 +5,7 @@ import { SEVERITIES } from '../../alerts/types.js';
 import { defineRoute } from '../access.js';
 import { ApiError, issueDetails } from '../errors.js';
 import { body, errors, iso, json, name } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const PreviewIn = z
   .object({

@@ -1,11 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import type { Role } from '../../auth/roles.js';
 import { macSearchHex } from '../../fleet/mac.js';
+import { snmpSettingsOf } from '../../inventory/credential-sets.js';
 import { siteNetworks } from '../../net/site-networks.js';
 import { DEVICE_SORTS, type DeviceRecord } from '../../store/devices.js';
 import { defineRoute, requireInScope, siteFilterFor } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
-import { requireCredentialUse, snmpSettingsOf } from '../models/credential.js';
+import { requireCredentialUse } from '../models/credential.js';
 import {
   CreateDevice,
   DEVICE_STATUS_FILTERS,

@@ -4,7 +4,7 @@ import { macSearchHex } from '../../fleet/mac.js';
 import { BACKLOG_NOISE_ROWS, rankSites } from '../../fleet/overview.js';
 import { defineRoute } from '../access.js';
 import { errors, iso, json, PaginationSchema, pagination } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const STATES = ['critical', 'problem', 'warning', 'ok', 'empty'] as const;
 const BySeverity = z.object(Object.fromEntries(SEVERITIES.map((s) => [s, z.number().int()]))) as z.ZodObject<
