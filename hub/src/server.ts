@@ -134,6 +134,7 @@ async function composeLink(ctx: HubContext): Promise<LinkParts> {
     clock,
     connected: metrics.connected,
     heartbeatS: options.heartbeatS,
+    shared: config.brokerUrl !== undefined,
   });
   const configPush = new ConfigPush({ store, secrets: ctx.secrets, sites, sender, logger, clock, options });
   const jobs = new JobDispatcher({
