@@ -122,6 +122,7 @@ const createToken = defineRoute({
   path: '/agents/enrollment-tokens',
   // Admin only: whoever enrolls an agent receives its site's decrypted device and camera secrets.
   access: 'admin',
+  site: 'refuse',
   tags: ['agents'],
   summary:
     "Create a one-time enrollment token bound to a site (admin: the enrolled agent receives the site's secrets)",
@@ -166,6 +167,7 @@ const events = defineRoute({
   method: 'get',
   path: '/agents/{id}/events',
   access: 'viewer',
+  site: 'refuse',
   tags: ['agents'],
   summary: "An agent's reported events (errors, buffer drops, lifecycle, state changes), newest first",
   request: {
@@ -182,6 +184,7 @@ const revoke = defineRoute({
   method: 'post',
   path: '/agents/{id}/revoke',
   access: 'admin',
+  site: 'refuse',
   tags: ['agents'],
   summary: 'Revoke an agent: its connection is closed at once and its secret refused from then on',
   request: { params: AgentIdParam },

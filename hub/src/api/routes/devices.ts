@@ -84,6 +84,7 @@ const create = defineRoute({
   method: 'post',
   path: '/devices',
   access: 'operator',
+  site: 'refuse',
   tags,
   summary: 'Add a device',
   request: { body: body(CreateDevice) },
@@ -103,6 +104,7 @@ const update = defineRoute({
   method: 'put',
   path: '/devices/{id}',
   access: 'operator',
+  site: 'refuse',
   tags,
   summary:
     'Update a device (only the fields given). Omitted SNMP secrets are kept, except when ip_address or site_id ' +
@@ -114,6 +116,7 @@ const remove = defineRoute({
   method: 'delete',
   path: '/devices/{id}',
   access: 'admin',
+  site: 'refuse',
   tags,
   summary: 'Delete a device and its history',
   request: { params: IdParam },

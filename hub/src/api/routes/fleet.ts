@@ -106,6 +106,7 @@ const overview = defineRoute({
   method: 'get',
   path: '/overview',
   access: 'viewer',
+  site: 'refuse',
   tags: ['fleet'],
   summary:
     'Every site ranked by what is wrong (open critical and high alerts, agent offline, devices down, backlog growing)',
@@ -139,6 +140,7 @@ const search = defineRoute({
   method: 'get',
   path: '/search',
   access: 'viewer',
+  site: 'refuse',
   tags: ['fleet'],
   summary: 'Search sites, devices (name, IP, sysName, MAC), cameras and alerts',
   request: {

@@ -102,6 +102,7 @@ export function targetMetricsRoutes(t: TargetMetrics): RouteModule {
     method: 'get',
     path: `/${t.plural}/{id}/metrics`,
     access: 'viewer',
+    site: 'refuse',
     tags: [t.plural],
     summary: `Metric names of a ${t.kind}, or the points of one metric (raw or averaged into steps)`,
     description:
