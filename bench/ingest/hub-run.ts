@@ -19,6 +19,8 @@ export interface HubRunOptions {
   t0: number;
   /** The hub's store (`databaseUrl`): SQLite in `dir` when absent. */
   databaseUrl?: string;
+  /** More hub settings (OUTPOST_* variables), e.g. OUTPOST_TSDB_URL. */
+  env?: Record<string, string>;
 }
 
 export interface HubRunResult {
@@ -172,7 +174,10 @@ async function scrape(url: string): Promise<Record<string, number>> {
   const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   const out: Record<string, number> = {};
   for (const line of (await res.text()).split('\n')) {
-    const m = /^(outpost_hub_ts_[a-z_]+|outpost_hub_samples_stored_total) ([0-9.e+-]+)$/.exec(line);
+    const m =
+      /^(outpost_hub_ts_[a-z_]+|outpost_hub_tsdb_[a-z_]+|outpost_hub_samples_stored_total) ([0-9.e+-]+)$/.exec(
+        line,
+      );
     if (m) out[m[1] as string] = Number(m[2]);
   }
   return out;
@@ -187,6 +192,7 @@ export async function runHub(o: HubRunOptions): Promise<HubRunResult> {
     env: {
       OUTPOST_METRICS_TOKEN: METRICS_TOKEN,
       ...(o.databaseUrl ? { OUTPOST_DATABASE_URL: o.databaseUrl } : {}),
+      ...o.env,
     },
     // OUTPOST_BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the hub (written at exit).
     nodeArgs: process.env.OUTPOST_BENCH_HUB_NODE_ARGS?.split(' ').filter(Boolean) ?? [],

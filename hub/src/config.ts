@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { LIMITS, releasePublicKey } from '@outpost/protocol';
 import * as z from 'zod';
+import { brokerProblems } from './broker/settings.js';
 import { proxyList } from './net/client-address.js';
 import { PRIVATE_NETWORKS, parseNetworks } from './net/site-networks.js';
 import { redactDatabaseUrl } from './store/database-url.js';
@@ -71,6 +72,11 @@ export const ConfigSchema = z
     httpTlsKey: z.string().min(1).optional(),
     /** Public base URL of the hub (links in notifications, agent enrollment). */
     publicUrl: z.url().optional(),
+    /**
+     * Where agents reach this very hub for a camera's live-view push (default publicUrl). With several hubs
+     * behind one load balancer, each hub's own address: the viewer's session lives on the hub it opened on.
+     */
+    livePushUrl: z.url().optional(),
     /** Origins allowed by CORS; empty means same-origin only. */
     corsOrigins: list().default([]),
     /** HTTP connections open at once (browsers, API clients, MQTT over WebSocket); more are closed at accept. */
@@ -142,6 +148,38 @@ export const ConfigSchema = z
     mqttConnectTimeoutS: int(1, 300).default(10),
     /** Bytes a connection may send before its CONNECT is accepted (the CONNECT included). */
     mqttMaxPreAuthBytes: int(1024, 16 * 1024 * 1024).default(64 * 1024),
+    // External broker (docs/scaling-out.md): unset brokerUrl -> the embedded broker above
+    /**
+     * An external MQTT 5 broker (Mosquitto 2 with its dynamic-security plugin) instead of the embedded one:
+     * mqtt://, mqtts://, ws:// or wss://, without credentials in it. The mqtt* listener settings then do nothing.
+     */
+    brokerUrl: z
+      .url()
+      .regex(
+        /^(mqtts?|wss?):\/\/[^@]+$/i,
+        'use mqtt://, mqtts://, ws:// or wss://host:port without user:password@',
+      )
+      .optional(),
+    /** The hub's own broker client (provisioned by the hub with the least rights it needs). */
+    brokerUsername: z.string().min(1).max(256).optional(),
+    brokerPassword: z.string().min(12, 'must be at least 12 characters').optional(),
+    /** A dynamic-security admin (`mosquitto_ctrl dynsec init`): agents' broker clients are managed with it. */
+    brokerAdminUsername: z.string().min(1).max(256).optional(),
+    brokerAdminPassword: z.string().min(1).optional(),
+    /** Hubs with one group share the agents' messages (`$share/<group>/...`): each reaches one hub. */
+    brokerShareGroup: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+      .default('outpost-hubs'),
+    /** The broker URLs handed to agents at enrollment (default: brokerUrl), e.g. the broker's public name. */
+    brokerAgentUrls: list()
+      .refine(
+        (urls) => urls.every((u) => /^(mqtts?|wss?):\/\/[^@/]+(\/.*)?$/i.test(u) && URL.canParse(u)),
+        'must be mqtt://, mqtts://, ws:// or wss:// URLs without credentials',
+      )
+      .default([]),
+    /** PEM CA bundle the hub trusts for an mqtts:// or wss:// broker with a private CA. */
+    brokerCaFile: z.string().min(1).optional(),
     /** Seconds between agent status heartbeats (sent in their config); offline after 2.5 x this in silence. */
     agentHeartbeatS: int(5, 3600).default(30),
     /**
@@ -303,6 +341,8 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set<ConfigKey>([
   'secretKey',
   'metricsToken',
   'agentTrapsCommunity',
+  'brokerPassword',
+  'brokerAdminPassword',
 ]);
 
 /** Thrown for an invalid config; the message names each bad key and where it came from. */
@@ -363,6 +403,10 @@ export function parseConfig(raw: RawConfig, env: Record<string, string | undefin
     });
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
+  const problems = brokerProblems(result.data).map(
+    ({ key, message }) => `${key}: ${message} (${source.get(key) ?? 'default'})`,
+  );
+  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   try {
     tsdbEndpoints(result.data);
   } catch (err) {

@@ -91,7 +91,7 @@ export interface HubEventMap {
    * A user was disabled, deleted, or changed their password (or had it changed): whatever they opened with an
    * older token (event streams, live views) must end.
    */
-  'user.changed': { user_id: number; change: 'disabled' | 'deleted' | 'password' | 'role' };
+  'user.changed': { user_id: number; change: 'disabled' | 'deleted' | 'password' | 'role' | 'scope' };
   /**
    * A rollout was created or changed: by the API (`by: 'api'`, the rollout service then runs at once) or as it
    * progressed (`by: 'engine'`).

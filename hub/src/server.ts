@@ -7,6 +7,7 @@ import { createApp } from './api/app.js';
 import type { ApiApp } from './api/types.js';
 import { ensureInitialAdmin } from './auth/first-run.js';
 import { AedesBus } from './broker/aedes-bus.js';
+import { openExternalBroker } from './broker/external.js';
 import { type Cluster, startCluster } from './cluster/index.js';
 import type { HubConfig } from './config.js';
 import { type ContextOptions, createContext, type HubContext } from './context.js';
@@ -95,7 +96,8 @@ function httpsServer(app: ApiApp, config: HubConfig): Server {
 }
 
 /**
- * The hub <-> agent link as units, each given what it uses: the bus (the embedded broker, not listening yet),
+ * The hub <-> agent link as units, each given what it uses: the bus (the embedded broker, not listening yet, or
+ * the hub's connection to an external broker),
  * the agents' sites, the sender, presence, config push, jobs and revocation.
  */
 async function composeLink(ctx: HubContext): Promise<LinkParts> {
@@ -112,15 +114,17 @@ async function composeLink(ctx: HubContext): Promise<LinkParts> {
       ...(config.agentTrapsCommunity ? { community: config.agentTrapsCommunity } : {}),
     },
   };
-  const bus = await AedesBus.create({
-    agents: store.agents,
-    logger,
-    connectTimeoutMs: config.mqttConnectTimeoutS * 1000,
-    counters: {
-      authFailure: (reason) => metrics.authFailures.inc({ reason }),
-      aclDenied: (kind) => metrics.aclDenied.inc({ kind }),
-    },
-  });
+  const bus = config.brokerUrl
+    ? await openExternalBroker(config, logger)
+    : await AedesBus.create({
+        agents: store.agents,
+        logger,
+        connectTimeoutMs: config.mqttConnectTimeoutS * 1000,
+        counters: {
+          authFailure: (reason) => metrics.authFailures.inc({ reason }),
+          aclDenied: (kind) => metrics.aclDenied.inc({ kind }),
+        },
+      });
   const sites = new AgentSites(store.agents);
   const sender = new AgentSender(bus);
   const presence = new Presence({
@@ -130,6 +134,7 @@ async function composeLink(ctx: HubContext): Promise<LinkParts> {
     clock,
     connected: metrics.connected,
     heartbeatS: options.heartbeatS,
+    shared: config.brokerUrl !== undefined,
   });
   const configPush = new ConfigPush({ store, secrets: ctx.secrets, sites, sender, logger, clock, options });
   const jobs = new JobDispatcher({

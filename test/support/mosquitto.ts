@@ -52,7 +52,15 @@ export interface Mosquitto {
 export interface MosquittoOptions {
   /** Refuse anonymous clients and accept only these username/password pairs. */
   auth?: Record<string, string>;
+  /**
+   * Load the dynamic-security plugin, initialised with this admin client (`mosquitto_ctrl dynsec init`):
+   * anonymous clients are refused and every other client is created through `$CONTROL/dynamic-security/v1`.
+   */
+  dynsec?: { admin: string; password: string };
 }
+
+/** Where Debian's mosquitto package puts the dynamic-security plugin. */
+export const DYNSEC_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
 
 function writePasswords(file: string, users: Record<string, string>): void {
   fs.writeFileSync(file, '', { mode: 0o600 });
@@ -69,11 +77,24 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const conf = path.join(dir, 'mosquitto.conf');
   const passwords = path.join(dir, 'passwords');
   if (options.auth) writePasswords(passwords, options.auth);
+  const dynsecFile = path.join(dir, 'dynamic-security.json');
+  if (options.dynsec) {
+    const r = spawnSync(
+      'mosquitto_ctrl',
+      ['dynsec', 'init', dynsecFile, options.dynsec.admin, options.dynsec.password],
+      { encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(`mosquitto_ctrl dynsec init failed: ${r.stderr}`);
+  }
   fs.writeFileSync(
     conf,
     [
       `listener ${port} 127.0.0.1`,
-      ...(options.auth ? ['allow_anonymous false', `password_file ${passwords}`] : ['allow_anonymous true']),
+      ...(options.dynsec
+        ? ['allow_anonymous false', `plugin ${DYNSEC_PLUGIN}`, `plugin_opt_config_file ${dynsecFile}`]
+        : options.auth
+          ? ['allow_anonymous false', `password_file ${passwords}`]
+          : ['allow_anonymous true']),
       // As root, mosquitto would switch to its own user, which cannot read this temp directory.
       ...(process.getuid?.() === 0 ? ['user root'] : []),
       'persistence false',

@@ -17,6 +17,8 @@ export interface Tsdb {
   /** Stops it and removes its files. */
   close(): Promise<void>;
   log(): string;
+  /** The running server's process id (undefined when stopped). */
+  pid(): number | undefined;
 }
 
 /**
@@ -112,5 +114,6 @@ async function startTsdb(
       fs.rmSync(dir, { recursive: true, force: true });
     },
     log: () => output,
+    pid: () => (child && child.exitCode === null ? child.pid : undefined),
   };
 }

@@ -4,6 +4,7 @@ import type { Context, Handler, MiddlewareHandler } from 'hono';
 import { isApiKey, keyRefusal, LAST_USED_GRANULARITY_MS, lowerRole } from '../auth/api-keys.js';
 import { type AccessClaims, hashToken } from '../auth/tokens.js';
 import type { HubStore } from '../store/port.js';
+import type { SiteFilter } from '../store/tenancy.js';
 import { forbidden, notFound, unauthorized } from './errors.js';
 import type { Access, ApiApp, AuthUser, HubEnv, Role } from './types.js';
 
@@ -73,7 +74,8 @@ export async function authenticate(
   const user = await activeUser(c.var.hub.store, claims);
   if (typeof user === 'string') throw unauthorized(user);
   c.set('auth', { issuedAt: claims.issuedAt, validUntil: claims.validUntil });
-  return user;
+  const sites = await c.var.hub.store.scopes.resolve({ user_id: user.id });
+  return sites === null ? user : { ...user, sites };
 }
 
 /**
@@ -94,21 +96,42 @@ async function authenticateKey(c: Context<HubEnv>, token: string): Promise<AuthU
     key.expires_at ?? Number.MAX_SAFE_INTEGER,
   );
   c.set('auth', { issuedAt: Math.floor(now / 1000), validUntil });
+  // The key covers what both it and its user cover now: a key is never wider than its user.
+  const sites = intersectScopes(
+    await store.scopes.resolve({ user_id: user.id }),
+    await store.scopes.resolve({ api_key_id: key.id }),
+  );
+  const role = lowerRole(key.role, user.role);
   return {
     id: user.id,
     username: user.username,
     email: user.email,
-    role: lowerRole(key.role, user.role),
+    // A principal limited to sites is never an admin (hub README, Tenants): an older admin key limited to a
+    // site acts as an operator.
+    role: sites !== undefined && role === 'admin' ? 'operator' : role,
     apiKey: { id: key.id, site_id: key.site_id },
+    ...(sites === undefined ? {} : { sites }),
   };
 }
 
+/** The sites both scopes cover (null: every site); undefined when neither limits. */
+export function intersectScopes(a: number[] | null, b: number[] | null): number[] | undefined {
+  if (a === null) return b ?? undefined;
+  if (b === null) return a;
+  const inB = new Set(b);
+  return a.filter((id) => inB.has(id));
+}
+
 /**
- * What a route does with a caller limited to one site (an API key with a site): `refuse` (the default: a new
- * route is closed to them until it says how it keeps to the site) or `own` (the handler keeps to
- * `callerSite(c)`: lists filtered to it, anything of another site not found).
+ * What a route does with a caller limited to some sites (a scoped user or API key, a tenant):
+ * - `refuse`: refused to them (403). Global things (users, channels, settings, releases) and routes not yet
+ *   made site-aware.
+ * - `own`: the handler keeps to `callerSites(c)`: lists and counts filtered in the store, anything of another
+ *   site answers 404 as if it did not exist.
+ * - `none`: the route touches nothing of any site (the caller's own session, profile, keys).
+ * Every authenticated route declares one (a route without it does not compile and fails the access test).
  */
-export type SiteRule = 'refuse' | 'own';
+export type SiteRule = 'refuse' | 'own' | 'none';
 
 export interface RouteRules {
   /** Refused to API keys: the route needs a signed-in user (password change, minting keys or stream tokens). */
@@ -116,26 +139,29 @@ export interface RouteRules {
   site?: SiteRule;
 }
 
-/** The one site the caller is limited to, or undefined when it may see every site. */
-export function callerSite(c: Context<HubEnv>): number | undefined {
-  return c.var.user?.apiKey?.site_id ?? undefined;
+/** The sites the caller is limited to (sorted ids), or undefined when it may see every site. */
+export function callerSites(c: Context<HubEnv>): readonly number[] | undefined {
+  return c.var.user?.sites;
 }
 
-/** Whether something of `siteId` is within what the caller may see. */
+/** Whether something of `siteId` is within what the caller may see (nothing of no site is, for a scoped caller). */
 export function inCallerScope(c: Context<HubEnv>, siteId: number | null | undefined): boolean {
-  const site = callerSite(c);
-  return site === undefined || site === siteId;
+  const sites = callerSites(c);
+  return sites === undefined || (siteId != null && sites.includes(siteId));
 }
 
 /**
- * The site filter of a list for the caller: what was asked for, or, for a caller limited to one site, that site
- * (asking for another is "not found": a limited caller does not learn which other sites exist).
+ * The site filter of a list for the caller: what was asked for, or, for a scoped caller, its sites (asking for
+ * a site outside them is "not found": a scoped caller does not learn which other sites exist).
  */
-export function siteFilterFor(c: Context<HubEnv>, requested: number | undefined): number | undefined {
-  const site = callerSite(c);
-  if (site === undefined) return requested;
-  if (requested !== undefined && requested !== site) throw notFound('site', requested);
-  return site;
+export function siteFilterFor(c: Context<HubEnv>, requested: number | undefined): SiteFilter | undefined {
+  const sites = callerSites(c);
+  if (sites === undefined) return requested;
+  if (requested !== undefined) {
+    if (!sites.includes(requested)) throw notFound('site', requested);
+    return requested;
+  }
+  return sites;
 }
 
 /** Throws "not found" for something of a site outside the caller's (as if it did not exist). */
@@ -150,10 +176,10 @@ export function requireInScope(
 
 /** Refuses callers the route's rules exclude (after authentication). */
 function enforceRules(user: AuthUser, rules: RouteRules): void {
-  if (!user.apiKey) return;
-  if (rules.sessionOnly) throw forbidden('this needs a signed-in user; an API key cannot do it');
-  if (user.apiKey.site_id !== null && (rules.site ?? 'refuse') === 'refuse')
-    throw forbidden(`not available to an API key limited to site ${user.apiKey.site_id}`);
+  if (user.apiKey && rules.sessionOnly)
+    throw forbidden('this needs a signed-in user; an API key cannot do it');
+  if (user.sites !== undefined && (rules.site ?? 'refuse') === 'refuse')
+    throw forbidden('not available to a caller limited to some sites: this is hub-wide');
 }
 
 const routeRules = new Map<string, RouteRules>();
@@ -173,7 +199,7 @@ export function authorize(
     staticToken?: () => string | undefined;
   } & RouteRules = {},
 ): MiddlewareHandler<HubEnv> {
-  routeRules.set(`${method} ${path}`, { sessionOnly: opts.sessionOnly, site: opts.site ?? 'refuse' });
+  routeRules.set(`${method} ${path}`, { sessionOnly: opts.sessionOnly, site: opts.site });
   return async function authorizeRoute(c, next) {
     const params = c.req.param() as Record<string, string>;
     c.set('route', { method, path, access, params });
@@ -199,10 +225,13 @@ export function authorize(
   };
 }
 
+/** Every authenticated route says what it does for a caller limited to some sites; public routes need not. */
+type AccessAndSite = { access: 'public'; site?: SiteRule } | { access: Role; site: SiteRule };
+
 type RouteInput = Omit<RouteConfig, 'path' | 'middleware' | 'security'> & {
   path: string;
-  access: Access;
-} & RouteRules;
+  sessionOnly?: boolean;
+} & AccessAndSite;
 
 /**
  * A JSON API route: `createRoute` plus its access rule. The path is relative to /api/v1. The rule is enforced
@@ -218,7 +247,7 @@ export function defineRoute<const R extends RouteInput>(input: R) {
     description: `${rest.description ? `${rest.description}\n\n` : ''}Access: ${role}.`,
     security: access === 'public' ? [] : [{ bearerAuth: [] }],
     'x-access': access,
-    'x-site-rule': site ?? 'refuse',
+    ...(site ? { 'x-site-rule': site } : {}),
     ...(sessionOnly ? { 'x-session-only': true } : {}),
     middleware: [
       authorize(access, rest.method.toUpperCase(), path, {
@@ -229,11 +258,12 @@ export function defineRoute<const R extends RouteInput>(input: R) {
   });
 }
 
-export interface RawRouteDef {
+export type RawRouteDef = RawRouteBase & AccessAndSite;
+
+interface RawRouteBase {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Full path, OpenAPI style (`/api/v1/cameras/{id}/snapshot.jpg`). */
   path: string;
-  access: Access;
   summary: string;
   tags?: string[];
   /** Content types and descriptions of the responses, for the OpenAPI document. */
@@ -250,7 +280,6 @@ export interface RawRouteDef {
   /** A static bearer token that also grants access (e.g. config metricsToken for Prometheus scrapers). */
   staticToken?: () => string | undefined;
   sessionOnly?: boolean;
-  site?: SiteRule;
 }
 
 const hiddenRoutes = new WeakMap<ApiApp, { method: string; path: string; access: Access }[]>();
@@ -273,6 +302,7 @@ export function registerRaw(app: ApiApp, def: RawRouteDef, ...handlers: Handler<
       tags: def.tags,
       security: def.access === 'public' ? [] : [{ bearerAuth: [] }],
       'x-access': def.access,
+      ...(def.site ? { 'x-site-rule': def.site } : {}),
       responses: def.responses ?? { 200: { description: def.summary } },
       ...(def.requestBody ? { request: { body: def.requestBody as never } } : {}),
     });
@@ -327,6 +357,13 @@ export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
 export function mayBePublic(method: string, path: string): boolean {
   if (PUBLIC_ROUTES.has(`${method} ${path}`)) return true;
   return method === 'GET' && !path.startsWith('/api/') && path !== '/metrics';
+}
+
+/** Authenticated routes that do not say what they do for a caller limited to some sites (see SiteRule). */
+export function routesWithoutSiteRule(app: ApiApp): string[] {
+  return listRoutes(app)
+    .filter((r) => r.access !== 'public' && rulesOf(r.method, r.path).site === undefined)
+    .map((r) => `${r.method} ${r.path}`);
 }
 
 /** Routes hono knows that were not declared with an access rule (registered with plain app.get() etc.). */

@@ -18,6 +18,7 @@ describe('error shape', () => {
       method: 'get',
       path: '/boom',
       access: 'viewer',
+      site: 'none',
       responses: { 200: { description: 'never', content: { 'application/json': { schema: z.object({}) } } } },
     });
     const app = createApp(hub.ctx, [

@@ -17,6 +17,11 @@ export interface AuthUser {
   role: Role;
   /** Set when the caller used an API key instead of a user session: which key, and the site it is limited to. */
   apiKey?: { id: number; site_id: number | null };
+  /**
+   * The sites the caller is limited to (its scope resolved now; for an API key, what both key and user cover),
+   * sorted; absent when it may see every site.
+   */
+  sites?: readonly number[];
 }
 
 /** What the per-route access middleware records about the matched route (for audit, metrics, logs). */

@@ -151,6 +151,9 @@ export class AedesBus implements MessageBus {
     return () => this.#presence.delete(listener);
   }
 
+  /** Nothing to do: the embedded broker authenticates agents against the store. */
+  async admit(_agentId: string, _secret: string): Promise<void> {}
+
   async kick(agentId: string): Promise<boolean> {
     const client = (this.broker as unknown as { clients: Record<string, Client | undefined> }).clients[
       agentId

@@ -18,9 +18,9 @@ export interface PresenceChange {
 }
 
 /**
- * The hub's one way to the MQTT broker. The embedded aedes broker implements it in-process; an external
- * broker (Mosquitto, EMQX) is an adapter over mqtt.js with a shared subscription and the broker's admin API
- * for `kick`. Nothing else in the hub touches the broker.
+ * The hub's one way to the MQTT broker. The embedded aedes broker implements it in-process (aedes-bus.ts); an
+ * external broker (Mosquitto 2) is an adapter over mqtt.js with shared subscriptions and the broker's
+ * dynamic-security API for agents' accounts (mqtt-bus.ts). Nothing else in the hub touches the broker.
  */
 export interface MessageBus {
   publish(topic: string, payload: Uint8Array, opts: PublishOptions): Promise<void>;
@@ -28,9 +28,18 @@ export interface MessageBus {
   subscribe(filter: string, handler: MessageHandler): Promise<() => Promise<void>>;
   /** Connections of agents opening and closing, as the broker sees them. Returns an unsubscribe function. */
   onPresence(listener: (change: PresenceChange) => void): () => void;
-  /** Closes an agent's live connection at once (revocation). True when it was connected. */
+  /**
+   * Lets a newly enrolled agent connect with `secret` and the protocol's ACL. Called inside the enrollment's
+   * unit of work, so a broker that refuses leaves the token unspent. (Embedded: nothing to do, the broker
+   * checks the store.)
+   */
+  admit(agentId: string, secret: string): Promise<void>;
+  /**
+   * Revocation at the broker: the agent is refused from now on and its live connection is closed at once.
+   * True when it was connected (embedded) or had a broker account (external).
+   */
   kick(agentId: string): Promise<boolean>;
-  /** Agent ids currently connected. */
-  connected(): string[];
+  /** Agent ids currently connected, or null when the broker does not tell (an external one). */
+  connected(): string[] | null;
   close(): Promise<void>;
 }

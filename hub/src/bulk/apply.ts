@@ -1,7 +1,7 @@
-import { snmpSettingsOf } from '../api/models/credential.js';
 import { encodeSnmp } from '../api/models/device.js';
 import type { Role } from '../auth/roles.js';
 import type { HubContext } from '../context.js';
+import { snmpSettingsOf } from '../inventory/credential-sets.js';
 import { decryptSnmpSecrets, parseSnmp } from '../inventory/credentials.js';
 import { siteNetworks } from '../net/site-networks.js';
 import type { CameraRecord } from '../store/cameras.js';

@@ -48,6 +48,23 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
   },
   { flags: '--mqtts-cert <file>', key: 'mqttsCert', description: 'PEM certificate chain for MQTT over TLS' },
   { flags: '--mqtts-key <file>', key: 'mqttsKey', description: 'PEM private key for MQTT over TLS' },
+  {
+    flags: '--broker-url <url>',
+    key: 'brokerUrl',
+    description:
+      'external MQTT 5 broker (Mosquitto 2 + dynamic security) instead of the embedded one: mqtt[s]:// or ws[s]://; ' +
+      'needs brokerUsername, brokerPassword, brokerAdminUsername, brokerAdminPassword (env or config file only)',
+  },
+  {
+    flags: '--broker-share-group <name>',
+    key: 'brokerShareGroup',
+    description: 'shared-subscription group of the hubs on one external broker (default outpost-hubs)',
+  },
+  {
+    flags: '--broker-agent-urls <urls>',
+    key: 'brokerAgentUrls',
+    description: 'comma-separated broker URLs handed to agents at enrollment (default: the broker URL)',
+  },
 ];
 
 /** The flags every command that opens the data directory takes. */

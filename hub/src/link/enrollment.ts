@@ -63,6 +63,8 @@ const REFUSALS: Record<TokenRefusal, string> = {
 export function enrollAgent(
   store: HubStore,
   a: { token: string; hostname: string; version: string; now: number },
+  /** Gives the agent its broker account (an external broker); a failure undoes the enrollment. */
+  admit?: (agentId: string, secret: string) => Promise<void>,
 ): Promise<{ agent_id: string; secret: string; site_id: number }> {
   return store.unit(async (tx) => {
     const agentId = newAgentId();
@@ -78,6 +80,7 @@ export function enrollAgent(
       created_at: a.now,
       enrolled_with: used.row.id,
     });
+    await admit?.(agentId, secret);
     return { agent_id: agentId, secret, site_id: used.row.site_id };
   });
 }
@@ -96,17 +99,22 @@ export function isLoopback(host: string): boolean {
 
 /**
  * Where an agent reaches the hub: the hub URL (config publicUrl, else the URL the agent itself called) and the
- * broker URLs. When the hub offers TLS (MQTT over TLS, or WebSocket behind an https publicUrl) only TLS URLs
+ * broker URLs (with an external broker: brokerAgentUrls, else brokerUrl). When the hub offers TLS (MQTT over TLS, or WebSocket behind an https publicUrl) only TLS URLs
  * are given: a plain URL beside them would let anyone on the path read the agent's secret in CONNECT and the
  * decrypted device credentials in its config. Without TLS: plain MQTT (when its listener is on) and ws.
  */
 export function agentEndpoints(
-  config: Pick<HubConfig, 'publicUrl'>,
+  config: Pick<HubConfig, 'publicUrl'> & Partial<Pick<HubConfig, 'brokerUrl' | 'brokerAgentUrls'>>,
   requestUrl: string,
   ports: BrokerPorts,
 ): { hub_url: string; mqtt: { urls: string[] } } {
   const base = new URL(config.publicUrl ?? requestUrl);
   const hubUrl = `${base.protocol}//${base.host}${config.publicUrl ? base.pathname.replace(/\/$/, '') : ''}`;
+  // An external broker: the operator says where agents reach it (its TLS is the broker's business).
+  if (config.brokerUrl) {
+    const urls = config.brokerAgentUrls?.length ? config.brokerAgentUrls : [config.brokerUrl];
+    return { hub_url: hubUrl, mqtt: { urls: [...urls] } };
+  }
   const host =
     base.hostname.includes(':') && !base.hostname.startsWith('[') ? `[${base.hostname}]` : base.hostname;
   const secure: string[] = [];

@@ -1,4 +1,5 @@
 import type { AedesBus } from '../broker/aedes-bus.js';
+import type { MqttBus } from '../broker/mqtt-bus.js';
 import type { AgentSites } from './agent-sites.js';
 import type { ConfigPush } from './config-push.js';
 import type { BrokerPorts } from './enrollment.js';
@@ -27,7 +28,8 @@ export class ListeningPorts {
  * (server.ts), handed to the link service (listeners, message handling, sweeps) and to what uses them.
  */
 export interface LinkParts {
-  bus: AedesBus;
+  /** The embedded broker, or the hub's client of an external one (`brokerUrl`). */
+  bus: AedesBus | MqttBus;
   metrics: LinkMetrics;
   options: LinkOptions;
   sites: AgentSites;

@@ -17,7 +17,16 @@ export interface PresenceDeps {
   connected: Pick<Gauge, 'set'>;
   /** How often agents republish `status`: offline after 2.5 x this without news. */
   heartbeatS: number;
+  /**
+   * Presence is shared with other hubs through the store: an external broker shows no connections and hands
+   * each `status` to one hub of the group, so online/offline is read from and written to the agents' rows
+   * (their `last_seen` moves with every status and batch, whichever hub stored it).
+   */
+  shared?: boolean;
 }
+
+/** How often a shared presence re-reads which agents are online (the sweep runs every second). */
+const SHARED_SYNC_MS = 5000;
 
 /**
  * Which agents are online. Online comes from the agent's `status`; offline from its will, a clean-shutdown
@@ -35,6 +44,7 @@ export class Presence {
   readonly #pending = new Map<string, NodeJS.Timeout>();
   /** Rows buffered before the connection, as each online agent last reported them. */
   readonly #buffered = new Map<string, number>();
+  #lastSync = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: PresenceDeps) {}
 
@@ -102,8 +112,10 @@ export class Presence {
     if (msg.state === 'offline') {
       // A will of a connection that another one has already replaced (takeover) says nothing about now.
       if (msg.reason === 'will' && this.#connections.has(agentId)) return false;
-      const wasOnline = this.#online.has(agentId);
-      if (wasOnline) this.#markOffline(agentId);
+      const wasOnline = this.deps.shared
+        ? (await this.deps.agents.get(agentId))?.status === 'online'
+        : this.#online.has(agentId);
+      this.#markOffline(agentId);
       await this.deps.agents.updateStatus(agentId, {
         status: 'offline',
         reason: msg.reason ?? 'shutdown',
@@ -116,13 +128,19 @@ export class Presence {
     this.#lastSeen.set(agentId, now);
     // An agent older than `buffered` only says its backlog: the best upper bound there is.
     const buffered = msg.buffered ?? msg.backlog;
-    const cameOnline = !this.#online.has(agentId);
+    // Shared: another hub may have seen it come online, or go offline; the row says.
+    const cameOnline = this.deps.shared
+      ? (await this.deps.agents.get(agentId))?.status !== 'online'
+      : !this.#online.has(agentId);
     const bufferedChanged = !cameOnline && buffered !== undefined && buffered !== this.#buffered.get(agentId);
     if (cameOnline) this.#online.add(agentId);
     if (buffered !== undefined) this.#buffered.set(agentId, buffered);
     const connection = this.connectedAt(agentId);
-    const serve = this.#servedConnection.get(agentId) !== connection;
+    // Shared: no connection is visible, so config and jobs are due when the agent comes online (after its will
+    // or a silence); a reconnect without either gets the retained config from the broker and jobs re-sent.
+    const serve = this.deps.shared ? cameOnline : this.#servedConnection.get(agentId) !== connection;
     if (serve) this.#servedConnection.set(agentId, connection);
+    if (this.deps.shared && !cameOnline) this.#online.add(agentId);
     await this.deps.agents.updateStatus(agentId, {
       status: 'online',
       reason: null,
@@ -146,8 +164,30 @@ export class Presence {
   /** Marks agents silent for 2.5 heartbeats offline. */
   async sweep(now: number): Promise<void> {
     const limit = 2.5 * this.deps.heartbeatS * 1000;
+    if (this.deps.shared && now - this.#lastSync >= SHARED_SYNC_MS) {
+      this.#lastSync = now;
+      await this.#sync(now, limit);
+    }
+    // Shared: this hub's own times miss what other hubs heard; only the store decides (in #sync).
+    if (this.deps.shared) return;
     for (const id of [...this.#online]) {
       if (now - (this.#lastSeen.get(id) ?? 0) > limit) await this.#setOffline(id, 'heartbeat', now);
+    }
+  }
+
+  /**
+   * Shared: takes the online set from the store (agents another hub saw come online, or go offline) and marks
+   * offline those whose row and this hub both heard nothing from for 2.5 heartbeats.
+   */
+  async #sync(now: number, limit: number): Promise<void> {
+    const rows = await this.deps.agents.list({ status: 'online' });
+    const online = new Set(rows.map((r) => r.id));
+    for (const id of [...this.#online]) if (!online.has(id)) this.#markOffline(id);
+    for (const row of rows) {
+      const seen = Math.max(row.last_seen ?? 0, this.#lastSeen.get(row.id) ?? 0);
+      this.#lastSeen.set(row.id, seen);
+      this.#online.add(row.id);
+      if (now - seen > limit) await this.#setOffline(row.id, 'heartbeat', now);
     }
   }
 

@@ -12,7 +12,7 @@ import {
   DeviceConfigSchema,
   type TrapConfigInput,
 } from '@outpost/protocol';
-import { credentialSetsForConfig } from '../api/models/credential.js';
+import { credentialSetsForConfig } from '../inventory/credential-sets.js';
 import { hasSnmp } from '../inventory/credentials.js';
 import { decodeSiteTraps, trapConfig } from '../inventory/site-traps.js';
 import type { CheckRow } from '../store/checks.js';

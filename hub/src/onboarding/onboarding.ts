@@ -1,7 +1,7 @@
 import { unprocessable } from '../api/errors.js';
-import { snmpSettingsOf } from '../api/models/credential.js';
 import type { HubContext } from '../context.js';
 import { type DiscoveredCamera, type DiscoveredDevice, DiscoveryService } from '../discovery/service.js';
+import { snmpSettingsOf } from '../inventory/credential-sets.js';
 import { type JobDispatcher, JobError } from '../link/jobs.js';
 import { siteNetworks } from '../net/site-networks.js';
 import { TopologyService } from '../topology/service.js';

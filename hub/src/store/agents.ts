@@ -1,3 +1,5 @@
+import type { SiteFilter } from './tenancy.js';
+
 /** An agent as stored (without its secret hash). */
 export interface AgentRow {
   id: string;
@@ -48,7 +50,7 @@ export interface AgentRepo {
   /** The agent with its secret hash, for checking credentials. */
   withSecret(id: string): Promise<(AgentRow & { secret_hash: string }) | undefined>;
   /** By id. */
-  list(filter?: { site_id?: number; status?: string }): Promise<AgentRow[]>;
+  list(filter?: { site_id?: SiteFilter; status?: string }): Promise<AgentRow[]>;
   /** Rejects with StoreError `conflict` when the id exists, `reference` when the site does not. */
   create(a: NewAgent): Promise<AgentRow>;
   updateStatus(id: string, u: AgentStatusUpdate): Promise<void>;

@@ -1,3 +1,5 @@
+import type { SiteFilter } from './tenancy.js';
+
 /** Alert severities, most severe first (the `alerts.severity` values). */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -93,7 +95,8 @@ export interface AlertFilter {
   acknowledged?: boolean;
   device_id?: number;
   camera_id?: number;
-  site_id?: number;
+  /** A site, or any of these sites (a scoped caller's). */
+  site_id?: SiteFilter;
   rule?: string;
   /** Seen at or after (epoch ms). */
   from?: number;
@@ -165,6 +168,6 @@ export interface AlertRepo {
   ): Promise<number[]>;
   delete(id: number): Promise<boolean>;
   /** Open alerts (of one site when given); `recent` counts alerts created at or after `since`. */
-  summary(since: number, siteId?: number): Promise<AlertSummary>;
+  summary(since: number, site?: SiteFilter): Promise<AlertSummary>;
   digest(since: number): Promise<AlertDigest>;
 }

@@ -1,3 +1,4 @@
+import type { SiteFilter } from './tenancy.js';
 /** What the API writes (password already encrypted, `meta` JSON text). */
 export interface CameraRecord {
   name: string;
@@ -35,7 +36,8 @@ export interface CameraRow extends CameraRecord {
 
 export interface CameraFilter {
   status?: string;
-  site_id?: number;
+  /** A site, or any of these sites (a scoped caller's). */
+  site_id?: SiteFilter;
   /** Matches name, address or location (a substring, literally). */
   q?: string;
 }
@@ -80,7 +82,7 @@ export interface CameraRepo {
     page: number,
     perPage: number,
   ): Promise<{ rows: CameraRow[]; total: number }>;
-  statusCounts(siteId?: number): Promise<Record<string, number>>;
+  statusCounts(site?: SiteFilter): Promise<Record<string, number>>;
   siteOf(id: number): Promise<number | undefined>;
   /** The cameras of a site, by id (an agent's config). */
   forSite(siteId: number): Promise<CameraRow[]>;

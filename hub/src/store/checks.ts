@@ -1,3 +1,5 @@
+import type { SiteFilter } from './tenancy.js';
+
 /** What the API writes about a check (`params` already validated against its kind, as JSON text). */
 export interface CheckRecord {
   device_id: number;
@@ -31,7 +33,8 @@ export interface CheckRow extends CheckRecord {
 
 export interface CheckFilter {
   device_id?: number;
-  site_id?: number;
+  /** A site, or any of these sites (a scoped caller's). */
+  site_id?: SiteFilter;
   status?: string;
   kind?: string;
 }
@@ -82,5 +85,5 @@ export interface CheckRepo {
    */
   recordRun(run: CheckRun): Promise<CheckRunOutcome | undefined>;
   /** How many checks have each status (of one site when given). */
-  statusCounts(siteId?: number): Promise<Record<string, number>>;
+  statusCounts(site?: SiteFilter): Promise<Record<string, number>>;
 }

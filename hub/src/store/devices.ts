@@ -1,3 +1,4 @@
+import type { SiteFilter } from './tenancy.js';
 /** What the API writes (SNMP secrets already encrypted, `meta` JSON text). */
 export interface DeviceRecord {
   name: string;
@@ -37,7 +38,8 @@ export interface DeviceRow extends DeviceRecord {
 export interface DeviceFilter {
   /** A status, or `offline` for unreachable and auth_failed together. */
   status?: string;
-  site_id?: number;
+  /** A site, or any of these sites (a scoped caller's). */
+  site_id?: SiteFilter;
   device_type?: string;
   /** Matches name, address, sysName, vendor or MAC (with or without colons; a substring, literally). */
   q?: string;
@@ -99,7 +101,7 @@ export interface DeviceRepo {
     perPage: number,
   ): Promise<{ rows: DeviceRow[]; total: number }>;
   /** How many devices have each status (of one site when given). */
-  statusCounts(siteId?: number): Promise<Record<string, number>>;
+  statusCounts(site?: SiteFilter): Promise<Record<string, number>>;
   /** The ids of a device's ancestors (parent, grandparent, ...), stopping at a cycle. */
   ancestors(id: number): Promise<number[]>;
   siteOf(id: number): Promise<number | undefined>;

@@ -1,3 +1,5 @@
+import type { SiteFilter } from './tenancy.js';
+
 export const JOB_STATES = [
   'queued',
   'sent',
@@ -60,7 +62,8 @@ export interface NewJobRow {
 export interface JobFilter {
   state?: string;
   agent_id?: string;
-  site_id?: number;
+  /** A site, or any of these sites (a scoped caller's). */
+  site_id?: SiteFilter;
   type?: string;
   limit: number;
   offset: number;

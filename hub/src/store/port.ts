@@ -27,6 +27,7 @@ import type { SessionRepo } from './sessions.js';
 import type { SiteTrapsRepo } from './site-traps.js';
 import type { SiteRepo } from './sites.js';
 import type { SnapshotRepo } from './snapshots.js';
+import type { ScopeRepo, SiteGroupRepo } from './tenancy.js';
 import type { TopologyRepo } from './topology.js';
 import type { UserRepo } from './users.js';
 
@@ -39,6 +40,10 @@ export interface Repositories {
   readonly sessions: SessionRepo;
   readonly audit: AuditRepo;
   readonly sites: SiteRepo;
+  /** Site groups (customers). */
+  readonly siteGroups: SiteGroupRepo;
+  /** Which sites users and API keys are limited to (tenants). */
+  readonly scopes: ScopeRepo;
   readonly devices: DeviceRepo;
   readonly cameras: CameraRepo;
   readonly snapshots: SnapshotRepo;

@@ -5,6 +5,8 @@ export interface SiteRow {
   location: string | null;
   timezone: string;
   notes: string | null;
+  /** The site group (customer) the site belongs to, if any. */
+  group_id: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -15,6 +17,7 @@ export interface SiteInput {
   location?: string | null;
   timezone?: string;
   notes?: string | null;
+  group_id?: number | null;
 }
 
 /** Sites: where agents, devices and cameras belong. Names are unique without regard to case. */

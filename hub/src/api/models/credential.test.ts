@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { SecretBox } from '../../crypto/secrets.js';
+import { credentialSetsForConfig } from '../../inventory/credential-sets.js';
 import type { CredentialRow } from '../../store/credentials.js';
 import { ApiError } from '../errors.js';
-import { credentialSetsForConfig, credentialSetToApi, credentialWrites } from './credential.js';
+import { credentialSetToApi, credentialWrites } from './credential.js';
 
 const box = new SecretBox(randomBytes(32));
 const T = Date.UTC(2026, 10, 29);

@@ -37,6 +37,7 @@ const list = defineRoute({
   method: 'get',
   path: '/agent-releases',
   access: 'operator',
+  site: 'refuse',
   tags,
   summary:
     'Agent releases this hub serves, newest upload first, and the release key they must be signed with',
@@ -55,6 +56,7 @@ const get = defineRoute({
   method: 'get',
   path: '/agent-releases/{version}',
   access: 'operator',
+  site: 'refuse',
   tags,
   summary: 'One release',
   request: { params: VersionParam },
@@ -64,6 +66,7 @@ const remove = defineRoute({
   method: 'delete',
   path: '/agent-releases/{version}',
   access: 'admin',
+  site: 'refuse',
   tags,
   summary: 'Delete a release (refused while a rollout names it; finished rollouts keep it as history)',
   request: { params: VersionParam },
@@ -112,6 +115,7 @@ export const agentReleasesRoutes: RouteModule = {
         method: 'post',
         path: RELEASE_UPLOAD_PATH,
         access: 'admin',
+        site: 'refuse',
         tags,
         summary:
           'Upload a signed agent bundle (multipart/form-data: `bundle`, the .tgz from agent/deploy/build.mjs --release, ' +

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { isValidAgentId } from '@outpost/protocol';
 import { RateLimiter } from '../../auth/rate-limit.js';
+import { DynsecError } from '../../broker/dynsec.js';
 import {
   agentEndpoints,
   createEnrollmentToken,
@@ -23,7 +24,11 @@ const AgentSchema = z
     version: z.string().nullable(),
     status: z.enum(['online', 'offline']),
     status_reason: z.string().nullable(),
-    connected: z.boolean(),
+    connected: z.boolean().openapi({
+      description:
+        'The agent holds a broker connection now. With an external broker (which does not tell the hub), the ' +
+        'agent is online by its status and heartbeats.',
+    }),
     last_seen: z.string().nullable(),
     started_at: z.string().nullable(),
     config_version_applied: z.number().int().nullable(),
@@ -108,7 +113,7 @@ const enroll = defineRoute({
   responses: {
     201: json(EnrollResponse, 'Enrolled: the agent id, its secret and where to connect'),
     410: json(z.object({ error: z.object({ code: z.string(), message: z.string() }) }), 'The token expired'),
-    ...errors(400, 401, 409, 429),
+    ...errors(400, 401, 409, 429, 503),
   },
 });
 
@@ -117,6 +122,7 @@ const createToken = defineRoute({
   path: '/agents/enrollment-tokens',
   // Admin only: whoever enrolls an agent receives its site's decrypted device and camera secrets.
   access: 'admin',
+  site: 'refuse',
   tags: ['agents'],
   summary:
     "Create a one-time enrollment token bound to a site (admin: the enrolled agent receives the site's secrets)",
@@ -161,6 +167,7 @@ const events = defineRoute({
   method: 'get',
   path: '/agents/{id}/events',
   access: 'viewer',
+  site: 'refuse',
   tags: ['agents'],
   summary: "An agent's reported events (errors, buffer drops, lifecycle, state changes), newest first",
   request: {
@@ -177,6 +184,7 @@ const revoke = defineRoute({
   method: 'post',
   path: '/agents/{id}/revoke',
   access: 'admin',
+  site: 'refuse',
   tags: ['agents'],
   summary: 'Revoke an agent: its connection is closed at once and its secret refused from then on',
   request: { params: AgentIdParam },
@@ -201,7 +209,7 @@ export const agentsRoutes: RouteModule = {
         version: a.version,
         status: a.status,
         status_reason: a.status_reason,
-        connected: link ? link.bus.connected().includes(a.id) : false,
+        connected: link ? (link.bus.connected()?.includes(a.id) ?? a.status === 'online') : false,
         last_seen: iso(a.last_seen),
         started_at: iso(a.started_at),
         config_version_applied: a.config_version_applied,
@@ -226,14 +234,28 @@ export const agentsRoutes: RouteModule = {
       }
       const b = c.req.valid('json');
       let enrolled: Awaited<ReturnType<typeof enrollAgent>>;
+      // With an external broker the agent needs its broker account before it may connect.
+      if (!link && hub.config.brokerUrl)
+        throw new ApiError(
+          503,
+          'unavailable',
+          'the hub is not connected to its broker yet; try again shortly',
+        );
       try {
-        enrolled = await enrollAgent(hub.store, {
-          token: b.token,
-          hostname: b.hostname,
-          version: b.version,
-          now: hub.clock(),
-        });
+        enrolled = await enrollAgent(
+          hub.store,
+          { token: b.token, hostname: b.hostname, version: b.version, now: hub.clock() },
+          link ? (id, secret) => link.bus.admit(id, secret) : undefined,
+        );
       } catch (err) {
+        if (err instanceof DynsecError) {
+          hub.logger.error({ err }, 'enrollment: the broker refused the agent account');
+          throw new ApiError(
+            503,
+            'unavailable',
+            'the broker did not accept the agent account; try again shortly',
+          );
+        }
         if (!(err instanceof EnrollmentError)) throw err;
         const status = err.reason === 'unknown' ? 401 : err.reason === 'used' ? 409 : 410;
         throw new ApiError(status, `token_${err.reason}`, err.message);

@@ -35,6 +35,7 @@ const route = defineRoute({
   method: 'get',
   path: '/alerts/{id}/notifications',
   access: 'viewer',
+  site: 'refuse',
   tags: ['alerts'],
   summary: "An alert's delivery log: every notice queued for it, per channel, with each attempt",
   request: { params: IdParam },

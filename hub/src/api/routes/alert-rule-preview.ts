@@ -5,7 +5,7 @@ import { SEVERITIES } from '../../alerts/types.js';
 import { defineRoute } from '../access.js';
 import { ApiError, issueDetails } from '../errors.js';
 import { body, errors, iso, json, name } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const PreviewIn = z
   .object({
@@ -58,6 +58,7 @@ const metrics = defineRoute({
   method: 'get',
   path: '/alert-rules/metrics',
   access: 'viewer',
+  site: 'refuse',
   tags: ['alerting'],
   summary: 'The metric names stored, for threshold rules (with unit and how many series report each)',
   responses: {
@@ -77,6 +78,7 @@ const preview = defineRoute({
   method: 'post',
   path: '/alert-rules/preview',
   access: 'operator',
+  site: 'refuse',
   tags: ['alerting'],
   summary:
     'How often a threshold rule would have fired over the last hours of stored data (the engine’s own evaluation, nothing is saved)',

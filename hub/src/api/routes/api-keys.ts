@@ -1,10 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import { newApiKey, roleRank } from '../../auth/api-keys.js';
-import type { ApiKeyRow } from '../../store/api-keys.js';
+import { type ApiKeyRow, keyScope } from '../../store/api-keys.js';
 import { isStoreError } from '../../store/errors.js';
+import type { SiteScope } from '../../store/tenancy.js';
 import { defineRoute } from '../access.js';
 import { forbidden, notFound, unprocessable } from '../errors.js';
 import { body, errors, IdParam, Instant, iso, json, name } from '../schemas.js';
+import { checkScopeRefs, checkWithin, ScopeSchema } from '../scope.js';
 import type { RouteModule } from '../types.js';
 
 const RoleSchema = z.enum(['admin', 'operator', 'viewer']);
@@ -20,7 +22,10 @@ const ApiKeySchema = z
       .number()
       .int()
       .nullable()
-      .openapi({ description: 'The one site the key is limited to, or null' }),
+      .openapi({ description: 'The one site the key was created for with site_id, or null (see scope)' }),
+    scope: ScopeSchema.nullable().openapi({
+      description: 'The sites and site groups the key is limited to (also by its user scope, now), or null',
+    }),
     prefix: z.string().openapi({ description: 'The first characters of the key, to recognise it' }),
     created_at: z.string(),
     expires_at: z.string().nullable(),
@@ -41,6 +46,13 @@ const CreateApiKey = z
     site_id: z.number().int().positive().nullable().optional().openapi({
       description: 'Limit the key to this site: it sees and changes only what belongs to it',
     }),
+    scope: ScopeSchema.nullable()
+      .optional()
+      .openapi({
+        description:
+          'Limit the key to these sites and site groups (with site_id: that site too). A user limited to some ' +
+          'sites must limit their keys to sites and groups of their own scope. A limited key is never an admin.',
+      }),
     expires_at: Instant.nullable()
       .optional()
       .openapi({ description: 'When the key stops working (none: never)' }),
@@ -62,6 +74,7 @@ const list = defineRoute({
   method: 'get',
   path: '/api-keys',
   access: 'viewer',
+  site: 'none',
   tags,
   summary: "Your API keys (admins: everyone's with all=true); never the keys themselves",
   request: { query: ListQuery },
@@ -74,10 +87,11 @@ const create = defineRoute({
   method: 'post',
   path: '/api-keys',
   access: 'viewer',
+  site: 'none',
   sessionOnly: true,
   tags,
   summary:
-    'Create an API key for yourself (role no higher than yours, optionally limited to one site, optionally ' +
+    'Create an API key for yourself (role no higher than yours, optionally limited to sites and site groups, optionally ' +
     'expiring). The answer holds the key, shown this once; send it as Authorization: Bearer <key>',
   request: { body: body(CreateApiKey) },
   responses: { 201: json(NewApiKeySchema, 'Created'), ...errors(400, 401, 403, 413, 415, 422) },
@@ -86,13 +100,14 @@ const revoke = defineRoute({
   method: 'delete',
   path: '/api-keys/{id}',
   access: 'viewer',
+  site: 'none',
   tags,
   summary: "Revoke an API key (yours; admins: anyone's). It stops working at once",
   request: { params: IdParam },
   responses: { 204: { description: 'Revoked' }, ...errors(400, 401, 403, 404) },
 });
 
-export function apiKeyToApi(k: ApiKeyRow, username: string | null, now: number) {
+export function apiKeyToApi(k: ApiKeyRow, username: string | null, now: number, scope: SiteScope | null) {
   return {
     id: k.id,
     name: k.name,
@@ -100,6 +115,7 @@ export function apiKeyToApi(k: ApiKeyRow, username: string | null, now: number) 
     username,
     role: k.role,
     site_id: k.site_id,
+    scope,
     prefix: k.prefix,
     created_at: iso(k.created_at) as string,
     expires_at: iso(k.expires_at),
@@ -113,7 +129,7 @@ export function apiKeyToApi(k: ApiKeyRow, username: string | null, now: number) 
 export const apiKeysRoutes: RouteModule = {
   name: 'api-keys',
   register(app, hub) {
-    const { apiKeys, users, sites } = hub.store;
+    const { apiKeys, users, scopes } = hub.store;
     const names = async (rows: ApiKeyRow[]) => {
       const ids = [...new Set(rows.map((r) => r.user_id))];
       const found = await Promise.all(ids.map((id) => users.get(id)));
@@ -127,21 +143,38 @@ export const apiKeysRoutes: RouteModule = {
       const rows = await apiKeys.list(all ? {} : { user_id: me.id });
       const by = await names(rows);
       const now = hub.clock();
-      return c.json({ api_keys: rows.map((k) => apiKeyToApi(k, by.get(k.user_id) ?? null, now)) }, 200);
+      const keys = await Promise.all(
+        rows.map(async (k) =>
+          apiKeyToApi(k, by.get(k.user_id) ?? null, now, await scopes.get({ api_key_id: k.id })),
+        ),
+      );
+      return c.json({ api_keys: keys }, 200);
     });
 
     app.openapi(create, async (c) => {
       const me = c.var.user!;
       const input = c.req.valid('json');
-      const role = input.role ?? me.role;
+      const siteId = input.site_id ?? null;
+      const scope = keyScope({ site_id: siteId, scope: input.scope ?? null });
+      // A principal limited to sites is never an admin: such a key defaults to operator at most.
+      const role = input.role ?? (scope && me.role === 'admin' ? 'operator' : me.role);
       if (roleRank(role) > roleRank(me.role))
         throw forbidden(`role ${role} is above yours (${me.role}): a key cannot do more than its user`);
-      const now = hub.clock();
-      const siteId = input.site_id ?? null;
-      if (siteId !== null && !(await sites.get(siteId)))
+      if (scope && role === 'admin')
+        throw unprocessable('a key limited to sites cannot have the admin role', [
+          { path: 'body.role', message: 'use operator or viewer, or no scope' },
+        ]);
+      const mine = me.sites && {
+        sites: me.sites,
+        groups: (await scopes.get({ user_id: me.id }))?.groups ?? [],
+      };
+      checkWithin(scope, mine, 'body.scope');
+      if (siteId !== null && !(await hub.store.sites.get(siteId)))
         throw unprocessable('no such site', [
           { path: 'body.site_id', message: `site ${siteId} does not exist` },
         ]);
+      if (scope) await checkScopeRefs(hub.store, scope, 'body.scope');
+      const now = hub.clock();
       const expiresAt = input.expires_at ?? null;
       if (expiresAt !== null && expiresAt <= now)
         throw unprocessable('expires_at is in the past', [
@@ -154,6 +187,7 @@ export const apiKeysRoutes: RouteModule = {
           name: input.name,
           role,
           site_id: siteId,
+          scope,
           prefix: material.prefix,
           key_hash: material.hash,
           created_at: now,
@@ -167,8 +201,8 @@ export const apiKeysRoutes: RouteModule = {
           throw err;
         });
       c.set('auditTarget', { type: 'api_key', id: row.id });
-      c.set('auditDetails', { name: row.name, role, site_id: siteId, expires_at: iso(expiresAt) });
-      return c.json({ ...apiKeyToApi(row, me.username, now), key: material.key }, 201);
+      c.set('auditDetails', { name: row.name, role, scope, expires_at: iso(expiresAt) });
+      return c.json({ ...apiKeyToApi(row, me.username, now, scope), key: material.key }, 201);
     });
 
     app.openapi(revoke, async (c) => {

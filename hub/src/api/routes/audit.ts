@@ -24,6 +24,7 @@ const route = defineRoute({
   method: 'get',
   path: '/audit',
   access: 'admin',
+  site: 'refuse',
   tags: ['audit'],
   summary: 'The audit log, newest first: every mutating request and every failed login',
   request: {

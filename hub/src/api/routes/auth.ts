@@ -13,6 +13,9 @@ const UserRef = z
     username: z.string(),
     email: z.string().nullable(),
     role: z.enum(['admin', 'operator', 'viewer']),
+    sites: z.array(z.number().int()).nullable().optional().openapi({
+      description: '/auth/me: the sites you are limited to (your scope now), or null for every site',
+    }),
   })
   .openapi('UserRef');
 
@@ -67,6 +70,7 @@ const logout = defineRoute({
   method: 'post',
   path: '/auth/logout',
   access: 'viewer',
+  site: 'none',
   tags: ['auth'],
   summary: 'End a session (the refresh token family), or all of them with {all: true}',
   request: { body: { required: false, content: { 'application/json': { schema: LogoutBody } } } },
@@ -76,7 +80,7 @@ const me = defineRoute({
   method: 'get',
   path: '/auth/me',
   access: 'viewer',
-  site: 'own',
+  site: 'none',
   tags: ['auth'],
   summary: 'The logged-in user',
   responses: { 200: json(UserRef, 'You'), ...errors(401) },
@@ -85,6 +89,7 @@ const changePassword = defineRoute({
   method: 'post',
   path: '/auth/change-password',
   access: 'viewer',
+  site: 'none',
   sessionOnly: true,
   tags: ['auth'],
   summary: 'Change your password; every other session ends, new tokens are returned',
@@ -109,6 +114,7 @@ const streamToken = defineRoute({
   method: 'post',
   path: '/auth/stream-tokens',
   access: 'viewer',
+  site: 'none',
   sessionOnly: true,
   tags: ['auth'],
   summary:
@@ -166,7 +172,16 @@ export const authRoutes: RouteModule = {
 
     app.openapi(me, (c) => {
       const u = c.var.user!;
-      return c.json({ id: u.id, username: u.username, email: u.email, role: u.role }, 200);
+      return c.json(
+        {
+          id: u.id,
+          username: u.username,
+          email: u.email,
+          role: u.role,
+          sites: u.sites ? [...u.sites] : null,
+        },
+        200,
+      );
     });
 
     app.openapi(streamToken, async (c) => {

@@ -44,6 +44,7 @@ const importRoute = (kind: BulkKind) =>
     method: 'post',
     path: `/${kind}s/import`,
     access: 'operator',
+    site: 'refuse',
     tags: ['bulk'],
     summary: `Import ${kind}s from CSV (text/csv, a header line) or JSON (an array of objects): dry run, then one transaction`,
     description:
@@ -73,6 +74,7 @@ const exportRoute = (kind: BulkKind) =>
     method: 'get',
     path: `/${kind}s/export`,
     access: 'viewer',
+    site: 'refuse',
     tags: ['bulk'],
     summary: `Export ${kind}s with the import's columns (secrets always empty), as CSV or JSON`,
     request: { query: ExportQuery },

@@ -22,6 +22,7 @@ const listSnapshots = defineRoute({
   method: 'get',
   path: '/cameras/{id}/snapshots',
   access: 'viewer',
+  site: 'refuse',
   tags: ['cameras'],
   summary: "The camera's stored snapshots, newest first (the last N, hub option cameraSnapshotsKeep)",
   request: { params: IdParam },
@@ -35,6 +36,7 @@ const takeSnapshot = defineRoute({
   method: 'post',
   path: '/cameras/{id}/snapshot',
   access: 'operator',
+  site: 'refuse',
   tags: ['cameras'],
   summary: "Take a snapshot now through the site's agent (a job); the JPEG then appears at GET .../snapshot",
   request: { params: IdParam },
@@ -68,6 +70,7 @@ export const cameraSnapshotsRoutes: RouteModule = {
         method: 'get',
         path: `${API_PREFIX}/cameras/{id}/snapshot`,
         access: 'viewer',
+        site: 'refuse',
         tags: ['cameras'],
         summary:
           'The latest snapshot as image/jpeg, or with ?at= (epoch ms or ISO 8601) the newest taken at or before it. ' +
@@ -120,6 +123,7 @@ export const cameraSnapshotsRoutes: RouteModule = {
         method: 'get',
         path: `${API_PREFIX}/cameras/{id}/live`,
         access: 'viewer',
+        site: 'refuse',
         tags: ['cameras'],
         summary:
           'Live view (WebSocket upgrade; token in Authorization or ?access_token= with a stream token of scope ' +

@@ -87,6 +87,7 @@ const create = defineRoute({
   method: 'post',
   path: '/cameras',
   access: 'operator',
+  site: 'refuse',
   tags,
   summary: 'Add a camera (credentials in rtsp_url are split out and stored encrypted)',
   request: { body: body(CreateCamera) },
@@ -106,6 +107,7 @@ const stream = defineRoute({
   method: 'get',
   path: '/cameras/{id}/stream',
   access: 'viewer',
+  site: 'refuse',
   tags,
   summary: 'What a client needs to show the camera: stream facts, snapshot and live view URLs',
   request: { params: IdParam },
@@ -115,6 +117,7 @@ const update = defineRoute({
   method: 'put',
   path: '/cameras/{id}',
   access: 'operator',
+  site: 'refuse',
   tags,
   summary:
     'Update a camera (only the fields given; password: null removes it). A new ip_address, site_id or RTSP ' +
@@ -126,6 +129,7 @@ const remove = defineRoute({
   method: 'delete',
   path: '/cameras/{id}',
   access: 'admin',
+  site: 'refuse',
   tags,
   summary: 'Delete a camera and its history',
   request: { params: IdParam },

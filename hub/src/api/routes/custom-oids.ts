@@ -59,6 +59,7 @@ const putRoute = (owner: 'devices' | 'sites') =>
     method: 'put',
     path: `/${owner}/{id}/custom-oids`,
     access: 'operator',
+    site: 'refuse',
     tags,
     summary: `Replace the custom OIDs of ${what(owner)}: the whole list ([] removes them)`,
     request: { params: IdParam, body: body(CustomOidList) },

@@ -1,11 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import type { Role } from '../../auth/roles.js';
 import { macSearchHex } from '../../fleet/mac.js';
+import { snmpSettingsOf } from '../../inventory/credential-sets.js';
 import { siteNetworks } from '../../net/site-networks.js';
 import { DEVICE_SORTS, type DeviceRecord } from '../../store/devices.js';
 import { defineRoute, requireInScope, siteFilterFor } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
-import { requireCredentialUse, snmpSettingsOf } from '../models/credential.js';
+import { requireCredentialUse } from '../models/credential.js';
 import {
   CreateDevice,
   DEVICE_STATUS_FILTERS,
@@ -83,6 +84,7 @@ const create = defineRoute({
   method: 'post',
   path: '/devices',
   access: 'operator',
+  site: 'refuse',
   tags,
   summary: 'Add a device',
   request: { body: body(CreateDevice) },
@@ -102,6 +104,7 @@ const update = defineRoute({
   method: 'put',
   path: '/devices/{id}',
   access: 'operator',
+  site: 'refuse',
   tags,
   summary:
     'Update a device (only the fields given). Omitted SNMP secrets are kept, except when ip_address or site_id ' +
@@ -113,6 +116,7 @@ const remove = defineRoute({
   method: 'delete',
   path: '/devices/{id}',
   access: 'admin',
+  site: 'refuse',
   tags,
   summary: 'Delete a device and its history',
   request: { params: IdParam },

@@ -89,6 +89,7 @@ const discover = defineRoute({
   method: 'post',
   path: '/sites/{id}/discover',
   access: 'operator',
+  site: 'refuse',
   tags: ['discovery'],
   summary: "Discover a site's devices and cameras: a sweep by its agent (a job)",
   description:
@@ -107,6 +108,7 @@ const listDiscovered = defineRoute({
   method: 'get',
   path: '/sites/{id}/discovered',
   access: 'viewer',
+  site: 'refuse',
   tags: ['discovery'],
   summary:
     "A site's discovered hosts, each new, already monitored (matched by MAC, IP or sysName) or changed",
@@ -118,6 +120,7 @@ const accept = defineRoute({
   method: 'post',
   path: '/sites/{id}/discovered/accept',
   access: 'operator',
+  site: 'refuse',
   tags: ['discovery'],
   summary:
     'Create devices and cameras from discovered hosts (a selection or every new one), in one transaction',
@@ -132,6 +135,7 @@ const dismiss = defineRoute({
   method: 'post',
   path: '/sites/{id}/discovered/dismiss',
   access: 'operator',
+  site: 'refuse',
   tags: ['discovery'],
   summary: 'Forget discovered hosts (found again by a later sweep)',
   request: {
@@ -148,6 +152,7 @@ const getSchedule = defineRoute({
   method: 'get',
   path: '/sites/{id}/discovery-schedule',
   access: 'viewer',
+  site: 'refuse',
   tags: ['discovery'],
   summary: "A site's repeated discovery, if any",
   request: { params: IdParam },
@@ -161,6 +166,7 @@ const putSchedule = defineRoute({
   method: 'put',
   path: '/sites/{id}/discovery-schedule',
   access: 'operator',
+  site: 'refuse',
   tags: ['discovery'],
   summary: 'Repeat a discovery every interval_s (at least an hour); the first run is one interval from now',
   request: { params: IdParam, body: body(Schedule) },
@@ -174,6 +180,7 @@ const deleteSchedule = defineRoute({
   method: 'delete',
   path: '/sites/{id}/discovery-schedule',
   access: 'operator',
+  site: 'refuse',
   tags: ['discovery'],
   summary: "Stop a site's repeated discovery",
   request: { params: IdParam },

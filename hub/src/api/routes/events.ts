@@ -17,6 +17,16 @@ const FORWARDED = [
   'topology.changed',
 ] as const;
 
+/**
+ * The site a forwarded event is about, or null when none (a rollout): a caller limited to some sites gets only
+ * events of its sites.
+ */
+export function eventSite(payload: unknown): number | null {
+  const p = payload as { site_id?: unknown; alert?: { site_id?: unknown }; job?: { site_id?: unknown } };
+  const site = p.site_id ?? p.alert?.site_id ?? p.job?.site_id;
+  return typeof site === 'number' ? site : null;
+}
+
 /** Seconds between heartbeat comments, so proxies keep the stream open and dead clients are noticed. */
 const HEARTBEAT_MS = 15_000;
 /** Longest a timer may wait (setTimeout's limit). */
@@ -64,13 +74,15 @@ export const eventsRoutes: RouteModule = {
         method: 'get',
         path: '/api/v1/events',
         access: 'viewer',
+        site: 'own',
         tags: ['events'],
         summary:
           'Live events as Server-Sent Events: device.status, check.status, camera.status, agent.status, alert.changed, ' +
           "job.changed, topology.changed (a site's discovered list or map), rollout.changed. " +
           'Token in Authorization, or ?access_token= with a stream token of scope "events" (EventSource cannot ' +
           'send headers). The stream ends with an `end` event when the token it was opened with expires or the ' +
-          'user is disabled, deleted or changes password; at most sseMaxPerUser streams per user (429 beyond)',
+          'user is disabled, deleted, changes password or scope; a user limited to some sites gets only the events ' +
+          'of those sites (no rollout.changed); at most sseMaxPerUser streams per user (429 beyond)',
         queryTokenScope: () => 'events',
         responses: {
           200: {
@@ -110,6 +122,7 @@ export const eventsRoutes: RouteModule = {
                 if (why) end(why);
               })
               .catch((err: unknown) => hub.logger.error({ err }, 'event stream re-check failed'));
+          const sites = user.sites === undefined ? undefined : new Set(user.sites);
           const push = (event: string, data: unknown) => {
             // A client that stops reading is cut off rather than buffering without bound.
             if (queue.length > 1000) {
@@ -120,11 +133,20 @@ export const eventsRoutes: RouteModule = {
             wake?.();
           };
           const offs = FORWARDED.map((name) =>
-            hub.events.on(name, (payload: HubEventMap[typeof name]) => push(name, payload)),
+            hub.events.on(name, (payload: HubEventMap[typeof name]) => {
+              if (sites) {
+                const site = eventSite(payload);
+                if (site === null || !sites.has(site)) return;
+              }
+              push(name, payload);
+            }),
           );
           offs.push(
             hub.events.on('user.changed', (e) => {
-              if (e.user_id === user.id) void recheck();
+              if (e.user_id !== user.id) return;
+              // The stream was opened with the old scope: the client reconnects with the new one.
+              if (e.change === 'scope') end('scope changed');
+              else void recheck();
             }),
           );
           // Heartbeats also re-check the user: a change made by the CLI (another process) emits no event here.

@@ -4,7 +4,7 @@ import { macSearchHex } from '../../fleet/mac.js';
 import { BACKLOG_NOISE_ROWS, rankSites } from '../../fleet/overview.js';
 import { defineRoute } from '../access.js';
 import { errors, iso, json, PaginationSchema, pagination } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 const STATES = ['critical', 'problem', 'warning', 'ok', 'empty'] as const;
 const BySeverity = z.object(Object.fromEntries(SEVERITIES.map((s) => [s, z.number().int()]))) as z.ZodObject<
@@ -106,6 +106,7 @@ const overview = defineRoute({
   method: 'get',
   path: '/overview',
   access: 'viewer',
+  site: 'refuse',
   tags: ['fleet'],
   summary:
     'Every site ranked by what is wrong (open critical and high alerts, agent offline, devices down, backlog growing)',
@@ -139,6 +140,7 @@ const search = defineRoute({
   method: 'get',
   path: '/search',
   access: 'viewer',
+  site: 'refuse',
   tags: ['fleet'],
   summary: 'Search sites, devices (name, IP, sysName, MAC), cameras and alerts',
   request: {

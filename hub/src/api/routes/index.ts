@@ -30,6 +30,7 @@ import { maintenanceRoutes } from './maintenance.js';
 import { metricsRoutes } from './metrics.js';
 import { notificationChannelsRoutes } from './notification-channels.js';
 import { rolloutsRoutes } from './rollouts.js';
+import { siteGroupsRoutes } from './site-groups.js';
 import { siteTrapsRoutes } from './site-traps.js';
 import { sitesRoutes } from './sites.js';
 import { topologyRoutes } from './topology.js';
@@ -46,6 +47,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   usersRoutes,
   apiKeysRoutes,
   sitesRoutes,
+  siteGroupsRoutes,
   bulkRoutes,
   discoveryRoutes,
   topologyRoutes,

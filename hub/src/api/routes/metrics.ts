@@ -14,6 +14,7 @@ export const metricsRoutes: RouteModule = {
         method: 'get',
         path: '/metrics',
         access: 'viewer',
+        site: 'refuse',
         staticToken: () => hub.config.metricsToken,
         summary: 'Prometheus metrics',
         tags: ['operations'],

@@ -16,6 +16,7 @@ const get = defineRoute({
   method: 'get',
   path: '/sites/{id}/traps',
   access: 'viewer',
+  site: 'refuse',
   tags,
   summary:
     "The site's SNMP trap receiver (on its agents): its own settings, or the hub-wide ones (`own: false`)",
@@ -26,6 +27,7 @@ const put = defineRoute({
   method: 'put',
   path: '/sites/{id}/traps',
   access: 'operator',
+  site: 'refuse',
   tags,
   summary:
     "Set the site's own trap receiver (only the fields given; the first change starts from the hub-wide " +
@@ -37,6 +39,7 @@ const reset = defineRoute({
   method: 'delete',
   path: '/sites/{id}/traps',
   access: 'operator',
+  site: 'refuse',
   tags,
   summary: "Forget the site's own trap receiver settings: it uses the hub-wide ones again",
   request: { params: IdParam },

@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { SiteRow } from '../../store/sites.js';
 import { defineRoute, inCallerScope, requireInScope } from '../access.js';
-import { conflict, notFound } from '../errors.js';
+import { conflict, forbidden, notFound, unprocessable } from '../errors.js';
 import { body, errors, IdParam, iso, json, name, text } from '../schemas.js';
-import type { RouteModule } from '../types.js';
+import type { HubEnv, RouteModule } from '../types.js';
 
 /** An IANA time zone name the runtime knows (`Europe/Paris`, `UTC`). */
 export const TimeZone = z
@@ -26,6 +27,7 @@ const SiteSchema = z
     location: z.string().nullable(),
     timezone: z.string(),
     notes: z.string().nullable(),
+    group_id: z.number().int().nullable().openapi({ description: 'The site group (customer), if any' }),
     device_count: z.number().int().optional(),
     camera_count: z.number().int().optional(),
     created_at: z.string(),
@@ -39,6 +41,13 @@ const SiteFields = {
   location: text(200).nullable().optional(),
   timezone: TimeZone.optional(),
   notes: text(5000).nullable().optional(),
+  group_id: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .optional()
+    .openapi({ description: 'Put the site in this site group (admins only); null: in none' }),
 };
 const CreateSite = z.object(SiteFields).strict().openapi('CreateSite');
 const UpdateSite = z
@@ -54,6 +63,7 @@ function siteToApi(s: SiteRow & { device_count?: number; camera_count?: number }
     location: s.location,
     timezone: s.timezone,
     notes: s.notes,
+    group_id: s.group_id,
     ...(s.device_count !== undefined ? { device_count: s.device_count, camera_count: s.camera_count } : {}),
     created_at: iso(s.created_at) as string,
     updated_at: iso(s.updated_at) as string,
@@ -61,6 +71,7 @@ function siteToApi(s: SiteRow & { device_count?: number; camera_count?: number }
 }
 
 const tags = ['sites'];
+// A caller limited to some sites sees and updates only those; creating and deleting sites is hub-wide.
 const list = defineRoute({
   method: 'get',
   path: '/sites',
@@ -74,10 +85,11 @@ const create = defineRoute({
   method: 'post',
   path: '/sites',
   access: 'operator',
+  site: 'refuse',
   tags,
   summary: 'Create a site',
   request: { body: body(CreateSite) },
-  responses: { 201: json(SiteSchema, 'Created'), ...errors(400, 401, 403, 409, 413, 415) },
+  responses: { 201: json(SiteSchema, 'Created'), ...errors(400, 401, 403, 409, 413, 415, 422) },
 });
 const get = defineRoute({
   method: 'get',
@@ -93,15 +105,17 @@ const update = defineRoute({
   method: 'put',
   path: '/sites/{id}',
   access: 'operator',
+  site: 'own',
   tags,
   summary: 'Update a site (only the fields given)',
   request: { params: IdParam, body: body(UpdateSite) },
-  responses: { 200: json(SiteSchema, 'Updated'), ...errors(400, 401, 403, 404, 409, 413, 415) },
+  responses: { 200: json(SiteSchema, 'Updated'), ...errors(400, 401, 403, 404, 409, 413, 415, 422) },
 });
 const remove = defineRoute({
   method: 'delete',
   path: '/sites/{id}',
   access: 'admin',
+  site: 'refuse',
   tags,
   summary: 'Delete an empty site',
   request: { params: IdParam },
@@ -117,8 +131,20 @@ export const sitesRoutes: RouteModule = {
       c.json({ sites: (await sites.list()).filter((s) => inCallerScope(c, s.id)).map(siteToApi) }, 200),
     );
 
+    /** A site's group decides who sees it: only admins set it, and only to a group that exists. */
+    const checkGroup = async (c: Context<HubEnv>, groupId: number | null | undefined) => {
+      if (groupId === undefined) return;
+      if (c.var.user?.role !== 'admin') throw forbidden("only admins set a site's group");
+      if (groupId !== null && !(await hub.store.siteGroups.get(groupId)))
+        throw unprocessable('no such site group', [
+          { path: 'body.group_id', message: `site group ${groupId} does not exist` },
+        ]);
+    };
+
     app.openapi(create, async (c) => {
-      const row = await sites.insert(c.req.valid('json'), hub.clock());
+      const input = c.req.valid('json');
+      await checkGroup(c, input.group_id);
+      const row = await sites.insert(input, hub.clock());
       c.set('auditTarget', { type: 'site', id: row.id });
       hub.events.emit('inventory.changed', { site_id: row.id, kind: 'site', id: row.id, change: 'created' });
       return c.json(siteToApi(row), 201);
@@ -134,7 +160,12 @@ export const sitesRoutes: RouteModule = {
 
     app.openapi(update, async (c) => {
       const { id } = c.req.valid('param');
-      const row = await sites.update(id, c.req.valid('json'), hub.clock());
+      const input = c.req.valid('json');
+      const before = await sites.get(id);
+      if (!before) throw notFound('site', id);
+      requireInScope(c, 'site', id, before.id);
+      await checkGroup(c, input.group_id);
+      const row = await sites.update(id, input, hub.clock());
       if (!row) throw notFound('site', id);
       hub.events.emit('inventory.changed', { site_id: id, kind: 'site', id, change: 'updated' });
       return c.json(siteToApi(row), 200);

@@ -5,7 +5,7 @@ import type { TargetKind } from '../../store/timeseries/types.js';
 import { defineRoute } from '../access.js';
 import { ApiError, notFound } from '../errors.js';
 import { errors, IdParam, Instant, json } from '../schemas.js';
-import type { RouteModule } from './index.js';
+import type { RouteModule } from '../types.js';
 
 /** More points than this in one series and the range is averaged into steps automatically. */
 export const MAX_POINTS = 5000;
@@ -102,6 +102,7 @@ export function targetMetricsRoutes(t: TargetMetrics): RouteModule {
     method: 'get',
     path: `/${t.plural}/{id}/metrics`,
     access: 'viewer',
+    site: 'refuse',
     tags: [t.plural],
     summary: `Metric names of a ${t.kind}, or the points of one metric (raw or averaged into steps)`,
     description:

@@ -73,6 +73,7 @@ const getMap = defineRoute({
   method: 'get',
   path: '/sites/{id}/topology',
   access: 'viewer',
+  site: 'refuse',
   tags: ['topology'],
   summary:
     "A site's map: nodes with status, open alerts and upstream parent (with evidence), links with ports",
@@ -85,6 +86,7 @@ const getDependency = (kind: 'device' | 'camera') =>
     method: 'get',
     path: `/${kind}s/{id}/dependency`,
     access: 'viewer',
+    site: 'refuse',
     tags: ['topology'],
     summary: `A ${kind}'s manual parent and inferred parent (with evidence and whether pinned)`,
     request: { params: IdParam },
@@ -96,6 +98,7 @@ const putDependency = (kind: 'device' | 'camera') =>
     method: 'put',
     path: `/${kind}s/{id}/dependency`,
     access: 'operator',
+    site: 'refuse',
     tags: ['topology'],
     summary: `Pin or unpin a ${kind}'s inferred parent, or override it with a manual parent`,
     request: { params: IdParam, body: body(DependencyInput) },

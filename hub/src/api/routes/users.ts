@@ -2,10 +2,12 @@ import { z } from '@hono/zod-openapi';
 import { hashCost } from '../../auth/first-run.js';
 import { checkPassword, hashPassword } from '../../auth/passwords.js';
 import { isStoreError } from '../../store/errors.js';
+import type { UserRow } from '../../store/users.js';
 import { defineRoute } from '../access.js';
-import { ApiError, conflict, notFound } from '../errors.js';
+import { ApiError, conflict, notFound, unprocessable } from '../errors.js';
 import { userToApi } from '../models/user.js';
 import { body, errors, IdParam, json } from '../schemas.js';
+import { checkScopeRefs, ScopeSchema } from '../scope.js';
 import type { RouteModule } from '../types.js';
 
 const RoleSchema = z.enum(['admin', 'operator', 'viewer']);
@@ -21,6 +23,7 @@ const UserSchema = z
     email: z.string().nullable(),
     role: RoleSchema,
     disabled: z.boolean(),
+    scope: ScopeSchema.nullable(),
     created_at: z.string(),
     updated_at: z.string(),
     last_login_at: z.string().nullable(),
@@ -33,6 +36,9 @@ const CreateUser = z
     email: Email.optional(),
     role: RoleSchema,
     password: z.string().min(1).max(1024),
+    scope: ScopeSchema.nullable()
+      .optional()
+      .openapi({ description: 'Limit to sites and groups (not for admins)' }),
   })
   .strict()
   .openapi('CreateUser');
@@ -42,6 +48,7 @@ const UpdateUser = z
     role: RoleSchema.optional(),
     disabled: z.boolean().optional(),
     password: z.string().min(1).max(1024).optional(),
+    scope: ScopeSchema.nullable().optional().openapi({ description: 'null: every site (not for admins)' }),
   })
   .strict()
   .openapi('UpdateUser');
@@ -51,6 +58,7 @@ const list = defineRoute({
   method: 'get',
   path: '/users',
   access: 'admin',
+  site: 'refuse',
   tags,
   summary: 'List users',
   responses: { 200: json(z.object({ users: z.array(UserSchema) }), 'Users'), ...errors(401, 403) },
@@ -59,6 +67,7 @@ const create = defineRoute({
   method: 'post',
   path: '/users',
   access: 'admin',
+  site: 'refuse',
   tags,
   summary: 'Create a user',
   request: { body: body(CreateUser) },
@@ -68,6 +77,7 @@ const get = defineRoute({
   method: 'get',
   path: '/users/{id}',
   access: 'admin',
+  site: 'refuse',
   tags,
   summary: 'One user',
   request: { params: IdParam },
@@ -77,6 +87,7 @@ const update = defineRoute({
   method: 'put',
   path: '/users/{id}',
   access: 'admin',
+  site: 'refuse',
   tags,
   summary: 'Change role, email, disabled or password (a password or role change ends their sessions)',
   request: { params: IdParam, body: body(UpdateUser) },
@@ -86,11 +97,19 @@ const remove = defineRoute({
   method: 'delete',
   path: '/users/{id}',
   access: 'admin',
+  site: 'refuse',
   tags,
   summary: 'Delete a user',
   request: { params: IdParam },
   responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404, 409) },
 });
+
+/** Scoped users are never admins (hub README, Tenants): admins manage hub-wide things. */
+function adminScoped(): ApiError {
+  return unprocessable('an admin cannot be limited to sites', [
+    { path: 'body.scope', message: 'admins see every site: give the user the operator or viewer role' },
+  ]);
+}
 
 function weak(problem: string): ApiError {
   return new ApiError(422, 'weak_password', `password ${problem}`, [
@@ -102,34 +121,45 @@ export const usersRoutes: RouteModule = {
   name: 'users',
   register(app, hub) {
     const policy = () => ({ minLength: hub.config.passwordMinLength });
-    const { users } = hub.store;
+    const { users, scopes } = hub.store;
+    const withScope = async (row: UserRow) => userToApi(row, await scopes.get({ user_id: row.id }));
 
-    app.openapi(list, async (c) => c.json({ users: (await users.list()).map(userToApi) }, 200));
+    app.openapi(list, async (c) => {
+      const rows = await users.list();
+      return c.json({ users: await Promise.all(rows.map(withScope)) }, 200);
+    });
 
     app.openapi(create, async (c) => {
       const input = c.req.valid('json');
       const problem = checkPassword(input.password, input.username, policy());
       if (problem) throw weak(problem);
+      const scope = input.scope ?? null;
+      if (scope && input.role === 'admin') throw adminScoped();
+      if (scope) await checkScopeRefs(hub.store, scope, 'body.scope');
       if (await users.byName(input.username)) throw conflict(`user ${input.username} exists`);
       const hash = await hashPassword(input.password, hashCost(hub));
-      const row = await users
-        .insert(
-          { username: input.username, email: input.email, role: input.role, password_hash: hash },
-          hub.clock(),
-        )
+      const row = await hub.store
+        .unit(async (tx) => {
+          const u = await tx.users.insert(
+            { username: input.username, email: input.email, role: input.role, password_hash: hash },
+            hub.clock(),
+          );
+          if (scope) await tx.scopes.set({ user_id: u.id }, scope);
+          return u;
+        })
         .catch((err) => {
           throw isStoreError(err, 'conflict') ? conflict(`user ${input.username} exists`) : err;
         });
       c.set('auditTarget', { type: 'user', id: row.id });
-      c.set('auditDetails', { username: row.username, role: row.role });
-      return c.json(userToApi(row), 201);
+      c.set('auditDetails', { username: row.username, role: row.role, scope });
+      return c.json(userToApi(row, scope), 201);
     });
 
     app.openapi(get, async (c) => {
       const { id } = c.req.valid('param');
       const row = await users.get(id);
       if (!row) throw notFound('user', id);
-      return c.json(userToApi(row), 200);
+      return c.json(await withScope(row), 200);
     });
 
     app.openapi(update, async (c) => {
@@ -143,6 +173,10 @@ export const usersRoutes: RouteModule = {
         ((input.role && input.role !== 'admin') || input.disabled === true);
       if (losesAdmin && (await users.countActiveAdmins()) <= 1)
         throw conflict('the last active admin cannot be demoted or disabled');
+      const before = await scopes.get({ user_id: id });
+      const scope = input.scope === undefined ? before : input.scope;
+      if (scope && (input.role ?? row.role) === 'admin') throw adminScoped();
+      if (input.scope) await checkScopeRefs(hub.store, input.scope, 'body.scope');
       let hash: string | undefined;
       if (input.password !== undefined) {
         const problem = checkPassword(input.password, row.username, policy());
@@ -157,6 +191,7 @@ export const usersRoutes: RouteModule = {
           now,
         );
         if (hash) await tx.users.setPasswordHash(id, hash, now);
+        if (input.scope !== undefined) await tx.scopes.set({ user_id: id }, input.scope);
         if (hash || input.disabled || (input.role && input.role !== row.role))
           await tx.sessions.revokeUser(id, now);
         return u;
@@ -167,7 +202,8 @@ export const usersRoutes: RouteModule = {
       else if (hash) hub.events.emit('user.changed', { user_id: id, change: 'password' });
       else if (input.role && input.role !== row.role)
         hub.events.emit('user.changed', { user_id: id, change: 'role' });
-      return c.json(userToApi(updated ?? row), 200);
+      else if (input.scope !== undefined) hub.events.emit('user.changed', { user_id: id, change: 'scope' });
+      return c.json(userToApi(updated ?? row, scope), 200);
     });
 
     app.openapi(remove, async (c) => {

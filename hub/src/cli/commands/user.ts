@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { forgetInitialPassword, hashCost } from '../../auth/first-run.js';
 import { checkPassword, hashPassword } from '../../auth/passwords.js';
 import type { HubConfig } from '../../config.js';
+import type { HubStore } from '../../store/port.js';
+import type { SiteScope } from '../../store/tenancy.js';
 import { addConfigOptions, configFromOptions, exitOnError, STORE_KEYS } from '../options.js';
 import { openCliStore, readPassword } from '../store.js';
 
@@ -12,6 +14,55 @@ async function newPassword(config: HubConfig, username: string): Promise<{ hash:
   const problem = checkPassword(password, username, { minLength: config.passwordMinLength });
   if (problem) throw new Error(`password ${problem}`);
   return { hash: await hashPassword(password, hashCost({ config } as never)) };
+}
+
+/** Finds each comma-separated name or id with `find`, or says which one does not exist. */
+async function resolveAll(
+  list: string,
+  what: string,
+  find: (nameOrId: string) => Promise<{ id: number } | undefined>,
+): Promise<number[]> {
+  const ids: number[] = [];
+  for (const item of list
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    const row = await find(item);
+    if (!row) throw new Error(`${what} ${JSON.stringify(item)} does not exist`);
+    ids.push(row.id);
+  }
+  return ids;
+}
+
+/** The scope of `--sites` and `--group`, or null when neither is given. */
+async function scopeFromOptions(
+  store: Pick<HubStore, 'sites' | 'siteGroups'>,
+  sites: string | undefined,
+  groups: string | undefined,
+): Promise<SiteScope | null> {
+  if (sites === undefined && groups === undefined) return null;
+  const byNameOrId =
+    <T>(get: (id: number) => Promise<T>, byName: (n: string) => Promise<T>) =>
+    (x: string) =>
+      /^\d+$/.test(x) ? get(Number(x)) : byName(x);
+  return {
+    sites: await resolveAll(
+      sites ?? '',
+      '--sites: site',
+      byNameOrId(
+        (id) => store.sites.get(id),
+        (n) => store.sites.byName(n),
+      ),
+    ),
+    groups: await resolveAll(
+      groups ?? '',
+      '--group: site group',
+      byNameOrId(
+        (id) => store.siteGroups.get(id),
+        (n) => store.siteGroups.byName(n),
+      ),
+    ),
+  };
 }
 
 /** `outpost-hub user add|list|passwd`: manage API users directly in the store. */
@@ -26,7 +77,9 @@ export function userCommand(): Command {
         .choices(['admin', 'operator', 'viewer'])
         .makeOptionMandatory(),
     )
-    .option('--email <email>', 'email address');
+    .option('--email <email>', 'email address')
+    .option('--sites <sites>', 'limit the user to these sites (comma-separated names or ids); not for admins')
+    .option('--group <groups>', 'limit the user to these site groups (comma-separated names or ids)');
   addConfigOptions(add, STORE_KEYS).action(async (name: string, opts: Record<string, unknown>) => {
     try {
       if (!USERNAME.test(name))
@@ -35,17 +88,33 @@ export function userCommand(): Command {
       const store = await openCliStore(config);
       try {
         if (await store.users.byName(name)) throw new Error(`user ${name} already exists`);
-        const { hash } = await newPassword(config, name);
-        const row = await store.users.insert(
-          {
-            username: name,
-            role: opts.role as 'admin' | 'operator' | 'viewer',
-            email: (opts.email as string) ?? null,
-            password_hash: hash,
-          },
-          Date.now(),
+        const scope = await scopeFromOptions(
+          store,
+          opts.sites as string | undefined,
+          opts.group as string | undefined,
         );
-        process.stdout.write(`added user ${row.username} (id ${row.id}, role ${row.role})\n`);
+        if (scope && opts.role === 'admin')
+          throw new Error(
+            '--sites/--group: an admin cannot be limited to sites (use --role operator or viewer)',
+          );
+        const { hash } = await newPassword(config, name);
+        const row = await store.unit(async (tx) => {
+          const u = await tx.users.insert(
+            {
+              username: name,
+              role: opts.role as 'admin' | 'operator' | 'viewer',
+              email: (opts.email as string) ?? null,
+              password_hash: hash,
+            },
+            Date.now(),
+          );
+          if (scope) await tx.scopes.set({ user_id: u.id }, scope);
+          return u;
+        });
+        const limited = scope
+          ? `, limited to ${scope.sites.length} sites and ${scope.groups.length} groups`
+          : '';
+        process.stdout.write(`added user ${row.username} (id ${row.id}, role ${row.role}${limited})\n`);
       } finally {
         await store.close();
       }

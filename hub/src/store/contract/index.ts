@@ -29,6 +29,7 @@ import { sessionsContract } from './sessions.js';
 import { siteTrapsContract } from './site-traps.js';
 import { sitesContract } from './sites.js';
 import { snapshotsContract } from './snapshots.js';
+import { tenancyContract } from './tenancy.js';
 import { topologyContract } from './topology.js';
 import { unitOfWorkContract } from './unit-of-work.js';
 import { usersContract } from './users.js';
@@ -63,6 +64,7 @@ const SUITES: readonly [string, ContractSuite][] = [
   ['releases', releasesContract],
   ['rollouts', rolloutsContract],
   ['api keys', apiKeysContract],
+  ['tenancy', tenancyContract],
   ['retention', retentionContract],
   ['fleet', fleetContract],
   ['topology and discovery', topologyContract],

@@ -14,6 +14,7 @@ export function sitesContract(factory: StoreFactory): void {
         location: null,
         timezone: 'UTC',
         notes: null,
+        group_id: null,
         created_at: T0,
         updated_at: T0,
       });

@@ -1,5 +1,7 @@
 import type { AgentRepo, AgentRow, AgentStatusUpdate, NewAgent } from '../agents.js';
+import type { SiteFilter } from '../tenancy.js';
 import type { Scope } from './connection.js';
+import { siteCondition } from './site-filter.js';
 
 const COLUMNS = `id, site_id, hostname, version, status, status_reason, last_seen, started_at, config_version_applied,
   backlog, dropped, invalid_payloads, refused_items, revoked_at, created_at`;
@@ -15,12 +17,13 @@ export class PgAgents implements AgentRepo {
     return this.s.get(`SELECT ${COLUMNS}, secret_hash FROM agents WHERE id = ?`, id);
   }
 
-  list(filter: { site_id?: number; status?: string } = {}): Promise<AgentRow[]> {
+  list(filter: { site_id?: SiteFilter; status?: string } = {}): Promise<AgentRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.site_id !== undefined) {
-      where.push('site_id = ?');
-      params.push(filter.site_id);
+      const site = siteCondition('site_id', filter.site_id);
+      where.push(site.sql);
+      params.push(...site.args);
     }
     if (filter.status !== undefined) {
       where.push('status = ?');

@@ -9,7 +9,9 @@ import type {
   ReopenFacts,
   Severity,
 } from '../alerts.js';
+import type { SiteFilter } from '../tenancy.js';
 import type { Scope } from './connection.js';
+import { siteCondition } from './site-filter.js';
 
 const SELECT =
   'SELECT a.*, u.username AS acknowledged_by_username FROM alerts a LEFT JOIN users u ON u.id = a.acknowledged_by';
@@ -30,7 +32,11 @@ function where(f: AlertFilter): { clause: string; args: unknown[] } {
   eq('acknowledged', f.acknowledged === undefined ? undefined : f.acknowledged ? 1 : 0);
   eq('device_id', f.device_id);
   eq('camera_id', f.camera_id);
-  eq('site_id', f.site_id);
+  if (f.site_id !== undefined) {
+    const site = siteCondition('a.site_id', f.site_id);
+    parts.push(site.sql);
+    args.push(...site.args);
+  }
   eq('rule', f.rule);
   if (f.from !== undefined) {
     parts.push('a.last_seen >= ?');
@@ -253,9 +259,10 @@ export class PgAlerts implements AlertRepo {
     return (await this.s.run('DELETE FROM alerts WHERE id = ?', id)) > 0;
   }
 
-  async summary(since: number, siteId?: number): Promise<AlertSummary> {
-    const site = siteId === undefined ? '' : ' AND site_id = ?';
-    const args = siteId === undefined ? [] : [siteId];
+  async summary(since: number, siteId?: SiteFilter): Promise<AlertSummary> {
+    const condition = siteId === undefined ? undefined : siteCondition('site_id', siteId);
+    const site = condition ? ` AND ${condition.sql}` : '';
+    const args = condition?.args ?? [];
     const row = (await this.s.get<Omit<AlertSummary, 'recent'>>(
       `SELECT COUNT(*) AS total,
          COUNT(*) FILTER (WHERE acknowledged = 0) AS unacknowledged,

@@ -1,22 +1,39 @@
-import type { ApiKeyRepo, ApiKeyRow, NewApiKey } from '../api-keys.js';
+import { type ApiKeyRepo, type ApiKeyRow, keyScope, type NewApiKey } from '../api-keys.js';
 import type { Scope } from './connection.js';
 
 export class PgApiKeys implements ApiKeyRepo {
   constructor(private readonly s: Scope) {}
 
-  async insert(k: NewApiKey): Promise<ApiKeyRow> {
-    return (await this.s.get<ApiKeyRow>(
-      `INSERT INTO api_keys (user_id, name, role, site_id, prefix, key_hash, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      k.user_id,
-      k.name,
-      k.role,
-      k.site_id,
-      k.prefix,
-      k.key_hash,
-      k.created_at,
-      k.expires_at,
-    )) as ApiKeyRow;
+  insert(k: NewApiKey): Promise<ApiKeyRow> {
+    const scope = keyScope(k);
+    return this.s.atomic(async (s) => {
+      const row = (await s.get<ApiKeyRow>(
+        `INSERT INTO api_keys (user_id, name, role, site_id, prefix, key_hash, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        k.user_id,
+        k.name,
+        k.role,
+        k.site_id,
+        k.prefix,
+        k.key_hash,
+        k.created_at,
+        k.expires_at,
+      )) as ApiKeyRow;
+      if (scope) await s.run('INSERT INTO api_key_scopes (api_key_id) VALUES (?)', row.id);
+      if (scope?.sites.length)
+        await s.run(
+          'INSERT INTO api_key_scope_grants (api_key_id, site_id) SELECT ?, unnest(?::bigint[])',
+          row.id,
+          scope.sites,
+        );
+      if (scope?.groups.length)
+        await s.run(
+          'INSERT INTO api_key_scope_grants (api_key_id, group_id) SELECT ?, unnest(?::bigint[])',
+          row.id,
+          scope.groups,
+        );
+      return row;
+    });
   }
 
   get(id: number): Promise<ApiKeyRow | undefined> {

@@ -1,5 +1,7 @@
 import type { CheckFilter, CheckRecord, CheckRepo, CheckRow, CheckRun, CheckRunOutcome } from '../checks.js';
+import type { SiteFilter } from '../tenancy.js';
 import type { Scope } from './connection.js';
+import { siteCondition } from './site-filter.js';
 
 type Raw = Omit<CheckRow, 'enabled'> & { enabled: number };
 
@@ -58,7 +60,6 @@ export class PgChecks implements CheckRepo {
     const args: unknown[] = [];
     const equals: [string, unknown][] = [
       ['c.device_id', f.device_id],
-      ['d.site_id', f.site_id],
       ['c.status', f.status],
       ['c.kind', f.kind],
     ];
@@ -66,6 +67,11 @@ export class PgChecks implements CheckRepo {
       if (value === undefined) continue;
       parts.push(`${column} = ?`);
       args.push(value);
+    }
+    if (f.site_id !== undefined) {
+      const site = siteCondition('d.site_id', f.site_id);
+      parts.push(site.sql);
+      args.push(...site.args);
     }
     const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
     const rows = await this.s.all<Raw>(`${SELECT} ${where} ORDER BY c.device_id, c.name, c.id`, ...args);
@@ -108,11 +114,12 @@ export class PgChecks implements CheckRepo {
     });
   }
 
-  async statusCounts(siteId?: number): Promise<Record<string, number>> {
+  async statusCounts(siteId?: SiteFilter): Promise<Record<string, number>> {
+    const condition = siteId === undefined ? undefined : siteCondition('d.site_id', siteId);
     const rows = await this.s.all<{ status: string; n: number }>(
       `SELECT c.status AS status, COUNT(*) AS n FROM checks c JOIN devices d ON d.id = c.device_id
-       ${siteId === undefined ? '' : 'WHERE d.site_id = ?'} GROUP BY c.status`,
-      ...(siteId === undefined ? [] : [siteId]),
+       ${condition ? `WHERE ${condition.sql}` : ''} GROUP BY c.status`,
+      ...(condition?.args ?? []),
     );
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }

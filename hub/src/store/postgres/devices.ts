@@ -8,6 +8,7 @@ import type {
   DeviceState,
   DeviceStateUpdate,
 } from '../devices.js';
+import type { SiteFilter } from '../tenancy.js';
 import type { Scope } from './connection.js';
 import { countByStatus, listRecords, recordTable } from './records.js';
 import { DEVICE_SEARCH_TEXT } from './search.js';
@@ -63,7 +64,7 @@ export class PgDevices implements DeviceRepo {
     return listRecords<DeviceRow>(this.s, 'devices', query, sort, order, page, perPage);
   }
 
-  statusCounts(siteId?: number): Promise<Record<string, number>> {
+  statusCounts(siteId?: SiteFilter): Promise<Record<string, number>> {
     return countByStatus(this.s, 'devices', siteId);
   }
 

@@ -9,6 +9,7 @@ import {
 } from '../jobs.js';
 import { fromRaw, type RawJob, UPDATABLE } from '../sql-jobs.js';
 import type { Scope } from './connection.js';
+import { siteCondition } from './site-filter.js';
 
 export class PgJobs implements JobRepo {
   constructor(private readonly s: Scope) {}
@@ -49,13 +50,17 @@ export class PgJobs implements JobRepo {
     for (const [col, value] of [
       ['state', f.state],
       ['agent_id', f.agent_id],
-      ['site_id', f.site_id],
       ['type', f.type],
     ] as const) {
       if (value !== undefined) {
         where.push(`${col} = ?`);
         params.push(value);
       }
+    }
+    if (f.site_id !== undefined) {
+      const site = siteCondition('site_id', f.site_id);
+      where.push(site.sql);
+      params.push(...site.args);
     }
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (await this.s.get<{ n: number }>(`SELECT count(*) AS n FROM jobs ${w}`, ...params))?.n ?? 0;

@@ -1,4 +1,6 @@
+import type { SiteFilter } from '../tenancy.js';
 import type { Scope } from './connection.js';
+import { siteCondition } from './site-filter.js';
 
 /**
  * The plain CRUD statements of an inventory table with `id` and timestamps, writing only the `writable`
@@ -35,7 +37,7 @@ export function recordTable<Row, Rec extends object>(
 
 /** Equality filters (undefined or empty means "any"; a list means any of them) and a literal substring search. */
 export interface RecordQuery {
-  equals: Record<string, string | number | readonly string[] | undefined>;
+  equals: Record<string, string | number | readonly string[] | readonly number[] | undefined>;
   q?: string;
   searchColumns: readonly string[];
   /**
@@ -103,11 +105,12 @@ export async function listRecords<Row>(
 export async function countByStatus(
   s: Scope,
   table: string,
-  siteId?: number,
+  siteId?: SiteFilter,
 ): Promise<Record<string, number>> {
+  const condition = siteId === undefined ? undefined : siteCondition('site_id', siteId);
   const rows = await s.all<{ status: string; n: number }>(
-    `SELECT status, COUNT(*) AS n FROM ${table} ${siteId === undefined ? '' : 'WHERE site_id = ?'} GROUP BY status`,
-    ...(siteId === undefined ? [] : [siteId]),
+    `SELECT status, COUNT(*) AS n FROM ${table} ${condition ? `WHERE ${condition.sql}` : ''} GROUP BY status`,
+    ...(condition?.args ?? []),
   );
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }

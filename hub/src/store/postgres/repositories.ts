@@ -29,6 +29,7 @@ import { PgSessions } from './sessions.js';
 import { PgSiteTraps } from './site-traps.js';
 import { PgSites } from './sites.js';
 import { PgSnapshots } from './snapshots.js';
+import { PgScopes, PgSiteGroups } from './tenancy.js';
 import type { PgTimeSeries } from './timeseries/engine.js';
 import { PgTopology } from './topology.js';
 import { PgUsers } from './users.js';
@@ -39,6 +40,8 @@ export class PgRepositories implements Repositories {
   readonly sessions: PgSessions;
   readonly audit: PgAudit;
   readonly sites: PgSites;
+  readonly siteGroups: PgSiteGroups;
+  readonly scopes: PgScopes;
   readonly devices: PgDevices;
   readonly cameras: PgCameras;
   readonly snapshots: PgSnapshots;
@@ -76,6 +79,8 @@ export class PgRepositories implements Repositories {
     this.sessions = new PgSessions(scope);
     this.audit = new PgAudit(scope);
     this.sites = new PgSites(scope);
+    this.siteGroups = new PgSiteGroups(scope);
+    this.scopes = new PgScopes(scope);
     this.devices = new PgDevices(scope);
     this.cameras = new PgCameras(scope);
     this.snapshots = new PgSnapshots(scope);

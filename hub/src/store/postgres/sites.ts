@@ -1,7 +1,7 @@
 import type { SiteInput, SiteRepo, SiteRow } from '../sites.js';
 import type { Scope } from './connection.js';
 
-const FIELDS = ['name', 'address', 'location', 'timezone', 'notes'] as const;
+const FIELDS = ['name', 'address', 'location', 'timezone', 'notes', 'group_id'] as const;
 
 export class PgSites implements SiteRepo {
   constructor(private readonly s: Scope) {}
@@ -25,13 +25,14 @@ export class PgSites implements SiteRepo {
 
   async insert(s: SiteInput, now: number): Promise<SiteRow> {
     return (await this.s.get<SiteRow>(
-      `INSERT INTO sites (name, address, location, timezone, notes, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO sites (name, address, location, timezone, notes, group_id, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       s.name,
       s.address ?? null,
       s.location ?? null,
       s.timezone ?? 'UTC',
       s.notes ?? null,
+      s.group_id ?? null,
       now,
       now,
     )) as SiteRow;

@@ -9,7 +9,9 @@ import type {
   ReopenFacts,
   Severity,
 } from '../alerts.js';
+import type { SiteFilter } from '../tenancy.js';
 import type { Scope } from './connection.js';
+import { siteCondition } from './site-filter.js';
 
 const SELECT =
   'SELECT a.*, u.username AS acknowledged_by_username FROM alerts a LEFT JOIN users u ON u.id = a.acknowledged_by';
@@ -30,7 +32,11 @@ function where(f: AlertFilter): { clause: string; args: unknown[] } {
   eq('acknowledged', f.acknowledged === undefined ? undefined : f.acknowledged ? 1 : 0);
   eq('device_id', f.device_id);
   eq('camera_id', f.camera_id);
-  eq('site_id', f.site_id);
+  if (f.site_id !== undefined) {
+    const site = siteCondition('a.site_id', f.site_id);
+    parts.push(site.sql);
+    args.push(...site.args);
+  }
   eq('rule', f.rule);
   if (f.from !== undefined) {
     parts.push('a.last_seen >= ?');
@@ -277,10 +283,11 @@ export class SqliteAlerts implements AlertRepo {
     return this.s.run(() => this.s.stmt('DELETE FROM alerts WHERE id = ?').run(id).changes > 0);
   }
 
-  summary(since: number, siteId?: number): Promise<AlertSummary> {
+  summary(since: number, siteId?: SiteFilter): Promise<AlertSummary> {
     return this.s.run(() => {
-      const site = siteId === undefined ? '' : ' AND site_id = ?';
-      const args = siteId === undefined ? [] : [siteId];
+      const condition = siteId === undefined ? undefined : siteCondition('site_id', siteId);
+      const site = condition ? ` AND ${condition.sql}` : '';
+      const args = condition?.args ?? [];
       const row = this.s
         .stmt(
           `SELECT COUNT(*) AS total,

@@ -1,28 +1,34 @@
-import type { ApiKeyRepo, ApiKeyRow, NewApiKey } from '../api-keys.js';
+import { type ApiKeyRepo, type ApiKeyRow, keyScope, type NewApiKey } from '../api-keys.js';
 import type { Scope } from './connection.js';
 
 export class SqliteApiKeys implements ApiKeyRepo {
   constructor(private readonly s: Scope) {}
 
   insert(k: NewApiKey): Promise<ApiKeyRow> {
-    return this.s.run(
-      () =>
-        this.s
-          .stmt(
-            `INSERT INTO api_keys (user_id, name, role, site_id, prefix, key_hash, created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-          )
-          .get(
-            k.user_id,
-            k.name,
-            k.role,
-            k.site_id,
-            k.prefix,
-            k.key_hash,
-            k.created_at,
-            k.expires_at,
-          ) as ApiKeyRow,
-    );
+    const scope = keyScope(k);
+    return this.s.atomic(() => {
+      const row = this.s
+        .stmt(
+          `INSERT INTO api_keys (user_id, name, role, site_id, prefix, key_hash, created_at, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        )
+        .get(
+          k.user_id,
+          k.name,
+          k.role,
+          k.site_id,
+          k.prefix,
+          k.key_hash,
+          k.created_at,
+          k.expires_at,
+        ) as ApiKeyRow;
+      if (scope) this.s.stmt('INSERT INTO api_key_scopes (api_key_id) VALUES (?)').run(row.id);
+      const site = this.s.stmt('INSERT INTO api_key_scope_grants (api_key_id, site_id) VALUES (?, ?)');
+      const group = this.s.stmt('INSERT INTO api_key_scope_grants (api_key_id, group_id) VALUES (?, ?)');
+      for (const id of scope?.sites ?? []) site.run(row.id, id);
+      for (const id of scope?.groups ?? []) group.run(row.id, id);
+      return row;
+    });
   }
 
   get(id: number): Promise<ApiKeyRow | undefined> {

@@ -7,6 +7,7 @@ import type {
   CameraState,
   CameraStateUpdate,
 } from '../cameras.js';
+import type { SiteFilter } from '../tenancy.js';
 import type { Scope } from './connection.js';
 import { countByStatus, listRecords, recordTable } from './records.js';
 
@@ -53,7 +54,7 @@ export class SqliteCameras implements CameraRepo {
     return this.s.run(() => listRecords<CameraRow>(this.s, 'cameras', query, sort, order, page, perPage));
   }
 
-  statusCounts(siteId?: number): Promise<Record<string, number>> {
+  statusCounts(siteId?: SiteFilter): Promise<Record<string, number>> {
     return this.s.run(() => countByStatus(this.s, 'cameras', siteId));
   }
 

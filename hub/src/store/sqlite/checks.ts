@@ -1,5 +1,7 @@
 import type { CheckFilter, CheckRecord, CheckRepo, CheckRow, CheckRun, CheckRunOutcome } from '../checks.js';
+import type { SiteFilter } from '../tenancy.js';
 import type { Scope } from './connection.js';
+import { siteCondition } from './site-filter.js';
 
 type Raw = Omit<CheckRow, 'enabled'> & { enabled: number };
 
@@ -59,7 +61,6 @@ export class SqliteChecks implements CheckRepo {
       const args: unknown[] = [];
       const equals: [string, unknown][] = [
         ['c.device_id', f.device_id],
-        ['d.site_id', f.site_id],
         ['c.status', f.status],
         ['c.kind', f.kind],
       ];
@@ -67,6 +68,11 @@ export class SqliteChecks implements CheckRepo {
         if (value === undefined) continue;
         parts.push(`${column} = ?`);
         args.push(value);
+      }
+      if (f.site_id !== undefined) {
+        const site = siteCondition('d.site_id', f.site_id);
+        parts.push(site.sql);
+        args.push(...site.args);
       }
       const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
       return (this.s.stmt(`${SELECT} ${where} ORDER BY c.device_id, c.name, c.id`).all(...args) as Raw[]).map(
@@ -113,14 +119,15 @@ export class SqliteChecks implements CheckRepo {
     });
   }
 
-  statusCounts(siteId?: number): Promise<Record<string, number>> {
+  statusCounts(siteId?: SiteFilter): Promise<Record<string, number>> {
+    const condition = siteId === undefined ? undefined : siteCondition('d.site_id', siteId);
     return this.s.run(() => {
       const rows = this.s
         .stmt(
           `SELECT c.status AS status, COUNT(*) AS n FROM checks c JOIN devices d ON d.id = c.device_id
-           ${siteId === undefined ? '' : 'WHERE d.site_id = ?'} GROUP BY c.status`,
+           ${condition ? `WHERE ${condition.sql}` : ''} GROUP BY c.status`,
         )
-        .all(...(siteId === undefined ? [] : [siteId])) as { status: string; n: number }[];
+        .all(...(condition?.args ?? [])) as { status: string; n: number }[];
       return Object.fromEntries(rows.map((r) => [r.status, r.n]));
     });
   }

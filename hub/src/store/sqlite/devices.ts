@@ -8,6 +8,7 @@ import type {
   DeviceState,
   DeviceStateUpdate,
 } from '../devices.js';
+import type { SiteFilter } from '../tenancy.js';
 import type { Scope } from './connection.js';
 import { deviceMatch } from './fts.js';
 import { countByStatus, listRecords, recordTable } from './records.js';
@@ -73,7 +74,7 @@ export class SqliteDevices implements DeviceRepo {
     return this.s.run(() => listRecords<DeviceRow>(this.s, 'devices', query, sort, order, page, perPage));
   }
 
-  statusCounts(siteId?: number): Promise<Record<string, number>> {
+  statusCounts(siteId?: SiteFilter): Promise<Record<string, number>> {
     return this.s.run(() => countByStatus(this.s, 'devices', siteId));
   }
 

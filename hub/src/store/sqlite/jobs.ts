@@ -9,6 +9,7 @@ import {
 } from '../jobs.js';
 import { fromRaw, type RawJob, UPDATABLE } from '../sql-jobs.js';
 import type { Scope } from './connection.js';
+import { siteCondition } from './site-filter.js';
 
 export class SqliteJobs implements JobRepo {
   constructor(private readonly s: Scope) {}
@@ -55,13 +56,17 @@ export class SqliteJobs implements JobRepo {
       for (const [col, value] of [
         ['state', f.state],
         ['agent_id', f.agent_id],
-        ['site_id', f.site_id],
         ['type', f.type],
       ] as const) {
         if (value !== undefined) {
           where.push(`${col} = ?`);
           params.push(value);
         }
+      }
+      if (f.site_id !== undefined) {
+        const site = siteCondition('site_id', f.site_id);
+        where.push(site.sql);
+        params.push(...site.args);
       }
       const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = (this.s.stmt(`SELECT count(*) AS n FROM jobs ${w}`).get(...params) as { n: number }).n;

@@ -1,4 +1,6 @@
+import type { SiteFilter } from '../tenancy.js';
 import type { Scope } from './connection.js';
+import { siteCondition } from './site-filter.js';
 
 /**
  * The plain CRUD statements of an inventory table with `id` and timestamps, writing only the `writable`
@@ -32,7 +34,7 @@ export function recordTable<Row, Rec extends object>(
 
 /** Equality filters (undefined or empty means "any"; a list means any of them) and a literal substring search. */
 export interface RecordQuery {
-  equals: Record<string, string | number | readonly string[] | undefined>;
+  equals: Record<string, string | number | readonly string[] | readonly number[] | undefined>;
   q?: string;
   searchColumns: readonly string[];
   /** Instead of LIKE over searchColumns: a condition that finds `q` through an index (full-text search). */
@@ -84,11 +86,12 @@ export function listRecords<Row>(
 }
 
 /** How many rows of `table` have each status, optionally within one site. */
-export function countByStatus(s: Scope, table: string, siteId?: number): Record<string, number> {
+export function countByStatus(s: Scope, table: string, siteId?: SiteFilter): Record<string, number> {
+  const condition = siteId === undefined ? undefined : siteCondition('site_id', siteId);
   const rows = s
     .stmt(
-      `SELECT status, COUNT(*) AS n FROM ${table} ${siteId === undefined ? '' : 'WHERE site_id = ?'} GROUP BY status`,
+      `SELECT status, COUNT(*) AS n FROM ${table} ${condition ? `WHERE ${condition.sql}` : ''} GROUP BY status`,
     )
-    .all(...(siteId === undefined ? [] : [siteId])) as { status: string; n: number }[];
+    .all(...(condition?.args ?? [])) as { status: string; n: number }[];
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
 }

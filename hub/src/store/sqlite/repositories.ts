@@ -29,6 +29,7 @@ import { SqliteSessions } from './sessions.js';
 import { SqliteSiteTraps } from './site-traps.js';
 import { SqliteSites } from './sites.js';
 import { SqliteSnapshots } from './snapshots.js';
+import { SqliteScopes, SqliteSiteGroups } from './tenancy.js';
 import type { SqliteTimeSeries } from './timeseries/engine.js';
 import { SqliteTopology } from './topology.js';
 import { SqliteUsers } from './users.js';
@@ -39,6 +40,8 @@ export class SqliteRepositories implements Repositories {
   readonly sessions: SqliteSessions;
   readonly audit: SqliteAudit;
   readonly sites: SqliteSites;
+  readonly siteGroups: SqliteSiteGroups;
+  readonly scopes: SqliteScopes;
   readonly devices: SqliteDevices;
   readonly cameras: SqliteCameras;
   readonly snapshots: SqliteSnapshots;
@@ -72,6 +75,8 @@ export class SqliteRepositories implements Repositories {
     this.sessions = new SqliteSessions(scope);
     this.audit = new SqliteAudit(scope);
     this.sites = new SqliteSites(scope);
+    this.siteGroups = new SqliteSiteGroups(scope);
+    this.scopes = new SqliteScopes(scope);
     this.devices = new SqliteDevices(scope);
     this.cameras = new SqliteCameras(scope);
     this.snapshots = new SqliteSnapshots(scope);

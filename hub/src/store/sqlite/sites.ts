@@ -1,7 +1,7 @@
 import type { SiteInput, SiteRepo, SiteRow } from '../sites.js';
 import type { Scope } from './connection.js';
 
-const FIELDS = ['name', 'address', 'location', 'timezone', 'notes'] as const;
+const FIELDS = ['name', 'address', 'location', 'timezone', 'notes', 'group_id'] as const;
 
 export class SqliteSites implements SiteRepo {
   constructor(private readonly s: Scope) {}
@@ -38,9 +38,18 @@ export class SqliteSites implements SiteRepo {
     return this.s.run(() => {
       const info = this.s
         .stmt(
-          'INSERT INTO sites (name, address, location, timezone, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO sites (name, address, location, timezone, notes, group_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(s.name, s.address ?? null, s.location ?? null, s.timezone ?? 'UTC', s.notes ?? null, now, now);
+        .run(
+          s.name,
+          s.address ?? null,
+          s.location ?? null,
+          s.timezone ?? 'UTC',
+          s.notes ?? null,
+          s.group_id ?? null,
+          now,
+          now,
+        );
       return this.#get(Number(info.lastInsertRowid)) as SiteRow;
     });
   }

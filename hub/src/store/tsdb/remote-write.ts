@@ -2,10 +2,11 @@ import protobuf from 'protobufjs';
 import { compressSync, uncompressSync } from 'snappy';
 import type { PromLabel } from './names.js';
 
-/** One series of a write request: its sorted labels and its samples in time order. */
+/** One series of a write request: its labels sorted by name, its samples in time order (parallel arrays). */
 export interface WriteSeries {
   labels: readonly PromLabel[];
-  samples: { timestamp: number; value: number }[];
+  timestamps: number[];
+  values: number[];
 }
 
 // Prometheus remote write 1.0 (prompb/remote.proto, prompb/types.proto): the messages the hub sends.
@@ -27,22 +28,105 @@ const root = protobuf.Root.fromJSON({
   },
 });
 const WriteRequest = root.lookupType('prometheus.WriteRequest');
+const Label = root.lookupType('prometheus.Label');
 
-/** A remote-write request body: the protobuf WriteRequest, snappy-compressed (block format). */
-export function encodeWriteRequest(series: readonly WriteSeries[]): Buffer {
-  const bytes = WriteRequest.encode({ timeseries: series }).finish();
-  return compressSync(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+// Field keys ((field number << 3) | wire type) of the messages above.
+const KEY_TIMESERIES = (1 << 3) | 2;
+const KEY_LABEL = (1 << 3) | 2;
+const KEY_SAMPLE = (2 << 3) | 2;
+const KEY_SAMPLE_VALUE = (1 << 3) | 1; // double: 8 bytes, little-endian
+const KEY_SAMPLE_TIMESTAMP = (2 << 3) | 0; // int64: varint
+
+/** A series' label set as its encoded `labels` fields (key, length, Label message each), made once per set. */
+const labelBlocks = new WeakMap<readonly PromLabel[], Buffer>();
+function labelBlock(labels: readonly PromLabel[]): Buffer {
+  let block = labelBlocks.get(labels);
+  if (!block) {
+    const w = protobuf.Writer.create();
+    for (const l of labels) w.uint32(KEY_LABEL).bytes(Label.encode(l).finish());
+    block = Buffer.from(w.finish());
+    labelBlocks.set(labels, block);
+  }
+  return block;
 }
 
-/** Decodes a request body (for tests: what a receiver would see). */
+function varintSize(n: number): number {
+  if (n < 0) return 10;
+  let size = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
+function putVarint(buf: Buffer, at: number, n: number): number {
+  if (n < 0) {
+    // int64 two's complement, as protobuf writes a negative int64: always ten bytes.
+    let v = BigInt.asUintN(64, BigInt(n));
+    for (let i = 0; i < 9; i++, v >>= 7n) buf[at++] = Number(v & 0x7fn) | 0x80;
+    buf[at++] = Number(v);
+    return at;
+  }
+  while (n >= 128) {
+    buf[at++] = (n % 128) | 0x80;
+    n = Math.floor(n / 128);
+  }
+  buf[at++] = n;
+  return at;
+}
+
+/**
+ * A remote-write request body: the protobuf WriteRequest, snappy-compressed (block format). The label sets
+ * are encoded by protobufjs (once per series: a series keeps its label array); the samples, a fixed message of
+ * a double and an int64, are written straight into one buffer sized beforehand: protobufjs' Writer would make
+ * several objects per sample, and a write carries tens of thousands. decodeWriteRequest reads a body back
+ * with the reflected types, and the tests check that both agree.
+ */
+export function encodeWriteRequest(series: readonly WriteSeries[]): Buffer {
+  const sizes = new Array<number>(series.length);
+  let total = 0;
+  for (let i = 0; i < series.length; i++) {
+    const s = series[i] as WriteSeries;
+    let size = labelBlock(s.labels).length;
+    for (const t of s.timestamps) {
+      const sample = 1 + 8 + 1 + varintSize(t);
+      size += 1 + varintSize(sample) + sample;
+    }
+    sizes[i] = size;
+    total += 1 + varintSize(size) + size;
+  }
+  const buf = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (let i = 0; i < series.length; i++) {
+    const s = series[i] as WriteSeries;
+    buf[at++] = KEY_TIMESERIES;
+    at = putVarint(buf, at, sizes[i] as number);
+    at += labelBlock(s.labels).copy(buf, at);
+    const { timestamps, values } = s;
+    for (let k = 0; k < timestamps.length; k++) {
+      const t = timestamps[k] as number;
+      buf[at++] = KEY_SAMPLE;
+      at = putVarint(buf, at, 1 + 8 + 1 + varintSize(t));
+      buf[at++] = KEY_SAMPLE_VALUE;
+      at = buf.writeDoubleLE(values[k] as number, at);
+      buf[at++] = KEY_SAMPLE_TIMESTAMP;
+      at = putVarint(buf, at, t);
+    }
+  }
+  return compressSync(buf);
+}
+
+/** Decodes a request body with the reflected types (tests: what a receiver sees). */
 export function decodeWriteRequest(body: Buffer): WriteSeries[] {
   const raw = uncompressSync(body) as Buffer;
   const msg = WriteRequest.toObject(WriteRequest.decode(raw), { longs: Number }) as {
     timeseries?: { labels?: PromLabel[]; samples?: { timestamp?: number; value?: number }[] }[];
   };
   return (msg.timeseries ?? []).map((t) => ({
-    labels: t.labels ?? [],
-    samples: (t.samples ?? []).map((s) => ({ timestamp: s.timestamp ?? 0, value: s.value ?? 0 })),
+    labels: (t.labels ?? []).map((l) => ({ name: l.name, value: l.value })),
+    timestamps: (t.samples ?? []).map((s) => s.timestamp ?? 0),
+    values: (t.samples ?? []).map((s) => s.value ?? 0),
   }));
 }
 

@@ -52,28 +52,35 @@ export class TsdbSink implements SampleSink {
 
   /** The staged samples per series, ready to write; the sink is empty afterwards. */
   drain(): WriteSeries[] {
+    const ts = this.#ts;
     const by = new Map<number, number[]>();
     for (let i = 0; i < this.#series.length; i++) {
       const id = this.#series[i] as number;
-      const list = by.get(id);
-      if (list) list.push(i);
+      const rows = by.get(id);
+      if (rows) rows.push(i);
       else by.set(id, [i]);
     }
     const out: WriteSeries[] = [];
     for (const [id, rows] of by) {
       const entry = this.catalog.get(id);
       if (!entry?.write) throw new Error(`series ${id} was not staged for writing`);
-      // Stable sort by time; of equal timestamps the later-staged one wins.
-      rows.sort((a, b) => (this.#ts[a] as number) - (this.#ts[b] as number) || a - b);
-      const samples: WriteSeries['samples'] = [];
+      let ordered = true;
+      for (let k = 1; k < rows.length && ordered; k++)
+        ordered = (ts[rows[k - 1] as number] as number) < (ts[rows[k] as number] as number);
+      // By time; of equal timestamps the later-staged one wins (a stable sort keeps staging order).
+      if (!ordered) rows.sort((a, b) => (ts[a] as number) - (ts[b] as number) || a - b);
+      const timestamps: number[] = [];
+      const values: number[] = [];
       for (const i of rows) {
-        const timestamp = this.#ts[i] as number;
-        const value = this.#values[i] as number;
-        const last = samples[samples.length - 1];
-        if (last && last.timestamp === timestamp) last.value = value;
-        else samples.push({ timestamp, value });
+        const t = ts[i] as number;
+        const v = this.#values[i] as number;
+        if (timestamps.length > 0 && timestamps[timestamps.length - 1] === t) values[values.length - 1] = v;
+        else {
+          timestamps.push(t);
+          values.push(v);
+        }
       }
-      out.push({ labels: entry.write, samples });
+      out.push({ labels: entry.write, timestamps, values });
     }
     this.rollback(0);
     return out;

@@ -67,6 +67,7 @@ const changePassword = defineRoute({
   method: 'post',
   path: '/auth/web/change-password',
   access: 'viewer',
+  site: 'none',
   sessionOnly: true,
   tags,
   summary: 'Dashboard: change your password; other sessions end, a new cookie is set',

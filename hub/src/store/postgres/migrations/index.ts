@@ -5,6 +5,7 @@ import { m004DeferrableReferences } from './004_deferrable_references.js';
 import { m005AgentReleases } from './005_agent_releases.js';
 import { m006DeviceSearch } from './006_device_search.js';
 import { m007ApiKeys } from './007_api_keys.js';
+import { m008Tenants } from './008_tenants.js';
 import type { PgMigration } from './types.js';
 
 export type { PgMigration } from './types.js';
@@ -18,6 +19,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = checkOrder([
   m005AgentReleases,
   m006DeviceSearch,
   m007ApiKeys,
+  m008Tenants,
 ]);
 
 function checkOrder(list: PgMigration[]): PgMigration[] {

@@ -10,6 +10,7 @@ import { m009FleetIndexes } from './009_fleet_indexes.js';
 import { m010Coverage } from './010_coverage.js';
 import { m011AgentReleases } from './011_agent_releases.js';
 import { m012ApiKeys } from './012_api_keys.js';
+import { m013Tenants } from './013_tenants.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m010Coverage,
   m011AgentReleases,
   m012ApiKeys,
+  m013Tenants,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SeriesCatalog } from './catalog.js';
+import { decodeWriteRequest, encodeWriteRequest } from './remote-write.js';
+import { TsdbSink } from './sink.js';
+
+describe('remote write encoding', () => {
+  it('is the WriteRequest the reflected protobuf types decode: labels, values and 64-bit timestamps', () => {
+    const labels = [
+      { name: '__name__', value: 'outpost_device_cpu_load_percent' },
+      { name: 'descr', value: 'Ünïcode "quoted"' },
+    ];
+    const series = [
+      { labels, timestamps: [1_796_000_000_000, 1_796_000_010_000], values: [0.1, -3e300] },
+      {
+        labels: [{ name: '__name__', value: 'x' }],
+        // Every varint length, its edges, and a negative int64 (ten bytes).
+        timestamps: [-5, 0, 127, 128, 16_383, 16_384, 2 ** 35 - 1, 2 ** 35, 2 ** 49, 2 ** 53 - 1],
+        values: [Number.NaN, 0, 1, 2, 3, 4, 5, 6, 7, Number.POSITIVE_INFINITY],
+      },
+      { labels, timestamps: [1], values: [42] },
+    ];
+    assert.deepEqual(decodeWriteRequest(encodeWriteRequest(series)), series);
+  });
+});
+
+describe('TSDB sink', () => {
+  const catalog = new SeriesCatalog();
+  it('groups samples per series in time order, the later of one timestamp winning', () => {
+    const sink = new TsdbSink(catalog);
+    const a = sink.seriesOf('device', 1, 'cpu_load', undefined, 'percent', 2);
+    const b = sink.seriesOf('device', 1, 'if_in_bps', Object.freeze({ if_name: 'eth0' }), 'bps', 2);
+    assert.equal(sink.seriesOf('device', 1, 'cpu_load', undefined, 'percent', 2), a, 'one id per series');
+    const cases: [number, number, number][] = [
+      [a, 30, 3],
+      [b, 10, 100],
+      [a, 10, 1],
+      [a, 20, 2],
+      [a, 10, 1.5],
+    ];
+    for (const [id, t, v] of cases) sink.add(id, t, v);
+    const out = sink.drain();
+    assert.equal(sink.size, 0);
+    assert.deepEqual(
+      out.map((s) => [s.labels.find((l) => l.name === '__name__')?.value, s.timestamps, s.values]),
+      [
+        ['outpost_device_cpu_load_percent', [10, 20, 30], [1.5, 2, 3]],
+        ['outpost_device_if_in_bps', [10], [100]],
+      ],
+    );
+    assert.equal(out[1]?.labels.find((l) => l.name === 'site')?.value, '2');
+  });
+
+  it('drops what a rolled-back savepoint staged, keeps what came before it', () => {
+    const sink = new TsdbSink(catalog);
+    const a = sink.seriesOf('agent', 'a-1', 'queue', undefined, undefined, 1);
+    sink.add(a, 1, 1);
+    const mark = sink.mark();
+    sink.add(a, 2, 2);
+    sink.rollback(mark);
+    sink.add(a, 3, 3);
+    assert.deepEqual(
+      sink.drain().map((s) => s.timestamps),
+      [[1, 3]],
+    );
+  });
+});
