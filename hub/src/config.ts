@@ -72,6 +72,11 @@ export const ConfigSchema = z
     httpTlsKey: z.string().min(1).optional(),
     /** Public base URL of the hub (links in notifications, agent enrollment). */
     publicUrl: z.url().optional(),
+    /**
+     * Where agents reach this very hub for a camera's live-view push (default publicUrl). With several hubs
+     * behind one load balancer, each hub's own address: the viewer's session lives on the hub it opened on.
+     */
+    livePushUrl: z.url().optional(),
     /** Origins allowed by CORS; empty means same-origin only. */
     corsOrigins: list().default([]),
     /** HTTP connections open at once (browsers, API clients, MQTT over WebSocket); more are closed at accept. */

@@ -7,6 +7,7 @@ import { maybeSendSummary } from '../notify/summary.js';
 import { notifyTargets } from '../notify/targets.js';
 import { AlertEngine } from './engine.js';
 import { interfaceName } from './interface-names.js';
+import { storedStateInputs } from './replay.js';
 import type { AlertSettings } from './settings.js';
 
 /** The alert engine, the notification scheduler and the delivery dispatcher, wired and driven by one timer. */
@@ -29,7 +30,15 @@ function counter(ctx: HubContext, name: string, help: string, labelNames: string
 export async function startAlerting(
   ctx: HubContext,
   settings: AlertSettings,
-  opts: { notifiers?: ReadonlyMap<string, AnyNotifier>; timers?: boolean } = {},
+  opts: {
+    notifiers?: ReadonlyMap<string, AnyNotifier>;
+    timers?: boolean;
+    /**
+     * Evaluate the stored state of every target once at start (alerts/replay.ts): for an engine taking over
+     * from another hub, so that a change no engine saw still opens or resolves its alert.
+     */
+    replayState?: boolean;
+  } = {},
 ): Promise<Alerting> {
   const log = ctx.logger.child({ component: 'alerting' });
   const attempts = counter(ctx, 'outpost_hub_notifications_total', 'Notification delivery attempts', [
@@ -97,6 +106,11 @@ export async function startAlerting(
     });
   };
   await engine.start();
+  if (opts.replayState) {
+    const inputs = await storedStateInputs(ctx.store, ctx.clock());
+    for (const input of inputs) await engine.handle(input);
+    log.info({ targets: inputs.length }, 'alert engine started from the stored state of every target');
+  }
   let timer: NodeJS.Timeout | undefined;
   if (opts.timers !== false) {
     dispatcher.start();

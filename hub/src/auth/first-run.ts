@@ -1,6 +1,7 @@
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HubContext } from '../context.js';
+import { isStoreError } from '../store/errors.js';
 import { checkPassword, hashPassword, randomPassword } from './passwords.js';
 
 export const INITIAL_ADMIN_FILE = 'initial-admin-password';
@@ -26,11 +27,17 @@ export async function ensureInitialAdmin(
   const password = given ?? randomPassword();
   const hash = await hashPassword(password, hashCost(ctx));
   // Re-check inside the write: two processes starting at once must not both create an admin.
-  const created = await ctx.store.unit(async (tx) => {
-    if ((await tx.users.count()) > 0) return false;
-    await tx.users.insert({ username: 'admin', role: 'admin', password_hash: hash }, ctx.clock());
-    return true;
-  });
+  // On PostgreSQL two hubs may both count none: the second insert then meets the first's unique name.
+  const created = await ctx.store
+    .unit(async (tx) => {
+      if ((await tx.users.count()) > 0) return false;
+      await tx.users.insert({ username: 'admin', role: 'admin', password_hash: hash }, ctx.clock());
+      return true;
+    })
+    .catch((err: unknown) => {
+      if (isStoreError(err, 'conflict')) return false;
+      throw err;
+    });
   if (!created) return { created: false };
   ctx.logger.info({ username: 'admin' }, 'created the first admin user');
   if (given) return { created: true, generated: false };

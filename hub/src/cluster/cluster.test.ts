@@ -28,8 +28,9 @@ after(async () => {
   await server?.stop();
 });
 
-const logger = createLogger('silent');
-const FAST: Timing = { retryMs: 100, probeMs: 100, leaseMs: 600 };
+const logger = createLogger(process.env.DEBUG_CLUSTER ? 'debug' : 'silent');
+// Quick attempts and probes; a lease long enough that a busy test machine does not lapse it.
+const FAST: Timing = { retryMs: 150, probeMs: 150, leaseMs: 5000 };
 const http = (() => {
   const s = createServer();
   return { server: s, upgrades: new UpgradeRoutes(s) };

@@ -122,7 +122,8 @@ export class Elector implements Leadership {
       next = 'try';
     }
     if (next === 'try') {
-      const obs = await this.lock.tryLock(t.retryMs).then(
+      // An attempt may take its time (a new connection on a busy server): no hub leads meanwhile anyway.
+      const obs = await this.lock.tryLock(Math.max(t.leaseMs, 5000)).then(
         (ok) => ({ kind: ok ? ('acquired' as const) : ('refused' as const), at: this.#clock() }),
         (err: unknown) => {
           this.opts.logger.warn({ err }, 'cannot reach the database for the leader lock');

@@ -8,7 +8,10 @@ export const alertingService: Service = {
   name: 'alerting',
   singleton: true,
   async start(ctx) {
-    const alerting = await startAlerting(ctx, alertSettings(ctx.config));
+    // On PostgreSQL another hub may have led until now: start from the stored state of every target.
+    const alerting = await startAlerting(ctx, alertSettings(ctx.config), {
+      replayState: ctx.store.engine === 'postgres',
+    });
     const removeCheck = addHealthCheck(ctx, 'notifications', async () => {
       const r = await ctx.store.notifications.pending();
       // A notice waiting for more than an hour means a channel keeps failing.

@@ -15,11 +15,13 @@ const PUSH_PATH = /^\/api\/v1\/cameras\/live\/push\/([A-Za-z0-9_-]{1,64})\/?$/;
 
 /**
  * The base of push URLs: from configuration only, never from a request header (a viewer could otherwise send
- * the agent, and the camera, anywhere). With publicUrl, its WebSocket form; without it, nothing: the agent gets
- * a path and takes it on the hub it enrolled with.
+ * the agent, and the camera, anywhere). livePushUrl (this hub's own address, when several hubs share a load
+ * balancer) or else publicUrl, in its WebSocket form; without either, nothing: the agent gets a path and takes
+ * it on the hub it enrolled with.
  */
-export function pushBaseOf(publicUrl: string | undefined): string {
-  return publicUrl ? publicUrl.replace(/^http/i, 'ws').replace(/\/+$/, '') : '';
+export function pushBaseOf(publicUrl: string | undefined, livePushUrl?: string): string {
+  const base = livePushUrl ?? publicUrl;
+  return base ? base.replace(/^http/i, 'ws').replace(/\/+$/, '') : '';
 }
 
 /** The push URL the agent gets in `live-start` (its token is single-use: one push socket per session). */
@@ -231,7 +233,7 @@ export const cameraLiveService = (relay: LiveRelay): Service => ({
           'too_many_viewers',
           (can as { message: string }).message,
         );
-      const pushBase = pushBaseOf(config.publicUrl);
+      const pushBase = pushBaseOf(config.publicUrl, config.livePushUrl);
       wss.handleUpgrade(req, socket, head, (ws) => {
         const r = relay.join(ws, { cameraId, siteId: camera.site_id, format, userId: user.id, pushBase });
         letGo();

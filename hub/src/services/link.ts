@@ -80,6 +80,10 @@ async function startLink(ctx: HubContext, http: ServiceHttp, parts: LinkParts): 
   const offInventory = ctx.events.on('inventory.changed', (e) => configPush.onInventoryChanged(e.site_id), {
     local: true,
   });
+  // An agent revoked through another hub: forget the site this hub cached for it.
+  const offRevoked = ctx.events.on('agent.status', (e) => {
+    if (e.reason === 'revoked') parts.sites.forget(e.agent_id);
+  });
   let sweeping = false;
   const sweep = setInterval(() => {
     if (sweeping) return;
@@ -103,6 +107,7 @@ async function startLink(ctx: HubContext, http: ServiceHttp, parts: LinkParts): 
       offHealth();
       clearInterval(sweep);
       offInventory();
+      offRevoked();
       offPresence();
       configPush.stop();
       presence.stop();
