@@ -290,12 +290,17 @@ describe('time series in VictoriaMetrics', { skip: needPeers('victoria-metrics')
       await new Promise((r) => setTimeout(r, 4000));
       assert.equal(agent.upTo, ackedEarly, 'nothing acknowledged while the TSDB is down');
       assert.ok(agent.pending > 20, `the agent keeps its batches (${agent.pending})`);
+      const health = await t.api('GET', '/api/v1/health');
+      assert.equal(health.status, 503);
+      assert.equal(health.body.checks.tsdb.ok, false, JSON.stringify(health.body.checks.tsdb));
       await db.start();
       await new Promise((r) => setTimeout(r, 1000));
     } finally {
       clearInterval(sending);
     }
     await until(() => agent.pending === 0, 30_000, 'every batch acknowledged after the outage');
+    const health = await t.api('GET', '/api/v1/health');
+    assert.equal(health.body.checks.tsdb.ok, true, JSON.stringify(health.body.checks.tsdb));
     agent.close();
     const q = new PromQueryClient({ url: new URL(`${db.url}/`), timeoutMs: 5000 });
     await searchable(db, `{device="${device}"}`, sent).catch(() => {});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { z } from '@hono/zod-openapi';
+import { Refusal } from '../refusal.js';
 import { defineRoute } from './access.js';
 import { createApp } from './app.js';
 import { issueDetails } from './errors.js';
@@ -41,6 +42,47 @@ describe('error shape', () => {
     const logged = hub.logs.find((l) => l.includes('corrupt near row 42'));
     assert.ok(logged, 'the error is logged');
     assert.ok(logged.includes(body.error.request_id));
+  });
+
+  it("answers a service's refusal with its code, message and details: 400 when invalid, 422 when unprocessable", async () => {
+    const refusals: [Refusal, number][] = [
+      [
+        new Refusal('invalid', 'range_too_wide', 'too wide', [{ path: 'body.cidrs.0', message: 'too wide' }]),
+        400,
+      ],
+      [new Refusal('unprocessable', 'unprocessable', 'the agent link is not running'), 422],
+    ];
+    for (const [refusal, status] of refusals) {
+      const refuse = defineRoute({
+        method: 'get',
+        path: '/refuse',
+        access: 'viewer',
+        site: 'none',
+        responses: {
+          200: { description: 'never', content: { 'application/json': { schema: z.object({}) } } },
+        },
+      });
+      const app = createApp(hub.ctx, [
+        {
+          name: 'refuse',
+          register: (a) =>
+            a.openapi(refuse, () => {
+              throw refusal;
+            }),
+        },
+      ]);
+      const res = await app.request('/api/v1/refuse', {
+        headers: { authorization: `Bearer ${hub.tokens.viewer}` },
+      });
+      assert.equal(res.status, status, refusal.code);
+      assert.deepEqual(await res.json(), {
+        error: {
+          code: refusal.code,
+          message: refusal.message,
+          ...(refusal.details ? { details: refusal.details } : {}),
+        },
+      });
+    }
   });
 
   it('answers unknown routes with the same shape', async () => {

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../logger.js';
+import { Refusal } from '../refusal.js';
 import { isStoreError } from '../store/errors.js';
 
 export interface ErrorDetail {
@@ -89,6 +90,12 @@ export function errorHandler(logger: Logger) {
         error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
       };
       return c.json(body, err.status, err.headers);
+    }
+    if (err instanceof Refusal) {
+      const body = {
+        error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+      };
+      return c.json(body, err.kind === 'invalid' ? 400 : 422);
     }
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;

@@ -7,9 +7,9 @@ import {
   DiscoverProgressSchema,
   DiscoverSummarySchema,
 } from '@outpost/protocol';
-import { ApiError } from '../api/errors.js';
 import type { Logger } from '../logger.js';
 import { PRIVATE_NETWORKS, SiteNetworks } from '../net/site-networks.js';
+import { Refusal } from '../refusal.js';
 import type { HubStore } from '../store/port.js';
 import {
   classifyHost,
@@ -126,8 +126,8 @@ export class DiscoveryService {
         path: ['body', ...i.path.map(String)].join('.'),
         message: i.message,
       }));
-      throw new ApiError(
-        400,
+      throw new Refusal(
+        'invalid',
         'validation_failed',
         `invalid request: ${details[0]?.path}: ${details[0]?.message}`,
         details,
@@ -137,23 +137,26 @@ export class DiscoveryService {
     const bound = this.d.maxPrefix();
     const checked = checkRanges(args.cidrs, { maxPrefixWidth: bound });
     if (!checked.ok)
-      throw new ApiError(400, 'range_too_wide', checked.error, [
+      throw new Refusal('invalid', 'range_too_wide', checked.error, [
         { path: `body.cidrs.${checked.index}`, message: checked.error },
       ]);
     // Every answering host is tried with every set: a sweep stays inside the networks credentials may go to.
     const networks = this.d.networks?.() ?? defaultNetworks;
     for (const [i, cidr] of args.cidrs.entries()) {
       if (!networks.containsRange(cidr))
-        throw new ApiError(400, 'network_not_allowed', networks.outside(cidr), [
+        throw new Refusal('invalid', 'network_not_allowed', networks.outside(cidr), [
           { path: `body.cidrs.${i}`, message: networks.outside(cidr) },
         ]);
     }
     for (const id of args.credential_set_ids ?? []) {
       const set = await this.d.store.credentials.getSet(id);
       if (!set || (set.site_id !== null && set.site_id !== siteId))
-        throw new ApiError(400, 'validation_failed', `credential set ${id} is not this site's nor global`, [
-          { path: 'body.credential_set_ids', message: `no credential set ${id} for this site` },
-        ]);
+        throw new Refusal(
+          'invalid',
+          'validation_failed',
+          `credential set ${id} is not this site's nor global`,
+          [{ path: 'body.credential_set_ids', message: `no credential set ${id} for this site` }],
+        );
     }
     return { args, addresses: checked.addresses };
   }

@@ -1,10 +1,12 @@
-import { unprocessable } from '../api/errors.js';
 import type { HubContext } from '../context.js';
 import { type DiscoveredCamera, type DiscoveredDevice, DiscoveryService } from '../discovery/service.js';
 import { snmpSettingsOf } from '../inventory/credential-sets.js';
 import { type JobDispatcher, JobError } from '../link/jobs.js';
 import { siteNetworks } from '../net/site-networks.js';
+import { Refusal } from '../refusal.js';
 import { TopologyService } from '../topology/service.js';
+
+const refused = (message: string) => new Refusal('unprocessable', 'unprocessable', message);
 
 /** Discovery and topology of one hub: what the onboarding routes and the schedule runner use. */
 export interface Onboarding {
@@ -50,11 +52,11 @@ export function createOnboarding(
       };
     },
     async createJob(j) {
-      if (!jobs) throw unprocessable('the agent link is not running');
+      if (!jobs) throw refused('the agent link is not running');
       try {
         return await jobs.create({ type: 'discover', target_kind: 'site', target_id: j.site_id, ...j });
       } catch (err) {
-        if (err instanceof JobError) throw unprocessable(err.message);
+        if (err instanceof JobError) throw refused(err.message);
         throw err;
       }
     },
@@ -132,9 +134,7 @@ async function createInventory(
     for (const d of devices) {
       const entry = await tx.credentials.entry(d.credential_id);
       if (!entry || entry.kind !== 'snmp')
-        throw unprocessable(
-          `credential ${d.credential_id} of ${d.ip_address} no longer exists: discover again`,
-        );
+        throw refused(`credential ${d.credential_id} of ${d.ip_address} no longer exists: discover again`);
       const row = await tx.devices.insert(
         {
           name: d.name,

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
+import { addHealthCheck } from '../api/routes/health.js';
 import type { Service } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -96,12 +97,15 @@ export const timeseriesService: Service = {
           retaining = undefined;
         });
     };
+    // A remote engine (a TSDB) has its own line in /api/v1/health: ingest stops acknowledging while it fails.
+    const removeCheck = ts.health ? addHealthCheck(ctx, 'tsdb', ts.health) : undefined;
     const sealTimer = setInterval(seal, config.tsSealIntervalMs);
     sealTimer.unref();
     const retentionTimer = setInterval(retain, RETENTION_MS);
     retentionTimer.unref();
     return {
       async stop() {
+        removeCheck?.();
         clearInterval(sealTimer);
         clearInterval(retentionTimer);
         await sealing;

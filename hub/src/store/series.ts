@@ -46,4 +46,6 @@ export interface TimeSeriesUpkeep {
   stats(): TimeSeriesStats;
   /** Seals everything (a clean stop: the next start has nothing to replay). */
   close(): Promise<void>;
+  /** Whether a remote engine (a TSDB) takes writes and answers queries, for /api/v1/health; absent when local. */
+  health?(): Promise<{ ok: boolean; detail?: string }>;
 }

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { SeriesCatalog } from './catalog.js';
-import { decodeWriteRequest, encodeWriteRequest } from './remote-write.js';
+import {
+  decodeWriteRequest,
+  encodeWriteRequest,
+  type RemoteWriteError,
+  remoteWrite,
+  type WriteSeries,
+} from './remote-write.js';
 import { TsdbSink } from './sink.js';
 
 describe('remote write encoding', () => {
@@ -62,6 +70,69 @@ describe('TSDB sink', () => {
     assert.deepEqual(
       sink.drain().map((s) => s.timestamps),
       [[1, 3]],
+    );
+  });
+});
+
+describe('remoteWrite', () => {
+  it('refuses the data on 400 and 422 only; other failures are to be retried', async () => {
+    let status = 204;
+    let seen: { headers: Record<string, unknown>; series: WriteSeries[] } | undefined;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen = { headers: req.headers, series: decodeWriteRequest(Buffer.concat(chunks)) };
+        res.writeHead(status).end(status === 204 ? undefined : `status ${status}`);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const opts = {
+      url: new URL(`http://127.0.0.1:${port}/api/v1/write`),
+      timeoutMs: 2000,
+      headers: { Authorization: 'Basic eDp5' },
+    };
+    const series: WriteSeries[] = [
+      { labels: [{ name: '__name__', value: 'm' }], timestamps: [1], values: [2] },
+    ];
+    try {
+      await remoteWrite(opts, series);
+      assert.deepEqual(seen?.series, series);
+      assert.equal(seen?.headers['content-encoding'], 'snappy');
+      assert.equal(seen?.headers['x-prometheus-remote-write-version'], '0.1.0');
+      assert.equal(seen?.headers.authorization, 'Basic eDp5');
+      const cases: [number, 'rejected' | 'unavailable'][] = [
+        [400, 'rejected'],
+        [422, 'rejected'],
+        [401, 'unavailable'],
+        [403, 'unavailable'],
+        [404, 'unavailable'],
+        [413, 'unavailable'],
+        [429, 'unavailable'],
+        [500, 'unavailable'],
+        [503, 'unavailable'],
+      ];
+      for (const [s, code] of cases) {
+        status = s;
+        await assert.rejects(remoteWrite(opts, series), (err: RemoteWriteError) => {
+          assert.equal(err.code, code, `HTTP ${s}`);
+          assert.match(
+            err.message,
+            new RegExp(
+              `^remote write to http://127\\.0\\.0\\.1:${port}/api/v1/write: HTTP ${s}: status ${s}$`,
+            ),
+          );
+          return true;
+        });
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+    await assert.rejects(
+      remoteWrite(opts, series),
+      (err: RemoteWriteError) => err.code === 'unavailable' && /^remote write to /.test(err.message),
     );
   });
 });

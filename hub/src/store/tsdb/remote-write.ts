@@ -150,9 +150,17 @@ export interface RemoteWriteOptions {
 }
 
 /**
- * Sends one remote-write request and resolves once the receiver accepted it (2xx). Per the remote-write
- * spec, a 5xx or 429 (and any network error or timeout) is retryable: `unavailable`; another 4xx means the
- * receiver refused the data itself: `rejected`.
+ * Statuses by which a receiver refuses the samples themselves (malformed, out of order, too old): sending them
+ * again cannot help. Prometheus, VictoriaMetrics and Mimir answer 400 for those.
+ */
+const REFUSED_DATA = new Set([400, 422]);
+
+/**
+ * Sends one remote-write request and resolves once the receiver accepted it (2xx). A 400 or 422 means the
+ * receiver refused the data itself: `rejected`. Anything else is `unavailable`, to be retried: a 5xx or 429
+ * (the spec's retryable answers), a network error or timeout, and also 401, 403, 404 and 413, which say the
+ * hub's settings are wrong (credentials, URL, a proxy's size limit) rather than the data: once they are
+ * fixed, the agents' buffered batches get through.
  */
 export async function remoteWrite(opts: RemoteWriteOptions, series: readonly WriteSeries[]): Promise<void> {
   if (series.length === 0) return;
@@ -182,7 +190,7 @@ export async function remoteWrite(opts: RemoteWriteOptions, series: readonly Wri
     return;
   }
   const text = (await res.text().catch(() => '')).trim().slice(0, 300);
-  const code = res.status === 429 || res.status >= 500 ? 'unavailable' : 'rejected';
+  const code = REFUSED_DATA.has(res.status) ? 'rejected' : 'unavailable';
   throw new RemoteWriteError(code, `${where}: HTTP ${res.status}${text ? `: ${text}` : ''}`);
 }
 

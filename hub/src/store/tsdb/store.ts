@@ -4,10 +4,13 @@ import type { TargetKind } from '../timeseries/types.js';
 import { SeriesCatalog } from './catalog.js';
 import { promString } from './names.js';
 import { PromQueryClient } from './query.js';
-import { RemoteWriteError, remoteWrite } from './remote-write.js';
+import { RemoteWriteError, redactUrl, remoteWrite } from './remote-write.js';
 import { TsdbSeriesRepo } from './series.js';
 import { TsdbSink } from './sink.js';
 import type { TsdbEndpoints } from './url.js';
+
+/** A failed write marks the TSDB unhealthy for this long (or until a write succeeds). */
+const HEALTH_FAILURE_MS = 30_000;
 
 export interface TsdbOptions {
   endpoints: TsdbEndpoints;
@@ -120,6 +123,17 @@ export function withTsdb(inner: HubStore, o: TsdbOptions): HubStore {
       replayedSamples: 0,
     }),
     close: async () => {},
+    async health() {
+      const failed = failedAt;
+      if (failed && o.clock() - failed.at < HEALTH_FAILURE_MS)
+        return { ok: false, detail: failed.err.message };
+      try {
+        await client.queryVector('vector(1)', o.clock());
+        return { ok: true, detail: `remote write to ${redactUrl(o.endpoints.writeUrl)}` };
+      } catch (err) {
+        return { ok: false, detail: (err as Error).message };
+      }
+    },
   };
 
   const unit = async <T>(fn: (tx: UnitOfWork) => Promise<T>): Promise<T> => {
