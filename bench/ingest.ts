@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type RunningPostgres, startPostgres } from '../test/support/postgres.js';
 import { diskFigures } from './ingest/disk.js';
 import { INTERVAL_MS, KINDS, SERIES_PER_DEVICE } from './ingest/fleet.js';
 import { runHub } from './ingest/hub-run.js';
@@ -22,7 +23,10 @@ with 100,000 series stored. Prints every figure with the machine's conditions.
   --window N         OUTPOST_BENCH_WINDOW          batches in flight per agent (default 4)
   --read-series N    OUTPOST_BENCH_READ_SERIES     series stored for the read test (default 100000)
   --reads N          OUTPOST_BENCH_READS           reads timed (default 1000)
-  --phases LIST      OUTPOST_BENCH_PHASES          hub,store,read (default all)`;
+  --phases LIST      OUTPOST_BENCH_PHASES          hub,store,read (default all)
+  --engines LIST     OUTPOST_BENCH_ENGINES         the hub run's store: sqlite,postgres (default sqlite); with
+                                                   both, the same load runs on each in turn and the figures are
+                                                   compared (PostgreSQL: a throwaway local cluster, fsync off)`;
 
 const { values: flags } = parseArgs({
   options: {
@@ -34,6 +38,7 @@ const { values: flags } = parseArgs({
     'read-series': { type: 'string' },
     reads: { type: 'string' },
     phases: { type: 'string' },
+    engines: { type: 'string' },
     help: { type: 'boolean' },
   },
 });
@@ -55,6 +60,10 @@ const WINDOW = num(flags.window, 'OUTPOST_BENCH_WINDOW', 4);
 const READ_SERIES = num(flags['read-series'], 'OUTPOST_BENCH_READ_SERIES', 100_000);
 const READS = num(flags.reads, 'OUTPOST_BENCH_READS', 1000);
 const PHASES = new Set((flags.phases ?? process.env.OUTPOST_BENCH_PHASES ?? 'hub,store,read').split(','));
+const ENGINES = (flags.engines ?? process.env.OUTPOST_BENCH_ENGINES ?? 'sqlite').split(',');
+for (const e of ENGINES)
+  if (e !== 'sqlite' && e !== 'postgres')
+    throw new Error(`OUTPOST_BENCH_ENGINES: ${e} is not sqlite or postgres`);
 const PER_BATCH = 4;
 if (DEVICES % PER_BATCH !== 0)
   throw new Error(`OUTPOST_BENCH_DEVICES: ${DEVICES} is not a multiple of ${PER_BATCH}`);
@@ -74,6 +83,28 @@ function storeLines(r: StoreRunResult): string[] {
   ];
 }
 
+/** What the SQLite hub's run left on disk (head sealed): bytes per sample, per kind of series, per table. */
+function diskLines(say: (s: string) => void, file: string, devices: Parameters<typeof diskFigures>[1]): void {
+  const d = diskFigures(file, devices);
+  say(`2. on disk after the run (head sealed): ${int(d.samples)} samples`);
+  say(
+    `  pages in use ${mb(d.usedBytes)}: ${(d.usedBytes / d.samples).toFixed(2)} bytes/sample (target <= 3, aim 1.5); ` +
+      `the file ${mb(d.fileBytes)} (${(d.fileBytes / d.samples).toFixed(2)} bytes/sample), its free pages being the head log's peak, reused`,
+  );
+  const chunkBytes = KINDS.reduce((n, k) => n + d.byKind[k].bytes, 0) + d.sharedTimesBytes;
+  say(
+    `  chunk data: ${(chunkBytes / d.samples).toFixed(2)} bytes/sample, of which shared timestamp columns ${(d.sharedTimesBytes / d.samples).toFixed(2)}; values (and timestamps not shared) per kind: ${KINDS.map(
+      (k) =>
+        `${k} ${(d.byKind[k].bytes / Math.max(1, d.byKind[k].samples)).toFixed(2)} (${((d.byKind[k].samples / d.samples) * 100).toFixed(0)}% of samples)`,
+    ).join(', ')}`,
+  );
+  const objects = Object.entries(d.byObject)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([k, v]) => `${k} ${mb(v)}`);
+  say(`  largest tables and indexes: ${objects.join(', ')}`);
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-ingest-'));
   const lines: string[] = [];
@@ -91,53 +122,61 @@ async function main() {
     );
     // Sample time: the run's batches end about now (a fleet this fast covers hours of polls in minutes).
     const t0 = Date.now() - 48 * 3_600_000;
-    if (PHASES.has('hub')) {
-      const hubDir = join(dir, 'hub');
-      const r = await runHub({
-        dir: hubDir,
-        seconds: SECONDS,
-        agents: AGENTS,
-        devices: DEVICES,
-        devicesPerBatch: PER_BATCH,
-        window: WINDOW,
-        t0,
-      });
-      const w = r.windowS === 60 ? 'minute' : '10 s';
-      say(`1. through the hub (outpost-hub serve, embedded broker, acks), ${r.elapsedS.toFixed(0)} s:`);
-      say(`  stored (acknowledged): ${int(r.samples)} samples in ${int(r.batches)} batches`);
-      say(`  samples/s: ${int(r.samples / r.elapsedS)} (target >= 250,000)`);
-      say(`  per ${w}: ${rates(r.windows)}`);
-      say(`  last ${w} / first ${w}: ${ratio(r.windows)} (target >= 0.90)`);
+    const hubRuns: { engine: string; samplesS: number; ackP99: number; cpuMs: number }[] = [];
+    for (const engine of PHASES.has('hub') ? ENGINES : []) {
+      const hubDir = join(dir, `hub-${engine}`);
+      let pg: RunningPostgres | undefined;
+      if (engine === 'postgres') pg = await startPostgres();
+      try {
+        const r = await runHub({
+          dir: hubDir,
+          seconds: SECONDS,
+          agents: AGENTS,
+          devices: DEVICES,
+          devicesPerBatch: PER_BATCH,
+          window: WINDOW,
+          t0,
+          ...(pg ? { databaseUrl: await pg.createDatabase('bench_ingest') } : {}),
+        });
+        const w = r.windowS === 60 ? 'minute' : '10 s';
+        const store = pg ? 'PostgreSQL 15 local, fsync off' : 'SQLite';
+        say(
+          `1. through the hub (outpost-hub serve on ${store}, embedded broker, acks), ${r.elapsedS.toFixed(0)} s:`,
+        );
+        say(`  stored (acknowledged): ${int(r.samples)} samples in ${int(r.batches)} batches`);
+        say(`  samples/s: ${int(r.samples / r.elapsedS)} (target >= 250,000)`);
+        say(`  per ${w}: ${rates(r.windows)}`);
+        say(`  last ${w} / first ${w}: ${ratio(r.windows)} (target >= 0.90)`);
+        say(
+          `  ack latency: p50 ${ms(r.ackMs.p50)}, p99 ${ms(r.ackMs.p99)} (target < 1,000 ms), max ${ms(r.ackMs.max)}`,
+        );
+        say(
+          `  hub CPU per 1,000 samples (the whole process: broker, decode, store, acks): ${ms((r.hubCpuS * 1e6) / r.samples)} (target <= 1 ms); ` +
+            `${((r.hubCpuS / r.elapsedS) * 100).toFixed(0)}% of a core, RSS ${r.rssMb.toFixed(0)} MiB (peak ${r.hwmMb.toFixed(0)} MiB)`,
+        );
+        const m = r.metrics;
+        say(
+          `  at the end: head ${int(m.outpost_hub_ts_head_series ?? 0)} series, ${int(m.outpost_hub_ts_head_samples ?? 0)} samples, ${mb(m.outpost_hub_ts_head_bytes ?? 0)}; ` +
+            `head log ${int(m.outpost_hub_ts_log_records ?? 0)} records, ${mb(m.outpost_hub_ts_log_bytes ?? 0)}; ${int(m.outpost_hub_ts_chunks_sealed_total ?? 0)} chunks sealed; clean stop (seals the head) ${r.stopS.toFixed(1)} s`,
+        );
+        hubRuns.push({
+          engine,
+          samplesS: r.samples / r.elapsedS,
+          ackP99: r.ackMs.p99,
+          cpuMs: (r.hubCpuS * 1e6) / r.samples,
+        });
+        if (!pg) diskLines(say, join(hubDir, 'hub.db'), r.devices);
+      } finally {
+        await pg?.stop();
+      }
+    }
+    if (hubRuns.length > 1) {
+      const [a, b] = hubRuns as [(typeof hubRuns)[0], (typeof hubRuns)[0]];
       say(
-        `  ack latency: p50 ${ms(r.ackMs.p50)}, p99 ${ms(r.ackMs.p99)} (target < 1,000 ms), max ${ms(r.ackMs.max)}`,
+        `  ${b.engine} / ${a.engine}: ${(b.samplesS / a.samplesS).toFixed(2)}x the samples/s ` +
+          `(${int(b.samplesS)} vs ${int(a.samplesS)}), ack p99 ${ms(b.ackP99)} vs ${ms(a.ackP99)}, ` +
+          `hub CPU per 1,000 samples ${ms(b.cpuMs)} vs ${ms(a.cpuMs)}`,
       );
-      say(
-        `  hub CPU per 1,000 samples (the whole process: broker, decode, store, acks): ${ms((r.hubCpuS * 1e6) / r.samples)} (target <= 1 ms); ` +
-          `${((r.hubCpuS / r.elapsedS) * 100).toFixed(0)}% of a core, RSS ${r.rssMb.toFixed(0)} MiB (peak ${r.hwmMb.toFixed(0)} MiB)`,
-      );
-      const m = r.metrics;
-      say(
-        `  at the end: head ${int(m.outpost_hub_ts_head_series ?? 0)} series, ${int(m.outpost_hub_ts_head_samples ?? 0)} samples, ${mb(m.outpost_hub_ts_head_bytes ?? 0)}; ` +
-          `head log ${int(m.outpost_hub_ts_log_records ?? 0)} records, ${mb(m.outpost_hub_ts_log_bytes ?? 0)}; ${int(m.outpost_hub_ts_chunks_sealed_total ?? 0)} chunks sealed; clean stop (seals the head) ${r.stopS.toFixed(1)} s`,
-      );
-      const d = diskFigures(join(hubDir, 'hub.db'), r.devices);
-      say(`2. on disk after the run (head sealed): ${int(d.samples)} samples`);
-      say(
-        `  pages in use ${mb(d.usedBytes)}: ${(d.usedBytes / d.samples).toFixed(2)} bytes/sample (target <= 3, aim 1.5); ` +
-          `the file ${mb(d.fileBytes)} (${(d.fileBytes / d.samples).toFixed(2)} bytes/sample), its free pages being the head log's peak, reused`,
-      );
-      const chunkBytes = KINDS.reduce((n, k) => n + d.byKind[k].bytes, 0) + d.sharedTimesBytes;
-      say(
-        `  chunk data: ${(chunkBytes / d.samples).toFixed(2)} bytes/sample, of which shared timestamp columns ${(d.sharedTimesBytes / d.samples).toFixed(2)}; values (and timestamps not shared) per kind: ${KINDS.map(
-          (k) =>
-            `${k} ${(d.byKind[k].bytes / Math.max(1, d.byKind[k].samples)).toFixed(2)} (${((d.byKind[k].samples / d.samples) * 100).toFixed(0)}% of samples)`,
-        ).join(', ')}`,
-      );
-      const objects = Object.entries(d.byObject)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 6)
-        .map(([k, v]) => `${k} ${mb(v)}`);
-      say(`  largest tables and indexes: ${objects.join(', ')}`);
     }
     if (PHASES.has('store')) {
       const o = {

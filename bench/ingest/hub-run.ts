@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { topics } from '@outpost/protocol';
 import mqtt, { type MqttClient } from 'mqtt';
 import { hashAgentSecret } from '../../hub/src/auth/agent-credentials.js';
-import { openSqliteStore } from '../../hub/src/store/sqlite/index.js';
+import { openStore } from '../../hub/src/store/open.js';
 import { spawnHubProcess } from '../../test/support/hub-process.js';
 import { AgentBatches, type Group, selfCheck } from './compact-load.js';
 import { deviceSeries, type SeriesDef } from './fleet.js';
@@ -18,6 +17,8 @@ export interface HubRunOptions {
   window: number;
   /** Timestamp of the first poll. */
   t0: number;
+  /** The hub's store (`databaseUrl`): SQLite in `dir` when absent. */
+  databaseUrl?: string;
   /** More hub settings (OUTPOST_* variables), e.g. OUTPOST_TSDB_URL. */
   env?: Record<string, string>;
 }
@@ -50,7 +51,7 @@ const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
 /** Sites, devices and agents (with known secrets) straight in the hub's store. */
 async function prepare(o: HubRunOptions, devices: Map<number, SeriesDef[]>): Promise<AgentSetup[]> {
-  const store = openSqliteStore(join(o.dir, 'hub.db'));
+  const store = await openStore(o.databaseUrl, o.dir);
   const now = Date.now();
   const out: AgentSetup[] = [];
   await store.unit(async (tx) => {
@@ -188,7 +189,11 @@ export async function runHub(o: HubRunOptions): Promise<HubRunResult> {
   const agents = await prepare(o, devices);
   const hub = await spawnHubProcess(o.dir, {
     adminPassword: 'bench-password-0123456789',
-    env: { OUTPOST_METRICS_TOKEN: METRICS_TOKEN, ...o.env },
+    env: {
+      OUTPOST_METRICS_TOKEN: METRICS_TOKEN,
+      ...(o.databaseUrl ? { OUTPOST_DATABASE_URL: o.databaseUrl } : {}),
+      ...o.env,
+    },
     // OUTPOST_BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the hub (written at exit).
     nodeArgs: process.env.OUTPOST_BENCH_HUB_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
   });

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { type BulkKind, exportInventory, importInventory, writeCsv } from '../../bulk/apply.js';
-import { ImportFormatError, readCsv, readJson } from '../../bulk/csv.js';
 import { defineRoute } from '../access.js';
+import { type BulkKind, exportInventory, importInventory, writeCsv } from '../bulk/apply.js';
+import { ImportFormatError, readCsv, readJson } from '../bulk/csv.js';
 import { ApiError } from '../errors.js';
 import { errors, json } from '../schemas.js';
 import type { RouteModule } from '../types.js';

@@ -73,6 +73,11 @@ export class SeriesIdCache {
     return this.#idsToken;
   }
 
+  /** Gives out a new token, keeping the cached ids (ids given out before may have been provisional). */
+  renew(): void {
+    this.#idsToken = {};
+  }
+
   /** Drops every cached id and gives out a new token. */
   clear(): void {
     this.#idsToken = {};

@@ -29,6 +29,8 @@ interface Pending {
   unit: string | null;
   /** Its id once a committed unit of work created or found it. */
   id?: number;
+  /** The cache's metric map that holds it (the provisional id, then the real one). */
+  slot: Map<string, number>;
 }
 
 const COLUMNS = 'id, target_kind, target_id, metric, unit, labels';
@@ -63,6 +65,7 @@ export class PgSeriesCatalog {
       metric,
       labels: labelsKey(labels),
       unit: unit ?? null,
+      slot: byMetric,
     });
     // Cached as provisional: the next sample of the series takes the same id without a new entry.
     byMetric.set(metric, id);
@@ -129,28 +132,21 @@ export class PgSeriesCatalog {
       const p = this.#pending.get(provisional);
       if (!p || p.id !== undefined) continue;
       p.id = id;
+      // In place: the cache entry named the provisional id (a cache cleared since holds neither).
+      if (p.slot.get(p.metric) === provisional) p.slot.set(p.metric, id);
       changed = true;
     }
-    if (changed) this.#refresh();
+    if (changed) this.#cache.renew();
   }
 
-  /** Series were deleted: every cached id is forgotten, provisional ones that named them too. */
+  /**
+   * Series were deleted: every cached id is forgotten (the next use of a key resolves it anew), and
+   * provisional ids that named them are resolved by their key again when a unit that holds one persists.
+   */
   forget(ids: readonly number[]): void {
     const gone = new Set(ids);
     for (const p of this.#pending.values()) if (p.id !== undefined && gone.has(p.id)) delete p.id;
-    this.#refresh();
-  }
-
-  /** Rebuilds the cache from the resolved provisional ids under a new token, dropping those resolved. */
-  #refresh(): void {
     this.#cache.clear();
-    for (const [provisional, p] of this.#pending) {
-      if (p.id === undefined) {
-        this.#cache.slot(p.kind, p.target, JSON.parse(p.labels)).set(p.metric, provisional);
-        continue;
-      }
-      this.#cache.slot(p.kind, p.target, JSON.parse(p.labels)).set(p.metric, p.id);
-    }
   }
 
   list(scope: Scope, kind: TargetKind, target: string, metric?: string): Promise<SeriesInfo[]> {

@@ -1,6 +1,6 @@
-import type { Role } from '../auth/roles.js';
-import { credentialUseRefusal } from '../inventory/credential-use.js';
-import type { SiteNetworks } from '../net/site-networks.js';
+import type { Role } from '../../auth/roles.js';
+import { credentialUseRefusal } from '../../inventory/credential-use.js';
+import type { SiteNetworks } from '../../net/site-networks.js';
 import type { PlannedLine } from './plan.js';
 
 interface Target {

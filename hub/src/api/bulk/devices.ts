@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
-import { ApiError, type ErrorDetail } from '../api/errors.js';
-import { CreateDevice, resolveSnmp, type SnmpInputT } from '../api/models/device.js';
-import type { SnmpSecrets, SnmpSettings } from '../inventory/credentials.js';
+import type { SnmpSecrets, SnmpSettings } from '../../inventory/credentials.js';
+import { ApiError, type ErrorDetail } from '../errors.js';
+import { CreateDevice, resolveSnmp, type SnmpInputT } from '../models/device.js';
 import type { ImportRecord } from './csv.js';
 import {
   type FieldError,

@@ -1,6 +1,6 @@
-import { ApiError, type ErrorDetail } from '../api/errors.js';
-import { CreateCamera, cameraTargetMoved, ipHost, splitRtspUrl } from '../api/models/camera.js';
-import { MacAddress } from '../api/models/device.js';
+import { ApiError, type ErrorDetail } from '../errors.js';
+import { CreateCamera, cameraTargetMoved, ipHost, splitRtspUrl } from '../models/camera.js';
+import { MacAddress } from '../models/device.js';
 import type { ImportRecord } from './csv.js';
 import { cellMessage } from './devices.js';
 import {
