@@ -404,7 +404,7 @@ export function parseConfig(raw: RawConfig, env: Record<string, string | undefin
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   const problems = brokerProblems(result.data).map(
-    ({ key, message }) => `${key}: ${message} (${source.get(key) ?? 'default'})`,
+    ({ key, message }) => `${key}: ${message} (${source.get(key) ?? 'not set'})`,
   );
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   try {
