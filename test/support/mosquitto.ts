@@ -45,6 +45,8 @@ export interface Mosquitto {
   close(): Promise<void>;
   /** What it wrote to stderr (for failure messages). */
   log(): string;
+  /** The running broker's process id (benchmarks read its CPU time). */
+  pid(): number | undefined;
   /** With `auth`: replaces the accepted users and makes the running broker reload them (SIGHUP). */
   setUsers(users: Record<string, string>): void;
 }
@@ -136,6 +138,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       fs.rmSync(dir, { recursive: true, force: true });
     },
     log: () => output,
+    pid: () => (child?.exitCode === null ? child.pid : undefined),
     setUsers(users) {
       if (!options.auth) throw new Error('this broker was started without auth');
       writePasswords(passwords, users);

@@ -7,6 +7,7 @@ import {
   createEnrollmentToken,
   EnrollmentError,
   enrollAgent,
+  externalTransportWarnings,
   parseTtl,
   transportWarnings,
 } from './enrollment.js';
@@ -29,6 +30,30 @@ describe('enrollment', () => {
   }
 
   const endpoints: [string, Parameters<typeof agentEndpoints>, string, string[]][] = [
+    [
+      'external broker: the URLs agents are given, never the hub own listeners',
+      [
+        {
+          publicUrl: 'https://hub.example.net/',
+          brokerUrl: 'mqtt://broker.internal:1883',
+          brokerAgentUrls: ['mqtts://broker.example.net:8883'],
+        },
+        'http://10.0.0.1:8080/x',
+        { mqttPort: 1883, mqttsPort: 8883 },
+      ],
+      'https://hub.example.net',
+      ['mqtts://broker.example.net:8883'],
+    ],
+    [
+      'external broker without agent URLs: the broker URL',
+      [
+        { publicUrl: undefined, brokerUrl: 'mqtts://broker.example.net:8883', brokerAgentUrls: [] },
+        'http://h:8080/x',
+        {},
+      ],
+      'http://h:8080',
+      ['mqtts://broker.example.net:8883'],
+    ],
     [
       'TLS listener: TLS URLs only, never plain MQTT beside them',
       [
@@ -134,4 +159,24 @@ describe('enrollment', () => {
     assert.equal(hashEnrollmentToken(token).length, 64);
     await store.close();
   });
+
+  const external: [string, { brokerUrl?: string; brokerAgentUrls: string[] }, number][] = [
+    ['a plain broker URL on the network', { brokerUrl: 'mqtt://broker.lan:1883', brokerAgentUrls: [] }, 1],
+    ['a plain broker on loopback', { brokerUrl: 'mqtt://127.0.0.1:1883', brokerAgentUrls: [] }, 0],
+    [
+      'plain for the hub, TLS for agents',
+      { brokerUrl: 'mqtt://broker.lan:1883', brokerAgentUrls: ['mqtts://broker.example:8883'] },
+      0,
+    ],
+    [
+      'a plain ws URL for agents',
+      { brokerUrl: 'mqtts://b:8883', brokerAgentUrls: ['ws://b.example/mqtt'] },
+      1,
+    ],
+  ];
+  for (const [what, config, warnings] of external) {
+    it(`external broker, ${what}: ${warnings} warning(s)`, () => {
+      assert.equal(externalTransportWarnings(config).length, warnings);
+    });
+  }
 });

@@ -157,3 +157,20 @@ export function transportWarnings(
   }
   return out;
 }
+
+/**
+ * Pure: with an external broker, what the hub says at start when agents are handed plain MQTT (their secret in
+ * CONNECT and the credentials in their config readable on the path) to a broker that is not on this machine.
+ */
+export function externalTransportWarnings(
+  config: Pick<HubConfig, 'brokerUrl' | 'brokerAgentUrls'>,
+): string[] {
+  const urls =
+    config.brokerAgentUrls.length > 0 ? config.brokerAgentUrls : config.brokerUrl ? [config.brokerUrl] : [];
+  const plain = urls.filter((u) => /^(mqtt|ws):/i.test(u) && !isLoopback(new URL(u).hostname));
+  if (plain.length === 0) return [];
+  return [
+    `agents are handed plain MQTT (${plain.join(', ')}): anyone on the path can read their secrets and the ` +
+      'device and camera credentials sent to them; give them mqtts:// or wss:// URLs in brokerAgentUrls',
+  ];
+}

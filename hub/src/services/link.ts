@@ -7,7 +7,7 @@ import { MqttBus } from '../broker/mqtt-bus.js';
 import type { HubContext } from '../context.js';
 import { GroupCommit } from '../ingest/group-commit.js';
 import { startIngest } from '../ingest/index.js';
-import { type BrokerPorts, transportWarnings } from '../link/enrollment.js';
+import { type BrokerPorts, externalTransportWarnings, transportWarnings } from '../link/enrollment.js';
 import type { LinkMetrics } from '../link/metrics.js';
 import type { LinkParts } from '../link/parts.js';
 import { clientAddress } from '../net/client-address.js';
@@ -189,6 +189,7 @@ function externalBroker(ctx: HubContext, bus: MqttBus) {
     (err) => ctx.logger.error({ err }, "reconciling agents' broker accounts failed"),
   );
   const url = redactBrokerUrl(ctx.config.brokerUrl ?? '');
+  for (const warning of externalTransportWarnings(ctx.config)) ctx.logger.warn(warning);
   return {
     endpoints: {},
     health: () => ({
