@@ -30,6 +30,8 @@ export function spawnHubProcess(
     /** More environment (OUTPOST_* settings). */
     env?: Record<string, string>;
     logLevel?: string;
+    /** The hub uses an external broker (brokerUrl in env): ready once HTTP listens (mqttPort is then 0). */
+    externalBroker?: boolean;
   },
 ): Promise<HubProcess> {
   const env: Record<string, string | undefined> = { ...process.env, ...opts.env, ...opts.command?.env };
@@ -85,7 +87,8 @@ export function spawnHubProcess(
       } catch {
         // a banner line, not a log line
       }
-      if (url && mqttPort) {
+      if (url && opts.externalBroker) mqttPort ??= 0;
+      if (url && mqttPort !== undefined) {
         clearTimeout(timer);
         stop();
         resolve({ proc, url, mqttPort, lines, onLine });

@@ -35,6 +35,8 @@ interface Viewer {
   issuedAt: number;
   /** Milliseconds: the live view ends then (the token's expiry). */
   validUntil: number;
+  /** The sites the user is limited to (a tenant); absent for every site. */
+  sites?: readonly number[];
 }
 
 /**
@@ -65,8 +67,15 @@ async function viewerOf(
   }
   const user = await activeUser(ctx.store, claims);
   if (typeof user === 'string') return user;
-  // Every role (viewer, operator, admin) may watch.
-  return { id: user.id, username: user.username, issuedAt: claims.issuedAt, validUntil: claims.validUntil };
+  // Every role (viewer, operator, admin) may watch, cameras of their own sites only when limited to some.
+  const sites = await ctx.store.scopes.resolve({ user_id: user.id });
+  return {
+    id: user.id,
+    username: user.username,
+    issuedAt: claims.issuedAt,
+    validUntil: claims.validUntil,
+    ...(sites === null ? {} : { sites }),
+  };
 }
 
 /** Format for a camera: fMP4 for H.264 (browsers play it), MJPEG otherwise; `?format=` overrides. */
@@ -210,7 +219,9 @@ export const cameraLiveService = (relay: LiveRelay): Service => ({
       letGo: () => void,
     ) {
       const camera = Number.isInteger(cameraId) ? await ctx.store.cameras.get(cameraId) : undefined;
-      if (!camera) return refuseUpgrade(socket, 404, 'not_found', `camera ${cameraId} not found`);
+      // A camera of a site outside the viewer's is not found, as if it did not exist.
+      if (!camera || (user.sites && !user.sites.includes(camera.site_id)))
+        return refuseUpgrade(socket, 404, 'not_found', `camera ${cameraId} not found`);
       const format = chooseFormat(camera.stream_json, url.searchParams.get('format'));
       if (!format)
         return refuseUpgrade(socket, 400, 'validation_failed', 'query.format: must be fmp4 or mjpeg');
@@ -271,6 +282,10 @@ export const cameraLiveService = (relay: LiveRelay): Service => ({
     }
     const offUsers = ctx.events.on('user.changed', (e) => {
       for (const { ws, viewer } of viewersByUser.get(e.user_id) ?? []) {
+        if (e.change === 'scope') {
+          ws.close(CLOSE.policy, 'scope changed');
+          continue;
+        }
         void activeUser(ctx.store, { userId: viewer.id, issuedAt: viewer.issuedAt })
           .then((still) => {
             if (typeof still === 'string') ws.close(CLOSE.policy, still.slice(0, 120));

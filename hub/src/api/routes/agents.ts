@@ -167,7 +167,7 @@ const events = defineRoute({
   method: 'get',
   path: '/agents/{id}/events',
   access: 'viewer',
-  site: 'refuse',
+  site: 'own',
   tags: ['agents'],
   summary: "An agent's reported events (errors, buffer drops, lifecycle, state changes), newest first",
   request: {
@@ -338,7 +338,9 @@ export const agentsRoutes: RouteModule = {
     app.openapi(events, async (c) => {
       const { id } = c.req.valid('param');
       const { limit } = c.req.valid('query');
-      if (!(await agents.get(id))) throw notFound('agent', id);
+      const agent = await agents.get(id);
+      if (!agent) throw notFound('agent', id);
+      requireInScope(c, 'agent', id, agent.site_id);
       const items = (await hub.store.agentEvents.list({ agent_id: id, limit })).map((e) => ({
         id: e.id,
         ts: iso(e.ts) as string,

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { defineRoute } from '../access.js';
+import { defineRoute, requireInScope } from '../access.js';
 import { notFound } from '../errors.js';
 import { errors, IdParam, json } from '../schemas.js';
 import type { RouteModule } from '../types.js';
@@ -35,7 +35,7 @@ const route = defineRoute({
   method: 'get',
   path: '/alerts/{id}/notifications',
   access: 'viewer',
-  site: 'refuse',
+  site: 'own',
   tags: ['alerts'],
   summary: "An alert's delivery log: every notice queued for it, per channel, with each attempt",
   request: { params: IdParam },
@@ -50,7 +50,9 @@ export const alertNotificationsRoutes: RouteModule = {
   register(app, hub) {
     app.openapi(route, async (c) => {
       const { id } = c.req.valid('param');
-      if (!(await hub.store.alerts.get(id))) throw notFound('alert', id);
+      const alert = await hub.store.alerts.get(id);
+      if (!alert) throw notFound('alert', id);
+      requireInScope(c, 'alert', id, alert.site_id);
       const notifications = (await hub.store.notifications.forAlert(id)).map((r) => ({
         id: r.id,
         channel_id: r.channel_id,

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { alertToApi } from '../../alerts/view.js';
 import type { AlertRow } from '../../store/alerts.js';
-import { defineRoute, requireInScope, siteFilterFor } from '../access.js';
+import { callerSites, defineRoute, inCallerScope, requireInScope, siteFilterFor } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
 import {
   body,
@@ -119,7 +119,7 @@ const ackAll = defineRoute({
   method: 'post',
   path: '/alerts/acknowledge-all',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags,
   summary: 'Acknowledge every unacknowledged alert matching the filter (open ones unless state is given)',
   request: { body: body(AckAllBody) },
@@ -132,7 +132,7 @@ const create = defineRoute({
   method: 'post',
   path: '/alerts',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags,
   summary: 'Raise a manual alert',
   request: { body: body(CreateAlert) },
@@ -152,7 +152,7 @@ const ack = defineRoute({
   method: 'post',
   path: '/alerts/{id}/acknowledge',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags,
   summary: 'Acknowledge an alert, with an optional note',
   request: {
@@ -200,7 +200,7 @@ export const alertsRoutes: RouteModule = {
     app.openapi(ackAll, async (c) => {
       const { note, ...filter } = c.req.valid('json');
       const ids = await alerts.acknowledge(
-        { state: 'open', ...filter },
+        { state: 'open', ...filter, site_id: siteFilterFor(c, filter.site_id) },
         c.var.user!.id,
         note ?? null,
         null,
@@ -219,15 +219,21 @@ export const alertsRoutes: RouteModule = {
         unprocessable(`${what} ${id} does not exist`, [{ path: `body.${path}`, message: `no such ${what}` }]);
       if (input.device_id !== undefined) {
         const d = await hub.store.devices.get(input.device_id);
-        if (!d) throw ref('device_id', 'device', input.device_id);
+        if (!d || !inCallerScope(c, d.site_id)) throw ref('device_id', 'device', input.device_id);
         siteId ??= d.site_id;
       }
       if (input.camera_id !== undefined) {
         const cam = await hub.store.cameras.get(input.camera_id);
-        if (!cam) throw ref('camera_id', 'camera', input.camera_id);
+        if (!cam || !inCallerScope(c, cam.site_id)) throw ref('camera_id', 'camera', input.camera_id);
         siteId ??= cam.site_id;
       }
-      if (siteId !== undefined && !(await hub.store.sites.get(siteId))) throw ref('site_id', 'site', siteId);
+      if (siteId !== undefined && (!inCallerScope(c, siteId) || !(await hub.store.sites.get(siteId))))
+        throw ref('site_id', 'site', siteId);
+      // A caller limited to some sites raises alerts of one of them (one of no site would be hidden from it).
+      if (siteId === undefined && callerSites(c) !== undefined)
+        throw unprocessable('site_id is required', [
+          { path: 'body.site_id', message: 'required: you are limited to some sites' },
+        ]);
       const row = await alerts.insertManual(
         {
           severity: input.severity,
@@ -256,7 +262,9 @@ export const alertsRoutes: RouteModule = {
     app.openapi(ack, async (c) => {
       const { id } = c.req.valid('param');
       const input = c.req.valid('json') as z.infer<typeof AckBody>;
-      if (!(await alerts.get(id))) throw notFound('alert', id);
+      const before = await alerts.get(id);
+      if (!before) throw notFound('alert', id);
+      requireInScope(c, 'alert', id, before.site_id);
       const ids = await alerts.acknowledge(
         { ids: [id] },
         c.var.user!.id,

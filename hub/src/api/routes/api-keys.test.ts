@@ -240,7 +240,7 @@ describe('API keys', () => {
     );
     assert.equal((await call('GET', '/api/v1/agents/agent-b', k.key)).status, 404);
     for (const [method, path] of [
-      ['GET', '/api/v1/jobs'],
+      ['GET', '/api/v1/alert-rules'],
       ['GET', '/api/v1/users'],
       ['POST', '/api/v1/sites'],
       ['DELETE', `/api/v1/devices/${devB}`],

@@ -4,5 +4,5 @@ import { targetMetricsRoutes } from './target-metrics.js';
 export const cameraMetricsRoutes = targetMetricsRoutes({
   kind: 'camera',
   plural: 'cameras',
-  exists: async (hub, id) => (await hub.store.cameras.get(id)) !== undefined,
+  siteOf: (hub, id) => hub.store.cameras.siteOf(id),
 });

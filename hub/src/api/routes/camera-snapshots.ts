@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { API_PREFIX, defineRoute, registerRaw } from '../access.js';
+import { API_PREFIX, defineRoute, inCallerScope, registerRaw } from '../access.js';
 import { ApiError, notFound } from '../errors.js';
 import { errors, IdParam, iso, json } from '../schemas.js';
 import type { RouteModule } from '../types.js';
@@ -22,7 +22,7 @@ const listSnapshots = defineRoute({
   method: 'get',
   path: '/cameras/{id}/snapshots',
   access: 'viewer',
-  site: 'refuse',
+  site: 'own',
   tags: ['cameras'],
   summary: "The camera's stored snapshots, newest first (the last N, hub option cameraSnapshotsKeep)",
   request: { params: IdParam },
@@ -36,7 +36,7 @@ const takeSnapshot = defineRoute({
   method: 'post',
   path: '/cameras/{id}/snapshot',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags: ['cameras'],
   summary: "Take a snapshot now through the site's agent (a job); the JPEG then appears at GET .../snapshot",
   request: { params: IdParam },
@@ -70,7 +70,7 @@ export const cameraSnapshotsRoutes: RouteModule = {
         method: 'get',
         path: `${API_PREFIX}/cameras/{id}/snapshot`,
         access: 'viewer',
-        site: 'refuse',
+        site: 'own',
         tags: ['cameras'],
         summary:
           'The latest snapshot as image/jpeg, or with ?at= (epoch ms or ISO 8601) the newest taken at or before it. ' +
@@ -93,7 +93,8 @@ export const cameraSnapshotsRoutes: RouteModule = {
           ]);
         }
         const at = parseAt(c.req.query('at'));
-        if ((await cameras.siteOf(id)) === undefined) throw notFound('camera', id);
+        const site = await cameras.siteOf(id);
+        if (site === undefined || !inCallerScope(c, site)) throw notFound('camera', id);
         const snap = await snapshots.latest(id, at);
         if (!snap)
           throw new ApiError(
@@ -123,7 +124,7 @@ export const cameraSnapshotsRoutes: RouteModule = {
         method: 'get',
         path: `${API_PREFIX}/cameras/{id}/live`,
         access: 'viewer',
-        site: 'refuse',
+        site: 'own',
         tags: ['cameras'],
         summary:
           'Live view (WebSocket upgrade; token in Authorization or ?access_token= with a stream token of scope ' +
@@ -135,14 +136,18 @@ export const cameraSnapshotsRoutes: RouteModule = {
           426: { description: 'Not a WebSocket request' },
         },
       },
-      () => {
+      async (c) => {
+        // As the upgrade does (camera-live service): another site's camera is not found.
+        const site = await cameras.siteOf(Number(c.req.param('id')));
+        if (site === undefined || !inCallerScope(c, site)) throw notFound('camera', c.req.param('id') ?? '');
         throw new ApiError(426, 'upgrade_required', 'connect with a WebSocket to watch the live view');
       },
     );
 
     app.openapi(listSnapshots, async (c) => {
       const { id } = c.req.valid('param');
-      if ((await cameras.siteOf(id)) === undefined) throw notFound('camera', id);
+      const site = await cameras.siteOf(id);
+      if (site === undefined || !inCallerScope(c, site)) throw notFound('camera', id);
       const items = (await snapshots.list(id)).map((s) => ({
         id: s.id,
         ts: iso(s.ts) as string,
@@ -159,7 +164,7 @@ export const cameraSnapshotsRoutes: RouteModule = {
     app.openapi(takeSnapshot, async (c) => {
       const { id } = c.req.valid('param');
       const site = await cameras.siteOf(id);
-      if (site === undefined) throw notFound('camera', id);
+      if (site === undefined || !inCallerScope(c, site)) throw notFound('camera', id);
       const job = await createJob(link, {
         type: 'snapshot',
         args: { camera_id: id },

@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { poeCause } from '../../alerts/causes/poe.js';
 import type { Role } from '../../auth/roles.js';
 import { siteNetworks } from '../../net/site-networks.js';
 import { CAMERA_SORTS, type CameraRecord, type CameraRow } from '../../store/cameras.js';
-import { API_PREFIX, defineRoute, requireInScope, siteFilterFor } from '../access.js';
+import { API_PREFIX, defineRoute, inCallerScope, requireInScope, siteFilterFor } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import {
   CAMERA_STATUSES,
@@ -19,7 +20,7 @@ import {
 } from '../models/camera.js';
 import { requireCredentialUse } from '../models/credential.js';
 import { body, errors, IdParam, iso, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
-import type { RouteModule } from '../types.js';
+import type { HubEnv, RouteModule } from '../types.js';
 
 const StatusCounts = z
   .object({
@@ -87,7 +88,7 @@ const create = defineRoute({
   method: 'post',
   path: '/cameras',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags,
   summary: 'Add a camera (credentials in rtsp_url are split out and stored encrypted)',
   request: { body: body(CreateCamera) },
@@ -107,7 +108,7 @@ const stream = defineRoute({
   method: 'get',
   path: '/cameras/{id}/stream',
   access: 'viewer',
-  site: 'refuse',
+  site: 'own',
   tags,
   summary: 'What a client needs to show the camera: stream facts, snapshot and live view URLs',
   request: { params: IdParam },
@@ -117,7 +118,7 @@ const update = defineRoute({
   method: 'put',
   path: '/cameras/{id}',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags,
   summary:
     'Update a camera (only the fields given; password: null removes it). A new ip_address, site_id or RTSP ' +
@@ -140,8 +141,9 @@ export const camerasRoutes: RouteModule = {
   name: 'cameras',
   register(app, hub) {
     const { cameras } = hub.store;
-    const requireSite = async (siteId: number) => {
-      if (!(await hub.store.sites.get(siteId))) {
+    // A site or parent outside a scoped caller's sites is "no such" one, like one that does not exist.
+    const requireSite = async (c: Context<HubEnv>, siteId: number) => {
+      if (!inCallerScope(c, siteId) || !(await hub.store.sites.get(siteId))) {
         throw unprocessable(`site ${siteId} does not exist`, [
           { path: 'body.site_id', message: 'no such site' },
         ]);
@@ -220,7 +222,7 @@ export const camerasRoutes: RouteModule = {
 
     app.openapi(create, async (c) => {
       const input = c.req.valid('json');
-      await requireSite(input.site_id);
+      await requireSite(c, input.site_id);
       await requireParentDevice(input.parent_id, input.site_id);
       const split = splitRtspUrl(input.rtsp_url);
       const ip = input.ip_address ?? ipHost(split.host);
@@ -285,6 +287,7 @@ export const camerasRoutes: RouteModule = {
       const { id } = c.req.valid('param');
       const row = await cameras.get(id);
       if (!row) throw notFound('camera', id);
+      requireInScope(c, 'camera', id, row.site_id);
       return c.json(
         {
           camera_id: row.id,
@@ -305,7 +308,8 @@ export const camerasRoutes: RouteModule = {
       const input = c.req.valid('json');
       const before = await cameras.get(id);
       if (!before) throw notFound('camera', id);
-      if (input.site_id !== undefined) await requireSite(input.site_id);
+      requireInScope(c, 'camera', id, before.site_id);
+      if (input.site_id !== undefined) await requireSite(c, input.site_id);
       const target = {
         ...input,
         rtsp_url: input.rtsp_url === undefined ? undefined : splitRtspUrl(input.rtsp_url).url,

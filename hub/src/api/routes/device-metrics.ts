@@ -4,5 +4,5 @@ import { targetMetricsRoutes } from './target-metrics.js';
 export const deviceMetricsRoutes = targetMetricsRoutes({
   kind: 'device',
   plural: 'devices',
-  exists: async (hub, id) => (await hub.store.devices.get(id)) !== undefined,
+  siteOf: (hub, id) => hub.store.devices.siteOf(id),
 });

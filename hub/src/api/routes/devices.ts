@@ -1,10 +1,11 @@
 import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { Role } from '../../auth/roles.js';
 import { macSearchHex } from '../../fleet/mac.js';
 import { snmpSettingsOf } from '../../inventory/credential-sets.js';
 import { siteNetworks } from '../../net/site-networks.js';
 import { DEVICE_SORTS, type DeviceRecord } from '../../store/devices.js';
-import { defineRoute, requireInScope, siteFilterFor } from '../access.js';
+import { defineRoute, inCallerScope, requireInScope, siteFilterFor } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
 import { requireCredentialUse } from '../models/credential.js';
 import {
@@ -21,7 +22,7 @@ import {
   UpdateDevice,
 } from '../models/device.js';
 import { body, errors, IdParam, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
-import type { RouteModule } from '../types.js';
+import type { HubEnv, RouteModule } from '../types.js';
 
 const StatusCounts = z
   .object({
@@ -84,7 +85,7 @@ const create = defineRoute({
   method: 'post',
   path: '/devices',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags,
   summary: 'Add a device',
   request: { body: body(CreateDevice) },
@@ -104,7 +105,7 @@ const update = defineRoute({
   method: 'put',
   path: '/devices/{id}',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags,
   summary:
     'Update a device (only the fields given). Omitted SNMP secrets are kept, except when ip_address or site_id ' +
@@ -141,19 +142,25 @@ export const devicesRoutes: RouteModule = {
   name: 'devices',
   register(app, hub) {
     const { devices } = hub.store;
-    const requireSite = async (siteId: number) => {
-      if (!(await hub.store.sites.get(siteId))) {
+    // A site or parent outside a scoped caller's sites is "no such" one, like one that does not exist.
+    const requireSite = async (c: Context<HubEnv>, siteId: number) => {
+      if (!inCallerScope(c, siteId) || !(await hub.store.sites.get(siteId))) {
         throw unprocessable(`site ${siteId} does not exist`, [
           { path: 'body.site_id', message: 'no such site' },
         ]);
       }
     };
-    const requireParent = async (parentId: number | null | undefined, selfId?: number) => {
+    const requireParent = async (
+      c: Context<HubEnv>,
+      parentId: number | null | undefined,
+      selfId?: number,
+    ) => {
       if (parentId === null || parentId === undefined) return;
       const detail = (message: string) =>
         unprocessable(`parent_id ${parentId}: ${message}`, [{ path: 'body.parent_id', message }]);
       if (parentId === selfId) throw detail('a device cannot be its own parent');
-      if (!(await devices.get(parentId))) throw detail('no such device');
+      const parent = await devices.get(parentId);
+      if (!parent || !inCallerScope(c, parent.site_id)) throw detail('no such device');
       if (selfId !== undefined && (await devices.ancestors(parentId)).includes(selfId))
         throw detail('would create a cycle');
     };
@@ -217,8 +224,8 @@ export const devicesRoutes: RouteModule = {
 
     app.openapi(create, async (c) => {
       const input = c.req.valid('json');
-      await requireSite(input.site_id);
-      await requireParent(input.parent_id);
+      await requireSite(c, input.site_id);
+      await requireParent(c, input.parent_id);
       if (input.snmp === undefined && !input.credential_id)
         throw unprocessable('snmp or credential_id is required', [
           {
@@ -271,8 +278,9 @@ export const devicesRoutes: RouteModule = {
       const input = c.req.valid('json');
       const before = await devices.get(id);
       if (!before) throw notFound('device', id);
-      if (input.site_id !== undefined) await requireSite(input.site_id);
-      await requireParent(input.parent_id, id);
+      requireInScope(c, 'device', id, before.site_id);
+      if (input.site_id !== undefined) await requireSite(c, input.site_id);
+      await requireParent(c, input.parent_id, id);
       const patch: Partial<DeviceRecord> = {
         name: input.name,
         ip_address: input.ip_address,

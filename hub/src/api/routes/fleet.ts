@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { SEVERITIES } from '../../alerts/types.js';
 import { macSearchHex } from '../../fleet/mac.js';
 import { BACKLOG_NOISE_ROWS, rankSites } from '../../fleet/overview.js';
-import { defineRoute } from '../access.js';
+import { defineRoute, inCallerScope } from '../access.js';
 import { errors, iso, json, PaginationSchema, pagination } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
@@ -106,7 +106,7 @@ const overview = defineRoute({
   method: 'get',
   path: '/overview',
   access: 'viewer',
-  site: 'refuse',
+  site: 'own',
   tags: ['fleet'],
   summary:
     'Every site ranked by what is wrong (open critical and high alerts, agent offline, devices down, backlog growing)',
@@ -162,7 +162,10 @@ export const fleetRoutes: RouteModule = {
     app.openapi(overview, async (c) => {
       const q = c.req.valid('query');
       const now = hub.clock();
-      const ranked = rankSites(await fleet.siteHealth(now, BACKLOG_NOISE_ROWS));
+      // A caller limited to some sites gets the overview of those sites: totals and grid included.
+      const ranked = rankSites(await fleet.siteHealth(now, BACKLOG_NOISE_ROWS)).filter((s) =>
+        inCallerScope(c, s.id),
+      );
       const byState = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<
         (typeof STATES)[number],
         number

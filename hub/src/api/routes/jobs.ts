@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { JobError, jobView, type NewJob } from '../../link/jobs.js';
 import { JOB_STATES } from '../../store/jobs.js';
-import { defineRoute } from '../access.js';
+import { defineRoute, inCallerScope, requireInScope, siteFilterFor } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import { errors, IdParam, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
 import type { LinkApi, RouteModule } from '../types.js';
@@ -45,7 +45,7 @@ const poll = defineRoute({
   method: 'post',
   path: '/devices/{id}/poll',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags: ['jobs'],
   summary: "Poll a device now through its site's agent (a job)",
   request: { params: IdParam },
@@ -56,7 +56,7 @@ const test = defineRoute({
   method: 'post',
   path: '/cameras/{id}/test',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags: ['jobs'],
   summary: "Test a camera now through its site's agent (a job)",
   request: { params: IdParam },
@@ -67,7 +67,7 @@ const list = defineRoute({
   method: 'get',
   path: '/jobs',
   access: 'viewer',
-  site: 'refuse',
+  site: 'own',
   tags: ['jobs'],
   summary: 'Jobs, newest first',
   request: {
@@ -89,7 +89,7 @@ const getOne = defineRoute({
   method: 'get',
   path: '/jobs/{id}',
   access: 'viewer',
-  site: 'refuse',
+  site: 'own',
   tags: ['jobs'],
   summary: 'One job',
   request: { params: JobIdParam },
@@ -100,7 +100,7 @@ const logs = defineRoute({
   method: 'get',
   path: '/jobs/{id}/logs',
   access: 'viewer',
-  site: 'refuse',
+  site: 'own',
   tags: ['jobs'],
   summary: "A job's log lines as the agent reported them (after=<id> for the next ones)",
   request: {
@@ -127,7 +127,7 @@ const cancel = defineRoute({
   method: 'post',
   path: '/jobs/{id}/cancel',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags: ['jobs'],
   summary: 'Cancel a job (at once if not sent yet; otherwise the agent is told to stop)',
   request: { params: JobIdParam },
@@ -157,7 +157,7 @@ export const jobsRoutes: RouteModule = {
     app.openapi(poll, async (c) => {
       const { id } = c.req.valid('param');
       const site = await hub.store.devices.siteOf(id);
-      if (site === undefined) throw notFound('device', id);
+      if (site === undefined || !inCallerScope(c, site)) throw notFound('device', id);
       const job = await createJob(link, {
         type: 'poll-now',
         args: { device_id: id },
@@ -174,7 +174,7 @@ export const jobsRoutes: RouteModule = {
     app.openapi(test, async (c) => {
       const { id } = c.req.valid('param');
       const site = await hub.store.cameras.siteOf(id);
-      if (site === undefined) throw notFound('camera', id);
+      if (site === undefined || !inCallerScope(c, site)) throw notFound('camera', id);
       const job = await createJob(link, {
         type: 'camera-test',
         args: { camera_id: id },
@@ -192,6 +192,7 @@ export const jobsRoutes: RouteModule = {
       const { page, per_page, ...filter } = c.req.valid('query');
       const { items, total } = await store.list({
         ...filter,
+        site_id: siteFilterFor(c, filter.site_id),
         limit: per_page,
         offset: (page - 1) * per_page,
       });
@@ -202,13 +203,16 @@ export const jobsRoutes: RouteModule = {
       const { id } = c.req.valid('param');
       const job = await store.get(id);
       if (!job) throw notFound('job', id);
+      requireInScope(c, 'job', id, job.site_id);
       return c.json(jobView(job), 200);
     });
 
     app.openapi(logs, async (c) => {
       const { id } = c.req.valid('param');
       const { after, limit } = c.req.valid('query');
-      if (!(await store.get(id))) throw notFound('job', id);
+      const job = await store.get(id);
+      if (!job) throw notFound('job', id);
+      requireInScope(c, 'job', id, job.site_id);
       const items = (await store.logs(id, after, limit)).map((l) => ({
         ...l,
         ts: new Date(l.ts).toISOString(),
@@ -218,6 +222,9 @@ export const jobsRoutes: RouteModule = {
 
     app.openapi(cancel, async (c) => {
       const { id } = c.req.valid('param');
+      const job = await store.get(id);
+      if (!job) throw notFound('job', id);
+      requireInScope(c, 'job', id, job.site_id);
       try {
         return c.json(jobView(await requireLink(link).jobs.cancel(id)), 200);
       } catch (err) {

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { HubContext } from '../../context.js';
 import { labelsMatch } from '../../store/timeseries/labels.js';
 import type { TargetKind } from '../../store/timeseries/types.js';
-import { defineRoute } from '../access.js';
+import { defineRoute, inCallerScope } from '../access.js';
 import { ApiError, notFound } from '../errors.js';
 import { errors, IdParam, Instant, json } from '../schemas.js';
 import type { RouteModule } from '../types.js';
@@ -85,7 +85,8 @@ export interface TargetMetrics {
   kind: Extract<TargetKind, 'device' | 'camera'>;
   /** Plural path segment and tag: `devices`, `cameras`. */
   plural: string;
-  exists(hub: HubContext, id: number): Promise<boolean>;
+  /** The target's site, or undefined when it does not exist. */
+  siteOf(hub: HubContext, id: number): Promise<number | undefined>;
 }
 
 /**
@@ -102,7 +103,7 @@ export function targetMetricsRoutes(t: TargetMetrics): RouteModule {
     method: 'get',
     path: `/${t.plural}/{id}/metrics`,
     access: 'viewer',
-    site: 'refuse',
+    site: 'own',
     tags: [t.plural],
     summary: `Metric names of a ${t.kind}, or the points of one metric (raw or averaged into steps)`,
     description:
@@ -134,7 +135,9 @@ export function targetMetricsRoutes(t: TargetMetrics): RouteModule {
       app.openapi(route, async (c) => {
         const { id } = c.req.valid('param');
         const q = c.req.valid('query');
-        if (!(await t.exists(hub, id))) throw notFound(t.kind, id);
+        const site = await t.siteOf(hub, id);
+        // Another site's target is not found for a caller limited to some sites.
+        if (site === undefined || !inCallerScope(c, site)) throw notFound(t.kind, id);
         const ts = hub.store.series;
         if (q.name === undefined) {
           const metrics = (await ts.listSeries(t.kind, String(id))).map((s) => ({

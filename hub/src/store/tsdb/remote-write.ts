@@ -210,3 +210,45 @@ export function redactUrl(url: URL): string {
   copy.password = '';
   return copy.href;
 }
+
+/** What a write left out: the samples the receiver refused (400/422), with its last refusal. */
+export interface WriteOutcome {
+  refusedSamples: number;
+  refusedSeries: number;
+  error?: RemoteWriteError;
+}
+
+/** Requests one write may make to isolate refused series (when exhausted, what is left is refused whole). */
+const BISECT_REQUESTS = 64;
+
+/**
+ * Writes `series`, and when the receiver refuses the request (Prometheus refuses a whole request for one
+ * out-of-order sample) sends its halves, and theirs, so that only the series it refuses are left out, within
+ * BISECT_REQUESTS requests. Rejects (`unavailable`) when the receiver cannot take the writes at all.
+ */
+export async function writeIsolating(
+  opts: RemoteWriteOptions,
+  series: readonly WriteSeries[],
+): Promise<WriteOutcome> {
+  const outcome: WriteOutcome = { refusedSamples: 0, refusedSeries: 0 };
+  let budget = BISECT_REQUESTS;
+  const refuse = (part: readonly WriteSeries[], err: RemoteWriteError) => {
+    outcome.refusedSeries += part.length;
+    for (const s of part) outcome.refusedSamples += s.timestamps.length;
+    outcome.error = err;
+  };
+  const send = async (part: readonly WriteSeries[]): Promise<void> => {
+    try {
+      await remoteWrite(opts, part);
+    } catch (err) {
+      if (!(err instanceof RemoteWriteError) || err.code !== 'rejected') throw err;
+      if (part.length === 1 || budget < 2) return refuse(part, err);
+      budget -= 2;
+      const mid = part.length >> 1;
+      await send(part.slice(0, mid));
+      await send(part.slice(mid));
+    }
+  };
+  await send(series);
+  return outcome;
+}

@@ -1,10 +1,12 @@
-// Admin: users and the audit log (alerting settings are under Alerting).
+// Admin: users (and the sites they see), site groups (customers) and the audit log (alerting settings are under Alerting).
 import { html } from '../html.js';
 import { AuditTab } from './admin-audit.js';
+import { SiteGroupsTab } from './admin-site-groups.js';
 import { UsersTab } from './admin-users.js';
 
 const TABS = [
   ['users', 'Users', UsersTab],
+  ['site-groups', 'Site groups', SiteGroupsTab],
   ['audit', 'Audit log', AuditTab],
 ];
 
