@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
-import { compressSync, uncompressSync } from 'snappy';
+// Pure JavaScript snappy: no native addon, so the hub bundle stays one file beside better-sqlite3.
+import snappy from 'snappyjs';
 import type { PromLabel } from './names.js';
 
 /** One series of a write request: its labels sorted by name, its samples in time order (parallel arrays). */
@@ -114,12 +115,12 @@ export function encodeWriteRequest(series: readonly WriteSeries[]): Buffer {
       at = putVarint(buf, at, t);
     }
   }
-  return compressSync(buf);
+  return Buffer.from(snappy.compress(buf));
 }
 
 /** Decodes a request body with the reflected types (tests: what a receiver sees). */
 export function decodeWriteRequest(body: Buffer): WriteSeries[] {
-  const raw = uncompressSync(body) as Buffer;
+  const raw = Buffer.from(snappy.uncompress(body));
   const msg = WriteRequest.toObject(WriteRequest.decode(raw), { longs: Number }) as {
     timeseries?: { labels?: PromLabel[]; samples?: { timestamp?: number; value?: number }[] }[];
   };
