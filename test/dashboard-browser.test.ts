@@ -411,6 +411,47 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
     }
   });
 
+  it('gives a customer a login that sees only their sites (site group and scope set in the dashboard)', async () => {
+    const shop = (await hub.api('POST', '/sites', { name: 'Customer shop' })) as { id: number };
+    await hub.api('POST', '/site-groups', { name: 'Acme' });
+    await hub.api('POST', '/users', { username: 'customer', role: 'operator', password: VIEWER_PASSWORD });
+    // Its own admin session: the test stands alone (run by name) as well as after the others.
+    const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const a = await adminCtx.newPage();
+    await logIn(a, hub.url, 'admin', ADMIN_PASSWORD);
+    await open(a, '#/admin/site-groups');
+    await a.getByLabel('Group of Customer shop').selectOption({ label: 'Acme' });
+    await a.getByRole('row', { name: /Acme\s+1/ }).waitFor();
+    await open(a, '#/admin/users');
+    await a.getByRole('button', { name: 'Change sites of customer' }).click();
+    const dialog = a.getByRole('dialog');
+    await dialog.getByLabel('Only these sites and site groups').check();
+    await dialog.getByLabel('Acme').check();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await a.getByRole('cell', { name: /Acme \(group\)/ }).waitFor();
+    await assertAccessible(a, 'the users page with a scoped user');
+    await adminCtx.close();
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const v = await ctx.newPage();
+      await logIn(v, hub.url, 'customer', VIEWER_PASSWORD);
+      await v.getByRole('link', { name: /^Customer shop:/ }).waitFor();
+      assert.equal(await v.getByRole('link', { name: /^Test branch:/ }).count(), 0);
+      const seen = await v.evaluate(`(async () => {
+        const r = await fetch('/api/v1/auth/web/refresh', { method: 'POST' });
+        const { access_token } = await r.json();
+        const h = { authorization: 'Bearer ' + access_token };
+        const sites = await (await fetch('/api/v1/sites', { headers: h })).json();
+        const devices = await (await fetch('/api/v1/devices', { headers: h })).json();
+        const other = await fetch('/api/v1/devices/1', { headers: h });
+        return { sites: sites.sites.map((s) => s.id), devices: devices.pagination.total, other: other.status };
+      })()`);
+      assert.deepEqual(seen, { sites: [shop.id], devices: 0, other: 404 });
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('works on a phone-sized screen with the keyboard', async () => {
     const ctx = await browser.newContext({
       viewport: { width: 390, height: 844 },

@@ -174,6 +174,19 @@ async function roundTrip(db: Tsdb, t: TestHub): Promise<void> {
       'outpost_device_cpu_load_percent',
       'outpost_device_if_in_bps',
     ]);
+
+    // A deleted camera's series go with it (Prometheus lists them until its next compaction).
+    const del = await t.api('DELETE', `/api/v1/cameras/${camera}`);
+    assert.equal(del.status, 204, JSON.stringify(del.body));
+    if (db.kind === 'victoria-metrics')
+      assert.deepEqual(await q.series(`{camera="${camera}"}`, t0 - 60_000, Date.now()), []);
+    else {
+      const [left] = await q.queryVector(
+        `count_over_time(outpost_camera_stream_fps{camera="${camera}"}[1h])`,
+        Date.now(),
+      );
+      assert.equal(left, undefined, 'no samples left');
+    }
   } finally {
     agent.close();
   }

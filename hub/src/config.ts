@@ -63,8 +63,8 @@ export const ConfigSchema = z
     tsdbWriteUrl: z.string().min(1).optional(),
     /** Base of the Prometheus query API when it is not `tsdbUrl` (Mimir: `.../prometheus`). */
     tsdbQueryUrl: z.string().min(1).optional(),
-    /** Time limit of one remote write or query to the TSDB. */
-    tsdbTimeoutMs: int(100, 300_000).default(10_000),
+    /** Time limit of one remote write or query to the TSDB (an ingest transaction waits for its write). */
+    tsdbTimeoutMs: int(100, 30_000).default(10_000),
     httpPort: port().default(8080),
     host: z.string().min(1).default('0.0.0.0'),
     /** PEM certificate chain and key: the HTTP port then serves HTTPS (agents download upgrades over HTTPS). */

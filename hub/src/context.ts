@@ -115,9 +115,9 @@ function tsdbStore(
       written.inc(samples);
       seconds.observe(ms / 1000);
     },
-    onRejected(err, samples) {
+    onRejected(err, samples, series) {
       rejected.inc(samples);
-      logger.error({ err, samples }, 'the TSDB refused samples; they are not stored');
+      logger.error({ err, samples, series }, 'the TSDB refused samples; they are not stored');
     },
     onError(err, what) {
       if (what === 'write') failures.inc();

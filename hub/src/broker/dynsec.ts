@@ -88,8 +88,20 @@ export class DynsecAdmin {
     return new DynsecAdmin(client, logger);
   }
 
+  /** Calls `listener` each time the admin connection comes back after a loss. Returns an unsubscribe function. */
+  onReconnect(listener: () => void): () => void {
+    const on = () => listener();
+    this.client.on('connect', on);
+    return () => {
+      this.client.off('connect', on);
+    };
+  }
+
   /** Sends one command and resolves to its answer; rejects with DynsecError when the plugin refused it. */
   async run(cmd: Command, tolerate?: RegExp): Promise<Response> {
+    // Fail at once rather than queue: the caller (enrollment, revocation) answers now, and a revocation is
+    // applied by the reconciliation when the connection is back.
+    if (!this.client.connected) throw new DynsecError(cmd.command, 'the broker admin connection is down');
     const id = randomUUID();
     const answer = new Promise<Response>((resolve, reject) => {
       const timer = setTimeout(() => {

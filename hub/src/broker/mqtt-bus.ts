@@ -145,8 +145,8 @@ export class MqttBus implements MessageBus {
   /**
    * Deletes the agent's broker client: refused from now on, its live connection closed by the broker at once.
    * When the broker cannot be told (unreachable), the revocation stands in the store and the hub deletes the
-   * client when it next starts (reconcileAgentClients); until then the agent may reach the broker but no hub
-   * handles its messages (a revoked agent's messages are dropped).
+   * client once its admin connection is back (reconcileAgentClients); until then no hub handles the agent's
+   * messages (a revoked agent's messages are dropped).
    */
   async kick(agentId: string): Promise<boolean> {
     try {

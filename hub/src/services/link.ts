@@ -178,16 +178,21 @@ async function embeddedBroker(ctx: HubContext, http: ServiceHttp, bus: AedesBus,
 
 /**
  * An external broker (docs/scaling-out.md): no listeners here, agents reach the broker at the URLs enrollment
- * gives them. Agents revoked while the broker was unreachable lose their broker account now.
+ * gives them. Agents revoked while the broker was unreachable lose their broker account now, and whenever the
+ * admin connection comes back.
  */
 function externalBroker(ctx: HubContext, bus: MqttBus) {
-  reconcileAgentClients(bus.admin, ctx.store.agents).then(
-    (removed) => {
-      if (removed.length > 0)
-        ctx.logger.warn({ agents: removed }, 'removed broker accounts of revoked agents');
-    },
-    (err) => ctx.logger.error({ err }, "reconciling agents' broker accounts failed"),
-  );
+  const reconcile = () =>
+    reconcileAgentClients(bus.admin, ctx.store.agents).then(
+      (removed) => {
+        if (removed.length > 0)
+          ctx.logger.warn({ agents: removed }, 'removed broker accounts of revoked agents');
+      },
+      (err) => ctx.logger.error({ err }, "reconciling agents' broker accounts failed"),
+    );
+  void reconcile();
+  // A revocation while the broker was unreachable is applied when it is back.
+  const offReconnect = bus.admin.onReconnect(() => void reconcile());
   const url = redactBrokerUrl(ctx.config.brokerUrl ?? '');
   for (const warning of externalTransportWarnings(ctx.config)) ctx.logger.warn(warning);
   return {
@@ -196,6 +201,6 @@ function externalBroker(ctx: HubContext, bus: MqttBus) {
       ok: bus.isConnected,
       detail: `external broker ${url}: ${bus.isConnected ? 'connected' : 'reconnecting'}`,
     }),
-    close: async () => {},
+    close: async () => offReconnect(),
   };
 }

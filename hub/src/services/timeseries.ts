@@ -62,6 +62,10 @@ export const timeseriesService: Service = {
       { samples: s.replayedSamples, records: s.logRows, ms: Math.round(performance.now() - started) },
       'time-series head rebuilt from the head log',
     );
+    if (ctx.store.engine === 'postgres' && !config.tsdbUrl)
+      logger.info(
+        'time series in PostgreSQL chunks: one hub may write samples to this database; several hubs need tsdbUrl (docs/scaling-out.md)',
+      );
 
     let sealing: Promise<void> | undefined;
     const seal = () => {

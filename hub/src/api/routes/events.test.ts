@@ -96,6 +96,31 @@ describe('event stream: tokens and lifetime', () => {
     assert.doesNotMatch(text, /device\.status/);
   });
 
+  it("forwards to a user limited to some sites only their sites' events, and ends when the scope changes", async () => {
+    const now = hub.ctx.clock();
+    const mine = await hub.ctx.store.sites.insert({ name: 'mine' }, now);
+    const other = await hub.ctx.store.sites.insert({ name: 'other' }, now);
+    await hub.ctx.store.scopes.set({ user_id: hub.ids.viewer }, { sites: [mine.id], groups: [] });
+    const res = await open('', hub.tokens.viewer);
+    await read(res, /event: ready/);
+    const ev = hub.ctx.events;
+    ev.emit('device.status', { ...device('offline'), device_id: 7, site_id: other.id });
+    ev.emit('alert.changed', { change: 'created', alert: { id: 9, site_id: other.id } });
+    ev.emit('alert.changed', { change: 'created', alert: { id: 10, site_id: null } });
+    ev.emit('rollout.changed', { rollout_id: 1, by: 'api' });
+    ev.emit('device.status', { ...device('offline'), device_id: 8, site_id: mine.id });
+    const { text } = await read(res, /"device_id":8/);
+    assert.doesNotMatch(text, /"device_id":7|"id":9|"id":10|rollout/);
+    const r = await hub.req('PUT', `/api/v1/users/${hub.ids.viewer}`, {
+      token: hub.tokens.admin,
+      body: { scope: { sites: [mine.id, other.id] } },
+    });
+    assert.equal(r.status, 200);
+    const end = await read(res, /never/);
+    assert.equal(end.done, true);
+    assert.match(end.text, /"reason":"scope changed"/);
+  });
+
   it('ends the stream at once when the user is disabled', async () => {
     const res = await open('', hub.tokens.viewer);
     await read(res, /event: ready/);

@@ -9,45 +9,10 @@ import type {
   ReopenFacts,
   Severity,
 } from '../alerts.js';
+import { alertWhere, SELECT_ALERT as SELECT } from '../sql-alerts.js';
 import type { SiteFilter } from '../tenancy.js';
 import type { Scope } from './connection.js';
-import { siteCondition } from './site-filter.js';
-
-const SELECT =
-  'SELECT a.*, u.username AS acknowledged_by_username FROM alerts a LEFT JOIN users u ON u.id = a.acknowledged_by';
-
-function where(f: AlertFilter): { clause: string; args: unknown[] } {
-  const parts: string[] = [];
-  const args: unknown[] = [];
-  const eq = (col: string, v: unknown) => {
-    if (v === undefined) return;
-    parts.push(`a.${col} = ?`);
-    args.push(v);
-  };
-  if (f.severity?.length) {
-    parts.push('a.severity = ANY(?::text[])');
-    args.push([...f.severity]);
-  }
-  eq('state', f.state);
-  eq('acknowledged', f.acknowledged === undefined ? undefined : f.acknowledged ? 1 : 0);
-  eq('device_id', f.device_id);
-  eq('camera_id', f.camera_id);
-  if (f.site_id !== undefined) {
-    const site = siteCondition('a.site_id', f.site_id);
-    parts.push(site.sql);
-    args.push(...site.args);
-  }
-  eq('rule', f.rule);
-  if (f.from !== undefined) {
-    parts.push('a.last_seen >= ?');
-    args.push(f.from);
-  }
-  if (f.to !== undefined) {
-    parts.push('a.created_at <= ?');
-    args.push(f.to);
-  }
-  return { clause: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
-}
+import { dialect, siteCondition } from './site-filter.js';
 
 export class PgAlerts implements AlertRepo {
   constructor(private readonly s: Scope) {}
@@ -202,7 +167,7 @@ export class PgAlerts implements AlertRepo {
   }
 
   async list(f: AlertFilter, page: number, perPage: number): Promise<{ rows: AlertRow[]; total: number }> {
-    const { clause, args } = where(f);
+    const { clause, args } = alertWhere(dialect, f);
     const total =
       (await this.s.get<{ n: number }>(`SELECT COUNT(*) AS n FROM alerts a ${clause}`, ...args))?.n ?? 0;
     const rows = await this.s.all<AlertRow>(
@@ -239,7 +204,7 @@ export class PgAlerts implements AlertRepo {
     now: number,
   ): Promise<number[]> {
     // One statement: the alerts it acknowledges are the ones it returns, whatever else commits meanwhile.
-    const { clause, args } = where({ ...f, acknowledged: false });
+    const { clause, args } = alertWhere(dialect, { ...f, acknowledged: false });
     const idClause = f.ids ? ' AND a.id = ANY(?::bigint[])' : '';
     return this.s
       .all<{ id: number }>(

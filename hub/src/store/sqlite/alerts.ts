@@ -9,45 +9,10 @@ import type {
   ReopenFacts,
   Severity,
 } from '../alerts.js';
+import { alertWhere, SELECT_ALERT as SELECT } from '../sql-alerts.js';
 import type { SiteFilter } from '../tenancy.js';
 import type { Scope } from './connection.js';
-import { siteCondition } from './site-filter.js';
-
-const SELECT =
-  'SELECT a.*, u.username AS acknowledged_by_username FROM alerts a LEFT JOIN users u ON u.id = a.acknowledged_by';
-
-function where(f: AlertFilter): { clause: string; args: unknown[] } {
-  const parts: string[] = [];
-  const args: unknown[] = [];
-  const eq = (col: string, v: unknown) => {
-    if (v === undefined) return;
-    parts.push(`a.${col} = ?`);
-    args.push(v);
-  };
-  if (f.severity?.length) {
-    parts.push(`a.severity IN (${f.severity.map(() => '?').join(', ')})`);
-    args.push(...f.severity);
-  }
-  eq('state', f.state);
-  eq('acknowledged', f.acknowledged === undefined ? undefined : f.acknowledged ? 1 : 0);
-  eq('device_id', f.device_id);
-  eq('camera_id', f.camera_id);
-  if (f.site_id !== undefined) {
-    const site = siteCondition('a.site_id', f.site_id);
-    parts.push(site.sql);
-    args.push(...site.args);
-  }
-  eq('rule', f.rule);
-  if (f.from !== undefined) {
-    parts.push('a.last_seen >= ?');
-    args.push(f.from);
-  }
-  if (f.to !== undefined) {
-    parts.push('a.created_at <= ?');
-    args.push(f.to);
-  }
-  return { clause: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
-}
+import { dialect, siteCondition } from './site-filter.js';
 
 export class SqliteAlerts implements AlertRepo {
   constructor(private readonly s: Scope) {}
@@ -225,7 +190,7 @@ export class SqliteAlerts implements AlertRepo {
 
   list(f: AlertFilter, page: number, perPage: number): Promise<{ rows: AlertRow[]; total: number }> {
     return this.s.run(() => {
-      const { clause, args } = where(f);
+      const { clause, args } = alertWhere(dialect, f);
       const total = (
         this.s.stmt(`SELECT COUNT(*) AS n FROM alerts a ${clause}`).get(...args) as { n: number }
       ).n;
@@ -262,7 +227,7 @@ export class SqliteAlerts implements AlertRepo {
     now: number,
   ): Promise<number[]> {
     return this.s.atomic(() => {
-      const { clause, args } = where({ ...f, acknowledged: false });
+      const { clause, args } = alertWhere(dialect, { ...f, acknowledged: false });
       const idClause = f.ids ? ` AND a.id IN (${f.ids.map(() => '?').join(', ')})` : '';
       const ids = (
         this.s

@@ -9,6 +9,7 @@ import {
   type RemoteWriteError,
   remoteWrite,
   type WriteSeries,
+  writeIsolating,
 } from './remote-write.js';
 import { TsdbSink } from './sink.js';
 
@@ -134,5 +135,48 @@ describe('remoteWrite', () => {
       remoteWrite(opts, series),
       (err: RemoteWriteError) => err.code === 'unavailable' && /^remote write to /.test(err.message),
     );
+  });
+});
+
+describe('writeIsolating', () => {
+  it('leaves out only the series a receiver refuses, as Prometheus refuses a whole request for one of them', async () => {
+    const stored: string[] = [];
+    let requests = 0;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        requests++;
+        const names = decodeWriteRequest(Buffer.concat(chunks)).map((s) => s.labels[0]?.value ?? '');
+        if (names.some((n) => n.startsWith('late'))) return res.writeHead(400).end('out of order sample');
+        stored.push(...names);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const opts = { url: new URL(`http://127.0.0.1:${port}/api/v1/write`), timeoutMs: 2000 };
+    const series = (names: string[]): WriteSeries[] =>
+      names.map((value) => ({ labels: [{ name: '__name__', value }], timestamps: [1, 2], values: [1, 2] }));
+    try {
+      const names = Array.from({ length: 40 }, (_, i) => (i === 7 || i === 31 ? `late${i}` : `ok${i}`));
+      const r = await writeIsolating(opts, series(names));
+      assert.deepEqual(stored.sort(), names.filter((n) => n.startsWith('ok')).sort());
+      assert.equal(r.refusedSeries, 2);
+      assert.equal(r.refusedSamples, 4);
+      assert.match(r.error?.message ?? '', /HTTP 400: out of order sample/);
+      assert.ok(requests <= 1 + 64, `${requests} requests`);
+
+      // Everything refused: bounded, then the rest is refused whole.
+      stored.length = 0;
+      requests = 0;
+      const all = await writeIsolating(opts, series(Array.from({ length: 500 }, (_, i) => `late${i}`)));
+      assert.equal(all.refusedSeries, 500);
+      assert.ok(requests <= 1 + 64, `${requests} requests`);
+      assert.deepEqual(stored, []);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

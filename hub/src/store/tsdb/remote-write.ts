@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
-import { compressSync, uncompressSync } from 'snappy';
+// Pure JavaScript snappy: no native addon, so the hub bundle stays one file beside better-sqlite3.
+import snappy from 'snappyjs';
 import type { PromLabel } from './names.js';
 
 /** One series of a write request: its labels sorted by name, its samples in time order (parallel arrays). */
@@ -114,12 +115,12 @@ export function encodeWriteRequest(series: readonly WriteSeries[]): Buffer {
       at = putVarint(buf, at, t);
     }
   }
-  return compressSync(buf);
+  return Buffer.from(snappy.compress(buf));
 }
 
 /** Decodes a request body with the reflected types (tests: what a receiver sees). */
 export function decodeWriteRequest(body: Buffer): WriteSeries[] {
-  const raw = uncompressSync(body) as Buffer;
+  const raw = Buffer.from(snappy.uncompress(body));
   const msg = WriteRequest.toObject(WriteRequest.decode(raw), { longs: Number }) as {
     timeseries?: { labels?: PromLabel[]; samples?: { timestamp?: number; value?: number }[] }[];
   };
@@ -208,4 +209,46 @@ export function redactUrl(url: URL): string {
   copy.username = '';
   copy.password = '';
   return copy.href;
+}
+
+/** What a write left out: the samples the receiver refused (400/422), with its last refusal. */
+export interface WriteOutcome {
+  refusedSamples: number;
+  refusedSeries: number;
+  error?: RemoteWriteError;
+}
+
+/** Requests one write may make to isolate refused series (when exhausted, what is left is refused whole). */
+const BISECT_REQUESTS = 64;
+
+/**
+ * Writes `series`, and when the receiver refuses the request (Prometheus refuses a whole request for one
+ * out-of-order sample) sends its halves, and theirs, so that only the series it refuses are left out, within
+ * BISECT_REQUESTS requests. Rejects (`unavailable`) when the receiver cannot take the writes at all.
+ */
+export async function writeIsolating(
+  opts: RemoteWriteOptions,
+  series: readonly WriteSeries[],
+): Promise<WriteOutcome> {
+  const outcome: WriteOutcome = { refusedSamples: 0, refusedSeries: 0 };
+  let budget = BISECT_REQUESTS;
+  const refuse = (part: readonly WriteSeries[], err: RemoteWriteError) => {
+    outcome.refusedSeries += part.length;
+    for (const s of part) outcome.refusedSamples += s.timestamps.length;
+    outcome.error = err;
+  };
+  const send = async (part: readonly WriteSeries[]): Promise<void> => {
+    try {
+      await remoteWrite(opts, part);
+    } catch (err) {
+      if (!(err instanceof RemoteWriteError) || err.code !== 'rejected') throw err;
+      if (part.length === 1 || budget < 2) return refuse(part, err);
+      budget -= 2;
+      const mid = part.length >> 1;
+      await send(part.slice(0, mid));
+      await send(part.slice(mid));
+    }
+  };
+  await send(series);
+  return outcome;
 }

@@ -4,7 +4,7 @@ import type { TargetKind } from '../timeseries/types.js';
 import { SeriesCatalog } from './catalog.js';
 import { promString } from './names.js';
 import { PromQueryClient } from './query.js';
-import { RemoteWriteError, redactUrl, remoteWrite } from './remote-write.js';
+import { type RemoteWriteError, redactUrl, writeIsolating } from './remote-write.js';
 import { TsdbSeriesRepo } from './series.js';
 import { TsdbSink } from './sink.js';
 import type { TsdbEndpoints } from './url.js';
@@ -21,8 +21,8 @@ export interface TsdbOptions {
   retryAfterMs?: number;
   /** A write the TSDB accepted. */
   onWrite?(samples: number, series: number, ms: number): void;
-  /** A write the TSDB refused with a 4xx: the data itself was refused, retrying it cannot help. */
-  onRejected?(err: RemoteWriteError, samples: number): void;
+  /** Series the TSDB refused (400/422: the data itself; retrying cannot help), the others being stored. */
+  onRejected?(err: RemoteWriteError, samples: number, series: number): void;
   /** A write that failed and will be retried (its unit was rolled back), or a deletion that failed. */
   onError?(err: Error, what: 'write' | 'delete'): void;
 }
@@ -63,17 +63,14 @@ export function withTsdb(inner: HubStore, o: TsdbOptions): HubStore {
     const batch = sink.drain();
     const started = performance.now();
     try {
-      await remoteWrite(
+      const r = await writeIsolating(
         { url: o.endpoints.writeUrl, headers: o.endpoints.writeHeaders, timeoutMs: o.timeoutMs },
         batch,
       );
       failedAt = undefined;
-      o.onWrite?.(samples, batch.length, performance.now() - started);
+      if (r.error) o.onRejected?.(r.error, r.refusedSamples, r.refusedSeries);
+      o.onWrite?.(samples - r.refusedSamples, batch.length - r.refusedSeries, performance.now() - started);
     } catch (err) {
-      if (err instanceof RemoteWriteError && err.code === 'rejected') {
-        o.onRejected?.(err, samples);
-        return;
-      }
       failedAt = { at: o.clock(), err: err as RemoteWriteError };
       o.onError?.(err as Error, 'write');
       throw err;

@@ -15,6 +15,38 @@ export interface PgChunkRow {
 }
 
 const COLUMNS = 'id, start_ts, end_ts, count, data, rollup, times_id';
+/** A series looked up and found without chunks. */
+const NONE = { start: Number.NEGATIVE_INFINITY, end: Number.NEGATIVE_INFINITY };
+
+/** A new chunk's row, inserted with others in one statement (ChunkInserts). */
+interface NewChunk {
+  series: number;
+  start: number;
+  end: number;
+  count: number;
+  data: Buffer;
+  times: number | null;
+}
+
+/** New chunks of one transaction, inserted together: one statement instead of one per chunk. */
+export class ChunkInserts {
+  readonly rows: NewChunk[] = [];
+
+  async flush(s: Scope): Promise<void> {
+    if (this.rows.length === 0) return;
+    const rows = this.rows.splice(0);
+    await s.run(
+      `INSERT INTO ts_chunks (series_id, start_ts, end_ts, count, data, times_id)
+       SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::bytea[], ?::bigint[])`,
+      rows.map((r) => r.series),
+      rows.map((r) => r.start),
+      rows.map((r) => r.end),
+      rows.map((r) => r.count),
+      rows.map((r) => r.data),
+      rows.map((r) => r.times),
+    );
+  }
+}
 /** Decoded shared times kept for reads (one column serves every series of a device for that span). */
 const TIMES_CACHE = 4096;
 
@@ -44,7 +76,21 @@ export class PgChunkTable {
       );
       if (last) this.#last.set(seriesId, last);
     }
-    return last;
+    return last === NONE ? undefined : last;
+  }
+
+  /** Looks up the last chunk of many series in one statement (a seal pass's slice). */
+  async prefetchLast(s: Scope, ids: readonly number[]): Promise<void> {
+    const want = ids.filter((id) => !this.#last.has(id));
+    if (want.length === 0) return;
+    const rows = await s.all<{ id: number; start: number; end: number }>(
+      `SELECT k.id, c.start_ts AS start, c.end_ts AS end FROM unnest(?::bigint[]) AS k(id)
+       CROSS JOIN LATERAL (SELECT start_ts, end_ts FROM ts_chunks WHERE series_id = k.id
+                           ORDER BY start_ts DESC LIMIT 1) c`,
+      want,
+    );
+    for (const id of want) this.#last.set(id, NONE);
+    for (const r of rows) this.#last.set(r.id, { start: r.start, end: r.end });
   }
 
   /** Stores a times column to be shared by chunks (in the scope's transaction); returns its id. */
@@ -88,6 +134,7 @@ export class PgChunkTable {
    * Stores a run sorted by time without repeated timestamps (in the scope's transaction): samples after the
    * series' last chunk become a new chunk (referring to the times column `share` gives, if any), earlier ones
    * are merged into the chunks covering them. Returns how many were merged and how many chunks were written.
+   * With `inserts`, the new chunk joins them (the caller flushes them in the same transaction).
    */
   async write(
     s: Scope,
@@ -96,14 +143,18 @@ export class PgChunkTable {
     values: Float64Array,
     bucketMs: number,
     share?: (ts: Float64Array) => Promise<number | undefined>,
+    inserts?: ChunkInserts,
   ): Promise<{ merged: number; chunks: number }> {
     const n = ts.length;
     if (n === 0) return { merged: 0, chunks: 0 };
     const last = await this.#lastChunk(s, seriesId);
     let split = 0;
     if (last) while (split < n && (ts[split] as number) <= last.end) split++;
-    if (split > 0)
+    if (split > 0) {
+      // The chunk that takes them may be one of those waiting to be inserted.
+      await inserts?.flush(s);
       await this.#mergeLate(s, seriesId, ts.subarray(0, split), values.subarray(0, split), bucketMs);
+    }
     if (split === n) return { merged: split, chunks: 0 };
     const t = ts.subarray(split);
     const v = values.subarray(split);
@@ -111,15 +162,25 @@ export class PgChunkTable {
     const end = t[t.length - 1] as number;
     const timesId = await share?.(t);
     const data = encodeChunk(t, v, { sharedTimes: timesId !== undefined });
-    await s.run(
-      'INSERT INTO ts_chunks (series_id, start_ts, end_ts, count, data, times_id) VALUES (?, ?, ?, ?, ?, ?)',
-      seriesId,
+    const row = {
+      series: seriesId,
       start,
       end,
-      t.length,
-      Buffer.from(data.buffer, data.byteOffset, data.length),
-      timesId ?? null,
-    );
+      count: t.length,
+      data: Buffer.from(data.buffer, data.byteOffset, data.length),
+      times: timesId ?? null,
+    };
+    if (inserts) inserts.rows.push(row);
+    else
+      await s.run(
+        'INSERT INTO ts_chunks (series_id, start_ts, end_ts, count, data, times_id) VALUES (?, ?, ?, ?, ?, ?)',
+        row.series,
+        row.start,
+        row.end,
+        row.count,
+        row.data,
+        row.times,
+      );
     this.#last.set(seriesId, { start, end });
     this.count++;
     return { merged: split, chunks: 1 };

@@ -17,7 +17,7 @@ import type {
 } from '../../timeseries/types.js';
 import type { Scope } from '../connection.js';
 import { PgSeriesCatalog } from './catalog.js';
-import { type PgChunkRow, PgChunkTable } from './chunks.js';
+import { ChunkInserts, type PgChunkRow, PgChunkTable } from './chunks.js';
 import { PublishOrder } from './publish-order.js';
 
 export interface PgTimeSeriesOptions {
@@ -229,11 +229,23 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
       const before = this.chunks.count;
       try {
         await this.#scope.atomic(async (tx) => {
-          for (const w of planSeal(this.head, slice, shared)) {
-            // A series deleted meanwhile gets no chunks.
-            const through = sealedThrough(w.s, w.runs.length, lastLogId);
-            if ((await tx.run('UPDATE series SET sealed_log_id = ? WHERE id = ?', through, w.s.id)) === 0)
-              continue;
+          const work = planSeal(this.head, slice, shared);
+          if (work.length === 0) return;
+          // Sealed marks first, in one statement: a series deleted meanwhile is not there and gets no chunks.
+          const alive = new Set(
+            (
+              await tx.all<{ id: number }>(
+                `UPDATE series SET sealed_log_id = m.through FROM unnest(?::bigint[], ?::bigint[]) AS m(id, through)
+                 WHERE series.id = m.id RETURNING series.id AS id`,
+                work.map((w) => w.s.id),
+                work.map((w) => sealedThrough(w.s, w.runs.length, lastLogId)),
+              )
+            ).map((r) => r.id),
+          );
+          await this.chunks.prefetchLast(tx, [...alive]);
+          const inserts = new ChunkInserts();
+          for (const w of work) {
+            if (!alive.has(w.s.id)) continue;
             for (const run of w.runs) {
               const share = async (t: Float64Array) => {
                 const entry = sharedTimesOf(shared, run, t);
@@ -241,13 +253,22 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
                 entry.id ??= await this.chunks.insertTimes(tx, run.ts, entry.bytes);
                 return entry.id;
               };
-              const r = await this.chunks.write(tx, w.s.id, run.ts, run.values, this.bucketMs, share);
+              const r = await this.chunks.write(
+                tx,
+                w.s.id,
+                run.ts,
+                run.values,
+                this.bucketMs,
+                share,
+                inserts,
+              );
               report.chunks += r.chunks;
               report.merged += r.merged;
               report.samples += run.ts.length;
             }
             done.push([w.s, w.runs.length]);
           }
+          await inserts.flush(tx);
         });
       } catch (err) {
         // Nothing of the transaction is stored: cached chunk facts and shared times ids may be wrong.
