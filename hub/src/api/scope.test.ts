@@ -174,6 +174,8 @@ describe('routes by role by scope (tenants)', () => {
       const text = await res.text();
       assert.doesNotMatch(text, otherSite, `GET ${r.path} shows another site's objects`);
     }
+    const found = (await get('/api/v1/search?q=sw-')) as { devices: { id: number }[] };
+    assert.deepEqual(ids(found.devices), [mine.devices]);
     for (const kind of ['sites', 'devices', 'cameras', 'agents', 'alerts'] as const)
       await get(`/api/v1/${kind}/${mine[kind]}`);
     assert.equal(

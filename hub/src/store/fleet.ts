@@ -52,6 +52,8 @@ export interface SearchQuery {
   macHex?: string;
   /** Hits per kind (one more is read to tell whether there are more). */
   limit: number;
+  /** Only hits of these sites (a caller limited to some sites); alerts of no site are left out then. */
+  sites?: readonly number[];
 }
 
 export interface SearchResult {

@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { defineRoute } from '../access.js';
+import type { Context } from 'hono';
+import { defineRoute, inCallerScope } from '../access.js';
 import { notFound } from '../errors.js';
 import { body, errors, IdParam, iso, json, OkSchema } from '../schemas.js';
-import type { RouteModule } from '../types.js';
+import type { HubEnv, RouteModule } from '../types.js';
 
 const Ipv4 = z.ipv4();
 
@@ -89,7 +90,7 @@ const discover = defineRoute({
   method: 'post',
   path: '/sites/{id}/discover',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags: ['discovery'],
   summary: "Discover a site's devices and cameras: a sweep by its agent (a job)",
   description:
@@ -108,7 +109,7 @@ const listDiscovered = defineRoute({
   method: 'get',
   path: '/sites/{id}/discovered',
   access: 'viewer',
-  site: 'refuse',
+  site: 'own',
   tags: ['discovery'],
   summary:
     "A site's discovered hosts, each new, already monitored (matched by MAC, IP or sysName) or changed",
@@ -120,7 +121,7 @@ const accept = defineRoute({
   method: 'post',
   path: '/sites/{id}/discovered/accept',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags: ['discovery'],
   summary:
     'Create devices and cameras from discovered hosts (a selection or every new one), in one transaction',
@@ -135,7 +136,7 @@ const dismiss = defineRoute({
   method: 'post',
   path: '/sites/{id}/discovered/dismiss',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags: ['discovery'],
   summary: 'Forget discovered hosts (found again by a later sweep)',
   request: {
@@ -152,7 +153,7 @@ const getSchedule = defineRoute({
   method: 'get',
   path: '/sites/{id}/discovery-schedule',
   access: 'viewer',
-  site: 'refuse',
+  site: 'own',
   tags: ['discovery'],
   summary: "A site's repeated discovery, if any",
   request: { params: IdParam },
@@ -166,7 +167,7 @@ const putSchedule = defineRoute({
   method: 'put',
   path: '/sites/{id}/discovery-schedule',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags: ['discovery'],
   summary: 'Repeat a discovery every interval_s (at least an hour); the first run is one interval from now',
   request: { params: IdParam, body: body(Schedule) },
@@ -180,7 +181,7 @@ const deleteSchedule = defineRoute({
   method: 'delete',
   path: '/sites/{id}/discovery-schedule',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags: ['discovery'],
   summary: "Stop a site's repeated discovery",
   request: { params: IdParam },
@@ -190,8 +191,9 @@ const deleteSchedule = defineRoute({
 export const discoveryRoutes: RouteModule = {
   name: 'discovery',
   register(app, hub, { onboarding }) {
-    const requireSite = async (id: number) => {
-      if (!(await hub.store.sites.get(id))) throw notFound('site', id);
+    // Another site than a scoped caller's is not found, as if it did not exist.
+    const requireSite = async (c: Context<HubEnv>, id: number) => {
+      if (!inCallerScope(c, id) || !(await hub.store.sites.get(id))) throw notFound('site', id);
     };
     /** The range bound and credential sets are checked as a discover would, so a schedule never fails later. */
     const checked = async (id: number, args: z.infer<typeof DiscoverRequest>) => {
@@ -201,7 +203,7 @@ export const discoveryRoutes: RouteModule = {
 
     app.openapi(discover, async (c) => {
       const { id } = c.req.valid('param');
-      await requireSite(id);
+      await requireSite(c, id);
       const job = await onboarding.discovery.discover(id, c.req.valid('json'), c.var.user?.id ?? null);
       c.set('auditTarget', { type: 'site', id });
       c.set('auditDetails', { job_id: job.id, cidrs: c.req.valid('json').cidrs });
@@ -210,7 +212,7 @@ export const discoveryRoutes: RouteModule = {
 
     app.openapi(listDiscovered, async (c) => {
       const { id } = c.req.valid('param');
-      await requireSite(id);
+      await requireSite(c, id);
       const hosts = await onboarding.discovery.list(id);
       return c.json(
         {
@@ -227,7 +229,7 @@ export const discoveryRoutes: RouteModule = {
 
     app.openapi(accept, async (c) => {
       const { id } = c.req.valid('param');
-      await requireSite(id);
+      await requireSite(c, id);
       const b = c.req.valid('json');
       const out = await onboarding.discovery.accept(
         id,
@@ -245,7 +247,7 @@ export const discoveryRoutes: RouteModule = {
 
     app.openapi(dismiss, async (c) => {
       const { id } = c.req.valid('param');
-      await requireSite(id);
+      await requireSite(c, id);
       const removed = await hub.store.discovered.remove(id, c.req.valid('json').ips);
       if (removed) hub.events.emit('topology.changed', { site_id: id, what: 'discovered' });
       return c.json({ removed }, 200);
@@ -267,14 +269,14 @@ export const discoveryRoutes: RouteModule = {
 
     app.openapi(getSchedule, async (c) => {
       const { id } = c.req.valid('param');
-      await requireSite(id);
+      await requireSite(c, id);
       const s = await hub.store.topology.schedule(id);
       return c.json({ schedule: s ? scheduleView(s) : null }, 200);
     });
 
     app.openapi(putSchedule, async (c) => {
       const { id } = c.req.valid('param');
-      await requireSite(id);
+      await requireSite(c, id);
       const { interval_s, ...args } = c.req.valid('json');
       await checked(id, args);
       const now = hub.clock();
@@ -294,7 +296,7 @@ export const discoveryRoutes: RouteModule = {
 
     app.openapi(deleteSchedule, async (c) => {
       const { id } = c.req.valid('param');
-      await requireSite(id);
+      await requireSite(c, id);
       await hub.store.topology.setSchedule({ site_id: id, delete: true });
       c.set('auditTarget', { type: 'site', id });
       return c.json({ ok: true as const }, 200);

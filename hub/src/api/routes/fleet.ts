@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { SEVERITIES } from '../../alerts/types.js';
 import { macSearchHex } from '../../fleet/mac.js';
 import { BACKLOG_NOISE_ROWS, rankSites } from '../../fleet/overview.js';
-import { defineRoute, inCallerScope } from '../access.js';
+import { callerSites, defineRoute, inCallerScope } from '../access.js';
 import { errors, iso, json, PaginationSchema, pagination } from '../schemas.js';
 import type { RouteModule } from '../types.js';
 
@@ -140,7 +140,7 @@ const search = defineRoute({
   method: 'get',
   path: '/search',
   access: 'viewer',
-  site: 'refuse',
+  site: 'own',
   tags: ['fleet'],
   summary: 'Search sites, devices (name, IP, sysName, MAC), cameras and alerts',
   request: {
@@ -221,7 +221,8 @@ export const fleetRoutes: RouteModule = {
 
     app.openapi(search, async (c) => {
       const { q, limit } = c.req.valid('query');
-      const r = await fleet.search({ text: q, macHex: macSearchHex(q), limit });
+      const sites = callerSites(c);
+      const r = await fleet.search({ text: q, macHex: macSearchHex(q), limit, ...(sites ? { sites } : {}) });
       const out = (hits: typeof r.sites) =>
         hits.map(({ at, ...h }) => ({ ...h, ...(at !== undefined ? { at: iso(at)! } : {}) }));
       return c.json(

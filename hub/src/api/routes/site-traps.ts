@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { HubContext } from '../../context.js';
 import {
   decodeSiteTraps,
@@ -5,18 +6,18 @@ import {
   type SiteTraps,
   trapDefaults,
 } from '../../inventory/site-traps.js';
-import { defineRoute } from '../access.js';
+import { defineRoute, inCallerScope } from '../access.js';
 import { notFound } from '../errors.js';
 import { mergeSiteTraps, SiteTrapsSchema, siteTrapsView, UpdateSiteTraps } from '../models/site-traps.js';
 import { body, errors, IdParam, iso, json } from '../schemas.js';
-import type { RouteModule } from '../types.js';
+import type { HubEnv, RouteModule } from '../types.js';
 
 const tags = ['sites'];
 const get = defineRoute({
   method: 'get',
   path: '/sites/{id}/traps',
   access: 'viewer',
-  site: 'refuse',
+  site: 'own',
   tags,
   summary:
     "The site's SNMP trap receiver (on its agents): its own settings, or the hub-wide ones (`own: false`)",
@@ -27,7 +28,7 @@ const put = defineRoute({
   method: 'put',
   path: '/sites/{id}/traps',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags,
   summary:
     "Set the site's own trap receiver (only the fields given; the first change starts from the hub-wide " +
@@ -39,7 +40,7 @@ const reset = defineRoute({
   method: 'delete',
   path: '/sites/{id}/traps',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags,
   summary: "Forget the site's own trap receiver settings: it uses the hub-wide ones again",
   request: { params: IdParam },
@@ -65,8 +66,9 @@ export const siteTrapsRoutes: RouteModule = {
   name: 'site-traps',
   register(app, hub) {
     const { siteTraps } = hub.store;
-    const requireSite = async (id: number) => {
-      if (!(await hub.store.sites.get(id))) throw notFound('site', id);
+    // Another site than a scoped caller's is not found, as if it did not exist.
+    const requireSite = async (c: Context<HubEnv>, id: number) => {
+      if (!inCallerScope(c, id) || !(await hub.store.sites.get(id))) throw notFound('site', id);
     };
     const current = async (id: number) => {
       const row = await siteTraps.get(id);
@@ -81,7 +83,7 @@ export const siteTrapsRoutes: RouteModule = {
 
     app.openapi(get, async (c) => {
       const { id } = c.req.valid('param');
-      await requireSite(id);
+      await requireSite(c, id);
       const { traps, own, updated } = await current(id);
       return c.json(siteTrapsView(id, traps, own, updated), 200);
     });
@@ -89,7 +91,7 @@ export const siteTrapsRoutes: RouteModule = {
     app.openapi(put, async (c) => {
       const { id } = c.req.valid('param');
       const input = c.req.valid('json');
-      await requireSite(id);
+      await requireSite(c, id);
       const { traps, own } = await current(id);
       // A site's first own settings start from the hub-wide ones, without the hub's community.
       const base = own ? traps : { ...traps, secrets: { communities: [], keys: {} } };
@@ -107,7 +109,7 @@ export const siteTrapsRoutes: RouteModule = {
 
     app.openapi(reset, async (c) => {
       const { id } = c.req.valid('param');
-      await requireSite(id);
+      await requireSite(c, id);
       if (await siteTraps.delete(id))
         hub.events.emit('inventory.changed', { site_id: id, kind: 'site', id, change: 'updated' });
       c.set('auditTarget', { type: 'site', id });

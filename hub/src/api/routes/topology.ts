@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { defineRoute } from '../access.js';
+import type { Context } from 'hono';
+import { defineRoute, inCallerScope } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
 import { body, errors, IdParam, json } from '../schemas.js';
-import type { RouteModule } from '../types.js';
+import type { HubEnv, RouteModule } from '../types.js';
 
 const NodeSchema = z
   .object({
@@ -73,7 +74,7 @@ const getMap = defineRoute({
   method: 'get',
   path: '/sites/{id}/topology',
   access: 'viewer',
-  site: 'refuse',
+  site: 'own',
   tags: ['topology'],
   summary:
     "A site's map: nodes with status, open alerts and upstream parent (with evidence), links with ports",
@@ -86,7 +87,7 @@ const getDependency = (kind: 'device' | 'camera') =>
     method: 'get',
     path: `/${kind}s/{id}/dependency`,
     access: 'viewer',
-    site: 'refuse',
+    site: 'own',
     tags: ['topology'],
     summary: `A ${kind}'s manual parent and inferred parent (with evidence and whether pinned)`,
     request: { params: IdParam },
@@ -98,7 +99,7 @@ const putDependency = (kind: 'device' | 'camera') =>
     method: 'put',
     path: `/${kind}s/{id}/dependency`,
     access: 'operator',
-    site: 'refuse',
+    site: 'own',
     tags: ['topology'],
     summary: `Pin or unpin a ${kind}'s inferred parent, or override it with a manual parent`,
     request: { params: IdParam, body: body(DependencyInput) },
@@ -108,13 +109,13 @@ const putDependency = (kind: 'device' | 'camera') =>
 export const topologyRoutes: RouteModule = {
   name: 'topology',
   register(app, hub, { onboarding }) {
-    const target = async (kind: 'device' | 'camera', id: number) => {
+    const target = async (c: Context<HubEnv>, kind: 'device' | 'camera', id: number) => {
       const row = kind === 'device' ? await hub.store.devices.get(id) : await hub.store.cameras.get(id);
-      if (!row) throw notFound(kind, id);
+      if (!row || !inCallerScope(c, row.site_id)) throw notFound(kind, id);
       return row;
     };
-    const view = async (kind: 'device' | 'camera', id: number) => {
-      const row = await target(kind, id);
+    const view = async (c: Context<HubEnv>, kind: 'device' | 'camera', id: number) => {
+      const row = await target(c, kind, id);
       const inferred = (await hub.store.topology.inferred(row.site_id)).find(
         (r) => r.target_kind === kind && r.target_id === id,
       );
@@ -134,20 +135,20 @@ export const topologyRoutes: RouteModule = {
 
     app.openapi(getMap, async (c) => {
       const { id } = c.req.valid('param');
-      if (!(await hub.store.sites.get(id))) throw notFound('site', id);
+      if (!inCallerScope(c, id) || !(await hub.store.sites.get(id))) throw notFound('site', id);
       return c.json(await onboarding.topology.view(id), 200);
     });
 
     for (const kind of ['device', 'camera'] as const) {
       app.openapi(getDependency(kind), async (c) => {
         const { id } = c.req.valid('param');
-        return c.json(await view(kind, id), 200);
+        return c.json(await view(c, kind, id), 200);
       });
 
       app.openapi(putDependency(kind), async (c) => {
         const { id } = c.req.valid('param');
         const b = c.req.valid('json');
-        const row = await target(kind, id);
+        const row = await target(c, kind, id);
         // Everything is checked before anything is written: a refused request changes nothing.
         if (
           b.pinned !== undefined &&
@@ -165,7 +166,7 @@ export const topologyRoutes: RouteModule = {
               unprocessable(`parent_id ${parentId}: ${message}`, [{ path: 'body.parent_id', message }]);
             if (kind === 'device' && parentId === id) throw detail('a device cannot be its own parent');
             const parent = await hub.store.devices.get(parentId);
-            if (!parent) throw detail('no such device');
+            if (!parent || !inCallerScope(c, parent.site_id)) throw detail('no such device');
             if (parent.site_id !== row.site_id) throw detail('belongs to another site');
             if (kind === 'device' && (await hub.store.devices.ancestors(parentId)).includes(id))
               throw detail('would create a cycle');
@@ -184,7 +185,7 @@ export const topologyRoutes: RouteModule = {
           hub.events.emit('topology.changed', { site_id: row.site_id, what: 'map' });
         }
         c.set('auditTarget', { type: kind, id });
-        return c.json(await view(kind, id), 200);
+        return c.json(await view(c, kind, id), 200);
       });
     }
   },

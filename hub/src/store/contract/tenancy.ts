@@ -178,4 +178,35 @@ export function tenancyContract(factory: StoreFactory): void {
       assert.equal((await store.alerts.summary(T0 - 1, [])).total, 0);
     });
   });
+
+  it('searches only the sites given: sites, devices, cameras and alerts, leaving out alerts of no site', async () => {
+    await withStore(factory, async (store) => {
+      const a = await addSite(store, 'zone-a');
+      const b = await addSite(store, 'zone-b');
+      for (const s of [a, b]) {
+        await store.devices.insert(deviceRecord(s.id, `zone-sw-${s.id}`), T0);
+        await store.cameras.insert(cameraRecord(s.id, `zone-cam-${s.id}`), T0);
+        await store.alerts.insert(
+          newAlert({
+            key: `k${s.id}`,
+            title: `zone alert ${s.id}`,
+            target: { key: `k${s.id}`, site_id: s.id },
+          }),
+        );
+      }
+      await store.alerts.insert(newAlert({ key: 'none', title: 'zone alert of no site' }));
+      const all = await store.fleet.search({ text: 'zone', limit: 10 });
+      assert.equal(all.devices.length, 2);
+      assert.equal(all.alerts.length, 3);
+      const mine = await store.fleet.search({ text: 'zone', limit: 10, sites: [a.id] });
+      for (const kind of ['sites', 'devices', 'cameras', 'alerts'] as const)
+        assert.deepEqual(
+          mine[kind].map((h) => h.site_id),
+          [a.id],
+          `${kind} of site ${a.id} only`,
+        );
+      const none = await store.fleet.search({ text: 'zone', limit: 10, sites: [] });
+      assert.equal(none.sites.length + none.devices.length + none.cameras.length + none.alerts.length, 0);
+    });
+  });
 }

@@ -137,13 +137,18 @@ export class PgFleet implements FleetRepo {
       if (rows.length > q.limit) more.push(kind);
       return rows.slice(0, q.limit);
     };
+    // A caller limited to some sites: one more condition per kind, its sites bound as one array.
+    const scoped = q.sites !== undefined;
+    const within = (column: string) => (scoped ? ` AND ${column} = ANY(?::bigint[])` : '');
+    const sitesArg = scoped ? [[...(q.sites ?? [])]] : [];
 
     const sites = take(
       'site',
       (await this.s.all(
-        `SELECT id, name FROM sites WHERE name ILIKE ?
+        `SELECT id, name FROM sites WHERE name ILIKE ?${within('id')}
            ORDER BY name ILIKE ? DESC, lower(name), id LIMIT ?`,
         like,
+        ...sitesArg,
         prefix,
         n,
       )) as { id: number; name: string }[],
@@ -156,11 +161,12 @@ export class PgFleet implements FleetRepo {
       'device',
       (await this.s.allPlanned(
         `SELECT id, name, ip_address, sys_name, mac_address, site_id, status FROM devices
-           WHERE ${DEVICE_SEARCH_TEXT} LIKE ?${macClause}
+           WHERE (${DEVICE_SEARCH_TEXT} LIKE ?${macClause})${within('site_id')}
            ORDER BY (name ILIKE ? OR ip_address ILIKE ?) DESC, name LIMIT ?`,
         [
           deviceSearchPattern(q.text),
           ...(q.macHex ? [deviceSearchPattern(q.macHex)] : []),
+          ...sitesArg,
           prefix,
           prefix,
           n,
@@ -193,11 +199,12 @@ export class PgFleet implements FleetRepo {
       'camera',
       (await this.s.all(
         `SELECT id, name, ip_address, location, site_id, status FROM cameras
-           WHERE name ILIKE ? OR ip_address ILIKE ? OR location ILIKE ?
+           WHERE (name ILIKE ? OR ip_address ILIKE ? OR location ILIKE ?)${within('site_id')}
            ORDER BY name ILIKE ? DESC, name LIMIT ?`,
         like,
         like,
         like,
+        ...sitesArg,
         prefix,
         n,
       )) as {
@@ -225,9 +232,10 @@ export class PgFleet implements FleetRepo {
       'alert',
       (await this.s.all(
         `SELECT id, title, severity, state, site_id, created_at FROM alerts
-           WHERE title ILIKE ?
+           WHERE title ILIKE ?${within('site_id')}
            ORDER BY state = 'open' DESC, id DESC LIMIT ?`,
         like,
+        ...sitesArg,
         n,
       )) as {
         id: number;

@@ -148,15 +148,19 @@ export class SqliteFleet implements FleetRepo {
       return rows.slice(0, q.limit);
     };
     const esc = "ESCAPE '\\'";
+    // A caller limited to some sites: one more condition per kind, its sites bound as one JSON array.
+    const scoped = q.sites !== undefined;
+    const within = (column: string) => (scoped ? ` AND ${column} IN (SELECT value FROM json_each(?))` : '');
+    const sitesArg = scoped ? [JSON.stringify(q.sites)] : [];
 
     const sites = take(
       'site',
       this.s
         .stmt(
-          `SELECT id, name FROM sites WHERE name LIKE ? ${esc}
+          `SELECT id, name FROM sites WHERE name LIKE ? ${esc}${within('id')}
            ORDER BY name LIKE ? ${esc} DESC, name LIMIT ?`,
         )
-        .all(like, prefix, n) as { id: number; name: string }[],
+        .all(like, ...sitesArg, prefix, n) as { id: number; name: string }[],
     ).map((s): SearchHit => ({ kind: 'site', id: s.id, title: s.name, matched: 'name', site_id: s.id }));
 
     // Devices: through the trigram index when the text is long enough (migration 009), else a LIKE scan.
@@ -175,10 +179,10 @@ export class SqliteFleet implements FleetRepo {
       this.s
         .stmt(
           `SELECT id, name, ip_address, sys_name, mac_address, site_id, status FROM devices
-           WHERE ${deviceWhere}
+           WHERE (${deviceWhere})${within('site_id')}
            ORDER BY (name LIKE ? ${esc} OR ip_address LIKE ? ${esc}) DESC, name LIMIT ?`,
         )
-        .all(...deviceArgs, prefix, prefix, n) as {
+        .all(...deviceArgs, ...sitesArg, prefix, prefix, n) as {
         id: number;
         name: string;
         ip_address: string;
@@ -207,10 +211,10 @@ export class SqliteFleet implements FleetRepo {
       this.s
         .stmt(
           `SELECT id, name, ip_address, location, site_id, status FROM cameras
-           WHERE name LIKE ? ${esc} OR ip_address LIKE ? ${esc} OR location LIKE ? ${esc}
+           WHERE (name LIKE ? ${esc} OR ip_address LIKE ? ${esc} OR location LIKE ? ${esc})${within('site_id')}
            ORDER BY name LIKE ? ${esc} DESC, name LIMIT ?`,
         )
-        .all(like, like, like, prefix, n) as {
+        .all(like, like, like, ...sitesArg, prefix, n) as {
         id: number;
         name: string;
         ip_address: string;
@@ -243,13 +247,14 @@ export class SqliteFleet implements FleetRepo {
     const open = this.s
       .stmt(
         `SELECT id, title, severity, state, site_id, created_at FROM alerts
-         WHERE state = 'open' AND title LIKE ? ${esc} ORDER BY id DESC LIMIT ?`,
+         WHERE state = 'open' AND title LIKE ? ${esc}${within('site_id')} ORDER BY id DESC LIMIT ?`,
       )
-      .all(like, n) as AlertHit[];
+      .all(like, ...sitesArg, n) as AlertHit[];
     const history =
       open.length >= n
         ? []
-        : q.text.length >= TRIGRAM_MIN
+        : // The trigram path limits matches before any site condition: a scoped caller's search scans.
+          q.text.length >= TRIGRAM_MIN && !scoped
           ? (this.s
               .stmt(
                 `SELECT id, title, severity, state, site_id, created_at FROM alerts WHERE state != 'open' AND id IN (
@@ -260,9 +265,9 @@ export class SqliteFleet implements FleetRepo {
           : (this.s
               .stmt(
                 `SELECT id, title, severity, state, site_id, created_at FROM alerts
-                 WHERE state != 'open' AND title LIKE ? ${esc} ORDER BY id DESC LIMIT ?`,
+                 WHERE state != 'open' AND title LIKE ? ${esc}${within('site_id')} ORDER BY id DESC LIMIT ?`,
               )
-              .all(like, n) as AlertHit[]);
+              .all(like, ...sitesArg, n) as AlertHit[]);
     const alerts = take('alert', [...open, ...history].slice(0, n)).map(
       (a): SearchHit => ({
         kind: 'alert',
