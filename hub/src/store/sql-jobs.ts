@@ -1,7 +1,8 @@
-import type { JobRow } from './jobs.js';
+import type { JobFilter, JobRow } from './jobs.js';
+import { type SqlDialect, siteCondition } from './sql-dialect.js';
 
-// What the SQL engines (store/sqlite, store/postgres) share about the jobs table: its raw row and the columns an
-// update may set.
+// What the SQL engines (store/sqlite, store/postgres) share about the jobs table: its raw row, the columns an
+// update may set, and the WHERE clause of a list filter.
 
 export type RawJob = Omit<JobRow, 'args' | 'result'> & { args: string; result: string | null };
 
@@ -37,3 +38,25 @@ export const UPDATABLE = new Set<string>([
   'error',
   'updated_at',
 ]);
+
+/** The WHERE clause (empty when the filter is) of a job list filter. */
+export function jobWhere(d: SqlDialect, f: JobFilter): { clause: string; args: unknown[] } {
+  const parts: string[] = [];
+  const args: unknown[] = [];
+  for (const [col, value] of [
+    ['state', f.state],
+    ['agent_id', f.agent_id],
+    ['type', f.type],
+  ] as const) {
+    if (value !== undefined) {
+      parts.push(`${col} = ?`);
+      args.push(value);
+    }
+  }
+  if (f.site_id !== undefined) {
+    const site = siteCondition(d, 'site_id', f.site_id);
+    parts.push(site.sql);
+    args.push(...site.args);
+  }
+  return { clause: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
+}

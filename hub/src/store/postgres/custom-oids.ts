@@ -1,34 +1,7 @@
 import type { CustomOid } from '@outpost/protocol';
 import type { CustomOidOwner, CustomOidRepo } from '../custom-oids.js';
+import { COLUMNS, ownerColumn, ownerId, type RawCustomOid as Raw, toOid } from '../sql-custom-oids.js';
 import type { Scope } from './connection.js';
-
-interface Raw {
-  device_id: number | null;
-  oid: string;
-  name: string;
-  type: CustomOid['type'];
-  unit: string | null;
-  scale: number;
-  walk: number;
-  sys_object_id: string | null;
-}
-
-const COLUMNS = ['device_id', 'oid', 'name', 'type', 'unit', 'scale', 'walk', 'sys_object_id'];
-
-function toOid(r: Raw): CustomOid {
-  return {
-    oid: r.oid,
-    name: r.name,
-    type: r.type,
-    ...(r.unit !== null ? { unit: r.unit } : {}),
-    scale: r.scale,
-    walk: r.walk === 1,
-    ...(r.sys_object_id !== null ? { sys_object_id: r.sys_object_id } : {}),
-  };
-}
-
-const ownerColumn = (o: CustomOidOwner) => ('device_id' in o ? 'device_id' : 'site_id');
-const ownerId = (o: CustomOidOwner) => ('device_id' in o ? o.device_id : o.site_id);
 
 export class PgCustomOids implements CustomOidRepo {
   constructor(private readonly s: Scope) {}

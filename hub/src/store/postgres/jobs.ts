@@ -7,9 +7,9 @@ import {
   type JobState,
   type NewJobRow,
 } from '../jobs.js';
-import { fromRaw, type RawJob, UPDATABLE } from '../sql-jobs.js';
+import { fromRaw, jobWhere, type RawJob, UPDATABLE } from '../sql-jobs.js';
 import type { Scope } from './connection.js';
-import { siteCondition } from './site-filter.js';
+import { dialect } from './site-filter.js';
 
 export class PgJobs implements JobRepo {
   constructor(private readonly s: Scope) {}
@@ -45,24 +45,7 @@ export class PgJobs implements JobRepo {
   }
 
   async list(f: JobFilter): Promise<{ items: JobRow[]; total: number }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    for (const [col, value] of [
-      ['state', f.state],
-      ['agent_id', f.agent_id],
-      ['type', f.type],
-    ] as const) {
-      if (value !== undefined) {
-        where.push(`${col} = ?`);
-        params.push(value);
-      }
-    }
-    if (f.site_id !== undefined) {
-      const site = siteCondition('site_id', f.site_id);
-      where.push(site.sql);
-      params.push(...site.args);
-    }
-    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const { clause: w, args: params } = jobWhere(dialect, f);
     const total = (await this.s.get<{ n: number }>(`SELECT count(*) AS n FROM jobs ${w}`, ...params))?.n ?? 0;
     const rows = await this.s.all<RawJob>(
       `SELECT * FROM jobs ${w} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,

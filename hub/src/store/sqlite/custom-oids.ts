@@ -1,34 +1,7 @@
 import type { CustomOid } from '@outpost/protocol';
 import type { CustomOidOwner, CustomOidRepo } from '../custom-oids.js';
+import { COLUMNS, ownerColumn, ownerId, type RawCustomOid as Raw, toOid } from '../sql-custom-oids.js';
 import type { Scope } from './connection.js';
-
-interface Raw {
-  device_id: number | null;
-  oid: string;
-  name: string;
-  type: CustomOid['type'];
-  unit: string | null;
-  scale: number;
-  walk: number;
-  sys_object_id: string | null;
-}
-
-const COLUMNS = 'device_id, oid, name, type, unit, scale, walk, sys_object_id';
-
-function toOid(r: Raw): CustomOid {
-  return {
-    oid: r.oid,
-    name: r.name,
-    type: r.type,
-    ...(r.unit !== null ? { unit: r.unit } : {}),
-    scale: r.scale,
-    walk: r.walk === 1,
-    ...(r.sys_object_id !== null ? { sys_object_id: r.sys_object_id } : {}),
-  };
-}
-
-const ownerColumn = (o: CustomOidOwner) => ('device_id' in o ? 'device_id' : 'site_id');
-const ownerId = (o: CustomOidOwner) => ('device_id' in o ? o.device_id : o.site_id);
 
 export class SqliteCustomOids implements CustomOidRepo {
   constructor(private readonly s: Scope) {}
@@ -37,7 +10,9 @@ export class SqliteCustomOids implements CustomOidRepo {
     return this.s.run(() =>
       (
         this.s
-          .stmt(`SELECT ${COLUMNS} FROM custom_oids WHERE ${ownerColumn(owner)} = ? ORDER BY position`)
+          .stmt(
+            `SELECT ${COLUMNS.join(', ')} FROM custom_oids WHERE ${ownerColumn(owner)} = ? ORDER BY position`,
+          )
           .all(ownerId(owner)) as Raw[]
       ).map(toOid),
     );
@@ -72,9 +47,7 @@ export class SqliteCustomOids implements CustomOidRepo {
     return this.s.run(() => {
       const rows = this.s
         .stmt(
-          `SELECT ${COLUMNS.split(', ')
-            .map((c) => `o.${c}`)
-            .join(', ')} FROM custom_oids o JOIN devices d ON d.id = o.device_id
+          `SELECT ${COLUMNS.map((c) => `o.${c}`).join(', ')} FROM custom_oids o JOIN devices d ON d.id = o.device_id
            WHERE d.site_id = ? ORDER BY o.device_id, o.position`,
         )
         .all(siteId) as Raw[];
