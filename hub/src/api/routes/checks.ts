@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { CHECK_KINDS } from '@outpost/protocol';
 import { CHECK_STATUSES, type CheckRecord } from '../../store/checks.js';
 import { isStoreError } from '../../store/errors.js';
-import { defineRoute, requireInScope, siteFilterFor } from '../access.js';
+import { defineRoute, inCallerScope, requireInScope, siteFilterFor } from '../access.js';
 import { ApiError, conflict, notFound, unprocessable } from '../errors.js';
 import {
   CheckKindSchema,
@@ -50,7 +50,7 @@ const create = defineRoute({
   method: 'post',
   path: '/checks',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags,
   summary: "Add a check to a device (SNMP or not); it reaches the device's agent with the next config",
   request: { body: body(CreateCheck) },
@@ -70,7 +70,7 @@ const update = defineRoute({
   method: 'put',
   path: '/checks/{id}',
   access: 'operator',
-  site: 'refuse',
+  site: 'own',
   tags,
   summary: 'Change a check (only the fields given; `params` replaces the parameters whole)',
   request: { params: IdParam, body: body(UpdateCheck) },
@@ -106,7 +106,8 @@ export const checksRoutes: RouteModule = {
 
     app.openapi(create, async (c) => {
       const input = c.req.valid('json');
-      if (!(await hub.store.devices.get(input.device_id)))
+      const device = await hub.store.devices.get(input.device_id);
+      if (!device || !inCallerScope(c, device.site_id))
         throw unprocessable(`device ${input.device_id} does not exist`, [
           { path: 'body.device_id', message: 'no such device' },
         ]);
@@ -140,6 +141,7 @@ export const checksRoutes: RouteModule = {
       const input = c.req.valid('json');
       const before = await checks.get(id);
       if (!before) throw notFound('check', id);
+      requireInScope(c, 'check', id, before.site_id);
       const kind = input.kind ?? before.kind;
       if (input.kind !== undefined && input.kind !== before.kind && input.params === undefined)
         throw new ApiError(400, 'validation_failed', 'invalid request: body.params', [

@@ -1,12 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import { CUSTOM_OID_TYPES, type CustomOid, CustomOidSchema } from '@outpost/protocol';
+import type { Context } from 'hono';
 import type { HubContext } from '../../context.js';
 import { hasSnmp } from '../../inventory/credentials.js';
 import type { CustomOidOwner } from '../../store/custom-oids.js';
-import { defineRoute, requireInScope } from '../access.js';
+import { defineRoute, inCallerScope } from '../access.js';
 import { ApiError, type ErrorDetail, notFound, unprocessable } from '../errors.js';
 import { body, errors, IdParam, json } from '../schemas.js';
-import type { RouteModule } from '../types.js';
+import type { HubEnv, RouteModule } from '../types.js';
 
 const CustomOidEntry = z
   .object({
@@ -59,7 +60,7 @@ const putRoute = (owner: 'devices' | 'sites') =>
     method: 'put',
     path: `/${owner}/{id}/custom-oids`,
     access: 'operator',
-    site: 'refuse',
+    site: 'own',
     tags,
     summary: `Replace the custom OIDs of ${what(owner)}: the whole list ([] removes them)`,
     request: { params: IdParam, body: body(CustomOidList) },
@@ -100,13 +101,20 @@ export function resolveCustomOids(input: readonly unknown[], siteWide: boolean):
   return out;
 }
 
-async function ownerOf(hub: HubContext, kind: 'devices' | 'sites', id: number, writing: boolean) {
+async function ownerOf(
+  hub: HubContext,
+  c: Context<HubEnv>,
+  kind: 'devices' | 'sites',
+  id: number,
+  writing: boolean,
+) {
+  // Another site than a scoped caller's (or a device of one) is not found, as if it did not exist.
   if (kind === 'sites') {
-    if (!(await hub.store.sites.get(id))) throw notFound('site', id);
+    if (!inCallerScope(c, id) || !(await hub.store.sites.get(id))) throw notFound('site', id);
     return { owner: { site_id: id } as CustomOidOwner, site_id: id };
   }
   const d = await hub.store.devices.get(id);
-  if (!d) throw notFound('device', id);
+  if (!d || !inCallerScope(c, d.site_id)) throw notFound('device', id);
   if (writing && !hasSnmp(d))
     throw unprocessable(`device ${id} is not polled by SNMP: give it SNMP settings first`, [
       { path: 'path.id', message: 'device without SNMP' },
@@ -120,14 +128,13 @@ export const customOidsRoutes: RouteModule = {
     for (const kind of ['devices', 'sites'] as const) {
       app.openapi(getRoute(kind), async (c) => {
         const { id } = c.req.valid('param');
-        const { owner, site_id } = await ownerOf(hub, kind, id, false);
-        requireInScope(c, kind === 'sites' ? 'site' : 'device', id, site_id);
+        const { owner } = await ownerOf(hub, c, kind, id, false);
         return c.json({ custom_oids: await hub.store.customOids.list(owner) }, 200);
       });
       app.openapi(putRoute(kind), async (c) => {
         const { id } = c.req.valid('param');
         const input = c.req.valid('json');
-        const { owner, site_id } = await ownerOf(hub, kind, id, true);
+        const { owner, site_id } = await ownerOf(hub, c, kind, id, true);
         const list = resolveCustomOids(input.custom_oids, kind === 'sites');
         await hub.store.customOids.replace(owner, list);
         c.set('auditTarget', { type: kind === 'sites' ? 'site' : 'device', id });
