@@ -198,4 +198,32 @@ describe('hub events between hubs on PostgreSQL', { skip }, () => {
       for (const h of hubs) await h.relay.stop();
     }
   });
+
+  it('keeps to itself the events its filter says no to (the leader’s samples), in order with the rest', async () => {
+    const leader = new HubEvents();
+    const other = new HubEvents();
+    const a = new EventRelay(leader, new PgNotifyChannel(url), {
+      logger,
+      origin: 'leader',
+      relays: (name) => name !== 'samples',
+    });
+    const b = new EventRelay(other, new PgNotifyChannel(url), { logger, origin: 'other' });
+    await a.start();
+    await b.start();
+    try {
+      const got: string[] = [];
+      let localSamples = 0;
+      leader.on('samples', () => localSamples++);
+      other.on('samples', () => got.push('samples'));
+      other.on('rollout.changed', (e) => got.push(`rollout ${e.rollout_id}`));
+      leader.emit('samples', { agent_id: 'a1', site_id: 1, samples: [] });
+      leader.emit('rollout.changed', { rollout_id: 7, by: 'api' });
+      await until(() => got.length > 0, 5000, 'the rollout event at the other hub');
+      assert.deepEqual(got, ['rollout 7'], 'the samples event was not relayed, and it came before');
+      assert.equal(localSamples, 1, 'in-process listeners still get it');
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
 });

@@ -36,13 +36,17 @@ export async function startCluster(ctx: HubContext, opts: { timing?: Timing } = 
     labelNames: ['what'],
     registers: [ctx.metrics],
   });
+  let elector: Elector | undefined;
   const relay = new EventRelay(ctx.events, new PgNotifyChannel(target.url), {
     logger: log,
     clock: ctx.clock,
+    // A batch's samples matter to other hubs only for the alert engine, which runs on the leader: the leader
+    // keeps its own (most of what the relay would carry: every sample of every batch, as JSON over NOTIFY).
+    relays: (name) => name !== 'samples' || elector?.isLeader() !== true,
     count: (what, n) => relayed.inc({ what }, n),
   });
   await relay.start();
-  const elector = new Elector(new PgAdvisoryLock(target.url), {
+  elector = new Elector(new PgAdvisoryLock(target.url), {
     logger: log,
     ...(opts.timing ? { timing: opts.timing } : {}),
     onRole: (leader) => leaderGauge.set(leader ? 1 : 0),

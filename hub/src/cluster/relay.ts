@@ -13,6 +13,11 @@ export interface RelayOptions {
   maxQueue?: number;
   /** Pause before sending again or listening again after the database failed (default 1 s). */
   retryMs?: number;
+  /**
+   * Whether an event goes to the other hubs (default: every event). The cluster keeps a batch's `samples` on
+   * the leader, whose alert engine is their only listener that is not in-process anyway.
+   */
+  relays?: (name: HubEventName) => boolean;
   /** Counts what crossed the channel: sent, received, dropped (queue full), invalid. */
   count?: (what: 'sent' | 'received' | 'dropped' | 'invalid', n: number) => void;
 }
@@ -75,6 +80,7 @@ export class EventRelay {
   }
 
   #enqueue<K extends HubEventName>(name: K, payload: HubEventMap[K]): void {
+    if (this.opts.relays && !this.opts.relays(name)) return;
     this.#queue.push({ name, payload });
     const max = this.opts.maxQueue ?? 10_000;
     if (this.#queue.length > max) {
