@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, envName, parseConfig, redactConfig } from './config.js';
+import { ConfigError, envName, parseConfig, redactConfig } from './config-load.js';
 
 describe('parseConfig', () => {
   it('fills the documented defaults', () => {

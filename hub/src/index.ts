@@ -1,4 +1,5 @@
-export { type HubConfig, loadConfig, parseConfig } from './config.js';
+export type { HubConfig } from './config.js';
+export { loadConfig, parseConfig } from './config-load.js';
 export type { HubContext } from './context.js';
 export { type RunningHub, startHub } from './server.js';
 export { buildSiteGraph } from './topology/graph.js';

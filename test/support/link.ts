@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { DestinationStream } from 'pino';
 import { tokenService } from '../../hub/src/api/app.js';
-import { parseConfig } from '../../hub/src/config.js';
+import { parseConfig } from '../../hub/src/config-load.js';
 import { type BrokerPorts, createEnrollmentToken } from '../../hub/src/link/enrollment.js';
 import type { LinkParts } from '../../hub/src/link/parts.js';
 import { type RunningHub, startHub } from '../../hub/src/server.js';

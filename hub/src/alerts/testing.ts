@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../config.js';
+import { parseConfig } from '../config-load.js';
 import { createContext, type HubContext } from '../context.js';
 import type { HubStore } from '../store/port.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { hashPassword } from '../auth/passwords.js';
-import { parseConfig } from '../config.js';
+import { parseConfig } from '../config-load.js';
 import { createContext, type HubContext } from '../context.js';
 import { createApp, tokenService } from './app.js';
 import type { ApiApp, Role } from './types.js';

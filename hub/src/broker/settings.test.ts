@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, parseConfig } from '../config.js';
+import { ConfigError, parseConfig } from '../config-load.js';
 
 const EXTERNAL = {
   brokerUrl: 'mqtt://broker.example:1883',

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
-import { ConfigError, type ConfigKey, envName, type HubConfig, loadConfig } from '../config.js';
+import type { ConfigKey, HubConfig } from '../config.js';
+import { ConfigError, envName, loadConfig } from '../config-load.js';
 
 /** A command-line flag that sets a config key. Add a line here to expose a key as a flag. */
 export interface ConfigFlag {

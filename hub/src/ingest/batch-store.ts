@@ -45,6 +45,10 @@ export async function storeBatch(tx: UnitOfWork, a: BatchArrival): Promise<Store
     lostAfterMs: a.lostAfterMs,
   });
   if (decision.verdict === 'duplicate') return { decision, emits, accepted: [], refused: 0 };
+  // A later seq of this agent is stored already (a re-sent batch filling a gap, or batches in flight handled
+  // by two hubs in the other order): its device, camera and check states are older than those applied, so
+  // they change nothing; its samples and other events are stored as usual.
+  const stale = seen.state.upTo > batch.seq || seen.state.ahead.some((s) => s > batch.seq);
   await tx.ledger.record(agentId, {
     seq: batch.seq,
     received_at: now,
@@ -99,6 +103,8 @@ export async function storeBatch(tx: UnitOfWork, a: BatchArrival): Promise<Store
   };
   for (const ev of batch.events) {
     const e = ev as KnownEvent;
+    if (stale && (e.type === 'device_state' || e.type === 'camera_state' || e.type === 'check_state'))
+      continue;
     if (e.type === 'device_state') {
       if (!ownDevice(e.device_id)) {
         refused++;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseConfig } from '../config.js';
+import { parseConfig } from '../config-load.js';
 import { pushBaseOf } from './camera-live.js';
 
 describe('live push base', () => {
