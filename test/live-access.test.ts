@@ -33,10 +33,12 @@ describe('live view access: stream tokens, per-user cap, token lifetime', () => 
   let cameraId: number;
   let other: number;
   let base: string;
+  let siteId: number;
   const open: WebSocket[] = [];
   before(async () => {
     t = await startTestHub({ liveMaxPerUser: 1, passwordHashCost: 10 });
     const site = await t.site('live-site');
+    siteId = site;
     await t.enroll(site); // live-start jobs wait for this (offline) agent: the views stay open
     cameraId = await t.camera(site, 'front');
     other = await t.camera(site, 'back');
@@ -139,6 +141,22 @@ describe('live view access: stream tokens, per-user cap, token lifetime', () => 
     const c = await closed;
     assert.equal(c.code, 1008);
     assert.match(c.reason, /no longer active/);
+  });
+
+  it('refuses a user limited to another site (404), and closes their live view when their scope changes', async () => {
+    const elsewhere = await t.site('elsewhere');
+    const gail = await login('scoped-gail', 'viewer');
+    const scope = (sites: number[]) => t.api('PUT', `/api/v1/users/${gail.id}`, { scope: { sites } });
+    const auth = { authorization: `Bearer ${gail.token}` };
+    assert.equal((await scope([elsewhere])).status, 200);
+    assert.equal(await connect(`${base}/${cameraId}/live`, auth), 404);
+    assert.equal((await scope([siteId])).status, 200);
+    const ws = keep(await connect(`${base}/${cameraId}/live`, auth));
+    const closed = closedWithin(ws, 5000);
+    assert.equal((await scope([elsewhere])).status, 200);
+    const c = await closed;
+    assert.equal(c.code, 1008);
+    assert.match(c.reason, /scope changed/);
   });
 
   it('builds the agent push URL from configuration, never from the viewer Host header', async () => {
