@@ -23,6 +23,7 @@ export const m013Tenants: Migration = {
         user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE
       );
       CREATE TABLE user_scope_grants (
+        id INTEGER PRIMARY KEY,
         user_id INTEGER NOT NULL REFERENCES user_scopes(user_id) ON DELETE CASCADE,
         site_id  INTEGER REFERENCES sites(id) ON DELETE CASCADE,
         group_id INTEGER REFERENCES site_groups(id) ON DELETE CASCADE,
@@ -34,6 +35,7 @@ export const m013Tenants: Migration = {
         api_key_id INTEGER PRIMARY KEY REFERENCES api_keys(id) ON DELETE CASCADE
       );
       CREATE TABLE api_key_scope_grants (
+        id INTEGER PRIMARY KEY,
         api_key_id INTEGER NOT NULL REFERENCES api_key_scopes(api_key_id) ON DELETE CASCADE,
         site_id  INTEGER REFERENCES sites(id) ON DELETE CASCADE,
         group_id INTEGER REFERENCES site_groups(id) ON DELETE CASCADE,
