@@ -1,3 +1,5 @@
+import type { SiteFilter } from './tenancy.js';
+
 export interface AuditEntry {
   ts: number;
   user_id?: number | null;
@@ -9,6 +11,8 @@ export interface AuditEntry {
   outcome: 'success' | 'failure' | 'denied';
   status?: number | null;
   details?: Record<string, unknown> | null;
+  /** The site of what the request touched; a site that no longer exists is recorded as none. */
+  site_id?: number | null;
 }
 
 /** An audit record as stored; `details` is JSON text. */
@@ -24,6 +28,8 @@ export interface AuditRow {
   outcome: string;
   status: number | null;
   details: string | null;
+  /** The site of what the entry touched, or null (hub-wide, unknown, or a deleted site). */
+  site_id: number | null;
 }
 
 export interface AuditFilter {
@@ -36,6 +42,8 @@ export interface AuditFilter {
   outcome?: string;
   from?: number;
   to?: number;
+  /** Entries of this site or of these sites only (entries of no site never match). */
+  site_id?: SiteFilter;
 }
 
 /** The audit log: append-only. */

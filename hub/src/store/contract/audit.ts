@@ -51,4 +51,43 @@ export function auditContract(factory: StoreFactory): void {
       );
     });
   });
+
+  it('keeps the site of each entry and lists by site in SQL, with totals and pages right', async () => {
+    await withStore(factory, async (store) => {
+      const a = await store.sites.insert({ name: 'audit-a' }, T0);
+      const b = await store.sites.insert({ name: 'audit-b' }, T0);
+      const gone = await store.sites.insert({ name: 'audit-gone' }, T0);
+      const rec = (ts: number, site_id: number | null) =>
+        store.audit.record({ ts, action: `PUT /x${ts - T0}`, outcome: 'success', site_id });
+      await rec(T0 + 1, a.id);
+      await rec(T0 + 2, b.id);
+      await rec(T0 + 3, null);
+      await rec(T0 + 4, a.id);
+      await rec(T0 + 5, a.id);
+      await rec(T0 + 6, gone.id);
+      assert.ok(await store.sites.delete(gone.id));
+      // A site deleted before its entry is written (DELETE /sites/{id}) is recorded as none.
+      await rec(T0 + 7, gone.id);
+      const all = await store.audit.list({}, 1, 10);
+      assert.deepEqual(
+        all.rows.map((r) => r.site_id),
+        [null, null, a.id, a.id, null, b.id, a.id],
+        'a deleted site leaves its entries with no site',
+      );
+      const mine = await store.audit.list({ site_id: [a.id] }, 1, 2);
+      assert.equal(mine.total, 3);
+      assert.deepEqual(
+        mine.rows.map((r) => r.ts),
+        [T0 + 5, T0 + 4],
+      );
+      assert.deepEqual(
+        (await store.audit.list({ site_id: [a.id] }, 2, 2)).rows.map((r) => r.ts),
+        [T0 + 1],
+      );
+      assert.equal((await store.audit.list({ site_id: [a.id, b.id] }, 1, 10)).total, 4);
+      assert.equal((await store.audit.list({ site_id: b.id }, 1, 10)).rows[0]?.ts, T0 + 2);
+      assert.equal((await store.audit.list({ site_id: [] }, 1, 10)).total, 0, 'no sites: nothing');
+      assert.equal((await store.audit.list({ site_id: [a.id], action: 'x4' }, 1, 10)).total, 1);
+    });
+  });
 }

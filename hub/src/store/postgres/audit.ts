@@ -1,14 +1,15 @@
 import type { AuditEntry, AuditFilter, AuditRepo, AuditRow } from '../audit.js';
 import type { Scope } from './connection.js';
 import { likePattern } from './records.js';
+import { siteCondition } from './site-filter.js';
 
 export class PgAudit implements AuditRepo {
   constructor(private readonly s: Scope) {}
 
   async record(e: AuditEntry): Promise<void> {
     await this.s.run(
-      `INSERT INTO audit_log (ts, user_id, username, action, target_type, target_id, client_ip, outcome, status, details)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO audit_log (ts, user_id, username, action, target_type, target_id, client_ip, outcome, status, details, site_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM sites WHERE id = ?))`,
       e.ts,
       e.user_id ?? null,
       e.username ?? null,
@@ -19,6 +20,7 @@ export class PgAudit implements AuditRepo {
       e.outcome,
       e.status ?? null,
       e.details ? JSON.stringify(e.details) : null,
+      e.site_id ?? null,
     );
   }
 
@@ -36,6 +38,11 @@ export class PgAudit implements AuditRepo {
     if (f.outcome) add('outcome = ?', f.outcome);
     if (f.from !== undefined) add('ts >= ?', f.from);
     if (f.to !== undefined) add('ts <= ?', f.to);
+    if (f.site_id !== undefined) {
+      const part = siteCondition('site_id', f.site_id);
+      where.push(part.sql);
+      args.push(...part.args);
+    }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total =
       (await this.s.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_log ${clause}`, ...args))?.n ?? 0;

@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditFilter, AuditRepo, AuditRow } from '../audit.js';
 import type { Scope } from './connection.js';
+import { siteCondition } from './site-filter.js';
 
 export class SqliteAudit implements AuditRepo {
   constructor(private readonly s: Scope) {}
@@ -8,8 +9,8 @@ export class SqliteAudit implements AuditRepo {
     return this.s.run(() => {
       this.s
         .stmt(
-          `INSERT INTO audit_log (ts, user_id, username, action, target_type, target_id, client_ip, outcome, status, details)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO audit_log (ts, user_id, username, action, target_type, target_id, client_ip, outcome, status, details, site_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT id FROM sites WHERE id = ?))`,
         )
         .run(
           e.ts,
@@ -22,6 +23,7 @@ export class SqliteAudit implements AuditRepo {
           e.outcome,
           e.status ?? null,
           e.details ? JSON.stringify(e.details) : null,
+          e.site_id ?? null,
         );
     });
   }
@@ -41,6 +43,11 @@ export class SqliteAudit implements AuditRepo {
       if (f.outcome) add('outcome = ?', f.outcome);
       if (f.from !== undefined) add('ts >= ?', f.from);
       if (f.to !== undefined) add('ts <= ?', f.to);
+      if (f.site_id !== undefined) {
+        const part = siteCondition('site_id', f.site_id);
+        where.push(part.sql);
+        args.push(...part.args);
+      }
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = (
         this.s.stmt(`SELECT COUNT(*) AS n FROM audit_log ${clause}`).get(...args) as { n: number }

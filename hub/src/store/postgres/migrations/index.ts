@@ -6,6 +6,7 @@ import { m005AgentReleases } from './005_agent_releases.js';
 import { m006DeviceSearch } from './006_device_search.js';
 import { m007ApiKeys } from './007_api_keys.js';
 import { m008Tenants } from './008_tenants.js';
+import { m009AuditSites } from './009_audit_sites.js';
 import type { PgMigration } from './types.js';
 
 export type { PgMigration } from './types.js';
@@ -20,6 +21,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = checkOrder([
   m006DeviceSearch,
   m007ApiKeys,
   m008Tenants,
+  m009AuditSites,
 ]);
 
 function checkOrder(list: PgMigration[]): PgMigration[] {

@@ -11,6 +11,7 @@ import { m010Coverage } from './010_coverage.js';
 import { m011AgentReleases } from './011_agent_releases.js';
 import { m012ApiKeys } from './012_api_keys.js';
 import { m013Tenants } from './013_tenants.js';
+import { m014AuditSites } from './014_audit_sites.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = checkOrder([
   m011AgentReleases,
   m012ApiKeys,
   m013Tenants,
+  m014AuditSites,
 ]);
 
 function checkOrder(list: Migration[]): Migration[] {
