@@ -6,6 +6,7 @@ import { type AccessClaims, hashToken } from '../auth/tokens.js';
 import type { HubStore } from '../store/port.js';
 import type { SiteFilter } from '../store/tenancy.js';
 import { forbidden, notFound, unauthorized } from './errors.js';
+import { noteAuditSite } from './middleware/audit-site.js';
 import type { Access, ApiApp, AuthUser, HubEnv, Role } from './types.js';
 
 /** Every JSON API route lives under this prefix. */
@@ -137,6 +138,11 @@ export interface RouteRules {
   /** Refused to API keys: the route needs a signed-in user (password change, minting keys or stream tokens). */
   sessionOnly?: boolean;
   site?: SiteRule;
+  /**
+   * The role a caller limited to some sites needs, when lower than `access` (with site rule `own`): the route
+   * is hub-wide for unscoped callers (the audit log: admins only) and kept to their sites for scoped ones.
+   */
+  scopedAccess?: Role;
 }
 
 /** The sites the caller is limited to (sorted ids), or undefined when it may see every site. */
@@ -174,6 +180,11 @@ export function requireInScope(
   if (!inCallerScope(c, siteId)) throw notFound(what, id);
 }
 
+/** The role a caller needs for a route: its access, or for a caller limited to sites its `scopedAccess`. */
+export function neededRole(access: Access, rules: RouteRules, scoped: boolean): Access {
+  return scoped && rules.scopedAccess && rules.site === 'own' ? rules.scopedAccess : access;
+}
+
 /** Refuses callers the route's rules exclude (after authentication). */
 function enforceRules(user: AuthUser, rules: RouteRules): void {
   if (user.apiKey && rules.sessionOnly)
@@ -199,7 +210,12 @@ export function authorize(
     staticToken?: () => string | undefined;
   } & RouteRules = {},
 ): MiddlewareHandler<HubEnv> {
-  routeRules.set(`${method} ${path}`, { sessionOnly: opts.sessionOnly, site: opts.site });
+  const rules: RouteRules = {
+    sessionOnly: opts.sessionOnly,
+    site: opts.site,
+    scopedAccess: opts.scopedAccess,
+  };
+  routeRules.set(`${method} ${path}`, rules);
   return async function authorizeRoute(c, next) {
     const params = c.req.param() as Record<string, string>;
     c.set('route', { method, path, access, params });
@@ -212,8 +228,10 @@ export function authorize(
         ? await authenticate(c, query, opts.queryTokenScope?.(params))
         : await authenticate(c, header);
       c.set('user', user);
-      if (!allows(access, user.role)) throw forbidden(`this needs the ${access} role; you are ${user.role}`);
-      enforceRules(user, opts);
+      await noteAuditSite(c, method, path, params);
+      const needed = neededRole(access, rules, user.sites !== undefined);
+      if (!allows(needed, user.role)) throw forbidden(`this needs the ${needed} role; you are ${user.role}`);
+      enforceRules(user, rules);
     } else {
       const token = bearerToken(c);
       if (token) {
@@ -231,6 +249,7 @@ type AccessAndSite = { access: 'public'; site?: SiteRule } | { access: Role; sit
 type RouteInput = Omit<RouteConfig, 'path' | 'middleware' | 'security'> & {
   path: string;
   sessionOnly?: boolean;
+  scopedAccess?: Role;
 } & AccessAndSite;
 
 /**
@@ -238,9 +257,12 @@ type RouteInput = Omit<RouteConfig, 'path' | 'middleware' | 'security'> & {
  * by middleware that runs before validation and is published in the OpenAPI document as `x-access`.
  */
 export function defineRoute<const R extends RouteInput>(input: R) {
-  const { access, path: relative, sessionOnly, site, ...rest } = input;
+  const { access, path: relative, sessionOnly, site, scopedAccess, ...rest } = input;
   const path = `${API_PREFIX}${relative}` as `${typeof API_PREFIX}${R['path']}`;
-  const role = access === 'public' ? 'no authentication' : `role ${access} or higher`;
+  const role =
+    access === 'public'
+      ? 'no authentication'
+      : `role ${access} or higher${scopedAccess ? `; a caller limited to some sites needs role ${scopedAccess} or higher and sees only its sites` : ''}`;
   return createRoute({
     ...rest,
     path,
@@ -248,11 +270,13 @@ export function defineRoute<const R extends RouteInput>(input: R) {
     security: access === 'public' ? [] : [{ bearerAuth: [] }],
     'x-access': access,
     ...(site ? { 'x-site-rule': site } : {}),
+    ...(scopedAccess ? { 'x-scoped-access': scopedAccess } : {}),
     ...(sessionOnly ? { 'x-session-only': true } : {}),
     middleware: [
       authorize(access, rest.method.toUpperCase(), path, {
         sessionOnly,
         site,
+        scopedAccess,
       }) as unknown as MiddlewareHandler,
     ],
   });

@@ -44,6 +44,11 @@ export interface HubEnv {
     route?: RouteInfo;
     /** Set by handlers to name what a mutating request touched (default: the path's resource and {id}). */
     auditTarget?: { type: string; id?: string | number };
+    /**
+     * The site of what a mutating request touched: resolved from the route's {id} before the handler runs
+     * (middleware/audit-site.ts); a handler that creates something of a site sets it.
+     */
+    auditSite?: number | null;
     /** Set by login-like handlers: who the request acted as when there is no token. */
     auditActor?: { id?: number; username: string };
     /** Extra, non-secret audit details. */

@@ -11,7 +11,10 @@ function resourceOf(path: string): string | undefined {
   return seg.endsWith('s') ? seg.slice(0, -1) : seg;
 }
 
-/** Records every mutating request (success or not): who, what, target, client address, outcome, time. */
+/**
+ * Records every mutating request (success or not): who, what, target, its site (middleware/audit-site.ts),
+ * client address, outcome, time.
+ */
 export function audit(): MiddlewareHandler<HubEnv> {
   return async function auditRequest(c, next) {
     if (!MUTATING.has(c.req.method)) return next();
@@ -34,6 +37,7 @@ export function audit(): MiddlewareHandler<HubEnv> {
           client_ip: clientIp(c),
           outcome: status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure',
           status,
+          site_id: c.var.auditSite ?? null,
           // A change made with an API key names the key (its id; never the key).
           details: c.var.user?.apiKey
             ? { ...c.var.auditDetails, api_key: c.var.user.apiKey.id }

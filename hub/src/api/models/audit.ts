@@ -14,5 +14,6 @@ export function auditToApi(r: AuditRow) {
     outcome: r.outcome,
     status: r.status,
     details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
+    site_id: r.site_id,
   };
 }

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { defineRoute } from '../access.js';
+import { callerSites, defineRoute } from '../access.js';
 import { auditToApi } from '../models/audit.js';
 import { errors, Instant, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
 import type { RouteModule } from '../types.js';
@@ -17,6 +17,10 @@ const AuditSchema = z
     outcome: z.string().openapi({ description: 'success, failure or denied' }),
     status: z.number().int().nullable(),
     details: z.record(z.string(), z.unknown()).nullable(),
+    site_id: z.number().int().nullable().openapi({
+      description:
+        'The site of what the request touched (null: hub-wide, unknown, or a site since deleted). A user limited to some sites sees only entries of their sites.',
+    }),
   })
   .openapi('AuditEntry');
 
@@ -24,9 +28,13 @@ const route = defineRoute({
   method: 'get',
   path: '/audit',
   access: 'admin',
-  site: 'refuse',
+  // A user limited to some sites (never an admin) reads their sites' entries; other non-admins are refused.
+  site: 'own',
+  scopedAccess: 'viewer',
   tags: ['audit'],
   summary: 'The audit log, newest first: every mutating request and every failed login',
+  description:
+    "Admins see every entry. A user (or API key) limited to some sites sees only the entries of their sites' objects, never hub-wide ones (users, settings, logins).",
   request: {
     query: z
       .object({
@@ -52,7 +60,9 @@ export const auditRoutes: RouteModule = {
   register(app, hub) {
     app.openapi(route, async (c) => {
       const q = c.req.valid('query');
-      const { rows, total } = await hub.store.audit.list(q, q.page, q.per_page);
+      const sites = callerSites(c);
+      const filter = sites === undefined ? q : { ...q, site_id: sites };
+      const { rows, total } = await hub.store.audit.list(filter, q.page, q.per_page);
       return c.json(
         { entries: rows.map(auditToApi), pagination: pagination(q.page, q.per_page, total) },
         200,

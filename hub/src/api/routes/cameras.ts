@@ -252,6 +252,8 @@ export const camerasRoutes: RouteModule = {
       };
       const row = await cameras.insert(record, hub.clock());
       c.set('auditTarget', { type: 'camera', id: row.id });
+      c.set('auditSite', row.site_id);
+      c.set('auditTarget', { type: 'camera', id: row.id });
       hub.events.emit('inventory.changed', {
         site_id: row.site_id,
         kind: 'camera',

@@ -124,6 +124,7 @@ export const checksRoutes: RouteModule = {
         throw isStoreError(err, 'conflict') ? duplicate(input.name) : err;
       });
       c.set('auditTarget', { type: 'check', id: row.id });
+      c.set('auditSite', row.site_id);
       changed(row.site_id, row.id, 'created');
       return c.json(checkToApi(row), 201);
     });

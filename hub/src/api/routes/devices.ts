@@ -256,6 +256,7 @@ export const devicesRoutes: RouteModule = {
       };
       const row = await devices.insert(record, hub.clock());
       c.set('auditTarget', { type: 'device', id: row.id });
+      c.set('auditSite', row.site_id);
       hub.events.emit('inventory.changed', {
         site_id: row.site_id,
         kind: 'device',

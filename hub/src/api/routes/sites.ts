@@ -146,6 +146,7 @@ export const sitesRoutes: RouteModule = {
       await checkGroup(c, input.group_id);
       const row = await sites.insert(input, hub.clock());
       c.set('auditTarget', { type: 'site', id: row.id });
+      c.set('auditSite', row.id);
       hub.events.emit('inventory.changed', { site_id: row.id, kind: 'site', id: row.id, change: 'created' });
       return c.json(siteToApi(row), 201);
     });

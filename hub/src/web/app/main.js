@@ -3,6 +3,7 @@ import { html, render, useEffect, useState } from './html.js';
 import { isLive, onLiveState, startLive, stopLive } from './live.js';
 import { AccountPage } from './pages/account.js';
 import { AdminPage } from './pages/admin.js';
+import { AuditTab } from './pages/admin-audit.js';
 import { AgentsPage } from './pages/agents.js';
 import { AlertingPage } from './pages/alerting.js';
 import { AlertsPage } from './pages/alerts.js';
@@ -18,6 +19,7 @@ import { UpgradesPage } from './pages/upgrades.js';
 import { useRoute } from './router.js';
 import { GlobalSearch } from './search.js';
 import { can, currentUser, logout, onSession, refresh } from './session.js';
+import { useFetch } from './ui.js';
 
 const NAV = [
   ['/', 'Overview'],
@@ -61,6 +63,10 @@ function page(route) {
       return can('admin')
         ? html`<${AdminPage} tab=${second ?? 'users'} />`
         : html`<p>Administrators only.</p>`;
+    case 'audit':
+      // Users limited to some sites read their sites' entries here (admins have it under Admin); the API refuses
+      // other non-admins.
+      return html`<section><${AuditTab} /></section>`;
     case 'api-keys':
       return html`<${ApiKeysPage} />`;
     case 'account':
@@ -86,7 +92,14 @@ function Shell({ user }) {
   const [menu, setMenu] = useState(false);
   const here = `/${route.parts[0] ?? ''}`;
   useEffect(() => setMenu(false), [route.path]);
-  const links = can('admin') ? [...NAV, ['/admin', 'Admin']] : NAV;
+  // A user limited to some sites (never an admin) sees the audit entries of their sites.
+  const me = useFetch(can('admin') ? null : '/auth/me');
+  const scoped = Array.isArray(me.data?.sites);
+  const links = can('admin')
+    ? [...NAV, ['/admin', 'Admin']]
+    : scoped
+      ? [...NAV, ['/audit', 'Audit log']]
+      : NAV;
   return html`<div class="shell">
     <a class="skip" href="#main" onClick=${(e) => {
       e.preventDefault();

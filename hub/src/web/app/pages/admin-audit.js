@@ -1,4 +1,5 @@
-// The audit log: every mutating request and every failed login, newest first.
+// The audit log: every mutating request and every failed login, newest first (for a user limited to some
+// sites, the entries of their sites only).
 import { query } from '../api.js';
 import { when } from '../format.js';
 import { html, useState } from '../html.js';
@@ -11,11 +12,12 @@ export function AuditTab() {
     <h2>Audit log</h2>
     <${ErrorNote} error=${log.error} />
     <div class="table-wrap"><table>
-      <thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Outcome</th><th>From</th></tr></thead>
+      <thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Site</th><th>Outcome</th><th>From</th></tr></thead>
       <tbody>${(log.data?.entries ?? []).map(
         (e) => html`<tr>
         <td>${when(e.ts)}</td><td>${e.username ?? '–'}</td><td><code>${e.action}</code></td>
         <td>${e.target_type ?? ''} ${e.target_id ?? ''}</td>
+        <td>${e.site_id === null ? '–' : html`<a href=${`#/sites/${e.site_id}`}>${e.site_id}</a>`}</td>
         <td class=${e.outcome === 'success' ? '' : 'warn'}>${e.outcome === 'success' ? '✔' : '✖'} ${e.outcome} ${e.status ?? ''}</td><td>${e.client_ip ?? ''}</td>
       </tr>`,
       )}</tbody>
