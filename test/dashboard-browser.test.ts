@@ -447,6 +447,11 @@ describe('dashboard in a real browser', { skip, timeout: 300_000 }, () => {
         return { sites: sites.sites.map((s) => s.id), devices: devices.pagination.total, other: other.status };
       })()`);
       assert.deepEqual(seen, { sites: [shop.id], devices: 0, other: 404 });
+      // The audit log of their sites: the admin's change to the shop, not the hub-wide change of their own user.
+      await v.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+      await v.getByRole('cell', { name: 'PUT /api/v1/sites/{id}', exact: true }).first().waitFor();
+      assert.equal(await v.getByRole('cell', { name: 'PUT /api/v1/users/{id}', exact: true }).count(), 0);
+      assert.equal((await v.getByRole('link', { name: String(shop.id), exact: true }).count()) > 0, true);
     } finally {
       await ctx.close();
     }
