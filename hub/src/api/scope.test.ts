@@ -202,6 +202,11 @@ describe('routes by role by scope (tenants)', () => {
       snmp: { version: '2c', community: 'audit-x' },
     });
     await call('DELETE', `/api/v1/devices/${created.id}`);
+    const raised = await call('POST', '/api/v1/alerts', {
+      severity: 'low',
+      title: 'audit me',
+      device_id: mine.devices,
+    });
     await call('POST', '/api/v1/users', {
       username: 'audited-user',
       role: 'viewer',
@@ -220,6 +225,7 @@ describe('routes by role by scope (tenants)', () => {
     assert.deepEqual(
       seen.entries.map((e) => `${e.action} ${e.target_id}`),
       [
+        `POST /api/v1/alerts ${raised.id}`,
         `DELETE /api/v1/devices/{id} ${created.id}`,
         `POST /api/v1/devices ${created.id}`,
         `PUT /api/v1/devices/{id} ${mine.devices}`,
@@ -227,7 +233,7 @@ describe('routes by role by scope (tenants)', () => {
       "only their site's changes: not another site's, not hub-wide ones, not others' refused attempts",
     );
     assert.ok(seen.entries.every((e) => e.site_id === mine.sites));
-    assert.equal(seen.pagination.total, 3);
+    assert.equal(seen.pagination.total, 4);
     assert.deepEqual(await read(tokens.operator), seen);
     const all = (await read(admin)).entries;
     assert.ok(all.some((e) => e.site_id === other.sites && e.target_id === String(other.devices)));

@@ -207,6 +207,8 @@ export const alertsRoutes: RouteModule = {
         hub.clock(),
       );
       c.set('auditTarget', { type: 'alert' });
+      // One site when the filter names one; alerts of several sites at once are an entry of none.
+      if (filter.site_id !== undefined) c.set('auditSite', filter.site_id);
       c.set('auditDetails', { count: ids.length, filter });
       for (const id of ids) emit('acknowledged', await alerts.get(id));
       return c.json({ acknowledged: ids.length }, 200);
@@ -247,6 +249,7 @@ export const alertsRoutes: RouteModule = {
         hub.clock(),
       );
       c.set('auditTarget', { type: 'alert', id: row.id });
+      c.set('auditSite', row.site_id);
       emit('created', row);
       return c.json(alertToApi(row), 201);
     });
