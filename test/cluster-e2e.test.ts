@@ -126,7 +126,7 @@ describe('several hubs: two serve processes on Mosquitto and PostgreSQL', () => 
   const leads = async (hub: HubProcess) =>
     /^leader/.test((await api(hub, 'GET', '/api/v1/health')).body?.checks?.cluster?.detail ?? '');
 
-  it('stores every seq once, raises and notifies each problem once, and answers the same through either hub after the leader is killed', {
+  it('stores every seq once, raises and notifies each problem once, answers the same through either hub after the leader is killed, and revokes through either', {
     skip,
     timeout: 240_000,
   }, async () => {
@@ -315,5 +315,26 @@ describe('several hubs: two serve processes on Mosquitto and PostgreSQL', () => 
       assert.equal(x.status, 200, p);
       assert.deepEqual(y.body, x.body, p);
     }
+
+    // An agent enrolled through one hub and revoked through the other: the broker cuts it off at once.
+    const site = await api(back, 'POST', '/api/v1/sites', { name: 'revoked-shop' });
+    const t = await api(back, 'POST', '/api/v1/agents/enrollment-tokens', { site_id: site.body.id });
+    const e = await api(back, 'POST', '/api/v1/agents/enroll', {
+      token: t.body.token,
+      hostname: 'pi-revoked',
+      version: '0.1.0',
+    });
+    assert.equal(e.status, 201, JSON.stringify(e.body));
+    const revoked = await connectAgent(e.body.mqtt.urls[0], e.body.agent_id, e.body.secret);
+    const gone = new Promise<void>((r) => revoked.once('close', () => r()));
+    const r = await api(survivor, 'POST', `/api/v1/agents/${e.body.agent_id}/revoke`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await gone;
+    await revoked.endAsync(true);
+    await assert.rejects(
+      connectAgent(e.body.mqtt.urls[0], e.body.agent_id, e.body.secret),
+      /not authori[sz]ed/i,
+      'the broker refuses the agent revoked through the other hub',
+    );
   });
 });
