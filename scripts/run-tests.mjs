@@ -46,9 +46,10 @@ function collect(dir, out) {
 function runPass(node, files, env = process.env) {
   // Test files run in parallel subprocesses; real-peer tests use ephemeral ports so they can overlap. Most of
   // a real-peer test's time is waiting (polls, timeouts, peers starting), so two files per core keep the
-  // cores busy: on 2 cores the whole suite took 14.6 min at one file per core with 1.2 cores in use.
+  // cores busy: on 2 cores the whole suite took 14.6 min at one file per core with 1.2 cores in use. At most 8
+  // at once: each may start its own PostgreSQL, broker or browser.
   const concurrency =
-    Number(process.env.OUTPOST_TEST_CONCURRENCY) || Math.max(2, 2 * availableParallelism());
+    Number(process.env.OUTPOST_TEST_CONCURRENCY) || Math.min(8, Math.max(2, 2 * availableParallelism()));
   const child = spawn(
     node,
     ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],

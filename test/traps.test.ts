@@ -144,8 +144,9 @@ describe('trap receiver with Net-SNMP senders', { skip: needPeers('snmptrap', 's
         USER.priv_key,
         '-r',
         '0',
+        // One try, so a missing or malformed response fails the test; a generous wait for a busy machine.
         '-t',
-        '3',
+        '10',
         `127.0.0.1:${port}`,
         '',
         '1.3.6.1.6.3.1.1.5.1',

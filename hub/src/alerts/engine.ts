@@ -3,12 +3,12 @@ import type { HubEvents } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { AlertRow } from '../store/alerts.js';
 import type { HubStore } from '../store/port.js';
-import { suppressionFor } from './dependencies.js';
-import { NOT_FLAPPING, recordTransition, settleFlap } from './flapping.js';
+import { type AlertChange, applyAction } from './apply-action.js';
+import { settleFlap } from './flapping.js';
 import { Lane } from './lane.js';
-import { activeWindow, type MaintenanceWindow } from './maintenance.js';
+import type { MaintenanceWindow } from './maintenance.js';
 import { loadWindows } from './maintenance-store.js';
-import { renderRefs } from './names.js';
+import { inputPartition, needsTick, partitionOf } from './partitions.js';
 import { RULE_KINDS } from './rules/index.js';
 import { unnamedLink } from './rules/trap-fields.js';
 import { ensureBuiltinRules, type LoadedRule, loadEnabledRules } from './rules-store.js';
@@ -17,40 +17,6 @@ import { Topology } from './topology.js';
 import type { AlertInput, RuleAction, RuleState } from './types.js';
 import { alertToApi } from './view.js';
 
-/** The entity an alert target belongs to (`device:7:if:3` -> `device:7`); rule state is kept per entity. */
-export function partitionOf(key: string): string {
-  return /^(device|camera|agent):[^:{]+/.exec(key)?.[0] ?? key;
-}
-
-function inputPartition(i: AlertInput): string | undefined {
-  switch (i.kind) {
-    case 'device.status':
-    case 'device.rebooted':
-    case 'check.status':
-      return `device:${i.device_id}`;
-    case 'camera.status':
-      return `camera:${i.camera_id}`;
-    case 'agent.status':
-      return `agent:${i.agent_id}`;
-    case 'sample':
-      return i.sample.device_id !== undefined
-        ? `device:${i.sample.device_id}`
-        : i.sample.camera_id !== undefined
-          ? `camera:${i.sample.camera_id}`
-          : `agent:${i.agent_id}`;
-    case 'agent.event': {
-      const e = i.event as { device_id?: number; camera_id?: number };
-      return e.device_id !== undefined
-        ? `device:${e.device_id}`
-        : e.camera_id !== undefined
-          ? `camera:${e.camera_id}`
-          : `agent:${i.agent_id}`;
-    }
-    case 'tick':
-      return undefined;
-  }
-}
-
 interface RunningRule extends LoadedRule {
   fingerprint: string;
   metrics: ReadonlySet<string> | 'batch';
@@ -58,9 +24,6 @@ interface RunningRule extends LoadedRule {
   /** Partitions whose state has something a clock tick can change (pending, firing, watched for silence). */
   tickable: Set<string>;
 }
-
-const needsTick = (state: RuleState) =>
-  Object.values(state).some((t) => t.firing || t.since !== undefined || t.data?.seen_at !== undefined);
 
 export interface EngineOptions {
   store: HubStore;
@@ -310,7 +273,18 @@ export class AlertEngine {
   private async applyAll(rule: RunningRule, actions: RuleAction[], now: number): Promise<void> {
     for (const action of actions) {
       try {
-        await this.apply(rule, action, now);
+        await applyAction(
+          {
+            store: this.o.store,
+            settings: this.o.settings,
+            topology: this.topology,
+            windows: this.windows,
+            changed: (change, row) => this.changed(change, row),
+          },
+          rule,
+          action,
+          now,
+        );
       } catch (err) {
         this.o.logger.error({ err, rule: rule.key, action: action.type }, 'alert action failed');
       }
@@ -324,52 +298,7 @@ export class AlertEngine {
     else rule.tickable.delete(partition);
   }
 
-  private async apply(rule: RunningRule, a: RuleAction, now: number): Promise<void> {
-    const flapCfg = { windowMs: this.o.settings.flapWindowMs, threshold: this.o.settings.flapThreshold };
-    if (a.type === 'clear') {
-      const open = await this.store.findOpen(rule.key, a.key);
-      if (!open) return;
-      const f = recordTransition(flapState(open), now, flapCfg);
-      this.changed(
-        'resolved',
-        await this.store.resolve(open.id, Math.min(a.ts, now), f.transitions, f.flapping, a.quiet ?? false),
-      );
-      return;
-    }
-    const severity = a.severity ?? rule.severity;
-    const message = a.message === undefined ? null : await renderRefs(this.o.store, a.message);
-    const open = await this.store.findOpen(rule.key, a.target.key);
-    if (open) {
-      this.changed('updated', await this.store.repeat(open.id, Math.min(a.ts, now), message, severity));
-      return;
-    }
-    const facts = {
-      ts: Math.min(a.ts, now),
-      opened_at: now,
-      message,
-      suppressed_by: suppressionFor(a.target, this.topology, now, this.o.settings.dependencyGraceMs),
-      maintenance_id: activeWindow(this.windows, a.target, now)?.id ?? null,
-    };
-    const recent = await this.store.findResolvedSince(rule.key, a.target.key, now - flapCfg.windowMs);
-    if (recent) {
-      const f = recordTransition(flapState(recent), now, flapCfg);
-      this.changed('updated', await this.store.reopen(recent.id, facts, f.transitions, f.flapping));
-      return;
-    }
-    const row = await this.store.insert({
-      rule: rule.key,
-      rule_id: rule.id,
-      target: a.target,
-      severity,
-      title: await renderRefs(this.o.store, a.title),
-      ...facts,
-      transitions: [now],
-      flapping: false,
-    });
-    this.changed('created', row);
-  }
-
-  private changed(change: 'created' | 'updated' | 'resolved', row: AlertRow): void {
+  private changed(change: AlertChange, row: AlertRow): void {
     this.o.events.emit('alert.changed', { change, alert: alertToApi(row) });
     if (change !== 'updated' || row.state === 'open') this.o.onAlertChange?.();
   }
@@ -460,8 +389,4 @@ export class AlertEngine {
       });
     }
   }
-}
-
-function flapState(a: AlertRow) {
-  return { ...NOT_FLAPPING, transitions: JSON.parse(a.transitions) as number[], flapping: a.flapping === 1 };
 }
