@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { hashToken } from '../auth/tokens.js';
-import {
-  ACCESS_RANK,
-  allows,
-  listRoutes,
-  mayBePublic,
-  neededRole,
-  routesWithoutAccess,
-  rulesOf,
-} from './access.js';
+import { ACCESS_RANK, allows, listRoutes, mayBePublic, routesWithoutAccess, rulesOf } from './access.js';
 import { createApp } from './app.js';
 import { ROUTE_MODULES } from './routes/index.js';
+import { neededRole } from './site-scope.js';
 import { createTestHub, type TestHub } from './testing.js';
 import type { Role } from './types.js';
 

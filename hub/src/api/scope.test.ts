@@ -4,7 +4,6 @@ import { addAgent, cameraRecord, deviceRecord, newAlert } from '../store/contrac
 import {
   allows,
   listRoutes,
-  neededRole,
   type RawRouteDef,
   registerRaw,
   routesWithoutSiteRule,
@@ -12,6 +11,7 @@ import {
 } from './access.js';
 import { createApp, tokenService } from './app.js';
 import { ROUTE_MODULES } from './routes/index.js';
+import { neededRole } from './site-scope.js';
 import { createTestHub, type TestHub } from './testing.js';
 import type { Role } from './types.js';
 

@@ -10,10 +10,11 @@ import {
   parseTtl,
 } from '../../link/enrollment.js';
 import type { AgentRow } from '../../store/agents.js';
-import { defineRoute, requireInScope, siteFilterFor } from '../access.js';
+import { defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import { clientIp } from '../middleware/observe.js';
 import { body, errors, iso, json, text } from '../schemas.js';
+import { requireInScope, siteFilterFor } from '../site-scope.js';
 import type { RouteModule } from '../types.js';
 
 const AgentSchema = z

@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { defineRoute, requireInScope } from '../access.js';
+import { defineRoute } from '../access.js';
 import { notFound } from '../errors.js';
 import { errors, IdParam, json } from '../schemas.js';
+import { requireInScope } from '../site-scope.js';
 import type { RouteModule } from '../types.js';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());

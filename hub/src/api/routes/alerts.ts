@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { alertToApi } from '../../alerts/view.js';
 import type { AlertRow } from '../../store/alerts.js';
-import { callerSites, defineRoute, inCallerScope, requireInScope, siteFilterFor } from '../access.js';
+import { defineRoute } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
 import {
   body,
@@ -15,6 +15,7 @@ import {
   pagination,
   text,
 } from '../schemas.js';
+import { callerSites, inCallerScope, requireInScope, siteFilterFor } from '../site-scope.js';
 import type { RouteModule } from '../types.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;

@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { callerSites, defineRoute } from '../access.js';
+import { defineRoute } from '../access.js';
 import { auditToApi } from '../models/audit.js';
 import { errors, Instant, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
+import { callerSites } from '../site-scope.js';
 import type { RouteModule } from '../types.js';
 
 const AuditSchema = z

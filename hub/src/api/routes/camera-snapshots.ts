@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
-import { API_PREFIX, defineRoute, inCallerScope, registerRaw } from '../access.js';
+import { API_PREFIX, defineRoute, registerRaw } from '../access.js';
 import { ApiError, notFound } from '../errors.js';
 import { errors, IdParam, iso, json } from '../schemas.js';
+import { inCallerScope } from '../site-scope.js';
 import type { RouteModule } from '../types.js';
 import { createJob } from './jobs.js';
 

@@ -4,7 +4,7 @@ import { poeCause } from '../../alerts/causes/poe.js';
 import type { Role } from '../../auth/roles.js';
 import { siteNetworks } from '../../net/site-networks.js';
 import { CAMERA_SORTS, type CameraRecord, type CameraRow } from '../../store/cameras.js';
-import { API_PREFIX, defineRoute, inCallerScope, requireInScope, siteFilterFor } from '../access.js';
+import { API_PREFIX, defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import {
   CAMERA_STATUSES,
@@ -20,6 +20,7 @@ import {
 } from '../models/camera.js';
 import { requireCredentialUse } from '../models/credential.js';
 import { body, errors, IdParam, iso, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
+import { inCallerScope, requireInScope, siteFilterFor } from '../site-scope.js';
 import type { HubEnv, RouteModule } from '../types.js';
 
 const StatusCounts = z

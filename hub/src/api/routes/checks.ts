@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { CHECK_KINDS } from '@outpost/protocol';
 import { CHECK_STATUSES, type CheckRecord } from '../../store/checks.js';
 import { isStoreError } from '../../store/errors.js';
-import { defineRoute, inCallerScope, requireInScope, siteFilterFor } from '../access.js';
+import { defineRoute } from '../access.js';
 import { ApiError, conflict, notFound, unprocessable } from '../errors.js';
 import {
   CheckKindSchema,
@@ -14,6 +14,7 @@ import {
   UpdateCheck,
 } from '../models/check.js';
 import { body, errors, IdParam, json } from '../schemas.js';
+import { inCallerScope, requireInScope, siteFilterFor } from '../site-scope.js';
 import type { RouteModule } from '../types.js';
 
 const tags = ['checks'];

@@ -4,9 +4,10 @@ import type { Context } from 'hono';
 import type { HubContext } from '../../context.js';
 import { hasSnmp } from '../../inventory/credentials.js';
 import type { CustomOidOwner } from '../../store/custom-oids.js';
-import { defineRoute, inCallerScope } from '../access.js';
+import { defineRoute } from '../access.js';
 import { ApiError, type ErrorDetail, notFound, unprocessable } from '../errors.js';
 import { body, errors, IdParam, json } from '../schemas.js';
+import { inCallerScope } from '../site-scope.js';
 import type { HubEnv, RouteModule } from '../types.js';
 
 const CustomOidEntry = z

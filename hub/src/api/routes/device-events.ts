@@ -2,9 +2,10 @@ import { z } from '@hono/zod-openapi';
 import { ruleForTrap, type TrapOidRuleRef } from '../../alerts/rules/trap-fields.js';
 import { ruleKey } from '../../alerts/rules-store.js';
 import type { AlertRuleRow } from '../../store/alert-rules.js';
-import { defineRoute, requireInScope } from '../access.js';
+import { defineRoute } from '../access.js';
 import { notFound } from '../errors.js';
 import { errors, IdParam, iso, json } from '../schemas.js';
+import { requireInScope } from '../site-scope.js';
 import type { RouteModule } from '../types.js';
 
 const EVENT_TYPE = /^[a-z][a-z0-9_]{0,31}$/;

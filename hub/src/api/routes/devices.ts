@@ -5,7 +5,7 @@ import { macSearchHex } from '../../fleet/mac.js';
 import { snmpSettingsOf } from '../../inventory/credential-sets.js';
 import { siteNetworks } from '../../net/site-networks.js';
 import { DEVICE_SORTS, type DeviceRecord } from '../../store/devices.js';
-import { defineRoute, inCallerScope, requireInScope, siteFilterFor } from '../access.js';
+import { defineRoute } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
 import { requireCredentialUse } from '../models/credential.js';
 import {
@@ -22,6 +22,7 @@ import {
   UpdateDevice,
 } from '../models/device.js';
 import { body, errors, IdParam, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
+import { inCallerScope, requireInScope, siteFilterFor } from '../site-scope.js';
 import type { HubEnv, RouteModule } from '../types.js';
 
 const StatusCounts = z

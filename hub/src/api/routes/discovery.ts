@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { defineRoute, inCallerScope } from '../access.js';
+import { defineRoute } from '../access.js';
 import { notFound } from '../errors.js';
 import { body, errors, IdParam, iso, json, OkSchema } from '../schemas.js';
+import { inCallerScope } from '../site-scope.js';
 import type { HubEnv, RouteModule } from '../types.js';
 
 const Ipv4 = z.ipv4();

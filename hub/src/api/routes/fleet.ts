@@ -2,8 +2,9 @@ import { z } from '@hono/zod-openapi';
 import { SEVERITIES } from '../../alerts/types.js';
 import { macSearchHex } from '../../fleet/mac.js';
 import { BACKLOG_NOISE_ROWS, rankSites } from '../../fleet/overview.js';
-import { callerSites, defineRoute, inCallerScope } from '../access.js';
+import { defineRoute } from '../access.js';
 import { errors, iso, json, PaginationSchema, pagination } from '../schemas.js';
+import { callerSites, inCallerScope } from '../site-scope.js';
 import type { RouteModule } from '../types.js';
 
 const STATES = ['critical', 'problem', 'warning', 'ok', 'empty'] as const;

@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { JobError, jobView, type NewJob } from '../../link/jobs.js';
 import { JOB_STATES } from '../../store/jobs.js';
-import { defineRoute, inCallerScope, requireInScope, siteFilterFor } from '../access.js';
+import { defineRoute } from '../access.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import { errors, IdParam, json, PageQuery, PaginationSchema, pagination } from '../schemas.js';
+import { inCallerScope, requireInScope, siteFilterFor } from '../site-scope.js';
 import type { LinkApi, RouteModule } from '../types.js';
 
 const JobSchema = z

@@ -6,10 +6,11 @@ import {
   type SiteTraps,
   trapDefaults,
 } from '../../inventory/site-traps.js';
-import { defineRoute, inCallerScope } from '../access.js';
+import { defineRoute } from '../access.js';
 import { notFound } from '../errors.js';
 import { mergeSiteTraps, SiteTrapsSchema, siteTrapsView, UpdateSiteTraps } from '../models/site-traps.js';
 import { body, errors, IdParam, iso, json } from '../schemas.js';
+import { inCallerScope } from '../site-scope.js';
 import type { HubEnv, RouteModule } from '../types.js';
 
 const tags = ['sites'];

@@ -1,9 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { SiteRow } from '../../store/sites.js';
-import { defineRoute, inCallerScope, requireInScope } from '../access.js';
+import { defineRoute } from '../access.js';
 import { conflict, forbidden, notFound, unprocessable } from '../errors.js';
 import { body, errors, IdParam, iso, json, name, text } from '../schemas.js';
+import { inCallerScope, requireInScope } from '../site-scope.js';
 import type { HubEnv, RouteModule } from '../types.js';
 
 /** An IANA time zone name the runtime knows (`Europe/Paris`, `UTC`). */

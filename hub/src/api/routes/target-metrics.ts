@@ -2,9 +2,10 @@ import { z } from '@hono/zod-openapi';
 import type { HubContext } from '../../context.js';
 import { labelsMatch } from '../../store/timeseries/labels.js';
 import type { TargetKind } from '../../store/timeseries/types.js';
-import { defineRoute, inCallerScope } from '../access.js';
+import { defineRoute } from '../access.js';
 import { ApiError, notFound } from '../errors.js';
 import { errors, IdParam, Instant, json } from '../schemas.js';
+import { inCallerScope } from '../site-scope.js';
 import type { RouteModule } from '../types.js';
 
 /** More points than this in one series and the range is averaged into steps automatically. */

@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { defineRoute, inCallerScope } from '../access.js';
+import { defineRoute } from '../access.js';
 import { notFound, unprocessable } from '../errors.js';
 import { body, errors, IdParam, json } from '../schemas.js';
+import { inCallerScope } from '../site-scope.js';
 import type { HubEnv, RouteModule } from '../types.js';
 
 const NodeSchema = z
