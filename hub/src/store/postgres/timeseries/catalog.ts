@@ -1,24 +1,7 @@
 import { labelsKey, SeriesIdCache } from '../../timeseries/series-cache.js';
+import { type SeriesRow, seriesInfoOf as toInfo } from '../../timeseries/series-row.js';
 import type { SeriesInfo, TargetKind } from '../../timeseries/types.js';
 import type { Scope } from '../connection.js';
-
-interface SeriesRow {
-  id: number;
-  target_kind: TargetKind;
-  target_id: string;
-  metric: string;
-  unit: string | null;
-  labels: string;
-}
-
-const toInfo = (r: SeriesRow): SeriesInfo => ({
-  id: r.id,
-  kind: r.target_kind,
-  target: r.target_id,
-  metric: r.metric,
-  unit: r.unit,
-  labels: JSON.parse(r.labels) as Record<string, string>,
-});
 
 /** A series asked for before the database gave it an id. */
 interface Pending {
