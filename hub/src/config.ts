@@ -166,6 +166,11 @@ export const ConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
       .default('outpost-hubs'),
+    /**
+     * Connections each hub opens in the share group to receive agents' messages: how many it handles side by
+     * side (each connection handles one at a time, acknowledged after its commit).
+     */
+    brokerConsumers: int(1, 64).default(4),
     /** The broker URLs handed to agents at enrollment (default: brokerUrl), e.g. the broker's public name. */
     brokerAgentUrls: list()
       .refine(
