@@ -69,7 +69,8 @@ export const ConfigSchema = z
     publicUrl: z.url().optional(),
     /**
      * Where agents reach this very hub for a camera's live-view push (default publicUrl). With several hubs
-     * behind one load balancer, each hub's own address: the viewer's session lives on the hub it opened on.
+     * behind one load balancer, each hub's own path on publicUrl's origin (agents push only there): the viewer's
+     * session lives on the hub it opened on.
      */
     livePushUrl: z.url().optional(),
     /** Origins allowed by CORS; empty means same-origin only. */
