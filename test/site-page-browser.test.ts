@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type AllInOne, startAllInOne } from '../demo/all-in-one.js';
+import { DEMO_HUB_DEFAULTS } from '../demo/demo-settings.js';
 import { addCredentialSet, type DiscoveredSite, startDiscoveredSite } from '../demo/discovered-site.js';
 import { assertAccessible, launchChromium, logIn, open, shot } from './support/browser.js';
 import { needPeers } from './support/peers.js';
@@ -45,9 +46,9 @@ describe('the site page in a real browser: discover, accept, map', { skip, timeo
         OUTPOST_LOG_LEVEL: 'silent',
         OUTPOST_SITE_NAME: 'Lab branch',
         OUTPOST_TOPOLOGY_INTERVAL_S: '30',
-        // The simulated site lives on loopback: discovery may sweep it in this test only.
-        OUTPOST_DISCOVERY_ALLOWED_NETWORKS: '127.0.0.0/8',
       },
+      // The demo's own settings: its discovered site must be discoverable as `npm run demo` starts the hub.
+      defaults: DEMO_HUB_DEFAULTS,
       say: () => {},
     });
     await addCredentialSet(hub.api, hub.siteId, lab);
