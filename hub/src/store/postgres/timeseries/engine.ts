@@ -34,10 +34,7 @@ export interface PgTimeSeriesOptions {
   onSealStart?: (series: number) => void;
   /** A head-log record that cannot be read is skipped and reported here. */
   onReplayError?: (logId: number, err: unknown) => void;
-  /**
-   * The database's time-series lock in `writer` role, claimed before the head is rebuilt and held until
-   * `release`: one process at a time writes this store (openPostgresStore always gives one).
-   */
+  /** The time-series lock (`writer`), claimed before the head is rebuilt, held until `release` (openPostgresStore). */
   lock?: PgTimeSeriesLock;
 }
 
@@ -75,7 +72,6 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
   #replayed = 0;
   /** Why this process may no longer write: it lost the lock. */
   #lost: Error | undefined;
-  readonly #lostListeners: ((err: Error) => void)[] = [];
 
   constructor(scope: Scope, opts: PgTimeSeriesOptions = {}) {
     this.#scope = scope;
@@ -86,13 +82,12 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
     this.bucketMs = opts.bucketMs ?? 300_000;
     opts.lock?.onLost((err) => {
       this.#lost = err;
-      for (const l of this.#lostListeners) l(err);
     });
   }
 
   /** Called once if this process loses the lock it opened the head under (it then writes nothing more). */
   onLost(listener: (err: Error) => void): void {
-    this.#lostListeners.push(listener);
+    this.#opts.lock?.onLost(listener);
   }
 
   /** Frees the lock (after the last seal: a clean stop). */
