@@ -4,7 +4,8 @@
 // BROKER_SAMPLES samples, at most BROKER_IN_FLIGHT (4, as the agent) ahead of the hub's ack, QoS 1, and the
 // clock stops when every agent holds the hub's ack of its last seq (so every batch was committed). Runs
 // alternate embedded/external BROKER_REPEAT times; prints medians, the ratio and the process CPU per 1,000 samples (the agents' clients run in the same
-// process; Mosquitto's own CPU is read from /proc). Prints figures; asserts nothing.
+// process; Mosquitto's own CPU is read from /proc). BROKER_CONSUMERS sets the hub's consumer connections on the
+// external broker (brokerConsumers). Prints figures; asserts nothing.
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +21,8 @@ const SAMPLES = env('BROKER_SAMPLES', 50);
 const REPEAT = env('BROKER_REPEAT', 3);
 /** Batches an agent sends before the hub's ack of the first (the agent's link_max_in_flight default). */
 const IN_FLIGHT = env('BROKER_IN_FLIGHT', 4);
+/** The hub's consumer connections on the external broker (its default: 4). */
+const CONSUMERS = env('BROKER_CONSUMERS', 4);
 const ADMIN = { admin: 'bench-admin', password: 'bench-admin-password' };
 
 const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
@@ -46,6 +49,7 @@ async function once(external: boolean): Promise<Run> {
           brokerPassword: 'bench-hub-password',
           brokerAdminUsername: ADMIN.admin,
           brokerAdminPassword: ADMIN.password,
+          brokerConsumers: CONSUMERS,
         }
       : {}),
   });
@@ -139,7 +143,7 @@ console.log(
     .join(' ')}, node ${process.version}`,
 );
 console.log(
-  `${AGENTS} agents x ${BATCHES} batches x ${SAMPLES} samples = ${AGENTS * BATCHES * SAMPLES} samples per run, ${REPEAT} runs each`,
+  `${AGENTS} agents x ${BATCHES} batches x ${SAMPLES} samples = ${AGENTS * BATCHES * SAMPLES} samples per run, ${REPEAT} runs each, ${IN_FLIGHT} in flight per agent, ${CONSUMERS} hub consumer connections on the external broker`,
 );
 const runs: Record<'embedded' | 'external', Run[]> = { embedded: [], external: [] };
 for (let r = 0; r < REPEAT; r++) {

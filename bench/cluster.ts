@@ -1,265 +1,189 @@
-// `npm run bench:cluster`: ingest through one hub vs two hubs sharing the agents' traffic on an external
-// Mosquitto 2 (shared subscriptions) and one PostgreSQL, then failover. Each run starts its own database, broker
-// and `outpost-hub serve` processes; CLUSTER_AGENTS simulated agents (real mqtt.js connections, each with its
-// broker account) send CLUSTER_BATCHES batches of CLUSTER_SAMPLES samples, at most 4 ahead of the hub's ack (as
-// the agent), after 10 unmeasured warm-up batches each, and the clock stops when every agent holds the ack of its last seq. CPU of each hub process, of
-// Mosquitto and of the PostgreSQL server (all its processes) is read from /proc. Failover: with two hubs, the
-// leader is killed with SIGKILL mid-stream; agents re-send what is not acknowledged 2 s after their last ack
-// (the agent's own timeout is longer); printed: kill -> another hub leads, and kill -> every batch acknowledged.
-// Prints figures; asserts nothing.
-import { execSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { encode, topics } from '@outpost/protocol';
-import type { MqttClient } from 'mqtt';
-import { type HubProcess, spawnHubProcess } from '../test/support/hub-process.js';
-import { connectAgent } from '../test/support/link.js';
-import { startMosquitto } from '../test/support/mosquitto.js';
-import { PG_BIN, startPostgres } from '../test/support/postgres.js';
+import { parseArgs } from 'node:util';
+import { type FailoverRound, failoverRound, type ThroughputRound, throughputRound } from './cluster/round.js';
+import { SERIES_PER_DEVICE } from './ingest/fleet.js';
+import { int, machine, median } from './ingest/measure.js';
 
-const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
-const AGENTS = env('CLUSTER_AGENTS', 20);
-const BATCHES = env('CLUSTER_BATCHES', 100);
-const SAMPLES = env('CLUSTER_SAMPLES', 100);
-const IN_FLIGHT = 4;
-const WARM = 10;
-const ADMIN = { admin: 'bench-admin', password: 'bench-admin-password' };
-const PASSWORD = 'correct-horse-battery-staple-9';
+const HELP = `npm run bench:cluster [-- options]   (each option also as an environment variable)
 
-const TICKS = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
-function cpuS(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / TICKS;
-  } catch {
-    return 0;
-  }
+One hub against two hubs in the documented multi-hub setup: Mosquitto 2 with dynamic security (every
+simulated agent its own broker client, made by enrollment), one PostgreSQL 15 and the time series in
+VictoriaMetrics (tsdbUrl); each round starts all of them fresh and enrolls the fleet through the API.
+Rounds alternate one hub / two hubs. The simulated agents (real MQTT connections) send the ingest
+benchmark's compact batches, at most --window unacknowledged each; after --warmup seconds (not counted),
+only batches acknowledged in the next --seconds count. Prints per round and as medians: samples/s and
+batches/s, ack p50/p99, CPU per 1,000 samples and share of a core of each hub, Mosquitto, PostgreSQL (the
+server and all its processes), VictoriaMetrics and this process (the load generator), the ratio two/one
+and what bounds the rate. Then failover rounds: two hubs, the leader killed with SIGKILL --kill-after
+seconds after the warm-up; printed: kill -> the other hub leads, kill -> every batch sent before the kill
+acknowledged, and from the agents' first re-send to then (agents re-send what is unacknowledged after
+--failover-ack-timeout ms without an ack, as the agent does after its ack_timeout_ms, 30 s by default).
+
+  --seconds N          OUTPOST_BENCH_SECONDS          measured window of each throughput round (default 45)
+  --warmup N           OUTPOST_BENCH_WARMUP           seconds of load before the window (default 10)
+  --rounds N           OUTPOST_BENCH_ROUNDS           throughput rounds per hub count (default 3)
+  --failover-rounds N  OUTPOST_BENCH_FAILOVER_ROUNDS  failover rounds, 0 for none (default 3)
+  --kill-after N       OUTPOST_BENCH_KILL_AFTER       seconds of load after the warm-up before the kill (default 5)
+  --agents N           OUTPOST_BENCH_AGENTS           simulated agents, one MQTT connection each (default 16)
+  --devices N          OUTPOST_BENCH_DEVICES          switches per agent, a multiple of 4 (default 8)
+  --window N           OUTPOST_BENCH_WINDOW           batches in flight per agent (default 4, as the agent)
+  --ack-timeout N      OUTPOST_BENCH_ACK_TIMEOUT      throughput rounds: ms without an ack before re-sending
+                                                      (default 30000, the agent's ack_timeout_ms)
+  --failover-ack-timeout N  OUTPOST_BENCH_FAILOVER_ACK_TIMEOUT  the same in failover rounds (default 5000)`;
+
+const OPTIONS = {
+  seconds: ['OUTPOST_BENCH_SECONDS', 45],
+  warmup: ['OUTPOST_BENCH_WARMUP', 10],
+  rounds: ['OUTPOST_BENCH_ROUNDS', 3],
+  'failover-rounds': ['OUTPOST_BENCH_FAILOVER_ROUNDS', 3],
+  'kill-after': ['OUTPOST_BENCH_KILL_AFTER', 5],
+  agents: ['OUTPOST_BENCH_AGENTS', 16],
+  devices: ['OUTPOST_BENCH_DEVICES', 8],
+  window: ['OUTPOST_BENCH_WINDOW', 4],
+  'ack-timeout': ['OUTPOST_BENCH_ACK_TIMEOUT', 30_000],
+  'failover-ack-timeout': ['OUTPOST_BENCH_FAILOVER_ACK_TIMEOUT', 5000],
+} as const;
+type Option = keyof typeof OPTIONS;
+
+const { values: flags } = parseArgs({
+  options: {
+    ...(Object.fromEntries(Object.keys(OPTIONS).map((k) => [k, { type: 'string' }])) as Record<
+      Option,
+      { type: 'string' }
+    >),
+    help: { type: 'boolean' },
+  },
+});
+if (flags.help) {
+  console.log(HELP);
+  process.exit(0);
 }
-/** CPU seconds of the PostgreSQL server listening on `port`: its postmaster and every process it started. */
-function postgresCpuS(port: number): number {
-  const procs: { pid: number; ppid: number; cmd: string }[] = [];
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      procs.push({ pid: Number(d), ppid: Number(stat[1]), cmd: readFileSync(`/proc/${d}/cmdline`, 'utf8') });
-    } catch {
-      // gone
-    }
-  }
-  const master = procs.find(
-    (p) => p.cmd.startsWith(`${PG_BIN}/postgres\0`) && p.cmd.includes(`-p\0${port}\0`),
+function opt(name: Option, min: number): number {
+  const [env, def] = OPTIONS[name];
+  const raw = flags[name] ?? process.env[env];
+  const v = Number(raw ?? def);
+  if (!Number.isInteger(v) || v < min)
+    throw new Error(`--${name} (${env}): ${raw} is not an integer >= ${min}`);
+  return v;
+}
+const PER_BATCH = 4;
+const o = {
+  seconds: opt('seconds', 1),
+  warmupS: opt('warmup', 0),
+  agents: opt('agents', 1),
+  devices: opt('devices', PER_BATCH),
+  devicesPerBatch: PER_BATCH,
+  window: opt('window', 1),
+  ackTimeoutMs: opt('ack-timeout', 100),
+  killAfterS: opt('kill-after', 0),
+  t0: 0,
+};
+const FAILOVER_ACK_TIMEOUT = opt('failover-ack-timeout', 100);
+const ROUNDS = opt('rounds', 1);
+const FAILOVER_ROUNDS = opt('failover-rounds', 0);
+if (o.devices % PER_BATCH !== 0)
+  throw new Error(`--devices (OUTPOST_BENCH_DEVICES): ${o.devices} is not a multiple of ${PER_BATCH}`);
+
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+const share = (cpuS: number, r: ThroughputRound) => `${Math.round((cpuS / r.seconds) * 100)}%`;
+const per1k = (cpuS: number, r: ThroughputRound) => ms((cpuS * 1e6) / Math.max(1, r.samples));
+const rate = (r: ThroughputRound) => r.samples / r.seconds;
+
+/** What bounds the rate of a round, from the CPU shares, the machine's busy time and where batches wait. */
+function bound(r: ThroughputRound): string {
+  const top = [...r.cpu].sort((a, b) => b.cpuS - a.cpuS)[0] as { name: string; cpuS: number };
+  const topShare = top.cpuS / r.seconds;
+  if (r.machineBusy >= 0.9)
+    return `the machine's CPU (${Math.round(r.machineBusy * 100)}% of all cores busy; most: ${top.name} at ${Math.round(topShare * 100)}% of a core)`;
+  if (topShare >= 0.85)
+    return `${top.name === 'load generator' ? 'none of the servers: the load generator' : top.name}, at ${Math.round(topShare * 100)}% of a core`;
+  const perBatch = Math.max(...r.hubBatchRate.map((b) => 1000 / b));
+  if (r.p50 >= 3 * perBatch)
+    return (
+      `the hubs' one-batch-at-a-time delivery on the external broker (no process near a full core): batches wait at the broker, ` +
+      `ack p50 ${ms(r.p50)} against one batch handled every ${ms(perBatch)} per hub`
+    );
+  return `none of the servers: the agents' window (${o.window} unacknowledged each) and the latency of each batch`;
+}
+
+function roundLine(i: number, r: ThroughputRound): string {
+  return [
+    `  round ${i + 1}, ${r.hubs} hub${r.hubs > 1 ? 's' : ''}: ${int(rate(r))} samples/s, ${int(r.batches / r.seconds)} batches/s ` +
+      `(${int(r.samples)} samples acknowledged in ${r.seconds.toFixed(1)} s; per 10 s: ${r.windows.map(int).join(', ')}), ack p50 ${ms(r.p50)} p99 ${ms(r.p99)}`,
+    `    CPU per 1,000 samples and share of a core: ${r.cpu.map((c) => `${c.name} ${per1k(c.cpuS, r)} ${share(c.cpuS, r)}`).join(', ')}; machine ${Math.round(r.machineBusy * 100)}% of all cores busy`,
+    `    hubs: ${r.hubBusy
+      .map(
+        (b, h) =>
+          `hub ${h + 1} handled ${int(r.hubBatchRate[h] ?? 0)} batches/s (one every ${ms(1000 / (r.hubBatchRate[h] ?? 1))}), ` +
+          `its ingest units (transaction with the remote write) ${ms(r.unitMs[h] ?? 0)} each, of which remote write ${ms(r.writeMs[h] ?? 0)}, ` +
+          `${Math.round(b * 100)}% of the window; events relayed ${int(r.eventsSent[h] ?? 0)}/s out, ${int(r.eventsReceived[h] ?? 0)}/s in`,
+      )
+      .join('; ')}${r.resent ? `; ${r.resent} batches re-sent` : ''}`,
+    `    PostgreSQL (sampled every 100 ms): ${r.locks.activeMean.toFixed(2)} of the hubs' backends running a statement on average, ` +
+      `${r.locks.waitingMean.toFixed(2)} of them waiting for a lock; a lock wait in ${Math.round(r.locks.anyWaiting * 100)}% of the samples`,
+    `    bound: ${bound(r)}`,
+  ].join('\n');
+}
+
+function medianLine(rs: ThroughputRound[]): string {
+  const m = (f: (r: ThroughputRound) => number) => median(rs.map(f));
+  const names = rs[0]?.cpu.map((c) => c.name) ?? [];
+  const cpu = names.map((n) => {
+    const c = (r: ThroughputRound) => r.cpu.find((x) => x.name === n)?.cpuS ?? 0;
+    return `${n} ${ms(m((r) => (c(r) * 1e6) / r.samples))} ${Math.round(m((r) => c(r) / r.seconds) * 100)}%`;
+  });
+  return (
+    `  ${rs[0]?.hubs} hub${(rs[0]?.hubs ?? 1) > 1 ? 's' : ''}: ${int(m(rate))} samples/s, ${int(m((r) => r.batches / r.seconds))} batches/s, ` +
+    `ack p50 ${ms(m((r) => r.p50))} p99 ${ms(m((r) => r.p99))}\n    CPU per 1,000 samples and share of a core: ${cpu.join(', ')}`
   );
-  if (!master) return 0;
-  return procs
-    .filter((p) => p.pid === master.pid || p.ppid === master.pid)
-    .reduce((n, p) => n + cpuS(p.pid), 0);
 }
 
-interface Agent {
-  id: string;
-  client: MqttClient;
-  device: number;
-  upTo: number;
-  waiters: (() => void)[];
-}
-
-async function run(hubCount: 1 | 2, failover: boolean) {
-  const pg = await startPostgres();
-  const broker = await startMosquitto({ dynsec: ADMIN });
-  const dbUrl = await pg.createDatabase('bench');
-  const dirs: string[] = [];
-  const hubs: HubProcess[] = [];
-  const agents: Agent[] = [];
-  const hubEnv = {
-    OUTPOST_DATABASE_URL: dbUrl,
-    OUTPOST_SECRET_KEY: randomBytes(32).toString('hex'),
-    OUTPOST_BROKER_URL: broker.url,
-    OUTPOST_BROKER_USERNAME: 'outpost-hub',
-    OUTPOST_BROKER_PASSWORD: 'bench-hub-password',
-    OUTPOST_BROKER_ADMIN_USERNAME: ADMIN.admin,
-    OUTPOST_BROKER_ADMIN_PASSWORD: ADMIN.password,
-    OUTPOST_ENROLL_RATE_LIMIT_PER_MINUTE: '10000',
-  };
-  try {
-    for (let i = 0; i < hubCount; i++) {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'outpost-bench-hub-'));
-      dirs.push(dir);
-      hubs.push(
-        await spawnHubProcess(dir, {
-          adminPassword: PASSWORD,
-          env: hubEnv,
-          externalBroker: true,
-          logLevel: 'info',
-          timeoutMs: 60_000,
-        }),
-      );
+async function main() {
+  console.log(`machine: ${machine()}`);
+  const samplesPerBatch = PER_BATCH * SERIES_PER_DEVICE;
+  console.log(
+    `fleet: ${o.agents} agents x ${o.devices} switches (${int(o.agents * o.devices * SERIES_PER_DEVICE)} series), compact batches of ${PER_BATCH} switches ` +
+      `(${samplesPerBatch} samples), at most ${o.window} unacknowledged per agent; ${ROUNDS} round(s) per hub count, alternating, ` +
+      `each ${o.warmupS} s warm-up + ${o.seconds} s measured, everything started fresh; then ${FAILOVER_ROUNDS} failover round(s)`,
+  );
+  const runs: Record<1 | 2, ThroughputRound[]> = { 1: [], 2: [] };
+  for (let i = 0; i < ROUNDS; i++)
+    for (const hubs of [1, 2] as const) {
+      // Each round's samples in a past hour of their own (sample time runs faster than real time).
+      const t0 = Date.now() - (48 + i * 2 + hubs) * 3_600_000;
+      const r = await throughputRound(hubs, { ...o, t0 });
+      runs[hubs].push(r);
+      console.log(roundLine(i, r));
     }
-    const h = hubs[0] as HubProcess;
-    let token = '';
-    const api = async (method: string, p: string, body?: unknown, hub = h) => {
-      const res = await fetch(`${hub.url}${p}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      return text ? JSON.parse(text) : undefined;
-    };
-    token = (await api('POST', '/api/v1/auth/login', { username: 'admin', password: PASSWORD })).access_token;
-    for (let i = 0; i < AGENTS; i++) {
-      const site = await api('POST', '/api/v1/sites', { name: `site-${i}` });
-      const device = await api('POST', '/api/v1/devices', {
-        name: 'sw',
-        ip_address: '192.0.2.10',
-        site_id: site.id,
-        snmp: { version: '2c', community: 'public' },
-      });
-      const t = await api('POST', '/api/v1/agents/enrollment-tokens', { site_id: site.id });
-      const e = await api('POST', '/api/v1/agents/enroll', {
-        token: t.token,
-        hostname: 'pi',
-        version: '0.1.0',
-      });
-      const client = await connectAgent(e.mqtt.urls[0], e.agent_id, e.secret, { reconnectPeriod: 500 });
-      const a: Agent = { id: e.agent_id, client, device: device.id, upTo: 0, waiters: [] };
-      client.on('message', (_t, payload) => {
-        a.upTo = Math.max(a.upTo, JSON.parse(payload.toString()).upTo);
-        for (const w of a.waiters.splice(0)) w();
-      });
-      await client.subscribeAsync(topics.downFilter(a.id), { qos: 1 });
-      agents.push(a);
-    }
-    const base = Date.now();
-    const payload = (a: Agent, seq: number) => {
-      const samples = Array.from({ length: SAMPLES }, (_, k) => ({
-        device_id: a.device,
-        metric: 'if_in_bps',
-        value: seq * 1000 + k,
-        unit: 'bps',
-        ts: base + seq * 1000,
-        labels: { if_index: String(k) },
-      }));
-      const r = encode('batch', { v: 1, seq, sent_at: base, samples, events: [] });
-      if (!r.ok) throw new Error(r.error.message);
-      return Buffer.from(r.bytes);
-    };
-    // WARM batches per agent first, not measured (JIT, caches, the first seal); then BATCHES measured.
-    const TOTAL = WARM + BATCHES;
-    const payloads = agents.map((a) => Array.from({ length: TOTAL }, (_, b) => payload(a, b + 1)));
-    for (const [i, a] of agents.entries())
-      for (let s = 1; s <= WARM; s++)
-        a.client.publish(topics.batch(a.id), payloads[i]?.[s - 1] as Buffer, { qos: 1 });
-    while (agents.some((a) => a.upTo < WARM)) await new Promise((r) => setTimeout(r, 20));
-    const leads = async (hub: HubProcess) =>
-      /^leader/.test(
-        (await api('GET', '/api/v1/health', undefined, hub).catch(() => ({})))?.checks?.cluster?.detail ?? '',
-      );
-    const cpu0 = hubs.map((x) => cpuS(x.proc.pid as number));
-    const brokerCpu0 = cpuS(broker.pid() as number);
-    const pgCpu0 = postgresCpuS(pg.port);
-    let killedAt = 0;
-    let leaderAgainMs = 0;
-    const start = performance.now();
-    await Promise.all([
-      ...agents.map(async (a, i) => {
-        for (const [b, p] of (payloads[i] ?? []).entries()) {
-          if (b < WARM) continue;
-          while (b + 1 - a.upTo > IN_FLIGHT) {
-            // No ack for 2 s: re-send what is unacknowledged (a hub died with it).
-            const got = await Promise.race([
-              new Promise<boolean>((r) => a.waiters.push(() => r(true))),
-              new Promise<boolean>((r) => setTimeout(() => r(false), 2000)),
-            ]);
-            if (!got)
-              for (let s = a.upTo + 1; s <= b; s++)
-                a.client.publish(topics.batch(a.id), payloads[i]?.[s - 1] as Buffer, { qos: 1 });
-          }
-          a.client.publish(topics.batch(a.id), p, { qos: 1 });
-        }
-      }),
-      (async () => {
-        if (!failover) return;
-        while (agents.reduce((n, a) => n + a.upTo - WARM, 0) < (AGENTS * BATCHES) / 3)
-          await new Promise((r) => setTimeout(r, 20));
-        const leader = (await leads(hubs[0] as HubProcess)) ? 0 : 1;
-        killedAt = performance.now();
-        hubs[leader]?.proc.kill('SIGKILL');
-        const other = hubs[1 - leader] as HubProcess;
-        while (!(await leads(other))) await new Promise((r) => setTimeout(r, 50));
-        leaderAgainMs = performance.now() - killedAt;
-      })(),
-    ]);
-    while (agents.some((a) => a.upTo < TOTAL)) {
-      await new Promise((r) => setTimeout(r, 2000));
-      for (const [i, a] of agents.entries())
-        for (let s = a.upTo + 1; s <= TOTAL; s++)
-          a.client.publish(topics.batch(a.id), payloads[i]?.[s - 1] as Buffer, { qos: 1 });
-      if (performance.now() - start > 600_000)
-        throw new Error('not every batch was acknowledged within 10 minutes');
-    }
-    const ms = performance.now() - start;
-    const samples = AGENTS * BATCHES * SAMPLES;
-    // What went wrong in the hubs, by message (warnings and errors), so that a slow run says why.
-    const problems = new Map<string, number>();
-    for (const x of hubs)
-      for (const line of x.lines) {
-        try {
-          const m = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
-          if ((m.level ?? 0) >= 40) {
-            const key = `${m.msg}${m.err?.message ? `: ${m.err.message.slice(0, 100)}` : ''}`;
-            problems.set(key, (problems.get(key) ?? 0) + 1);
-          }
-        } catch {
-          // not a log line
-        }
-      }
-    for (const [msg, n] of problems) console.log(`  hub log, ${n} x ${msg}`);
-    return {
-      ms,
-      samplesPerS: samples / (ms / 1000),
-      hubCpuMsPer1k: hubs.map(
-        (x, i) => ((cpuS(x.proc.pid as number) - (cpu0[i] ?? 0)) * 1000) / (samples / 1000),
-      ),
-      brokerCpuMsPer1k: ((cpuS(broker.pid() as number) - brokerCpu0) * 1000) / (samples / 1000),
-      pgCpuMsPer1k: ((postgresCpuS(pg.port) - pgCpu0) * 1000) / (samples / 1000),
-      ...(failover ? { leaderAgainMs, allAckedAfterKillMs: ms - (killedAt - start) } : {}),
-    };
-  } finally {
-    for (const a of agents) await a.client.endAsync(true).catch(() => {});
-    for (const x of hubs) x.proc.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1000));
-    for (const x of hubs) x.proc.kill('SIGKILL');
-    await broker.close();
-    await pg.stop();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  console.log('medians:');
+  console.log(medianLine(runs[1]));
+  console.log(medianLine(runs[2]));
+  console.log(
+    `  ratio two hubs / one hub: ${(median(runs[2].map(rate)) / median(runs[1].map(rate))).toFixed(2)} (samples/s)`,
+  );
+  const fo: FailoverRound[] = [];
+  for (let i = 0; i < FAILOVER_ROUNDS; i++) {
+    const r = await failoverRound({
+      ...o,
+      ackTimeoutMs: FAILOVER_ACK_TIMEOUT,
+      t0: Date.now() - (30 + i) * 3_600_000,
+    });
+    fo.push(r);
+    console.log(
+      `  failover ${i + 1}: the leader killed (SIGKILL) ${o.killAfterS} s after the warm-up; the other hub leads after ${int(r.leaderAgainMs)} ms; ` +
+        `every batch sent before the kill acknowledged after ${int(r.allAckedMs)} ms, ` +
+        `${int(r.afterResendMs)} ms after the agents' first re-send (${r.resent} batches re-sent; ack timeout ${int(FAILOVER_ACK_TIMEOUT)} ms)`,
+    );
   }
+  if (fo.length > 0)
+    console.log(
+      `failover medians: another hub leads ${int(median(fo.map((r) => r.leaderAgainMs)))} ms after the kill; ` +
+        `every batch sent before it acknowledged ${int(median(fo.map((r) => r.allAckedMs)))} ms after it, ` +
+        `${int(median(fo.map((r) => r.afterResendMs)))} ms after the agents' first re-send (ack timeout ${int(FAILOVER_ACK_TIMEOUT)} ms)`,
+    );
+  console.log(`machine at the end: ${machine()}`);
 }
 
-const f = (n: number) => n.toFixed(1);
-console.log(
-  `bench:cluster  ${os.cpus()[0]?.model} x${os.cpus().length}, load ${os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}, node ${process.version}; ${AGENTS} agents x ${BATCHES} batches x ${SAMPLES} samples`,
-);
-const one = await run(1, false);
-console.log(
-  `one hub:  ${Math.round(one.samplesPerS).toLocaleString('en-US')} samples/s; CPU ms per 1,000 samples: hub ${one.hubCpuMsPer1k.map(f).join(' + ')}, mosquitto ${f(one.brokerCpuMsPer1k)}, postgres ${f(one.pgCpuMsPer1k)}`,
-);
-const two = await run(2, false);
-console.log(
-  `two hubs: ${Math.round(two.samplesPerS).toLocaleString('en-US')} samples/s (x${(two.samplesPerS / one.samplesPerS).toFixed(2)}); CPU ms per 1,000 samples: hubs ${two.hubCpuMsPer1k.map(f).join(' + ')}, mosquitto ${f(two.brokerCpuMsPer1k)}, postgres ${f(two.pgCpuMsPer1k)}`,
-);
-const fo = await run(2, true);
-console.log(
-  `failover (two hubs, the leader killed with SIGKILL a third of the way): another hub leads ${Math.round(fo.leaderAgainMs ?? 0)} ms after the kill; every batch acknowledged ${Math.round(fo.allAckedAfterKillMs ?? 0)} ms after it (${Math.round(fo.samplesPerS).toLocaleString('en-US')} samples/s over the run)`,
-);
-console.log(
-  `load after: ${os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}`,
-);
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { type AllInOne, StartError, startAllInOne } from './all-in-one.js';
 import { startDemoCamera } from './demo-camera.js';
+import { DEMO_HUB_DEFAULTS } from './demo-settings.js';
 import { registerCamera, registerDevices } from './demo-site.js';
 import { type DemoWebPage, registerWebCheck, startDemoWebPage } from './demo-web.js';
 import {
@@ -59,11 +60,9 @@ try {
     port: Number(env.OUTPOST_AGENT_TRAPS_PORT) || (await freeUdpPort()),
     community: env.OUTPOST_AGENT_TRAPS_COMMUNITY || `demo-traps-${randomBytes(6).toString('hex')}`,
   };
-  // The demo's notification sink listens on loopback, which channels may not reach unless allowed.
   running = await startAllInOne({
     say,
-    // Topology is read every minute (900 s by default) so that the map fills in while you watch.
-    defaults: { notifyAllowedNetworks: ['127.0.0.1/32'], topologyIntervalS: 60 },
+    defaults: DEMO_HUB_DEFAULTS,
     env: {
       ...env,
       OUTPOST_AGENT_TRAPS_ENABLED: 'true',

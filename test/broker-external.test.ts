@@ -180,7 +180,7 @@ describe('external broker: a hub on Mosquitto with dynamic security', () => {
     await until(async () => (await t?.api('GET', '/api/v1/health'))?.status === 200, 10_000, 'healthy');
   });
 
-  it('shares agents messages between two buses of one group: each message is handled exactly once', {
+  it('shares agents messages between two buses of one group, each with two consumers: each message is handled exactly once, side by side', {
     skip,
   }, async () => {
     assert.ok(t && broker);
@@ -192,25 +192,41 @@ describe('external broker: a hub on Mosquitto with dynamic security', () => {
       brokerAdminPassword: ADMIN.password,
       ...HUB_USER,
       brokerShareGroup: 'pair',
+      brokerConsumers: 2,
     };
     const buses: MqttBus[] = [
       await openExternalBroker(settings, logger),
       await openExternalBroker(settings, logger),
     ];
     try {
+      assert.deepEqual(
+        buses.map((b) => b.consumers.length),
+        [2, 2],
+      );
       const seen: number[][] = [[], []];
+      const inFlight = [0, 0];
+      const most = [0, 0];
       for (const [i, bus] of buses.entries()) {
         await bus.subscribe(HUB_FILTERS.batch, async (_topic, payload) => {
-          // A slow handler: the broker must not hand the next message of this bus elsewhere twice.
-          await new Promise((r) => setTimeout(r, 2));
+          inFlight[i] = (inFlight[i] ?? 0) + 1;
+          most[i] = Math.max(most[i] ?? 0, inFlight[i] ?? 0);
+          // A slow handler: the broker must not hand a message to two consumers, and a bus's consumers
+          // handle messages side by side (one connection alone would hold this at one in flight).
+          const until2 = Date.now() + 300;
+          while ((inFlight[i] ?? 0) < 2 && Date.now() < until2) await new Promise((r) => setTimeout(r, 5));
           seen[i]?.push(JSON.parse(Buffer.from(payload).toString()).seq);
+          inFlight[i] = (inFlight[i] ?? 1) - 1;
         });
       }
       const n = 20;
       for (let seq = 1; seq <= n; seq++)
         await a.client.publishAsync(topics.batch(a.agent_id), batch(seq), { qos: 1 });
       // The test hub's own group receives them too; the pair's group splits its copy.
-      await until(() => (seen[0]?.length ?? 0) + (seen[1]?.length ?? 0) >= n, 5000, 'every message handled');
+      await until(
+        () => (seen[0]?.length ?? 0) + (seen[1]?.length ?? 0) >= n,
+        15_000,
+        'every message handled',
+      );
       const all = [...(seen[0] ?? []), ...(seen[1] ?? [])].sort((x, y) => x - y);
       assert.deepEqual(
         all,
@@ -220,6 +236,7 @@ describe('external broker: a hub on Mosquitto with dynamic security', () => {
         (seen[0]?.length ?? 0) > 0 && (seen[1]?.length ?? 0) > 0,
         `both buses took a share: ${seen.map((s) => s.length)}`,
       );
+      assert.ok(Math.max(...most) >= 2, `a bus handled two messages at once: most in flight ${most}`);
     } finally {
       for (const bus of buses) await bus.close();
     }

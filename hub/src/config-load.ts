@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { brokerProblems } from './broker/settings.js';
+import { livePushProblems } from './camera/live-push-origin.js';
 import { CONFIG_KEYS, type ConfigKey, ConfigSchema, type HubConfig } from './config.js';
 import { redactDatabaseUrl } from './store/database-url.js';
 import { redactUrl } from './store/tsdb/remote-write.js';
@@ -74,7 +75,7 @@ export function parseConfig(raw: RawConfig, env: Record<string, string | undefin
     });
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
-  const problems = brokerProblems(result.data).map(
+  const problems = [...brokerProblems(result.data), ...livePushProblems(result.data)].map(
     ({ key, message }) => `${key}: ${message} (${source.get(key) ?? 'not set'})`,
   );
   if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);

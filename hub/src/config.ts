@@ -69,7 +69,8 @@ export const ConfigSchema = z
     publicUrl: z.url().optional(),
     /**
      * Where agents reach this very hub for a camera's live-view push (default publicUrl). With several hubs
-     * behind one load balancer, each hub's own address: the viewer's session lives on the hub it opened on.
+     * behind one load balancer, each hub's own path on publicUrl's origin (agents push only there): the viewer's
+     * session lives on the hub it opened on.
      */
     livePushUrl: z.url().optional(),
     /** Origins allowed by CORS; empty means same-origin only. */
@@ -166,6 +167,11 @@ export const ConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
       .default('outpost-hubs'),
+    /**
+     * Connections each hub opens in the share group to receive agents' messages: how many it handles side by
+     * side (each connection handles one at a time, acknowledged after its commit).
+     */
+    brokerConsumers: int(1, 64).default(4),
     /** The broker URLs handed to agents at enrollment (default: brokerUrl), e.g. the broker's public name. */
     brokerAgentUrls: list()
       .refine(

@@ -28,6 +28,12 @@ describe('live push URL', () => {
       'https://hub.example.org',
       'wss://hub.example.org/x',
     ],
+    [
+      "several hubs: this hub's path on the load balancer",
+      'wss://lb.example.org/hub-2/api/v1/cameras/live/push/s1?token=t',
+      'https://lb.example.org',
+      'wss://lb.example.org/hub-2/api/v1/cameras/live/push/s1?token=t',
+    ],
     ['host case', 'ws://HUB.lan:8080/x', 'http://hub.lan:8080', 'ws://hub.lan:8080/x'],
     [
       'another host',

@@ -13,6 +13,7 @@ type ExternalSettings = Pick<
   | 'brokerAdminUsername'
   | 'brokerAdminPassword'
   | 'brokerShareGroup'
+  | 'brokerConsumers'
   | 'brokerCaFile'
 >;
 
@@ -52,12 +53,13 @@ export async function openExternalBroker(config: ExternalSettings, logger: Logge
       username: brokerUsername,
       password: brokerPassword,
       shareGroup: config.brokerShareGroup,
+      consumers: config.brokerConsumers,
       admin,
       logger,
       ...tls,
     });
     logger.info(
-      { url: redactBrokerUrl(url), group: config.brokerShareGroup },
+      { url: redactBrokerUrl(url), group: config.brokerShareGroup, consumers: config.brokerConsumers },
       'connected to the external broker',
     );
     return bus;

@@ -20,13 +20,21 @@ export interface MqttBusOptions {
   logger: Logger;
   /** Seconds between reconnect attempts after the broker went away. */
   reconnectS?: number;
+  /**
+   * Consumer connections in the share group (default 1). Each handles one delivery at a time, so this is how
+   * many agent messages one hub handles side by side; the broker spreads the group's messages over them.
+   */
+  consumers?: number;
 }
 
 /**
  * The hub as an MQTT 5 client of an external broker (Mosquitto 2, EMQX). Every subscription is shared
  * (`$share/<group>/<filter>`), so with several hubs each agent message reaches one hub. A QoS 1 message is
  * acknowledged (PUBACK) only after its handler settled: mqtt.js sends the PUBACK when `handleMessage` calls
- * back, and handles one incoming packet at a time, so acks also leave in order [MQTT-4.6.0-2]. The hub's
+ * back, and handles one incoming packet at a time, so acks also leave in order [MQTT-4.6.0-2]. To handle
+ * several messages side by side a hub opens `consumers` connections, each a member of the share group (two
+ * batches of one agent may then be handled at once, as on two hubs: the ledger's per-agent lock orders
+ * them, and a late older batch never rolls state back). The hub's
  * publishes go over a second connection: a handler that publishes (the agent's ack) and awaits the broker's
  * PUBACK would otherwise wait behind its own delivery. A hub that dies mid-handle never acks; its clean session goes with it and the agent re-sends the batch (it deletes
  * rows only on the hub's `ack`, after commit), so nothing is lost.
@@ -39,22 +47,24 @@ export class MqttBus implements MessageBus {
   readonly #handlers = new Map<string, MessageHandler>();
 
   private constructor(
-    /** Carries the shared subscriptions; one delivery at a time, acknowledged after its handler settled. */
-    readonly consumer: MqttClient,
+    /** Carry the shared subscriptions; each one delivery at a time, acknowledged after its handler settled. */
+    readonly consumers: readonly MqttClient[],
     /** Carries the hub's publishes, so that a handler awaiting a PUBACK never waits behind itself. */
     readonly producer: MqttClient,
     private readonly opts: MqttBusOptions,
   ) {
-    consumer.handleMessage = (packet, done) => {
-      this.#deliver(packet as IPublishPacket).then(
-        () => done(),
-        () => done(),
-      );
-    };
+    for (const consumer of consumers) {
+      consumer.handleMessage = (packet, done) => {
+        this.#deliver(packet as IPublishPacket).then(
+          () => done(),
+          () => done(),
+        );
+      };
+    }
     for (const [role, client] of [
-      ['consumer', consumer],
-      ['producer', producer],
-    ] as const) {
+      ...consumers.map((c) => ['consumer', c] as const),
+      ['producer', producer] as const,
+    ]) {
       client.on('error', (err) => opts.logger.warn({ err: err.message, role }, 'broker connection error'));
       client.on('offline', () => opts.logger.warn({ role }, 'broker connection lost; reconnecting'));
     }
@@ -76,12 +86,17 @@ export class MqttBus implements MessageBus {
       keepalive: 30,
       ...(opts.ca ? { ca: opts.ca } : {}),
     });
-    const consumer = await connectOrExplain(opts.url, options('sub'), 'hub');
+    const count = opts.consumers ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > 64)
+      throw new Error(`consumers: must be an integer from 1 to 64, got ${count}`);
+    const opened: MqttClient[] = [];
     try {
+      for (let i = 0; i < count; i++)
+        opened.push(await connectOrExplain(opts.url, options(`sub${i}`), 'hub'));
       const producer = await connectOrExplain(opts.url, options('pub'), 'hub');
-      return new MqttBus(consumer, producer, opts);
+      return new MqttBus(opened, producer, opts);
     } catch (err) {
-      await consumer.endAsync(true);
+      await Promise.all(opened.map((c) => c.endAsync(true)));
       throw err;
     }
   }
@@ -116,12 +131,15 @@ export class MqttBus implements MessageBus {
     const shared = sharedFilter(this.opts.shareGroup, filter);
     this.#handlers.set(filter, handler);
     try {
-      const granted = await this.consumer.subscribeAsync(shared, { qos: 1 });
-      const code = granted[0]?.qos;
-      if (code !== undefined && code >= 0x80)
-        throw new Error(`the broker refused the subscription (reason ${code})`);
+      for (const consumer of this.consumers) {
+        const granted = await consumer.subscribeAsync(shared, { qos: 1 });
+        const code = granted[0]?.qos;
+        if (code !== undefined && code >= 0x80)
+          throw new Error(`the broker refused the subscription (reason ${code})`);
+      }
     } catch (err) {
       this.#handlers.delete(filter);
+      await this.#unsubscribeAll(shared);
       throw new Error(
         `subscribe ${shared}: ${(err as Error).message}; the hub's broker client needs its role (see docs/scaling-out.md)`,
         { cause: err },
@@ -129,8 +147,14 @@ export class MqttBus implements MessageBus {
     }
     return async () => {
       this.#handlers.delete(filter);
-      if (this.consumer.connected) await this.consumer.unsubscribeAsync(shared).catch(() => undefined);
+      await this.#unsubscribeAll(shared);
     };
+  }
+
+  async #unsubscribeAll(shared: string): Promise<void> {
+    await Promise.all(
+      this.consumers.filter((c) => c.connected).map((c) => c.unsubscribeAsync(shared).catch(() => undefined)),
+    );
   }
 
   onPresence(_listener: (change: PresenceChange) => void): () => void {
@@ -168,11 +192,11 @@ export class MqttBus implements MessageBus {
 
   /** Whether the hub's connection to the broker is up. */
   get isConnected(): boolean {
-    return this.consumer.connected && this.producer.connected;
+    return this.consumers.every((c) => c.connected) && this.producer.connected;
   }
 
   async close(): Promise<void> {
-    await this.consumer.endAsync(true);
+    await Promise.all(this.consumers.map((c) => c.endAsync(true)));
     await this.producer.endAsync(false);
     await this.opts.admin.close();
   }

@@ -15,6 +15,7 @@ describe('external broker settings', () => {
     const c = parseConfig({ file: EXTERNAL }, {});
     assert.equal(c.brokerUrl, EXTERNAL.brokerUrl);
     assert.equal(c.brokerShareGroup, 'outpost-hubs');
+    assert.equal(c.brokerConsumers, 4);
     assert.deepEqual(c.brokerAgentUrls, []);
   });
 
@@ -44,6 +45,7 @@ describe('external broker settings', () => {
     ['a missing admin', { ...EXTERNAL, brokerAdminUsername: undefined }, /brokerAdminUsername: required/],
     ['a short hub password', { ...EXTERNAL, brokerPassword: 'short' }, /brokerPassword: must be at least 12/],
     ['the admin as the hub', { ...EXTERNAL, brokerUsername: 'dynsec-admin' }, /brokerUsername: must differ/],
+    ['no consumer connection', { ...EXTERNAL, brokerConsumers: 0 }, /brokerConsumers: /],
     ['a share group with a slash', { ...EXTERNAL, brokerShareGroup: 'a/b' }, /brokerShareGroup: must be/],
     ['an agent URL with credentials', { ...EXTERNAL, brokerAgentUrls: ['mqtt://u:p@b'] }, /brokerAgentUrls/],
     [

@@ -63,6 +63,12 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
     description: 'shared-subscription group of the hubs on one external broker (default outpost-hubs)',
   },
   {
+    flags: '--broker-consumers <n>',
+    key: 'brokerConsumers',
+    description:
+      "connections receiving agents' messages from the external broker, handled side by side (default 4)",
+  },
+  {
     flags: '--broker-agent-urls <urls>',
     key: 'brokerAgentUrls',
     description: 'comma-separated broker URLs handed to agents at enrollment (default: the broker URL)',

@@ -75,6 +75,12 @@ describe('site assessment', () => {
       reasons: ['backlog growing (25,000 rows)'],
     },
     {
+      name: 'cameras and devices but no agent to poll them',
+      row: site('h', { agents: 0, agents_online: 0, devices: 2, cameras: 1 }),
+      state: 'warning',
+      reasons: ['no agent: nothing polls its 2 devices and 1 camera'],
+    },
+    {
       name: 'devices not polled yet',
       row: site('g', { devices_unknown: 2 }),
       state: 'warning',

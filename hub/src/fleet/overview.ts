@@ -10,7 +10,8 @@ export const BACKLOG_NOISE_ROWS = 1000;
 /**
  * How a site looks at a glance (one grid cell): `critical` (an open critical alert or every agent offline),
  * `problem` (an open high alert, devices or cameras down), `warning` (lesser alerts, a growing backlog,
- * degraded cameras, devices never polled), `ok`, or `empty` (no agent and nothing to monitor yet).
+ * devices or cameras but no agent to poll them, degraded cameras, devices never polled), `ok`, or `empty` (no
+ * agent and nothing to monitor yet).
  */
 export type SiteState = 'critical' | 'problem' | 'warning' | 'ok' | 'empty';
 
@@ -34,6 +35,14 @@ function alertsReason(n: number, unacked: number, severity: string): string | un
   return `${base}, ${unacked === 0 ? 'all' : n - unacked} acknowledged`;
 }
 
+function unwatchedWhat(s: SiteHealthRow): string {
+  const parts = [
+    s.devices > 0 ? plural(s.devices, 'device') : undefined,
+    s.cameras > 0 ? plural(s.cameras, 'camera') : undefined,
+  ];
+  return parts.filter((p) => p !== undefined).join(' and ');
+}
+
 /** Pure: a site's state, what is wrong, and its sort key (compared element by element, larger is worse). */
 export function assess(s: SiteHealthRow): {
   state: SiteState;
@@ -43,6 +52,8 @@ export function assess(s: SiteHealthRow): {
   key: number[];
 } {
   const agentOffline = s.agents > 0 && s.agents_online === 0;
+  // Devices and cameras at a site without an agent are polled by nobody: their last status is stale.
+  const unwatched = s.agents === 0 && s.devices + s.cameras > 0;
   const growing = s.agents_backlog_growing > 0;
   const down = s.devices_down + s.cameras_down;
   const lesser = s.open.medium + s.open.low;
@@ -55,6 +66,7 @@ export function assess(s: SiteHealthRow): {
       : undefined,
     s.cameras_down > 0 ? `${s.cameras_down} of ${plural(s.cameras, 'camera')} down` : undefined,
     growing ? `backlog growing (${s.backlog.toLocaleString('en-US')} rows)` : undefined,
+    unwatched ? `no agent: nothing polls its ${unwatchedWhat(s)}` : undefined,
     lesser > 0 ? `${plural(lesser, 'medium or low alert')}` : undefined,
     s.cameras_degraded > 0 ? `${plural(s.cameras_degraded, 'camera')} degraded` : undefined,
     s.devices_unknown > 0 ? `${plural(s.devices_unknown, 'device')} not polled yet` : undefined,
@@ -62,7 +74,8 @@ export function assess(s: SiteHealthRow): {
   let state: SiteState;
   if (s.open.critical > 0 || agentOffline) state = 'critical';
   else if (s.open.high > 0 || down > 0) state = 'problem';
-  else if (lesser > 0 || growing || s.cameras_degraded > 0 || s.devices_unknown > 0) state = 'warning';
+  else if (lesser > 0 || growing || unwatched || s.cameras_degraded > 0 || s.devices_unknown > 0)
+    state = 'warning';
   else if (s.agents === 0 && s.devices === 0 && s.cameras === 0) state = 'empty';
   else state = 'ok';
   // The order the operator works in: critical alerts (unacknowledged first), a site cut off, high alerts,
@@ -75,6 +88,7 @@ export function assess(s: SiteHealthRow): {
     s.open.high,
     down,
     growing ? 1 : 0,
+    unwatched ? 1 : 0,
     s.unacknowledged.medium + s.unacknowledged.low,
     lesser,
     s.cameras_degraded,

@@ -116,6 +116,16 @@ describe('enrollment', () => {
       [],
     ],
     [
+      'loopback behind a plain-HTTP proxy: agents and users reach it at publicUrl without TLS',
+      [{ host: '127.0.0.1', publicUrl: 'http://hub.example.net' }, { mqttPort: 1883 }],
+      [/agents are offered plain MQTT/, /go over plain HTTP/],
+    ],
+    [
+      'loopback with a loopback publicUrl: nothing to say',
+      [{ host: '127.0.0.1', publicUrl: 'http://localhost:8080' }, { mqttPort: 1883 }],
+      [],
+    ],
+    [
       'an https publicUrl and no plain listener: fine',
       [{ host: '0.0.0.0', publicUrl: 'https://hub.example.net' }, {}],
       [],

@@ -127,16 +127,27 @@ export function agentEndpoints(
   return { hub_url: hubUrl, mqtt: { urls } };
 }
 
+/** The host of a URL, or undefined when it is not one. */
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Pure: what the hub says at start when its configuration exposes agents or users on the network without TLS.
- * Nothing when it listens on loopback only.
+ * Nothing when it is reached on loopback only: its listeners are, and so is publicUrl when set (a hub on
+ * loopback behind a plain-HTTP proxy is still reached from the network).
  */
 export function transportWarnings(
   config: Pick<HubConfig, 'publicUrl' | 'host'>,
   ports: BrokerPorts & { mqttHost?: string },
 ): string[] {
   const out: string[] = [];
-  const httpLocal = isLoopback(config.host);
+  const publicHost = config.publicUrl === undefined ? undefined : hostOf(config.publicUrl);
+  const httpLocal = isLoopback(config.host) && (publicHost === undefined || isLoopback(publicHost));
   const publicHttps = config.publicUrl?.startsWith('https:') === true;
   if (!ports.mqttsPort && !publicHttps && !(httpLocal && isLoopback(ports.mqttHost ?? config.host))) {
     out.push(

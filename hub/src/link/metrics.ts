@@ -67,7 +67,7 @@ export function createLinkMetrics(registry: Registry) {
     }),
     connected: new Gauge({
       name: 'outpost_hub_agents_connected',
-      help: 'Agents connected to the broker',
+      help: 'Agents connected to the broker (on an external broker: agents online, as the store has them)',
       registers,
     }),
     jobs: new Counter({

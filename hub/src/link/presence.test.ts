@@ -118,6 +118,7 @@ async function twoHubs() {
   });
   let now = T0;
   const events: { hub: string; state: string; reason?: string }[] = [];
+  const gauges: Record<string, number> = {};
   const hub = (name: string) =>
     new Presence({
       agents: store.agents,
@@ -129,7 +130,11 @@ async function twoHubs() {
       },
       logger: pino({ level: 'silent' }),
       clock: () => now,
-      connected: { set: () => undefined },
+      connected: {
+        set: ((v: number) => {
+          gauges[name] = v;
+        }) as never,
+      },
       heartbeatS: HEARTBEAT_S,
       shared: true,
     });
@@ -138,6 +143,7 @@ async function twoHubs() {
     a: hub('a'),
     b: hub('b'),
     events,
+    gauges,
     at: (ms: number) => {
       now = T0 + ms;
       return now;
@@ -167,6 +173,7 @@ describe('presence shared through the store (an external broker)', () => {
     await h.a.onStatus('agent-1', status('online'));
     await h.b.sweep(h.at(1000));
     assert.equal(h.b.isOnline('agent-1'), true, 'b learns from the store');
+    assert.equal(h.gauges.b, 1, "b's gauge counts the agent another hub saw come online");
     await h.a.sweep(h.at(HEARTBEAT_S * 2500 + 1));
     await h.b.sweep(h.at(HEARTBEAT_S * 2500 + 6000));
     assert.deepEqual(h.events, [
@@ -174,6 +181,7 @@ describe('presence shared through the store (an external broker)', () => {
       { hub: 'a', state: 'offline', reason: 'heartbeat' },
     ]);
     assert.equal(h.b.isOnline('agent-1'), false);
+    assert.equal(h.gauges.b, 0);
     assert.equal((await h.store.agents.get('agent-1'))?.status, 'offline');
   });
 

@@ -13,7 +13,7 @@ export interface PresenceDeps {
   events: Pick<HubEvents, 'emit'>;
   logger: Logger;
   clock: () => number;
-  /** The gauge of agents connected to the broker. */
+  /** The gauge of agents connected to the broker (shared: the agents online, as the store has them). */
   connected: Pick<Gauge, 'set'>;
   /** How often agents republish `status`: offline after 2.5 x this without news. */
   heartbeatS: number;
@@ -189,6 +189,8 @@ export class Presence {
       this.#online.add(row.id);
       if (now - seen > limit) await this.#setOffline(row.id, 'heartbeat', now);
     }
+    // No hub sees the agents' connections on an external broker: every hub reports the agents online.
+    this.deps.connected.set(this.#online.size);
   }
 
   async markRevoked(agentId: string, now: number): Promise<void> {

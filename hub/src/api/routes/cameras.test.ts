@@ -116,6 +116,50 @@ describe('cameras API', () => {
     assert.equal(list.json.pagination.total, 1);
   });
 
+  it('serves a snapshot URL to a stream token of scope snapshot:{id} only, never to a full token', async () => {
+    const { json: c } = await op('POST', '/api/v1/cameras', {
+      name: 'hall',
+      rtsp_url: 'rtsp://10.1.1.4/h264',
+      site_id: 1,
+    });
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xd9]);
+    const at = Date.UTC(2026, 0, 1);
+    await hub.ctx.store.snapshots.add(
+      {
+        camera_id: c.id,
+        ts: at,
+        received_at: at,
+        agent_id: null,
+        job_id: null,
+        width: null,
+        height: null,
+        image: jpeg,
+      },
+      20,
+    );
+    const streamToken = async (scope: string) => {
+      const r = await hub.req('POST', '/api/v1/auth/stream-tokens', {
+        token: hub.tokens.viewer,
+        body: { scope },
+      });
+      assert.equal(r.status, 201);
+      return ((await r.json()) as { token: string }).token;
+    };
+    const get = (token: string) => hub.req('GET', `/api/v1/cameras/${c.id}/snapshot?access_token=${token}`);
+    const ok = await get(await streamToken(`snapshot:${c.id}`));
+    assert.equal(ok.status, 200);
+    assert.deepEqual(new Uint8Array(await ok.arrayBuffer()), jpeg);
+    const full = await get(hub.tokens.viewer);
+    assert.equal(full.status, 401, 'a full access token in a URL');
+    assert.match(await full.text(), /stream token/);
+    assert.equal(
+      (await get(await streamToken(`snapshot:${c.id + 1}`))).status,
+      401,
+      "another camera's token",
+    );
+    assert.equal((await get(await streamToken(`live:${c.id}`))).status, 401, 'a live view token');
+  });
+
   it('deletes (admin only) with an inventory event', async () => {
     const { json: c } = await op('POST', '/api/v1/cameras', {
       name: 'x',
