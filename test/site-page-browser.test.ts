@@ -1,5 +1,6 @@
 // The site page in a real browser, as a new operator uses it: press Discover, accept what was found, and watch
-// the site's map and upstream parents appear; pin a parent; export the devices (no secret in the file).
+// the site's map and upstream parents appear; pin a parent; export the devices (no secret in the file); import a
+// CSV of devices through its dry run.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -137,6 +138,40 @@ describe('the site page in a real browser: discover, accept, map', { skip, timeo
       assert.ok(text.includes(d.name));
       assert.ok(!text.includes(d.community), 'the community never leaves the hub');
     }
+  });
+
+  it('imports devices from a CSV: the dry run names the refused line and column, then Import creates the rest', async () => {
+    // A loopback address outside the swept range: the agent's polls of it stay on this machine.
+    const ip = lab.range.replace(/\.0\/29$/, '.40');
+    const csv = [
+      'site,name,ip_address,device_type,snmp_version,snmp_community',
+      `Lab branch,imported-sw,${ip},switch,2c,imported-community`,
+      'Lab branch,bad-address,10.0.0.999,switch,2c,imported-community',
+    ].join('\n');
+    const bulk = page.getByTestId('bulk-devices');
+    await page.getByTestId('import-devices').setInputFiles({
+      name: 'devices.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    });
+    const plan = page.getByTestId('import-plan');
+    await plan.waitFor();
+    assert.match(await plan.innerText(), /Would create 1, update 0, leave 0 unchanged, refuse 1\./);
+    assert.match(await plan.innerText(), /line 3: ip_address: /);
+    await bulk.getByRole('button', { name: 'Import', exact: true }).click();
+    await bulk
+      .getByText('Imported: 1 created, 0 updated, 0 unchanged, 1 refused.')
+      .waitFor({ timeout: 10_000 });
+    const devices = await hub.api<{ devices: { name: string; ip_address: string }[] }>(
+      'GET',
+      `/devices?site_id=${hub.siteId}&per_page=100`,
+    );
+    assert.deepEqual(
+      devices.devices
+        .filter((d) => d.name === 'imported-sw' || d.name === 'bad-address')
+        .map((d) => d.ip_address),
+      [ip],
+    );
     assert.deepEqual(errors, []);
   });
 });
