@@ -16,11 +16,13 @@ import { connectAgent } from './support/link.js';
 import { type Mosquitto, startMosquitto } from './support/mosquitto.js';
 import { needPeers } from './support/peers.js';
 import { needPostgres, type RunningPostgres, startPostgres } from './support/postgres.js';
+import { startVictoriaMetrics, type Tsdb } from './support/tsdb.js';
 import { until } from './support/wait.js';
 
 /**
- * Two `outpost-hub serve` processes on one Mosquitto (dynamic security, shared subscriptions) and one
- * PostgreSQL, 20 simulated agents (mqtt.js, real batches): the leader is killed with SIGKILL mid-stream.
+ * Two `outpost-hub serve` processes on one Mosquitto (dynamic security, shared subscriptions), one PostgreSQL
+ * and one VictoriaMetrics (`tsdbUrl`, as several hubs need: docs/scaling-out.md), 20 simulated agents (mqtt.js,
+ * real batches): the leader is killed with SIGKILL mid-stream.
  */
 const ADMIN_PASSWORD = 'correct-horse-battery-staple-9';
 const DYNSEC = { admin: 'dynsec-admin', password: 'dynsec-admin-password-1' };
@@ -43,8 +45,9 @@ interface SimAgent {
 }
 
 describe('several hubs: two serve processes on Mosquitto and PostgreSQL', () => {
-  const skip = needPostgres() || needPeers('mosquitto', 'mosquitto_ctrl');
+  const skip = needPostgres() || needPeers('mosquitto', 'mosquitto_ctrl', 'victoria-metrics');
   let db: RunningPostgres | undefined;
+  let vm: Tsdb | undefined;
   let broker: Mosquitto | undefined;
   let receiver: Server | undefined;
   const hooks: { event: string; alert_id: number; device_id: number | null; at: number }[] = [];
@@ -57,7 +60,11 @@ describe('several hubs: two serve processes on Mosquitto and PostgreSQL', () => 
 
   before(async () => {
     if (skip) return;
-    [db, broker] = await Promise.all([startPostgres(), startMosquitto({ dynsec: DYNSEC })]);
+    [db, broker, vm] = await Promise.all([
+      startPostgres(),
+      startMosquitto({ dynsec: DYNSEC }),
+      startVictoriaMetrics(),
+    ]);
     dbUrl = await db.createDatabase('hubs');
     receiver = createServer((req, res) => {
       let body = '';
@@ -84,6 +91,7 @@ describe('several hubs: two serve processes on Mosquitto and PostgreSQL', () => 
       OUTPOST_BROKER_PASSWORD: 'hub-broker-password-1',
       OUTPOST_BROKER_ADMIN_USERNAME: DYNSEC.admin,
       OUTPOST_BROKER_ADMIN_PASSWORD: DYNSEC.password,
+      OUTPOST_TSDB_URL: vm.url,
       OUTPOST_ALERT_SETTLE_MS: '200',
       OUTPOST_NOTIFY_ALLOWED_NETWORKS: '127.0.0.1/32',
     };
@@ -94,6 +102,7 @@ describe('several hubs: two serve processes on Mosquitto and PostgreSQL', () => 
     for (const h of hubs) h.proc.kill('SIGKILL');
     receiver?.close();
     await broker?.close();
+    await vm?.close();
     await db?.stop();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
@@ -131,6 +140,7 @@ describe('several hubs: two serve processes on Mosquitto and PostgreSQL', () => 
     skip,
     timeout: 240_000,
   }, async () => {
+    const t0 = Date.now();
     const h1 = await startHub();
     const h2 = await startHub();
     token = (await api(h1, 'POST', '/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD }))
@@ -194,7 +204,8 @@ describe('several hubs: two serve processes on Mosquitto and PostgreSQL', () => 
     );
     const survivor = leader === h1 ? h2 : h1;
 
-    // A batch: 10 samples of the agent's device, and its state (unreachable when `down`).
+    // A batch: 10 samples of the agent's device (one per interface, 20 ms after the previous batch's), and its
+    // state (unreachable when `down`).
     const batch = (a: SimAgent, seq: number, down = false) => {
       const ts = Date.now();
       return bytes('batch', {
@@ -206,7 +217,7 @@ describe('several hubs: two serve processes on Mosquitto and PostgreSQL', () => 
           metric: 'if_in_bps',
           value: seq * 100 + k,
           unit: 'bps',
-          ts: ts + k,
+          ts: t0 + seq * 20 + k,
           labels: { if_index: String(k + 1) },
         })),
         events: [
@@ -304,13 +315,44 @@ describe('several hubs: two serve processes on Mosquitto and PostgreSQL', () => 
       `one notice per alert: ${JSON.stringify(problems)}; outbox ${JSON.stringify(notices)}; killed at ${killedAt}`,
     );
 
-    // The killed hub comes back (as a follower): both answer the same.
+    // Every acknowledged sample is in VictoriaMetrics once: 10 series per device, one sample per batch.
+    const vmQuery = async (q: string) => {
+      const r = await fetch(`${vm?.url}/api/v1/query?query=${encodeURIComponent(q)}`);
+      const body = (await r.json()) as { data: { result: { value: [number, string] }[] } };
+      return Number(body.data.result[0]?.value[1] ?? 0);
+    };
+    const perAgentSum = Array.from({ length: BATCHES }, (_, i) => 10 * (i + 1) * 100 + 45).reduce(
+      (x, y) => x + y,
+    );
+    await until(
+      async () =>
+        (await vmQuery('sum(count_over_time(outpost_device_if_in_bps[1h]))')) === AGENTS * BATCHES * 10 &&
+        (await vmQuery('sum(sum_over_time(outpost_device_if_in_bps[1h]))')) === AGENTS * perAgentSum,
+      20_000,
+      `${AGENTS * BATCHES * 10} samples in VictoriaMetrics, each once`,
+      250,
+    );
+
+    // The killed hub comes back (as a follower): both answer the same, the samples of a device included.
     const back = await startHub();
     assert.equal(await leads(back), false);
+    const device = agents[0]?.deviceId;
+    const metrics = `/api/v1/devices/${device}/metrics?name=if_in_bps&from=${Math.floor(t0 / 1000)}&to=${Math.ceil(Date.now() / 1000) + 60}`;
+    const points = (await api(back, 'GET', metrics)).body as {
+      series: { labels: { if_index: string }; points: { t: number; v: number }[] }[];
+    };
+    assert.equal(points.series.length, 10, JSON.stringify(points));
+    for (const s of points.series)
+      assert.deepEqual(
+        s.points.map((p) => p.v),
+        Array.from({ length: BATCHES }, (_, i) => (i + 1) * 100 + Number(s.labels.if_index) - 1),
+        `device ${device} if_index ${s.labels.if_index}: every batch's sample once`,
+      );
     for (const p of [
       '/api/v1/alerts?per_page=100',
       '/api/v1/agents?per_page=100',
       '/api/v1/devices?per_page=100',
+      metrics,
     ]) {
       // Two requests are not one snapshot: a late re-send can move an agent's last_seen between them, so the
       // hubs must agree within a few tries.

@@ -9,6 +9,7 @@ import { ensureInitialAdmin } from './auth/first-run.js';
 import { AedesBus } from './broker/aedes-bus.js';
 import { openExternalBroker } from './broker/external.js';
 import { type Cluster, startCluster } from './cluster/index.js';
+import { openTimeSeries, type TimeSeriesClaim } from './cluster/time-series.js';
 import type { HubConfig } from './config.js';
 import { type ContextOptions, createContext, type HubContext } from './context.js';
 import { AgentSites } from './link/agent-sites.js';
@@ -45,6 +46,11 @@ export interface RunningHub {
 export interface StartOptions extends ContextOptions {
   /** Called once with the generated first admin password (the CLI prints it). */
   onInitialPassword?: (password: string, file: string) => void;
+  /**
+   * Called when the hub can no longer run correctly: it lost the lock of PostgreSQL's built-in time-series store
+   * (it writes no samples from then on). `serve` stops with exit code 1, so that a restart rebuilds its state.
+   */
+  onFatal?: (err: Error) => void;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -166,23 +172,36 @@ async function composeLink(ctx: HubContext): Promise<LinkParts> {
 /** Opens the data directory, creates the first admin if needed, serves HTTP and starts every service. */
 export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
   const ctx = await createContext(config, opts);
+  // First, before anything is written or served: the time series, and on PostgreSQL whether this hub may run
+  // beside the others at all (one writer of the built-in store, or hubs that all use a TSDB).
+  let timeSeries: TimeSeriesClaim;
+  try {
+    timeSeries = await openTimeSeries(ctx, (err) => opts.onFatal?.(err));
+  } catch (err) {
+    await ctx.store.close();
+    throw err;
+  }
+  const closeStore = async () => {
+    await ctx.store.close();
+    await timeSeries.release();
+  };
   try {
     const admin = await ensureInitialAdmin(ctx);
     if (admin.created && admin.password && admin.file) opts.onInitialPassword?.(admin.password, admin.file);
   } catch (err) {
-    await ctx.store.close();
+    await closeStore();
     throw err;
   }
   let link: LinkParts;
   try {
     link = await composeLink(ctx);
   } catch (err) {
-    await ctx.store.close();
+    await closeStore();
     throw err;
   }
   const release = async () => {
     await link.bus.close();
-    await ctx.store.close();
+    await closeStore();
   };
   const parts: ServiceParts = {
     link,

@@ -22,7 +22,8 @@ export const CONFIG_FLAGS: readonly ConfigFlag[] = [
     flags: '--tsdb-url <url>',
     key: 'tsdbUrl',
     description:
-      'keep time series in a Prometheus-compatible TSDB: its base URL, e.g. http://victoria-metrics:8428 (see docs/tsdb.md)',
+      'keep time series in a Prometheus-compatible TSDB: its base URL, e.g. http://victoria-metrics:8428 (see docs/tsdb.md); ' +
+      'required on every hub when several share a PostgreSQL database',
   },
   {
     flags: '--http-port <port>',

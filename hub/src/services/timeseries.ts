@@ -55,17 +55,8 @@ export const timeseriesService: Service = {
       gauge('outpost_hub_ts_chunks', 'Sealed chunks stored', (s) => s.chunks),
     ];
 
-    const started = performance.now();
+    // Opened before the hub serves (cluster/time-series.ts): this only makes sure of it.
     await ts.open();
-    const s = ts.stats();
-    logger.info(
-      { samples: s.replayedSamples, records: s.logRows, ms: Math.round(performance.now() - started) },
-      'time-series head rebuilt from the head log',
-    );
-    if (ctx.store.engine === 'postgres' && !config.tsdbUrl)
-      logger.info(
-        'time series in PostgreSQL chunks: one hub may write samples to this database; several hubs need tsdbUrl (docs/scaling-out.md)',
-      );
 
     let sealing: Promise<void> | undefined;
     const seal = () => {

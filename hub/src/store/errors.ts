@@ -9,7 +9,9 @@ export type StoreErrorCode =
   /** A unit of work ran past its time limit and was rolled back. */
   | 'unit_timeout'
   /** The database cannot be opened or is of an unsupported kind. */
-  | 'unavailable';
+  | 'unavailable'
+  /** Another process holds what this one needs for itself (the built-in time-series store's writer lock). */
+  | 'busy';
 
 /** An error raised by a store engine with a code callers can act on (a route turns `conflict` into 409). */
 export class StoreError extends Error {

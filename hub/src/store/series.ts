@@ -46,6 +46,11 @@ export interface TimeSeriesUpkeep {
   stats(): TimeSeriesStats;
   /** Seals everything (a clean stop: the next start has nothing to replay). */
   close(): Promise<void>;
+  /**
+   * Called once when the process loses its exclusive use of a store shared with other processes (the
+   * PostgreSQL engine's writer lock): it writes no more samples from then on. Absent where that cannot happen.
+   */
+  onLost?(listener: (err: Error) => void): void;
   /** Whether a remote engine (a TSDB) takes writes and answers queries, for /api/v1/health; absent when local. */
   health?(): Promise<{ ok: boolean; detail?: string }>;
 }

@@ -9,7 +9,23 @@ export function serveCommand(): Command {
   );
   addConfigOptions(cmd);
   cmd.action(async (opts: Record<string, unknown>) => {
-    let hub: Awaited<ReturnType<typeof startHub>>;
+    let hub: Awaited<ReturnType<typeof startHub>> | undefined;
+    let stopping = false;
+    let fatal = false;
+    const stop = (signal: string, code = 0) => {
+      if (code !== 0) fatal = true;
+      if (stopping || !hub) return;
+      stopping = true;
+      const running = hub;
+      running.ctx.logger.info({ signal }, 'shutting down');
+      running
+        .close()
+        .then(() => process.exit(code))
+        .catch((err) => {
+          running.ctx.logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        });
+    };
     try {
       const config = configFromOptions(opts);
       hub = await startHub(config, {
@@ -19,23 +35,16 @@ export function serveCommand(): Command {
               `It is also in ${file} (mode 0600). Log in, change it, then delete that file.\n\n`,
           );
         },
+        // Another process may write the time series now: stop, and let the service manager start it again.
+        onFatal: (err) => {
+          process.stderr.write(`outpost-hub: ${err.message}; stopping\n`);
+          stop('time-series lock lost', 1);
+        },
       });
     } catch (err) {
       exitOnError(err);
     }
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      hub.ctx.logger.info({ signal }, 'shutting down');
-      hub
-        .close()
-        .then(() => process.exit(0))
-        .catch((err) => {
-          hub.ctx.logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        });
-    };
+    if (fatal) stop('time-series lock lost', 1);
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   });

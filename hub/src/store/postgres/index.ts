@@ -6,6 +6,7 @@ import { migrate } from './database.js';
 import type { PgMigration } from './migrations/index.js';
 import { PgRepositories } from './repositories.js';
 import { PgUnitSamples } from './series.js';
+import { PgTimeSeriesLock, type TimeSeriesLockOptions } from './time-series-lock.js';
 import { PgTimeSeries, type PgTimeSeriesOptions } from './timeseries/engine.js';
 
 export interface PostgresStoreOptions {
@@ -17,6 +18,8 @@ export interface PostgresStoreOptions {
   migrations?: readonly PgMigration[];
   /** The time-series engine's head policy, clock and hooks. */
   timeseries?: PgTimeSeriesOptions;
+  /** How openPostgresStore's time-series writer lock waits and checks (tests shorten it). */
+  timeSeriesLock?: TimeSeriesLockOptions;
 }
 
 /** A unit of work on one pooled connection: its repositories, and savepoints inside its transaction. */
@@ -153,6 +156,7 @@ export class PostgresStore extends PgRepositories implements HubStore {
     await Promise.allSettled([...this.#units]);
     this.#scope.close();
     await this.#pool.end();
+    await this.timeseries.release();
   }
 }
 
@@ -177,5 +181,7 @@ export async function openPostgresStore(
     if (err instanceof Error && /migration|schema migrations/.test(err.message)) throw err;
     throw unreachable(err);
   }
-  return new PostgresStore(pool, opts);
+  // The built-in time series have one writer per database: the lock is claimed when the head is opened.
+  const lock = new PgTimeSeriesLock(url, 'writer', opts.timeSeriesLock);
+  return new PostgresStore(pool, { ...opts, timeseries: { ...opts.timeseries, lock } });
 }

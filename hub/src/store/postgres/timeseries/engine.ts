@@ -1,3 +1,4 @@
+import { StoreError } from '../../errors.js';
 import type { TimeSeriesUpkeep } from '../../series.js';
 import { encodeBuckets, rollUp } from '../../timeseries/codec/index.js';
 import { DEFAULT_HEAD_POLICY, Head, type HeadPolicy, type SeriesHead } from '../../timeseries/head.js';
@@ -16,6 +17,7 @@ import type {
   TimeSeriesStats,
 } from '../../timeseries/types.js';
 import type { Scope } from '../connection.js';
+import type { PgTimeSeriesLock } from '../time-series-lock.js';
 import { PgSeriesCatalog } from './catalog.js';
 import { ChunkInserts, type PgChunkRow, PgChunkTable } from './chunks.js';
 import { PublishOrder } from './publish-order.js';
@@ -32,6 +34,8 @@ export interface PgTimeSeriesOptions {
   onSealStart?: (series: number) => void;
   /** A head-log record that cannot be read is skipped and reported here. */
   onReplayError?: (logId: number, err: unknown) => void;
+  /** The time-series lock (`writer`), claimed before the head is rebuilt, held until `release` (openPostgresStore). */
+  lock?: PgTimeSeriesLock;
 }
 
 /**
@@ -43,6 +47,10 @@ export interface PgTimeSeriesOptions {
  * Units of work run side by side on pooled connections, so head-log ids are taken in commit order: a unit
  * takes a transaction-level advisory lock just before it writes its record (held until it commits), and
  * records join the head in id order (PublishOrder). "Sealed through record R" then stays exact.
+ *
+ * The head, the sealed marks' bookkeeping and the log's trimming belong to one process: opening the head takes
+ * the database's time-series lock exclusively (`lock`), so a second process is refused. One that loses the lock
+ * while running writes nothing more (another may hold it by then) and tells its `onLost` listeners.
  */
 export class PgTimeSeries implements TimeSeriesUpkeep {
   readonly catalog = new PgSeriesCatalog();
@@ -62,6 +70,8 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
   #lastAgeScan = 0;
   #sealedTotal = 0;
   #replayed = 0;
+  /** Why this process may no longer write: it lost the lock. */
+  #lost: Error | undefined;
 
   constructor(scope: Scope, opts: PgTimeSeriesOptions = {}) {
     this.#scope = scope;
@@ -70,6 +80,26 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
     this.#clock = opts.clock ?? Date.now;
     this.#perTxn = Math.max(1, opts.sealSeriesPerTransaction ?? 256);
     this.bucketMs = opts.bucketMs ?? 300_000;
+    opts.lock?.onLost((err) => {
+      this.#lost = err;
+    });
+  }
+
+  /** Called once if this process loses the lock it opened the head under (it then writes nothing more). */
+  onLost(listener: (err: Error) => void): void {
+    this.#opts.lock?.onLost(listener);
+  }
+
+  /** Frees the lock (after the last seal: a clean stop). */
+  async release(): Promise<void> {
+    await this.#opts.lock?.release();
+  }
+
+  #writable(): void {
+    if (this.#lost)
+      throw new StoreError('unavailable', `time series are not written: ${this.#lost.message}`, {
+        cause: this.#lost,
+      });
   }
 
   /** Rebuilds the head from the head log (once, on first use). */
@@ -83,6 +113,7 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
 
   async #open(): Promise<void> {
     const s = this.#scope;
+    await this.#opts.lock?.claim();
     await this.chunks.countAll(s);
     const sealed = new Map<number, number>();
     for (const r of await s.all<{ id: number; sealed_log_id: number }>(
@@ -124,6 +155,7 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
    */
   async writeLog(tx: Scope, data: Uint8Array, samples: number): Promise<number> {
     await this.open();
+    this.#writable();
     await tx.run('SELECT pg_advisory_xact_lock(?)', HEAD_LOG_LOCK);
     const row = await tx.get<{ id: number }>(
       'INSERT INTO ts_head_log (written_at, samples, data) VALUES (?, ?, ?) RETURNING id',
@@ -180,6 +212,7 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
    */
   async deleteTargetRows(s: Scope, kind: TargetKind, target: string): Promise<() => void> {
     await this.open();
+    this.#writable();
     const ids = (
       await s.all<{ id: number }>(
         'DELETE FROM series WHERE target_kind = ? AND target_id = ? RETURNING id',
@@ -201,6 +234,7 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
 
   async seal(opts: SealOptions = {}): Promise<SealReport> {
     await this.open();
+    this.#writable();
     // One pass at a time: a request during a pass waits for it, then makes its own.
     while (this.#sealing) await this.#sealing.catch(() => undefined);
     const pass = this.#sealPass(opts);
@@ -222,6 +256,7 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
     if (due.length > 0) this.#opts.onSealStart?.(due.length);
     const shared: SharedTimes = new Map();
     for (let i = 0; i < due.length; i += this.#perTxn) {
+      this.#writable();
       const slice = due.slice(i, i + this.#perTxn);
       // Records at or below it are all in the head (later ones, in flight, are not sealed through).
       const lastLogId = this.#lastLogId;
@@ -298,6 +333,7 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
 
   async retain(opts: RetentionOptions): Promise<RetentionReport> {
     await this.open();
+    this.#writable();
     const s = this.#scope;
     let rolledUp = 0;
     for (;;) {
@@ -356,7 +392,7 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
   }
 
   async close(): Promise<void> {
-    if (!this.#opening) return;
+    if (!this.#opening || this.#lost) return;
     await this.seal({ all: true });
   }
 }
