@@ -90,13 +90,13 @@ describe('several hubs on one PostgreSQL database: the built-in time-series stor
     assert.match(
       String(second.reason),
       new RegExp(
-        `hub exited with 1: outpost-hub: another hub writes time series to this database's built-in store \\(held by pid \\d+ "outpost-hub ts writer [^"]+:${first.proc.pid}"[^)]*\\); several hubs on one database need tsdbUrl \\(docs/tsdb\\.md\\), or stop the other hub\\n$`,
+        `hub exited with 1: outpost-hub: another hub writes time series to this database's built-in store \\(held by backend pid \\d+ "outpost-hub ts writer [^"]+:${first.proc.pid}"[^)]*\\); several hubs on one database need tsdbUrl \\(docs/tsdb\\.md\\), or stop the other hub\\n$`,
       ),
     );
     assert.equal(withTsdb.status, 'rejected');
     assert.match(
       String(withTsdb.reason),
-      /hub exited with 1: outpost-hub: a hub without tsdbUrl writes time series to this database's built-in store \(held by pid \d+ .*\); every hub on one database needs the same tsdbUrl/,
+      /hub exited with 1: outpost-hub: a hub without tsdbUrl writes time series to this database's built-in store \(held by backend pid \d+ .*\); every hub on one database needs the same tsdbUrl/,
     );
     assert.deepEqual(await fingerprint(), before, 'the refused hubs wrote nothing');
     const health = await fetch(`${first.url}/api/v1/health`);
@@ -130,7 +130,7 @@ describe('several hubs on one PostgreSQL database: the built-in time-series stor
     assert.deepEqual(await holders(), [`ShareLock outpost-hub tsdb hub :${tsdbHub.proc.pid}`]);
     await assert.rejects(
       startHub(false),
-      /hub exited with 1: outpost-hub: hubs that keep time series in a TSDB \(tsdbUrl\) run on this database \(held by pid \d+ "outpost-hub tsdb hub [^"]+:\d+"[^)]*\); give this hub the same tsdbUrl/,
+      /hub exited with 1: outpost-hub: hubs that keep time series in a TSDB \(tsdbUrl\) run on this database \(held by backend pid \d+ "outpost-hub tsdb hub [^"]+:\d+"[^)]*\); give this hub the same tsdbUrl/,
     );
   });
 });

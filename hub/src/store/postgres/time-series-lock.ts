@@ -130,7 +130,7 @@ export function timeSeriesRefusal(role: TimeSeriesRole, holders: readonly LockHo
 
 function who(holders: readonly LockHolder[]): string {
   const shown = holders.slice(0, 3).map((h) => {
-    const parts = [`pid ${h.pid}`];
+    const parts = [`backend pid ${h.pid}`];
     if (h.application) parts.push(`"${h.application}"`);
     if (h.address) parts.push(`from ${h.address}`);
     if (h.since !== null) parts.push(`since ${new Date(h.since).toISOString().replace(/\.\d{3}Z$/, 'Z')}`);
