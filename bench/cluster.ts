@@ -1,6 +1,12 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { type FailoverRound, failoverRound, type ThroughputRound, throughputRound } from './cluster/round.js';
+import {
+  type FailoverRound,
+  failoverRound,
+  type StoredCheck,
+  type ThroughputRound,
+  throughputRound,
+} from './cluster/round.js';
 import { SERIES_PER_DEVICE } from './ingest/fleet.js';
 import { int, machine, median } from './ingest/measure.js';
 
@@ -100,6 +106,13 @@ function bound(r: ThroughputRound): string {
     return `the machine's CPU (${Math.round(r.machineBusy * 100)}% of all cores busy; most: ${top.name} at ${Math.round(topShare * 100)}% of a core)`;
   if (topShare >= 0.85)
     return `${top.name === 'load generator' ? 'none of the servers: the load generator' : top.name}, at ${Math.round(topShare * 100)}% of a core`;
+  const loops = r.mainThreadCpuS.map((cpuS, i) => ({
+    name: i < r.hubs ? `hub ${i + 1}` : 'the load generator',
+    share: cpuS / r.seconds,
+  }));
+  const loop = [...loops].sort((a, b) => b.share - a.share)[0];
+  if (loop && loop.share >= 0.85)
+    return `${loop.name}'s event loop (its main thread at ${Math.round(loop.share * 100)}% of a core; no process near a full core)`;
   const inProgress = Math.max(...r.hubBusy);
   const lockWaits = `PostgreSQL lock waits in ${Math.round(r.locks.anyWaiting * 100)}% of the samples`;
   if (inProgress >= 0.8 * o.consumers)
@@ -111,10 +124,21 @@ function bound(r: ThroughputRound): string {
   const perBatch = Math.max(...r.hubBatchRate.map((b) => 1000 / b));
   if (r.p50 >= 3 * perBatch)
     return (
-      `the hubs' delivery outside the ingest units (no process near a full core; ${inProgress.toFixed(1)} of ${o.consumers} consumers in a unit on average): ` +
-      `batches wait at the broker, ack p50 ${ms(r.p50)} against a batch handled every ${ms(perBatch)} per hub`
+      `the hubs' handling outside the ingest units (no process near a full core; ${inProgress.toFixed(1)} of ${o.consumers} consumers in a unit on average): ` +
+      `batches wait at the broker (ack p50 ${ms(r.p50)} against a batch handled every ${ms(perBatch)} per hub) while the consumers decode, ` +
+      `publish acks and wait for their event loop (main thread at ${loops
+        .slice(0, r.hubs)
+        .map((l) => `${Math.round(l.share * 100)}%`)
+        .join(' / ')} of a core)`
     );
   return `none of the servers: the agents' window (${o.window} unacknowledged each) and the latency of each batch`;
+}
+
+function checkLine(c: StoredCheck): string {
+  return (
+    `check: VictoriaMetrics holds ${int(c.stored)} samples for ${int(c.acked)} acknowledged in the round ` +
+    `(${c.stored >= c.acked ? 'none missing' : `${int(c.acked - c.stored)} MISSING`}; more: batches stored whose ack came after the agents stopped)`
+  );
 }
 
 function roundLine(i: number, r: ThroughputRound): string {
@@ -122,7 +146,9 @@ function roundLine(i: number, r: ThroughputRound): string {
     `  round ${i + 1}, ${r.hubs} hub${r.hubs > 1 ? 's' : ''}: ${int(rate(r))} samples/s, ${int(r.batches / r.seconds)} batches/s ` +
       `(${int(r.samples)} samples acknowledged in ${r.seconds.toFixed(1)} s; per 10 s: ${r.windows.map(int).join(', ')}), ack p50 ${ms(r.p50)} p99 ${ms(r.p99)}`,
     `    CPU per 1,000 samples and share of a core: ${r.cpu.map((c) => `${c.name} ${per1k(c.cpuS, r)} ${share(c.cpuS, r)}`).join(', ')}; machine ${Math.round(r.machineBusy * 100)}% of all ${cpus().length} cores busy, ` +
-      `${(r.cpu.reduce((n, c) => n + c.cpuS, 0) / r.seconds).toFixed(2)} cores of it these processes`,
+      `${(r.cpu.reduce((n, c) => n + c.cpuS, 0) / r.seconds).toFixed(2)} cores of it these processes; main threads (event loops): ${r.mainThreadCpuS
+        .map((c, i) => `${i < r.hubs ? `hub ${i + 1}` : 'load generator'} ${share(c, r)}`)
+        .join(', ')}`,
     `    hubs: ${r.hubBusy
       .map(
         (b, h) =>
@@ -138,6 +164,7 @@ function roundLine(i: number, r: ThroughputRound): string {
         .map(([q, n], i) => `${i === 0 ? '; waiting most: ' : ', then: '}"${q}" (${n} times)`)
         .join(''),
     `    bound: ${bound(r)}`,
+    `    ${checkLine(r.check)}`,
   ].join('\n');
 }
 
@@ -188,7 +215,7 @@ async function main() {
     console.log(
       `  failover ${i + 1}: the leader killed (SIGKILL) ${o.killAfterS} s after the warm-up; the other hub leads after ${int(r.leaderAgainMs)} ms; ` +
         `every batch sent before the kill acknowledged after ${int(r.allAckedMs)} ms, ` +
-        `${int(r.afterResendMs)} ms after the agents' first re-send (${r.resent} batches re-sent; ack timeout ${int(FAILOVER_ACK_TIMEOUT)} ms)`,
+        `${int(r.afterResendMs)} ms after the agents' first re-send (${r.resent} batches re-sent; ack timeout ${int(FAILOVER_ACK_TIMEOUT)} ms)\n    ${checkLine(r.check)}`,
     );
   }
   if (fo.length > 0)
