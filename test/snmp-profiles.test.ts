@@ -1,5 +1,6 @@
 // The environment, power, PoE, wireless and printer profiles against data no one here wrote where it exists
-// (Debian's snmpsim recording of a Cisco Catalyst 3750: CISCO-ENVMON-MIB, POWER-ETHERNET-MIB), and otherwise
+// (Debian's snmpsim recording of a Cisco Catalyst 3750: CISCO-ENVMON-MIB, POWER-ETHERNET-MIB and
+// CISCO-POWER-ETHERNET-EXT-MIB), and otherwise
 // against the demo's net-snmp agents, which answer these MIBs as their definitions describe. Values are checked
 // against what Net-SNMP's own snmpbulkwalk reads from the same agent.
 import assert from 'node:assert/strict';
@@ -92,6 +93,29 @@ describe('Cisco 3750 recording (snmpsim): envmon and PoE', {
       assert.equal(one(samples, 'poe_port_delivering', ['poe_port', port]), num(status) === 3 ? 1 : 0);
     }
   });
+  it('reports the power each PoE port draws and may draw (CISCO-POWER-ETHERNET-EXT-MIB), in watts', async () => {
+    const community = device.snmp.version === '2c' ? device.snmp.community : '';
+    const drawn = await walk(device.port, community, '1.3.6.1.4.1.9.9.402.1.2.1.9');
+    const max = await walk(device.port, community, '1.3.6.1.4.1.9.9.402.1.2.1.6');
+    assert.ok(drawn.size > 0);
+    for (const [oid, mw] of drawn) {
+      const port = oid.split('.').slice(-2).join('.');
+      assert.equal(one(samples, 'poe_port_power_watts', ['poe_port', port]), num(mw) / 1000, port);
+      assert.equal(
+        one(samples, 'poe_port_power_max_watts', ['poe_port', port]),
+        num(max.get(`1.3.6.1.4.1.9.9.402.1.2.1.6.${port}`)) / 1000,
+      );
+    }
+    // The ports that draw power are the ones RFC 3621 says deliver it: the same group.port label on both.
+    const powered = metric(samples, 'poe_port_power_watts').filter((s) => s.value > 0);
+    const delivering = metric(samples, 'poe_port_delivering').filter((s) => s.value === 1);
+    assert.ok(powered.length > 0);
+    assert.deepEqual(
+      powered.map((s) => s.labels?.poe_port).sort(),
+      delivering.map((s) => s.labels?.poe_port).sort(),
+    );
+  });
+
   it('polls custom OIDs (fetched, walked, text) to the values snmpbulkwalk reads', async () => {
     const community = device.snmp.version === '2c' ? device.snmp.community : '';
     const { samples: got } = await poller.poll({

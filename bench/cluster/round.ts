@@ -8,6 +8,7 @@ export interface RoundOptions extends LoadOptions {
   agents: number;
   devices: number;
   devicesPerBatch: number;
+  consumers: number;
   warmupS: number;
   seconds: number;
 }
@@ -30,7 +31,7 @@ export interface ThroughputRound {
   cpu: ProcCpu[];
   /** Share of all the machine's cores busy over the window (anything, this benchmark or not). */
   machineBusy: number;
-  /** Per hub: the share of the window its ingest units ran (one batch at a time on the external broker). */
+  /** Per hub: ingest units in progress on average (at most one per consumer connection). */
   hubBusy: number[];
   /** Per hub: batches it handled per second (stored, duplicate or failed). */
   hubBatchRate: number[];
@@ -89,6 +90,7 @@ async function withFleet<T>(
     agents: o.agents,
     devices: o.devices,
     devicesPerBatch: o.devicesPerBatch,
+    consumers: o.consumers,
   });
   const agents: SimAgent[] = [];
   try {

@@ -14,7 +14,7 @@ describe('SNMP profile registry', () => {
   const cases = [
     {
       oid: '1.3.6.1.4.1.9.1.516',
-      want: ['if-mib', 'cisco', 'cisco-envmon', 'entity-sensor', 'power-ethernet'],
+      want: ['if-mib', 'cisco', 'cisco-envmon', 'entity-sensor', 'power-ethernet', 'cisco-poe'],
     },
     { oid: '1.3.6.1.4.1.318.1.3.27', want: ['if-mib', 'apc-powernet'] },
     { oid: '1.3.6.1.4.1.534.1', want: ['if-mib', 'ups-mib'] },

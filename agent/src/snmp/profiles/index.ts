@@ -2,6 +2,7 @@ import { registry } from '@outpost/protocol';
 import { apcPowernet } from './apc-powernet.js';
 import { cisco } from './cisco.js';
 import { ciscoEnvmon } from './cisco-envmon.js';
+import { ciscoPoe } from './cisco-poe.js';
 import { entitySensor } from './entity-sensor.js';
 import { hostResources } from './host-resources.js';
 import { ifMib } from './if-mib.js';
@@ -33,6 +34,7 @@ export const PROFILES = registerProfiles([
   ciscoEnvmon,
   entitySensor,
   powerEthernet,
+  ciscoPoe,
   printerMib,
   ubiquitiUnifi,
 ]);

@@ -69,6 +69,7 @@ export const HEALTH_CARDS = [
       ['poe_used_percent', 'Budget used', fixed(0, ' %')],
       ['poe_port_status', 'Port', (v) => POE_PORT[v] ?? String(v)],
       ['poe_port_class', 'Port power class', (v) => `class ${v}`],
+      ['poe_port_power_watts', 'Port draws', fixed(1, ' W')],
     ],
   },
   {
