@@ -27,7 +27,7 @@ acknowledged, and from the agents' first re-send to then (agents re-send what is
 
   --seconds N          OUTPOST_BENCH_SECONDS          measured window of each throughput round (default 45)
   --warmup N           OUTPOST_BENCH_WARMUP           seconds of load before the window (default 10)
-  --rounds N           OUTPOST_BENCH_ROUNDS           throughput rounds per hub count (default 3)
+  --rounds N           OUTPOST_BENCH_ROUNDS           throughput rounds per hub count, 0 for none (default 3)
   --failover-rounds N  OUTPOST_BENCH_FAILOVER_ROUNDS  failover rounds, 0 for none (default 3)
   --kill-after N       OUTPOST_BENCH_KILL_AFTER       seconds of load after the warm-up before the kill (default 5)
   --agents N           OUTPOST_BENCH_AGENTS           simulated agents, one MQTT connection each (default 16)
@@ -88,7 +88,7 @@ const o = {
   t0: 0,
 };
 const FAILOVER_ACK_TIMEOUT = opt('failover-ack-timeout', 100);
-const ROUNDS = opt('rounds', 1);
+const ROUNDS = opt('rounds', 0);
 const FAILOVER_ROUNDS = opt('failover-rounds', 0);
 if (o.devices % PER_BATCH !== 0)
   throw new Error(`--devices (OUTPOST_BENCH_DEVICES): ${o.devices} is not a multiple of ${PER_BATCH}`);
@@ -152,7 +152,7 @@ function roundLine(i: number, r: ThroughputRound): string {
     `    hubs: ${r.hubBusy
       .map(
         (b, h) =>
-          `hub ${h + 1} handled ${int(r.hubBatchRate[h] ?? 0)} batches/s (one every ${ms(1000 / (r.hubBatchRate[h] ?? 1))}), ` +
+          `hub ${h + 1}${r.leader === h ? ' (leader)' : ''} handled ${int(r.hubBatchRate[h] ?? 0)} batches/s (one every ${ms(1000 / (r.hubBatchRate[h] ?? 1))}), ` +
           `its ingest units (transaction with the remote write) ${ms(r.unitMs[h] ?? 0)} each, of which remote write ${ms(r.writeMs[h] ?? 0)}, ` +
           `${b.toFixed(1)} units in progress on average (of ${o.consumers} consumers); events relayed ${int(r.eventsSent[h] ?? 0)}/s out, ${int(r.eventsReceived[h] ?? 0)}/s in`,
       )
@@ -198,12 +198,14 @@ async function main() {
       runs[hubs].push(r);
       console.log(roundLine(i, r));
     }
-  console.log('medians:');
-  console.log(medianLine(runs[1]));
-  console.log(medianLine(runs[2]));
-  console.log(
-    `  ratio two hubs / one hub: ${(median(runs[2].map(rate)) / median(runs[1].map(rate))).toFixed(2)} (samples/s)`,
-  );
+  if (ROUNDS > 0) {
+    console.log('medians:');
+    console.log(medianLine(runs[1]));
+    console.log(medianLine(runs[2]));
+    console.log(
+      `  ratio two hubs / one hub: ${(median(runs[2].map(rate)) / median(runs[1].map(rate))).toFixed(2)} (samples/s)`,
+    );
+  }
   const fo: FailoverRound[] = [];
   for (let i = 0; i < FAILOVER_ROUNDS; i++) {
     const r = await failoverRound({

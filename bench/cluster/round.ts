@@ -32,6 +32,8 @@ export interface ThroughputRound {
   cpu: ProcCpu[];
   /** Share of all the machine's cores busy over the window (anything, this benchmark or not). */
   machineBusy: number;
+  /** Index of the hub that led at the end of the window. */
+  leader: number | undefined;
   /** Main-thread (event loop) CPU seconds of each hub, then of the load generator. */
   mainThreadCpuS: number[];
   /** Per hub: ingest units in progress on average (at most one per consumer connection). */
@@ -132,6 +134,7 @@ export function throughputRound(hubs: number, o: RoundOptions): Promise<Throughp
     await sleep(o.seconds * 1000);
     const locks = await sampler.stop();
     const s1 = await snapshot(stack, pgPid);
+    const leader = await stack.leader();
     for (const a of agents) a.stop();
     await Promise.all(driving);
     const check = await storedCheck(stack, agents, o.t0);
@@ -175,6 +178,7 @@ export function throughputRound(hubs: number, o: RoundOptions): Promise<Throughp
         { name: 'load generator', cpuS: (self.user + self.system) / 1e6 },
       ],
       machineBusy: (s1.machine.busy - s0.machine.busy) / (s1.machine.total - s0.machine.total),
+      leader,
       mainThreadCpuS: s1.mainThreads.map((v, i) => v - (s0.mainThreads[i] ?? 0)),
       hubBusy: perHub.map((h) => h.busy),
       hubBatchRate: perHub.map((h) => h.batchRate),
