@@ -1,5 +1,12 @@
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { type FailoverRound, failoverRound, type ThroughputRound, throughputRound } from './cluster/round.js';
+import {
+  type FailoverRound,
+  failoverRound,
+  type StoredCheck,
+  type ThroughputRound,
+  throughputRound,
+} from './cluster/round.js';
 import { SERIES_PER_DEVICE } from './ingest/fleet.js';
 import { int, machine, median } from './ingest/measure.js';
 
@@ -26,6 +33,7 @@ acknowledged, and from the agents' first re-send to then (agents re-send what is
   --agents N           OUTPOST_BENCH_AGENTS           simulated agents, one MQTT connection each (default 16)
   --devices N          OUTPOST_BENCH_DEVICES          switches per agent, a multiple of 4 (default 8)
   --window N           OUTPOST_BENCH_WINDOW           batches in flight per agent (default 4, as the agent)
+  --consumers N        OUTPOST_BENCH_CONSUMERS        each hub's brokerConsumers (default 4, the hub's default)
   --ack-timeout N      OUTPOST_BENCH_ACK_TIMEOUT      throughput rounds: ms without an ack before re-sending
                                                       (default 30000, the agent's ack_timeout_ms)
   --failover-ack-timeout N  OUTPOST_BENCH_FAILOVER_ACK_TIMEOUT  the same in failover rounds (default 5000)`;
@@ -39,6 +47,7 @@ const OPTIONS = {
   agents: ['OUTPOST_BENCH_AGENTS', 16],
   devices: ['OUTPOST_BENCH_DEVICES', 8],
   window: ['OUTPOST_BENCH_WINDOW', 4],
+  consumers: ['OUTPOST_BENCH_CONSUMERS', 4],
   'ack-timeout': ['OUTPOST_BENCH_ACK_TIMEOUT', 30_000],
   'failover-ack-timeout': ['OUTPOST_BENCH_FAILOVER_ACK_TIMEOUT', 5000],
 } as const;
@@ -75,6 +84,7 @@ const o = {
   window: opt('window', 1),
   ackTimeoutMs: opt('ack-timeout', 100),
   killAfterS: opt('kill-after', 0),
+  consumers: opt('consumers', 1),
   t0: 0,
 };
 const FAILOVER_ACK_TIMEOUT = opt('failover-ack-timeout', 100);
@@ -96,31 +106,65 @@ function bound(r: ThroughputRound): string {
     return `the machine's CPU (${Math.round(r.machineBusy * 100)}% of all cores busy; most: ${top.name} at ${Math.round(topShare * 100)}% of a core)`;
   if (topShare >= 0.85)
     return `${top.name === 'load generator' ? 'none of the servers: the load generator' : top.name}, at ${Math.round(topShare * 100)}% of a core`;
+  const loops = r.mainThreadCpuS.map((cpuS, i) => ({
+    name: i < r.hubs ? `hub ${i + 1}` : 'the load generator',
+    share: cpuS / r.seconds,
+  }));
+  const loop = [...loops].sort((a, b) => b.share - a.share)[0];
+  if (loop && loop.share >= 0.85)
+    return `${loop.name}'s event loop (its main thread at ${Math.round(loop.share * 100)}% of a core; no process near a full core)`;
+  const inProgress = Math.max(...r.hubBusy);
+  const lockWaits = `PostgreSQL lock waits in ${Math.round(r.locks.anyWaiting * 100)}% of the samples`;
+  if (inProgress >= 0.8 * o.consumers)
+    return (
+      `the hubs' consumer connections (no process near a full core): ${o.consumers} per hub, each handling one delivery at a time, ` +
+      `were nearly all in an ingest unit (${inProgress.toFixed(1)} units in progress on average), so batches waited at the broker; ` +
+      `a unit takes its remote write and its turn on the agent's ledger row (${lockWaits})`
+    );
   const perBatch = Math.max(...r.hubBatchRate.map((b) => 1000 / b));
   if (r.p50 >= 3 * perBatch)
     return (
-      `the hubs' one-batch-at-a-time delivery on the external broker (no process near a full core): batches wait at the broker, ` +
-      `ack p50 ${ms(r.p50)} against one batch handled every ${ms(perBatch)} per hub`
+      `the hubs' handling outside the ingest units (no process near a full core; ${inProgress.toFixed(1)} of ${o.consumers} consumers in a unit on average): ` +
+      `batches wait at the broker (ack p50 ${ms(r.p50)} against a batch handled every ${ms(perBatch)} per hub) while the consumers decode, ` +
+      `publish acks and wait for their event loop (main thread at ${loops
+        .slice(0, r.hubs)
+        .map((l) => `${Math.round(l.share * 100)}%`)
+        .join(' / ')} of a core)`
     );
   return `none of the servers: the agents' window (${o.window} unacknowledged each) and the latency of each batch`;
+}
+
+function checkLine(c: StoredCheck): string {
+  return (
+    `check: VictoriaMetrics holds ${int(c.stored)} samples for ${int(c.acked)} acknowledged in the round ` +
+    `(${c.stored >= c.acked ? 'none missing' : `${int(c.acked - c.stored)} MISSING`}; more: batches stored whose ack came after the agents stopped)`
+  );
 }
 
 function roundLine(i: number, r: ThroughputRound): string {
   return [
     `  round ${i + 1}, ${r.hubs} hub${r.hubs > 1 ? 's' : ''}: ${int(rate(r))} samples/s, ${int(r.batches / r.seconds)} batches/s ` +
       `(${int(r.samples)} samples acknowledged in ${r.seconds.toFixed(1)} s; per 10 s: ${r.windows.map(int).join(', ')}), ack p50 ${ms(r.p50)} p99 ${ms(r.p99)}`,
-    `    CPU per 1,000 samples and share of a core: ${r.cpu.map((c) => `${c.name} ${per1k(c.cpuS, r)} ${share(c.cpuS, r)}`).join(', ')}; machine ${Math.round(r.machineBusy * 100)}% of all cores busy`,
+    `    CPU per 1,000 samples and share of a core: ${r.cpu.map((c) => `${c.name} ${per1k(c.cpuS, r)} ${share(c.cpuS, r)}`).join(', ')}; machine ${Math.round(r.machineBusy * 100)}% of all ${cpus().length} cores busy, ` +
+      `${(r.cpu.reduce((n, c) => n + c.cpuS, 0) / r.seconds).toFixed(2)} cores of it these processes; main threads (event loops): ${r.mainThreadCpuS
+        .map((c, i) => `${i < r.hubs ? `hub ${i + 1}` : 'load generator'} ${share(c, r)}`)
+        .join(', ')}`,
     `    hubs: ${r.hubBusy
       .map(
         (b, h) =>
           `hub ${h + 1} handled ${int(r.hubBatchRate[h] ?? 0)} batches/s (one every ${ms(1000 / (r.hubBatchRate[h] ?? 1))}), ` +
           `its ingest units (transaction with the remote write) ${ms(r.unitMs[h] ?? 0)} each, of which remote write ${ms(r.writeMs[h] ?? 0)}, ` +
-          `${Math.round(b * 100)}% of the window; events relayed ${int(r.eventsSent[h] ?? 0)}/s out, ${int(r.eventsReceived[h] ?? 0)}/s in`,
+          `${b.toFixed(1)} units in progress on average (of ${o.consumers} consumers); events relayed ${int(r.eventsSent[h] ?? 0)}/s out, ${int(r.eventsReceived[h] ?? 0)}/s in`,
       )
       .join('; ')}${r.resent ? `; ${r.resent} batches re-sent` : ''}`,
     `    PostgreSQL (sampled every 100 ms): ${r.locks.activeMean.toFixed(2)} of the hubs' backends running a statement on average, ` +
-      `${r.locks.waitingMean.toFixed(2)} of them waiting for a lock; a lock wait in ${Math.round(r.locks.anyWaiting * 100)}% of the samples`,
+      `${r.locks.waitingMean.toFixed(2)} of them waiting for a lock; a lock wait in ${Math.round(r.locks.anyWaiting * 100)}% of the samples` +
+      r.locks.statements
+        .slice(0, 2)
+        .map(([q, n], i) => `${i === 0 ? '; waiting most: ' : ', then: '}"${q}" (${n} times)`)
+        .join(''),
     `    bound: ${bound(r)}`,
+    `    ${checkLine(r.check)}`,
   ].join('\n');
 }
 
@@ -142,7 +186,7 @@ async function main() {
   const samplesPerBatch = PER_BATCH * SERIES_PER_DEVICE;
   console.log(
     `fleet: ${o.agents} agents x ${o.devices} switches (${int(o.agents * o.devices * SERIES_PER_DEVICE)} series), compact batches of ${PER_BATCH} switches ` +
-      `(${samplesPerBatch} samples), at most ${o.window} unacknowledged per agent; ${ROUNDS} round(s) per hub count, alternating, ` +
+      `(${samplesPerBatch} samples), at most ${o.window} unacknowledged per agent; ${o.consumers} consumer connections per hub; ${ROUNDS} round(s) per hub count, alternating, ` +
       `each ${o.warmupS} s warm-up + ${o.seconds} s measured, everything started fresh; then ${FAILOVER_ROUNDS} failover round(s)`,
   );
   const runs: Record<1 | 2, ThroughputRound[]> = { 1: [], 2: [] };
@@ -171,7 +215,7 @@ async function main() {
     console.log(
       `  failover ${i + 1}: the leader killed (SIGKILL) ${o.killAfterS} s after the warm-up; the other hub leads after ${int(r.leaderAgainMs)} ms; ` +
         `every batch sent before the kill acknowledged after ${int(r.allAckedMs)} ms, ` +
-        `${int(r.afterResendMs)} ms after the agents' first re-send (${r.resent} batches re-sent; ack timeout ${int(FAILOVER_ACK_TIMEOUT)} ms)`,
+        `${int(r.afterResendMs)} ms after the agents' first re-send (${r.resent} batches re-sent; ack timeout ${int(FAILOVER_ACK_TIMEOUT)} ms)\n    ${checkLine(r.check)}`,
     );
   }
   if (fo.length > 0)

@@ -6,6 +6,7 @@ import { startVictoriaMetrics, type Tsdb } from '../test/support/tsdb.js';
 import { INTERVAL_MS, SERIES_PER_DEVICE } from './ingest/fleet.js';
 import { type HubRunResult, runHub } from './ingest/hub-run.js';
 import { int, machine, procStats } from './ingest/measure.js';
+import { storedSamples } from './ingest/tsdb-count.js';
 
 const HELP = `npm run bench:tsdb [-- options]   (each option also as an environment variable)
 
@@ -146,22 +147,7 @@ async function main() {
         `hub CPU per sample ${(med(tsdb, 'hubCpuMs') / med(builtin, 'hubCpuMs')).toFixed(2)}`,
     );
     // Every acknowledged sample is in VictoriaMetrics once (a run may store a few batches more than it saw acked).
-    const now = Date.now();
-    const range = Math.ceil((now - firstT0) / 1000) + 3600;
-    let stored = 0;
-    for (let i = 0; i < 30; i++) {
-      const res = await fetch(`${vm.url}/api/v1/query`, {
-        method: 'POST',
-        body: new URLSearchParams({
-          query: `sum(count_over_time({outpost_metric!=""}[${range}s]))`,
-          time: String(now / 1000),
-        }),
-      });
-      const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
-      stored = Number(body.data.result[0]?.value[1] ?? 0);
-      if (stored >= acked) break;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    const stored = await storedSamples(vm.url, firstT0, acked);
     console.log(
       `check: VictoriaMetrics holds ${int(stored)} samples for ${int(acked)} acknowledged ` +
         `(${stored >= acked ? 'none missing' : `${int(acked - stored)} MISSING`}; more: batches stored after the run's last ack)`,

@@ -8,6 +8,8 @@ export interface LockWaits {
   waitingMean: number;
   /** Share of snapshots in which at least one backend waited for a lock (a row lock: another hub's unit). */
   anyWaiting: number;
+  /** The statements seen waiting for a lock (whitespace folded, cut at 100 characters), most seen first. */
+  statements: [string, number][];
 }
 
 /**
@@ -27,19 +29,23 @@ export async function sampleLockWaits(
   let waiting = 0;
   let any = 0;
   let stopped = false;
+  const statements = new Map<string, number>();
   const loop = (async () => {
     while (!stopped) {
-      const r = await client.query<{ active: string; waiting: string }>(
-        `SELECT count(*) FILTER (WHERE state = 'active') AS active,
-                count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock') AS waiting
-           FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+      const r = await client.query<{ state: string | null; wait: string | null; query: string }>(
+        `SELECT state, wait_event_type AS wait, query FROM pg_stat_activity
+          WHERE datname = $1 AND pid <> pg_backend_pid() AND state = 'active'`,
         [db],
       );
-      const row = r.rows[0];
       samples++;
-      active += Number(row?.active ?? 0);
-      waiting += Number(row?.waiting ?? 0);
-      if (Number(row?.waiting ?? 0) > 0) any++;
+      active += r.rows.length;
+      const waits = r.rows.filter((row) => row.wait === 'Lock');
+      waiting += waits.length;
+      if (waits.length > 0) any++;
+      for (const w of waits) {
+        const q = w.query.replace(/\s+/g, ' ').trim().slice(0, 100);
+        statements.set(q, (statements.get(q) ?? 0) + 1);
+      }
       await new Promise((res) => setTimeout(res, everyMs));
     }
   })();
@@ -49,7 +55,13 @@ export async function sampleLockWaits(
       await loop;
       await client.end();
       const n = Math.max(1, samples);
-      return { samples, activeMean: active / n, waitingMean: waiting / n, anyWaiting: any / n };
+      return {
+        samples,
+        activeMean: active / n,
+        waitingMean: waiting / n,
+        anyWaiting: any / n,
+        statements: [...statements].sort((a, b) => b[1] - a[1]),
+      };
     },
   };
 }

@@ -52,6 +52,17 @@ export function treeCpuS(root: number): number {
   return ticks / TICKS;
 }
 
+/** CPU seconds of a process' main thread alone (for Node: the event loop, without GC and libuv helper threads). */
+export function mainThreadCpuS(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICKS;
+  } catch {
+    return 0; // gone
+  }
+}
+
 /** The process id of the PostgreSQL server (postmaster) listening on `port`. */
 export function postmasterPid(port: number): number {
   for (const d of readdirSync('/proc')) {

@@ -1,13 +1,15 @@
 import { pct, perWindow } from '../ingest/measure.js';
+import { storedSamples } from '../ingest/tsdb-count.js';
 import { type LoadOptions, SimAgent } from './load.js';
 import { type LockWaits, sampleLockWaits } from './lock-waits.js';
-import { machineTicks, postmasterPid, treeCpuS } from './procs.js';
+import { machineTicks, mainThreadCpuS, postmasterPid, treeCpuS } from './procs.js';
 import { DATABASE, type Stack, startStack } from './stack.js';
 
 export interface RoundOptions extends LoadOptions {
   agents: number;
   devices: number;
   devicesPerBatch: number;
+  consumers: number;
   warmupS: number;
   seconds: number;
 }
@@ -30,7 +32,9 @@ export interface ThroughputRound {
   cpu: ProcCpu[];
   /** Share of all the machine's cores busy over the window (anything, this benchmark or not). */
   machineBusy: number;
-  /** Per hub: the share of the window its ingest units ran (one batch at a time on the external broker). */
+  /** Main-thread (event loop) CPU seconds of each hub, then of the load generator. */
+  mainThreadCpuS: number[];
+  /** Per hub: ingest units in progress on average (at most one per consumer connection). */
   hubBusy: number[];
   /** Per hub: batches it handled per second (stored, duplicate or failed). */
   hubBatchRate: number[];
@@ -42,6 +46,13 @@ export interface ThroughputRound {
   eventsReceived: number[];
   resent: number;
   locks: LockWaits;
+  check: StoredCheck;
+}
+
+/** Every sample acknowledged in the round (warm-up and window) against what VictoriaMetrics holds. */
+export interface StoredCheck {
+  acked: number;
+  stored: number;
 }
 
 export interface FailoverRound {
@@ -50,6 +61,7 @@ export interface FailoverRound {
   /** From the first re-send after the kill to every batch sent before the kill acknowledged. */
   afterResendMs: number;
   resent: number;
+  check: StoredCheck;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -57,6 +69,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 interface Snapshot {
   at: number;
   procs: number[];
+  /** Main-thread CPU of each hub, then of this process. */
+  mainThreads: number[];
   self: NodeJS.CpuUsage;
   machine: { busy: number; total: number };
   metrics: Record<string, number>[];
@@ -73,10 +87,16 @@ async function snapshot(stack: Stack, pgPid: number): Promise<Snapshot> {
   return {
     at: performance.now(),
     procs: pids.map(treeCpuS),
+    mainThreads: [...stack.hubs.map((h) => h.proc.pid as number), process.pid].map(mainThreadCpuS),
     self: process.cpuUsage(),
     machine: machineTicks(),
     metrics,
   };
+}
+
+async function storedCheck(stack: Stack, agents: SimAgent[], t0: number): Promise<StoredCheck> {
+  const acked = agents.reduce((n, a) => n + a.acks.reduce((m, k) => m + k.samples, 0), 0);
+  return { acked, stored: await storedSamples(stack.vm.url, t0, acked) };
 }
 
 async function withFleet<T>(
@@ -89,6 +109,7 @@ async function withFleet<T>(
     agents: o.agents,
     devices: o.devices,
     devicesPerBatch: o.devicesPerBatch,
+    consumers: o.consumers,
   });
   const agents: SimAgent[] = [];
   try {
@@ -113,6 +134,7 @@ export function throughputRound(hubs: number, o: RoundOptions): Promise<Throughp
     const s1 = await snapshot(stack, pgPid);
     for (const a of agents) a.stop();
     await Promise.all(driving);
+    const check = await storedCheck(stack, agents, o.t0);
     const windowS = (s1.at - s0.at) / 1000;
     const acks = agents.flatMap((a) => a.acks).filter((k) => k.at >= s0.at && k.at < s1.at);
     const latencies = acks.map((k) => k.latencyMs).sort((x, y) => x - y);
@@ -153,6 +175,7 @@ export function throughputRound(hubs: number, o: RoundOptions): Promise<Throughp
         { name: 'load generator', cpuS: (self.user + self.system) / 1e6 },
       ],
       machineBusy: (s1.machine.busy - s0.machine.busy) / (s1.machine.total - s0.machine.total),
+      mainThreadCpuS: s1.mainThreads.map((v, i) => v - (s0.mainThreads[i] ?? 0)),
       hubBusy: perHub.map((h) => h.busy),
       hubBatchRate: perHub.map((h) => h.batchRate),
       unitMs: perHub.map((h) => h.unitMs),
@@ -161,6 +184,7 @@ export function throughputRound(hubs: number, o: RoundOptions): Promise<Throughp
       eventsReceived: perHub.map((h) => h.received),
       resent: agents.reduce((n, a) => n + a.resent, 0),
       locks,
+      check,
     };
   });
 }
@@ -197,12 +221,14 @@ export function failoverRound(o: RoundOptions & { killAfterS: number }): Promise
     }
     for (const a of agents) a.stop();
     await Promise.all(driving);
+    const check = await storedCheck(stack, agents, o.t0);
     const firstResend = Math.min(...agents.flatMap((a) => a.resends.filter((t) => t > killedAt)));
     return {
       leaderAgainMs,
       allAckedMs,
       afterResendMs: Number.isFinite(firstResend) ? killedAt + allAckedMs - firstResend : Number.NaN,
       resent: agents.reduce((n, a) => n + a.resent, 0) - resent0,
+      check,
     };
   });
 }

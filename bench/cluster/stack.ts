@@ -40,6 +40,8 @@ export interface StackOptions {
   agents: number;
   devices: number;
   devicesPerBatch: number;
+  /** The hubs' consumer connections on the broker (brokerConsumers). */
+  consumers: number;
 }
 
 /** The hubs' database in the round's PostgreSQL cluster. */
@@ -94,6 +96,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       OUTPOST_BROKER_ADMIN_PASSWORD: ADMIN.password,
       OUTPOST_ENROLL_RATE_LIMIT_PER_MINUTE: '10000',
       OUTPOST_METRICS_TOKEN: METRICS_TOKEN,
+      OUTPOST_BROKER_CONSUMERS: String(o.consumers),
     };
     // One after the other: the first migrates the fresh database.
     for (let i = 0; i < o.hubs; i++) {
