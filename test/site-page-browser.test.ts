@@ -1,6 +1,6 @@
-// The site page in a real browser, as a new operator uses it: press Discover, accept what was found, and watch
-// the site's map and upstream parents appear; pin a parent; export the devices (no secret in the file); import a
-// CSV of devices through its dry run.
+// The site page in a real browser, as a new operator uses it: add a credential set, press Discover, accept what
+// was found, and watch the site's map and upstream parents appear; pin a parent; export the devices (no secret in
+// the file); import a CSV of devices through its dry run.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { type AllInOne, startAllInOne } from '../demo/all-in-one.js';
 import { DEMO_HUB_DEFAULTS } from '../demo/demo-settings.js';
-import { addCredentialSet, type DiscoveredSite, startDiscoveredSite } from '../demo/discovered-site.js';
+import { type DiscoveredSite, startDiscoveredSite } from '../demo/discovered-site.js';
 import { assertAccessible, launchChromium, logIn, open, shot } from './support/browser.js';
 import { needPeers } from './support/peers.js';
 import { until as waitUntil } from './support/wait.js';
@@ -52,7 +52,6 @@ describe('the site page in a real browser: discover, accept, map', { skip, timeo
       defaults: DEMO_HUB_DEFAULTS,
       say: () => {},
     });
-    await addCredentialSet(hub.api, hub.siteId, lab);
     browser = await launchChromium();
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 },
@@ -70,9 +69,22 @@ describe('the site page in a real browser: discover, accept, map', { skip, timeo
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('Discover finds the network and Accept all creates its devices', async () => {
+  it('adds a credential set through its dialog; the community is never shown again', async () => {
+    const community = lab.devices[0]!.community;
     await open(page, `#/sites/${hub.siteId}`);
     await page.getByRole('heading', { name: 'Lab branch' }).waitFor();
+    const sets = page.getByTestId('credential-sets');
+    await sets.getByRole('button', { name: 'Add a set' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a credential set' });
+    await dialog.getByLabel('Name', { exact: true }).fill('lab network');
+    await dialog.getByLabel('SNMP v2c communities').fill(`not-this-one, ${community}`);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await sets.getByText('lab network').waitFor();
+    assert.match(await sets.innerText(), /SNMP v2c ✓, SNMP v2c ✓/);
+    assert.ok(!(await page.content()).includes(community), 'the community is not in the page');
+  });
+
+  it('Discover finds the network and Accept all creates its devices', async () => {
     await page.getByTestId('discover').click();
     await page.getByTestId('discover-cidrs').fill(lab.range);
     await page.getByTestId('discover-ports').fill('');
