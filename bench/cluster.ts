@@ -134,6 +134,10 @@ function bound(r: ThroughputRound): string {
   return `none of the servers: the agents' window (${o.window} unacknowledged each) and the latency of each batch`;
 }
 
+function logLines(log: string[]): string[] {
+  return log.length ? [`    hub logs: ${log.slice(0, 6).join('; ')}`] : [];
+}
+
 function checkLine(c: StoredCheck): string {
   return (
     `check: VictoriaMetrics holds ${int(c.stored)} samples for ${int(c.acked)} acknowledged in the round ` +
@@ -165,6 +169,7 @@ function roundLine(i: number, r: ThroughputRound): string {
         .join(''),
     `    bound: ${bound(r)}`,
     `    ${checkLine(r.check)}`,
+    ...logLines(r.log),
   ].join('\n');
 }
 
@@ -217,7 +222,11 @@ async function main() {
     console.log(
       `  failover ${i + 1}: the leader killed (SIGKILL) ${o.killAfterS} s after the warm-up; the other hub leads after ${int(r.leaderAgainMs)} ms; ` +
         `every batch sent before the kill acknowledged after ${int(r.allAckedMs)} ms, ` +
-        `${int(r.afterResendMs)} ms after the agents' first re-send (${r.resent} batches re-sent; ack timeout ${int(FAILOVER_ACK_TIMEOUT)} ms)\n    ${checkLine(r.check)}`,
+        `${int(r.afterResendMs)} ms after the agents' first re-send (${r.resent} batches re-sent; ack timeout ${int(FAILOVER_ACK_TIMEOUT)} ms)\n    ${checkLine(r.check)}${logLines(
+          r.log,
+        )
+          .map((l) => `\n${l}`)
+          .join('')}`,
     );
   }
   if (fo.length > 0)

@@ -49,6 +49,8 @@ export interface ThroughputRound {
   resent: number;
   locks: LockWaits;
   check: StoredCheck;
+  /** The hubs' log lines of note in the window (stack.logSummary). */
+  log: string[];
 }
 
 /** Every sample acknowledged in the round (warm-up and window) against what VictoriaMetrics holds. */
@@ -64,6 +66,8 @@ export interface FailoverRound {
   afterResendMs: number;
   resent: number;
   check: StoredCheck;
+  /** The hubs' log lines of note from the kill on. */
+  log: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -130,6 +134,7 @@ export function throughputRound(hubs: number, o: RoundOptions): Promise<Throughp
     const driving = agents.map((a) => a.drive());
     await sleep(o.warmupS * 1000);
     const s0 = await snapshot(stack, pgPid);
+    const mark = stack.logMark();
     const sampler = await sampleLockWaits(stack.pg.url(DATABASE), DATABASE);
     await sleep(o.seconds * 1000);
     const locks = await sampler.stop();
@@ -189,6 +194,7 @@ export function throughputRound(hubs: number, o: RoundOptions): Promise<Throughp
       resent: agents.reduce((n, a) => n + a.resent, 0),
       locks,
       check,
+      log: stack.logSummary(mark),
     };
   });
 }
@@ -205,6 +211,7 @@ export function failoverRound(o: RoundOptions & { killAfterS: number }): Promise
     if (leader === undefined) throw new Error('failover: no hub leads before the kill');
     const sentBefore = agents.map((a) => a.seq);
     const resent0 = agents.reduce((n, a) => n + a.resent, 0);
+    const mark = stack.logMark();
     const killedAt = performance.now();
     stack.hubs[leader]?.proc.kill('SIGKILL');
     let leaderAgainMs: number | undefined;
@@ -233,6 +240,7 @@ export function failoverRound(o: RoundOptions & { killAfterS: number }): Promise
       afterResendMs: Number.isFinite(firstResend) ? killedAt + allAckedMs - firstResend : Number.NaN,
       resent: agents.reduce((n, a) => n + a.resent, 0) - resent0,
       check,
+      log: stack.logSummary(mark),
     };
   });
 }

@@ -25,6 +25,10 @@ export interface Stack {
   leader(): Promise<number | undefined>;
   /** Counters and sums of every live hub's /metrics (unlabelled lines), by hub index. */
   scrape(): Promise<Record<string, number>[]>;
+  /** How many lines each hub has logged so far (a mark for logSummary). */
+  logMark(): number[];
+  /** What the hubs logged after `mark`, by message: warnings and errors, and any message logged 10 times or more. */
+  logSummary(mark: number[]): string[];
   close(): Promise<void>;
 }
 
@@ -164,6 +168,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         return undefined;
       },
       scrape: () => Promise.all(hubs.map((h) => (alive(h) ? scrape(h) : Promise.resolve({})))),
+      logMark: () => hubs.map((h) => h.lines.length),
+      logSummary: (mark) => summarize(hubs.flatMap((h, i) => h.lines.slice(mark[i] ?? 0))),
       close,
     };
   } catch (err) {
@@ -206,4 +212,26 @@ async function scrape(hub: HubProcess): Promise<Record<string, number>> {
     if (m) out[m[1] as string] = Number(m[2]);
   }
   return out;
+}
+
+const LEVELS: Record<number, string> = { 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+
+function summarize(lines: string[]): string[] {
+  const seen = new Map<string, { n: number; level: number }>();
+  for (const line of lines) {
+    try {
+      const m = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } | string };
+      const err = typeof m.err === 'string' ? m.err : m.err?.message;
+      const key = `${m.msg}${err ? `: ${err.slice(0, 100)}` : ''}`;
+      const e = seen.get(key) ?? { n: 0, level: m.level ?? 0 };
+      e.n++;
+      seen.set(key, e);
+    } catch {
+      // not a log line
+    }
+  }
+  return [...seen]
+    .filter(([, e]) => e.level >= 40 || e.n >= 10)
+    .sort((a, b) => b[1].n - a[1].n)
+    .map(([k, e]) => `${e.n} x ${k} (${LEVELS[e.level] ?? e.level})`);
 }
