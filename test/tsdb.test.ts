@@ -275,7 +275,9 @@ describe('time series in VictoriaMetrics', { skip: needPeers('victoria-metrics')
     const site = await t.site('outage');
     const device = await t.device(site, 'edge', '192.0.2.30');
     const { agent } = await SimAgent.connect(t, site, 300);
-    const t0 = Date.now() - 600_000;
+    // Two seconds of sample time per batch, from 50 min ago: every sample stays in the past (and in the queries' 2 h
+    // window) however many batches the outage holds back.
+    const t0 = Date.now() - 3_000_000;
     let sent = 0;
     let seq = 0;
     const sendOne = async () => {
@@ -293,14 +295,14 @@ describe('time series in VictoriaMetrics', { skip: needPeers('victoria-metrics')
     const sending = setInterval(() => void sendOne().catch(() => {}), 50);
     try {
       await until(() => agent.upTo >= 10, 15_000, 'batches acknowledged before the outage');
-      // 5 s down: long enough for many batches to be refused and re-sent (the hub stops retrying for 1 s
-      // after each failure), short for the suite; a longer outage only grows the agent's backlog.
+      // 30 s down, as an operator's restart or upgrade of the TSDB might take: many batches refused and re-sent
+      // (the hub stops retrying for 1 s after each failure) while the agent's backlog grows.
       // A clean stop: VictoriaMetrics acknowledges writes it holds in memory for about a second, which a
       // SIGKILL would lose on its side (docs/tsdb.md).
       await db.stop();
       await new Promise((r) => setTimeout(r, 1000));
       const ackedEarly = agent.upTo;
-      await new Promise((r) => setTimeout(r, 4000));
+      await new Promise((r) => setTimeout(r, 29_000));
       assert.equal(agent.upTo, ackedEarly, 'nothing acknowledged while the TSDB is down');
       assert.ok(agent.pending > 20, `the agent keeps its batches (${agent.pending})`);
       const health = await t.api('GET', '/api/v1/health');
@@ -311,19 +313,19 @@ describe('time series in VictoriaMetrics', { skip: needPeers('victoria-metrics')
     } finally {
       clearInterval(sending);
     }
-    await until(() => agent.pending === 0, 30_000, 'every batch acknowledged after the outage');
+    await until(() => agent.pending === 0, 60_000, 'every batch acknowledged after the outage');
     const health = await t.api('GET', '/api/v1/health');
     assert.equal(health.body.checks.tsdb.ok, true, JSON.stringify(health.body.checks.tsdb));
     agent.close();
     const q = new PromQueryClient({ url: new URL(`${db.url}/`), timeoutMs: 5000 });
     await searchable(db, `{device="${device}"}`, sent).catch(() => {});
     const [r] = await q.queryVector(
-      `count_over_time(outpost_device_temp_celsius{device="${device}"}[1h])`,
+      `count_over_time(outpost_device_temp_celsius{device="${device}"}[2h])`,
       Date.now(),
     );
     assert.equal(Number(r?.value[1]), sent, 'every sample is there, once');
     const [sum] = await q.queryVector(
-      `sum_over_time(outpost_device_temp_celsius{device="${device}"}[1h])`,
+      `sum_over_time(outpost_device_temp_celsius{device="${device}"}[2h])`,
       Date.now(),
     );
     assert.equal(Number(sum?.value[1]), (20 * seq * (seq + 1)) / 2);
