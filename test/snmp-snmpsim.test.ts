@@ -155,6 +155,7 @@ describe('SNMP polling against snmpsim (Cisco 3750 recording)', {
       snmp: { version: '2c', community: 'not-this-one' },
       timeout_ms: 300,
       retries: 0,
+      try_site_communities: true,
     };
     const site = [{ version: '2c' as const, community: sim.devices[1]!.community }];
     const { events, samples } = await poller.poll(wrong, { siteCredentials: () => site });

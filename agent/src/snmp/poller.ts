@@ -39,8 +39,8 @@ export interface SnmpPollerOptions {
 /** What a poll may use beyond the device's own config. */
 export interface PollContext {
   /**
-   * The v1/v2c credentials of the device's site (its credential sets, its other devices): when the device times
-   * out, a few are tried to tell a wrong community from a dead host. Called only then.
+   * The v1/v2c credentials of the device's site (its credential sets, its other devices): when a device marked
+   * `try_site_communities` times out, a few are tried to tell a wrong community from a dead host. Called only then.
    */
   siteCredentials?: () => readonly SnmpCredentials[];
 }
@@ -194,17 +194,16 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
 
   /** What tells a silent device from a dead host: probed at most every DIAGNOSIS_TTL_MS per device. */
   async function timeoutFacts(
+    device: DeviceConfig,
     target: SnmpTarget,
     st: DeviceState,
     context: PollContext,
   ): Promise<TimeoutFacts> {
     const now = clock.now();
     if (st.diagnosis && now - st.diagnosis.at < DIAGNOSIS_TTL_MS) return st.diagnosis.facts;
-    const facts = await gatherTimeoutFacts(
-      target,
-      { transport, ping: options.ping },
-      context.siteCredentials?.() ?? [],
-    );
+    // Other communities go only where the hub lets credentials go (try_site_communities).
+    const site = device.try_site_communities === true ? (context.siteCredentials?.() ?? []) : [];
+    const facts = await gatherTimeoutFacts(target, { transport, ping: options.ping }, site);
     st.diagnosis = { at: now, facts };
     return facts;
   }
@@ -224,7 +223,7 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
         let status: 'auth_failed' | 'unreachable' = e.code === 'auth_failed' ? 'auth_failed' : 'unreachable';
         let message = e.message;
         if (e.code === 'timeout') {
-          const explained = explainTimeout(await timeoutFacts(target, st, context), e.message);
+          const explained = explainTimeout(await timeoutFacts(device, target, st, context), e.message);
           status = explained.status;
           message = explained.error;
         }

@@ -104,6 +104,7 @@ describe('SNMP poller diagnosis of a v1/v2c-only device', () => {
     timeout_ms: 1000,
     retries: 0,
     profiles: [],
+    try_site_communities: true,
   };
   const stateOf = (events: KnownEvent[]) => events.find((e) => e.type === 'device_state');
 
@@ -136,6 +137,20 @@ describe('SNMP poller diagnosis of a v1/v2c-only device', () => {
     assert.match(
       JSON.stringify(later),
       /answers ping but not SNMP: wrong community, SNMP disabled or an access list/,
+    );
+  });
+
+  it("never sends the site's communities to a device the hub did not mark try_site_communities", async () => {
+    const fake = createFakeTransport({ [HOST]: v2cOnly('s3cret-right') });
+    const poller = createSnmpPoller({ maxInFlight: 4, transport: fake, ping: recordingPing(true).ping });
+    const { try_site_communities: _, ...outside } = device;
+    const ev = stateOf((await poller.poll(outside, { siteCredentials: () => [v2('s3cret-right')] })).events);
+    assert.equal(ev?.type === 'device_state' && ev.status, 'unreachable');
+    assert.match(JSON.stringify(ev), /answers ping but not SNMP/);
+    assert.deepEqual(
+      fake.calls.filter((c) => c.op === 'get').map((c) => c.id),
+      ['12'],
+      'only its own poll went out',
     );
   });
 });
