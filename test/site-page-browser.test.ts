@@ -1,6 +1,7 @@
 // The site page in a real browser, as a new operator uses it: add a credential set, press Discover, accept what
 // was found, and watch the site's map and upstream parents appear; pin a parent; export the devices (no secret in
-// the file); import a CSV of devices through its dry run.
+// the file); import a CSV of devices through its dry run; as an operator, build a set of v2c, v3 and camera
+// logins and reorder it by keyboard, its secrets kept and never shown.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -77,7 +78,12 @@ describe('the site page in a real browser: discover, accept, map', { skip, timeo
     await sets.getByRole('button', { name: 'Add a set' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a credential set' });
     await dialog.getByLabel('Name', { exact: true }).fill('lab network');
-    await dialog.getByLabel('SNMP v2c communities').fill(`not-this-one, ${community}`);
+    await dialog
+      .getByRole('group', { name: 'SNMP credential 1' })
+      .getByLabel('Community')
+      .fill('not-this-one');
+    await dialog.getByRole('button', { name: 'Add an SNMP credential' }).click();
+    await dialog.getByRole('group', { name: 'SNMP credential 2' }).getByLabel('Community').fill(community);
     await dialog.getByRole('button', { name: 'Save' }).click();
     await sets.getByText('lab network').waitFor();
     assert.match(await sets.innerText(), /SNMP v2c ✓, SNMP v2c ✓/);
@@ -184,6 +190,139 @@ describe('the site page in a real browser: discover, accept, map', { skip, timeo
         .map((d) => d.ip_address),
       [ip],
     );
+    assert.deepEqual(errors, []);
+  });
+
+  // After discovery: the site's sets are what a Discover without a choice tries.
+  it('an operator builds a set of a v2c community, a v3 user and two camera logins, then reorders it', async () => {
+    const secrets = {
+      community: `c-${randomBytes(6).toString('hex')}`,
+      auth: `a-${randomBytes(6).toString('hex')}`,
+      priv: `p-${randomBytes(6).toString('hex')}`,
+      cam1: `k-${randomBytes(6).toString('hex')}`,
+      cam2: `q-${randomBytes(6).toString('hex')}`,
+    };
+    const noSecretIn = (text: string, what: string) => {
+      for (const [k, v] of Object.entries(secrets)) assert.ok(!text.includes(v), `${what} holds no ${k}`);
+    };
+    await hub.api('POST', '/users', { username: 'site-op', role: 'operator', password: ADMIN_PASSWORD });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const op = await context.newPage();
+    op.on('pageerror', (err) => errors.push(err.message));
+    try {
+      await logIn(op, hub.url, 'site-op', ADMIN_PASSWORD);
+      await open(op, `#/sites/${hub.siteId}`);
+      const sets = op.getByTestId('credential-sets');
+      await sets.getByRole('button', { name: 'Add a set' }).click();
+      const add = op.getByRole('dialog', { name: 'Add a credential set' });
+      await add.getByLabel('Name', { exact: true }).fill('shop logins');
+      await add
+        .getByRole('group', { name: 'SNMP credential 1' })
+        .getByLabel('Community')
+        .fill(secrets.community);
+      await add.getByRole('button', { name: 'Add an SNMP credential' }).click();
+      const v3 = add.getByRole('group', { name: 'SNMP credential 2' });
+      await v3.getByLabel('Version').selectOption('3');
+      await v3.getByLabel('Username').fill('monitor');
+      await v3.getByLabel('Authentication protocol').selectOption('sha256');
+      await v3.getByLabel('Authentication key').fill(secrets.auth);
+      await v3.getByLabel('Privacy key').fill(secrets.priv);
+      for (const [n, user, pass] of [
+        [1, 'viewer', secrets.cam1],
+        [2, 'installer', secrets.cam2],
+      ] as const) {
+        await add.getByRole('button', { name: 'Add a camera login' }).click();
+        const cam = add.getByRole('group', { name: `Camera login ${n}` });
+        await cam.getByLabel('Username').fill(user);
+        await cam.getByLabel('Password').fill(pass);
+      }
+      await assertAccessible(op, 'credential set dialog');
+      await add.getByRole('button', { name: 'Save' }).click();
+      await sets.getByText('shop logins').waitFor();
+      type SetView = {
+        id: number;
+        name: string;
+        snmp: Record<string, unknown>[];
+        camera: Record<string, unknown>[];
+      };
+      const find = async () =>
+        (await hub.api<{ sets: SetView[] }>('GET', `/credential-sets?site_id=${hub.siteId}`)).sets.find(
+          (s) => s.name === 'shop logins',
+        )!;
+      const created = await find();
+      // Only what the API shows, undefined fields dropped.
+      const shape = (s: SetView): { snmp: Record<string, unknown>[]; camera: Record<string, unknown>[] } =>
+        JSON.parse(
+          JSON.stringify({
+            snmp: s.snmp.map((e) => ({
+              id: e.id,
+              version: e.version,
+              username: e.username,
+              security_level: e.security_level,
+              auth_protocol: e.auth_protocol,
+              priv_protocol: e.priv_protocol,
+              has: [e.has_community, e.has_auth_key, e.has_priv_key],
+            })),
+            camera: s.camera.map((e) => ({ id: e.id, username: e.username, has_password: e.has_password })),
+          }),
+        );
+      const before = shape(created);
+      assert.deepEqual(
+        before.snmp.map(({ id: _, ...e }) => e),
+        [
+          { version: '2c', has: [true, false, false] },
+          {
+            version: '3',
+            username: 'monitor',
+            security_level: 'authPriv',
+            auth_protocol: 'sha256',
+            priv_protocol: 'aes',
+            has: [false, true, true],
+          },
+        ],
+      );
+      assert.deepEqual(
+        before.camera.map((e) => [e.username, e.has_password]),
+        [
+          ['viewer', true],
+          ['installer', true],
+        ],
+      );
+      noSecretIn(await op.content(), 'the page');
+
+      // Edit: only the order changes, by keyboard; the secret fields stay empty.
+      await sets.getByRole('button', { name: 'Edit shop logins' }).click();
+      const edit = op.getByRole('dialog', { name: 'Edit the credential set shop logins' });
+      const second = edit.getByRole('group', { name: 'SNMP credential 2' });
+      assert.equal(await second.getByLabel('Authentication key').inputValue(), '');
+      assert.match(await second.innerText(), /Stored: leave empty to keep it/);
+      await second.getByRole('button', { name: 'Move SNMP credential 2 up' }).focus();
+      await op.keyboard.press('Enter');
+      assert.equal(
+        await edit.getByRole('group', { name: 'SNMP credential 1' }).getByLabel('Username').inputValue(),
+        'monitor',
+      );
+      // The keyboard stays on the moved entry: its other move button, the pressed one being disabled at the top.
+      assert.equal(
+        await op.evaluate(`document.activeElement?.getAttribute('aria-label')`),
+        'Move SNMP credential 1 down',
+      );
+      await edit.getByRole('button', { name: 'Move camera login 1 down' }).focus();
+      await op.keyboard.press('Enter');
+      noSecretIn(await op.content(), 'the page with the edit dialog');
+      await edit.getByRole('button', { name: 'Save' }).click();
+      await edit.waitFor({ state: 'detached' });
+
+      const after = await find();
+      noSecretIn(JSON.stringify(after), 'the API');
+      assert.deepEqual(shape(after), {
+        snmp: [before.snmp[1], before.snmp[0]],
+        camera: [before.camera[1], before.camera[0]],
+      });
+      noSecretIn(await op.content(), 'the page');
+    } finally {
+      await context.close();
+    }
     assert.deepEqual(errors, []);
   });
 });

@@ -132,7 +132,10 @@ async function runAgent(
   const run: AgentRun = { acked: [], latencies: [] };
   let upTo = 0;
   let wake: (() => void) | undefined;
-  client.on('message', (_t, payload) => {
+  const ackTopic = topics.ack(a.id);
+  client.on('message', (topic, payload) => {
+    // Only acks move the window: anything else on down/# (a config, a command) carries no upTo.
+    if (topic !== ackTopic) return;
     const ack = (JSON.parse(payload.toString()) as { upTo: number }).upTo;
     const now = performance.now();
     for (let s = upTo + 1; s <= ack; s++) {

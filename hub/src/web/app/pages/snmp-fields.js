@@ -1,4 +1,5 @@
-// SNMP settings of the device form: v1/v2c community or v3 user, security level, protocols and keys.
+// SNMP settings of the device form and of credential sets: v1/v2c community or v3 user, security level,
+// protocols and keys.
 // Secrets are write-only: the API says only whether one is stored; an empty field keeps it.
 import { html } from '../html.js';
 import { Field } from '../ui.js';
@@ -29,11 +30,9 @@ export function snmpState(snmp) {
   };
 }
 
-/** The API's `snmp` object: only what the version uses, secrets only when typed. */
-export function snmpBody(f) {
-  const out = { version: f.version, port: Number(f.port) };
-  if (f.timeout_ms !== '') out.timeout_ms = Number(f.timeout_ms);
-  if (f.retries !== '') out.retries = Number(f.retries);
+/** The credential part of an SNMP object (no port or timing): only what the version uses, secrets only when typed. */
+export function snmpCredentialBody(f) {
+  const out = { version: f.version };
   if (f.version !== '3') {
     if (f.community) out.community = f.community;
     return out;
@@ -52,22 +51,34 @@ export function snmpBody(f) {
   return out;
 }
 
+/** The API's `snmp` object of a device: the credential, its port and timing. */
+export function snmpBody(f) {
+  const out = { ...snmpCredentialBody(f), port: Number(f.port) };
+  if (f.timeout_ms !== '') out.timeout_ms = Number(f.timeout_ms);
+  if (f.retries !== '') out.retries = Number(f.retries);
+  return out;
+}
+
 function secretHint(stored, editing) {
   return stored && editing
     ? 'Stored: leave empty to keep it'
     : 'Write-only: stored encrypted, never shown again';
 }
 
-export function SnmpFields({ f, set, stored, editing }) {
+/**
+ * The credential fields: version, then the v1/v2c community or the v3 user, security level, protocols and keys.
+ * `stored` is what the API says is stored (`has_community`, `has_auth_key`, `has_priv_key`); when `editing`, a
+ * stored secret's field may stay empty to keep it.
+ */
+export function SnmpCredentialFields({ f, set, stored, editing, children }) {
   const v3 = f.version === '3';
   const keep = (k) => stored && editing && stored.version === f.version && stored[k];
-  return html`<fieldset>
-    <legend>SNMP</legend>
+  return html`
     <div class="row">
       <${Field} label="Version"><select value=${f.version} onChange=${set('version')}>
         <option value="2c">v2c</option><option value="1">v1</option><option value="3">v3 (user, authentication, privacy)</option>
       </select></${Field}>
-      <${Field} label="Port"><input type="number" min="1" max="65535" value=${f.port} onInput=${set('port')} /></${Field}>
+      ${children}
     </div>
     ${
       v3
@@ -100,7 +111,16 @@ export function SnmpFields({ f, set, stored, editing }) {
       <${Field} label="Context" hint="Usually empty"><input autocomplete="off" value=${f.context} onInput=${set('context')} /></${Field}>`
         : html`<${Field} label="Community" hint=${secretHint(keep('has_community'), editing)}>
         <input type="password" autocomplete="new-password" required=${!keep('has_community')} value=${f.community} onInput=${set('community')} /></${Field}>`
-    }
+    }`;
+}
+
+/** A device's SNMP settings: the credential, its port and timing. */
+export function SnmpFields({ f, set, stored, editing }) {
+  return html`<fieldset>
+    <legend>SNMP</legend>
+    <${SnmpCredentialFields} f=${f} set=${set} stored=${stored} editing=${editing}>
+      <${Field} label="Port"><input type="number" min="1" max="65535" value=${f.port} onInput=${set('port')} /></${Field}>
+    </${SnmpCredentialFields}>
     <div class="row">
       <${Field} label="Timeout (ms)" hint="Default 2000"><input type="number" min="100" max="60000" placeholder="2000" value=${f.timeout_ms} onInput=${set('timeout_ms')} /></${Field}>
       <${Field} label="Retries" hint="Default 1"><input type="number" min="0" max="10" placeholder="1" value=${f.retries} onInput=${set('retries')} /></${Field}>
