@@ -17,6 +17,10 @@ import { type RunningSnmpd, startSnmpd } from './support/snmpd.js';
 
 const skip = needPeers('snmpd');
 const HMAC = 'e2e-webhook-secret-0123456789';
+// A vendor value in tenths of a degree at an OID of the test's choosing (NET-SNMP-MIB's netSnmpPlaypen, meant
+// for experiments), served by snmpd's `override`; random, so that only a real poll can produce it.
+const CUSTOM_OID = '1.3.6.1.4.1.8072.9999.9999.1.0';
+const CUSTOM_RAW = 4100 + Math.floor(Math.random() * 800);
 
 interface Hook {
   event: string;
@@ -52,10 +56,14 @@ for (const { engine, skip } of ENGINES)
     let dataDir: string;
     let deviceId: number;
     let pid: number;
+    let ruleKey: string;
     const hooks: Hook[] = [];
 
     before(async () => {
-      snmpd = await startSnmpd({ sysName: 'e2e-switch' });
+      snmpd = await startSnmpd({
+        sysName: 'e2e-switch',
+        extraConfig: [`override .${CUSTOM_OID} integer ${CUSTOM_RAW}`],
+      });
       pid = snmpdPid(snmpd.port);
       receiver = createServer((req, res) => {
         let body = '';
@@ -111,6 +119,26 @@ for (const { engine, skip } of ENGINES)
         secrets: { hmac_secret: HMAC },
       });
       assert.equal(channel.status, 201, JSON.stringify(channel.body));
+      // An operator's custom OID on the device and a threshold rule on its metric, set before the agent's
+      // first poll (so the test waits for no further poll).
+      const set = await hub.api('PUT', `/api/v1/devices/${deviceId}/custom-oids`, {
+        custom_oids: [
+          { oid: CUSTOM_OID, name: 'cabinet_temp_celsius', type: 'gauge', unit: 'celsius', scale: 0.1 },
+        ],
+      });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      const rule = await hub.api('POST', '/api/v1/alert-rules', {
+        name: 'Hot cabinet',
+        severity: 'high',
+        params: {
+          metric: 'cabinet_temp_celsius',
+          comparison: '>',
+          threshold: 400,
+          scope: { type: 'device', id: deviceId },
+        },
+      });
+      assert.equal(rule.status, 201, JSON.stringify(rule.body));
+      ruleKey = rule.body.key;
       const enrolled = await hub.enroll(site);
       dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-alerts-agent-'));
       const settings = loadSettings(
@@ -167,6 +195,34 @@ for (const { engine, skip } of ENGINES)
         'uptime samples',
       );
       assert.ok(points[0].v > 0, 'a real uptime from snmpd');
+    });
+
+    it('a threshold rule on a custom OID gauge (scaled) opens an alert with its name and value', async () => {
+      const value = CUSTOM_RAW * 0.1;
+      const alert = await until(
+        async () => {
+          const r = await hub.api(
+            'GET',
+            `/api/v1/alerts?rule=${encodeURIComponent(ruleKey)}&device_id=${deviceId}&state=open`,
+          );
+          return (r.body?.alerts ?? [])[0] as
+            | { title: string; message: string; severity: string }
+            | undefined;
+        },
+        30_000,
+        'threshold alert open',
+      );
+      assert.equal(alert.severity, 'high');
+      assert.match(alert.title, /^Hot cabinet: cabinet_temp_celsius > 400 on /);
+      assert.equal(alert.message, `cabinet_temp_celsius ${value} > 400`);
+      // Stored as an ordinary metric, with its unit.
+      const m = await hub.api('GET', `/api/v1/devices/${deviceId}/metrics?name=cabinet_temp_celsius`);
+      assert.equal(m.body.unit, 'celsius');
+      assert.ok(m.body.points.length > 0);
+      assert.ok(
+        (m.body.points as { v: number }[]).every((p) => p.v === value),
+        JSON.stringify(m.body),
+      );
     });
 
     it('snmpd stops answering: a device-unreachable alert opens and is delivered', async () => {

@@ -151,6 +151,39 @@ describe('dashboard settings in a real browser: SNMPv3, wrong community, channel
     assert.ok(!JSON.stringify(d).includes(u.authKey!) && !JSON.stringify(d).includes(u.privKey!));
   });
 
+  it('an operator adds a custom OID on the device page (a bad scale refused by name), then removes it', async () => {
+    const d = (await device('v3-core'))!;
+    await open(page, `#/devices/${d.id}`);
+    const card = page.getByTestId('custom-oids');
+    await card.getByText(/None: the device's profiles only/).waitFor();
+    await card.getByRole('button', { name: 'Add a custom OID' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a custom OID' });
+    await dialog.getByLabel('OID').fill('.1.3.6.1.4.1.318.1.1.1.2.3.2.0');
+    await dialog.getByLabel('Metric name').fill('ups_battery_temp');
+    await dialog.getByLabel('Unit').fill('celsius');
+    await dialog.getByLabel('Scale').fill('0');
+    await assertAccessible(page, 'the custom OID form');
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await dialog.getByRole('alert').getByText('Scale: must not be 0').waitFor();
+    assert.deepEqual((await hub.api<Json>('GET', `/devices/${d.id}/custom-oids`)).custom_oids, []);
+    await dialog.getByLabel('Scale').fill('0.1');
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await card.getByTestId('custom-oid-row').getByText('ups_battery_temp').waitFor();
+    assert.deepEqual((await hub.api<Json>('GET', `/devices/${d.id}/custom-oids`)).custom_oids, [
+      {
+        oid: '1.3.6.1.4.1.318.1.1.1.2.3.2.0',
+        name: 'ups_battery_temp',
+        type: 'gauge',
+        unit: 'celsius',
+        scale: 0.1,
+        walk: false,
+      },
+    ]);
+    await card.getByRole('button', { name: 'Remove ups_battery_temp' }).click();
+    await card.getByText(/None: the device's profiles only/).waitFor();
+    assert.deepEqual((await hub.api<Json>('GET', `/devices/${d.id}/custom-oids`)).custom_oids, []);
+  });
+
   it('a device with a wrong community shows auth_failed and says that no answer came with this community', async () => {
     await addDevice('wrong-community', '2c');
     await fill(page, 'Community', 'not-the-community');

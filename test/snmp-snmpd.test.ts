@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createCipheriv } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createSnmpPoller, type SnmpPoller } from '@outpost/agent';
+import { createSnmpPoller, fpingProbe, type SnmpPoller } from '@outpost/agent';
 import type { DeviceConfig, KnownEvent, Sample } from '@outpost/protocol';
 import { needPeers } from './support/peers.js';
 import {
@@ -67,7 +67,7 @@ describe('SNMP polling against a real snmpd', { skip: needPeers('snmpd', 'snmpge
       sysContact: 'ops@example.net',
       ipv6: true,
     });
-    poller = createSnmpPoller({ maxInFlight: 8 });
+    poller = createSnmpPoller({ maxInFlight: 8, ping: fpingProbe({ warn() {}, debug() {} }) });
     v2c = {
       id: 1,
       name: 'lab',
@@ -228,11 +228,18 @@ describe('SNMP polling against a real snmpd', { skip: needPeers('snmpd', 'snmpge
     assert.equal(stateOf(v1.events).status, 'auth_failed');
   });
 
-  it('reports a port where no SNMP agent listens as unreachable, saying that nothing answered at all', async () => {
+  it('reports a port where no SNMP agent listens on a host that answers ping as unreachable, saying so', {
+    skip: needPeers('fping'),
+  }, async () => {
     const port = await freeUdpPort();
     const silent = await poller.poll({ ...v2c, id: 31, port, timeout_ms: 300, retries: 0 });
-    assert.equal(stateOf(silent.events).status, 'unreachable');
-    assert.match(stateOf(silent.events).error ?? '', /not even to SNMPv3 engine discovery/);
+    const ev = stateOf(silent.events);
+    assert.equal(ev.status, 'unreachable');
+    // 127.0.0.1 answers ping: the host is up, SNMP is what stays silent.
+    assert.match(
+      ev.error ?? '',
+      /answers ping but not SNMP: wrong community, SNMP disabled or an access list \(no answer to SNMPv3 engine discovery either\)/,
+    );
     assert.deepEqual(silent.samples, []);
   });
 

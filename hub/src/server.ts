@@ -21,6 +21,7 @@ import { type LinkParts, ListeningPorts } from './link/parts.js';
 import { Presence } from './link/presence.js';
 import { Revocation } from './link/revocation.js';
 import { AgentSender } from './link/sender.js';
+import { siteNetworks } from './net/site-networks.js';
 import { UpgradeRoutes } from './net/upgrades.js';
 import { createOnboarding } from './onboarding/onboarding.js';
 import { createLiveRelay } from './services/camera-live.js';
@@ -142,7 +143,16 @@ async function composeLink(ctx: HubContext): Promise<LinkParts> {
     heartbeatS: options.heartbeatS,
     shared: config.brokerUrl !== undefined,
   });
-  const configPush = new ConfigPush({ store, secrets: ctx.secrets, sites, sender, logger, clock, options });
+  const configPush = new ConfigPush({
+    store,
+    secrets: ctx.secrets,
+    sites,
+    sender,
+    logger,
+    clock,
+    options,
+    networks: siteNetworks(config),
+  });
   const jobs = new JobDispatcher({
     store,
     presence,

@@ -34,6 +34,8 @@ export interface SnmpdOptions {
   allowFrom?: string;
   /** The v2c community (default: a random one). */
   community?: string;
+  /** Further snmpd.conf lines, e.g. `override .1.3.6.1.4.1.8072.9999.9999.1.0 integer 42` to serve a value. */
+  extraConfig?: string[];
 }
 
 export interface RunningSnmpd {
@@ -179,6 +181,7 @@ export async function startSnmpd(opts: SnmpdOptions = {}): Promise<RunningSnmpd>
     // Do not let the test agent read the host's /etc/snmp or listen on AgentX.
     'agentXSocket none',
     'master no',
+    ...(opts.extraConfig ?? []),
   ];
   for (const u of v3Users) {
     const auth = u.authProtocol

@@ -21,6 +21,11 @@ export interface SnmpsimOptions {
   port?: number;
   /** Community names instead of `dev1`, `dev2`, ... */
   communities?: string[];
+  /**
+   * SNMPv1/v2c only (`--v2c-arch`): no SNMPv3 engine answers discovery, like many small devices (by default
+   * snmpsimd answers it with its `simulator` user).
+   */
+  v2cOnly?: boolean;
 }
 
 export interface SimulatedDevice {
@@ -88,6 +93,7 @@ export async function startSnmpsim(opts: SnmpsimOptions = {}): Promise<RunningSn
           unregisters,
           host,
           opts.port,
+          opts.v2cOnly ?? false,
         );
       }),
     );
@@ -118,6 +124,7 @@ async function startOne(
   unregisters: (() => void)[],
   host = '127.0.0.1',
   fixedPort?: number,
+  v2cOnly = false,
 ): Promise<{ port: number; communities: string[] }> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -127,6 +134,7 @@ async function startOne(
       `--cache-dir=${cache}`,
       `--agent-udpv4-endpoint=${host}:${port}`,
       '--logging-method=null',
+      ...(v2cOnly ? ['--v2c-arch'] : []),
     ];
     if (process.getuid?.() === 0) args.push('--process-user=nobody', '--process-group=nogroup');
     const child = spawn('snmpsimd', args, { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -1,11 +1,12 @@
 import type { Logger } from '../logger.js';
-import { createSnmpPoller } from '../snmp/index.js';
+import { createSnmpPoller, fpingProbe } from '../snmp/index.js';
 import { lazyProber } from './lazy-prober.js';
 import type { Poller, Prober } from './types.js';
 
 /** The SNMP poller of this agent. */
 export function loadPoller(maxInFlight: number, log: Logger): Poller {
-  return createSnmpPoller({ maxInFlight, logger: log.child({ part: 'snmp' }) });
+  const logger = log.child({ part: 'snmp' });
+  return createSnmpPoller({ maxInFlight, logger, ping: fpingProbe(logger) });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AgentEvent, CameraConfig, DeviceConfig, MessageInputs, Sample } from '@outpost/protocol';
 import type { LiveSessions } from '../camera/live/sessions.js';
-import type { TablesRequest, TablesResult } from '../snmp/poller.js';
+import type { PollContext, TablesRequest, TablesResult } from '../snmp/poller.js';
 
 /** What one poll or probe produced. */
 export interface Outcome {
@@ -17,7 +17,7 @@ export interface WalkRow {
 
 /** The SNMP side as the runtime sees it (agent/src/snmp implements it). `poll` never throws. */
 export interface Poller {
-  poll(device: DeviceConfig): Promise<Outcome>;
+  poll(device: DeviceConfig, context?: PollContext): Promise<Outcome>;
   walk(
     device: DeviceConfig,
     oid: string,

@@ -10,6 +10,8 @@ export interface FakeAgent {
   fail?: (op: 'get' | 'walk', oid: string) => SnmpError | undefined;
   /** Whether the host answers SNMPv3 engine discovery (default: yes, since an agent is there). */
   engine?: boolean;
+  /** The only v1/v2c community it answers (default: any); others time out, as snmpd drops them. */
+  community?: string;
 }
 
 export interface FakeCall {
@@ -41,6 +43,9 @@ export function createFakeTransport(agents: Record<string, FakeAgent> = {}): Fak
   const agentFor = (t: SnmpTarget, op: 'get' | 'walk', oid: string): FakeAgent => {
     const a = views.get(t.host);
     if (!a) throw new SnmpError('timeout', 'timeout');
+    const c = t.credentials;
+    if (a.community !== undefined && c.version !== '3' && c.community !== a.community)
+      throw new SnmpError('timeout', 'timeout');
     const err = a.fail?.(op, oid);
     if (err) throw err;
     return a;

@@ -1,11 +1,12 @@
-import type { DeviceConfig, KnownEvent, Sample } from '@outpost/protocol';
-import { DIAGNOSIS_TTL_MS, explainTimeout } from './diagnose.js';
+import type { DeviceConfig, KnownEvent, Sample, SnmpCredentials } from '@outpost/protocol';
+import { DIAGNOSIS_TTL_MS, explainTimeout, type TimeoutFacts } from './diagnose.js';
 import { SnmpError, toSnmpError } from './errors.js';
 import { formatValue } from './format.js';
 import { createLimiter } from './limiter.js';
 import { createNetSnmpTransport } from './net-snmp-transport.js';
 import { customOidsFor, customProfile } from './profiles/custom.js';
 import { PROFILES, type Profile, type ProfileInput, selectProfiles, system } from './profiles/index.js';
+import { gatherTimeoutFacts, type PingProbe } from './timeout-evidence.js';
 import type { SnmpTarget, SnmpTransport, SnmpVarbind } from './types.js';
 
 export interface SnmpLogger {
@@ -28,6 +29,20 @@ export interface SnmpPollerOptions {
    * backlog (slow or dead devices) costs a queued call, not a poll's worth of buffered varbinds.
    */
   maxConcurrentPolls?: number;
+  /**
+   * One ICMP echo, as evidence when a device times out (fpingProbe in production); without it the diagnosis
+   * goes without ping.
+   */
+  ping?: PingProbe;
+}
+
+/** What a poll may use beyond the device's own config. */
+export interface PollContext {
+  /**
+   * The v1/v2c credentials of the device's site (its credential sets, its other devices): when a device marked
+   * `try_site_communities` times out, a few are tried to tell a wrong community from a dead host. Called only then.
+   */
+  siteCredentials?: () => readonly SnmpCredentials[];
 }
 
 export interface PollResult {
@@ -43,7 +58,7 @@ export interface WalkRow {
 
 export interface SnmpPoller {
   /** Polls one device with its profiles. Never throws: failures become events. */
-  poll(device: DeviceConfig): Promise<PollResult>;
+  poll(device: DeviceConfig, context?: PollContext): Promise<PollResult>;
   /** Walks a subtree of a device for a job; rejects with an `SnmpError` carrying context. */
   walk(
     device: DeviceConfig,
@@ -82,8 +97,8 @@ interface DeviceState {
   profiles: Map<string, unknown>;
   /** Varbinds per walked subtree at the previous poll: sizes the next GETBULK. */
   rows: Map<string, number>;
-  /** While the device times out: whether an SNMP engine answered at its address, and when that was probed. */
-  diagnosis?: { at: number; engineAnswers: boolean };
+  /** While the device times out: what the evidence probes found, and when. */
+  diagnosis?: { at: number; facts: TimeoutFacts };
 }
 
 /** The transport-level target of a device config. */
@@ -177,20 +192,23 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
     return { scalars, walks };
   }
 
-  /** Probes (at most every DIAGNOSIS_TTL_MS per device) whether an SNMP engine answers at its address. */
-  async function engineAnswers(target: SnmpTarget, st: DeviceState): Promise<boolean | undefined> {
+  /** What tells a silent device from a dead host: probed at most every DIAGNOSIS_TTL_MS per device. */
+  async function timeoutFacts(
+    device: DeviceConfig,
+    target: SnmpTarget,
+    st: DeviceState,
+    context: PollContext,
+  ): Promise<TimeoutFacts> {
     const now = clock.now();
-    if (st.diagnosis && now - st.diagnosis.at < DIAGNOSIS_TTL_MS) return st.diagnosis.engineAnswers;
-    try {
-      const answered = await transport.probeEngine!(target);
-      st.diagnosis = { at: now, engineAnswers: answered };
-      return answered;
-    } catch {
-      return undefined;
-    }
+    if (st.diagnosis && now - st.diagnosis.at < DIAGNOSIS_TTL_MS) return st.diagnosis.facts;
+    // Other communities go only where the hub lets credentials go (try_site_communities).
+    const site = device.try_site_communities === true ? (context.siteCredentials?.() ?? []) : [];
+    const facts = await gatherTimeoutFacts(target, { transport, ping: options.ping }, site);
+    st.diagnosis = { at: now, facts };
+    return facts;
   }
 
-  async function pollNow(device: DeviceConfig): Promise<PollResult> {
+  async function pollNow(device: DeviceConfig, context: PollContext = {}): Promise<PollResult> {
     const samples: Sample[] = [];
     const events: KnownEvent[] = [];
     const label = deviceLabel(device);
@@ -204,11 +222,8 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
         const e = toSnmpError(err);
         let status: 'auth_failed' | 'unreachable' = e.code === 'auth_failed' ? 'auth_failed' : 'unreachable';
         let message = e.message;
-        if (e.code === 'timeout' && transport.probeEngine) {
-          const explained = explainTimeout(
-            { version: device.snmp.version, engineAnswers: await engineAnswers(target, st) },
-            e.message,
-          );
+        if (e.code === 'timeout') {
+          const explained = explainTimeout(await timeoutFacts(device, target, st, context), e.message);
           status = explained.status;
           message = explained.error;
         }
@@ -283,7 +298,7 @@ export function createSnmpPoller(options: SnmpPollerOptions): SnmpPoller {
   }
 
   return {
-    poll: (device) => polls.run(() => pollNow(device)),
+    poll: (device, context) => polls.run(() => pollNow(device, context)),
     async walk(device, oid, onRow, opts = {}) {
       const target = targetOf(device);
       let rows = 0;

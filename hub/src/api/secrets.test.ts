@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { cameraCredentials, deviceSnmpCredentials } from '../inventory/credentials.js';
 import { buildSiteConfig } from '../link/site-config.js';
+import { SiteNetworks } from '../net/site-networks.js';
 import { checkpoint } from '../store/sqlite/inspect.testing.js';
 import { listRoutes } from './access.js';
 import { createTestHub, type TestHub } from './testing.js';
@@ -171,6 +172,26 @@ describe('secrets are write-only', () => {
       },
     ]);
     assert.equal(body.traps?.port, 1163);
+    assert.ok(
+      body.devices.every((d) => d.try_site_communities === undefined),
+      'no device may get the site communities without the allowed networks',
+    );
+    // Only a device whose address is inside discoveryAllowedNetworks may be sent the site's other communities.
+    const marked = await buildSiteConfig(
+      hub.ctx.store,
+      1,
+      (b) => hub.ctx.secrets.decrypt(b),
+      { heartbeat_s: 30, batch_max_delay_ms: 1000 },
+      undefined,
+      new SiteNetworks(['192.0.2.0/24']),
+    );
+    assert.deepEqual(
+      marked.body.devices.map((d) => [d.ip_address, d.try_site_communities]),
+      [
+        ['192.0.2.1', true],
+        ['2001:db8::1', undefined],
+      ],
+    );
     assert.deepEqual(cameraCredentials(hub.ctx.secrets, (await cameras.get(1))!), {
       username: 'viewer',
       password: SECRETS.urlPassword,

@@ -1,5 +1,6 @@
 import type { SecretBox } from '../crypto/secrets.js';
 import type { Logger } from '../logger.js';
+import type { SiteNetworks } from '../net/site-networks.js';
 import type { Repositories } from '../store/port.js';
 import type { AgentSites } from './agent-sites.js';
 import type { LinkOptions } from './options.js';
@@ -24,6 +25,8 @@ export interface ConfigPushDeps {
   logger: Logger;
   clock: () => number;
   options: Pick<LinkOptions, 'heartbeatS' | 'batchMaxDelayMs' | 'topologyIntervalS' | 'traps'>;
+  /** Where credentials may go on a non-admin's word: devices there are marked `try_site_communities`. */
+  networks?: Pick<SiteNetworks, 'containsAddress'>;
 }
 
 /**
@@ -39,7 +42,7 @@ export class ConfigPush {
 
   /** Builds the site's current config and its version (bumped when the content changed). */
   async current(siteId: number): Promise<{ message: ReturnType<typeof configMessage>; changed: boolean }> {
-    const { store, secrets, logger, clock, options } = this.deps;
+    const { store, secrets, logger, clock, options, networks } = this.deps;
     const { body, skipped } = await buildSiteConfig(
       store,
       siteId,
@@ -50,6 +53,7 @@ export class ConfigPush {
         topology_s: options.topologyIntervalS,
       },
       options.traps,
+      networks,
     );
     for (const s of skipped)
       logger.warn(

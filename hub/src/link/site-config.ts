@@ -15,6 +15,7 @@ import {
 import { credentialSetsForConfig } from '../inventory/credential-sets.js';
 import { hasSnmp } from '../inventory/credentials.js';
 import { decodeSiteTraps, trapConfig } from '../inventory/site-traps.js';
+import type { SiteNetworks } from '../net/site-networks.js';
 import type { CheckRow } from '../store/checks.js';
 import type { CredentialRow } from '../store/credentials.js';
 import type { Repositories } from '../store/port.js';
@@ -226,6 +227,7 @@ export async function buildSiteConfig(
   decrypt: Decrypt,
   intervals: SiteConfigBody['intervals'],
   traps: HubTrapDefaults = { enabled: false, port: 1162 },
+  networks?: Pick<SiteNetworks, 'containsAddress'>,
 ): Promise<{ body: SiteConfigBody; skipped: Skipped[] }> {
   const skipped: Skipped[] = [];
   const sets = [...(await store.credentials.listSets(siteId)), ...(await store.credentials.listSets(null))];
@@ -238,8 +240,11 @@ export async function buildSiteConfig(
     if (!hasSnmp(stored)) continue;
     const w = withCredential(stored, entries);
     const r = w.ok ? deviceConfig(w.row, decrypt, deviceOids.get(stored.id)) : w;
-    if (r.ok) devices.push(r.value);
-    else skipped.push({ kind: 'device', id: stored.id, reason: r.reason });
+    if (r.ok) {
+      // The agent may try the site's other communities here only where credentials may go anyway.
+      if (networks?.containsAddress(r.value.ip_address)) r.value.try_site_communities = true;
+      devices.push(r.value);
+    } else skipped.push({ kind: 'device', id: stored.id, reason: r.reason });
   }
   const cameras: CameraConfig[] = [];
   for (const stored of await store.cameras.forSite(siteId)) {

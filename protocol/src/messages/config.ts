@@ -89,6 +89,12 @@ export const DeviceConfigSchema = z.object({
   profiles: z.array(Text(64)).max(32).default([]),
   /** Extra OIDs polled on this device besides its profiles. */
   custom_oids: z.array(CustomOidSchema).max(64).optional(),
+  /**
+   * Whether the agent may try the site's other v1/v2c communities (its devices', its credential sets') on this
+   * address when the device times out, to tell a wrong community from a dead host: true only where the hub lets
+   * credentials go on a non-admin's word (its `discoveryAllowedNetworks`). Absent: never.
+   */
+  try_site_communities: z.boolean().optional(),
 });
 export type DeviceConfig = z.infer<typeof DeviceConfigSchema>;
 

@@ -11,6 +11,7 @@ import { preferredBrokerUrl } from '../../link/stream.js';
 import { silentLogger } from '../../logger.js';
 import { readOutboxStats } from '../../outbox/sqlite.js';
 import { loadPoller, loadProber } from '../../runtime/plugins.js';
+import { siteCommunities } from '../../snmp/site-communities.js';
 import { processAlive, readStateFile } from '../../state/state.js';
 
 export type Verdict = 'ok' | 'warn' | 'fail';
@@ -175,7 +176,11 @@ export async function diagnose(
   if (config && config.devices.length > 0) {
     const poller = loadPoller(snmpMaxInFlight, silentLogger);
     try {
-      const results = await Promise.all(config.devices.map(async (d) => ({ d, r: await poller.poll(d) })));
+      const site = siteCommunities(config);
+      const context = { siteCredentials: () => site };
+      const results = await Promise.all(
+        config.devices.map(async (d) => ({ d, r: await poller.poll(d, context) })),
+      );
       for (const { d, r } of results) {
         const state = r.events.find((e) => e.type === 'device_state') as
           | { status?: string; error?: string; sys?: { name?: string } }

@@ -7,7 +7,7 @@ import {
   SNMP_PRIV_PROTOCOLS,
 } from '@outpost/protocol';
 import { Command, Option } from 'commander';
-import { createSnmpPoller, type PollResult, PROFILES } from '../../snmp/index.js';
+import { createSnmpPoller, fpingProbe, type PollResult, PROFILES } from '../../snmp/index.js';
 
 export interface PollFlags {
   ip?: string;
@@ -216,7 +216,8 @@ export function pollCommand(): Command {
       const parsed = deviceFromFlags(flags, process.env);
       if (!parsed.ok) cmd.error(`error: ${parsed.error}`, { exitCode: 2 });
       const { device, intervalS } = parsed as Extract<typeof parsed, { ok: true }>;
-      const poller = createSnmpPoller({ maxInFlight: 8 });
+      // A ping tells a host that is up but silent to SNMP from a dead one, when the device times out.
+      const poller = createSnmpPoller({ maxInFlight: 8, ping: fpingProbe({ warn() {}, debug() {} }) });
       try {
         let result = await poller.poll(device);
         if (intervalS > 0) {

@@ -1,4 +1,5 @@
-// One device: identity, checks, interfaces, charts, recent alerts, events (traps), poll now with the job's progress.
+// One device: identity, checks, interfaces, custom OIDs, charts, recent alerts, events (traps), poll now with the
+// job's progress.
 import { api, query } from '../api.js';
 import { ago, duration, when } from '../format.js';
 import { html, useEffect, useState } from '../html.js';
@@ -9,6 +10,7 @@ import { useSites } from '../sites.js';
 import { ErrorNote, Severity, Status, useAction, useFetch, useThrottle } from '../ui.js';
 import { DeviceCharts } from './device-charts.js';
 import { DeviceChecks } from './device-checks.js';
+import { DeviceCustomOids } from './device-custom-oids.js';
 import { DeviceEvents } from './device-events.js';
 import { DeviceForm } from './device-form.js';
 import { DeviceHealth } from './device-health.js';
@@ -99,6 +101,7 @@ export function DevicePage({ id }) {
     <${DeviceChecks} device=${d} />
     ${d.snmp ? html`<${DeviceHealth} deviceId=${id} stamp=${stamp} />` : null}
     ${d.snmp ? html`<${Interfaces} rows=${ifs.rows} error=${ifs.error} />` : null}
+    ${d.snmp ? html`<${DeviceCustomOids} deviceId=${id} />` : null}
     <${DeviceCharts} deviceId=${id} interfaces=${ifs.rows} stamp=${stamp} />
     <${DeviceEvents} device=${d} />
     ${
