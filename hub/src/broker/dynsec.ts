@@ -3,6 +3,7 @@ import { isValidAgentId } from '@outpost/protocol';
 import type { IClientOptions, MqttClient } from 'mqtt';
 import mqtt from 'mqtt';
 import type { Logger } from '../logger.js';
+import { type BrokerConnection, brokerConnectHint } from './connect-hint.js';
 import { agentAcls, agentRoleName, type DynsecAcl, HUB_ROLE, hubAcls } from './dynsec-acl.js';
 
 /** The dynamic-security plugin's control topics (Mosquitto 2, `$CONTROL/dynamic-security/v1`). */
@@ -207,16 +208,13 @@ export class DynsecAdmin {
 export async function connectOrExplain(
   url: string,
   options: IClientOptions,
-  who: 'hub' | 'admin',
+  who: BrokerConnection,
 ): Promise<MqttClient> {
   try {
     return await mqtt.connectAsync(url, { connectTimeout: 10_000, ...options }, false);
   } catch (err) {
-    const e = err as Error & { code?: number };
-    const setting =
-      who === 'hub' ? 'brokerUsername/brokerPassword' : 'brokerAdminUsername/brokerAdminPassword';
-    const hint =
-      e.code === 134 || e.code === 135 || e.code === 4 || e.code === 5 ? ` (check ${setting})` : '';
+    const e = err as Error & { code?: number | string };
+    const hint = brokerConnectHint(e.code, who);
     throw new Error(`broker ${redactBrokerUrl(url)}: ${who} connection failed: ${e.message}${hint}`, {
       cause: err,
     });
