@@ -245,8 +245,13 @@ describe('the site page in a real browser: discover, accept, map', { skip, timeo
         await cam.getByLabel('Password').fill(pass);
       }
       await assertAccessible(op, 'credential set dialog');
+      await shot(op, 'credential-set-dialog');
       await add.getByRole('button', { name: 'Save' }).click();
       await sets.getByText('shop logins').waitFor();
+      assert.match(
+        await sets.innerText(),
+        /shop logins: SNMP v2c ✓, SNMP v3 monitor ✓; camera viewer ✓, camera installer ✓/,
+      );
       type SetView = {
         id: number;
         name: string;
@@ -324,6 +329,9 @@ describe('the site page in a real browser: discover, accept, map', { skip, timeo
       noSecretIn(await op.content(), 'the page with the edit dialog');
       await edit.getByRole('button', { name: 'Save' }).click();
       await edit.waitFor({ state: 'detached' });
+      await sets
+        .getByText(/shop logins: SNMP v3 monitor ✓, SNMP v2c ✓; camera installer ✓, camera viewer ✓/)
+        .waitFor();
 
       const after = await find();
       noSecretIn(JSON.stringify(after), 'the API');
