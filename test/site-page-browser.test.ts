@@ -215,11 +215,19 @@ describe('the site page in a real browser: discover, accept, map', { skip, timeo
       const sets = op.getByTestId('credential-sets');
       await sets.getByRole('button', { name: 'Add a set' }).click();
       const add = op.getByRole('dialog', { name: 'Add a credential set' });
-      await add.getByLabel('Name', { exact: true }).fill('shop logins');
+      // A name the site already uses: refused by the API, named in the dialog's words, nothing stored.
+      const countSets = async () =>
+        (await hub.api<{ sets: unknown[] }>('GET', `/credential-sets?site_id=${hub.siteId}`)).sets.length;
+      const setsBefore = await countSets();
+      await add.getByLabel('Name', { exact: true }).fill('lab network');
       await add
         .getByRole('group', { name: 'SNMP credential 1' })
         .getByLabel('Community')
         .fill(secrets.community);
+      await add.getByRole('button', { name: 'Save' }).click();
+      await add.getByRole('alert').getByText('Name: already used').waitFor();
+      assert.equal(await countSets(), setsBefore);
+      await add.getByLabel('Name', { exact: true }).fill('shop logins');
       await add.getByRole('button', { name: 'Add an SNMP credential' }).click();
       const v3 = add.getByRole('group', { name: 'SNMP credential 2' });
       await v3.getByLabel('Version').selectOption('3');
@@ -237,8 +245,13 @@ describe('the site page in a real browser: discover, accept, map', { skip, timeo
         await cam.getByLabel('Password').fill(pass);
       }
       await assertAccessible(op, 'credential set dialog');
+      await shot(op, 'credential-set-dialog');
       await add.getByRole('button', { name: 'Save' }).click();
       await sets.getByText('shop logins').waitFor();
+      assert.match(
+        await sets.innerText(),
+        /shop logins: SNMP v2c ✓, SNMP v3 monitor ✓; camera viewer ✓, camera installer ✓/,
+      );
       type SetView = {
         id: number;
         name: string;
@@ -303,15 +316,22 @@ describe('the site page in a real browser: discover, accept, map', { skip, timeo
         'monitor',
       );
       // The keyboard stays on the moved entry: its other move button, the pressed one being disabled at the top.
-      assert.equal(
-        await op.evaluate(`document.activeElement?.getAttribute('aria-label')`),
-        'Move SNMP credential 1 down',
+      // (moved after the render that disables it: wait for it).
+      await until(
+        async () =>
+          (await op.evaluate(`document.activeElement?.getAttribute('aria-label')`)) ===
+          'Move SNMP credential 1 down',
+        5_000,
+        'focus on the moved entry',
       );
       await edit.getByRole('button', { name: 'Move camera login 1 down' }).focus();
       await op.keyboard.press('Enter');
       noSecretIn(await op.content(), 'the page with the edit dialog');
       await edit.getByRole('button', { name: 'Save' }).click();
       await edit.waitFor({ state: 'detached' });
+      await sets
+        .getByText(/shop logins: SNMP v3 monitor ✓, SNMP v2c ✓; camera installer ✓, camera viewer ✓/)
+        .waitFor();
 
       const after = await find();
       noSecretIn(JSON.stringify(after), 'the API');

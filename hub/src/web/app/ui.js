@@ -165,6 +165,16 @@ export function Field({ label, children, hint }) {
   return html`<div class="field"><label for=${controlId}>${label}</label>${controls}${hint ? html`<small id=${`${id}-hint`}>${hint}</small>` : null}</div>`;
 }
 
+/**
+ * An API refusal in the form's words: each detail whose path `label(path)` names (`body.custom_oids.3.scale` ->
+ * `Scale`) becomes `Scale: must not be 0`; the error as it is when none does.
+ */
+export function refusalIn(error, label) {
+  const named = (error?.details ?? []).map((d) => [label(d.path ?? ''), d.message]).filter(([l]) => l);
+  if (!named.length) return error;
+  return new Error(named.map(([l, m]) => `${l}: ${m}`).join('; '));
+}
+
 /** Runs an async action with busy/error state for a form or button. */
 export function useAction(fn) {
   const [busy, setBusy] = useState(false);

@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { html, useEffect, useState } from '../html.js';
 import { can } from '../session.js';
-import { Dialog, ErrorNote, Field, useAction } from '../ui.js';
+import { Dialog, ErrorNote, Field, refusalIn, useAction } from '../ui.js';
 import { SnmpCredentialFields, snmpCredentialBody, snmpState } from './snmp-fields.js';
 
 let keys = 0;
@@ -36,6 +36,28 @@ export function credentialSetBody({ name, snmp, camera }) {
       ...(e.password ? { password: e.password } : {}),
     })),
   };
+}
+
+const FIELDS = {
+  name: 'Name',
+  version: 'Version',
+  community: 'Community',
+  username: 'Username',
+  security_level: 'Security level',
+  auth_protocol: 'Authentication protocol',
+  auth_key: 'Authentication key',
+  priv_protocol: 'Privacy protocol',
+  priv_key: 'Privacy key',
+  context: 'Context',
+  password: 'Password',
+};
+
+/** The dialog's words for a refused field (`body.snmp.1.auth_key` -> `SNMP credential 2, Authentication key`). */
+export function fieldName(path) {
+  const m = /^body\.(snmp|camera)\.(\d+)(?:\.(\w+))?/.exec(path);
+  if (!m) return path.startsWith('body.') ? (FIELDS[path.slice(5)] ?? path.slice(5)) : null;
+  const entry = `${m[1] === 'snmp' ? 'SNMP credential' : 'Camera login'} ${Number(m[2]) + 1}`;
+  return m[3] ? `${entry}, ${FIELDS[m[3]] ?? m[3]}` : entry;
 }
 
 /** Move up / Move down / Remove for entry `n` of `total`, named after the entry for screen readers. */
@@ -116,7 +138,7 @@ export function CredentialSetDialog({ siteId, set: existing, onClose, onSaved })
         </fieldset>`,
       )}
       <div class="actions"><button type="button" disabled=${camera.length >= 32} onClick=${() => setCamera([...camera, cameraEntry()])}>Add a camera login</button></div>
-      <${ErrorNote} error=${save.error} />
+      <${ErrorNote} error=${refusalIn(save.error, fieldName)} />
       <div class="actions"><button type="submit" class="primary" disabled=${save.busy}>Save</button></div>
     </form>
   </${Dialog}>`;

@@ -3,7 +3,7 @@
 import { api } from '../api.js';
 import { html, useState } from '../html.js';
 import { can } from '../session.js';
-import { Dialog, ErrorNote, Field, useAction, useFetch } from '../ui.js';
+import { Dialog, ErrorNote, Field, refusalIn, useAction, useFetch } from '../ui.js';
 
 const TYPES = [
   ['gauge', 'gauge: the value as read'],
@@ -24,17 +24,11 @@ export function customOidBody(f) {
   };
 }
 
-/** The refusal in words, naming the form's fields (`body.custom_oids.3.scale` -> `Scale: must not be 0`). */
-function refusal(error, index) {
+/** The form's name of a refused field of the new entry (`body.custom_oids.3.scale` -> `Scale`). */
+const entryField = (index) => (path) => {
   const prefix = `body.custom_oids.${index}.`;
-  const mine = (error?.details ?? []).filter((d) => d.path?.startsWith(prefix));
-  if (!mine.length) return error;
-  return new Error(
-    mine
-      .map((d) => `${LABELS[d.path.slice(prefix.length)] ?? d.path.slice(prefix.length)}: ${d.message}`)
-      .join('; '),
-  );
-}
+  return path.startsWith(prefix) ? (LABELS[path.slice(prefix.length)] ?? path.slice(prefix.length)) : null;
+};
 
 function AddForm({ list, deviceId, onClose, onSaved }) {
   const [f, setF] = useState({ oid: '', name: '', type: 'gauge', unit: '', scale: '', walk: false });
@@ -57,7 +51,7 @@ function AddForm({ list, deviceId, onClose, onSaved }) {
         <${Field} label="Scale" hint="Multiplies the value; default 1 (0.1 for tenths)"><input type="number" step="any" placeholder="1" value=${f.scale} onInput=${set('scale')} /></${Field}>
       </div>
       <label class="check"><input type="checkbox" checked=${f.walk} onChange=${(e) => setF({ ...f, walk: e.target.checked })} /> Walk it: a table column, one metric per row (labelled by its index)</label>
-      <${ErrorNote} error=${refusal(save.error, list.length)} />
+      <${ErrorNote} error=${refusalIn(save.error, entryField(list.length))} />
       <div class="actions"><button type="submit" class="primary" disabled=${save.busy}>Add</button></div>
     </form>
   </${Dialog}>`;

@@ -7,6 +7,22 @@ import { can } from '../session.js';
 import { ErrorNote, useAction } from '../ui.js';
 import { CredentialSetDialog } from './credential-set-dialog.js';
 
+/** Whether an SNMP entry has the secrets its version and security level need (shown as ✓). */
+const complete = (c) =>
+  c.version !== '3'
+    ? c.has_community
+    : c.security_level === 'noAuthNoPriv' ||
+      (c.has_auth_key && (c.security_level === 'authNoPriv' || c.has_priv_key));
+
+/** A set's entries in order, in words: `SNMP v2c ✓, SNMP v3 monitor ✓; camera viewer ✓`. */
+const summary = (s) => {
+  const snmp = s.snmp.map(
+    (c) => `SNMP v${c.version}${c.username ? ` ${c.username}` : ''}${complete(c) ? ' ✓' : ' (no secret)'}`,
+  );
+  const camera = s.camera.map((c) => `camera ${c.username}${c.has_password ? ' ✓' : ''}`);
+  return `${snmp.join(', ') || 'no SNMP credential'}; ${camera.join(', ') || 'no camera login'}`;
+};
+
 export function CredentialSets({ siteId, sets, onChanged }) {
   // null: no dialog; 'new': adding a set; otherwise the set being edited.
   const [editing, setEditing] = useState(null);
@@ -22,12 +38,12 @@ export function CredentialSets({ siteId, sets, onChanged }) {
     ${
       sets.length
         ? html`<ul class="plain">${sets.map(
-            (s) => html`<li><strong>${s.name}</strong>${s.site_id === null ? ' (global)' : ''}:
-        ${s.snmp.map((c) => `SNMP v${c.version}${c.username ? ` ${c.username}` : ''}${c.has_community || c.has_auth_key ? ' ✓' : ' (no secret)'}`).join(', ') || 'no SNMP credential'};
-        ${s.camera.map((c) => `camera ${c.username}${c.has_password ? ' ✓' : ''}`).join(', ') || 'no camera login'}
+            (
+              s,
+            ) => html`<li><strong>${s.name}</strong>${s.site_id === null ? ' (global)' : ''}${`: ${summary(s)} `}
         ${
           can(s.site_id === null ? 'admin' : 'operator')
-            ? html` <button type="button" class="link" aria-label=${`Edit ${s.name}`} onClick=${() => setEditing(s)}>Edit</button>
+            ? html` <button type="button" class="link" aria-label=${`Edit ${s.name}`} onClick=${() => setEditing(s)}>Edit</button>${' '}
           <button type="button" class="link" aria-label=${`Delete ${s.name}`} onClick=${() => remove.run(s)}>Delete</button>`
             : null
         }</li>`,
