@@ -178,15 +178,18 @@ async function embeddedBroker(ctx: HubContext, http: ServiceHttp, bus: AedesBus,
 
 /**
  * An external broker (docs/scaling-out.md): no listeners here, agents reach the broker at the URLs enrollment
- * gives them. Agents revoked while the broker was unreachable lose their broker account now, and whenever the
- * admin connection comes back.
+ * gives them. Agents revoked (or deleted) while the broker was unreachable lose their broker account now, and
+ * whenever the admin connection comes back; so do agents of another database on the same broker.
  */
 function externalBroker(ctx: HubContext, bus: MqttBus) {
   const reconcile = () =>
     reconcileAgentClients(bus.admin, ctx.store.agents).then(
       (removed) => {
         if (removed.length > 0)
-          ctx.logger.warn({ agents: removed }, 'removed broker accounts of revoked agents');
+          ctx.logger.warn(
+            { agents: removed },
+            'removed broker accounts of agents revoked or unknown to this database',
+          );
       },
       (err) => ctx.logger.error({ err }, "reconciling agents' broker accounts failed"),
     );
