@@ -77,25 +77,45 @@ export class TsdbSeriesRepo implements SeriesRepo {
     } else {
       // Step k covers [k*step, (k+1)*step): evaluated at its end, over the window that ends 1 ms before it.
       const step = range.stepMs;
+      const now = this.o.clock();
       const first = Math.floor(range.from / step) * step;
       const last = Math.floor(range.to / step) * step;
-      const result = await this.o.client.queryRange(
-        `avg_over_time(${sel}[${step}ms] offset 1ms)`,
-        first + step,
-        last + step,
-        step,
-      );
+      // The step under way ends after now, and a TSDB may answer an evaluation after now with the one before it
+      // (VictoriaMetrics' adjustLastPoints: the current step would show the previous step's average). Only the
+      // steps that have ended are evaluated by the TSDB; the current one is averaged here from its raw samples
+      // so far, and later ones have none.
+      const current = Math.floor(now / step) * step;
+      const open = last >= current && current >= first ? current : undefined;
+      const closedLast = Math.min(last, current - step);
       const sums = new Map<number, { sum: number; n: number }>();
-      for (const r of result.filter((r) => matches(e, r.metric)))
-        for (const [t, v] of r.values) {
-          const start = Math.round(t * 1000) - step;
-          const s = sums.get(start);
-          if (s) {
-            s.sum += Number(v);
-            s.n++;
-          } else sums.set(start, { sum: Number(v), n: 1 });
-        }
+      if (closedLast >= first) {
+        const result = await this.o.client.queryRange(
+          `avg_over_time(${sel}[${step}ms] offset 1ms)`,
+          first + step,
+          closedLast + step,
+          step,
+        );
+        for (const r of result.filter((r) => matches(e, r.metric)))
+          for (const [t, v] of r.values) {
+            const start = Math.round(t * 1000) - step;
+            const s = sums.get(start);
+            if (s) {
+              s.sum += Number(v);
+              s.n++;
+            } else sums.set(start, { sum: Number(v), n: 1 });
+          }
+      }
       for (const [t, s] of sums) merged.set(t, s.sum / s.n);
+      if (open !== undefined) {
+        const raw = new Map<number, number>();
+        const result = await this.o.client.queryMatrix(`${sel}[${now - open + 1}ms]`, now);
+        for (const r of result.filter((r) => matches(e, r.metric)))
+          for (const [t, v] of r.values) {
+            const ms = Math.round(t * 1000);
+            if (ms >= open) raw.set(ms, Number(v));
+          }
+        if (raw.size > 0) merged.set(open, [...raw.values()].reduce((a, b) => a + b, 0) / raw.size);
+      }
     }
     return [...merged].map(([t, v]) => ({ t, v })).sort((a, b) => a.t - b.t);
   }
