@@ -19,6 +19,9 @@ const until = <T>(check: () => T | Promise<T>, timeoutMs: number, what: string) 
 const skip = needPeers('chromium', 'snmpd');
 const ADMIN_PASSWORD = 'violet-harbour-lantern-31';
 const HMAC = 'settings-webhook-secret-0123456789';
+// A value in tenths at an OID of the test's choosing (NET-SNMP-MIB's experimental playpen), served by snmpd.
+const CUSTOM_OID = '1.3.6.1.4.1.8072.9999.9999.1.0';
+const CUSTOM_RAW = 100 + Math.floor(Math.random() * 800);
 
 interface Hook {
   event: string;
@@ -52,7 +55,10 @@ describe('dashboard settings in a real browser: SNMPv3, wrong community, channel
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'outpost-settings-'));
-    snmpd = await startSnmpd({ sysName: 'lab-v3-switch' });
+    snmpd = await startSnmpd({
+      sysName: 'lab-v3-switch',
+      extraConfig: [`override .${CUSTOM_OID} integer ${CUSTOM_RAW}`],
+    });
     receiver = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => {
@@ -151,15 +157,15 @@ describe('dashboard settings in a real browser: SNMPv3, wrong community, channel
     assert.ok(!JSON.stringify(d).includes(u.authKey!) && !JSON.stringify(d).includes(u.privKey!));
   });
 
-  it('an operator adds a custom OID on the device page (a bad scale refused by name), then removes it', async () => {
+  it('an operator adds a custom OID on the device page (a bad scale refused by name), sees its reading, removes it', async () => {
     const d = (await device('v3-core'))!;
     await open(page, `#/devices/${d.id}`);
     const card = page.getByTestId('custom-oids');
     await card.getByText(/None: the device's profiles only/).waitFor();
     await card.getByRole('button', { name: 'Add a custom OID' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a custom OID' });
-    await dialog.getByLabel('OID').fill('.1.3.6.1.4.1.318.1.1.1.2.3.2.0');
-    await dialog.getByLabel('Metric name').fill('ups_battery_temp');
+    await dialog.getByLabel('OID').fill(`.${CUSTOM_OID}`);
+    await dialog.getByLabel('Metric name').fill('cabinet_temp');
     await dialog.getByLabel('Unit').fill('celsius');
     await dialog.getByLabel('Scale').fill('0');
     await assertAccessible(page, 'the custom OID form');
@@ -168,18 +174,24 @@ describe('dashboard settings in a real browser: SNMPv3, wrong community, channel
     assert.deepEqual((await hub.api<Json>('GET', `/devices/${d.id}/custom-oids`)).custom_oids, []);
     await dialog.getByLabel('Scale').fill('0.1');
     await dialog.getByRole('button', { name: 'Add' }).click();
-    await card.getByTestId('custom-oid-row').getByText('ups_battery_temp').waitFor();
+    await card.getByTestId('custom-oid-row').getByText('cabinet_temp').waitFor();
     assert.deepEqual((await hub.api<Json>('GET', `/devices/${d.id}/custom-oids`)).custom_oids, [
       {
-        oid: '1.3.6.1.4.1.318.1.1.1.2.3.2.0',
-        name: 'ups_battery_temp',
+        oid: CUSTOM_OID,
+        name: 'cabinet_temp',
         type: 'gauge',
         unit: 'celsius',
         scale: 0.1,
         walk: false,
       },
     ]);
-    await card.getByRole('button', { name: 'Remove ups_battery_temp' }).click();
+    // The agent gets the entry in its config; Poll now reads it and the card shows the scaled value.
+    await page.getByRole('button', { name: 'Poll now' }).click();
+    await card
+      .getByTestId('custom-oid-latest')
+      .getByText(`${Number((CUSTOM_RAW * 0.1).toPrecision(6))} celsius`, { exact: true })
+      .waitFor({ timeout: 30_000 });
+    await card.getByRole('button', { name: 'Remove cabinet_temp' }).click();
     await card.getByText(/None: the device's profiles only/).waitFor();
     assert.deepEqual((await hub.api<Json>('GET', `/devices/${d.id}/custom-oids`)).custom_oids, []);
   });

@@ -1,7 +1,7 @@
 // A device's custom OIDs: values its vendor MIB has and no profile reads, polled as ordinary metrics (usable in
-// threshold rules and charts). Operators add and remove them; the whole list is written back each time.
+// threshold rules). Each shows its latest reading; operators add and remove them (the whole list is written back).
 import { api } from '../api.js';
-import { html, useState } from '../html.js';
+import { html, useEffect, useRef, useState } from '../html.js';
 import { can } from '../session.js';
 import { Dialog, ErrorNote, Field, refusalIn, useAction, useFetch } from '../ui.js';
 
@@ -30,6 +30,56 @@ const entryField = (index) => (path) => {
   return path.startsWith(prefix) ? (LABELS[path.slice(prefix.length)] ?? path.slice(prefix.length)) : null;
 };
 
+/** How far back a latest reading is looked for, and how often one is awaited after a change. */
+const RECENT_S = 900;
+const AWAIT_MS = 5_000;
+const AWAIT_TRIES = 24;
+
+/** The latest reading of an entry in words, or null when none is recent: the value, the text, or the row count. */
+export function latest(entry, metric) {
+  const series = (metric?.series ?? []).filter((s) => s.points.length);
+  if (!series.length) return null;
+  const last = (s) => s.points[s.points.length - 1];
+  if (entry.type === 'string') {
+    const newest = series.reduce((a, b) => (last(b).t > last(a).t ? b : a));
+    return newest.labels.value ?? '';
+  }
+  if (entry.walk) return `${series.length} row${series.length === 1 ? '' : 's'}`;
+  const v = Number(last(series[0]).v.toPrecision(6));
+  return `${v}${metric.unit ? ` ${metric.unit}` : ''}`;
+}
+
+/** Latest readings by metric name, re-read every few seconds while an entry has none yet (after an add). */
+function useReadings(deviceId, list, stamp) {
+  const [readings, setReadings] = useState(new Map());
+  const tries = useRef(0);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    tries.current = 0;
+  }, [list]);
+  useEffect(() => {
+    if (!list?.length) return;
+    let gone = false;
+    const from = Math.floor(Date.now() / 1000) - RECENT_S;
+    Promise.all(
+      list.map((e) =>
+        api('GET', `/devices/${deviceId}/metrics?name=${encodeURIComponent(e.name)}&from=${from}`)
+          .then((m) => [e.name, latest(e, m)])
+          .catch(() => [e.name, null]),
+      ),
+    ).then((pairs) => {
+      if (gone) return;
+      setReadings(new Map(pairs));
+      if (pairs.some(([, v]) => v === null) && ++tries.current < AWAIT_TRIES)
+        setTimeout(() => !gone && setTick((n) => n + 1), AWAIT_MS);
+    });
+    return () => {
+      gone = true;
+    };
+  }, [list, stamp, tick]);
+  return readings;
+}
+
 function AddForm({ list, deviceId, onClose, onSaved }) {
   const [f, setF] = useState({ oid: '', name: '', type: 'gauge', unit: '', scale: '', walk: false });
   const set = (k) => (e) => setF({ ...f, [k]: e.target.value });
@@ -57,10 +107,11 @@ function AddForm({ list, deviceId, onClose, onSaved }) {
   </${Dialog}>`;
 }
 
-export function DeviceCustomOids({ deviceId }) {
+export function DeviceCustomOids({ deviceId, stamp }) {
   const got = useFetch(`/devices/${deviceId}/custom-oids`);
   const [adding, setAdding] = useState(false);
   const list = got.data?.custom_oids;
+  const readings = useReadings(deviceId, list, stamp);
   const remove = useAction(async (i) => {
     await api('PUT', `/devices/${deviceId}/custom-oids`, { custom_oids: list.filter((_, j) => j !== i) });
     got.reload();
@@ -74,11 +125,12 @@ export function DeviceCustomOids({ deviceId }) {
     ${
       list?.length
         ? html`<table class="table">
-          <thead><tr><th>Metric</th><th>OID</th><th>Type</th><th>Unit</th><th>Scale</th>${can('operator') ? html`<th></th>` : null}</tr></thead>
+          <thead><tr><th>Metric</th><th>OID</th><th>Type</th><th>Unit</th><th>Scale</th><th>Latest</th>${can('operator') ? html`<th></th>` : null}</tr></thead>
           <tbody>${list.map(
             (e, i) => html`<tr data-testid="custom-oid-row">
               <td>${e.name}</td><td class="wrap">${e.oid}${e.walk ? html` <small class="muted">(walked)</small>` : null}</td>
               <td>${e.type}</td><td>${e.unit ?? '–'}</td><td>${e.scale}</td>
+              <td data-testid="custom-oid-latest">${readings.get(e.name) ?? html`<span class="muted">none in the last ${RECENT_S / 60} min</span>`}</td>
               ${can('operator') ? html`<td><button type="button" class="link" aria-label=${`Remove ${e.name}`} disabled=${remove.busy} onClick=${() => remove.run(i)}>Remove</button></td>` : null}
             </tr>`,
           )}</tbody></table>`

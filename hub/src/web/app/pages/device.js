@@ -101,7 +101,7 @@ export function DevicePage({ id }) {
     <${DeviceChecks} device=${d} />
     ${d.snmp ? html`<${DeviceHealth} deviceId=${id} stamp=${stamp} />` : null}
     ${d.snmp ? html`<${Interfaces} rows=${ifs.rows} error=${ifs.error} />` : null}
-    ${d.snmp ? html`<${DeviceCustomOids} deviceId=${id} />` : null}
+    ${d.snmp ? html`<${DeviceCustomOids} deviceId=${id} stamp=${stamp} />` : null}
     <${DeviceCharts} deviceId=${id} interfaces=${ifs.rows} stamp=${stamp} />
     <${DeviceEvents} device=${d} />
     ${
