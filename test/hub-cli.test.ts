@@ -234,6 +234,33 @@ describe('outpost-hub serve', () => {
     await stop(hub);
   });
 
+  it('prints the settings it would run with, secrets as <secret>, and starts nothing', async () => {
+    const data = join(tempDir(), 'not-created');
+    const r = await run([
+      'serve',
+      '--print-config',
+      '--data',
+      data,
+      '--http-port',
+      '18099',
+      '--database-url',
+      'postgres://outpost:db-pass-4711@db.internal:5432/outpost',
+      '--tsdb-url',
+      'http://grafana:tsdb-pass-4712@vm.internal:8428',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const printed = JSON.parse(r.stdout);
+    assert.equal(printed.httpPort, 18099);
+    assert.equal(printed.dataDir, data);
+    assert.equal(printed.databaseUrl, 'postgres://outpost:<secret>@db.internal:5432/outpost');
+    assert.equal(printed.tsdbUrl, 'http://grafana:<secret>@vm.internal:8428/');
+    assert.doesNotMatch(r.stdout, /db-pass-4711|tsdb-pass-4712/);
+    assert.equal(existsSync(data), false, 'no data directory created');
+    const bad = await run(['serve', '--print-config', '--http-port', 'eighty']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /httpPort: .*\(flag\)/);
+  });
+
   it('refuses a bad config value with one line naming the key and its source', async () => {
     const err = await serve(['--data', tempDir()], { OUTPOST_HTTP_PORT: 'eighty' }).then(
       () => assert.fail('started with a bad port'),

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { redactConfig } from '../../config-load.js';
 import { startHub } from '../../server.js';
 import { addConfigOptions, configFromOptions, exitOnError } from '../options.js';
 
@@ -8,7 +9,19 @@ export function serveCommand(): Command {
     'run the hub: HTTP API, dashboard, broker and background services',
   );
   addConfigOptions(cmd);
+  cmd.option(
+    '--print-config',
+    'print the settings the hub would run with (flags, environment, config file, defaults; secrets as <secret>) as JSON, and exit',
+  );
   cmd.action(async (opts: Record<string, unknown>) => {
+    if (opts.printConfig === true) {
+      try {
+        process.stdout.write(`${JSON.stringify(redactConfig(configFromOptions(opts)), null, 2)}\n`);
+      } catch (err) {
+        exitOnError(err);
+      }
+      return;
+    }
     let hub: Awaited<ReturnType<typeof startHub>> | undefined;
     let stopping = false;
     let fatal = false;
