@@ -4,6 +4,7 @@ import { encodeBuckets, rollUp } from '../../timeseries/codec/index.js';
 import { DEFAULT_HEAD_POLICY, Head, type HeadPolicy, type SeriesHead } from '../../timeseries/head.js';
 import { HeadLogBook } from '../../timeseries/head-log.js';
 import { readLogRecord } from '../../timeseries/log-record.js';
+import { OnePassAtATime } from '../../timeseries/one-pass.js';
 import { headChunksIn, headCount, readPoints } from '../../timeseries/read.js';
 import { planSeal, type SharedTimes, sealedThrough, sharedTimesOf } from '../../timeseries/seal-plan.js';
 import type {
@@ -66,7 +67,7 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
   /** Highest head-log id in the head (or found at open): every record at or below it is in the head. */
   #lastLogId = 0;
   #opening: Promise<void> | undefined;
-  #sealing: Promise<SealReport> | undefined;
+  readonly #sealing = new OnePassAtATime<SealReport>();
   #lastAgeScan = 0;
   #sealedTotal = 0;
   #replayed = 0;
@@ -235,15 +236,7 @@ export class PgTimeSeries implements TimeSeriesUpkeep {
   async seal(opts: SealOptions = {}): Promise<SealReport> {
     await this.open();
     this.#writable();
-    // One pass at a time: a request during a pass waits for it, then makes its own.
-    while (this.#sealing) await this.#sealing.catch(() => undefined);
-    const pass = this.#sealPass(opts);
-    this.#sealing = pass;
-    try {
-      return await pass;
-    } finally {
-      if (this.#sealing === pass) this.#sealing = undefined;
-    }
+    return this.#sealing.run(() => this.#sealPass(opts));
   }
 
   async #sealPass(opts: SealOptions): Promise<SealReport> {

@@ -2,6 +2,7 @@ import { encodeBuckets, rollUp } from '../../timeseries/codec/index.js';
 import { DEFAULT_HEAD_POLICY, Head, type HeadPolicy, type SeriesHead } from '../../timeseries/head.js';
 import { HeadLogBook } from '../../timeseries/head-log.js';
 import { encodeLogRecord, readLogRecord } from '../../timeseries/log-record.js';
+import { OnePassAtATime } from '../../timeseries/one-pass.js';
 import { headChunksIn, headCount, readPoints } from '../../timeseries/read.js';
 import {
   planSeal,
@@ -71,7 +72,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
   readonly #log = new HeadLogBook();
   #lastLogId = 0;
   #opened = false;
-  #sealing: Promise<SealReport> | undefined;
+  readonly #sealing = new OnePassAtATime<SealReport>();
   #lastAgeScan = 0;
   #sealedTotal = 0;
   #replayed = 0;
@@ -227,15 +228,7 @@ export class SqliteTimeSeries implements TimeSeriesStore {
 
   async seal(opts: SealOptions = {}): Promise<SealReport> {
     await this.open();
-    // One pass at a time: a request during a pass waits for it, then makes its own.
-    while (this.#sealing) await this.#sealing.catch(() => undefined);
-    const pass = this.#sealPass(opts);
-    this.#sealing = pass;
-    try {
-      return await pass;
-    } finally {
-      if (this.#sealing === pass) this.#sealing = undefined;
-    }
+    return this.#sealing.run(() => this.#sealPass(opts));
   }
 
   async #sealPass(opts: SealOptions): Promise<SealReport> {
